@@ -1,0 +1,265 @@
+"""Zones, governments and operating companies: few, rich Mesa agents.
+
+Enterprises live in :mod:`sim.enterprises`. The decisions here follow the model
+brief and ``docs/ODD.md``; every numerical effect is a registry parameter.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import mesa
+import numpy as np
+
+from sim.modes import LEGACY_SERVICES, STRUCTURE, departments_for
+
+if TYPE_CHECKING:
+    from sim.model import ZoneReformModel
+
+#: Service lines an operating company can provide (管运分离).
+SERVICE_LINES = ("infrastructure", "attraction", "finance", "operations")
+#: Operators beyond this number in one zone add nothing further.
+OPERATOR_CAP = 3
+
+
+class OperatingCompany(mesa.Agent):
+    """A market entity that develops or runs services for a zone (管运分离).
+
+    Attributes:
+        zone: The zone it serves.
+        lines: Service lines it provides.
+        since: Decimal year it started.
+        runs_zone: Whether it runs the whole zone (corporate mode).
+    """
+
+    def __init__(
+        self, model: ZoneReformModel, zone: Zone, since: float, runs_zone: bool = False
+    ) -> None:
+        """Create an operator serving ``zone`` from ``since``."""
+        super().__init__(model)
+        self.zone = zone
+        self.since = since
+        self.runs_zone = runs_zone
+        k = len(zone.operators)
+        # Operators take service lines in turn; one that runs the zone does all four.
+        self.lines = SERVICE_LINES if runs_zone else (SERVICE_LINES[(k + 1) % 4], SERVICE_LINES[k % 4])
+        zone.operators.append(self)
+
+
+class Zone(mesa.Agent):
+    """A development zone, or before integration one of the units that merge into it.
+
+    Attributes:
+        unit: Identifier of this agent (the 2016 unit id, or the zone id once
+            integrated).
+        zone_id: The integrated zone it belongs to.
+        status: ``active``, ``merged`` (absorbed by integration) or ``delisted``
+            (lost its provincial status).
+        level: ``national``, ``provincial`` or ``park`` (a sub-provincial unit).
+        mode: Current management mode.
+        approval_days: Approval time for an investment project, days.
+        effort: Investment-attraction effort (legacy = 1).
+        services: Service quality index (legacy = 0.3).
+        environment: Business-environment index in [0, 1] (legacy = 0).
+    """
+
+    def __init__(self, model: ZoneReformModel, unit: dict, zone: dict) -> None:
+        """Create a zone agent from a 2016 unit row and its integrated zone's row."""
+        super().__init__(model)
+        self.index = len(model.zone_list)
+        model.zone_list.append(self)
+        self.unit = str(unit["unit_id"])
+        self.zone_id = str(zone["zone_id"])
+        self.name = str(unit["name"])
+        self.city = str(zone["city"])
+        self.level = str(unit["level"])
+        self.type = str(zone["type"])
+        self.demonstration = bool(zone["demonstration"])
+        self.in_statistics = bool(zone["in_statistics"])
+        self.planned_area = float(unit["planned_area_km2"])
+        self.land_used = 0.0
+        self.staff = int(unit["staff"])
+        self.departments = int(unit["departments"])
+        self.bodies = 1 if self.staff > 0 else 0
+        self.registered = zone
+        self.local_powers = int(zone["local_powers"])
+        self.status = "active"
+        self.mode = "legacy"
+        self.powers = 0.0
+        self.three_systems = False
+        self.one_seal = False
+        self.operators: list[OperatingCompany] = []
+        self.unqualified_streak = 0
+        self.leadership_changes = 0
+        self.leadership_bonus_until = -math.inf
+        self.delisted_year: int | None = None
+        self.approval_days = model.p["approval_days_legacy"]
+        self.effort = 1.0
+        self.services = LEGACY_SERVICES
+        self.marketing = 0.0
+        self.environment = 0.0
+
+    @property
+    def counted(self) -> bool:
+        """Whether this is an active national or provincial zone."""
+        return self.status == "active" and self.level in ("national", "provincial")
+
+    @property
+    def located(self) -> bool:
+        """Whether firms can be located here (not absorbed by integration)."""
+        return self.status != "merged"
+
+    def set_mode(self, mode: str) -> None:
+        """Adopt a management mode; a corporate zone gets an operator that runs it."""
+        self.mode = mode
+        if mode != "legacy":
+            self.departments = departments_for(mode, int(self.registered["departments"]))
+        if STRUCTURE[mode].operator_runs_zone and not any(o.runs_zone for o in self.operators):
+            OperatingCompany(self.model, self, self.model.now, runs_zone=True)
+
+    def step(self) -> None:
+        """Set approval time, attraction effort, services and the environment index."""
+        m = self.model
+        p = m.p
+        eff = m.mode_effects[self.mode]
+        reformed = self.counted
+        deleg = m.delegation_progress if reformed else 0.0
+        seal = m.seal_maturity if reformed else 0.0
+        commit = 1.0 if (reformed and m.commitment_active) else 0.0
+        self.one_seal = seal > 0
+        self.powers = deleg * (p["provincial_powers"] + self.local_powers)
+        self.approval_days = (
+            p["approval_days_legacy"]
+            * (1 - p["delegation_time_cut"] * deleg)
+            * (1 - p["seal_time_cut"] * seal)
+            * (1 - p["commitment_time_cut"] * commit)
+            / eff.approval
+        )
+        social = 0.0 if m.regulation_active else p["social_management_share"]
+        free_time = (1 - eff.overhead - social) / (
+            1 - p["legacy_overhead"] - p["social_management_share"]
+        )
+        bonus = p["leadership_change_effect"] if m.now < self.leadership_bonus_until else 0.0
+        self.effort = (
+            eff.attraction
+            * max(free_time, 0.05)
+            * (1 + p["three_systems_effort"] * self.three_systems)
+            * (1 + bonus)
+        )
+        n_ops = min(len(self.operators), OPERATOR_CAP)
+        self.services = min(eff.services + p["operator_services"] * n_ops, 1.0)
+        self.marketing = p["operator_marketing"] * n_ops
+        speed = 1 - self.approval_days / p["approval_days_legacy"]
+        service_gain = (self.services - LEGACY_SERVICES) / (1 - LEGACY_SERVICES)
+        self.environment = float(np.clip(0.5 * speed + 0.5 * service_gain, 0.0, 1.0))
+
+    def __repr__(self) -> str:
+        return f"Zone({self.unit}, {self.level}, {self.mode}, {self.status})"
+
+
+class CityGovernment(mesa.Agent):
+    """A prefecture city government (with its counties).
+
+    It delegates its local powers to its zones and is the unit in which the province
+    pursues "one national zone per city, one provincial zone per county".
+
+    Attributes:
+        name: City name.
+        counties: County-level divisions in the city.
+    """
+
+    def __init__(self, model: ZoneReformModel, name: str, counties: int) -> None:
+        """Create the government of city ``name`` with ``counties`` counties."""
+        super().__init__(model)
+        self.name = name
+        self.counties = counties
+
+    @property
+    def zones(self) -> list[Zone]:
+        """The city's counted zones."""
+        return [z for z in self.model.zone_list if z.city == self.name and z.counted]
+
+    @property
+    def delegated_powers(self) -> float:
+        """Local powers delegated to the city's zones so far."""
+        return sum(z.powers for z in self.zones)
+
+    @property
+    def has_national_zone(self) -> bool:
+        """Whether a counted national zone lies in the city."""
+        return any(z.level == "national" for z in self.zones)
+
+    @property
+    def counties_without_zone(self) -> int:
+        """Counties not yet holding a provincial zone (one zone per county assumed)."""
+        provincial = sum(z.level == "provincial" for z in self.zones)
+        return max(self.counties - provincial, 0)
+
+
+class ProvincialGovernment(mesa.Agent):
+    """The provincial government: reform timeline, assessment, exit, land.
+
+    Attributes:
+        land_area: Province land area, km2.
+        delisted: Zones that lost provincial status, with the year.
+        leadership_changes: National zones whose leadership was replaced, with the year.
+    """
+
+    def __init__(self, model: ZoneReformModel, land_area: float) -> None:
+        """Create the provincial government of a province of ``land_area`` km2."""
+        super().__init__(model)
+        self.land_area = land_area
+        self.delisted: list[tuple[str, int]] = []
+        self.leadership_changes: list[tuple[str, int]] = []
+        self.expanded_km2 = 0.0
+
+    @property
+    def land_cap(self) -> float:
+        """Cap on industrial zones' planned area, km2."""
+        return self.model.p["land_cap_share"] * self.land_area
+
+    def assess(self, year: int, score: dict[Zone, float]) -> None:
+        """Rank counted zones and apply dynamic exit.
+
+        The bottom ``unqualified_share`` of zones (at least one when the share is
+        positive) are unqualified. A provincial zone unqualified for
+        ``exit_consecutive_years`` years in a row loses its status; a national one has
+        its leadership replaced and its streak reset.
+        """
+        p = self.model.p
+        zones = sorted(score, key=lambda z: (score[z], z.unit))
+        k = math.ceil(p["unqualified_share"] * len(zones) - 1e-9)
+        bottom = set(zones[:k])
+        for z in zones:
+            z.unqualified_streak = z.unqualified_streak + 1 if z in bottom else 0
+            if z.unqualified_streak < p["exit_consecutive_years"]:
+                continue
+            if z.level == "national":
+                z.leadership_changes += 1
+                z.leadership_bonus_until = year + 3.0
+                z.unqualified_streak = 0
+                self.leadership_changes.append((z.unit, year))
+            else:
+                z.status = "delisted"
+                z.delisted_year = year
+                self.delisted.append((z.unit, year))
+
+    def approve_expansions(self, industrial_area: float, score: dict[Zone, float]) -> None:
+        """Approve expansions of crowded zones within the yearly budget and land cap."""
+        p = self.model.p
+        budget = p["expansion_max_km2"]
+        room = self.land_cap - industrial_area
+        applicants = [
+            z for z in score
+            if z.type == "industrial" and z.land_used >= p["expansion_trigger"] * z.planned_area
+        ]  # fmt: skip
+        for z in sorted(applicants, key=lambda z: (-score[z], z.unit)):
+            capital = self.model.mode_effects[z.mode].capital
+            inc = min(p["expansion_step"] * z.planned_area * capital, budget, room)
+            if inc <= 0:
+                break
+            z.planned_area += inc
+            budget -= inc
+            room -= inc
+            self.expanded_km2 += inc

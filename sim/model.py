@@ -1,0 +1,512 @@
+"""The development-zone reform model: ``ZoneReformModel(mesa.Model)``.
+
+One step is a quarter. The schedule (see ``docs/ODD.md``, "Process overview"):
+
+1. provincial government: reform timeline (integration, delegation, approval
+   bureaus, commitment system, the regulation, modes, three systems, operators);
+2. zones: approval time, attraction effort, services, environment;
+3. investment flow and local start-ups: entry by discrete choice of zone, in blocks;
+4. enterprises: growth (province trend + zone level effect + young-firm catch-up +
+   heavy-tailed shocks) and exit by hazard, vectorised;
+5. accounting; at year end: statistics, assessment and exit, expansions, roll-outs,
+   upgrades and new zones.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import mesa
+import numpy as np
+
+from sim import modes, params as registry, zonedata
+from sim.agents import (
+    OPERATOR_CAP,
+    CityGovernment,
+    OperatingCompany,
+    ProvincialGovernment,
+    Zone,
+)
+from sim.enterprises import Enterprise, FirmPopulation
+
+#: Sectors of investment projects and their shares of the flow (assumption).
+SECTORS = (
+    "coal_energy", "metallurgy", "chemicals", "equipment", "new_materials", "agri_food",
+    "digital_services", "new_energy",
+)  # fmt: skip
+SECTOR_SHARES = np.array([0.16, 0.12, 0.10, 0.16, 0.10, 0.12, 0.14, 0.10])
+#: Area of a newly approved county zone, km2 (assumption).
+NEW_ZONE_AREA = 10.0
+#: Years a firm counts as young (catch-up growth, higher exit hazard).
+YOUNG_YEARS = 3.0
+#: Dispersion (log sd) of entrant size and land take.
+ENTRANT_SIZE_SD = 1.0
+LAND_SD = 0.8
+#: Largest share of a unit's planned area its initial firms may occupy.
+INITIAL_LAND_MAX = 0.85
+
+
+class ZoneReformModel(mesa.Model):
+    """Zones, enterprises and governments under Shanxi's development-zone reform.
+
+    Args:
+        params: Parameter overrides (validated against :data:`sim.params.REGISTRY`).
+        rng: Seed or generator; the model's only source of randomness.
+        data: Zone registry (default: the shipped synthetic registry).
+        start_year: First simulated year (the registry's year, 2016).
+    """
+
+    def __init__(
+        self,
+        params: Mapping[str, Any] | None = None,
+        *,
+        rng: int | np.random.SeedSequence | np.random.Generator | None = None,
+        data: zonedata.ZoneData | None = None,
+        start_year: int = 2016,
+    ) -> None:
+        """Build the initial 2016 state."""
+        super().__init__(rng=rng)
+        self.p = registry.resolve(params)
+        self.mode_effects = modes.effects(self.p)
+        self.data = data if data is not None else zonedata.load()
+        self.start_year = start_year
+        self.quarter = 0  # quarters since start
+        self.zone_list: list[Zone] = []
+        self.delegation_progress = 0.0
+        self.seal_maturity = 0.0
+        self.commitment_active = False
+        self.regulation_active = False
+        self.integrated = False
+        self.gdp_index = 1.0  # province real GDP relative to 2016 start
+        self.province = ProvincialGovernment(self, zonedata.PROVINCE_LAND_KM2)
+        self.cities = {
+            c: CityGovernment(self, c, zonedata.COUNTIES.get(c, 1))
+            for c in sorted(set(self.data.zones["city"]))
+        }
+        zones_by_id = {r["zone_id"]: r for r in self.data.zones.to_dict("records")}
+        for unit in self.data.units.to_dict("records"):
+            Zone(self, unit, zones_by_id[unit["zone_id"]])
+        self.firms = FirmPopulation(self)
+        self._init_firms()
+        self._events = self._schedule_events()
+        n = len(self.zone_list)
+        self._year_va = np.zeros(n)
+        self._prev_va = self.data.units["value_added"].to_numpy(dtype=float).copy()
+        self._entries = np.zeros(n, dtype=np.int64)
+        self._exits = np.zeros(n, dtype=np.int64)
+        self.annual: list[dict[str, float]] = []
+        self.zone_rows: list[dict[str, Any]] = []
+        self.running = True
+
+    # ------------------------------------------------------------------ set-up
+    def _init_firms(self) -> None:
+        """Draw the 2016 firms of every unit: sizes match the registry's value added."""
+        units = self.data.units
+        counts = units["firms"].to_numpy(dtype=np.int64)
+        zone = np.repeat(np.arange(len(units), dtype=np.int32), counts)
+        n = len(zone)
+        rng = self.rng
+        raw = rng.lognormal(0.0, ENTRANT_SIZE_SD, n)
+        unit_raw = np.bincount(zone, weights=raw, minlength=len(units))
+        size = raw * (units["value_added"].to_numpy() / unit_raw)[zone]
+        land = self.p["land_per_firm"] * rng.lognormal(-0.5 * LAND_SD**2, LAND_SD, n)
+        unit_land = np.bincount(zone, weights=land, minlength=len(units))
+        cap = INITIAL_LAND_MAX * units["planned_area_km2"].to_numpy()
+        land *= np.minimum(1.0, cap / np.maximum(unit_land, 1e-12))[zone]
+        age = rng.exponential(8.0, n)
+        self.firms.add(
+            zone=zone,
+            sector=rng.choice(len(SECTORS), n, p=SECTOR_SHARES).astype(np.int8),
+            size=size,
+            level=np.zeros(n),
+            birth=self.start_year - age,
+            land=land,
+        )
+
+    def _select(self, selector: str | list[str]) -> list[Zone]:
+        """Zones (not merged) matching a mode-assignment selector."""
+        located = [z for z in self.zone_list if z.located]
+        if isinstance(selector, list):
+            ids = set(selector)
+            return [z for z in located if z.zone_id in ids or z.unit in ids]
+        if selector == "all":
+            return located
+        key, value = selector.split(":", 1)
+        attr = {"level": "level", "type": "type", "city": "city"}.get(key)
+        if attr is not None:
+            return [z for z in located if getattr(z, attr) == value]
+        return [z for z in located if z.registered["mode"] == value]  # "mode:<registered>"
+
+    def _schedule_events(self) -> list[tuple[float, int, str, Any]]:
+        """Dated reform events, sorted: (date, order, kind, payload)."""
+        p = self.p
+        ev: list[tuple[float, int, str, Any]] = []
+        if p["integration_on"]:
+            ev.append((p["integration_year"], 0, "integrate", None))
+        for zid, z in ((r["zone_id"], r) for r in self.data.zones.to_dict("records")):
+            if p["modes_on"]:
+                ev.append((float(z["mode_year"]), 1, "mode", ([zid], z["mode"])))
+            if p["three_systems_on"] and not math.isnan(z["three_systems_year"]):
+                ev.append((float(z["three_systems_year"]), 2, "three_systems", zid))
+            if p["operators_on"] and z["operators"] > 0:
+                ev.append((float(z["operators_year"]), 2, "operators", (zid, int(z["operators"]))))
+        for a in p[registry.MODE_ASSIGNMENTS]:
+            ev.append((a["year"], 3, "mode", (a["zones"], a["mode"])))
+        return sorted(ev, key=lambda e: (e[0], e[1]))
+
+    # ------------------------------------------------------------------ time
+    @property
+    def year(self) -> int:
+        """Calendar year of the current quarter."""
+        return self.start_year + self.quarter // 4
+
+    @property
+    def now(self) -> float:
+        """Decimal year at the start of the current quarter."""
+        return self.start_year + self.quarter / 4
+
+    def _due(self, date: float) -> bool:
+        """Whether a dated event falls in or before the current quarter."""
+        return date < self.now + 0.25 - 1e-9
+
+    # ------------------------------------------------------------------ step
+    def step(self) -> None:
+        """Advance one quarter."""
+        self._apply_timeline()
+        self.agents_by_type[Zone].do("step")
+        self._entry()
+        self._firm_dynamics()
+        if self.quarter % 4 == 3:
+            self._year_end()
+        self.quarter += 1
+
+    def _apply_timeline(self) -> None:
+        p, now = self.p, self.now
+        while self._events and self._due(self._events[0][0]):
+            _, _, kind, payload = self._events.pop(0)
+            if kind == "integrate":
+                self._integrate()
+            elif kind == "mode":
+                selector, mode = payload
+                for z in self._select(selector):
+                    z.set_mode(mode)
+            elif kind == "three_systems":
+                for z in self._select([payload]):
+                    z.three_systems = True
+            elif kind == "operators":
+                zid, k = payload
+                lead = self._select([zid])[0]
+                for _ in range(k - len(lead.operators)):
+                    OperatingCompany(self, lead, now)
+        if p["delegation_on"] and now >= p["delegation_year"] - 1e-9:
+            ramp = (now + 0.25 - p["delegation_year"]) / p["delegation_years"]
+            self.delegation_progress = p["delegation_share"] * min(max(ramp, 0.0), 1.0)
+        if p["approval_bureau_on"] and self._due(p["approval_bureau_year"]):
+            lag = max(p["seal_lag_years"], 0.25)
+            self.seal_maturity = min((now + 0.25 - p["approval_bureau_year"]) / lag, 1.0)
+        self.commitment_active = bool(p["commitment_on"]) and self._due(p["commitment_year"])
+        self.regulation_active = bool(p["regulation_on"]) and self._due(p["regulation_year"])
+
+    def _integrate(self) -> None:
+        """Merge every zone's units into its lead unit: one body, one plan."""
+        remap = np.arange(len(self.zone_list), dtype=np.int32)
+        for zid, row in zip(self.data.zones["zone_id"], self.data.zones.to_dict("records")):
+            members = [z for z in self.zone_list if z.zone_id == zid and z.status == "active"]
+            if not members:
+                continue
+            lead = members[0]
+            for other in members[1:]:
+                remap[other.index] = lead.index
+                lead.planned_area += other.planned_area
+                for acc in (self._year_va, self._prev_va, self._entries, self._exits):
+                    acc[lead.index] += acc[other.index]
+                    acc[other.index] = 0
+                for op in other.operators:
+                    op.zone = lead
+                    lead.operators.append(op)
+                other.operators = []
+                other.status = "merged"
+                other.staff = other.bodies = 0
+                other.remove()
+            lead.unit, lead.name, lead.level = zid, str(row["name"]), str(row["level"])
+            lead.staff, lead.bodies = int(row["staff"]), 1
+            lead.departments = int(row["departments"])
+        self.firms.zone[:] = remap[self.firms.zone]
+        self.integrated = True
+
+    def _zone_arrays(self) -> dict[str, np.ndarray]:
+        zl = self.zone_list
+        return {
+            "days": np.array([z.approval_days for z in zl]),
+            "services": np.array([z.services for z in zl]),
+            "effort": np.array([z.effort for z in zl]),
+            "national": np.array([z.level == "national" and z.counted for z in zl], float),
+            "marketing": np.array([z.marketing for z in zl]),
+            "environment": np.array([z.environment for z in zl]),
+            "located": np.array([z.located for z in zl]),
+            "planned": np.array([z.planned_area for z in zl]),
+            "delisted": np.array([z.status == "delisted" for z in zl]),
+        }
+
+    def _entry(self) -> None:
+        """Investment projects choose a zone (or none); local start-ups; land check."""
+        p, rng, pop = self.p, self.rng, self.firms
+        za = self._zone_arrays()
+        nz, ns = len(self.zone_list), len(SECTORS)
+        used = np.bincount(pop.zone, weights=pop.land, minlength=nz)
+        free = np.maximum(za["planned"] - used, 0.0)
+        counts = np.bincount(
+            pop.zone.astype(np.int64) * ns + pop.sector, minlength=nz * ns
+        ).reshape(nz, ns)
+        with np.errstate(divide="ignore"):
+            base = (
+                -p["beta_approval"] * np.log(za["days"] / p["approval_days_legacy"])
+                + p["beta_services"] * za["services"]
+                + p["beta_effort"] * np.log(za["effort"])
+                + p["beta_national"] * za["national"]
+                + za["marketing"]
+                + p["beta_land"] * np.log(free / np.maximum(za["planned"], 1e-12))
+            )
+        base[~za["located"]] = -np.inf
+        util = base[:, None] + p["beta_agglomeration"] * np.log1p(counts)
+        util = np.vstack([np.full(ns, p["outside_utility"]), util])  # row 0: no zone
+        prob = np.exp(util - util.max(axis=0))
+        prob /= prob.sum(axis=0)
+        projects = rng.poisson(p["projects_per_year"] / 4 * self.gdp_index * SECTOR_SHARES)
+        alloc = np.stack(
+            [rng.multinomial(projects[s], prob[:, s]) for s in range(ns)], axis=1
+        )[1:]  # zones x sectors
+        # Local start-ups: Poisson per zone, sector drawn from the zone's mix.
+        firms_z = counts.sum(axis=1)
+        lam = p["startup_rate"] / 4 * firms_z * za["effort"] * (1 + za["environment"])
+        starts = rng.poisson(np.where(za["located"], lam, 0.0))
+        cdf = np.cumsum(counts, axis=1) / np.maximum(firms_z, 1)[:, None]
+        s_zone = np.repeat(np.arange(nz), starts)
+        s_sector = (rng.random(len(s_zone))[:, None] > cdf[s_zone]).sum(axis=1)
+        flat = alloc.ravel()
+        new_zone = np.concatenate([np.repeat(np.arange(nz), alloc.sum(axis=1)), s_zone])
+        new_sector = np.concatenate(
+            [np.repeat(np.tile(np.arange(ns), nz), flat), np.minimum(s_sector, ns - 1)]
+        )
+        k = len(new_zone)
+        if k == 0:
+            return
+        land = p["land_per_firm"] * rng.lognormal(-0.5 * LAND_SD**2, LAND_SD, k)
+        # Land check: entrants take free land in order; those that do not fit leave.
+        order = np.argsort(new_zone, kind="stable")
+        zs, ls = new_zone[order], land[order]
+        cum = np.cumsum(ls)
+        first = np.searchsorted(zs, zs, side="left")
+        within = cum - (cum[first] - ls[first])
+        keep = np.zeros(k, dtype=bool)
+        keep[order] = within <= free[zs]
+        mean_size = float(pop.size.mean()) if pop.n else 1.0
+        size = p["entrant_size"] * mean_size * rng.lognormal(
+            -0.5 * ENTRANT_SIZE_SD**2, ENTRANT_SIZE_SD, k
+        )
+        pop.add(
+            zone=new_zone[keep].astype(np.int32),
+            sector=new_sector[keep].astype(np.int8),
+            size=size[keep],
+            level=np.zeros(int(keep.sum())),
+            birth=np.full(int(keep.sum()), self.now),
+            land=land[keep],
+        )
+        self._entries += np.bincount(new_zone[keep], minlength=nz)
+
+    def _firm_dynamics(self) -> None:
+        """Growth and exit of every firm, vectorised."""
+        p, rng, pop = self.p, self.rng, self.firms
+        n = pop.n
+        za_env = np.array([z.environment for z in self.zone_list])
+        delisted = np.array([z.status == "delisted" for z in self.zone_list])
+        target = p["reform_level_effect"] * za_env - p["delisting_tfp_loss"] * delisted
+        zone = pop.zone
+        level = pop.level
+        dl = (1 - math.exp(-p["level_convergence"] / 4)) * (target[zone] - level)
+        level += dl
+        young = (self.now - pop.birth) < YOUNG_YEARS
+        g_prov = registry.province_growth(self.year, self.p)
+        b = p["shock_scale"] / (2 * math.sqrt(2))  # quarterly Laplace scale
+        drift = math.log1p(g_prov / 100) / 4 + math.log(1 - b * b)
+        growth = drift + dl + young * (p["young_growth"] / 4) + rng.laplace(0.0, b, n)
+        size = pop.size
+        size *= np.exp(growth)
+        rel = np.log(size / size.mean())
+        hazard = (
+            p["exit_hazard"]
+            * np.exp(-p["exit_size_elasticity"] * rel)
+            * np.where(young, p["exit_young_factor"], 1.0)
+            * (1 - p["exit_environment_effect"] * za_env[zone])
+        )
+        dead = rng.random(n) < -np.expm1(-hazard / 4)
+        nz = len(self.zone_list)
+        self._exits += np.bincount(zone[dead], minlength=nz)
+        self._year_va += np.bincount(zone, weights=size, minlength=nz) / 4
+        self.firms.remove(dead)
+        self.gdp_index *= (1 + g_prov / 100) ** 0.25
+
+    # ------------------------------------------------------------------ year end
+    def _year_end(self) -> None:
+        """Statistics, assessment and exit, expansion, roll-outs; record the year."""
+        p, year = self.p, self.year
+        pop, zl = self.firms, self.zone_list
+        nz = len(zl)
+        firms_z = np.bincount(pop.zone, minlength=nz)
+        used = np.bincount(pop.zone, weights=pop.land, minlength=nz)
+        for z in zl:
+            z.land_used = float(used[z.index])
+        stats = np.array([z.in_statistics and z.counted for z in zl])
+        gdp_now = float(self._year_va[stats].sum())
+        gdp_prev = float(self._prev_va[stats].sum())
+        stat_growth = 100 * (gdp_now / gdp_prev - 1) if gdp_prev > 0 else 0.0
+        zone_growth = np.where(self._prev_va > 0, self._year_va / np.maximum(self._prev_va, 1e-12) - 1, 0.0)
+        self._record(year, firms_z, stats, gdp_now, stat_growth, zone_growth)
+        counted = [z for z in zl if z.counted]
+        score = self._scores(counted, zone_growth)
+        if p["exit_rule_on"] and year >= p["assessment_year"]:
+            self.province.assess(year, score)
+            score = {z: s for z, s in score.items() if z.counted}
+        if p["expansion_on"] and year >= p["expansion_year"]:
+            self.province.approve_expansions(self._industrial_area(), score)
+        if year >= 2018:
+            self._roll_out(score)
+        self._prev_va = self._year_va.copy()
+        self._year_va[:] = 0
+        self._entries[:] = 0
+        self._exits[:] = 0
+
+    def _scores(self, zones: list[Zone], zone_growth: np.ndarray) -> dict[Zone, float]:
+        """Assessment score: mean rank of value-added growth and entries per km2."""
+        if not zones:
+            return {}
+        idx = np.array([z.index for z in zones])
+        g = zone_growth[idx]
+        e = self._entries[idx] / np.maximum([z.planned_area for z in zones], 1e-9)
+        ranks = (np.argsort(np.argsort(g, kind="stable"), kind="stable")
+                 + np.argsort(np.argsort(e, kind="stable"), kind="stable"))  # fmt: skip
+        jitter = self.rng.random(len(zones)) * 0.5  # breaks ties at random
+        return {z: float(r + j) / (2 * len(zones)) for z, r, j in zip(zones, ranks, jitter)}
+
+    def _industrial_area(self) -> float:
+        return sum(z.planned_area for z in self.zone_list if z.counted and z.type == "industrial")
+
+    def _roll_out(self, score: dict[Zone, float]) -> None:
+        """After 2018: three systems, operators, upgrades and new zones, best first."""
+        p, now = self.p, self.now + 0.25
+        ranked = sorted(score, key=lambda z: (-score[z], z.unit))
+        if p["three_systems_on"]:
+            for z in [z for z in ranked if not z.three_systems][: int(p["three_systems_rollout"])]:
+                z.three_systems = True
+        if p["operators_on"]:
+            for z in [z for z in ranked if not z.operators][: int(p["operator_rollout"])]:
+                OperatingCompany(self, z, now)
+        upgrades = int(p["upgrades_per_year"])
+        for city in sorted(self.cities.values(), key=lambda c: c.name):
+            if upgrades == 0:
+                break
+            if city.has_national_zone:
+                continue
+            cands = [z for z in ranked if z.city == city.name and z.type == "industrial"]
+            if cands:
+                cands[0].level = "national"
+                upgrades -= 1
+        new = int(p["new_zones_per_year"])
+        room = self.province.land_cap - self._industrial_area()
+        for city in sorted(self.cities.values(), key=lambda c: (-c.counties_without_zone, c.name)):
+            if new == 0 or room < NEW_ZONE_AREA:
+                break
+            if city.counties_without_zone > 0:
+                self._new_zone(city.name, now)
+                new -= 1
+                room -= NEW_ZONE_AREA
+
+    def _new_zone(self, city: str, since: float) -> Zone:
+        """Approve a new county-level provincial zone (区政合一, no firms yet)."""
+        k = len(self.zone_list) + 1
+        zid = f"N{k:03d}"
+        row = {
+            "zone_id": zid, "name": f"{city} new county zone {zid}", "city": city,
+            "level": "provincial", "type": "industrial", "demonstration": 0,
+            "in_statistics": 0, "planned_area_km2": NEW_ZONE_AREA, "staff": 25,
+            "departments": 3, "mode": "quzheng", "mode_year": since, "local_powers": 60,
+            "three_systems_year": math.nan, "operators": 0, "operators_year": math.nan,
+        }  # fmt: skip
+        unit = {"unit_id": zid, "name": row["name"], "level": "provincial",
+                "planned_area_km2": NEW_ZONE_AREA, "staff": 25, "departments": 3}  # fmt: skip
+        z = Zone(self, unit, row)
+        z.set_mode("quzheng")
+        for acc in ("_year_va", "_prev_va"):
+            setattr(self, acc, np.append(getattr(self, acc), 0.0))
+        for acc in ("_entries", "_exits"):
+            setattr(self, acc, np.append(getattr(self, acc), 0))
+        return z
+
+    def _record(
+        self,
+        year: int,
+        firms_z: np.ndarray,
+        stats: np.ndarray,
+        gdp: float,
+        growth: float,
+        zone_growth: np.ndarray,
+    ) -> None:
+        zl = self.zone_list
+        counted = [z for z in zl if z.counted]
+        active = [z for z in zl if z.status == "active"]
+        g_prov = registry.province_growth(year, self.p)
+        ops = [o for z in zl for o in z.operators]
+        row: dict[str, float] = {
+            "year": year,
+            "firms": self.firms.n,
+            "firm_entries": int(self._entries.sum()),
+            "firm_exits": int(self._exits.sum()),
+            "zones_active": len(counted),
+            "stat_zone_gdp": gdp,
+            "stat_zone_gdp_growth": growth,
+            "province_gdp_growth": g_prov,
+            "growth_gap_pp": growth - g_prov,
+            "zone_gdp": float(self._year_va.sum()),
+            "firms_in_active_zones": int(sum(firms_z[z.index] for z in counted)),
+            "industrial_area_km2": self._industrial_area(),
+            "land_used_km2": float(self.firms.land.sum()),
+            "zones_three_systems": sum(z.three_systems for z in counted),
+            "operators": len(ops),
+            "zones_with_operators": sum(bool(z.operators) for z in counted),
+            "staff": sum(z.staff for z in active),
+            "bodies": sum(z.bodies for z in active),
+            "approval_days": float(np.mean([z.approval_days for z in counted])),
+            "delegated_powers": float(sum(z.powers for z in counted)),
+            "zones_delisted": len(self.province.delisted),
+            "leadership_changes": len(self.province.leadership_changes),
+            "national_zones": sum(z.level == "national" for z in counted),
+        }
+        for m in modes.STRUCTURE:
+            row[f"zones_{m}"] = sum(z.mode == m for z in counted)
+        self.annual.append(row)
+        for z in zl:
+            if not z.located:
+                continue
+            self.zone_rows.append(
+                {
+                    "year": year, "unit": z.unit, "zone_id": z.zone_id, "city": z.city,
+                    "level": z.level, "type": z.type, "status": z.status, "mode": z.mode,
+                    "in_statistics": bool(z.in_statistics), "firms": int(firms_z[z.index]),
+                    "entries": int(self._entries[z.index]), "exits": int(self._exits[z.index]),
+                    "gdp": float(self._year_va[z.index]),
+                    "gdp_growth": float(100 * zone_growth[z.index]),
+                    "planned_area_km2": z.planned_area, "land_used_km2": z.land_used,
+                    "staff": z.staff, "bodies": z.bodies, "departments": z.departments,
+                    "approval_days": z.approval_days, "effort": z.effort,
+                    "services": z.services, "environment": z.environment, "powers": z.powers,
+                    "three_systems": z.three_systems, "operators": len(z.operators),
+                    "unqualified_streak": z.unqualified_streak,
+                }
+            )  # fmt: skip
+
+    @property
+    def enterprises(self):
+        """The living :class:`~sim.enterprises.Enterprise` agents (a Mesa AgentSet)."""
+        return self.agents_by_type[Enterprise]
