@@ -1,15 +1,40 @@
-"""Agent-based model of Shanxi's development-zone reform (2016-2035)."""
+"""Agent-based model of Shanxi's development-zone reform (2016-2035).
 
-from sim.model import ZoneReformModel
-from sim.params import REGISTRY, ParameterError
-from sim.run import METRICS, SimulationResult, simulate
+Layers, each importing only those before it:
+``sim.core`` (the model and its run boundary) <- ``sim.experiments`` (scenarios,
+batches, backends, results store) <- ``sim.analysis`` (calibration, sensitivity,
+plots, briefs) <- ``sim.cli`` (the ``zonesim`` command).
 
-__all__ = [
-    "METRICS",
-    "REGISTRY",
-    "ParameterError",
-    "SimulationResult",
-    "ZoneReformModel",
-    "simulate",
-]
+The names below are loaded on first use, so ``import sim`` stays light and the
+layers keep their direction.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
 __version__ = "0.1.0"
+
+_EXPORTS = {
+    "simulate": "sim.core.run",
+    "SimulationResult": "sim.core.run",
+    "METRICS": "sim.core.run",
+    "ZoneReformModel": "sim.core.model",
+    "REGISTRY": "sim.core.params",
+    "ParameterError": "sim.core.params",
+    "load_results": "sim.experiments.store",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    """Load a public name from its module on first access."""
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'sim' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_EXPORTS])

@@ -20,7 +20,7 @@ import mesa
 import numpy as np
 
 if TYPE_CHECKING:
-    from sim.model import ZoneReformModel
+    from sim.core.model import ZoneReformModel
 
 #: Per-firm state arrays and their dtypes.
 FIELDS: dict[str, type] = {

@@ -16,7 +16,7 @@ Everything else (which city holds which zone, areas, firms, value added, modes) 
 an assumption stated in :data:`ASSUMPTIONS`. A user can replace the two CSV files
 with a real registry that has the same columns; :func:`load` checks them.
 
-Regenerate the shipped files with ``python -m sim.zonedata``.
+Regenerate the shipped files with ``python -m sim.core.zonedata``.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from sim.params import MODE_NAMES
+from sim.core.params import MODE_NAMES
 
 
 @dataclass(frozen=True)

@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
-from sim.modes import LEGACY_SERVICES, STRUCTURE, departments_for
+from sim.core.modes import LEGACY_SERVICES, STRUCTURE, departments_for
 
 if TYPE_CHECKING:
-    from sim.model import ZoneReformModel
+    from sim.core.model import ZoneReformModel
 
 #: Service lines an operating company can provide (管运分离).
 SERVICE_LINES = ("infrastructure", "attraction", "finance", "operations")

@@ -14,8 +14,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.model import ZoneReformModel
-from sim.zonedata import ZoneData
+from sim.core.model import ZoneReformModel
+from sim.core.zonedata import ZoneData
 
 #: Registry year: every run starts from the 2016 units.
 FIRST_YEAR = 2016

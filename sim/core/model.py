@@ -21,15 +21,15 @@ from typing import Any
 import mesa
 import numpy as np
 
-from sim import modes, params as registry, zonedata
-from sim.agents import (
+from sim.core import modes, params as registry, zonedata
+from sim.core.agents import (
     OPERATOR_CAP,
     CityGovernment,
     OperatingCompany,
     ProvincialGovernment,
     Zone,
 )
-from sim.enterprises import Enterprise, FirmPopulation
+from sim.core.enterprises import Enterprise, FirmPopulation
 
 #: Sectors of investment projects and their shares of the flow (assumption).
 SECTORS = (
