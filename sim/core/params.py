@@ -16,8 +16,10 @@ validated by :func:`resolve` too.
 from __future__ import annotations
 
 import math
+import tomllib
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
 from typing import Any, Literal
 
 Kind = Literal["real", "int", "bool", "year"]
@@ -322,7 +324,30 @@ _PARAMS: tuple[Parameter, ...] = (
        "Province growth in 2035 (linear path from 2019).", _A, "real", "province"),
 )
 
-REGISTRY: dict[str, Parameter] = {p.name: p for p in _PARAMS}
+#: Calibrated defaults written by ``zonesim calibrate`` (``name = value`` in
+#: ``[defaults]``); the registry keeps the prior value beside each.
+CALIBRATED_FILE = Path(__file__).parent / "data" / "calibrated.toml"
+
+
+def _with_calibration(params: tuple[Parameter, ...], path: Path) -> dict[str, Parameter]:
+    """Apply calibrated defaults from ``path`` (if present) over the priors."""
+    calibrated: dict[str, Any] = {}
+    if path.is_file():
+        with path.open("rb") as f:
+            calibrated = tomllib.load(f).get("defaults", {})
+    out = {}
+    for p in params:
+        if p.name in calibrated:
+            value = p.check(calibrated[p.name], f"{path}: defaults.{p.name}")
+            p = replace(p, default=value, prior=p.default)
+        out[p.name] = p
+    unknown = set(calibrated) - set(out)
+    if unknown:
+        raise ParameterError(f"{path}: defaults.{sorted(unknown)[0]}", "a registered parameter")
+    return out
+
+
+REGISTRY: dict[str, Parameter] = _with_calibration(_PARAMS, CALIBRATED_FILE)
 
 #: Province growth path given by data (%, real, year on year).
 PROVINCE_GROWTH_DATA: dict[int, float] = {2016: 4.5, 2017: 7.0, 2018: 6.7}
