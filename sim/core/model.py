@@ -274,7 +274,8 @@ class ZoneReformModel(mesa.Model):
         util = np.vstack([np.full(ns, p["outside_utility"]), util])  # row 0: no zone
         prob = np.exp(util - util.max(axis=0))
         prob /= prob.sum(axis=0)
-        projects = rng.poisson(p["projects_per_year"] / 4 * self.gdp_index * SECTOR_SHARES)
+        pace = registry.province_growth(self.year, p) / registry.REFERENCE_GROWTH
+        projects = rng.poisson(p["projects_per_year"] / 4 * pace * SECTOR_SHARES)
         alloc = np.stack(
             [rng.multinomial(projects[s], prob[:, s]) for s in range(ns)], axis=1
         )[1:]  # zones x sectors

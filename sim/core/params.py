@@ -270,16 +270,16 @@ _PARAMS: tuple[Parameter, ...] = (
        "Service quality added by each operator (first three count).", _A, "real",
        "environment"),
     # --- Investment flow and zone choice ---------------------------------------------
-    _p("projects_per_year", 12000.0, 3000.0, 40000.0, "projects/year",
-       "Potential investment projects in the province in 2016 (grow with GDP).", _A, "real",
-       "entry"),
-    _p("outside_utility", 2.6, -2.0, 6.0, "utility",
+    _p("projects_per_year", 6500.0, 2000.0, 30000.0, "projects/year",
+       "Potential investment projects a year at the 2016-2018 mean province growth; the flow "
+       "scales with province growth (accelerator).", _A, "real", "entry"),
+    _p("outside_utility", 5.5, 2.0, 9.0, "utility",
        "Utility of locating outside any zone (the no-zone option).", _A, "real", "entry"),
-    _p("beta_approval", 0.9, 0.0, 2.0, "utility/log-day",
+    _p("beta_approval", 0.4, 0.0, 2.0, "utility/log-day",
        "Disutility of log approval time in zone choice.", _A, "real", "entry"),
     _p("beta_services", 1.0, 0.0, 3.0, "utility/index",
        "Utility of service quality in zone choice.", _A, "real", "entry"),
-    _p("beta_effort", 1.0, 0.0, 3.0, "utility/log-effort",
+    _p("beta_effort", 0.7, 0.0, 3.0, "utility/log-effort",
        "Utility of the zone's attraction effort (log).", _A, "real", "entry"),
     _p("beta_national", 0.5, 0.0, 1.5, "utility",
        "Premium of a national zone.", _A, "real", "entry"),
@@ -287,7 +287,7 @@ _PARAMS: tuple[Parameter, ...] = (
        "Utility of same-sector neighbours, log(1 + n).", _A, "real", "entry"),
     _p("beta_land", 1.0, 0.0, 3.0, "utility/log-share",
        "Utility of free land, log of the free share of planned area.", _A, "real", "entry"),
-    _p("startup_rate", 0.04, 0.0, 0.15, "1/year",
+    _p("startup_rate", 0.01, 0.0, 0.1, "1/year",
        "Local start-ups per incumbent firm per year at legacy effort.", _A, "real", "entry"),
     _p("entrant_size", 0.35, 0.1, 1.0, "x mean",
        "Entrant value added relative to the mean incumbent.", _A, "real", "entry"),
@@ -351,6 +351,8 @@ REGISTRY: dict[str, Parameter] = _with_calibration(_PARAMS, CALIBRATED_FILE)
 
 #: Province growth path given by data (%, real, year on year).
 PROVINCE_GROWTH_DATA: dict[int, float] = {2016: 4.5, 2017: 7.0, 2018: 6.7}
+#: Mean province growth 2016-2018 (%): the investment flow's reference pace.
+REFERENCE_GROWTH = sum(PROVINCE_GROWTH_DATA.values()) / len(PROVINCE_GROWTH_DATA)
 
 
 def defaults() -> dict[str, float]:
