@@ -10,7 +10,6 @@ import math
 from typing import TYPE_CHECKING
 
 import mesa
-import numpy as np
 
 from sim.core.modes import LEGACY_SERVICES, STRUCTURE, departments_for
 
@@ -43,7 +42,9 @@ class OperatingCompany(mesa.Agent):
         self.runs_zone = runs_zone
         k = len(zone.operators)
         # Operators take service lines in turn; one that runs the zone does all four.
-        self.lines = SERVICE_LINES if runs_zone else (SERVICE_LINES[(k + 1) % 4], SERVICE_LINES[k % 4])
+        self.lines = (
+            SERVICE_LINES if runs_zone else (SERVICE_LINES[(k + 1) % 4], SERVICE_LINES[k % 4])
+        )
         zone.operators.append(self)
 
 
@@ -152,7 +153,7 @@ class Zone(mesa.Agent):
         self.marketing = p["operator_marketing"] * n_ops
         speed = 1 - self.approval_days / p["approval_days_legacy"]
         service_gain = (self.services - LEGACY_SERVICES) / (1 - LEGACY_SERVICES)
-        self.environment = float(np.clip(0.5 * speed + 0.5 * service_gain, 0.0, 1.0))
+        self.environment = min(max(0.5 * speed + 0.5 * service_gain, 0.0), 1.0)
 
     def __repr__(self) -> str:
         return f"Zone({self.unit}, {self.level}, {self.mode}, {self.status})"
@@ -251,9 +252,10 @@ class ProvincialGovernment(mesa.Agent):
         budget = p["expansion_max_km2"]
         room = self.land_cap - industrial_area
         applicants = [
-            z for z in score
+            z
+            for z in score
             if z.type == "industrial" and z.land_used >= p["expansion_trigger"] * z.planned_area
-        ]  # fmt: skip
+        ]
         for z in sorted(applicants, key=lambda z: (-score[z], z.unit)):
             capital = self.model.mode_effects[z.mode].capital
             inc = min(p["expansion_step"] * z.planned_area * capital, budget, room)

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 #: Per-firm state arrays and their dtypes.
 FIELDS: dict[str, type] = {
-    "zone": np.int32,  # index into ZoneReformModel.zone_list
+    "zone": np.intp,  # index into ZoneReformModel.zone_list (intp: fastest gathers)
     "sector": np.int8,
     "size": np.float64,  # value added, 亿元 per year
     "level": np.float64,  # log productivity premium from the zone environment
@@ -41,7 +41,21 @@ class Enterprise(mesa.Agent):
     the vectorised state never disagree.
     """
 
-    firm_id: int
+    # Slots keep per-agent creation cheap: agents are made in blocks of thousands.
+    __slots__ = ("firm_id", "model")
+    pos = None  # firms have no spatial position beyond their zone
+
+    #: Offset that keeps firm agents' ids clear of the other agents' counter.
+    ID_OFFSET = 1 << 40
+
+    @property
+    def unique_id(self) -> int:
+        """Mesa agent id: the stable firm id, offset from other agents' ids."""
+        return self.ID_OFFSET + self.firm_id
+
+    @unique_id.setter
+    def unique_id(self, value: int) -> None:  # Mesa's registration assigns one; ignored
+        pass
 
     def _row(self) -> int:
         pop = self.model.firms
@@ -108,8 +122,12 @@ class FirmPopulation:
         self.arrays["agent"] = np.empty(capacity, dtype=object)
         self.row_of = np.full(capacity * 2, -1, dtype=np.int64)
         self.next_id = 0
-        # The model's own agent containers, filled and emptied in blocks.
-        Enterprise(model).remove()
+        # The model's own agent containers, filled and emptied in blocks; registering
+        # and deregistering one probe creates the Enterprise set through Mesa's API.
+        probe = Enterprise.__new__(Enterprise)
+        probe.model, probe.firm_id = model, -1
+        model.register_agent(probe)
+        model.deregister_agent(probe)
         self._all = model._all_agents._agents
         self._typed = model._agents_by_type[Enterprise]._agents
 
@@ -122,6 +140,12 @@ class FirmPopulation:
         if arrays is not None and name in arrays:
             return arrays[name][: self.n]
         raise AttributeError(name)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        """Refuse to rebind a field: write into the view instead (``pop.size[:] = x``)."""
+        if name in FIELDS:
+            raise AttributeError(f"field '{name}' is a view; assign to its elements")
+        super().__setattr__(name, value)
 
     def _reserve(self, extra: int) -> None:
         need = self.n + extra
@@ -157,15 +181,13 @@ class FirmPopulation:
         self.row_of[ids] = np.arange(lo, hi)
         self.next_id += k
         self.n = hi
-        # Block registration with the model (Mesa's Agent.__init__ does this one by
-        # one; the containers are plain dicts, so a dict update is equivalent).
-        model, new, counter = self.model, Enterprise.__new__, self.model.agent_id_counter
-        block = []
-        for j, fid in enumerate(ids.tolist()):
-            a = new(Enterprise)
-            a.__dict__.update(model=model, unique_id=counter + j, pos=None, firm_id=fid)
-            block.append(a)
-        model.agent_id_counter = counter + k
+        # Block registration with the model: Mesa's Agent.__init__ registers agents one
+        # by one in two plain dicts; one dict update per block is equivalent.
+        model, new = self.model, Enterprise.__new__
+        block = [new(Enterprise) for _ in range(k)]
+        for a, fid in zip(block, ids.tolist(), strict=True):
+            a.model = model
+            a.firm_id = fid
         self.arrays["agent"][lo:hi] = block
         keys = dict.fromkeys(block)
         self._all.update(keys)
@@ -173,18 +195,26 @@ class FirmPopulation:
         return ids
 
     def remove(self, dead: np.ndarray) -> None:
-        """Remove firms by a boolean mask over live rows; compacts the arrays."""
-        if not dead.any():
+        """Remove firms by a boolean mask over live rows.
+
+        Survivors from the tail fill the holes the dead leave (swap with last), so the
+        cost is proportional to the deaths, not to the population.
+        """
+        dead_rows = np.flatnonzero(dead)
+        if len(dead_rows) == 0:
             return
-        keep = ~dead
-        n_keep = int(keep.sum())
+        n = self.n
+        n_keep = n - len(dead_rows)
+        a = self.arrays
         all_agents, typed = self._all, self._typed
-        for a in self.arrays["agent"][: self.n][dead].tolist():
-            del all_agents[a]
-            del typed[a]
-        self.row_of[self.arrays["firm_id"][: self.n][dead]] = -1
-        for arr in self.arrays.values():
-            arr[:n_keep] = arr[: self.n][keep]
-        self.arrays["agent"][n_keep : self.n] = None
-        self.row_of[self.arrays["firm_id"][:n_keep]] = np.arange(n_keep)
+        for agent in a["agent"][dead_rows].tolist():
+            del all_agents[agent]
+            del typed[agent]
+        self.row_of[a["firm_id"][dead_rows]] = -1
+        holes = dead_rows[dead_rows < n_keep]
+        movers = n_keep + np.flatnonzero(~dead[n_keep:n])
+        for arr in a.values():
+            arr[holes] = arr[movers]
+        a["agent"][n_keep:n] = None
+        self.row_of[a["firm_id"][holes]] = holes
         self.n = n_keep

@@ -21,9 +21,9 @@ from typing import Any
 import mesa
 import numpy as np
 
-from sim.core import modes, params as registry, zonedata
+from sim.core import modes, zonedata
+from sim.core import params as registry
 from sim.core.agents import (
-    OPERATOR_CAP,
     CityGovernment,
     OperatingCompany,
     ProvincialGovernment,
@@ -33,9 +33,15 @@ from sim.core.enterprises import Enterprise, FirmPopulation
 
 #: Sectors of investment projects and their shares of the flow (assumption).
 SECTORS = (
-    "coal_energy", "metallurgy", "chemicals", "equipment", "new_materials", "agri_food",
-    "digital_services", "new_energy",
-)  # fmt: skip
+    "coal_energy",
+    "metallurgy",
+    "chemicals",
+    "equipment",
+    "new_materials",
+    "agri_food",
+    "digital_services",
+    "new_energy",
+)
 SECTOR_SHARES = np.array([0.16, 0.12, 0.10, 0.16, 0.10, 0.12, 0.14, 0.10])
 #: Area of a newly approved county zone, km2 (assumption).
 NEW_ZONE_AREA = 10.0
@@ -70,7 +76,7 @@ class ZoneReformModel(mesa.Model):
         super().__init__(rng=rng)
         self.p = registry.resolve(params)
         self.mode_effects = modes.effects(self.p)
-        self.data = data if data is not None else zonedata.load()
+        self.data = data if data is not None else zonedata.default()
         self.start_year = start_year
         self.quarter = 0  # quarters since start
         self.zone_list: list[Zone] = []
@@ -79,14 +85,13 @@ class ZoneReformModel(mesa.Model):
         self.commitment_active = False
         self.regulation_active = False
         self.integrated = False
-        self.gdp_index = 1.0  # province real GDP relative to 2016 start
         self.province = ProvincialGovernment(self, zonedata.PROVINCE_LAND_KM2)
         self.cities = {
             c: CityGovernment(self, c, zonedata.COUNTIES.get(c, 1))
             for c in sorted(set(self.data.zones["city"]))
         }
-        zones_by_id = {r["zone_id"]: r for r in self.data.zones.to_dict("records")}
-        for unit in self.data.units.to_dict("records"):
+        zones_by_id = {r["zone_id"]: r for r in self.data.zone_records}
+        for unit in self.data.unit_records:
             Zone(self, unit, zones_by_id[unit["zone_id"]])
         self.firms = FirmPopulation(self)
         self._init_firms()
@@ -105,7 +110,7 @@ class ZoneReformModel(mesa.Model):
         """Draw the 2016 firms of every unit: sizes match the registry's value added."""
         units = self.data.units
         counts = units["firms"].to_numpy(dtype=np.int64)
-        zone = np.repeat(np.arange(len(units), dtype=np.int32), counts)
+        zone = np.repeat(np.arange(len(units), dtype=np.intp), counts)
         n = len(zone)
         rng = self.rng
         raw = rng.lognormal(0.0, ENTRANT_SIZE_SD, n)
@@ -145,7 +150,8 @@ class ZoneReformModel(mesa.Model):
         ev: list[tuple[float, int, str, Any]] = []
         if p["integration_on"]:
             ev.append((p["integration_year"], 0, "integrate", None))
-        for zid, z in ((r["zone_id"], r) for r in self.data.zones.to_dict("records")):
+        for z in self.data.zone_records:
+            zid = z["zone_id"]
             if p["modes_on"]:
                 ev.append((float(z["mode_year"]), 1, "mode", ([zid], z["mode"])))
             if p["three_systems_on"] and not math.isnan(z["three_systems_year"]):
@@ -200,7 +206,7 @@ class ZoneReformModel(mesa.Model):
                 lead = self._select([zid])[0]
                 for _ in range(k - len(lead.operators)):
                     OperatingCompany(self, lead, now)
-        if p["delegation_on"] and now >= p["delegation_year"] - 1e-9:
+        if p["delegation_on"] and self._due(p["delegation_year"]):
             ramp = (now + 0.25 - p["delegation_year"]) / p["delegation_years"]
             self.delegation_progress = p["delegation_share"] * min(max(ramp, 0.0), 1.0)
         if p["approval_bureau_on"] and self._due(p["approval_bureau_year"]):
@@ -211,8 +217,9 @@ class ZoneReformModel(mesa.Model):
 
     def _integrate(self) -> None:
         """Merge every zone's units into its lead unit: one body, one plan."""
-        remap = np.arange(len(self.zone_list), dtype=np.int32)
-        for zid, row in zip(self.data.zones["zone_id"], self.data.zones.to_dict("records")):
+        remap = np.arange(len(self.zone_list), dtype=np.intp)
+        for row in self.data.zone_records:
+            zid = row["zone_id"]
             members = [z for z in self.zone_list if z.zone_id == zid and z.status == "active"]
             if not members:
                 continue
@@ -276,9 +283,9 @@ class ZoneReformModel(mesa.Model):
         prob /= prob.sum(axis=0)
         pace = registry.province_growth(self.year, p) / registry.REFERENCE_GROWTH
         projects = rng.poisson(p["projects_per_year"] / 4 * pace * SECTOR_SHARES)
-        alloc = np.stack(
-            [rng.multinomial(projects[s], prob[:, s]) for s in range(ns)], axis=1
-        )[1:]  # zones x sectors
+        alloc = np.stack([rng.multinomial(projects[s], prob[:, s]) for s in range(ns)], axis=1)[
+            1:
+        ]  # zones x sectors
         # Local start-ups: Poisson per zone, sector drawn from the zone's mix.
         firms_z = counts.sum(axis=1)
         lam = p["startup_rate"] / 4 * firms_z * za["effort"] * (1 + za["environment"])
@@ -304,11 +311,13 @@ class ZoneReformModel(mesa.Model):
         keep = np.zeros(k, dtype=bool)
         keep[order] = within <= free[zs]
         mean_size = float(pop.size.mean()) if pop.n else 1.0
-        size = p["entrant_size"] * mean_size * rng.lognormal(
-            -0.5 * ENTRANT_SIZE_SD**2, ENTRANT_SIZE_SD, k
+        size = (
+            p["entrant_size"]
+            * mean_size
+            * rng.lognormal(-0.5 * ENTRANT_SIZE_SD**2, ENTRANT_SIZE_SD, k)
         )
         pop.add(
-            zone=new_zone[keep].astype(np.int32),
+            zone=new_zone[keep].astype(np.intp),
             sector=new_sector[keep].astype(np.int8),
             size=size[keep],
             level=np.zeros(int(keep.sum())),
@@ -320,34 +329,46 @@ class ZoneReformModel(mesa.Model):
     def _firm_dynamics(self) -> None:
         """Growth and exit of every firm, vectorised."""
         p, rng, pop = self.p, self.rng, self.firms
-        n = pop.n
-        za_env = np.array([z.environment for z in self.zone_list])
+        n, nz = pop.n, len(self.zone_list)
+        env = np.array([z.environment for z in self.zone_list])
         delisted = np.array([z.status == "delisted" for z in self.zone_list])
-        target = p["reform_level_effect"] * za_env - p["delisting_tfp_loss"] * delisted
+        target = p["reform_level_effect"] * env - p["delisting_tfp_loss"] * delisted
         zone = pop.zone
+        # Productivity level: partial adjustment towards the zone's target.
         level = pop.level
         dl = (1 - math.exp(-p["level_convergence"] / 4)) * (target[zone] - level)
         level += dl
-        young = (self.now - pop.birth) < YOUNG_YEARS
-        g_prov = registry.province_growth(self.year, self.p)
-        b = p["shock_scale"] / (2 * math.sqrt(2))  # quarterly Laplace scale
+        young = pop.birth > self.now - YOUNG_YEARS
+        g_prov = registry.province_growth(self.year, p)
+        # Heavy-tailed shocks: Laplace with annual sd `shock_scale`, by inverse CDF;
+        # log(1 - b^2) removes the mean of exp(shock) so shocks do not add growth.
+        b = p["shock_scale"] / (2 * math.sqrt(2))
+        u = rng.random(n)
+        u -= 0.5
+        shock = np.abs(u)
+        shock *= -2.0
+        np.log1p(shock, out=shock)
+        shock *= -b
+        np.copysign(shock, u, out=shock)
         drift = math.log1p(g_prov / 100) / 4 + math.log(1 - b * b)
-        growth = drift + dl + young * (p["young_growth"] / 4) + rng.laplace(0.0, b, n)
+        growth = shock
+        growth += dl
+        growth += drift
+        growth += young * (p["young_growth"] / 4)
         size = pop.size
         size *= np.exp(growth)
-        rel = np.log(size / size.mean())
-        hazard = (
-            p["exit_hazard"]
-            * np.exp(-p["exit_size_elasticity"] * rel)
-            * np.where(young, p["exit_young_factor"], 1.0)
-            * (1 - p["exit_environment_effect"] * za_env[zone])
-        )
-        dead = rng.random(n) < -np.expm1(-hazard / 4)
-        nz = len(self.zone_list)
+        # Exit: hazard falls with relative size and a better environment, is higher
+        # for young firms; an Exp(1) clock below the quarter's integrated hazard.
+        log_h = math.log(p["exit_hazard"] / 4) + np.log1p(-p["exit_environment_effect"] * env)
+        rel = np.log(size)
+        rel -= math.log(size.mean())
+        rel *= -p["exit_size_elasticity"]
+        rel += log_h[zone]
+        rel += young * math.log(p["exit_young_factor"])
+        dead = rng.standard_exponential(n) < np.exp(rel)
         self._exits += np.bincount(zone[dead], minlength=nz)
         self._year_va += np.bincount(zone, weights=size, minlength=nz) / 4
-        self.firms.remove(dead)
-        self.gdp_index *= (1 + g_prov / 100) ** 0.25
+        pop.remove(dead)
 
     # ------------------------------------------------------------------ year end
     def _year_end(self) -> None:
@@ -363,7 +384,9 @@ class ZoneReformModel(mesa.Model):
         gdp_now = float(self._year_va[stats].sum())
         gdp_prev = float(self._prev_va[stats].sum())
         stat_growth = 100 * (gdp_now / gdp_prev - 1) if gdp_prev > 0 else 0.0
-        zone_growth = np.where(self._prev_va > 0, self._year_va / np.maximum(self._prev_va, 1e-12) - 1, 0.0)
+        zone_growth = np.where(
+            self._prev_va > 0, self._year_va / np.maximum(self._prev_va, 1e-12) - 1, 0.0
+        )
         self._record(year, firms_z, stats, gdp_now, stat_growth, zone_growth)
         counted = [z for z in zl if z.counted]
         score = self._scores(counted, zone_growth)
@@ -386,10 +409,13 @@ class ZoneReformModel(mesa.Model):
         idx = np.array([z.index for z in zones])
         g = zone_growth[idx]
         e = self._entries[idx] / np.maximum([z.planned_area for z in zones], 1e-9)
-        ranks = (np.argsort(np.argsort(g, kind="stable"), kind="stable")
-                 + np.argsort(np.argsort(e, kind="stable"), kind="stable"))  # fmt: skip
+        ranks = np.argsort(np.argsort(g, kind="stable"), kind="stable") + np.argsort(
+            np.argsort(e, kind="stable"), kind="stable"
+        )
         jitter = self.rng.random(len(zones)) * 0.5  # breaks ties at random
-        return {z: float(r + j) / (2 * len(zones)) for z, r, j in zip(zones, ranks, jitter)}
+        return {
+            z: float(r + j) / (2 * len(zones)) for z, r, j in zip(zones, ranks, jitter, strict=True)
+        }
 
     def _industrial_area(self) -> float:
         return sum(z.planned_area for z in self.zone_list if z.counted and z.type == "industrial")
@@ -429,14 +455,31 @@ class ZoneReformModel(mesa.Model):
         k = len(self.zone_list) + 1
         zid = f"N{k:03d}"
         row = {
-            "zone_id": zid, "name": f"{city} new county zone {zid}", "city": city,
-            "level": "provincial", "type": "industrial", "demonstration": 0,
-            "in_statistics": 0, "planned_area_km2": NEW_ZONE_AREA, "staff": 25,
-            "departments": 3, "mode": "quzheng", "mode_year": since, "local_powers": 60,
-            "three_systems_year": math.nan, "operators": 0, "operators_year": math.nan,
-        }  # fmt: skip
-        unit = {"unit_id": zid, "name": row["name"], "level": "provincial",
-                "planned_area_km2": NEW_ZONE_AREA, "staff": 25, "departments": 3}  # fmt: skip
+            "zone_id": zid,
+            "name": f"{city} new county zone {zid}",
+            "city": city,
+            "level": "provincial",
+            "type": "industrial",
+            "demonstration": 0,
+            "in_statistics": 0,
+            "planned_area_km2": NEW_ZONE_AREA,
+            "staff": 25,
+            "departments": 3,
+            "mode": "quzheng",
+            "mode_year": since,
+            "local_powers": 60,
+            "three_systems_year": math.nan,
+            "operators": 0,
+            "operators_year": math.nan,
+        }
+        unit = {
+            "unit_id": zid,
+            "name": row["name"],
+            "level": "provincial",
+            "planned_area_km2": NEW_ZONE_AREA,
+            "staff": 25,
+            "departments": 3,
+        }
         z = Zone(self, unit, row)
         z.set_mode("quzheng")
         for acc in ("_year_va", "_prev_va"):
@@ -492,20 +535,35 @@ class ZoneReformModel(mesa.Model):
                 continue
             self.zone_rows.append(
                 {
-                    "year": year, "unit": z.unit, "zone_id": z.zone_id, "city": z.city,
-                    "level": z.level, "type": z.type, "status": z.status, "mode": z.mode,
-                    "in_statistics": bool(z.in_statistics), "firms": int(firms_z[z.index]),
-                    "entries": int(self._entries[z.index]), "exits": int(self._exits[z.index]),
+                    "year": year,
+                    "unit": z.unit,
+                    "zone_id": z.zone_id,
+                    "city": z.city,
+                    "level": z.level,
+                    "type": z.type,
+                    "status": z.status,
+                    "mode": z.mode,
+                    "in_statistics": bool(z.in_statistics),
+                    "firms": int(firms_z[z.index]),
+                    "entries": int(self._entries[z.index]),
+                    "exits": int(self._exits[z.index]),
                     "gdp": float(self._year_va[z.index]),
                     "gdp_growth": float(100 * zone_growth[z.index]),
-                    "planned_area_km2": z.planned_area, "land_used_km2": z.land_used,
-                    "staff": z.staff, "bodies": z.bodies, "departments": z.departments,
-                    "approval_days": z.approval_days, "effort": z.effort,
-                    "services": z.services, "environment": z.environment, "powers": z.powers,
-                    "three_systems": z.three_systems, "operators": len(z.operators),
+                    "planned_area_km2": z.planned_area,
+                    "land_used_km2": z.land_used,
+                    "staff": z.staff,
+                    "bodies": z.bodies,
+                    "departments": z.departments,
+                    "approval_days": z.approval_days,
+                    "effort": z.effort,
+                    "services": z.services,
+                    "environment": z.environment,
+                    "powers": z.powers,
+                    "three_systems": z.three_systems,
+                    "operators": len(z.operators),
                     "unqualified_streak": z.unqualified_streak,
                 }
-            )  # fmt: skip
+            )
 
     @property
     def enterprises(self):

@@ -40,17 +40,29 @@ STRUCTURE: dict[str, ModeStructure] = {
         "legacy", "改革前", "separate management bodies with social duties", (8, 14), True, False
     ),
     "sanheyi": ModeStructure(
-        "sanheyi", "三合一管委会", "the zone's own committee with delegated powers", (6, 8),
-        False, False,
-    ),  # fmt: skip
+        "sanheyi",
+        "三合一管委会",
+        "the zone's own committee with delegated powers",
+        (6, 8),
+        False,
+        False,
+    ),
     "quzheng": ModeStructure(
-        "quzheng", "区政合一", "local government leaders; one team, two signs", (3, 3),
-        False, False,
-    ),  # fmt: skip
+        "quzheng",
+        "区政合一",
+        "local government leaders; one team, two signs",
+        (3, 3),
+        False,
+        False,
+    ),
     "corporate": ModeStructure(
-        "corporate", "企业化管理", "an operating company; a lean government agency", (1, 3),
-        False, True,
-    ),  # fmt: skip
+        "corporate",
+        "企业化管理",
+        "an operating company; a lean government agency",
+        (1, 3),
+        False,
+        True,
+    ),
 }
 assert tuple(STRUCTURE) == MODE_NAMES
 

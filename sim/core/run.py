@@ -23,13 +23,33 @@ LAST_YEAR = 2060
 
 #: Annual metrics, in column order after ``year``.
 METRICS = (
-    "firms", "firm_entries", "firm_exits", "zones_active", "stat_zone_gdp",
-    "stat_zone_gdp_growth", "province_gdp_growth", "growth_gap_pp", "zone_gdp",
-    "firms_in_active_zones", "industrial_area_km2", "land_used_km2", "zones_three_systems",
-    "operators", "zones_with_operators", "staff", "bodies", "approval_days",
-    "delegated_powers", "zones_delisted", "leadership_changes", "national_zones",
-    "zones_legacy", "zones_sanheyi", "zones_quzheng", "zones_corporate",
-)  # fmt: skip
+    "firms",
+    "firm_entries",
+    "firm_exits",
+    "zones_active",
+    "stat_zone_gdp",
+    "stat_zone_gdp_growth",
+    "province_gdp_growth",
+    "growth_gap_pp",
+    "zone_gdp",
+    "firms_in_active_zones",
+    "industrial_area_km2",
+    "land_used_km2",
+    "zones_three_systems",
+    "operators",
+    "zones_with_operators",
+    "staff",
+    "bodies",
+    "approval_days",
+    "delegated_powers",
+    "zones_delisted",
+    "leadership_changes",
+    "national_zones",
+    "zones_legacy",
+    "zones_sanheyi",
+    "zones_quzheng",
+    "zones_corporate",
+)
 
 SeedLike = int | np.random.SeedSequence
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 from dataclasses import dataclass
+from functools import cache, cached_property
 from pathlib import Path
 
 import numpy as np
@@ -31,14 +32,32 @@ import pandas as pd
 DATA_DIR = Path(__file__).parent / "data"
 
 CITIES = (
-    "Taiyuan", "Datong", "Yangquan", "Changzhi", "Jincheng", "Shuozhou",
-    "Jinzhong", "Yuncheng", "Xinzhou", "Linfen", "Lvliang",
-)  # fmt: skip
+    "Taiyuan",
+    "Datong",
+    "Yangquan",
+    "Changzhi",
+    "Jincheng",
+    "Shuozhou",
+    "Jinzhong",
+    "Yuncheng",
+    "Xinzhou",
+    "Linfen",
+    "Lvliang",
+)
 #: County-level divisions per city (public administrative divisions, 2018; assumption).
 COUNTIES = {
-    "Taiyuan": 10, "Datong": 11, "Yangquan": 5, "Changzhi": 13, "Jincheng": 6, "Shuozhou": 6,
-    "Jinzhong": 11, "Yuncheng": 13, "Xinzhou": 14, "Linfen": 17, "Lvliang": 13,
-}  # fmt: skip
+    "Taiyuan": 10,
+    "Datong": 11,
+    "Yangquan": 5,
+    "Changzhi": 13,
+    "Jincheng": 6,
+    "Shuozhou": 6,
+    "Jinzhong": 11,
+    "Yuncheng": 13,
+    "Xinzhou": 14,
+    "Linfen": 17,
+    "Lvliang": 13,
+}
 #: Province land area, km2 (facts: about 156,700 km2).
 PROVINCE_LAND_KM2 = 156_700.0
 ZONE_TYPES = ("industrial", "eco_tourism", "agri_hitech")
@@ -48,17 +67,35 @@ MODES_2018 = ("sanheyi", "quzheng", "corporate")
 
 #: Column name -> dtype kind ("str", "int", "float") of each registry table.
 ZONE_COLUMNS: dict[str, str] = {
-    "zone_id": "str", "name": "str", "city": "str", "level": "str", "type": "str",
-    "demonstration": "int", "in_statistics": "int", "planned_area_km2": "float",
-    "staff": "int", "departments": "int", "mode": "str", "mode_year": "float",
-    "local_powers": "int", "three_systems_year": "float", "operators": "int",
+    "zone_id": "str",
+    "name": "str",
+    "city": "str",
+    "level": "str",
+    "type": "str",
+    "demonstration": "int",
+    "in_statistics": "int",
+    "planned_area_km2": "float",
+    "staff": "int",
+    "departments": "int",
+    "mode": "str",
+    "mode_year": "float",
+    "local_powers": "int",
+    "three_systems_year": "float",
+    "operators": "int",
     "operators_year": "float",
-}  # fmt: skip
+}
 UNIT_COLUMNS: dict[str, str] = {
-    "unit_id": "str", "zone_id": "str", "name": "str", "level": "str", "body_id": "str",
-    "staff": "int", "departments": "int", "planned_area_km2": "float", "firms": "int",
+    "unit_id": "str",
+    "zone_id": "str",
+    "name": "str",
+    "level": "str",
+    "body_id": "str",
+    "staff": "int",
+    "departments": "int",
+    "planned_area_km2": "float",
+    "firms": "int",
     "value_added": "float",
-}  # fmt: skip
+}
 
 #: Figures the registry must reproduce (facts.md).
 FACTS = {
@@ -108,6 +145,16 @@ class ZoneData:
     zones: pd.DataFrame
     units: pd.DataFrame
 
+    @cached_property
+    def zone_records(self) -> list[dict]:
+        """Zone rows as dictionaries (computed once; treat as read-only)."""
+        return self.zones.to_dict("records")
+
+    @cached_property
+    def unit_records(self) -> list[dict]:
+        """Unit rows as dictionaries (computed once; treat as read-only)."""
+        return self.units.to_dict("records")
+
 
 class ZoneDataError(ValueError):
     """The zone registry files are missing or malformed."""
@@ -150,9 +197,8 @@ def generate(seed: int = SEED) -> ZoneData:
     # shuffled order so every city holds several zones.
     city_idx = np.concatenate([[0], rng.permutation(np.arange(1, n) % len(CITIES))])
     levels = ["provincial"] * n
-    national_cities = [0] + list(rng.choice(np.arange(1, len(CITIES)), a["national_zones"] - 1,
-                                            replace=False))  # fmt: skip
-    for c in national_cities[1:]:
+    national_cities = rng.choice(np.arange(1, len(CITIES)), a["national_zones"] - 1, replace=False)
+    for c in national_cities:
         first = next(i for i in range(1, n_ind) if city_idx[i] == c and levels[i] != "national")
         levels[first] = "national"
     levels[0] = "national"
@@ -171,21 +217,28 @@ def generate(seed: int = SEED) -> ZoneData:
     in_stats[0] = 1
     in_stats[1 + np.argsort(-area[1:n_ind], kind="stable")[: FACTS["statistics_zones"] - 1]] = 1
     # Modes: the demonstration zone has its own committee.
-    modes = ["sanheyi"] + list(
-        rng.permutation(
-            ["sanheyi"] * (a["modes_2018"]["sanheyi"] - 1)
-            + ["quzheng"] * a["modes_2018"]["quzheng"]
-            + ["corporate"] * a["modes_2018"]["corporate"]
-        )
+    others = (
+        ["sanheyi"] * (a["modes_2018"]["sanheyi"] - 1)
+        + ["quzheng"] * a["modes_2018"]["quzheng"]
+        + ["corporate"] * a["modes_2018"]["corporate"]
     )
+    modes = ["sanheyi", *rng.permutation(others).tolist()]
     departments = np.array(
-        [int(rng.integers(6, 9)) if m == "sanheyi" else (3 if m == "quzheng" else
-         int(rng.integers(2, 4))) for m in modes]
-    )  # fmt: skip
+        [
+            int(rng.integers(6, 9))
+            if m == "sanheyi"
+            else (3 if m == "quzheng" else int(rng.integers(2, 4)))
+            for m in modes
+        ]
+    )
     staff = np.array(
-        [int(rng.integers(55, 120)) if m == "sanheyi" else (int(rng.integers(25, 45)) if
-         m == "quzheng" else int(rng.integers(15, 35))) for m in modes]
-    )  # fmt: skip
+        [
+            int(rng.integers(55, 120))
+            if m == "sanheyi"
+            else (int(rng.integers(25, 45)) if m == "quzheng" else int(rng.integers(15, 35)))
+            for m in modes
+        ]
+    )
     staff[0] = FACTS["demo_staff_2018"]
     mode_year = np.where(rng.random(n) < 0.5, 2017.5, 2018.0)
     mode_year[0] = 2017.25
@@ -207,13 +260,16 @@ def generate(seed: int = SEED) -> ZoneData:
     others = np.setdiff1d(np.arange(n), corporate)
     op_w = np.sqrt(size_w[others])
     op_others = rng.choice(
-        others, FACTS["zones_with_operators_2018"] - len(corporate), replace=False,
+        others,
+        FACTS["zones_with_operators_2018"] - len(corporate),
+        replace=False,
         p=op_w / op_w.sum(),
-    )  # fmt: skip
+    )
     op_zones = np.sort(np.concatenate([corporate, op_others]))
     operators = np.zeros(n, dtype=int)
-    op_weights = np.where(np.isin(op_zones, corporate), 3.0, 1.0) * rng.uniform(0.5, 1.5,
-                                                                               len(op_zones))
+    op_weights = np.where(np.isin(op_zones, corporate), 3.0, 1.0) * rng.uniform(
+        0.5, 1.5, len(op_zones)
+    )
     operators[op_zones] = _split_int(FACTS["operators_2018"], op_weights, minimum=1)
     op_year = np.where(operators > 0, np.where(rng.random(n) < 0.4, 2017.5, 2018.0), np.nan)
     city_counts: dict[str, int] = {}
@@ -223,19 +279,30 @@ def generate(seed: int = SEED) -> ZoneData:
         city_counts[city] = city_counts.get(city, 0) + 1
         ids.append(f"Z{i + 1:02d}")
         names.append(
-            "Transformation Comprehensive Reform Demonstration Zone" if i == 0
+            "Transformation Comprehensive Reform Demonstration Zone"
+            if i == 0
             else f"{city} {types[i].replace('_', '-')} zone {city_counts[city]}"
-        )  # fmt: skip
+        )
     zones = pd.DataFrame(
         {
-            "zone_id": ids, "name": names, "city": [CITIES[c] for c in city_idx],
-            "level": levels, "type": types, "demonstration": (np.arange(n) == 0).astype(int),
-            "in_statistics": in_stats, "planned_area_km2": area, "staff": staff,
-            "departments": departments, "mode": modes, "mode_year": mode_year,
-            "local_powers": powers, "three_systems_year": three_year,
-            "operators": operators, "operators_year": op_year,
+            "zone_id": ids,
+            "name": names,
+            "city": [CITIES[c] for c in city_idx],
+            "level": levels,
+            "type": types,
+            "demonstration": (np.arange(n) == 0).astype(int),
+            "in_statistics": in_stats,
+            "planned_area_km2": area,
+            "staff": staff,
+            "departments": departments,
+            "mode": modes,
+            "mode_year": mode_year,
+            "local_powers": powers,
+            "three_systems_year": three_year,
+            "operators": operators,
+            "operators_year": op_year,
         }
-    )  # fmt: skip
+    )
     units = _generate_units(rng, zones)
     return ZoneData(zones=zones, units=units)
 
@@ -254,12 +321,14 @@ def _generate_units(rng: np.random.Generator, zones: pd.DataFrame) -> pd.DataFra
         b = demo_bodies[k]
         rows.append(
             {
-                "zone_id": "Z01", "level": demo_levels[k], "body": f"Z01-B{b}",
+                "zone_id": "Z01",
+                "level": demo_levels[k],
+                "body": f"Z01-B{b}",
                 "staff": int(demo_staff_by_body[b - 1]) if first_of_body[b] == k else 0,
                 "departments": int(rng.integers(8, 13)) if first_of_body[b] == k else 0,
                 "area": demo_area[k],
             }
-        )  # fmt: skip
+        )
     absorbing = set(
         rng.choice(zones.index[1:59], a["zones_absorbing_parks"], replace=False).tolist()
     )
@@ -271,13 +340,14 @@ def _generate_units(rng: np.random.Generator, zones: pd.DataFrame) -> pd.DataFra
         for k in range(parts):
             rows.append(
                 {
-                    "zone_id": z["zone_id"], "level": z["level"] if k == 0 else "park",
+                    "zone_id": z["zone_id"],
+                    "level": z["level"] if k == 0 else "park",
                     "body": f"{z['zone_id']}-B{k + 1}",
                     "staff": int(rng.integers(40, 90)) if k == 0 else int(rng.integers(15, 40)),
                     "departments": int(rng.integers(8, 13)) if k == 0 else int(rng.integers(4, 8)),
                     "area": areas[k],
                 }
-            )  # fmt: skip
+            )
     units = pd.DataFrame(rows)
     units["planned_area_km2"] = units.pop("area").round(3)
     # Area rounding: keep each zone's total exact.
@@ -302,7 +372,8 @@ def _generate_units(rng: np.random.Generator, zones: pd.DataFrame) -> pd.DataFra
     units["value_added"] = va.round(3)
     units["unit_id"] = [f"U{i + 1:03d}" for i in range(len(units))]
     units["name"] = [
-        f"{zid} unit {k + 1}" for zid, k in zip(units["zone_id"], units.groupby("zone_id").cumcount())
+        f"{zid} unit {k + 1}"
+        for zid, k in zip(units["zone_id"], units.groupby("zone_id").cumcount(), strict=True)
     ]
     units = units.rename(columns={"body": "body_id"})
     return units[list(UNIT_COLUMNS)]
@@ -366,6 +437,12 @@ def load(directory: str | Path | None = None) -> ZoneData:
                 f"got {zones.loc[bad, col].iloc[0]!r}"
             )
     return ZoneData(zones=zones, units=units)
+
+
+@cache
+def default() -> ZoneData:
+    """The shipped registry, loaded once per process (read-only)."""
+    return load()
 
 
 def save(data: ZoneData, directory: str | Path = DATA_DIR) -> None:
