@@ -3,13 +3,19 @@
 Thousands of runs of 40,000+ firms rule out stepping Python objects one by one.
 :class:`FirmPopulation` keeps every living firm's state in contiguous NumPy arrays
 (a struct of arrays) and updates it with vectorised operations; births and deaths
-happen in blocks. Each living firm is still an :class:`Enterprise` agent registered
-with the model, whose attributes are properties that read and write its row, so a
-user can inspect ``model.agents_by_type[Enterprise]`` like any Mesa model.
+happen in blocks. Each living firm is an :class:`Enterprise` agent registered with
+the model, whose attributes are properties that read and write its row, so a user
+can inspect ``model.agents_by_type[Enterprise]`` like in any Mesa model.
+
+The agent objects are made on demand: the first time anything reads the model's
+agent containers (``model.agents``, ``model.agents_by_type``, ``model.enterprises``)
+the population creates and registers an agent for every living firm, and from then
+on keeps agents in step with births and deaths. A batch run that never looks at
+individual firms therefore pays nothing for them; a run that does sees exactly one
+agent per living firm at every step.
 
 Rows move when dead firms are compacted away; an agent keeps its stable
-``firm_id`` and finds its row through ``FirmPopulation.row_of``, which is updated
-in one vectorised assignment per compaction.
+``firm_id`` and finds its row through ``FirmPopulation.row_of``.
 """
 
 from __future__ import annotations
@@ -122,6 +128,7 @@ class FirmPopulation:
         self.arrays["agent"] = np.empty(capacity, dtype=object)
         self.row_of = np.full(capacity * 2, -1, dtype=np.int64)
         self.next_id = 0
+        self.materialized = False
         # The model's own agent containers, filled and emptied in blocks; registering
         # and deregistering one probe creates the Enterprise set through Mesa's API.
         probe = Enterprise.__new__(Enterprise)
@@ -181,18 +188,31 @@ class FirmPopulation:
         self.row_of[ids] = np.arange(lo, hi)
         self.next_id += k
         self.n = hi
-        # Block registration with the model: Mesa's Agent.__init__ registers agents one
-        # by one in two plain dicts; one dict update per block is equivalent.
+        if self.materialized:
+            self._make_agents(lo, hi)
+        return ids
+
+    def materialize(self) -> None:
+        """Create the agents of all living firms; keep them in step from now on."""
+        if not self.materialized:
+            self.materialized = True
+            self._make_agents(0, self.n)
+
+    def _make_agents(self, lo: int, hi: int) -> None:
+        """Create and register the agents of rows ``lo:hi``.
+
+        Mesa's ``Agent.__init__`` registers agents one by one in two plain dicts; one
+        dict update per block is equivalent.
+        """
         model, new = self.model, Enterprise.__new__
-        block = [new(Enterprise) for _ in range(k)]
-        for a, fid in zip(block, ids.tolist(), strict=True):
+        block = [new(Enterprise) for _ in range(hi - lo)]
+        for a, fid in zip(block, self.arrays["firm_id"][lo:hi].tolist(), strict=True):
             a.model = model
             a.firm_id = fid
         self.arrays["agent"][lo:hi] = block
         keys = dict.fromkeys(block)
         self._all.update(keys)
         self._typed.update(keys)
-        return ids
 
     def remove(self, dead: np.ndarray) -> None:
         """Remove firms by a boolean mask over live rows.
@@ -206,15 +226,17 @@ class FirmPopulation:
         n = self.n
         n_keep = n - len(dead_rows)
         a = self.arrays
-        all_agents, typed = self._all, self._typed
-        for agent in a["agent"][dead_rows].tolist():
-            del all_agents[agent]
-            del typed[agent]
+        if self.materialized:
+            all_agents, typed = self._all, self._typed
+            for agent in a["agent"][dead_rows].tolist():
+                del all_agents[agent]
+                del typed[agent]
         self.row_of[a["firm_id"][dead_rows]] = -1
         holes = dead_rows[dead_rows < n_keep]
         movers = n_keep + np.flatnonzero(~dead[n_keep:n])
-        for arr in a.values():
-            arr[holes] = arr[movers]
+        for name, arr in a.items():
+            if name != "agent" or self.materialized:
+                arr[holes] = arr[movers]
         a["agent"][n_keep:n] = None
         self.row_of[a["firm_id"][holes]] = holes
         self.n = n_keep

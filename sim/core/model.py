@@ -181,7 +181,9 @@ class ZoneReformModel(mesa.Model):
     def step(self) -> None:
         """Advance one quarter."""
         self._apply_timeline()
-        self.agents_by_type[Zone].do("step")
+        for zone in self.zone_list:
+            if zone.located:
+                zone.step()
         self._entry()
         self._firm_dynamics()
         if self.quarter % 4 == 3:
@@ -565,7 +567,25 @@ class ZoneReformModel(mesa.Model):
                 }
             )
 
+    # Reading the agent containers makes the firms' agents exist (see sim.core.enterprises).
     @property
-    def enterprises(self):
-        """The living :class:`~sim.enterprises.Enterprise` agents (a Mesa AgentSet)."""
+    def agents(self) -> mesa.agent.AgentSet:
+        """All agents, one :class:`~sim.core.enterprises.Enterprise` per living firm."""
+        self._materialize_firms()
+        return super().agents
+
+    @property
+    def agents_by_type(self) -> dict[type, mesa.agent.AgentSet]:
+        """Agents by type, one :class:`~sim.core.enterprises.Enterprise` per living firm."""
+        self._materialize_firms()
+        return super().agents_by_type
+
+    @property
+    def enterprises(self) -> mesa.agent.AgentSet:
+        """The living :class:`~sim.core.enterprises.Enterprise` agents."""
         return self.agents_by_type[Enterprise]
+
+    def _materialize_firms(self) -> None:
+        firms = self.__dict__.get("firms")
+        if firms is not None:
+            firms.materialize()

@@ -6,7 +6,6 @@ else of the model.
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -99,18 +98,9 @@ def simulate(
         raise ValueError(
             f"horizon: expected {FIRST_YEAR} <= start <= end <= {LAST_YEAR}, got {start}..{end}"
         )
-    rng = np.random.default_rng(seed)
-    # Firm agents are created and dropped in blocks of thousands; pausing the cyclic
-    # garbage collector during the run avoids rescanning them (no cycles are freed).
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        model = ZoneReformModel(params, rng=rng, data=data, start_year=FIRST_YEAR)
-        for _ in range((end - FIRST_YEAR + 1) * 4):
-            model.step()
-    finally:
-        if was_enabled:
-            gc.enable()
+    model = ZoneReformModel(params, rng=np.random.default_rng(seed), data=data)
+    for _ in range((end - FIRST_YEAR + 1) * 4):
+        model.step()
     annual = pd.DataFrame(model.annual, columns=["year", *METRICS])
     zones = pd.DataFrame(model.zone_rows)
     annual = annual[annual["year"] >= start].reset_index(drop=True)
