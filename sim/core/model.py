@@ -160,7 +160,9 @@ class ZoneReformModel(mesa.Model):
                 ev.append((float(z["operators_year"]), 2, "operators", (zid, int(z["operators"]))))
         for a in p[registry.MODE_ASSIGNMENTS]:
             ev.append((a["year"], 3, "mode", (a["zones"], a["mode"])))
-        return sorted(ev, key=lambda e: (e[0], e[1]))
+        # An undated event (a blank date in a registry built in code) never happens; it
+        # must not sit in the queue, where it would block every later event.
+        return sorted((e for e in ev if not math.isnan(e[0])), key=lambda e: (e[0], e[1]))
 
     # ------------------------------------------------------------------ time
     @property
@@ -503,7 +505,7 @@ class ZoneReformModel(mesa.Model):
         counted = [z for z in zl if z.counted]
         active = [z for z in zl if z.status == "active"]
         g_prov = registry.province_growth(year, self.p)
-        ops = [o for z in zl for o in z.operators]
+        ops = [o for z in counted for o in z.operators]
         row: dict[str, float] = {
             "year": year,
             "firms": self.firms.n,

@@ -850,7 +850,7 @@ _PARAMS: tuple[Parameter, ...] = (
         0.005,
         0.06,
         "km2",
-        "Mean land taken by a firm (lognormal, proportional to size).",
+        "Mean land a firm takes on entry (lognormal, kept for its life).",
         _A,
         "real",
         "entry",
@@ -906,7 +906,7 @@ _PARAMS: tuple[Parameter, ...] = (
         0.01,
         0.15,
         "1/year",
-        "Exit hazard of a median-size, mature firm at legacy environment.",
+        "Exit hazard of a mature firm of mean size in a legacy environment.",
         _A,
         "real",
         "growth",
@@ -1104,6 +1104,8 @@ def salib_problem(names: list[str] | None = None, *, grouped: bool = False) -> d
     for n in names:
         if n not in REGISTRY:
             raise ParameterError(n, "a registered parameter name")
+        if not REGISTRY[n].lower < REGISTRY[n].upper:
+            raise ParameterError(n, "a parameter whose lower bound is below its upper bound")
     problem: dict[str, Any] = {
         "num_vars": len(names),
         "names": list(names),

@@ -394,11 +394,28 @@ def _check(df: pd.DataFrame, columns: dict[str, str], path: Path) -> pd.DataFram
                 f"{path}: column '{col}' row {int(bad.idxmax()) + 2}: expected a number"
             )
         if kind == "int":
-            if values.isna().any():
-                raise ZoneDataError(f"{path}: column '{col}': expected an integer in every row")
+            bad = values.isna() | (values != values.round())
+            if bad.any():
+                raise ZoneDataError(
+                    f"{path}: column '{col}' row {int(bad.idxmax()) + 2}: expected an integer"
+                )
             values = values.astype(int)
+        if kind != "str" and (values < 0).any():
+            raise ZoneDataError(
+                f"{path}: column '{col}' row {int((values < 0).idxmax()) + 2}: "
+                "expected a non-negative number"
+            )
         df[col] = values
     return df[list(columns)]
+
+
+def _require(df: pd.DataFrame, col: str, rows: pd.Series, path: Path, what: str) -> None:
+    """Raise if ``col`` is blank in any of ``rows``."""
+    blank = rows & df[col].isna()
+    if blank.any():
+        raise ZoneDataError(
+            f"{path}: column '{col}' row {int(blank.idxmax()) + 2}: expected {what}"
+        )
 
 
 def load(directory: str | Path | None = None) -> ZoneData:
@@ -429,13 +446,29 @@ def load(directory: str | Path | None = None) -> ZoneData:
         raise ZoneDataError(
             f"{d / 'units_2016.csv'}: column 'zone_id': unknown zone {sorted(unknown)[0]!r}"
         )
-    for col, allowed in (("level", LEVELS), ("type", ZONE_TYPES), ("mode", MODES_2018)):
-        bad = ~zones[col].isin(allowed)
+    checks = (
+        ("zones.csv", zones, "level", LEVELS),
+        ("zones.csv", zones, "type", ZONE_TYPES),
+        ("zones.csv", zones, "mode", MODES_2018),
+        ("units_2016.csv", units, "level", UNIT_LEVELS),
+    )
+    for name, df, col, allowed in checks:
+        bad = ~df[col].isin(allowed)
         if bad.any():
             raise ZoneDataError(
-                f"{d / 'zones.csv'}: column '{col}': expected one of {allowed}, "
-                f"got {zones.loc[bad, col].iloc[0]!r}"
+                f"{d / name}: column '{col}': expected one of {allowed}, "
+                f"got {df.loc[bad, col].iloc[0]!r}"
             )
+    zpath = d / "zones.csv"
+    everywhere = pd.Series(True, index=zones.index)
+    _require(zones, "mode_year", everywhere, zpath, "the year the mode is adopted")
+    _require(zones, "operators_year", zones["operators"] > 0, zpath, "the operators' year")
+    without_units = set(zones["zone_id"]) - set(units["zone_id"])
+    if without_units:
+        raise ZoneDataError(
+            f"{zpath}: column 'zone_id': zone {sorted(without_units)[0]!r} has no 2016 unit "
+            "in units_2016.csv"
+        )
     return ZoneData(zones=zones, units=units)
 
 

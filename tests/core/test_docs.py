@@ -1,0 +1,86 @@
+"""The ODD document stays in step with the code."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from sim.core import zonedata
+from sim.core.params import REGISTRY
+from sim.core.run import METRICS
+
+ROOT = Path(__file__).resolve().parents[2]
+ODD = ROOT / "docs" / "ODD.md"
+
+
+@pytest.fixture(scope="module")
+def maker() -> ModuleType:
+    spec = importlib.util.spec_from_file_location(
+        "make_param_table", ROOT / "docs" / "make_param_table.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def odd() -> str:
+    return ODD.read_text(encoding="utf-8")
+
+
+def test_parameter_table_is_up_to_date(maker: ModuleType, odd: str) -> None:
+    assert maker.extract_block(odd) == maker.render_block(), (
+        "docs/ODD.md parameter table is out of date: run `python docs/make_param_table.py --write`"
+    )
+
+
+def test_parameter_table_lists_every_parameter_once(maker: ModuleType) -> None:
+    table = maker.render_table()
+    names = re.findall(r"^\| `([a-z0-9_]+)` \|", table, flags=re.MULTILINE)
+    assert names == list(REGISTRY)
+
+
+def test_table_detects_a_changed_default(maker: ModuleType, odd: str, monkeypatch) -> None:
+    from dataclasses import replace
+
+    name = next(iter(REGISTRY))
+    p = REGISTRY[name]
+    monkeypatch.setitem(REGISTRY, name, replace(p, description=p.description + " (changed)"))
+    assert maker.extract_block(odd) != maker.render_block()
+
+
+def test_every_parameter_is_discussed_in_the_text(odd: str, maker: ModuleType) -> None:
+    text = odd.replace(maker.extract_block(odd), "")
+    missing = [n for n in REGISTRY if f"`{n}`" not in text]
+    assert not missing, f"parameters not cited outside the table: {missing}"
+
+
+def test_every_metric_is_described(odd: str) -> None:
+    missing = [m for m in METRICS if f"`{m}`" not in odd]
+    assert not missing, missing
+
+
+def test_registry_assumptions_are_documented(odd: str) -> None:
+    missing = [k for k in zonedata.ASSUMPTIONS if f"`{k}`" not in odd]
+    assert not missing, missing
+    missing = [k for k in zonedata.FACTS if f"`{k}`" not in odd]
+    assert not missing, missing
+
+
+def test_odd_has_the_protocol_sections(odd: str) -> None:
+    for heading in (
+        "Purpose and patterns",
+        "Entities, state variables and scales",
+        "Process overview and scheduling",
+        "Design concepts",
+        "Initialisation",
+        "Input data",
+        "Submodels",
+        "Simplifications and open points",
+    ):
+        assert re.search(rf"^#+ .*{re.escape(heading)}", odd, flags=re.MULTILINE), heading

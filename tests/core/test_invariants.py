@@ -1,0 +1,113 @@
+"""Invariants over the whole parameter space (property-based).
+
+Parameter sets are drawn within the registry bounds (every parameter, booleans and
+years included, plus random mode assignments); each run is short.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sim.core import zonedata
+from sim.core.params import MODE_ASSIGNMENTS, MODE_NAMES, REGISTRY, Parameter
+from sim.core.run import simulate
+
+INITIAL_FIRMS = int(zonedata.load().units["firms"].sum())
+STOCKS_ANNUAL = [
+    "firms", "firm_entries", "firm_exits", "zones_active", "stat_zone_gdp", "zone_gdp",
+    "firms_in_active_zones", "industrial_area_km2", "land_used_km2", "zones_three_systems",
+    "operators", "zones_with_operators", "staff", "bodies", "approval_days",
+    "delegated_powers", "zones_delisted", "leadership_changes", "national_zones",
+    "zones_legacy", "zones_sanheyi", "zones_quzheng", "zones_corporate",
+]  # fmt: skip
+STOCKS_ZONES = [
+    "firms", "entries", "exits", "gdp", "planned_area_km2", "land_used_km2", "staff", "bodies",
+    "departments", "approval_days", "effort", "services", "environment", "powers",
+    "operators", "unqualified_streak",
+]  # fmt: skip
+SELECTORS = ["all", "level:national", "level:provincial", "type:industrial",
+             "type:eco_tourism", "city:Taiyuan", "mode:sanheyi", "mode:corporate",
+             ["Z01"], ["Z02", "Z30"]]  # fmt: skip
+
+
+def parameter_strategy(p: Parameter) -> st.SearchStrategy[Any]:
+    """Values of one registry parameter, anywhere within its bounds."""
+    if p.kind == "bool":
+        return st.booleans()
+    if p.kind == "int":
+        return st.integers(int(p.lower), int(p.upper))
+    return st.floats(p.lower, p.upper, allow_nan=False, allow_infinity=False)
+
+
+assignment = st.fixed_dictionaries(
+    {
+        "year": st.floats(2016.0, 2020.0),
+        "mode": st.sampled_from(MODE_NAMES),
+        "zones": st.sampled_from(SELECTORS),
+    }
+)
+parameter_sets = st.fixed_dictionaries(
+    {name: parameter_strategy(p) for name, p in REGISTRY.items()}
+    | {MODE_ASSIGNMENTS: st.lists(assignment, max_size=2)}
+)
+
+
+def check_invariants(annual: pd.DataFrame, zones: pd.DataFrame) -> None:
+    for name, df in (("annual", annual), ("zones", zones)):
+        numeric = df.select_dtypes(include=["number", "bool"]).to_numpy(dtype=float)
+        assert np.isfinite(numeric).all(), f"{name}: NaN or infinity"
+        assert not df.isna().any().any(), f"{name}: missing values"
+    for col in STOCKS_ANNUAL:
+        assert (annual[col] >= 0).all(), col
+    for col in STOCKS_ZONES:
+        assert (zones[col] >= 0).all(), col
+    over = zones["land_used_km2"] > zones["planned_area_km2"] + 1e-9
+    assert not over.any(), zones.loc[over, ["year", "unit", "land_used_km2", "planned_area_km2"]]
+    # firm balance, year by year
+    prev = np.concatenate([[INITIAL_FIRMS], annual["firms"].to_numpy()[:-1]])
+    balance = prev + annual["firm_entries"].to_numpy() - annual["firm_exits"].to_numpy()
+    np.testing.assert_array_equal(annual["firms"].to_numpy(), balance)
+    # zone rows add up to the annual totals
+    by_year = zones.groupby("year")
+    np.testing.assert_array_equal(by_year["firms"].sum().to_numpy(), annual["firms"].to_numpy())
+    np.testing.assert_array_equal(
+        by_year["entries"].sum().to_numpy(), annual["firm_entries"].to_numpy()
+    )
+    np.testing.assert_array_equal(
+        by_year["exits"].sum().to_numpy(), annual["firm_exits"].to_numpy()
+    )
+    np.testing.assert_allclose(
+        by_year["land_used_km2"].sum().to_numpy(), annual["land_used_km2"].to_numpy(), rtol=1e-9
+    )
+    modes = annual[["zones_legacy", "zones_sanheyi", "zones_quzheng", "zones_corporate"]]
+    np.testing.assert_array_equal(modes.sum(axis=1).to_numpy(), annual["zones_active"].to_numpy())
+    assert (annual["zones_with_operators"] <= annual["zones_active"]).all()
+    assert (annual["zones_three_systems"] <= annual["zones_active"]).all()
+    assert (zones["environment"] <= 1.0).all()
+    assert (zones["services"] <= 1.0).all()
+
+
+@settings(
+    max_examples=10,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(params=parameter_sets, seed=st.integers(0, 2**32 - 1))
+def test_invariants_hold_anywhere_in_the_parameter_space(params: dict[str, Any], seed: int) -> None:
+    result = simulate(params, seed=seed, end=2020)
+    check_invariants(result.annual, result.zones)
+    pop = result.model.firms
+    assert (pop.size > 0).all()
+    assert np.isfinite(pop.size).all()
+    assert (pop.land >= 0).all()
+    assert len(result.model.enterprises) == result.annual["firms"].iloc[-1]
+
+
+def test_invariants_hold_for_the_defaults() -> None:
+    result = simulate(seed=0, end=2020)
+    check_invariants(result.annual, result.zones)

@@ -1,0 +1,181 @@
+"""The run boundary: horizon, determinism, finite outputs, Enterprise agents."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim.core.enterprises import Enterprise
+from sim.core.run import FIRST_YEAR, LAST_YEAR, METRICS, SimulationResult, simulate
+
+ZONE_COLUMNS = [
+    "year", "unit", "zone_id", "city", "level", "type", "status", "mode", "in_statistics",
+    "firms", "entries", "exits", "gdp", "gdp_growth", "planned_area_km2", "land_used_km2",
+    "staff", "bodies", "departments", "approval_days", "effort", "services", "environment",
+    "powers", "three_systems", "operators", "unqualified_streak",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def full_a() -> SimulationResult:
+    return simulate(seed=11)
+
+
+@pytest.fixture(scope="module")
+def full_a_again() -> SimulationResult:
+    return simulate(seed=11)
+
+
+@pytest.fixture(scope="module")
+def full_b() -> SimulationResult:
+    return simulate(seed=12)
+
+
+def _numeric(df: pd.DataFrame) -> np.ndarray:
+    return df.select_dtypes(include=["number", "bool"]).to_numpy(dtype=float)
+
+
+def test_default_horizon_is_2016_to_2035(full_a: SimulationResult) -> None:
+    assert full_a.annual["year"].tolist() == list(range(2016, 2036))
+    assert sorted(full_a.zones["year"].unique()) == list(range(2016, 2036))
+
+
+def test_tables_have_the_documented_columns(full_a: SimulationResult) -> None:
+    assert list(full_a.annual.columns) == ["year", *METRICS]
+    assert list(full_a.zones.columns) == ZONE_COLUMNS
+
+
+def test_same_seed_gives_bit_identical_tables(
+    full_a: SimulationResult, full_a_again: SimulationResult
+) -> None:
+    pd.testing.assert_frame_equal(full_a.annual, full_a_again.annual, check_exact=True)
+    pd.testing.assert_frame_equal(full_a.zones, full_a_again.zones, check_exact=True)
+
+
+def test_different_seeds_differ(full_a: SimulationResult, full_b: SimulationResult) -> None:
+    assert not full_a.annual.equals(full_b.annual)
+    assert not full_a.annual["firms"].equals(full_b.annual["firms"])
+    assert not full_a.zones["gdp"].equals(full_b.zones["gdp"])
+
+
+@pytest.mark.parametrize("table", ["annual", "zones"])
+def test_no_nan_or_infinity(full_a: SimulationResult, table: str) -> None:
+    df = getattr(full_a, table)
+    assert not df.isna().any().any(), df.columns[df.isna().any()].tolist()
+    values = _numeric(df)
+    assert values.size > 0
+    assert np.isfinite(values).all()
+
+
+def test_seed_sequence_accepted_and_deterministic() -> None:
+    child, sibling = np.random.SeedSequence(2024).spawn(2)
+    a = simulate(seed=child, end=2017)
+    b = simulate(seed=np.random.SeedSequence(2024).spawn(2)[0], end=2017)
+    c = simulate(seed=sibling, end=2017)
+    pd.testing.assert_frame_equal(a.annual, b.annual, check_exact=True)
+    pd.testing.assert_frame_equal(a.zones, b.zones, check_exact=True)
+    assert not a.annual.equals(c.annual)
+
+
+def test_seed_sequence_of_an_integer_equals_the_integer() -> None:
+    a = simulate(seed=5, end=2016)
+    b = simulate(seed=np.random.SeedSequence(5), end=2016)
+    pd.testing.assert_frame_equal(a.annual, b.annual, check_exact=True)
+
+
+def test_start_trims_reported_years_without_changing_them(full_a: SimulationResult) -> None:
+    short = simulate(seed=11, start=2018, end=2019)
+    assert short.annual["year"].tolist() == [2018, 2019]
+    assert set(short.zones["year"]) == {2018, 2019}
+    expected = full_a.annual[full_a.annual["year"].between(2018, 2019)].reset_index(drop=True)
+    pd.testing.assert_frame_equal(short.annual, expected, check_exact=True)
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        (FIRST_YEAR - 1, 2020),  # before the registry year
+        (2020, 2019),  # end before start
+        (FIRST_YEAR, FIRST_YEAR - 1),
+        (FIRST_YEAR, LAST_YEAR + 1),  # beyond the supported horizon
+    ],
+)
+def test_bad_horizon_raises_value_error(start: int, end: int) -> None:
+    with pytest.raises(ValueError, match="horizon"):
+        simulate(seed=1, start=start, end=end)
+
+
+def test_unknown_parameter_raises_before_running() -> None:
+    with pytest.raises(ValueError, match="no_such_parameter"):
+        simulate({"no_such_parameter": 1.0}, seed=1, end=2016)
+
+
+def test_living_enterprise_agents_equal_firms(full_a: SimulationResult) -> None:
+    model = full_a.model
+    firms_end = int(full_a.annual["firms"].iloc[-1])
+    assert len(model.agents_by_type[Enterprise]) == firms_end
+    assert len(model.enterprises) == firms_end
+    assert len(model.firms) == firms_end
+    ids = sorted(a.firm_id for a in model.enterprises)
+    assert ids == sorted(model.firms.firm_id.tolist())
+
+
+def test_enterprise_properties_read_their_row(full_a: SimulationResult) -> None:
+    model = full_a.model
+    pop = model.firms
+    agents = list(model.enterprises)
+    picks = [agents[i] for i in np.linspace(0, len(agents) - 1, 25).astype(int)]
+    for a in picks:
+        row = int(pop.row_of[a.firm_id])
+        assert row >= 0
+        assert pop.arrays["agent"][row] is a
+        assert a.size == pop.size[row]
+        assert a.zone is model.zone_list[int(pop.zone[row])]
+        assert a.sector == int(pop.sector[row])
+        assert a.level == pop.level[row]
+        assert a.land == pop.land[row]
+        assert a.age == pytest.approx(model.now - pop.birth[row])
+        assert a.age >= 0
+        assert a.zone.located
+
+
+def test_enterprise_size_setter_writes_the_array() -> None:
+    model = simulate(seed=3, end=2016).model
+    a = next(iter(model.enterprises))
+    a.size = 123.5
+    assert model.firms.size[int(model.firms.row_of[a.firm_id])] == 123.5
+
+
+def test_enterprises_that_exited_are_gone() -> None:
+    model = simulate(seed=3, end=2017).model
+    alive = set(model.firms.firm_id.tolist())
+    dead_ids = np.setdiff1d(np.arange(model.firms.next_id), list(alive))
+    assert dead_ids.size > 0
+    assert (model.firms.row_of[dead_ids] == -1).all()
+
+
+def test_agents_made_mid_run_stay_in_step_and_change_nothing() -> None:
+    from sim.core.model import ZoneReformModel
+
+    plain = ZoneReformModel(rng=np.random.default_rng(21))
+    watched = ZoneReformModel(rng=np.random.default_rng(21))
+    for quarter in range(12):
+        plain.step()
+        watched.step()
+        if quarter == 2:
+            assert len(watched.enterprises) == len(watched.firms)
+    # reading the agents consumed no randomness and changed no state
+    pd.testing.assert_frame_equal(pd.DataFrame(plain.annual), pd.DataFrame(watched.annual))
+    assert len(watched.agents_by_type[Enterprise]) == len(watched.firms)
+    pop = watched.firms
+    live = set(pop.firm_id.tolist())
+    agents = list(watched.enterprises)
+    assert {a.firm_id for a in agents} == live
+    for a in agents[:: max(len(agents) // 50, 1)]:
+        row = int(pop.row_of[a.firm_id])
+        assert pop.arrays["agent"][row] is a
+        assert a.size == pop.size[row]
+        assert a.age == pytest.approx(watched.now - pop.birth[row])
+    unique_ids = [a.unique_id for a in watched.agents]
+    assert len(unique_ids) == len(set(unique_ids))

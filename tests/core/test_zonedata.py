@@ -1,0 +1,292 @@
+"""The synthetic zone registry: facts reproduced, regeneration, load() checks.
+
+The expected figures are written out here from facts.md, so the test fails if either
+the registry files or zonedata.FACTS drift away from the sources.
+"""
+
+from __future__ import annotations
+
+import filecmp
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from sim.core import zonedata
+from sim.core.zonedata import ZoneData, ZoneDataError
+
+
+@pytest.fixture(scope="module")
+def registry() -> ZoneData:
+    return zonedata.load()
+
+
+def test_67_zones_in_11_cities(registry: ZoneData) -> None:
+    z = registry.zones
+    assert len(z) == 67
+    assert z["zone_id"].is_unique
+    assert z["city"].nunique() == 11
+    assert set(z["city"]) == set(zonedata.CITIES)
+    assert set(z["level"]) == {"national", "provincial"}
+
+
+def test_59_industrial_zones_with_2750_km2(registry: ZoneData) -> None:
+    z = registry.zones
+    industrial = z[z["type"] == "industrial"]
+    assert len(industrial) == 59
+    assert industrial["planned_area_km2"].sum() == pytest.approx(2750.0, abs=1e-6)
+    # about 1.75 % of the province's land
+    share = industrial["planned_area_km2"].sum() / zonedata.PROVINCE_LAND_KM2
+    assert share == pytest.approx(0.0175, abs=0.0005)
+    assert set(z["type"]) <= set(zonedata.ZONE_TYPES)
+
+
+def test_37_industrial_zones_in_the_statistics(registry: ZoneData) -> None:
+    z = registry.zones
+    stats = z[z["in_statistics"] == 1]
+    assert len(stats) == 37
+    assert (stats["type"] == "industrial").all()
+
+
+def test_demonstration_zone_structure(registry: ZoneData) -> None:
+    z, u = registry.zones, registry.units
+    demo = z[z["demonstration"] == 1]
+    assert len(demo) == 1
+    row = demo.iloc[0]
+    assert row["zone_id"] == "Z01"
+    assert row["level"] == "national"
+    assert row["type"] == "industrial"
+    assert row["in_statistics"] == 1
+    assert row["staff"] == 146
+    units = u[u["zone_id"] == row["zone_id"]]
+    assert len(units) == 8
+    assert units["level"].value_counts().to_dict() == {"national": 4, "provincial": 3, "park": 1}
+    bodies = units.loc[units["staff"] > 0, "body_id"]
+    assert bodies.nunique() == 5
+    assert units["body_id"].nunique() == 5
+    assert units["staff"].sum() == 423
+    assert units["planned_area_km2"].sum() == pytest.approx(row["planned_area_km2"], abs=1e-6)
+
+
+def test_delegation_three_systems_and_operators(registry: ZoneData) -> None:
+    z = registry.zones
+    assert z["local_powers"].sum() == 8384
+    assert (z["three_systems_year"] <= 2018).sum() == 38
+    assert z["operators"].sum() == 74
+    assert (z["operators"] > 0).sum() == 35
+    with_ops = z[z["operators"] > 0]
+    assert with_ops["operators_year"].notna().all()
+    assert (with_ops["operators_year"] <= 2018).all()
+    # every corporate zone is run by an operating company
+    assert (z.loc[z["mode"] == "corporate", "operators"] > 0).all()
+
+
+def test_modes_fit_their_structure(registry: ZoneData) -> None:
+    z = registry.zones
+    assert set(z["mode"]) == {"sanheyi", "quzheng", "corporate"}
+    assert z.loc[z["demonstration"] == 1, "mode"].iloc[0] == "sanheyi"
+    dep = z.set_index("mode")["departments"]
+    assert dep.loc["sanheyi"].between(6, 8).all()
+    assert (dep.loc["quzheng"] == 3).all()
+    assert (dep.loc["corporate"] <= 3).all()
+    assert z["mode_year"].between(2017, 2018).all()
+
+
+def test_units_fit_their_zones(registry: ZoneData) -> None:
+    z, u = registry.zones, registry.units
+    assert u["unit_id"].is_unique
+    assert set(u["zone_id"]) == set(z["zone_id"])
+    area = u.groupby("zone_id")["planned_area_km2"].sum()
+    pd.testing.assert_series_equal(
+        area.sort_index(),
+        z.set_index("zone_id")["planned_area_km2"].sort_index(),
+        check_names=False,
+        atol=1e-6,
+    )
+    assert set(u["level"]) <= set(zonedata.UNIT_LEVELS)
+    assert (u["firms"] > 0).all()
+    assert (u["value_added"] > 0).all()
+    assert (u["staff"] >= 0).all()
+    assert (u["planned_area_km2"] > 0).all()
+
+
+def test_facts_constant_matches_the_sources() -> None:
+    assert zonedata.FACTS == {
+        "zones": 67,
+        "industrial_zones": 59,
+        "industrial_area_km2": 2750.0,
+        "statistics_zones": 37,
+        "cities": 11,
+        "demo_units": 8,
+        "demo_units_by_level": {"national": 4, "provincial": 3, "park": 1},
+        "demo_bodies_2016": 5,
+        "demo_staff_2016": 423,
+        "demo_staff_2018": 146,
+        "local_powers": 8384,
+        "three_systems_2018": 38,
+        "operators_2018": 74,
+        "zones_with_operators_2018": 35,
+    }
+    assert zonedata.PROVINCE_LAND_KM2 == 156_700.0
+
+
+def test_shipped_files_equal_regenerated_files(tmp_path: Path) -> None:
+    zonedata.save(zonedata.generate(), tmp_path)
+    for name in ("zones.csv", "units_2016.csv"):
+        assert filecmp.cmp(tmp_path / name, zonedata.DATA_DIR / name, shallow=False), name
+
+
+def test_generate_is_deterministic_and_load_round_trips(tmp_path: Path) -> None:
+    a, b = zonedata.generate(), zonedata.generate()
+    pd.testing.assert_frame_equal(a.zones, b.zones, check_exact=True)
+    pd.testing.assert_frame_equal(a.units, b.units, check_exact=True)
+    zonedata.save(a, tmp_path)
+    loaded = zonedata.load(tmp_path)
+    pd.testing.assert_frame_equal(loaded.zones, a.zones, check_exact=True)
+    pd.testing.assert_frame_equal(loaded.units, a.units, check_exact=True)
+
+
+def test_another_seed_still_reproduces_the_facts() -> None:
+    other = zonedata.generate(seed=7)
+    z, u = other.zones, other.units
+    assert not z["planned_area_km2"].equals(zonedata.generate().zones["planned_area_km2"])
+    assert len(z) == 67
+    assert z.loc[z["type"] == "industrial", "planned_area_km2"].sum() == pytest.approx(2750.0)
+    assert z["in_statistics"].sum() == 37
+    assert z["local_powers"].sum() == 8384
+    assert (z["three_systems_year"] <= 2018).sum() == 38
+    assert (z["operators"].sum(), (z["operators"] > 0).sum()) == (74, 35)
+    demo = u[u["zone_id"] == "Z01"]
+    assert (len(demo), demo["staff"].sum(), demo["body_id"].nunique()) == (8, 423, 5)
+
+
+# ----------------------------------------------------------------------------- load()
+
+
+def _write_copy(tmp_path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    zones = pd.read_csv(zonedata.DATA_DIR / "zones.csv")
+    units = pd.read_csv(zonedata.DATA_DIR / "units_2016.csv")
+    return zones, units
+
+
+def _save(tmp_path: Path, zones: pd.DataFrame, units: pd.DataFrame) -> None:
+    zones.to_csv(tmp_path / "zones.csv", index=False)
+    units.to_csv(tmp_path / "units_2016.csv", index=False)
+
+
+def test_load_reports_a_missing_file(tmp_path: Path) -> None:
+    zones, _ = _write_copy(tmp_path)
+    zones.to_csv(tmp_path / "zones.csv", index=False)
+    with pytest.raises(ZoneDataError, match=r"units_2016\.csv.*not found"):
+        zonedata.load(tmp_path)
+
+
+def test_load_reports_a_missing_directory(tmp_path: Path) -> None:
+    with pytest.raises(ZoneDataError, match=r"zones\.csv"):
+        zonedata.load(tmp_path / "nowhere")
+
+
+@pytest.mark.parametrize(
+    ("table", "column"),
+    [("zones.csv", "staff"), ("zones.csv", "mode"), ("units_2016.csv", "value_added")],
+)
+def test_load_reports_a_missing_column(tmp_path: Path, table: str, column: str) -> None:
+    zones, units = _write_copy(tmp_path)
+    if table == "zones.csv":
+        zones = zones.drop(columns=column)
+    else:
+        units = units.drop(columns=column)
+    _save(tmp_path, zones, units)
+    with pytest.raises(ZoneDataError) as err:
+        zonedata.load(tmp_path)
+    message = str(err.value)
+    assert table in message
+    assert f"'{column}'" in message
+    assert "\n" not in message
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "value"),
+    [
+        ("zones.csv", "planned_area_km2", "large"),
+        ("zones.csv", "staff", "many"),
+        ("zones.csv", "level", "county"),
+        ("zones.csv", "type", "mining"),
+        ("zones.csv", "mode", "private"),
+        ("units_2016.csv", "firms", "n/a"),
+        ("units_2016.csv", "zone_id", "Z99"),
+    ],
+)
+def test_load_reports_a_bad_value(tmp_path: Path, table: str, column: str, value: str) -> None:
+    zones, units = _write_copy(tmp_path)
+    df = zones if table == "zones.csv" else units
+    df[column] = df[column].astype(object)
+    df.loc[3, column] = value
+    _save(tmp_path, zones, units)
+    with pytest.raises(ZoneDataError) as err:
+        zonedata.load(tmp_path)
+    message = str(err.value)
+    assert table in message
+    assert f"'{column}'" in message
+
+
+def test_load_reports_a_missing_integer(tmp_path: Path) -> None:
+    zones, units = _write_copy(tmp_path)
+    units["staff"] = units["staff"].astype(object)
+    units.loc[2, "staff"] = None
+    _save(tmp_path, zones, units)
+    with pytest.raises(ZoneDataError, match=r"units_2016\.csv.*'staff'"):
+        zonedata.load(tmp_path)
+
+
+def test_load_rejects_a_fractional_integer(tmp_path: Path) -> None:
+    # A count such as 12.5 staff must be reported, not silently truncated to 12.
+    zones, units = _write_copy(tmp_path)
+    zones["staff"] = zones["staff"].astype(float)
+    zones.loc[4, "staff"] = 12.5
+    _save(tmp_path, zones, units)
+    with pytest.raises(ZoneDataError, match=r"zones\.csv.*'staff'"):
+        zonedata.load(tmp_path)
+
+
+def test_load_reports_duplicate_zone_ids(tmp_path: Path) -> None:
+    zones, units = _write_copy(tmp_path)
+    zones.loc[5, "zone_id"] = zones.loc[4, "zone_id"]
+    _save(tmp_path, zones, units)
+    with pytest.raises(ZoneDataError, match=r"zones\.csv.*'zone_id'"):
+        zonedata.load(tmp_path)
+
+
+def test_a_user_registry_with_the_same_columns_runs(tmp_path: Path) -> None:
+    # Swap in another registry (here: the generator with another seed) and run it.
+    from sim.core.run import simulate
+
+    zonedata.save(zonedata.generate(seed=7), tmp_path)
+    result = simulate(seed=1, end=2017, data=zonedata.load(tmp_path))
+    assert result.annual["zones_active"].iloc[-1] == 67
+    assert set(result.zones["zone_id"]) == set(zonedata.load(tmp_path).zones["zone_id"])
+
+
+@pytest.mark.parametrize("column", ["mode_year", "operators_year"])
+def test_load_rejects_a_missing_date(tmp_path: Path, column: str) -> None:
+    # A blank date for a registered event (every zone's mode; operators where
+    # operators > 0) is an undated event: the model's timeline cannot place it.
+    zones, units = _write_copy(tmp_path)
+    row = zones.index[zones["operators"] > 0][0]
+    zones.loc[row, column] = None
+    _save(tmp_path, zones, units)
+    with pytest.raises(ZoneDataError, match=rf"zones\.csv.*'{column}'"):
+        zonedata.load(tmp_path)
+
+
+def test_an_undated_event_does_not_stall_the_timeline() -> None:
+    # Whatever load() accepts must not stop the other zones' reforms.
+    from sim.core.run import simulate
+
+    data = zonedata.load()
+    zones = data.zones.copy()
+    zones.loc[zones.index[zones["operators"] > 0][0], "operators_year"] = float("nan")
+    result = simulate(seed=1, end=2018, data=ZoneData(zones=zones, units=data.units))
+    row = result.annual.set_index("year").loc[2018]
+    assert row["zones_legacy"] == 0
+    assert row["zones_three_systems"] >= 37
