@@ -144,6 +144,24 @@ class ZoneReformModel(mesa.Model):
             return [z for z in located if getattr(z, attr) == value]
         return [z for z in located if z.registered["mode"] == value]  # "mode:<registered>"
 
+    def _check_selector(self, selector: str | list[str], key: str) -> None:
+        """Raise if a mode-assignment selector names no zone of the registry."""
+        zones, units = self.data.zones, self.data.units
+        if isinstance(selector, list):
+            known = set(zones["zone_id"]) | set(units["unit_id"])
+            unknown = [z for z in selector if z not in known]
+            if unknown:
+                raise registry.ParameterError(key, "zone ids of the zone registry", unknown[0])
+            return
+        if selector == "all":
+            return
+        field, value = selector.split(":", 1)
+        column = {"level": "level", "type": "type", "city": "city", "mode": "mode"}[field]
+        if value not in set(zones[column]):
+            raise registry.ParameterError(
+                key, f"a {field} present in the zone registry: {sorted(set(zones[column]))}", value
+            )
+
     def _schedule_events(self) -> list[tuple[float, int, str, Any]]:
         """Dated reform events, sorted: (date, order, kind, payload)."""
         p = self.p
@@ -158,7 +176,8 @@ class ZoneReformModel(mesa.Model):
                 ev.append((float(z["three_systems_year"]), 2, "three_systems", zid))
             if p["operators_on"] and z["operators"] > 0:
                 ev.append((float(z["operators_year"]), 2, "operators", (zid, int(z["operators"]))))
-        for a in p[registry.MODE_ASSIGNMENTS]:
+        for i, a in enumerate(p[registry.MODE_ASSIGNMENTS]):
+            self._check_selector(a["zones"], f"{registry.MODE_ASSIGNMENTS}[{i}].zones")
             ev.append((a["year"], 3, "mode", (a["zones"], a["mode"])))
         # An undated event (a blank date in a registry built in code) never happens; it
         # must not sit in the queue, where it would block every later event.

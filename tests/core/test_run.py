@@ -179,3 +179,15 @@ def test_agents_made_mid_run_stay_in_step_and_change_nothing() -> None:
         assert a.age == pytest.approx(watched.now - pop.birth[row])
     unique_ids = [a.unique_id for a in watched.agents]
     assert len(unique_ids) == len(set(unique_ids))
+
+
+@pytest.mark.parametrize(
+    ("selector", "message"),
+    [(["Z99"], "zone ids"), ("city:Beijing", "city present"), ("type:harbour", "type present")],
+)
+def test_mode_assignment_naming_no_registry_zone_is_rejected(selector, message) -> None:
+    from sim.core.params import ParameterError
+
+    assignment = {"year": 2018, "mode": "corporate", "zones": selector}
+    with pytest.raises(ParameterError, match=rf"mode_assignments\[0\]\.zones.*{message}"):
+        simulate({"mode_assignments": [assignment]}, seed=1, end=2016)

@@ -1,0 +1,135 @@
+"""``zonesim run``: run a batch of scenarios into a results folder."""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import shlex
+import sys
+import time
+from pathlib import Path
+
+from sim.cli import UsageError
+from sim.experiments.backends import make_backend
+from sim.experiments.batch import execute, scenario_specs
+from sim.experiments.scenarios import Scenario, find_scenario, load_scenario
+
+#: Default parent folder of batch folders.
+RESULTS_DIR = Path("results")
+
+
+def positive_int(text: str) -> int:
+    """Argument type: a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {text!r}")
+    return value
+
+
+def seed_int(text: str) -> int:
+    """Argument type: a seed (a whole number from 0 to 2**63 - 1)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 0, got {text!r}") from None
+    if not 0 <= value < 2**63:
+        raise argparse.ArgumentTypeError(f"expected a whole number in [0, 2**63), got {text!r}")
+    return value
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the ``run`` subcommand."""
+    p = sub.add_parser(
+        "run",
+        help="run scenarios (replicates with common random numbers) into a results folder",
+        description=(
+            "Run every replicate of each scenario; replicate k of every scenario uses the "
+            "same seed. Outputs stream into one folder per batch; running the same command "
+            "again skips finished runs (resume)."
+        ),
+    )
+    p.add_argument(
+        "scenarios", nargs="+", metavar="SCENARIO", help="scenario file, or shipped scenario name"
+    )
+    p.add_argument("--reps", type=positive_int, help="replicates per scenario (default: file's)")
+    p.add_argument("--seed", type=seed_int, help="master seed (default: the files' run.seed)")
+    p.add_argument(
+        "--workers", type=positive_int, help="local worker processes (default: all cores)"
+    )
+    p.add_argument(
+        "--scheduler", metavar="ADDRESS", help="run on a Dask cluster, e.g. tcp://host:8786"
+    )
+    p.add_argument(
+        "--out", metavar="DIR", type=Path, help="batch folder (default: results/<scenario names>)"
+    )
+    p.add_argument("--chunk-size", type=positive_int, help="runs per task (default: automatic)")
+    p.add_argument("--no-zones", action="store_true", help="store annual tables only")
+    p.add_argument("--quiet", action="store_true", help="no progress bar or summary")
+    p.set_defaults(func=run)
+
+
+def default_out(scenarios: list[Scenario]) -> Path:
+    """``results/<name>`` for one scenario, ``results/<a>+<b>+...`` for several."""
+    names = [s.name for s in scenarios]
+    joined = "+".join(names)
+    if len(joined) > 80:
+        digest = hashlib.sha256(joined.encode()).hexdigest()[:8]
+        joined = f"{names[0]}+{len(names) - 1}-more-{digest}"
+    return RESULTS_DIR / joined
+
+
+def _command(args: argparse.Namespace) -> str:
+    parts = ["zonesim", "run", *args.scenarios]
+    for flag in ("reps", "seed", "workers", "scheduler", "out", "chunk_size"):
+        value = getattr(args, flag)
+        if value is not None:
+            parts += [f"--{flag.replace('_', '-')}", str(value)]
+    parts += ["--no-zones"] * args.no_zones + ["--quiet"] * args.quiet
+    return shlex.join(parts)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Validate the scenarios, then run the batch."""
+    if args.scheduler is not None and args.workers is not None:
+        raise UsageError("--workers: expected no --workers with --scheduler (the cluster sizes it)")
+    scenarios = [load_scenario(find_scenario(ref)) for ref in args.scenarios]
+    specs = scenario_specs(scenarios, reps=args.reps, seed=args.seed)
+    out = args.out if args.out is not None else default_out(scenarios)
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out}: expected a folder, got a file")
+    master = args.seed if args.seed is not None else scenarios[0].run.seed
+    extra = {
+        "command": _command(args),
+        "master_seed": master,
+        "scenarios": {
+            sc.name: {
+                "file": sc.path,
+                "description": sc.description,
+                "replications": args.reps or sc.run.replications,
+                "overrides": sc.overrides,
+                "source": sc.source,
+            }
+            for sc in scenarios
+        },
+    }
+    t0 = time.perf_counter()
+    with make_backend(args.workers, args.scheduler) as backend:
+        execute(
+            specs,
+            out,
+            backend=backend,
+            manifest_extra=extra,
+            progress=not args.quiet,
+            chunk_size=args.chunk_size,
+            zones=not args.no_zones,
+        )
+    if not args.quiet:
+        print(
+            f"{out}: {len(specs)} runs of {len(scenarios)} scenario(s) "
+            f"in {time.perf_counter() - t0:.1f} s; load with sim.load_results({str(out)!r})",
+            file=sys.stderr,
+        )
+    return 0

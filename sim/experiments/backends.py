@@ -1,0 +1,242 @@
+"""Execution backends behind one interface.
+
+A :class:`Backend` maps a picklable function over items (chunks of runs) and yields
+``(index, result)`` pairs as tasks complete, whatever the order. Three backends:
+
+* :class:`SerialBackend`: in this process, one item after the other;
+* :class:`ProcessBackend`: a local process pool (the default, one process per core);
+* :class:`DaskBackend`: a Dask distributed cluster reached at a scheduler address.
+  Start workers with one thread each (the model is pure Python), e.g.
+  ``dask worker tcp://host:8786 --nworkers 8 --nthreads 1``.
+
+Every backend keeps only a bounded number of tasks in flight, so a batch of any size
+holds at most a few chunk results in memory at once.
+"""
+
+from __future__ import annotations
+
+import abc
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent import futures
+from types import TracebackType
+from typing import Any, Self, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+#: Tasks kept in flight per worker.
+IN_FLIGHT_PER_WORKER = 2
+#: Modules imported once in the fork server, before it forks the workers.
+PRELOAD = ("sim.experiments.runs",)
+#: Seconds to wait for a Dask scheduler and its first worker.
+CONNECT_TIMEOUT = 10.0
+
+
+def available_cores() -> int:
+    """Return the number of cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+class Backend(abc.ABC):
+    """Runs a function over items and yields results as they complete.
+
+    Attributes:
+        workers: Number of tasks that can run at the same time.
+        name: Short description, recorded in batch manifests.
+    """
+
+    workers: int = 1
+    name: str = "backend"
+
+    @abc.abstractmethod
+    def imap_unordered(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[tuple[int, R]]:
+        """Apply ``fn`` to every item; yield ``(index of item, result)`` as tasks finish.
+
+        Args:
+            fn: A picklable (module-level) function.
+            items: Picklable arguments, one task each; consumed lazily.
+
+        Yields:
+            Pairs of the item's position in ``items`` and ``fn(item)``.
+        """
+
+    def close(self) -> None:  # noqa: B027 (optional hook)
+        """Release the backend's resources."""
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class SerialBackend(Backend):
+    """Runs every task in this process, in order."""
+
+    workers = 1
+    name = "serial"
+
+    def imap_unordered(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[tuple[int, R]]:
+        """Apply ``fn`` to each item in turn (see :meth:`Backend.imap_unordered`)."""
+        for i, item in enumerate(items):
+            yield i, fn(item)
+
+
+class _WindowedBackend(Backend):
+    """Shared submit-and-collect loop with a bounded number of tasks in flight."""
+
+    def _submit(self, fn: Callable[[T], R], item: T) -> Any:
+        raise NotImplementedError
+
+    def _wait_one(self, pending: dict[Any, int]) -> Any:
+        raise NotImplementedError
+
+    def _result(self, future: Any) -> Any:
+        return future.result()
+
+    def imap_unordered(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[tuple[int, R]]:
+        """Apply ``fn`` to items on the workers (see :meth:`Backend.imap_unordered`)."""
+        limit = max(1, self.workers * IN_FLIGHT_PER_WORKER)
+        source = enumerate(items)
+        pending: dict[Any, int] = {}
+        try:
+            for i, item in source:
+                pending[self._submit(fn, item)] = i
+                if len(pending) >= limit:
+                    break
+            while pending:
+                done = self._wait_one(pending)
+                i = pending.pop(done)
+                result = self._result(done)
+                for j, item in source:
+                    pending[self._submit(fn, item)] = j
+                    break
+                yield i, result
+        finally:
+            for f in pending:
+                f.cancel()
+
+
+class ProcessBackend(_WindowedBackend):
+    """A local pool of worker processes (started with ``forkserver`` or ``spawn``)."""
+
+    name = "processes"
+
+    def __init__(self, workers: int | None = None) -> None:
+        """Start a pool of ``workers`` processes (default: every available core)."""
+        self.workers = workers or available_cores()
+        if "forkserver" in multiprocessing.get_all_start_methods():
+            ctx = multiprocessing.get_context("forkserver")
+            ctx.set_forkserver_preload(list(PRELOAD))  # workers fork with the model imported
+        else:
+            ctx = multiprocessing.get_context("spawn")
+        self._pool = futures.ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx)
+        self.name = f"processes({self.workers})"
+
+    def _submit(self, fn: Callable[[T], R], item: T) -> futures.Future[R]:
+        return self._pool.submit(fn, item)
+
+    def _wait_one(self, pending: dict[Any, int]) -> Any:
+        done, _ = futures.wait(pending, return_when=futures.FIRST_COMPLETED)
+        return min(done, key=pending.__getitem__)  # lowest index first among ties
+
+    def close(self) -> None:
+        """Stop the worker processes, cancelling queued tasks."""
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+class DaskBackend(_WindowedBackend):
+    """Tasks run on a Dask distributed cluster."""
+
+    def __init__(self, address: str, *, timeout: float | None = None) -> None:
+        """Connect to the scheduler at ``address`` (e.g. ``tcp://10.0.0.5:8786``).
+
+        Args:
+            address: The scheduler's address.
+            timeout: Seconds to wait for it and a first worker (default
+                :data:`CONNECT_TIMEOUT`).
+
+        Raises:
+            ValueError: If the scheduler cannot be reached or has no workers.
+        """
+        from distributed import Client
+
+        timeout = CONNECT_TIMEOUT if timeout is None else timeout
+        try:
+            self._client = Client(address, timeout=timeout, set_as_default=False)
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise ValueError(
+                f"--scheduler {address}: expected a reachable Dask scheduler (e.g. "
+                f"tcp://host:8786); could not connect: {str(exc).splitlines()[0]}"
+            ) from None
+        try:
+            self._client.wait_for_workers(1, timeout=timeout)
+        except (TimeoutError, OSError):
+            self._client.close()
+            raise ValueError(
+                f"--scheduler {address}: expected at least one worker; none joined in {timeout:g} s"
+            ) from None
+        info = self._client.scheduler_info(n_workers=-1)["workers"]
+        self.workers = max(1, sum(int(w.get("nthreads", 1)) for w in info.values()))
+        self.name = f"dask({address}, {self.workers} threads)"
+        self._as_completed: Any = None
+
+    def _submit(self, fn: Callable[[T], R], item: T) -> Any:
+        from distributed import as_completed
+
+        future = self._client.submit(fn, item, pure=False)
+        if self._as_completed is None:
+            self._as_completed = as_completed([future], loop=self._client.loop)
+        else:
+            self._as_completed.add(future)
+        return future
+
+    def _wait_one(self, pending: dict[Any, int]) -> Any:
+        return next(self._as_completed)
+
+    def _result(self, future: Any) -> Any:
+        result = future.result()
+        future.release()
+        return result
+
+    def imap_unordered(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[tuple[int, R]]:
+        """Apply ``fn`` to items on the cluster (see :meth:`Backend.imap_unordered`)."""
+        self._as_completed = None
+        yield from super().imap_unordered(fn, items)
+
+    def close(self) -> None:
+        """Disconnect from the scheduler (the cluster keeps running)."""
+        self._client.close()
+
+
+def make_backend(workers: int | None = None, scheduler: str | None = None) -> Backend:
+    """Build the backend a batch runs on.
+
+    Args:
+        workers: Local worker processes (default: every available core); ``1`` runs
+            in this process. Ignored when ``scheduler`` is given.
+        scheduler: Address of a Dask scheduler (``tcp://host:port``); when given,
+            tasks run on that cluster's workers.
+
+    Returns:
+        The backend; use it as a context manager or call ``close()``.
+
+    Raises:
+        ValueError: If ``workers`` is below 1 or the scheduler cannot be reached.
+    """
+    if scheduler is not None:
+        return DaskBackend(scheduler)
+    if workers is not None and workers < 1:
+        raise ValueError(f"--workers: expected a whole number of at least 1, got {workers}")
+    n = workers or available_cores()
+    return SerialBackend() if n == 1 else ProcessBackend(n)

@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from sim.cli import COMMANDS, build_parser, main
+from sim.core.params import REGISTRY
+from sim.experiments.scenarios import shipped_dir
+
+
+def test_commands_are_registered() -> None:
+    for name in ("sim.cli.run_cmd", "sim.cli.validate_cmd", "sim.cli.list_cmd"):
+        assert name in COMMANDS
+    help_text = build_parser().format_help()
+    for cmd in ("run", "validate", "list", "params"):
+        assert cmd in help_text
+
+
+def test_list_shows_every_shipped_scenario(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["list"]) == 0
+    out = capsys.readouterr().out
+    names = sorted(p.stem for p in shipped_dir().glob("*.toml"))
+    for n in names:
+        assert any(line.startswith(n + " ") for line in out.splitlines()), n
+    assert main(["list", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert sorted(r["name"] for r in rows) == names
+    assert all(r["description"].strip() for r in rows)
+
+
+def test_validate_accepts_shipped_scenarios(capsys: pytest.CaptureFixture[str]) -> None:
+    files = sorted(str(p) for p in shipped_dir().glob("*.toml"))
+    assert main(["validate", *files, "baseline"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert len(out) == len(files) + 1 and all(line.startswith("ok ") for line in out)
+
+
+def test_params_json_has_the_documented_keys(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["params", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [r["name"] for r in rows] == list(REGISTRY)
+    keys = {"name", "default", "lower", "upper", "unit", "description", "source"}
+    assert all(keys <= set(r) for r in rows)
+    assert main(["params"]) == 0
+    assert "land_cap_share" in capsys.readouterr().out
+
+
+def test_validate_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", str(tmp_path / "nope.toml")]) == 2
+    assert "nope.toml: file not found" in capsys.readouterr().err

@@ -1,0 +1,107 @@
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from sim.cli import main
+from sim.experiments.scenarios import shipped_dir
+from sim.experiments.store import load_results
+
+ZONESIM = [sys.executable, "-m", "sim.cli"]
+BASELINE = shipped_dir() / "baseline.toml"
+
+
+def short_copy(folder: Path, name: str = "baseline", end: int = 2018) -> Path:
+    """A shipped scenario with a short horizon."""
+    text = (shipped_dir() / f"{name}.toml").read_text().replace("end = 2035", f"end = {end}")
+    path = folder / f"{name}.toml"
+    path.write_text(text)
+    return path
+
+
+def _parts(out: Path) -> list[str]:
+    return sorted(p.name for p in (out / "annual").glob("part-*.parquet"))
+
+
+@pytest.mark.slow
+def test_baseline_batch_runs_then_resumes(tmp_path: Path) -> None:
+    cmd = [*ZONESIM, "run", str(BASELINE), "--reps", "8"]
+    done = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    out = tmp_path / "results" / "baseline"  # default folder, default backend
+    res = load_results(out)
+    assert res.missing.empty and len(res.runs) == 8
+    assert sorted(set(res.annual["replicate"])) == list(range(8))
+    assert res.annual["year"].max() == 2035
+    m = res.manifest
+    assert m["backend"].startswith("processes(") and m["status"] == "complete"
+    assert m["scenarios"]["baseline"]["source"] == BASELINE.read_text()
+    assert m["command"].startswith("zonesim run ") and m["master_seed"] == 20170401
+    parts = _parts(out)
+    t0 = time.perf_counter()
+    again = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, timeout=600)
+    elapsed = time.perf_counter() - t0
+    assert again.returncode == 0, again.stderr
+    assert elapsed < 10
+    assert _parts(out) == parts
+    assert json.loads((out / "manifest.json").read_text())["runs"] == {
+        "total": 8, "skipped": 8, "run": 0,
+    }  # fmt: skip
+
+
+@pytest.mark.slow
+def test_workers_and_dask_give_identical_tables(tmp_path: Path, dask_scheduler: str) -> None:
+    files = [str(short_copy(tmp_path)), str(short_copy(tmp_path, "all_corporate"))]
+    tables = {}
+    for label, flags in {
+        "w1": ["--workers", "1"],
+        "w2": ["--workers", "2"],
+        "dask": ["--scheduler", dask_scheduler],
+    }.items():
+        out = tmp_path / label
+        assert main(["run", *files, "--reps", "3", "--out", str(out), "--quiet", *flags]) == 0
+        tables[label] = load_results(out)
+    assert tables["dask"].manifest["backend"].startswith("dask(")
+    assert tables["w1"].manifest["backend"] == "serial"
+    for label in ("w2", "dask"):
+        pd.testing.assert_frame_equal(tables["w1"].annual, tables[label].annual, check_exact=True)
+        pd.testing.assert_frame_equal(tables["w1"].zones, tables[label].zones, check_exact=True)
+    a = tables["w1"].annual
+    assert list(dict.fromkeys(a["scenario"])) == ["baseline", "all_corporate"]
+    seeds = a.groupby(["scenario", "replicate"])["seed"].first().unstack(0)
+    assert (seeds["baseline"] == seeds["all_corporate"]).all()  # common random numbers
+
+
+def test_dask_batch_through_scheduler_subprocess(tmp_path: Path, dask_scheduler: str) -> None:
+    path = short_copy(tmp_path, end=2017)
+    cmd = [*ZONESIM, "run", str(path), "--reps", "4", "--scheduler", dask_scheduler,
+           "--out", str(tmp_path / "d")]  # fmt: skip
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "4 runs" in done.stderr  # summary line after the progress bar
+    res = load_results(tmp_path / "d")
+    assert res.missing.empty and len(res.annual) == 8
+
+
+def test_default_out_for_several_scenarios(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    files = [str(short_copy(tmp_path, end=2016)), str(short_copy(tmp_path, "no_reform", 2016))]
+    assert main(["run", *files, "--reps", "1", "--workers", "1", "--quiet"]) == 0
+    res = load_results(tmp_path / "results" / "baseline+no_reform")
+    assert res.scenarios == ["baseline", "no_reform"]
+
+
+def test_shipped_name_and_seed_override(tmp_path: Path) -> None:
+    out = tmp_path / "o"
+    rc = main(["run", "no_reform", "--reps", "1", "--seed", "5", "--workers", "1",
+               "--out", str(out), "--quiet", "--no-zones", "--chunk-size", "1"])  # fmt: skip
+    assert rc == 0
+    res = load_results(out)
+    assert res.manifest["master_seed"] == 5 and res.manifest["zones"] is False
+    assert res.zones.empty and res.annual["year"].max() == 2035

@@ -1,0 +1,229 @@
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+from sim.core.params import resolve
+from sim.experiments.backends import SerialBackend, make_backend
+from sim.experiments.batch import default_chunk_size, execute, scenario_specs
+from sim.experiments.runs import RunSpec
+from sim.experiments.scenarios import load_scenario
+from sim.experiments.seeds import replicate_seed
+from sim.experiments.store import BatchStore, load_results
+
+
+def _parts(out: Path, sub: str = "annual") -> list[str]:
+    return sorted(p.name for p in (out / sub).glob("part-*.parquet"))
+
+
+def test_execute_writes_store_and_loads_in_batch_order(tmp_path: Path, specs: list) -> None:
+    out = execute(specs, tmp_path / "b", backend=SerialBackend(), progress=False, chunk_size=2)
+    res = load_results(out)
+    a = res.annual
+    assert list(a.columns[:4]) == ["scenario", "replicate", "seed", "year"]
+    assert list(a.columns[-2:]) == ["sample", "run_id"]
+    assert list(dict.fromkeys(a["scenario"])) == ["baseline", "alt"]
+    assert (
+        a.groupby("scenario", sort=False)["replicate"].apply(list).tolist()
+        == [[0, 0, 1, 1, 2, 2]] * 2
+    )
+    assert len(a) == len(specs) * 2 and a["sample"].isna().all()
+    assert set(res.zones["run_id"]) == {s.run_id for s in specs}
+    assert res.missing.empty
+    assert len(_parts(out)) == 3 == len(_parts(out, "zones"))
+
+
+def test_common_random_numbers_pair_replicates(
+    tmp_path: Path, scenario_file: Callable[..., Path]
+) -> None:
+    a = load_scenario(scenario_file("a"))
+    b = load_scenario(scenario_file("b", "[parameters]\nexit_rule_on = false"))
+    specs = scenario_specs([a, b], reps=3)
+    seeds = {(s.scenario, s.replicate): s.seed for s in specs}
+    for k in range(3):
+        assert seeds["a", k] == seeds["b", k] == replicate_seed(11, k)
+    assert len({seeds["a", k] for k in range(3)}) == 3
+    assert [s.seed for s in scenario_specs([a], seed=99)] == [replicate_seed(99, k) for k in (0, 1)]
+
+
+def test_scenarios_with_different_master_seeds_need_a_seed(
+    tmp_path: Path, scenario_file: Callable[..., Path]
+) -> None:
+    a = load_scenario(scenario_file("a"))
+    b = load_scenario(scenario_file("b", run="[run]\nend = 2017\nseed = 12\n"))
+    with pytest.raises(ValueError, match=r"b.toml: run.seed: expected the master seed"):
+        scenario_specs([a, b])
+    assert len(scenario_specs([a, b], seed=1, reps=1)) == 2
+    with pytest.raises(ValueError, match="name: expected a name not used"):
+        scenario_specs([a, a])
+
+
+def test_resume_skips_finished_runs(tmp_path: Path, specs: list) -> None:
+    out = tmp_path / "b"
+    execute(specs[:4], out, backend=SerialBackend(), progress=False, chunk_size=1)
+    first = _parts(out)
+    execute(specs, out, backend=SerialBackend(), progress=False, chunk_size=1)
+    assert _parts(out)[: len(first)] == first or set(first) <= set(_parts(out))
+    assert len(_parts(out)) == 6
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["runs"] == {"total": 6, "skipped": 4, "run": 2}
+    assert manifest["history"][0]["runs"]["run"] == 4
+    t0 = time.perf_counter()
+    execute(specs, out, backend=SerialBackend(), progress=False)
+    assert time.perf_counter() - t0 < 2
+    assert len(_parts(out)) == 6
+
+
+def test_workers_and_chunks_give_identical_tables(tmp_path: Path, specs: list) -> None:
+    execute(specs, tmp_path / "s", backend=SerialBackend(), progress=False, chunk_size=4)
+    with make_backend(2) as b:
+        execute(specs, tmp_path / "p", backend=b, progress=False, chunk_size=1)
+    s, p = load_results(tmp_path / "s"), load_results(tmp_path / "p")
+    pd.testing.assert_frame_equal(s.annual, p.annual, check_exact=True)
+    pd.testing.assert_frame_equal(s.zones, p.zones, check_exact=True)
+
+
+def test_changed_batch_hides_stale_runs_and_reuses_them(tmp_path: Path, specs: list) -> None:
+    out = tmp_path / "b"
+    execute(specs[:3], out, backend=SerialBackend(), progress=False)
+    other = [RunSpec(s.scenario, s.replicate, s.seed, resolve({"exit_rule_on": 0}), 2016, 2017)
+             for s in specs[:3]]  # fmt: skip
+    execute(other, out, backend=SerialBackend(), progress=False)
+    assert set(load_results(out).annual["run_id"]) == {s.run_id for s in other}
+    n = len(_parts(out))
+    execute(specs[:3], out, backend=SerialBackend(), progress=False)
+    assert len(_parts(out)) == n  # the first version's runs are found again
+    assert set(load_results(out).annual["run_id"]) == {s.run_id for s in specs[:3]}
+
+
+def test_annual_only_and_samples(tmp_path: Path) -> None:
+    p = resolve({})
+    specs = [RunSpec("cal", 0, 1, {**p, "exit_hazard": h}, 2016, 2016, sample=i)
+             for i, h in enumerate((0.03, 0.06))]  # fmt: skip
+    out = execute(specs, tmp_path / "c", backend=SerialBackend(), progress=False, zones=False)
+    res = load_results(out)
+    assert res.annual["sample"].tolist() == [0, 1]
+    assert res.annual["sample"].dtype == "Int64"
+    assert res.zones.empty
+    assert json.loads((out / "manifest.json").read_text())["scenarios"]["cal"]["params"] is None
+    assert len(res.runs) == 2 and json.loads(res.runs["params"][1])["exit_hazard"] == 0.06
+
+
+def test_orphan_zone_parts_and_temp_files_are_cleaned(tmp_path: Path, specs: list) -> None:
+    out = tmp_path / "b"
+    execute(specs[:2], out, backend=SerialBackend(), progress=False, chunk_size=1)
+    victim = _parts(out)[0]
+    (out / "annual" / victim).unlink()  # killed between the zone and annual writes
+    (out / "annual" / "part-x.parquet.tmp").write_bytes(b"half")
+    execute(specs[:2], out, backend=SerialBackend(), progress=False, chunk_size=1)
+    assert _parts(out) == _parts(out, "zones")
+    assert not list((out / "annual").glob("*.tmp"))
+    res = load_results(out)
+    assert len(res.zones.drop_duplicates(["run_id", "year", "unit"])) == len(res.zones)
+
+
+def test_duplicated_parts_are_read_once(tmp_path: Path, specs: list) -> None:
+    out = execute(specs[:2], tmp_path / "b", backend=SerialBackend(), progress=False)
+    ref = load_results(out).annual
+    for sub in ("annual", "zones"):
+        (out / sub / "part-zzz.parquet").write_bytes((out / sub / _parts(out)[0]).read_bytes())
+    pd.testing.assert_frame_equal(load_results(out).annual, ref)
+
+
+def test_missing_runs_are_reported(tmp_path: Path, specs: list) -> None:
+    out = execute(specs[:2], tmp_path / "b", backend=SerialBackend(), progress=False)
+    with BatchStore(out) as store:
+        store.write_runs(specs)
+    assert len(load_results(out).missing) == 4
+
+
+def test_folder_in_use_is_refused(tmp_path: Path, specs: list) -> None:
+    with BatchStore(tmp_path / "b"), pytest.raises(ValueError, match="no other batch"):
+        execute(specs, tmp_path / "b", backend=SerialBackend(), progress=False)
+
+
+def test_invalid_calls(tmp_path: Path, specs: list) -> None:
+    with pytest.raises(ValueError, match="at least one run"):
+        execute([], tmp_path / "x", backend=SerialBackend())
+    with pytest.raises(ValueError, match="unique"):
+        execute([specs[0], specs[0]], tmp_path / "x", backend=SerialBackend())
+    assert not (tmp_path / "x").exists()
+    with pytest.raises(FileNotFoundError, match="expected a batch folder"):
+        load_results(tmp_path / "x")
+
+
+def test_manifest_records_provenance(tmp_path: Path, specs: list) -> None:
+    extra = {"command": "zonesim run x", "scenarios": {"baseline": {"a": 1}}}
+    out = execute(
+        specs[:1], tmp_path / "b", backend=SerialBackend(), progress=False, manifest_extra=extra
+    )
+    m = load_results(out).manifest
+    assert m["status"] == "complete" and m["started"] <= m["finished"]
+    assert m["command"] == "zonesim run x"
+    assert {"numpy", "pandas", "pyarrow", "mesa", "python"} <= set(m["packages"])
+    assert set(m["git"]) == {"commit", "dirty"}
+    sc = m["scenarios"]["baseline"]
+    assert sc["a"] == 1 and sc["seeds"] == {"0": specs[0].seed}
+    assert sc["params"]["exit_rule_on"] == 1.0
+    assert m["model_version"].startswith("0.")
+
+
+def test_default_chunk_size() -> None:
+    assert default_chunk_size(8, 2) == 1
+    assert default_chunk_size(1000, 2) == 10
+    assert default_chunk_size(100, 2) == 10
+    assert default_chunk_size(30, 2) == 4
+
+
+KILL_SCRIPT = textwrap.dedent(
+    """
+    import sys
+    from sim.core.params import resolve
+    from sim.experiments.backends import make_backend
+    from sim.experiments.batch import execute
+    from sim.experiments.runs import RunSpec
+
+    if __name__ == "__main__":
+        p = resolve({})
+        specs = [RunSpec("k", k, 100 + k, p, 2016, 2017) for k in range(12)]
+        with make_backend(int(sys.argv[2])) as b:
+            execute(specs, sys.argv[1], backend=b, progress=False, chunk_size=1)
+    """
+)
+
+
+@pytest.mark.slow
+def test_sigkill_then_resume_equals_uninterrupted(tmp_path: Path) -> None:
+    script = tmp_path / "batch.py"
+    script.write_text(KILL_SCRIPT)
+    out = tmp_path / "killed"
+    proc = subprocess.Popen([sys.executable, str(script), str(out), "2"], start_new_session=True)
+    deadline = time.monotonic() + 120
+    while len(_parts(out) if (out / "annual").is_dir() else []) < 3:
+        assert proc.poll() is None, "batch ended before it could be killed"
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGKILL)  # the batch and its workers
+    proc.wait()
+    assert 3 <= len(_parts(out)) < 12
+    assert load_results(out).manifest["status"] == "running"
+    subprocess.run([sys.executable, str(script), str(out), "2"], check=True)
+    subprocess.run([sys.executable, str(script), str(tmp_path / "clean"), "1"], check=True)
+    killed, clean = load_results(out), load_results(tmp_path / "clean")
+    assert killed.manifest["runs"]["skipped"] >= 3
+    assert len(killed.annual) == 24
+    stored = sum(pq.read_metadata(out / "annual" / n).num_rows for n in _parts(out))
+    assert stored == 24  # no run stored twice
+    pd.testing.assert_frame_equal(killed.annual, clean.annual, check_exact=True)
+    pd.testing.assert_frame_equal(killed.zones, clean.zones, check_exact=True)

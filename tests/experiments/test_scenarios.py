@@ -1,0 +1,168 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from sim.core.params import MODE_ASSIGNMENTS, REGISTRY, defaults
+from sim.experiments.scenarios import (
+    ScenarioError,
+    find_scenario,
+    load_scenario,
+    shipped_dir,
+    shipped_scenarios,
+)
+
+REQUIRED = {
+    "baseline", "no_reform", "all_corporate", "all_sanheyi", "all_quzheng", "slow_delegation",
+    "no_exit_rule", "land_to_2pct", "one_city_one_national",
+}  # fmt: skip
+
+
+def test_shipped_scenarios_load_and_ask_a_question() -> None:
+    scenarios = {s.name: s for s in shipped_scenarios()}
+    assert set(scenarios) >= REQUIRED
+    for s in scenarios.values():
+        assert "?" in s.description, s.name
+        assert Path(s.path).stem == s.name
+    assert next(iter(scenarios)) == "baseline"
+
+
+def test_baseline_is_the_registry_defaults() -> None:
+    sc = load_scenario(shipped_dir() / "baseline.toml")
+    assert sc.params == {**defaults(), MODE_ASSIGNMENTS: []}
+
+
+def test_no_reform_switches_every_lever_off() -> None:
+    p = load_scenario(shipped_dir() / "no_reform.toml").params
+    levers = [n for n, par in REGISTRY.items() if n.endswith("_on") and par.kind == "bool"]
+    assert len(levers) >= 10
+    assert all(p[n] == 0.0 for n in levers)
+    assert p[MODE_ASSIGNMENTS] == []
+
+
+@pytest.mark.parametrize("mode", ["corporate", "sanheyi", "quzheng"])
+def test_all_mode_scenarios_assign_the_mode_everywhere_from_2018(mode: str) -> None:
+    p = load_scenario(shipped_dir() / f"all_{mode}.toml").params
+    assert p[MODE_ASSIGNMENTS] == [{"year": 2018.0, "mode": mode, "zones": "all"}]
+
+
+def test_one_city_one_national_sets_the_goal_levers() -> None:
+    p = load_scenario(shipped_dir() / "one_city_one_national.toml").params
+    assert p["upgrades_per_year"] > 0
+    assert p["new_zones_per_year"] > 0
+
+
+def test_scenario_keeps_source_text_and_overrides(
+    tmp_path: Path, scenario_file: Callable[..., Path]
+) -> None:
+    path = scenario_file(
+        "mix",
+        "[parameters]\nexit_rule_on = false\n\n[[modes]]\nyear = 2017.5\nmode = 'corporate'\n"
+        "zones = ['Z02', 'Z03']\n",
+    )
+    sc = load_scenario(path)
+    assert sc.source == path.read_text()
+    assert sc.overrides["exit_rule_on"] is False
+    assert sc.params["exit_rule_on"] == 0.0
+    assert sc.params[MODE_ASSIGNMENTS][0]["zones"] == ["Z02", "Z03"]
+    assert (sc.run.start, sc.run.end, sc.run.replications, sc.run.seed) == (2016, 2017, 2, 11)
+
+
+def test_run_table_defaults(tmp_path: Path, scenario_file: Callable[..., Path]) -> None:
+    sc = load_scenario(scenario_file("bare", run=""))
+    assert (sc.run.start, sc.run.end) == (2016, 2035)
+    assert sc.run.replications >= 1
+
+
+def test_find_scenario_resolves_shipped_names(tmp_path: Path) -> None:
+    assert find_scenario("baseline") == shipped_dir() / "baseline.toml"
+    assert find_scenario(str(tmp_path / "x.toml")) == tmp_path / "x.toml"
+
+
+BAD = [
+    ("toml", 'name = "x', "", "expected valid TOML"),
+    ("topkey", "colour = 1", "colour", "expected one of"),
+    ("runkey", "", "run.reps", "unknown key"),
+    ("unknown_param", "[parameters]\nfoo = 1", "parameters.foo", "registered parameter"),
+    ("bounds", "[parameters]\nland_cap_share = 0.5", "parameters.land_cap_share", "between"),
+    ("type", "[parameters]\ndelegation_years = 'fast'", "parameters.delegation_years", "number"),
+    ("bool", "[parameters]\nintegration_on = 'yes'", "parameters.integration_on", "true or false"),
+    ("nan", "[parameters]\ndelegation_years = nan", "parameters.delegation_years", "finite"),
+    ("mode", "[[modes]]\nyear = 2018\nmode = 'bureau'\nzones = 'all'", "modes[0].mode", "one of"),
+    ("zone", "[[modes]]\nyear = 2018\nmode = 'corporate'\nzones = ['Z999']", "modes[0].zones",
+     "zone ids"),
+    ("city", "[[modes]]\nyear = 2018\nmode = 'corporate'\nzones = 'city:Atlantis'",
+     "modes[0].zones", "city:"),
+    ("selector", "[[modes]]\nyear = 2018\nmode = 'corporate'\nzones = 'planet:Mars'",
+     "modes[0].zones", "expected 'all'"),
+    ("mode_year", "[[modes]]\nyear = 2030\nmode = 'corporate'\nzones = 'all'", "modes[0].year",
+     "horizon"),
+    ("mode_extra", "[[modes]]\nyear = 2017\nmode = 'corporate'\nzones = 'all'\nwhen = 1",
+     "modes[0].when", "only year, mode and zones"),
+    ("mode_missing", "[[modes]]\nyear = 2017\nmode = 'corporate'", "modes[0].zones", "missing"),
+    ("modes_type", "modes = 3", "modes", "[[modes]]"),
+    ("param_modes", "[parameters]\nmode_assignments = []", "parameters.mode_assignments",
+     "[[modes]]"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("case", "body", "key", "expected"), BAD, ids=[b[0] for b in BAD])
+def test_bad_scenarios_name_file_and_key(
+    tmp_path: Path, case: str, body: str, key: str, expected: str
+) -> None:
+    run = "[run]\nend = 2019\nreps = 3\n" if case == "runkey" else "[run]\nend = 2019\n"
+    top, body = (body, "") if case in ("topkey", "modes_type") else ("", body)
+    path = tmp_path / f"{case}.toml"
+    path.write_text(f'name = "{case}"\ndescription = "q?"\n{top}\n{run}\n{body}\n')
+    if case == "toml":
+        path.write_text(top or body)
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(path)
+    msg = str(err.value)
+    assert msg.startswith(str(path)), msg
+    assert key in msg, msg
+    assert expected in msg, msg
+    assert "\n" not in msg
+
+
+@pytest.mark.parametrize(
+    ("run", "key"),
+    [
+        ("end = 2070", "run.end"),
+        ("start = 2015", "run.start"),
+        ("start = 2020\nend = 2018", "run.end"),
+        ("replications = 0", "run.replications"),
+        ("replications = 2.5", "run.replications"),
+        ("seed = -1", "run.seed"),
+        ("seed = 'abc'", "run.seed"),
+    ],
+)
+def test_bad_run_tables(
+    tmp_path: Path, run: str, key: str, scenario_file: Callable[..., Path]
+) -> None:
+    path = scenario_file("r", run=f"[run]\n{run}\n")
+    with pytest.raises(ScenarioError, match=rf"{path}: {key}: expected"):
+        load_scenario(path)
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ('description = "q?"', "name"),
+        ('name = "x"', "description"),
+        ('name = "a b/c"\ndescription = "q?"', "name"),
+        ('name = 3\ndescription = "q?"', "name"),
+    ],
+)
+def test_name_and_description_are_required(tmp_path: Path, text: str, key: str) -> None:
+    path = tmp_path / "s.toml"
+    path.write_text(text)
+    with pytest.raises(ScenarioError, match=rf"{path}: {key}: expected"):
+        load_scenario(path)
+
+
+def test_missing_file_is_a_scenario_error(tmp_path: Path) -> None:
+    with pytest.raises(ScenarioError, match="file not found"):
+        load_scenario(tmp_path / "nope.toml")
