@@ -19,8 +19,17 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
+# The main job: the baseline and the what-ifs, paired replicates (common random numbers), on
+# every local core, into results/main (re-running resumes: finished runs are skipped).
+MAIN_SCENARIOS := baseline no_reform all_corporate all_sanheyi all_quzheng slow_delegation \
+	no_exit_rule land_to_2pct one_city_one_national
+MAIN_REPS ?= 10
+MAIN_OUT ?= results/main
+
 run: $(STAMP)
-	$(BIN)/zonesim run scenarios/baseline.toml
+	$(BIN)/zonesim run $(MAIN_SCENARIOS:%=scenarios/%.toml) --reps $(MAIN_REPS) --out $(MAIN_OUT)
+	$(BIN)/zonesim brief $(MAIN_OUT) --lang en
+	$(BIN)/zonesim brief $(MAIN_OUT) --lang zh
 
 test: $(STAMP)
 	$(BIN)/ruff check .

@@ -15,7 +15,15 @@ import sys
 from collections.abc import Sequence
 
 #: Subcommand modules, in the order ``zonesim --help`` lists them.
-COMMANDS = ("sim.cli.params_cmd",)
+COMMANDS = (
+    "sim.cli.run_cmd",
+    "sim.cli.validate_cmd",
+    "sim.cli.list_cmd",
+    "sim.cli.params_cmd",
+    "sim.cli.sensitivity_cmd",
+    "sim.cli.calibrate_cmd",
+    "sim.cli.brief_cmd",
+)
 
 
 class UsageError(Exception):

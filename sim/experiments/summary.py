@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 #: Label columns, never summarised.
 LABELS = ("scenario", "replicate", "seed", "sample", "run_id", "year")
@@ -47,12 +48,14 @@ def _qname(q: float) -> str:
 
 
 def _describe(long: pd.DataFrame, keys: list[str], quantiles: Sequence[float]) -> pd.DataFrame:
-    """n, mean, sd, se, 95 % interval of the mean and quantiles of ``value``."""
+    """n, mean, sd, se, 95 % t-interval of the mean and quantiles of ``value``."""
     g = long.groupby(keys, sort=False, observed=True)["value"]
     out = g.agg(n="count", mean="mean", sd="std").reset_index()
     out["se"] = out["sd"] / np.sqrt(out["n"])
-    out["ci_low"] = out["mean"] - 1.96 * out["se"]
-    out["ci_high"] = out["mean"] + 1.96 * out["se"]
+    # Student t with n - 1 degrees of freedom: replicates are few (often 5-20).
+    half = stats.t.ppf(0.975, np.maximum(out["n"] - 1, 1)) * out["se"]
+    out["ci_low"] = out["mean"] - half
+    out["ci_high"] = out["mean"] + half
     for q in quantiles:
         out[_qname(q)] = g.quantile(q).to_numpy()
     return out

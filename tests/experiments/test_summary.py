@@ -68,3 +68,14 @@ def test_unknown_baseline_or_metric() -> None:
         paired_differences(_table(), "nope")
     with pytest.raises(ValueError, match="metrics"):
         summarize(_table(), metrics=["nope"])
+
+
+def test_interval_uses_student_t_for_few_replicates() -> None:
+    from scipy import stats
+
+    from sim.experiments.summary import _describe
+
+    long = pd.DataFrame({"g": ["a"] * 4, "value": [1.0, 2.0, 3.0, 4.0]})
+    row = _describe(long, ["g"], []).iloc[0]
+    half = stats.t.ppf(0.975, 3) * np.std([1, 2, 3, 4], ddof=1) / 2
+    assert row["ci_high"] - row["mean"] == pytest.approx(half)

@@ -1,0 +1,1 @@
+"""Analysis layer: calibration, sensitivity analysis, plots and briefs (imports core + experiments)."""

@@ -1,0 +1,577 @@
+"""Figures of batch results, shared by the policy briefs and the notebooks.
+
+Every function takes DataFrames in the layout of :func:`sim.load_results`
+(``scenario, replicate, seed, year`` then metrics, or then zone-year columns) and
+returns a :class:`matplotlib.figure.Figure`. Figures are built without
+``pyplot``, so nothing depends on the interactive backend and nothing accumulates
+in global state; :func:`to_png` and :func:`to_svg` render them with Agg.
+
+Labels come in English (``"en"``) and Chinese (``"zh"``). Chinese text needs a CJK
+font (for example ``apt-get install fonts-noto-cjk``); :func:`cjk_font` finds one,
+and where none is installed :func:`figure_language` falls back to English labels,
+so figures never show missing-glyph boxes.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from functools import cache
+
+import numpy as np
+import pandas as pd
+from matplotlib import font_manager, rc_context
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from sim.experiments.summary import summarize
+
+Lang = str  # "en" or "zh"
+LANGS = ("en", "zh")
+
+#: Metrics shown in fan charts and headline tables, in display order.
+KEY_METRICS = (
+    "firms",
+    "stat_zone_gdp",
+    "stat_zone_gdp_growth",
+    "growth_gap_pp",
+    "zones_active",
+    "approval_days",
+)
+
+#: Display names of the annual metrics (``en``, ``zh``), with units.
+METRIC_LABELS: dict[str, tuple[str, str]] = {
+    "firms": ("Firms in zones", "入区企业数"),
+    "firm_entries": ("Firm entries per year", "年新进入企业数"),
+    "firm_exits": ("Firm exits per year", "年退出企业数"),
+    "zones_active": ("Zones with status", "在册开发区数"),
+    "stat_zone_gdp": ("GDP of zones in the statistics (100 m yuan)", "统计内开发区GDP（亿元）"),
+    "stat_zone_gdp_growth": ("Their GDP growth (%)", "统计内开发区GDP增速（%）"),
+    "province_gdp_growth": ("Province GDP growth (%)", "全省GDP增速（%）"),
+    "growth_gap_pp": ("Growth margin over the province (pp)", "高于全省增速（百分点）"),
+    "zone_gdp": ("GDP of all zones (100 m yuan)", "全部开发区GDP（亿元）"),
+    "firms_in_active_zones": ("Firms in zones with status", "在册开发区企业数"),
+    "industrial_area_km2": ("Planned industrial area (km²)", "工业类开发区规划面积（km²）"),
+    "land_used_km2": ("Land in use (km²)", "已用土地（km²）"),
+    "zones_three_systems": ("Zones with the three systems", "实行三制的开发区数"),
+    "operators": ("Operating companies", "运营主体数"),
+    "zones_with_operators": ("Zones with an operator", "引入运营主体的开发区数"),
+    "staff": ("Staff establishment", "编制人数"),
+    "bodies": ("Management bodies", "管理机构数"),
+    "approval_days": ("Approval time (days)", "审批时间（天）"),
+    "delegated_powers": ("Delegated powers", "下放权限数"),
+    "zones_delisted": ("Zones that lost status (cumulative)", "被撤销资格的开发区（累计）"),
+    "leadership_changes": ("Leadership changes (cumulative)", "领导班子调整（累计）"),
+    "national_zones": ("National zones", "国家级开发区数"),
+    "zones_legacy": ("Zones in the legacy mode", "传统模式开发区数"),
+    "zones_sanheyi": ("Zones with a three-in-one committee", "三合一管委会开发区数"),
+    "zones_quzheng": ("Zones merged with the government", "区政合一开发区数"),
+    "zones_corporate": ("Corporate zones", "企业化管理开发区数"),
+}
+
+#: Zone-table columns shown by :func:`mode_outcomes_chart`, with labels.
+ZONE_LABELS: dict[str, tuple[str, str]] = {
+    "firms": ("Firms per zone", "每区企业数"),
+    "gdp": ("GDP per zone (100 m yuan)", "每区GDP（亿元）"),
+    "gdp_growth": ("GDP growth (%)", "GDP增速（%）"),
+    "approval_days": ("Approval time (days)", "审批时间（天）"),
+    "services": ("Service quality (index)", "服务质量（指数）"),
+    "effort": ("Attraction effort (index)", "招商力度（指数）"),
+    "staff": ("Staff per zone", "每区编制人数"),
+    "land_used_km2": ("Land in use per zone (km²)", "每区已用土地（km²）"),
+}
+
+#: Management modes in display order, with labels.
+MODES = ("legacy", "sanheyi", "quzheng", "corporate")
+MODE_LABELS: dict[str, tuple[str, str]] = {
+    "legacy": ("Legacy", "传统模式"),
+    "sanheyi": ("Three-in-one committee", "三合一管委会"),
+    "quzheng": ("Zone-government merged", "区政合一"),
+    "corporate": ("Corporate", "企业化管理"),
+}
+MODE_COLOURS = {
+    "legacy": "#9e9e9e",
+    "sanheyi": "#1f77b4",
+    "quzheng": "#ff7f0e",
+    "corporate": "#2ca02c",
+}
+
+#: Scenario colours, cycled in scenario order (the baseline comes first).
+PALETTE = (
+    "#4d4d4d", "#d62728", "#1f77b4", "#2ca02c", "#9467bd",
+    "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#ff7f0e",
+)  # fmt: skip
+
+_TEXT = {
+    "year": ("Year", "年份"),
+    "median": ("median", "中位数"),
+    "band": ("{lo:g}-{hi:g} % of replicates", "{lo:g}-{hi:g}% 的重复运行"),
+    "effect": ("Difference from the baseline", "与基准情景之差"),
+    "zones": ("Zones", "开发区数"),
+    "mode_counts": ("Zones by management mode, {year}", "{year}年各管理模式开发区数"),
+    "mode_outcomes": ("Zone outcomes by management mode, {year}", "{year}年各管理模式开发区表现"),
+}
+
+#: Family names of fonts that cover Chinese, in order of preference.
+CJK_FAMILIES = (
+    "Noto Sans CJK SC",
+    "Noto Sans CJK TC",
+    "Noto Sans CJK JP",
+    "Source Han Sans SC",
+    "Source Han Sans CN",
+    "WenQuanYi Zen Hei",
+    "WenQuanYi Micro Hei",
+    "Droid Sans Fallback",
+    "SimHei",
+    "Microsoft YaHei",
+    "PingFang SC",
+    "Heiti SC",
+    "AR PL UMing CN",
+    "Noto Serif CJK SC",
+)
+_CJK_FILE = re.compile(
+    r"(cjk|wqy|wenquanyi|droidsansfallback|simhei|msyh|pingfang|uming|ukai)", re.I
+)
+_HAN = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
+
+
+@cache
+def cjk_font() -> str | None:
+    """Return the family name of an installed font that covers Chinese, or ``None``.
+
+    Looks in Matplotlib's font list first; if that list predates a font installed
+    since, scans the system font folders once and registers what it finds.
+    """
+    names = {f.name for f in font_manager.fontManager.ttflist}
+    for family in CJK_FAMILIES:
+        if family in names:
+            return family
+    for path in font_manager.findSystemFonts():
+        if _CJK_FILE.search(path):
+            try:
+                font_manager.fontManager.addfont(path)
+            except (OSError, RuntimeError, ValueError):  # unreadable font file
+                continue
+    names = {f.name for f in font_manager.fontManager.ttflist}
+    return next((family for family in CJK_FAMILIES if family in names), None)
+
+
+def figure_language(lang: Lang) -> Lang:
+    """Return the language figures can be drawn in: ``lang``, or English without a CJK font."""
+    check_lang(lang)
+    return "zh" if lang == "zh" and cjk_font() is not None else "en"
+
+
+def check_lang(lang: str) -> None:
+    """Raise ``ValueError`` unless ``lang`` is ``"en"`` or ``"zh"``."""
+    if lang not in LANGS:
+        raise ValueError(f"lang: expected one of {', '.join(LANGS)}, got {lang!r}")
+
+
+def _pick(pair: tuple[str, str], lang: Lang) -> str:
+    return pair[LANGS.index(lang)]
+
+
+def metric_label(metric: str, lang: Lang = "en") -> str:
+    """Return the display name of an annual metric (the metric itself if unknown)."""
+    return _pick(METRIC_LABELS[metric], lang) if metric in METRIC_LABELS else metric
+
+
+def zone_label(column: str, lang: Lang = "en") -> str:
+    """Return the display name of a zone-table column (the column itself if unknown)."""
+    return _pick(ZONE_LABELS[column], lang) if column in ZONE_LABELS else column
+
+
+def mode_label(mode: str, lang: Lang = "en") -> str:
+    """Return the display name of a management mode (the mode itself if unknown)."""
+    return _pick(MODE_LABELS[mode], lang) if mode in MODE_LABELS else mode
+
+
+def _text(key: str, lang: Lang, **fmt: object) -> str:
+    return _pick(_TEXT[key], lang).format(**fmt)
+
+
+@contextmanager
+def _style(lang: Lang) -> Iterator[Lang]:
+    """Matplotlib settings for one figure; yields the language its labels use.
+
+    Fonts are named explicitly (the CJK font first where Chinese is drawn), so
+    the figure keeps them when it is drawn later, outside this context.
+    """
+    lang = figure_language(lang)
+    families = [cjk_font(), "DejaVu Sans"] if lang == "zh" else ["DejaVu Sans"]
+    with rc_context(
+        {
+            "font.family": families,
+            "font.size": 9,
+            "axes.titlesize": 10,
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "axes.unicode_minus": lang != "zh",
+            "figure.dpi": 100,
+            "savefig.dpi": 110,
+        }
+    ):
+        yield lang
+
+
+def _safe(text: str, lang: Lang) -> str:
+    """Drop Chinese characters from free text when the figure is drawn without a CJK font."""
+    if lang == "zh" or not _HAN.search(text):
+        return text
+    return _HAN.sub("", text).strip() or "?"
+
+
+def _finish(fig: Figure) -> Figure:
+    """Lay out and draw once, then freeze the layout.
+
+    Drawing here creates the lazily made labels (ticks) while this figure's fonts
+    are in force; freezing the layout makes every later rendering of the figure
+    identical (the constrained layout otherwise shifts slightly from draw to draw).
+    """
+    FigureCanvasAgg(fig)
+    fig.canvas.draw()
+    fig.set_layout_engine("none")
+    return fig
+
+
+def _scenario_order(df: pd.DataFrame, scenarios: Sequence[str] | None) -> list[str]:
+    present = list(pd.unique(df["scenario"]))
+    if scenarios is None:
+        return present
+    missing = [s for s in scenarios if s not in present]
+    if missing:
+        raise ValueError(f"scenarios: {missing[0]!r} is not in the data (have {present})")
+    return list(scenarios)
+
+
+def _colours(scenarios: Sequence[str], colours: Mapping[str, str] | None) -> dict[str, str]:
+    colours = dict(colours or {})
+    for i, s in enumerate(scenarios):
+        colours.setdefault(s, PALETTE[i % len(PALETTE)])
+    return colours
+
+
+def quantile_bands(
+    annual: pd.DataFrame, metric: str, quantiles: Sequence[float] = (0.05, 0.25, 0.5, 0.75, 0.95)
+) -> pd.DataFrame:
+    """Quantiles of a metric over replicates (and samples), by scenario and year.
+
+    The quantiles are those of :func:`sim.experiments.summary.summarize`.
+
+    Args:
+        annual: Annual results (``scenario``, ``replicate``, ``seed``, ``year`` and
+            ``metric`` columns).
+        metric: Metric to summarise.
+        quantiles: Quantile levels in [0, 1].
+
+    Returns:
+        One row per scenario and year: ``scenario``, ``year`` and one column per
+        quantile level, named by the level as a float (``0.05``, ``0.5``, ...).
+    """
+    if metric not in annual.columns:
+        raise ValueError(f"metric: expected a column of the results, got {metric!r}")
+    table = summarize(annual, metrics=[metric], quantiles=list(quantiles))
+    names = {f"q{round(q * 100):02d}": float(q) for q in quantiles}
+    return table[["scenario", "year", *names]].rename(columns=names).reset_index(drop=True)
+
+
+def fan_chart(
+    annual: pd.DataFrame,
+    metric: str,
+    *,
+    scenarios: Sequence[str] | None = None,
+    bands: Sequence[tuple[float, float]] = ((0.05, 0.95), (0.25, 0.75)),
+    labels: Mapping[str, str] | None = None,
+    colours: Mapping[str, str] | None = None,
+    lang: Lang = "en",
+    ax: Axes | None = None,
+    legend: bool = True,
+) -> Figure:
+    """Fan chart of one metric over time: median line and quantile bands per scenario.
+
+    Args:
+        annual: Annual results (``scenario, replicate, year`` and the metric).
+        metric: Metric to draw.
+        scenarios: Scenarios to draw, in order (default: all, as they appear).
+        bands: Quantile pairs shaded around the median, widest first.
+        labels: Display names of scenarios (default: the names).
+        colours: Colours of scenarios (default: :data:`PALETTE` in order).
+        lang: ``"en"`` or ``"zh"`` (Chinese only where a CJK font is installed).
+        ax: Axes to draw into (default: a new figure).
+        legend: Whether to draw a legend.
+
+    Returns:
+        The figure holding the chart (drawn once only if the function made it).
+    """
+    scenarios = _scenario_order(annual, scenarios)
+    colours = _colours(scenarios, colours)
+    levels = sorted({0.5, *(q for pair in bands for q in pair)})
+    table = quantile_bands(annual[annual["scenario"].isin(scenarios)], metric, levels)
+    with _style(lang) as lang:
+        own = None
+        if ax is None:
+            fig = own = Figure(figsize=(6.0, 3.4), layout="constrained")
+            ax = fig.add_subplot()
+        else:
+            fig = ax.get_figure(root=True)
+        widest = max((hi - lo for lo, hi in bands), default=1.0)
+        for s in scenarios:
+            rows = table[table["scenario"] == s].sort_values("year")
+            name = _safe((labels or {}).get(s, s), lang)
+            for lo, hi in bands:
+                alpha = 0.12 + 0.18 * (1 - (hi - lo) / widest)
+                ax.fill_between(
+                    rows["year"], rows[lo], rows[hi], color=colours[s], alpha=alpha, linewidth=0
+                )
+            ax.plot(rows["year"], rows[0.5], color=colours[s], linewidth=1.6, label=name)
+        ax.set_title(metric_label(metric, lang))
+        ax.set_xlabel(_text("year", lang))
+        ax.xaxis.get_major_locator().set_params(integer=True)
+        ax.grid(alpha=0.3, linewidth=0.5)
+        if legend:
+            lo, hi = bands[0] if bands else (0.5, 0.5)
+            ax.legend(
+                title=_text("band", lang, lo=100 * lo, hi=100 * hi), fontsize=8, title_fontsize=8
+            )
+        return fig if own is None else _finish(fig)
+
+
+def fan_grid(
+    annual: pd.DataFrame,
+    metrics: Sequence[str] = KEY_METRICS,
+    *,
+    scenarios: Sequence[str] | None = None,
+    labels: Mapping[str, str] | None = None,
+    colours: Mapping[str, str] | None = None,
+    lang: Lang = "en",
+    ncols: int = 2,
+) -> Figure:
+    """Fan charts of several metrics in a grid sharing one legend.
+
+    Args:
+        annual: Annual results.
+        metrics: Metrics, one panel each.
+        scenarios: Scenarios to draw, in order (default: all).
+        labels: Display names of scenarios.
+        colours: Colours of scenarios.
+        lang: ``"en"`` or ``"zh"``.
+        ncols: Panels per row.
+
+    Returns:
+        The figure.
+    """
+    if not metrics:
+        raise ValueError("metrics: expected at least one metric")
+    scenarios = _scenario_order(annual, scenarios)
+    colours = _colours(scenarios, colours)
+    nrows = -(-len(metrics) // ncols)
+    with _style(lang) as figlang:
+        fig = Figure(figsize=(3.6 * ncols, 2.6 * nrows + 0.5), layout="constrained")
+        axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
+        for ax, metric in zip(axes, metrics, strict=False):
+            fan_chart(
+                annual,
+                metric,
+                scenarios=scenarios,
+                labels=labels,
+                colours=colours,
+                lang=figlang,
+                ax=ax,
+                legend=False,
+            )
+            ax.set_xlabel("")
+        for ax in axes[len(metrics) :]:
+            ax.set_visible(False)
+        handles, names = axes[0].get_legend_handles_labels()
+        fig.legend(
+            handles,
+            names,
+            loc="outside lower center",
+            ncols=min(len(names), 4),
+            title=_text("band", figlang, lo=5, hi=95) + " / " + _text("median", figlang),
+            fontsize=8,
+            title_fontsize=8,
+        )
+        return _finish(fig)
+
+
+def effects_chart(
+    effects: pd.DataFrame,
+    *,
+    value: str = "mean",
+    low: str = "low",
+    high: str = "high",
+    label: str = "label",
+    lang: Lang = "en",
+    colour: str = PALETTE[1],
+) -> Figure:
+    """Forest plot of effects with intervals, one row per effect, one panel per row.
+
+    Effects are in their own units, so each row gets its own axis.
+
+    Args:
+        effects: One row per effect with columns ``label``, ``value``, ``low`` and
+            ``high`` (names as given by the keyword arguments).
+        value: Column of the point estimate.
+        low: Column of the interval's lower end.
+        high: Column of the interval's upper end.
+        label: Column of the row label.
+        lang: ``"en"`` or ``"zh"``.
+        colour: Marker colour.
+
+    Returns:
+        The figure.
+    """
+    if effects.empty:
+        raise ValueError("effects: expected at least one row")
+    n = len(effects)
+    with _style(lang) as lang:
+        fig = Figure(figsize=(6.0, 0.55 * n + 0.7), layout="constrained")
+        axes = fig.subplots(n, 1, squeeze=False).ravel()
+        for ax, (_, row) in zip(axes, effects.iterrows(), strict=True):
+            v, lo, hi = float(row[value]), float(row[low]), float(row[high])
+            ax.axvline(0.0, color="#777777", linewidth=0.8)
+            ax.plot([lo, hi], [0, 0], color=colour, linewidth=2.2, solid_capstyle="butt")
+            ax.plot([v], [0], marker="o", color=colour, markersize=5)
+            span = max(abs(lo), abs(hi), abs(v), 1e-9) * 1.15
+            ax.set_xlim(-span, span)
+            ax.set_yticks([0], [_safe(str(row[label]), lang)])
+            ax.tick_params(axis="x", labelsize=7)
+            ax.spines["left"].set_visible(False)
+            ax.grid(axis="x", alpha=0.3, linewidth=0.5)
+        axes[0].set_title(_text("effect", lang))
+        return _finish(fig)
+
+
+def mode_counts_chart(
+    annual: pd.DataFrame,
+    *,
+    year: int | None = None,
+    scenarios: Sequence[str] | None = None,
+    labels: Mapping[str, str] | None = None,
+    lang: Lang = "en",
+) -> Figure:
+    """Stacked bars: mean number of zones in each management mode, by scenario.
+
+    Args:
+        annual: Annual results with the ``zones_<mode>`` metrics.
+        year: Year shown (default: the last year).
+        scenarios: Scenarios, in order (default: all).
+        labels: Display names of scenarios.
+        lang: ``"en"`` or ``"zh"``.
+
+    Returns:
+        The figure.
+    """
+    scenarios = _scenario_order(annual, scenarios)
+    year = int(annual["year"].max()) if year is None else int(year)
+    columns = [f"zones_{m}" for m in MODES]
+    rows = annual[annual["year"] == year]
+    if rows.empty:
+        raise ValueError(f"year: expected a year in the results, got {year}")
+    means = rows.groupby("scenario")[columns].mean().reindex(scenarios)
+    with _style(lang) as lang:
+        fig = Figure(figsize=(6.0, 0.45 * len(scenarios) + 1.4), layout="constrained")
+        ax = fig.add_subplot()
+        y = np.arange(len(scenarios))
+        left = np.zeros(len(scenarios))
+        for mode, col in zip(MODES, columns, strict=True):
+            ax.barh(
+                y, means[col], left=left, color=MODE_COLOURS[mode], label=mode_label(mode, lang)
+            )
+            left += means[col].to_numpy()
+        ax.set_yticks(y, [_safe((labels or {}).get(s, s), lang) for s in scenarios])
+        ax.invert_yaxis()
+        ax.set_xlabel(_text("zones", lang))
+        ax.set_title(_text("mode_counts", lang, year=year))
+        fig.legend(loc="outside lower center", ncols=len(MODES), fontsize=8)
+        return _finish(fig)
+
+
+def mode_outcomes_chart(
+    zones: pd.DataFrame,
+    *,
+    columns: Sequence[str] = ("firms", "gdp", "approval_days"),
+    year: int | None = None,
+    scenarios: Sequence[str] | None = None,
+    labels: Mapping[str, str] | None = None,
+    colours: Mapping[str, str] | None = None,
+    lang: Lang = "en",
+) -> Figure:
+    """Grouped bars: mean outcome per zone with status, by management mode and scenario.
+
+    The mean is over zones in a mode and over replicates; modes a scenario does
+    not use get no bar.
+
+    Args:
+        zones: Zone-year results (``scenario, year, status, mode`` and ``columns``).
+        columns: Zone-table columns, one panel each.
+        year: Year shown (default: the last year).
+        scenarios: Scenarios, in order (default: all).
+        labels: Display names of scenarios.
+        colours: Colours of scenarios.
+        lang: ``"en"`` or ``"zh"``.
+
+    Returns:
+        The figure.
+    """
+    scenarios = _scenario_order(zones, scenarios)
+    colours = _colours(scenarios, colours)
+    year = int(zones["year"].max()) if year is None else int(year)
+    rows = zones[(zones["year"] == year) & (zones["status"] == "active")]
+    if rows.empty:
+        raise ValueError(f"year: expected a year with zones in the results, got {year}")
+    means = rows.groupby(["scenario", "mode"])[list(columns)].mean()
+    modes = [m for m in MODES if m in set(rows["mode"])]
+    with _style(lang) as lang:
+        fig = Figure(figsize=(3.0 * len(columns), 3.2), layout="constrained")
+        axes = fig.subplots(1, len(columns), squeeze=False).ravel()
+        width = 0.8 / len(scenarios)
+        x = np.arange(len(modes))
+        for ax, col in zip(axes, columns, strict=True):
+            for i, s in enumerate(scenarios):
+                heights = [
+                    means[col].get((s, m), np.nan) if (s, m) in means.index else np.nan
+                    for m in modes
+                ]
+                ax.bar(
+                    x + (i - (len(scenarios) - 1) / 2) * width,
+                    heights,
+                    width=width,
+                    color=colours[s],
+                    label=_safe((labels or {}).get(s, s), lang),
+                )
+            ax.set_xticks(x, [mode_label(m, lang) for m in modes], rotation=20, ha="right")
+            ax.set_title(zone_label(col, lang))
+            ax.grid(axis="y", alpha=0.3, linewidth=0.5)
+        handles, names = axes[0].get_legend_handles_labels()
+        fig.legend(handles, names, loc="outside lower center", ncols=min(len(names), 4), fontsize=8)
+        fig.suptitle(_text("mode_outcomes", lang, year=year), fontsize=10)
+        return _finish(fig)
+
+
+def to_png(fig: Figure, *, dpi: int = 110) -> bytes:
+    """Render a figure to PNG bytes with Agg."""
+    FigureCanvasAgg(fig)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
+    return buf.getvalue()
+
+
+def to_png_base64(fig: Figure, *, dpi: int = 110) -> str:
+    """Render a figure to a base64 PNG (for ``data:image/png;base64,...`` URIs)."""
+    return base64.b64encode(to_png(fig, dpi=dpi)).decode("ascii")
+
+
+def to_svg(fig: Figure) -> str:
+    """Render a figure to an SVG document (text as paths, so no font is needed to view it)."""
+    FigureCanvasAgg(fig)
+    buf = io.StringIO()
+    with rc_context({"svg.fonttype": "path", "svg.hashsalt": "zonesim"}):
+        fig.savefig(buf, format="svg", metadata={"Date": None})
+    return buf.getvalue()

@@ -1,0 +1,90 @@
+"""``zonesim brief``: write a policy brief (HTML and Markdown) for batch folders."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from sim.cli import UsageError
+
+LANGS = ("en", "zh")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the ``brief`` subcommand."""
+    p = sub.add_parser(
+        "brief",
+        help="write a what-if policy brief (self-contained HTML plus Markdown) for batches",
+        description=(
+            "For every scenario other than the baseline: the question, headline effects "
+            "with intervals (paired over common seeds), fan charts, the mode comparison, "
+            "zones that lost status, methods and assumptions, and provenance."
+        ),
+    )
+    p.add_argument("results", nargs="+", metavar="RESULTS_DIR", type=Path, help="batch folder(s)")
+    p.add_argument(
+        "--baseline", metavar="NAME", help="baseline scenario (default: 'baseline' or the first)"
+    )
+    p.add_argument("--lang", choices=LANGS, default="en", help="language (default: en)")
+    p.add_argument(
+        "--out",
+        metavar="FILE",
+        type=Path,
+        help="HTML file (default: RESULTS_DIR/brief.LANG.html); Markdown beside it (.md)",
+    )
+    p.add_argument(
+        "--calibration",
+        metavar="DIR",
+        type=Path,
+        help="calibration output folder (default: looked for beside the batches)",
+    )
+    p.add_argument(
+        "--sensitivity",
+        metavar="DIR",
+        type=Path,
+        action="append",
+        help="sensitivity output folder (repeatable; default: looked for beside the batches)",
+    )
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Build the brief in memory, then write it."""
+    from sim.analysis import brief
+
+    out = args.out if args.out is not None else args.results[0] / f"brief.{args.lang}.html"
+    if out.is_dir():
+        raise UsageError(f"--out {out}: expected a file name (.html or .md), got a folder")
+    calibration = None
+    if args.calibration is not None:
+        if not args.calibration.is_dir():
+            raise FileNotFoundError(f"--calibration {args.calibration}: expected a folder")
+        calibration = brief.read_calibration(args.calibration)
+        if calibration is None:
+            raise UsageError(
+                f"--calibration {args.calibration}: expected a fit table (fit.csv with target, "
+                "observed and simulated columns), found none"
+            )
+    sensitivity = None
+    if args.sensitivity:
+        sensitivity = []
+        for folder in args.sensitivity:
+            found = brief.read_sensitivity(folder)
+            if found is None:
+                raise UsageError(
+                    f"--sensitivity {folder}: expected a `zonesim sensitivity` output folder "
+                    "(convergence.csv and summary.json), found none"
+                )
+            sensitivity.append(found)
+    built = brief.build_brief(
+        args.results,
+        baseline=args.baseline,
+        lang=args.lang,
+        calibration=calibration,
+        sensitivity=sensitivity,
+    )
+    page, md, _ = brief.output_paths(out)
+    brief.write_brief(built, out)
+    print(page)
+    print(md)
+    return 0

@@ -1,0 +1,179 @@
+"""Plotting functions: DataFrames in, Figures out, in English and Chinese."""
+
+from __future__ import annotations
+
+import re
+import warnings
+from collections.abc import Iterator
+
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
+from matplotlib.text import Text
+
+from sim.analysis import plotting
+from sim.core.run import METRICS
+
+HAN = re.compile(r"[\u3400-\u9fff]")
+
+
+def synthetic_annual(
+    scenarios: tuple[str, ...] = ("baseline", "what_if"), reps: int = 5
+) -> pd.DataFrame:
+    """Annual table in the store layout: metric = 100 * scenario + replicate + (year - 2016)."""
+    rows = []
+    for i, s in enumerate(scenarios):
+        for k in range(reps):
+            for year in range(2016, 2021):
+                row = {"scenario": s, "replicate": k, "seed": 1000 + k, "year": year}
+                row.update({m: float(100 * i + k + (year - 2016)) for m in METRICS})
+                row["zones_legacy"], row["zones_sanheyi"] = (10.0 * (1 - i), 20.0 + i)
+                row["zones_quzheng"], row["zones_corporate"] = (5.0, 2.0 * i)
+                rows.append(row)
+    df = pd.DataFrame(rows)
+    df["sample"] = pd.array([pd.NA] * len(df), dtype="Int64")
+    return df
+
+
+def synthetic_zones() -> pd.DataFrame:
+    rows = []
+    for s, modes in (("baseline", ("sanheyi", "quzheng")), ("what_if", ("corporate",))):
+        for k in range(2):
+            for j, mode in enumerate(modes * 2):
+                rows.append(
+                    {"scenario": s, "replicate": k, "seed": k, "year": 2020,
+                     "zone_id": f"Z{j:02d}", "status": "active", "mode": mode,
+                     "firms": 100.0 * (j + 1), "gdp": 10.0 + j, "approval_days": 30.0 + k}
+                )  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def texts(fig: Figure) -> list[str]:
+    return [t.get_text() for t in fig.findobj(Text) if t.get_text()]
+
+
+@pytest.fixture
+def no_cjk(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setattr(plotting, "cjk_font", lambda: None)
+    yield
+
+
+def test_quantile_bands_known_answer() -> None:
+    df = synthetic_annual(reps=5)
+    bands = plotting.quantile_bands(df, "firms", (0.0, 0.5, 1.0))
+    row = bands[(bands["scenario"] == "what_if") & (bands["year"] == 2018)].iloc[0]
+    # replicates 0..4 give 100 + k + 2
+    assert (row[0.0], row[0.5], row[1.0]) == (102.0, 104.0, 106.0)
+    assert list(bands.columns) == ["scenario", "year", 0.0, 0.5, 1.0]
+
+
+def test_quantile_bands_unknown_metric() -> None:
+    with pytest.raises(ValueError, match="metric"):
+        plotting.quantile_bands(synthetic_annual(), "nope")
+
+
+def test_fan_chart_draws_median_of_each_scenario() -> None:
+    df = synthetic_annual()
+    fig = plotting.fan_chart(df, "firms", lang="en")
+    assert isinstance(fig, Figure)
+    lines = fig.axes[0].get_lines()
+    assert [ln.get_label() for ln in lines] == ["baseline", "what_if"]
+    np.testing.assert_allclose(lines[1].get_ydata(), [102, 103, 104, 105, 106])
+    assert len(fig.axes[0].collections) == 4  # two bands per scenario
+    assert fig.axes[0].get_title() == plotting.metric_label("firms", "en")
+
+
+def test_fan_chart_scenario_selection_and_errors() -> None:
+    df = synthetic_annual(("a", "b", "c"))
+    fig = plotting.fan_chart(df, "firms", scenarios=["c", "a"])
+    assert [ln.get_label() for ln in fig.axes[0].get_lines()] == ["c", "a"]
+    with pytest.raises(ValueError, match="scenarios"):
+        plotting.fan_chart(df, "firms", scenarios=["zzz"])
+    with pytest.raises(ValueError, match="lang"):
+        plotting.fan_chart(df, "firms", lang="fr")
+
+
+def test_fan_grid_one_panel_per_metric() -> None:
+    fig = plotting.fan_grid(synthetic_annual(), ["firms", "staff", "bodies"], ncols=2)
+    visible = [ax for ax in fig.axes if ax.get_visible()]
+    assert len(visible) == 3
+    assert len(fig.legends) == 1
+
+
+def test_effects_chart_rows_and_interval() -> None:
+    eff = pd.DataFrame(
+        {"label": ["A", "B"], "mean": [-1.0, 2.0], "low": [-2.0, 1.0], "high": [0.5, 3.0]}
+    )
+    fig = plotting.effects_chart(eff)
+    assert len(fig.axes) == 2
+    interval = fig.axes[0].get_lines()[1]  # after the zero line
+    np.testing.assert_allclose(interval.get_xdata(), [-2.0, 0.5])
+    with pytest.raises(ValueError, match="effects"):
+        plotting.effects_chart(eff.iloc[:0])
+
+
+def test_mode_counts_chart_stacks_means() -> None:
+    fig = plotting.mode_counts_chart(synthetic_annual(), year=2020)
+    ax = fig.axes[0]
+    widths = [p.get_width() for p in ax.patches]
+    # legacy, sanheyi, quzheng, corporate for baseline then what_if (bar order by mode)
+    assert widths == [10.0, 0.0, 20.0, 21.0, 5.0, 5.0, 0.0, 2.0]
+    with pytest.raises(ValueError, match="year"):
+        plotting.mode_counts_chart(synthetic_annual(), year=1999)
+
+
+def test_mode_outcomes_chart_means_by_mode() -> None:
+    fig = plotting.mode_outcomes_chart(synthetic_zones(), columns=("firms",))
+    ax = fig.axes[0]
+    labels = [t.get_text() for t in ax.get_xticklabels()]
+    assert labels == [plotting.mode_label(m, "en") for m in ("sanheyi", "quzheng", "corporate")]
+    heights = [p.get_height() for p in ax.patches]
+    # baseline: sanheyi zones 0 and 2 (100, 300) -> 200; quzheng zones 1 and 3 -> 300;
+    # what_if: corporate zones 0 and 1 (100, 200) -> 150; modes a scenario lacks get no bar
+    np.testing.assert_array_equal(heights, [200.0, 300.0, np.nan, np.nan, np.nan, 150.0])
+
+
+def test_chinese_labels_with_cjk_font() -> None:
+    if plotting.cjk_font() is None:
+        pytest.skip("no CJK font installed (apt-get install fonts-noto-cjk)")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fig = plotting.fan_grid(synthetic_annual(), ["firms", "approval_days"], lang="zh")
+        plotting.to_png(fig)
+    assert any(HAN.search(t) for t in texts(fig))
+    assert fig.axes[0].get_title() == "入区企业数"
+
+
+def test_english_fallback_without_cjk_font(no_cjk: None) -> None:
+    assert plotting.figure_language("zh") == "en"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no missing-glyph warnings
+        figs = [
+            plotting.fan_grid(synthetic_annual(("基准", "what_if")), ["firms"], lang="zh"),
+            plotting.mode_counts_chart(synthetic_annual(), lang="zh"),
+            plotting.mode_outcomes_chart(synthetic_zones(), lang="zh"),
+        ]
+        for fig in figs:
+            plotting.to_png(fig)
+    for fig in figs:
+        assert not any(HAN.search(t) for t in texts(fig)), texts(fig)
+    assert figs[0].axes[0].get_title() == plotting.metric_label("firms", "en")
+
+
+def test_every_metric_and_mode_has_both_labels() -> None:
+    assert set(METRICS) <= set(plotting.METRIC_LABELS)
+    for table in (plotting.METRIC_LABELS, plotting.MODE_LABELS, plotting.ZONE_LABELS):
+        for en, zh in table.values():
+            assert en and not HAN.search(en)
+            assert HAN.search(zh)
+
+
+def test_png_and_svg_output() -> None:
+    fig = plotting.fan_chart(synthetic_annual(), "firms")
+    png = plotting.to_png(fig)
+    assert png.startswith(b"\x89PNG")
+    assert plotting.to_png(fig) == png  # deterministic
+    assert plotting.to_png_base64(fig).startswith("iVBOR")
+    svg = plotting.to_svg(fig)
+    assert svg.lstrip().startswith("<?xml") and "<text" not in svg  # text as paths

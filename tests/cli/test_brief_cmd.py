@@ -1,0 +1,108 @@
+"""``zonesim brief``: writes HTML and Markdown; bad input gives one line and status 2."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from sim.cli import main
+from sim.experiments.scenarios import shipped_dir
+
+
+def short_copy(folder: Path, name: str) -> Path:
+    text = (shipped_dir() / f"{name}.toml").read_text(encoding="utf-8")
+    text = re.sub(r"(?m)^end = \d+", "end = 2018", text)
+    path = folder / f"{name}.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("brief_cmd")
+    files = [str(short_copy(folder, n)) for n in ("baseline", "all_sanheyi")]
+    out = folder / "batch"
+    assert main(["run", *files, "--reps", "2", "--workers", "1", "--quiet", "--out", str(out)]) == 0
+    return out
+
+
+def files_in(folder: Path) -> set[str]:
+    return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_default_output_beside_the_batch(batch: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["brief", str(batch)]) == 0
+    page, md = batch / "brief.en.html", batch / "brief.en.md"
+    assert capsys.readouterr().out.splitlines() == [str(page), str(md)]
+    assert page.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    text = md.read_text(encoding="utf-8")
+    assert "## What if: all_sanheyi" in text
+    assert "### Headline effects against the baseline" in text
+    assert (batch / "brief.en_files" / "all_sanheyi-fans.png").is_file()
+
+
+def test_chinese_brief_to_markdown_path(batch: Path, tmp_path: Path) -> None:
+    out = tmp_path / "deep" / "brief.md"
+    assert main(["brief", str(batch), "--lang", "zh", "--out", str(out)]) == 0
+    assert "## 情景：all_sanheyi" in out.read_text(encoding="utf-8")
+    assert '<html lang="zh-CN">' in out.with_suffix(".html").read_text(encoding="utf-8")
+
+
+def test_method_outputs_are_reported(batch: Path, tmp_path: Path) -> None:
+    cal = tmp_path / "cal"
+    cal.mkdir()
+    (cal / "validation.csv").write_text(
+        "target,metric,value,tolerance,simulated,within\nfirms_2018,firms,43031,2000,44000,True\n"
+    )
+    sens = tmp_path / "sensitivity-morris"
+    sens.mkdir()
+    (sens / "convergence.csv").write_text(
+        "parameter,output,index,value,influential\n"
+        "outside_utility,firms@2035,mu_star,5000,True\n"
+        "beta_land,firms@2035,mu_star,10,False\n"
+    )
+    (sens / "summary.json").write_text(json.dumps({"method": "morris"}))
+    out = tmp_path / "b.html"
+    args = ["brief", str(batch), "--out", str(out), "--calibration", str(cal)]
+    assert main([*args, "--sensitivity", str(sens)]) == 0
+    md = out.with_suffix(".md").read_text(encoding="utf-8")
+    assert "| firms_2018 | 43,031 | 44,000 | 2,000 | yes |" in md
+    assert "| firms@2035 | outside_utility (5e+03) |" in md
+    assert "beta_land" not in md.split("### Main sensitivities")[1].split("###")[0]
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--baseline", "nope"], "--baseline: expected a scenario of the batch"),
+        (["--out", "{tmp}"], "expected a file name"),
+        (["--calibration", "{tmp}"], "--calibration"),
+        (["--sensitivity", "{tmp}"], "--sensitivity"),
+    ],
+)
+def test_bad_input_one_line_status_2_nothing_written(
+    batch: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], extra: list[str], message: str
+) -> None:
+    before = files_in(batch)
+    extra = [e.format(tmp=tmp_path) for e in extra]
+    assert main(["brief", str(batch), *extra]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("zonesim brief: error: ") and message in err
+    assert "Traceback" not in err
+    assert files_in(batch) == before
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_missing_folder_and_bad_language(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["brief", str(tmp_path / "none")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "none: expected a batch folder" in err
+    with pytest.raises(SystemExit) as exc:
+        main(["brief", str(tmp_path), "--lang", "fr"])
+    assert exc.value.code == 2
+    assert list(tmp_path.iterdir()) == []
