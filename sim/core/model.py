@@ -309,9 +309,13 @@ class ZoneReformModel(mesa.Model):
         alloc = np.stack([rng.multinomial(projects[s], prob[:, s]) for s in range(ns)], axis=1)[
             1:
         ]  # zones x sectors
-        # Local start-ups: Poisson per zone, sector drawn from the zone's mix.
+        # Local start-ups: Poisson per zone, sector drawn from the zone's mix. They need
+        # land too: the rate scales with the free share of the plan (crowding).
         firms_z = counts.sum(axis=1)
-        lam = p["startup_rate"] / 4 * firms_z * za["effort"] * (1 + za["environment"])
+        free_share = free / np.maximum(za["planned"], 1e-12)
+        lam = (
+            p["startup_rate"] / 4 * firms_z * za["effort"] * (1 + za["environment"]) * free_share
+        )
         starts = rng.poisson(np.where(za["located"], lam, 0.0))
         cdf = np.cumsum(counts, axis=1) / np.maximum(firms_z, 1)[:, None]
         s_zone = np.repeat(np.arange(nz), starts)

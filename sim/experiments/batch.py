@@ -24,6 +24,7 @@ from tqdm import tqdm
 
 import sim
 from sim.experiments.backends import Backend
+from sim.experiments.posterior import load_posterior, replicate_params
 from sim.experiments.runs import RunSpec, model_version, run_chunk
 from sim.experiments.scenarios import Scenario
 from sim.experiments.seeds import replicate_seed
@@ -45,7 +46,10 @@ def scenario_specs(
     """Run specifications for a batch of scenarios, with common random numbers.
 
     Replicate ``k`` of every scenario uses the same seed, derived from the master
-    seed (:func:`sim.experiments.seeds.replicate_seed`).
+    seed (:func:`sim.experiments.seeds.replicate_seed`). A scenario with
+    ``run.posterior`` runs replicate ``k`` with posterior draw ``k`` under its own
+    overrides (:func:`sim.experiments.posterior.replicate_params`), so scenarios that
+    share the posterior and master seed are paired on parameters as well as seeds.
 
     Args:
         scenarios: The scenarios (names must differ).
@@ -79,13 +83,19 @@ def scenario_specs(
     specs = []
     for sc in scenarios:
         master = sc.run.seed if seed is None else seed
+        posterior = load_posterior(sc.run.posterior) if sc.run.posterior else None
         for k in range(reps if reps is not None else sc.run.replications):
+            params = (
+                sc.params
+                if posterior is None
+                else replicate_params(posterior, master, k, sc.overrides)
+            )
             specs.append(
                 RunSpec(
                     scenario=sc.name,
                     replicate=k,
                     seed=replicate_seed(master, k),
-                    params=sc.params,
+                    params=params,
                     start=sc.run.start,
                     end=sc.run.end,
                 )

@@ -38,6 +38,7 @@ from typing import Any
 from sim.core import zonedata
 from sim.core.params import MODE_ASSIGNMENTS, ParameterError, resolve
 from sim.core.run import FIRST_YEAR, LAST_YEAR
+from sim.experiments.posterior import PosteriorError, load_posterior
 
 #: Defaults of the ``[run]`` table.
 RUN_DEFAULTS: dict[str, int] = {
@@ -76,12 +77,15 @@ class RunSettings:
         end: Last year simulated and reported.
         replications: Number of replicates.
         seed: Master seed.
+        posterior: Calibration posterior file (resolved path) whose draw ``k``
+            replicate ``k`` runs with, or ``None`` for the scenario's fixed parameters.
     """
 
     start: int = RUN_DEFAULTS["start"]
     end: int = RUN_DEFAULTS["end"]
     replications: int = RUN_DEFAULTS["replications"]
     seed: int = RUN_DEFAULTS["seed"]
+    posterior: str | None = None
 
 
 @dataclass(frozen=True)
@@ -139,12 +143,14 @@ def _check_int(path: Path, key: str, value: Any, lo: int, hi: int, what: str) ->
 def _check_run(path: Path, table: Any) -> RunSettings:
     if not isinstance(table, Mapping):
         raise ScenarioError(path, "run", f"expected a table, got {_type_name(table)}")
-    unknown = sorted(set(table) - set(RUN_DEFAULTS))
+    allowed = (*RUN_DEFAULTS, "posterior")
+    unknown = sorted(set(table) - set(allowed))
     if unknown:
         raise ScenarioError(
-            path, f"run.{unknown[0]}", f"expected one of {', '.join(RUN_DEFAULTS)} (unknown key)"
+            path, f"run.{unknown[0]}", f"expected one of {', '.join(allowed)} (unknown key)"
         )
     v = {**RUN_DEFAULTS, **table}
+    posterior = _check_posterior(path, v.get("posterior"))
     start = _check_int(path, "run.start", v["start"], FIRST_YEAR, LAST_YEAR, "a year")
     end = _check_int(path, "run.end", v["end"], FIRST_YEAR, LAST_YEAR, "a year")
     if end < start:
@@ -153,7 +159,25 @@ def _check_run(path: Path, table: Any) -> RunSettings:
         path, "run.replications", v["replications"], 1, MAX_REPLICATIONS, "a replicate count"
     )
     seed = _check_int(path, "run.seed", v["seed"], 0, 2**63 - 1, "a non-negative seed")
-    return RunSettings(start=start, end=end, replications=reps, seed=seed)
+    return RunSettings(start=start, end=end, replications=reps, seed=seed, posterior=posterior)
+
+
+def _check_posterior(path: Path, value: Any) -> str | None:
+    """Resolve ``run.posterior`` (relative to the scenario file) and check the file."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value:
+        raise ScenarioError(path, "run.posterior", f"expected a file path, got {value!r}")
+    file = (path.parent / value).resolve()
+    try:
+        load_posterior(file)
+    except FileNotFoundError:
+        raise ScenarioError(
+            path, "run.posterior", f"expected an existing posterior file, got {value!r}"
+        ) from None
+    except PosteriorError as exc:
+        raise ScenarioError(path, "run.posterior", f"expected a valid posterior: {exc}") from None
+    return str(file)
 
 
 def _check_zones(path: Path, key: str, zones: Any) -> None:

@@ -166,3 +166,43 @@ def test_name_and_description_are_required(tmp_path: Path, text: str, key: str) 
 def test_missing_file_is_a_scenario_error(tmp_path: Path) -> None:
     with pytest.raises(ScenarioError, match="file not found"):
         load_scenario(tmp_path / "nope.toml")
+
+
+def _posterior(path: Path) -> Path:
+    import pandas as pd
+
+    pd.DataFrame(
+        {"startup_rate": [0.02, 0.03, 0.04], "exit_hazard": [0.05, 0.06, 0.07], "weight": 1.0}
+    ).to_csv(path, index=False)
+    return path
+
+
+def test_posterior_scenario_draws_parameters_per_replicate(scenario_file, tmp_path) -> None:
+    from sim.experiments.batch import scenario_specs
+    from sim.experiments.posterior import replicate_params
+
+    post = _posterior(tmp_path / "post.csv")
+    run = '[run]\nstart = 2016\nend = 2017\nreplications = 6\nseed = 5\nposterior = "post.csv"\n'
+    sc = load_scenario(scenario_file("uncertain", "[parameters]\nexit_hazard = 0.09\n", run=run))
+    assert sc.run.posterior == str(post.resolve())
+    specs = scenario_specs([sc])
+    drawn = {s.params["startup_rate"] for s in specs}
+    assert drawn <= {0.02, 0.03, 0.04} and len(drawn) > 1
+    assert {s.params["exit_hazard"] for s in specs} == {0.09}  # the scenario's lever wins
+    for s in specs:
+        assert s.params == replicate_params(post, 5, s.replicate, sc.overrides)
+
+
+def test_posterior_that_is_missing_names_run_posterior(scenario_file) -> None:
+    run = '[run]\nstart = 2016\nend = 2017\nposterior = "nowhere.parquet"\n'
+    with pytest.raises(ScenarioError, match=r"run\.posterior: expected an existing posterior"):
+        load_scenario(scenario_file("bad", run=run))
+
+
+def test_posterior_with_unknown_parameter_names_run_posterior(scenario_file, tmp_path) -> None:
+    import pandas as pd
+
+    pd.DataFrame({"not_a_parameter": [1.0], "weight": [1.0]}).to_csv(tmp_path / "p.csv")
+    run = '[run]\nstart = 2016\nend = 2017\nposterior = "p.csv"\n'
+    with pytest.raises(ScenarioError, match=r"run\.posterior: expected a valid posterior"):
+        load_scenario(scenario_file("bad2", run=run))
