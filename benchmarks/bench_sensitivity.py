@@ -15,7 +15,7 @@ unless ``--workers`` says otherwise, and prints one line per measurement.
 
 Usage::
 
-    python benchmarks/bench_sensitivity.py morris [--trajectories 20] [--workers W]
+    python benchmarks/bench_sensitivity.py morris [--trajectories 20] [--workers W] [--keep DIR]
     python benchmarks/bench_sensitivity.py sobol [--probe-rows 112] [--full] [--workers W]
 """
 
@@ -50,12 +50,13 @@ SOBOL_PARAMS = (
 )  # fmt: skip
 
 
-def bench_morris(trajectories: int, workers: int | None, seed: int) -> bool:
+def bench_morris(trajectories: int, workers: int | None, seed: int, keep: Path | None) -> bool:
     with tempfile.TemporaryDirectory() as tmp:
+        out = keep if keep is not None else Path(tmp) / "morris"
+        if (out / "runs").exists():
+            sys.exit(f"--keep {out}: expected a new folder (finished runs would be skipped)")
         t0 = time.perf_counter()
-        result, _ = run_sensitivity(
-            "morris", n=trajectories, workers=workers, seed=seed, out=Path(tmp) / "morris"
-        )
+        result, _ = run_sensitivity("morris", n=trajectories, workers=workers, seed=seed, out=out)
         elapsed = time.perf_counter() - t0
     m = result.meta
     ok = elapsed <= MORRIS_LIMIT_S
@@ -90,7 +91,7 @@ def bench_sobol(n: int, probe_rows: int, workers: int | None, seed: int, full: b
         problem = build_problem(names)
         design = make_design("sobol", problem, n, seed=seed)
         runs = len(design.X) + 8 * 4  # design plus the default noise probe
-        rows = min(probe_rows, len(design.X))
+        rows = min(probe_rows, len(design.X) // 2)
         with tempfile.TemporaryDirectory() as tmp, make_backend(workers) as backend:
             evaluator = ModelEvaluator(
                 problem,
@@ -100,8 +101,10 @@ def bench_sobol(n: int, probe_rows: int, workers: int | None, seed: int, full: b
                 seed=seed,
                 progress=False,
             )
+            warm = 2 * backend.workers  # start the workers before timing
+            evaluator(design.X[:warm], range(warm), [0])
             t0 = time.perf_counter()
-            evaluator(design.X[:rows], range(rows), [0])
+            evaluator(design.X[warm : warm + rows], range(warm, warm + rows), [0])
             measured = time.perf_counter() - t0
         elapsed = runs * measured / rows
         label = f"estimated from {rows} runs in {measured:.1f} s"
@@ -124,9 +127,10 @@ def main() -> None:
     parser.add_argument("--full", action="store_true", help="run the whole Sobol analysis")
     parser.add_argument("--workers", type=int, default=None)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--keep", type=Path, help="morris: keep the analysis in this new folder")
     args = parser.parse_args()
     if args.target == "morris":
-        ok = bench_morris(args.trajectories, args.workers, args.seed)
+        ok = bench_morris(args.trajectories, args.workers, args.seed, args.keep)
     else:
         ok = bench_sobol(args.N, args.probe_rows, args.workers, args.seed, args.full)
     sys.exit(0 if ok else 1)

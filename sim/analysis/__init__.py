@@ -1,1 +1,1 @@
-"""Analysis layer: calibration, sensitivity analysis, plots and briefs (imports core + experiments)."""
+"""Analysis layer: calibration, sensitivity, plots and briefs (imports core + experiments)."""

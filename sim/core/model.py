@@ -43,6 +43,8 @@ SECTORS = (
     "new_energy",
 )
 SECTOR_SHARES = np.array([0.16, 0.12, 0.10, 0.16, 0.10, 0.12, 0.14, 0.10])
+#: Random streams, one per mechanism (see ``ZoneReformModel._stream``).
+STREAMS = {"init": 0, "entry": 1, "growth": 2, "exit": 3, "assessment": 4}
 #: Area of a newly approved county zone, km2 (assumption).
 NEW_ZONE_AREA = 10.0
 #: Years a firm counts as young (catch-up growth, higher exit hazard).
@@ -74,6 +76,11 @@ class ZoneReformModel(mesa.Model):
     ) -> None:
         """Build the initial 2016 state."""
         super().__init__(rng=rng)
+        # Common random numbers: each mechanism draws from its own stream, restarted every
+        # quarter from (root, mechanism, quarter). A parameter that changes how many draws
+        # one mechanism takes then leaves every other mechanism's, and later quarters',
+        # draws as they were, so paired runs differ only where the parameter acts.
+        self._stream_root = int(self.rng.integers(2**63))
         self.p = registry.resolve(params)
         self.mode_effects = modes.effects(self.p)
         self.data = data if data is not None else zonedata.default()
@@ -95,6 +102,8 @@ class ZoneReformModel(mesa.Model):
             Zone(self, unit, zones_by_id[unit["zone_id"]])
         self.firms = FirmPopulation(self)
         self._init_firms()
+        self._size_2016 = float(self.firms.size.mean())
+        self.gdp_index = 1.0  # province real GDP relative to the start of 2016
         self._events = self._schedule_events()
         n = len(self.zone_list)
         self._year_va = np.zeros(n)
@@ -112,7 +121,7 @@ class ZoneReformModel(mesa.Model):
         counts = units["firms"].to_numpy(dtype=np.int64)
         zone = np.repeat(np.arange(len(units), dtype=np.intp), counts)
         n = len(zone)
-        rng = self.rng
+        rng = self._stream("init")
         raw = rng.lognormal(0.0, ENTRANT_SIZE_SD, n)
         unit_raw = np.bincount(zone, weights=raw, minlength=len(units))
         size = raw * (units["value_added"].to_numpy() / unit_raw)[zone]
@@ -182,6 +191,11 @@ class ZoneReformModel(mesa.Model):
         # An undated event (a blank date in a registry built in code) never happens; it
         # must not sit in the queue, where it would block every later event.
         return sorted((e for e in ev if not math.isnan(e[0])), key=lambda e: (e[0], e[1]))
+
+    def _stream(self, mechanism: str) -> np.random.Generator:
+        """The random stream of ``mechanism`` for the current quarter."""
+        key = (STREAMS[mechanism], self.quarter)
+        return np.random.default_rng(np.random.SeedSequence(self._stream_root, spawn_key=key))
 
     # ------------------------------------------------------------------ time
     @property
@@ -282,7 +296,7 @@ class ZoneReformModel(mesa.Model):
 
     def _entry(self) -> None:
         """Investment projects choose a zone (or none); local start-ups; land check."""
-        p, rng, pop = self.p, self.rng, self.firms
+        p, rng, pop = self.p, self._stream("entry"), self.firms
         za = self._zone_arrays()
         nz, ns = len(self.zone_list), len(SECTORS)
         used = np.bincount(pop.zone, weights=pop.land, minlength=nz)
@@ -313,9 +327,7 @@ class ZoneReformModel(mesa.Model):
         # land too: the rate scales with the free share of the plan (crowding).
         firms_z = counts.sum(axis=1)
         free_share = free / np.maximum(za["planned"], 1e-12)
-        lam = (
-            p["startup_rate"] / 4 * firms_z * za["effort"] * (1 + za["environment"]) * free_share
-        )
+        lam = p["startup_rate"] / 4 * firms_z * za["effort"] * (1 + za["environment"]) * free_share
         starts = rng.poisson(np.where(za["located"], lam, 0.0))
         cdf = np.cumsum(counts, axis=1) / np.maximum(firms_z, 1)[:, None]
         s_zone = np.repeat(np.arange(nz), starts)
@@ -337,10 +349,13 @@ class ZoneReformModel(mesa.Model):
         within = cum - (cum[first] - ls[first])
         keep = np.zeros(k, dtype=bool)
         keep[order] = within <= free[zs]
-        mean_size = float(pop.size.mean()) if pop.n else 1.0
+        # Entrant size follows the economy, not the incumbents: 2016's mean firm scaled by
+        # the province's real GDP since (tying it to today's mean would let selection on
+        # size feed back into ever larger entrants).
         size = (
             p["entrant_size"]
-            * mean_size
+            * self._size_2016
+            * self.gdp_index
             * rng.lognormal(-0.5 * ENTRANT_SIZE_SD**2, ENTRANT_SIZE_SD, k)
         )
         pop.add(
@@ -355,7 +370,7 @@ class ZoneReformModel(mesa.Model):
 
     def _firm_dynamics(self) -> None:
         """Growth and exit of every firm, vectorised."""
-        p, rng, pop = self.p, self.rng, self.firms
+        p, pop = self.p, self.firms
         n, nz = pop.n, len(self.zone_list)
         env = np.array([z.environment for z in self.zone_list])
         delisted = np.array([z.status == "delisted" for z in self.zone_list])
@@ -370,7 +385,7 @@ class ZoneReformModel(mesa.Model):
         # Heavy-tailed shocks: Laplace with annual sd `shock_scale`, by inverse CDF;
         # log(1 - b^2) removes the mean of exp(shock) so shocks do not add growth.
         b = p["shock_scale"] / (2 * math.sqrt(2))
-        u = rng.random(n)
+        u = self._stream("growth").random(n)
         u -= 0.5
         shock = np.abs(u)
         shock *= -2.0
@@ -392,10 +407,11 @@ class ZoneReformModel(mesa.Model):
         rel *= -p["exit_size_elasticity"]
         rel += log_h[zone]
         rel += young * math.log(p["exit_young_factor"])
-        dead = rng.standard_exponential(n) < np.exp(rel)
+        dead = self._stream("exit").standard_exponential(n) < np.exp(rel)
         self._exits += np.bincount(zone[dead], minlength=nz)
         self._year_va += np.bincount(zone, weights=size, minlength=nz) / 4
         pop.remove(dead)
+        self.gdp_index *= (1 + g_prov / 100) ** 0.25
 
     # ------------------------------------------------------------------ year end
     def _year_end(self) -> None:
@@ -439,7 +455,7 @@ class ZoneReformModel(mesa.Model):
         ranks = np.argsort(np.argsort(g, kind="stable"), kind="stable") + np.argsort(
             np.argsort(e, kind="stable"), kind="stable"
         )
-        jitter = self.rng.random(len(zones)) * 0.5  # breaks ties at random
+        jitter = self._stream("assessment").random(len(zones)) * 0.5  # breaks ties at random
         return {
             z: float(r + j) / (2 * len(zones)) for z, r, j in zip(zones, ranks, jitter, strict=True)
         }

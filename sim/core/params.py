@@ -839,7 +839,7 @@ _PARAMS: tuple[Parameter, ...] = (
         0.1,
         1.0,
         "x mean",
-        "Entrant value added relative to the mean incumbent.",
+        "Entrant value added relative to the 2016 mean firm, grown with province GDP.",
         _A,
         "real",
         "entry",
