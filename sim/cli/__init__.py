@@ -49,7 +49,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``zonesim``; returns the exit status."""
-    args = build_parser().parse_args(argv)
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exc:  # --help, or a bad option (one line, status 2)
+        return exc.code if isinstance(exc.code, int) else 2
     try:
         status = args.func(args)
     except (UsageError, ValueError, FileNotFoundError) as exc:

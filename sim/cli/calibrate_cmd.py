@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import shlex
 import sys
 from pathlib import Path
 
 from sim.analysis import calibration as cal
 from sim.cli import UsageError
-from sim.cli.run_cmd import positive_int, seed_int
+from sim.cli.options import add_backend_options, command_line, positive_int, seed_int
 from sim.core.params import CALIBRATED_FILE
 from sim.experiments.backends import make_backend
 
@@ -44,12 +43,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="N",
         help=f"model runs for search and ABC (default: {DEFAULT_BUDGET}; at least 100)",
     )
-    p.add_argument(
-        "--workers", type=positive_int, help="local worker processes (default: all cores)"
-    )
-    p.add_argument(
-        "--scheduler", metavar="ADDRESS", help="run on a Dask cluster, e.g. tcp://host:8786"
-    )
+    add_backend_options(p)
     p.add_argument(
         "--out",
         type=Path,
@@ -76,8 +70,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Check the inputs, calibrate, write the outputs and print a summary."""
-    if args.scheduler is not None and args.workers is not None:
-        raise UsageError("--workers: expected no --workers with --scheduler (the cluster sizes it)")
     targets = cal.load_targets(args.targets)  # checked before anything is written
     plan = cal.plan_budget(args.budget, len(targets.parameters))
     if args.out.exists() and not args.out.is_dir():
@@ -93,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
             progress=progress,
             report=False,
         )
-    command = shlex.join(["zonesim", *sys.argv[1:]]) if sys.argv[1:2] == ["calibrate"] else ""
+    command = command_line() if sys.argv[1:2] == ["calibrate"] else ""
     if not args.no_report:
         cal.write_report(result, args.out, seed=args.seed, command=command)
     if args.write_defaults is not None:

@@ -10,34 +10,13 @@ import time
 from pathlib import Path
 
 from sim.cli import UsageError
+from sim.cli.options import add_backend_options, positive_int, seed_int
 from sim.experiments.backends import make_backend
 from sim.experiments.batch import execute, scenario_specs
 from sim.experiments.scenarios import Scenario, find_scenario, load_scenario
 
 #: Default parent folder of batch folders.
 RESULTS_DIR = Path("results")
-
-
-def positive_int(text: str) -> int:
-    """Argument type: a whole number of at least 1."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {text!r}")
-    return value
-
-
-def seed_int(text: str) -> int:
-    """Argument type: a seed (a whole number from 0 to 2**63 - 1)."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number >= 0, got {text!r}") from None
-    if not 0 <= value < 2**63:
-        raise argparse.ArgumentTypeError(f"expected a whole number in [0, 2**63), got {text!r}")
-    return value
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -56,12 +35,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--reps", type=positive_int, help="replicates per scenario (default: file's)")
     p.add_argument("--seed", type=seed_int, help="master seed (default: the files' run.seed)")
-    p.add_argument(
-        "--workers", type=positive_int, help="local worker processes (default: all cores)"
-    )
-    p.add_argument(
-        "--scheduler", metavar="ADDRESS", help="run on a Dask cluster, e.g. tcp://host:8786"
-    )
+    add_backend_options(p)
     p.add_argument(
         "--out", metavar="DIR", type=Path, help="batch folder (default: results/<scenario names>)"
     )
@@ -93,8 +67,6 @@ def _command(args: argparse.Namespace) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Validate the scenarios, then run the batch."""
-    if args.scheduler is not None and args.workers is not None:
-        raise UsageError("--workers: expected no --workers with --scheduler (the cluster sizes it)")
     scenarios = [load_scenario(find_scenario(ref)) for ref in args.scenarios]
     specs = scenario_specs(scenarios, reps=args.reps, seed=args.seed)
     out = args.out if args.out is not None else default_out(scenarios)

@@ -3,29 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import shlex
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 from sim.analysis.sensitivity import DEFAULT_OUTPUTS, METHODS, run_sensitivity
-
-
-def _int_at_least(low: int) -> Callable[[str], int]:
-    """Argument type: a whole number of at least ``low``."""
-
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(
-                f"expected a whole number >= {low}, got {text!r}"
-            ) from None
-        if value < low:
-            raise argparse.ArgumentTypeError(f"expected a whole number >= {low}, got {text!r}")
-        return value
-
-    return parse
+from sim.cli.options import add_backend_options, command_line, int_at_least
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -53,47 +35,43 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     size = p.add_mutually_exclusive_group()
     size.add_argument(
-        "-N", "--samples", type=_int_at_least(4), help="base sample size (sobol/pawn/dgsm; 1024)"
+        "-N", "--samples", type=int_at_least(4), help="base sample size (sobol/pawn/dgsm; 1024)"
     )
     size.add_argument(
-        "-r", "--trajectories", type=_int_at_least(4), help="Morris trajectories (default 20)"
+        "-r", "--trajectories", type=int_at_least(4), help="Morris trajectories (default 20)"
     )
     p.add_argument("--scenario", metavar="FILE", help="scenario giving the base point")
     p.add_argument(
-        "--seed", metavar="S", type=_int_at_least(0), help="master seed (default: scenario's or 0)"
+        "--seed", metavar="S", type=int_at_least(0), help="master seed (default: scenario's or 0)"
     )
     p.add_argument(
         "--replicates",
         metavar="K",
-        type=_int_at_least(1),
+        type=int_at_least(1),
         default=1,
         help="seeds averaged per point, the same at every point (default 1)",
     )
     p.add_argument(
         "--noise-points",
         metavar="M",
-        type=_int_at_least(0),
+        type=int_at_least(0),
         default=8,
         help="points probed for noise (8)",
     )
     p.add_argument(
         "--noise-replicates",
         metavar="R",
-        type=_int_at_least(0),
+        type=int_at_least(0),
         default=4,
         help="extra replicates at each probed point (4)",
     )
     p.add_argument(
-        "--levels", metavar="P", type=_int_at_least(2), default=4, help="Morris levels (4)"
+        "--levels", metavar="P", type=int_at_least(2), default=4, help="Morris levels (4)"
     )
     p.add_argument(
-        "--resamples", metavar="B", type=_int_at_least(10), default=1000, help="bootstrap draws"
+        "--resamples", metavar="B", type=int_at_least(10), default=1000, help="bootstrap draws"
     )
-    where = p.add_mutually_exclusive_group()
-    where.add_argument(
-        "--workers", metavar="W", type=_int_at_least(1), help="local worker processes"
-    )
-    where.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler, tcp://host:8786")
+    add_backend_options(p)
     p.add_argument("--out", metavar="DIR", type=Path, help="folder (results/sensitivity-METHOD)")
     p.add_argument("--quiet", action="store_true", help="no progress bar or summary")
     p.set_defaults(func=run)
@@ -122,7 +100,7 @@ def run(args: argparse.Namespace) -> int:
         num_levels=args.levels,
         resamples=args.resamples,
         progress=not args.quiet,
-        command=shlex.join(["zonesim", *sys.argv[1:]]),
+        command=command_line(),
     )
     if not args.quiet:
         bad = result.not_converged()

@@ -1,0 +1,49 @@
+"""Option types and option groups shared by the ``zonesim`` subcommands."""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import sys
+from collections.abc import Callable
+
+
+def int_at_least(low: int, high: int | None = None) -> Callable[[str], int]:
+    """Argument type: a whole number from ``low`` (to ``high`` exclusive, if given)."""
+    what = f"a whole number >= {low}" if high is None else f"a whole number in [{low}, {high})"
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}") from None
+        if value < low or (high is not None and value >= high):
+            raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}")
+        return value
+
+    return parse
+
+
+#: A count of at least one (replicates, workers, budgets).
+positive_int = int_at_least(1)
+#: A master seed: a whole number from 0 to 2**63 - 1.
+seed_int = int_at_least(0, 2**63)
+
+
+def add_backend_options(parser: argparse.ArgumentParser) -> None:
+    """Add ``--workers W | --scheduler ADDRESS`` (mutually exclusive)."""
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument(
+        "--workers",
+        metavar="W",
+        type=positive_int,
+        help="local worker processes (default: all cores)",
+    )
+    where.add_argument(
+        "--scheduler", metavar="ADDRESS", help="run on a Dask cluster, e.g. tcp://host:8786"
+    )
+
+
+def command_line() -> str:
+    """The command as typed, for manifests and reports."""
+    return shlex.join(["zonesim", *sys.argv[1:]])
