@@ -219,8 +219,9 @@ class ZoneReformModel(mesa.Model):
         for zone in self.zone_list:
             if zone.located:
                 zone.step()
-        self._entry()
-        self._firm_dynamics()
+        za = self._zone_arrays()
+        self._entry(za)
+        self._firm_dynamics(za)
         if self.quarter % 4 == 3:
             self._year_end()
         self.quarter += 1
@@ -281,6 +282,7 @@ class ZoneReformModel(mesa.Model):
         self.integrated = True
 
     def _zone_arrays(self) -> dict[str, np.ndarray]:
+        """Zone state as arrays indexed like ``zone_list``, read once per quarter."""
         zl = self.zone_list
         return {
             "days": np.array([z.approval_days for z in zl]),
@@ -294,10 +296,9 @@ class ZoneReformModel(mesa.Model):
             "delisted": np.array([z.status == "delisted" for z in zl]),
         }
 
-    def _entry(self) -> None:
+    def _entry(self, za: dict[str, np.ndarray]) -> None:
         """Investment projects choose a zone (or none); local start-ups; land check."""
         p, rng, pop = self.p, self._stream("entry"), self.firms
-        za = self._zone_arrays()
         nz, ns = len(self.zone_list), len(SECTORS)
         used = np.bincount(pop.zone, weights=pop.land, minlength=nz)
         free = np.maximum(za["planned"] - used, 0.0)
@@ -368,13 +369,12 @@ class ZoneReformModel(mesa.Model):
         )
         self._entries += np.bincount(new_zone[keep], minlength=nz)
 
-    def _firm_dynamics(self) -> None:
+    def _firm_dynamics(self, za: dict[str, np.ndarray]) -> None:
         """Growth and exit of every firm, vectorised."""
         p, pop = self.p, self.firms
         n, nz = pop.n, len(self.zone_list)
-        env = np.array([z.environment for z in self.zone_list])
-        delisted = np.array([z.status == "delisted" for z in self.zone_list])
-        target = p["reform_level_effect"] * env - p["delisting_tfp_loss"] * delisted
+        env = za["environment"]
+        target = p["reform_level_effect"] * env - p["delisting_tfp_loss"] * za["delisted"]
         zone = pop.zone
         # Productivity level: partial adjustment towards the zone's target.
         level = pop.level
