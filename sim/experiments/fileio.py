@@ -1,0 +1,78 @@
+"""Atomic, durable file writes: the one helper every writer in the project uses.
+
+A file is written to a temporary name in its own folder, flushed and fsynced, then renamed
+over the target with :func:`os.replace`, and the folder is fsynced so that the rename itself
+survives a power cut. A reader therefore sees either the old file or the new one, never a
+half-written file, and a crash leaves at most a ``.tmp-*`` file that no reader opens.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+#: Prefix of the temporary files :func:`atomic_write` creates (readers ignore them).
+TMP_PREFIX = ".tmp-"
+
+
+def fsync_dir(folder: str | os.PathLike[str]) -> None:
+    """Flush a folder's entries (a rename or a new file in it) to disk.
+
+    Args:
+        folder: The folder. Platforms that cannot open a folder (Windows) are skipped.
+    """
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:  # pragma: no cover - Windows
+        return
+    try:
+        with contextlib.suppress(OSError):
+            os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def atomic_write(path: str | os.PathLike[str], write: Callable[[Path], Any]) -> Path:
+    """Write a file atomically and durably through a writer function.
+
+    Args:
+        path: The target file. Its folder must exist.
+        write: Called with a temporary path in the same folder; it must create that file
+            (for example ``lambda p: df.to_parquet(p)`` or ``fig.savefig``).
+
+    Returns:
+        The target path.
+
+    Raises:
+        OSError: If writing, syncing or renaming fails; the target is then unchanged and
+            the temporary file removed.
+    """
+    path = Path(path)
+    fd, tmp_name = tempfile.mkstemp(prefix=TMP_PREFIX, suffix=path.suffix, dir=path.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        write(tmp)
+        with open(tmp, "rb+") as f:
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    fsync_dir(path.parent)
+    return path
+
+
+def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
+    """Write ``data`` to ``path`` atomically and durably (see :func:`atomic_write`)."""
+    return atomic_write(path, lambda p: p.write_bytes(data))
+
+
+def atomic_write_text(path: str | os.PathLike[str], text: str) -> Path:
+    """Write UTF-8 ``text`` to ``path`` atomically and durably (see :func:`atomic_write`)."""
+    return atomic_write_bytes(path, text.encode("utf-8"))
