@@ -144,7 +144,7 @@ class Zone(mesa.Agent):
         bonus = p["leadership_change_effect"] if m.now < self.leadership_bonus_until else 0.0
         self.effort = (
             eff.attraction
-            * max(free_time, 0.05)
+            * max(free_time, p["min_free_time"])
             * (1 + p["three_systems_effort"] * self.three_systems)
             * (1 + bonus)
         )
@@ -153,7 +153,8 @@ class Zone(mesa.Agent):
         self.marketing = p["operator_marketing"] * n_ops
         speed = 1 - self.approval_days / p["approval_days_legacy"]
         service_gain = (self.services - LEGACY_SERVICES) / (1 - LEGACY_SERVICES)
-        self.environment = min(max(0.5 * speed + 0.5 * service_gain, 0.0), 1.0)
+        w = p["environment_speed_weight"]
+        self.environment = min(max(w * speed + (1 - w) * service_gain, 0.0), 1.0)
 
     def __repr__(self) -> str:
         return f"Zone({self.unit}, {self.level}, {self.mode}, {self.status})"
@@ -238,7 +239,7 @@ class ProvincialGovernment(mesa.Agent):
                 continue
             if z.level == "national":
                 z.leadership_changes += 1
-                z.leadership_bonus_until = year + 3.0
+                z.leadership_bonus_until = year + p["leadership_bonus_years"]
                 z.unqualified_streak = 0
                 self.leadership_changes.append((z.unit, year))
             else:

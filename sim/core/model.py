@@ -31,27 +31,13 @@ from sim.core.agents import (
 )
 from sim.core.enterprises import Enterprise, FirmPopulation
 
-#: Sectors of investment projects and their shares of the flow (assumption).
-SECTORS = (
-    "coal_energy",
-    "metallurgy",
-    "chemicals",
-    "equipment",
-    "new_materials",
-    "agri_food",
-    "digital_services",
-    "new_energy",
+#: Sectors of investment projects: one ``sector_weight_<sector>`` registry parameter each.
+SECTOR_PREFIX = "sector_weight_"
+SECTORS = tuple(
+    n.removeprefix(SECTOR_PREFIX) for n in registry.REGISTRY if n.startswith(SECTOR_PREFIX)
 )
-SECTOR_SHARES = np.array([0.16, 0.12, 0.10, 0.16, 0.10, 0.12, 0.14, 0.10])
 #: Random streams, one per mechanism (see ``ZoneReformModel._stream``).
 STREAMS = {"init": 0, "entry": 1, "growth": 2, "exit": 3, "assessment": 4}
-#: Area of a newly approved county zone, km2 (assumption).
-NEW_ZONE_AREA = 10.0
-#: Years a firm counts as young (catch-up growth, higher exit hazard).
-YOUNG_YEARS = 3.0
-#: Dispersion (log sd) of entrant size and land take.
-ENTRANT_SIZE_SD = 1.0
-LAND_SD = 0.8
 #: Largest share of a unit's planned area its initial firms may occupy.
 INITIAL_LAND_MAX = 0.85
 
@@ -83,6 +69,9 @@ class ZoneReformModel(mesa.Model):
         self._stream_root = int(self.rng.integers(2**63))
         self.p = registry.resolve(params)
         self.mode_effects = modes.effects(self.p)
+        weights = np.array([self.p[SECTOR_PREFIX + s] for s in SECTORS])
+        #: Each sector's share of the investment flow and of the 2016 firms.
+        self.sector_shares = weights / weights.sum()
         self.data = data if data is not None else zonedata.default()
         self.start_year = start_year
         self.quarter = 0  # quarters since start
@@ -122,17 +111,18 @@ class ZoneReformModel(mesa.Model):
         zone = np.repeat(np.arange(len(units), dtype=np.intp), counts)
         n = len(zone)
         rng = self._stream("init")
-        raw = rng.lognormal(0.0, ENTRANT_SIZE_SD, n)
+        raw = rng.lognormal(0.0, self.p["entrant_size_sd"], n)
         unit_raw = np.bincount(zone, weights=raw, minlength=len(units))
         size = raw * (units["value_added"].to_numpy() / unit_raw)[zone]
-        land = self.p["land_per_firm"] * rng.lognormal(-0.5 * LAND_SD**2, LAND_SD, n)
+        land_sd = self.p["land_sd"]
+        land = self.p["land_per_firm"] * rng.lognormal(-0.5 * land_sd**2, land_sd, n)
         unit_land = np.bincount(zone, weights=land, minlength=len(units))
         cap = INITIAL_LAND_MAX * units["planned_area_km2"].to_numpy()
         land *= np.minimum(1.0, cap / np.maximum(unit_land, 1e-12))[zone]
         age = rng.exponential(8.0, n)
         self.firms.add(
             zone=zone,
-            sector=rng.choice(len(SECTORS), n, p=SECTOR_SHARES).astype(np.int8),
+            sector=rng.choice(len(SECTORS), n, p=self.sector_shares).astype(np.int8),
             size=size,
             level=np.zeros(n),
             birth=self.start_year - age,
@@ -320,7 +310,7 @@ class ZoneReformModel(mesa.Model):
         prob = np.exp(util - util.max(axis=0))
         prob /= prob.sum(axis=0)
         pace = registry.province_growth(self.year, p) / registry.REFERENCE_GROWTH
-        projects = rng.poisson(p["projects_per_year"] / 4 * pace * SECTOR_SHARES)
+        projects = rng.poisson(p["projects_per_year"] / 4 * pace * self.sector_shares)
         alloc = np.stack([rng.multinomial(projects[s], prob[:, s]) for s in range(ns)], axis=1)[
             1:
         ]  # zones x sectors
@@ -341,7 +331,7 @@ class ZoneReformModel(mesa.Model):
         k = len(new_zone)
         if k == 0:
             return
-        land = p["land_per_firm"] * rng.lognormal(-0.5 * LAND_SD**2, LAND_SD, k)
+        land = p["land_per_firm"] * rng.lognormal(-0.5 * p["land_sd"] ** 2, p["land_sd"], k)
         # Land check: entrants take free land in order; those that do not fit leave.
         order = np.argsort(new_zone, kind="stable")
         zs, ls = new_zone[order], land[order]
@@ -357,7 +347,7 @@ class ZoneReformModel(mesa.Model):
             p["entrant_size"]
             * self._size_2016
             * self.gdp_index
-            * rng.lognormal(-0.5 * ENTRANT_SIZE_SD**2, ENTRANT_SIZE_SD, k)
+            * rng.lognormal(-0.5 * p["entrant_size_sd"] ** 2, p["entrant_size_sd"], k)
         )
         pop.add(
             zone=new_zone[keep].astype(np.intp),
@@ -380,7 +370,7 @@ class ZoneReformModel(mesa.Model):
         level = pop.level
         dl = (1 - math.exp(-p["level_convergence"] / 4)) * (target[zone] - level)
         level += dl
-        young = pop.birth > self.now - YOUNG_YEARS
+        young = pop.birth > self.now - p["young_years"]
         g_prov = registry.province_growth(self.year, p)
         # Heavy-tailed shocks: Laplace with annual sd `shock_scale`, by inverse CDF;
         # log(1 - b^2) removes the mean of exp(shock) so shocks do not add growth.
@@ -438,7 +428,7 @@ class ZoneReformModel(mesa.Model):
             score = {z: s for z, s in score.items() if z.counted}
         if p["expansion_on"] and year >= p["expansion_year"]:
             self.province.approve_expansions(self._industrial_area(), score)
-        if year >= 2018:
+        if year >= p["rollout_year"]:
             self._roll_out(score)
         self._prev_va = self._year_va.copy()
         self._year_va[:] = 0
@@ -464,7 +454,7 @@ class ZoneReformModel(mesa.Model):
         return sum(z.planned_area for z in self.zone_list if z.counted and z.type == "industrial")
 
     def _roll_out(self, score: dict[Zone, float]) -> None:
-        """After 2018: three systems, operators, upgrades and new zones, best first."""
+        """From ``rollout_year``: three systems, operators, upgrades and new zones, best first."""
         p, now = self.p, self.now + 0.25
         ranked = sorted(score, key=lambda z: (-score[z], z.unit))
         if p["three_systems_on"]:
@@ -483,15 +473,15 @@ class ZoneReformModel(mesa.Model):
             if cands:
                 cands[0].level = "national"
                 upgrades -= 1
-        new = int(p["new_zones_per_year"])
+        new, area = int(p["new_zones_per_year"]), p["new_zone_area_km2"]
         room = self.province.land_cap - self._industrial_area()
         for city in sorted(self.cities.values(), key=lambda c: (-c.counties_without_zone, c.name)):
-            if new == 0 or room < NEW_ZONE_AREA:
+            if new == 0 or room < area:
                 break
             if city.counties_without_zone > 0:
                 self._new_zone(city.name, now)
                 new -= 1
-                room -= NEW_ZONE_AREA
+                room -= area
 
     def _new_zone(self, city: str, since: float) -> Zone:
         """Approve a new county-level provincial zone (区政合一, no firms yet)."""
@@ -505,12 +495,12 @@ class ZoneReformModel(mesa.Model):
             "type": "industrial",
             "demonstration": 0,
             "in_statistics": 0,
-            "planned_area_km2": NEW_ZONE_AREA,
+            "planned_area_km2": self.p["new_zone_area_km2"],
             "staff": 25,
             "departments": 3,
             "mode": "quzheng",
             "mode_year": since,
-            "local_powers": 60,
+            "local_powers": int(self.p["new_zone_local_powers"]),
             "three_systems_year": math.nan,
             "operators": 0,
             "operators_year": math.nan,
@@ -519,7 +509,7 @@ class ZoneReformModel(mesa.Model):
             "unit_id": zid,
             "name": row["name"],
             "level": "provincial",
-            "planned_area_km2": NEW_ZONE_AREA,
+            "planned_area_km2": self.p["new_zone_area_km2"],
             "staff": 25,
             "departments": 3,
         }

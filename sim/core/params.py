@@ -1,6 +1,7 @@
 """The parameter registry: the single source of truth for every model parameter.
 
-Each :class:`Parameter` carries its default, bounds, unit, meaning and source. The
+Each :class:`Parameter` carries its default, bounds, unit, meaning and source, read
+from the parameter table ``sim/core/data/parameters.toml`` (:func:`load_table`). The
 registry feeds the model defaults (:func:`defaults`), scenario validation
 (:func:`resolve`), calibration priors and SALib problems (:func:`salib_problem`).
 
@@ -16,6 +17,7 @@ validated by :func:`resolve` too.
 from __future__ import annotations
 
 import math
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, replace
@@ -118,856 +120,111 @@ class Parameter:
         return float(value)
 
 
-def _p(*args: Any, **kwargs: Any) -> Parameter:
-    return Parameter(*args, **kwargs)
+#: The parameter table (one TOML table per parameter, in registry order).
+PARAMETERS_FILE = Path(__file__).parent / "data" / "parameters.toml"
+
+#: Fields of a parameter table: name -> (required, types, what is expected).
+_FIELDS: dict[str, tuple[bool, tuple[type, ...], str]] = {
+    "default": (True, (int, float, bool), 'a number (true or false for kind = "bool")'),
+    "bounds": (False, (list,), "[lower, upper], two numbers"),
+    "unit": (True, (str,), 'a unit string ("-" for a pure number)'),
+    "kind": (True, (str,), "one of real, int, bool, year"),
+    "group": (True, (str,), "a group name"),
+    "meaning": (True, (str,), "a sentence saying what the parameter means"),
+    "source": (True, (str,), 'a citation, a fact-sheet figure or "assumption"'),
+}
+KINDS = ("real", "int", "bool", "year")
+_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
-_A = "assumption"
-_PARAMS: tuple[Parameter, ...] = (
-    # --- Reform timeline and levers -------------------------------------------------
-    _p(
-        "integration_on",
-        1,
-        0,
-        1,
-        "-",
-        "Merge pre-2017 units into their integrated zones (整合).",
-        "facts: 8 units -> 1 demonstration zone; others absorbed parks",
-        "bool",
-        "timeline",
-    ),
-    _p(
-        "integration_year",
-        2017.0,
-        2016.25,
-        2035.0,
-        "year",
-        "Date at which integration takes effect.",
-        "facts: integration 2017",
-        "year",
-        "timeline",
-    ),
-    _p(
-        "modes_on",
-        1,
-        0,
-        1,
-        "-",
-        "Zones adopt their registered modes (三合一, 区政合一, 企业化) at the registered date.",
-        "facts: three modes, chosen to fit the place",
-        "bool",
-        "timeline",
-    ),
-    _p(
-        "delegation_on",
-        1,
-        0,
-        1,
-        "-",
-        "Delegate provincial and local powers to zones.",
-        "facts: 33 provincial powers; 8,384 local powers",
-        "bool",
-        "timeline",
-    ),
-    _p(
-        "delegation_year",
-        2017.25,
-        2016.25,
-        2035.0,
-        "year",
-        "Date at which delegation starts.",
-        "facts: delegation 2017-2018",
-        "year",
-        "timeline",
-    ),
-    _p(
-        "delegation_years",
-        1.5,
-        0.25,
-        10.0,
-        "years",
-        "Time to delegate the full list (linear ramp); larger is slower.",
-        "facts: lists in place by end-2018",
-        "real",
-        "timeline",
-    ),
-    _p(
-        "delegation_share",
-        1.0,
-        0.0,
-        1.0,
-        "-",
-        "Share of the registered power lists actually delegated.",
-        "facts: 能放尽放",
-        "real",
-        "timeline",
-    ),
-    _p(
-        "provincial_powers",
-        33,
-        0,
-        66,
-        "powers",
-        "Provincial powers delegated to every provincial-and-above zone.",
-        "facts: 33 provincial powers",
-        "int",
-        "timeline",
-    ),
-    _p(
-        "approval_bureau_on",
-        1,
-        0,
-        1,
-        "-",
-        "Administrative approval bureau and one seal (一枚印章管审批).",
-        "facts: approval bureau in each zone",
-        "bool",
-        "timeline",
-    ),
-    _p(
-        "approval_bureau_year",
-        2018.0,
-        2016.25,
-        2035.0,
-        "year",
-        "Date at which approval bureaus open.",
-        "facts: in place by end-2018",
-        "year",
-        "timeline",
-    ),
-    _p(
-        "commitment_on",
-        1,
-        0,
-        1,
-        "-",
-        "Investment commitment system and 'at most one trip' (承诺制, 最多跑一次).",
-        "facts: commitment system",
-        "bool",
-        "timeline",
-    ),
-    _p(
-        "commitment_year",
-        2018.0,
-        2016.25,
-        2035.0,
-        "year",
-        "Date at which the commitment system starts.",
-        "facts: in place by end-2018",
-        "year",
-        "timeline",
-    ),
-    _p(
-        "three_systems_on",
-        1,
-        0,
-        1,
-        "-",
-        "Tenure, appointment and performance-pay systems (三制) as registered.",
-        "facts: 38 zones by 2018",
-        "bool",
-        "timeline",
-    ),
-    _p(
-        "three_systems_rollout",
-        6,
-        0,
-        30,
-        "zones/year",
-        "Further zones adopting the three systems each year after 2018.",
-        _A,
-        "int",
-        "timeline",
-    ),
-    _p(
-        "operators_on",
-        1,
-        0,
-        1,
-        "-",
-        "Operating companies (管运分离) as registered.",
-        "facts: 74 operators in 35 zones by 2018",
-        "bool",
-        "timeline",
-    ),
-    _p(
-        "operator_rollout",
-        4,
-        0,
-        30,
-        "zones/year",
-        "Further zones bringing in an operator each year after 2018.",
-        _A,
-        "int",
-        "timeline",
-    ),
-    _p(
-        "regulation_on",
-        1,
-        0,
-        1,
-        "-",
-        "Provincial zone regulation stripping social management from zones.",
-        "facts: 《山西省开发区条例》",
-        "bool",
-        "timeline",
-    ),
-    _p(
-        "regulation_year",
-        2019.16,
-        2016.25,
-        2035.0,
-        "year",
-        "Date the regulation takes effect.",
-        "facts: in force 1 March 2019",
-        "year",
-        "timeline",
-    ),
-    _p(
-        "exit_rule_on",
-        1,
-        0,
-        1,
-        "-",
-        "Annual assessment with dynamic exit.",
-        "facts: two consecutive unqualified years",
-        "bool",
-        "timeline",
-    ),
-    _p(
-        "assessment_year",
-        2018.0,
-        2016.0,
-        2035.0,
-        "year",
-        "First year-end assessment.",
-        "assumption: assessments from 2018",
-        "year",
-        "timeline",
-    ),
-    _p(
-        "exit_consecutive_years",
-        2,
-        1,
-        5,
-        "years",
-        "Consecutive unqualified ratings before a provincial zone loses status.",
-        "facts: two years in a row",
-        "int",
-        "assessment",
-    ),
-    _p(
-        "unqualified_share",
-        0.05,
-        0.0,
-        0.25,
-        "-",
-        "Share of zones rated unqualified each year (bottom of the ranking).",
-        "assumption: cf. bottom five of ~200 national zones (Jiuquan 2020)",
-        "real",
-        "assessment",
-    ),
-    _p(
-        "leadership_change_effect",
-        0.10,
-        0.0,
-        0.5,
-        "-",
-        "Relative rise in attraction effort after a national zone's leadership is replaced.",
-        _A,
-        "real",
-        "assessment",
-    ),
-    _p(
-        "delisting_tfp_loss",
-        0.01,
-        0.0,
-        0.065,
-        "-",
-        "Level loss of firm productivity in a zone that loses its status.",
-        "Chen et al. 2019: -6.5 % on average, not significant inland",
-        "real",
-        "assessment",
-    ),
-    _p(
-        "expansion_on",
-        1,
-        0,
-        1,
-        "-",
-        "Province approves zone expansions within the land cap.",
-        "facts: 扩区",
-        "bool",
-        "land",
-    ),
-    _p(
-        "expansion_year",
-        2019.0,
-        2016.25,
-        2035.0,
-        "year",
-        "First year in which expansions are approved.",
-        _A,
-        "year",
-        "land",
-    ),
-    _p(
-        "land_cap_share",
-        0.02,
-        0.0175,
-        0.04,
-        "-",
-        "Cap on zones' planned area as a share of the province's land.",
-        "facts: about 2 % of provincial land",
-        "real",
-        "land",
-    ),
-    _p(
-        "expansion_max_km2",
-        40.0,
-        0.0,
-        400.0,
-        "km2/year",
-        "Most planned area the province approves in a year.",
-        _A,
-        "real",
-        "land",
-    ),
-    _p(
-        "expansion_trigger",
-        0.7,
-        0.3,
-        0.95,
-        "-",
-        "Land-use ratio at which a zone applies for expansion.",
-        _A,
-        "real",
-        "land",
-    ),
-    _p(
-        "expansion_step",
-        0.25,
-        0.05,
-        1.0,
-        "-",
-        "Expansion granted as a share of the zone's planned area.",
-        _A,
-        "real",
-        "land",
-    ),
-    _p(
-        "upgrades_per_year",
-        0,
-        0,
-        5,
-        "zones/year",
-        "Provincial zones upgraded to national in cities that lack one.",
-        "facts: goal one national zone per city in 15-20 years",
-        "int",
-        "land",
-    ),
-    _p(
-        "new_zones_per_year",
-        0,
-        0,
-        20,
-        "zones/year",
-        "New provincial zones approved in counties that lack one.",
-        "facts: goal one provincial zone per county in 15-20 years",
-        "int",
-        "land",
-    ),
-    # --- Management modes (effects relative to legacy = 1) -------------------------
-    _p(
-        "sanheyi_approval",
-        1.30,
-        1.0,
-        2.0,
-        "x legacy",
-        "Approval capacity of a 三合一 committee relative to legacy.",
-        _A,
-        "real",
-        "modes",
-    ),
-    _p(
-        "quzheng_approval",
-        1.15,
-        0.8,
-        1.8,
-        "x legacy",
-        "Approval capacity of a 区政合一 zone relative to legacy.",
-        _A,
-        "real",
-        "modes",
-    ),
-    _p(
-        "corporate_approval",
-        1.10,
-        0.7,
-        1.8,
-        "x legacy",
-        "Approval capacity of a corporate zone relative to legacy.",
-        _A,
-        "real",
-        "modes",
-    ),
-    _p(
-        "sanheyi_attraction",
-        1.25,
-        1.0,
-        1.8,
-        "x legacy",
-        "Investment-attraction effort of a 三合一 committee.",
-        _A,
-        "real",
-        "modes",
-    ),
-    _p(
-        "quzheng_attraction",
-        1.05,
-        0.8,
-        1.5,
-        "x legacy",
-        "Attraction effort of a 区政合一 zone (attention split with general government).",
-        _A,
-        "real",
-        "modes",
-    ),
-    _p(
-        "corporate_attraction",
-        1.40,
-        1.0,
-        2.2,
-        "x legacy",
-        "Attraction effort of a corporate zone (market incentives).",
-        _A,
-        "real",
-        "modes",
-    ),
-    _p(
-        "sanheyi_services",
-        0.60,
-        0.2,
-        1.0,
-        "index",
-        "Service quality of a 三合一 committee (legacy = 0.3).",
-        _A,
-        "real",
-        "modes",
-    ),
-    _p(
-        "quzheng_services",
-        0.50,
-        0.2,
-        1.0,
-        "index",
-        "Service quality of a 区政合一 zone (relies on government departments).",
-        _A,
-        "real",
-        "modes",
-    ),
-    _p(
-        "corporate_services",
-        0.70,
-        0.2,
-        1.0,
-        "index",
-        "Service quality of a corporate zone.",
-        _A,
-        "real",
-        "modes",
-    ),
-    _p(
-        "sanheyi_overhead",
-        0.30,
-        0.1,
-        0.5,
-        "-",
-        "Share of staff time on internal administration (6-8 departments).",
-        "assumption: structure from facts",
-        "real",
-        "modes",
-    ),
-    _p(
-        "quzheng_overhead",
-        0.15,
-        0.05,
-        0.4,
-        "-",
-        "Internal-administration share (about 3 departments).",
-        "assumption: structure from facts",
-        "real",
-        "modes",
-    ),
-    _p(
-        "corporate_overhead",
-        0.12,
-        0.05,
-        0.4,
-        "-",
-        "Internal-administration share (at most 3 departments).",
-        "assumption: structure from facts",
-        "real",
-        "modes",
-    ),
-    _p(
-        "corporate_capital",
-        1.5,
-        1.0,
-        3.0,
-        "x legacy",
-        "Land-development capital of a corporate zone relative to legacy.",
-        _A,
-        "real",
-        "modes",
-    ),
-    _p(
-        "legacy_overhead",
-        0.35,
-        0.2,
-        0.5,
-        "-",
-        "Internal-administration share of a legacy zone.",
-        _A,
-        "real",
-        "modes",
-    ),
-    _p(
-        "social_management_share",
-        0.20,
-        0.0,
-        0.4,
-        "-",
-        "Staff time on social management until the regulation strips it.",
-        _A,
-        "real",
-        "modes",
-    ),
-    # --- Business environment --------------------------------------------------------
-    _p(
-        "approval_days_legacy",
-        120.0,
-        60.0,
-        240.0,
-        "days",
-        "Approval time for an investment project in a legacy zone.",
-        _A,
-        "real",
-        "environment",
-    ),
-    _p(
-        "delegation_time_cut",
-        0.35,
-        0.0,
-        0.7,
-        "-",
-        "Share of approval time removed when the full power list is delegated.",
-        _A,
-        "real",
-        "environment",
-    ),
-    _p(
-        "seal_time_cut",
-        0.30,
-        0.0,
-        0.6,
-        "-",
-        "Share of approval time removed by the approval bureau once mature.",
-        _A,
-        "real",
-        "environment",
-    ),
-    _p(
-        "seal_lag_years",
-        3.0,
-        0.0,
-        5.0,
-        "years",
-        "Years for an approval bureau to reach full effect.",
-        "Liu & Zhu 2021: about 3 years",
-        "real",
-        "environment",
-    ),
-    _p(
-        "commitment_time_cut",
-        0.25,
-        0.0,
-        0.5,
-        "-",
-        "Share of approval time removed by the commitment system.",
-        _A,
-        "real",
-        "environment",
-    ),
-    _p(
-        "three_systems_effort",
-        0.20,
-        0.0,
-        0.6,
-        "-",
-        "Rise in attraction effort from performance pay and appointment systems.",
-        _A,
-        "real",
-        "environment",
-    ),
-    _p(
-        "operator_marketing",
-        0.25,
-        0.0,
-        1.0,
-        "utility/operator",
-        "Marketing pull of each operator (first three count).",
-        _A,
-        "real",
-        "environment",
-    ),
-    _p(
-        "operator_services",
-        0.08,
-        0.0,
-        0.3,
-        "index/operator",
-        "Service quality added by each operator (first three count).",
-        _A,
-        "real",
-        "environment",
-    ),
-    # --- Investment flow and zone choice ---------------------------------------------
-    _p(
-        "projects_per_year",
-        6500.0,
-        2000.0,
-        30000.0,
-        "projects/year",
-        "Potential investment projects a year at the 2016-2018 mean province growth; the flow "
-        "scales with province growth (accelerator).",
-        _A,
-        "real",
-        "entry",
-    ),
-    _p(
-        "outside_utility",
-        5.5,
-        2.0,
-        9.0,
-        "utility",
-        "Utility of locating outside any zone (the no-zone option).",
-        _A,
-        "real",
-        "entry",
-    ),
-    _p(
-        "beta_approval",
-        0.4,
-        0.0,
-        2.0,
-        "utility/log-day",
-        "Disutility of log approval time in zone choice.",
-        _A,
-        "real",
-        "entry",
-    ),
-    _p(
-        "beta_services",
-        1.0,
-        0.0,
-        3.0,
-        "utility/index",
-        "Utility of service quality in zone choice.",
-        _A,
-        "real",
-        "entry",
-    ),
-    _p(
-        "beta_effort",
-        0.7,
-        0.0,
-        3.0,
-        "utility/log-effort",
-        "Utility of the zone's attraction effort (log).",
-        _A,
-        "real",
-        "entry",
-    ),
-    _p(
-        "beta_national",
-        0.5,
-        0.0,
-        1.5,
-        "utility",
-        "Premium of a national zone.",
-        _A,
-        "real",
-        "entry",
-    ),
-    _p(
-        "beta_agglomeration",
-        0.35,
-        0.0,
-        1.0,
-        "utility/log-firm",
-        "Utility of same-sector neighbours, log(1 + n).",
-        _A,
-        "real",
-        "entry",
-    ),
-    _p(
-        "beta_land",
-        1.0,
-        0.0,
-        3.0,
-        "utility/log-share",
-        "Utility of free land, log of the free share of planned area.",
-        _A,
-        "real",
-        "entry",
-    ),
-    _p(
-        "startup_rate",
-        0.01,
-        0.0,
-        0.1,
-        "1/year",
-        "Local start-ups per incumbent firm per year at legacy effort.",
-        _A,
-        "real",
-        "entry",
-    ),
-    _p(
-        "entrant_size",
-        0.35,
-        0.1,
-        1.0,
-        "x mean",
-        "Entrant value added relative to the 2016 mean firm, grown with province GDP.",
-        _A,
-        "real",
-        "entry",
-    ),
-    _p(
-        "land_per_firm",
-        0.02,
-        0.005,
-        0.06,
-        "km2",
-        "Mean land a firm takes on entry (lognormal, kept for its life).",
-        _A,
-        "real",
-        "entry",
-    ),
-    # --- Firm growth and exit ---------------------------------------------------------
-    _p(
-        "reform_level_effect",
-        0.20,
-        0.0,
-        0.4,
-        "log points",
-        "Long-run productivity level gain of firms in a fully reformed zone.",
-        "Alder, Shao & Zilibotti 2016: about 20 % in level",
-        "real",
-        "growth",
-    ),
-    _p(
-        "level_convergence",
-        0.45,
-        0.1,
-        1.0,
-        "1/year",
-        "Speed at which firms close the gap to the zone's productivity level.",
-        _A,
-        "real",
-        "growth",
-    ),
-    _p(
-        "young_growth",
-        0.12,
-        0.0,
-        0.3,
-        "1/year",
-        "Extra growth of firms in their first three years.",
-        "Brandt et al. 2012 (entrants' catch-up); assumption",
-        "real",
-        "growth",
-    ),
-    _p(
-        "shock_scale",
-        0.12,
-        0.02,
-        0.3,
-        "log/year",
-        "Scale of heavy-tailed (Laplace) annual growth shocks.",
-        _A,
-        "real",
-        "growth",
-    ),
-    _p(
-        "exit_hazard",
-        0.05,
-        0.01,
-        0.15,
-        "1/year",
-        "Exit hazard of a mature firm of mean size in a legacy environment.",
-        _A,
-        "real",
-        "growth",
-    ),
-    _p(
-        "exit_size_elasticity",
-        0.25,
-        0.0,
-        0.6,
-        "-",
-        "Fall of the exit hazard per log unit of relative size.",
-        _A,
-        "real",
-        "growth",
-    ),
-    _p(
-        "exit_young_factor",
-        1.8,
-        1.0,
-        3.0,
-        "x",
-        "Exit hazard multiplier in a firm's first three years.",
-        _A,
-        "real",
-        "growth",
-    ),
-    _p(
-        "exit_environment_effect",
-        0.3,
-        0.0,
-        0.8,
-        "-",
-        "Fall of the exit hazard in a fully reformed zone.",
-        "Barwick et al. 2024 (entry and exit respond to reform); assumption",
-        "real",
-        "growth",
-    ),
-    # --- Province path ----------------------------------------------------------------
-    _p(
-        "province_growth_2019",
-        6.2,
-        2.0,
-        9.0,
-        "%",
-        "Province growth in 2019, start of the default path after 2018.",
-        _A,
-        "real",
-        "province",
-    ),
-    _p(
-        "province_growth_2035",
-        4.0,
-        1.0,
-        7.0,
-        "%",
-        "Province growth in 2035 (linear path from 2019).",
-        _A,
-        "real",
-        "province",
-    ),
-)
+def _parse_parameter(name: str, table: Any, where: str) -> Parameter:
+    """Build one :class:`Parameter` from its TOML table, checking every field."""
+    if not isinstance(table, Mapping):
+        raise ParameterError(f"{where}: {name}", "a table of parameter fields", table)
+    unknown = sorted(set(table) - set(_FIELDS))
+    if unknown:
+        raise ParameterError(
+            f"{where}: {name}.{unknown[0]}", f"one of {', '.join(_FIELDS)} (unknown field)"
+        )
+    for field, (required, types, expected) in _FIELDS.items():
+        if field not in table:
+            if required:
+                raise ParameterError(f"{where}: {name}.{field}", f"{expected} (missing)")
+            continue
+        value = table[field]
+        if not isinstance(value, types) or (isinstance(value, str) and not value.strip()):
+            raise ParameterError(f"{where}: {name}.{field}", expected, value)
+    kind = table["kind"]
+    if kind not in KINDS:
+        raise ParameterError(f"{where}: {name}.kind", f"one of {', '.join(KINDS)}", kind)
+    if kind == "bool":
+        if "bounds" in table:
+            raise ParameterError(f"{where}: {name}.bounds", 'no bounds for kind = "bool"')
+        lower, upper = 0, 1
+    else:
+        bounds = table.get("bounds")
+        if (
+            bounds is None
+            or len(bounds) != 2
+            or not all(isinstance(b, int | float) and not isinstance(b, bool) for b in bounds)
+            or not all(math.isfinite(b) for b in bounds)
+            or bounds[0] > bounds[1]
+        ):
+            raise ParameterError(
+                f"{where}: {name}.bounds",
+                "[lower, upper], two finite numbers, lower <= upper",
+                bounds,
+            )
+        lower, upper = bounds
+    default = table["default"]
+    if kind == "bool":
+        if not isinstance(default, bool):
+            raise ParameterError(f"{where}: {name}.default", "true or false", default)
+        default = int(default)
+    p = Parameter(
+        name=name,
+        default=default,
+        lower=lower,
+        upper=upper,
+        unit=table["unit"],
+        description=table["meaning"],
+        source=table["source"],
+        kind=kind,
+        group=table["group"],
+    )
+    p.check(default, f"{where}: {name}.default")
+    return p
+
+
+def load_table(path: Path = PARAMETERS_FILE) -> tuple[Parameter, ...]:
+    """Load and validate a parameter table.
+
+    Args:
+        path: The TOML file: one table per parameter, named by the parameter.
+
+    Returns:
+        The parameters with their prior defaults, in file order.
+
+    Raises:
+        ParameterError: If the file is missing or not valid TOML, or a table has an
+            unknown or missing field, a value of the wrong type, an unknown kind,
+            malformed bounds or a default outside its bounds. The message names the
+            file, the parameter and the field.
+    """
+    try:
+        with path.open("rb") as f:
+            doc = tomllib.load(f)
+    except FileNotFoundError:
+        raise ParameterError(str(path), "a parameter table (file not found)") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ParameterError(str(path), f"valid TOML ({exc})") from None
+    out = []
+    for name, table in doc.items():
+        if not _NAME.match(name):
+            raise ParameterError(f"{path}: {name}", "a lower-case identifier as the table name")
+        out.append(_parse_parameter(name, table, str(path)))
+    return tuple(out)
+
 
 #: Calibrated defaults written by ``zonesim calibrate`` (``name = value`` in
 #: ``[defaults]``); the registry keeps the prior value beside each.
@@ -992,7 +249,7 @@ def _with_calibration(params: tuple[Parameter, ...], path: Path) -> dict[str, Pa
     return out
 
 
-REGISTRY: dict[str, Parameter] = _with_calibration(_PARAMS, CALIBRATED_FILE)
+REGISTRY: dict[str, Parameter] = _with_calibration(load_table(), CALIBRATED_FILE)
 
 #: Province growth path given by data (%, real, year on year).
 PROVINCE_GROWTH_DATA: dict[int, float] = {2016: 4.5, 2017: 7.0, 2018: 6.7}

@@ -152,7 +152,7 @@ def test_national_zone_unqualified_twice_gets_new_leadership(
     assert fresh_model.province.leadership_changes == [(target.unit, 2019)]
     assert fresh_model.province.delisted == []
     # the new leadership raises attraction effort for a while
-    assert target.leadership_bonus_until > 2019
+    assert target.leadership_bonus_until == 2019 + fresh_model.p["leadership_bonus_years"]
 
 
 def test_exit_rule_in_a_run_delists_only_provincial_zones(run_tables: Run) -> None:
@@ -405,3 +405,20 @@ def test_new_zones_and_upgrades(run_tables: Run) -> None:
     assert (new["level"] == "provincial").all()
     national = zones[(zones["year"] == 2020) & (zones["level"] == "national")]
     assert national["city"].is_unique  # upgrades only where a city lacks one
+
+
+def test_new_zones_follow_rollout_year_area_and_powers(run_tables: Run) -> None:
+    params = {
+        "new_zones_per_year": 2,
+        "exit_rule_on": 0,
+        "rollout_year": 2019,
+        "new_zone_area_km2": 20.0,
+        "new_zone_local_powers": 100,
+    }
+    annual, zones = run_tables(params, end=2020)
+    a = annual.set_index("year")
+    assert a.loc[2019, "zones_active"] == 67  # no roll-out at the end of 2018
+    assert a.loc[2020, "zones_active"] == 67 + 2
+    new = zones[zones["zone_id"].str.startswith("N") & (zones["year"] == 2020)]
+    assert (new["planned_area_km2"] == 20.0).all()
+    assert (new["powers"] == REGISTRY["provincial_powers"].default + 100).all()

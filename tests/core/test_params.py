@@ -207,9 +207,9 @@ def test_calibrated_defaults_keep_the_prior(tmp_path: Path) -> None:
     p = REGISTRY[REAL]
     value = (p.lower + p.upper) / 2
     path.write_text(f"[defaults]\n{REAL} = {value!r}\n")
-    reg = params._with_calibration(params._PARAMS, path)
+    reg = params._with_calibration(params.load_table(), path)
     assert reg[REAL].default == value
-    assert reg[REAL].prior == next(q.default for q in params._PARAMS if q.name == REAL)
+    assert reg[REAL].prior == next(q.default for q in params.load_table() if q.name == REAL)
     assert reg[REAL].as_dict()["prior"] == reg[REAL].prior
 
 
@@ -224,5 +224,84 @@ def test_bad_calibrated_file_names_file_and_key(tmp_path: Path, text: str, key: 
     path = tmp_path / "calibrated.toml"
     path.write_text(text)
     with pytest.raises(ParameterError) as err:
-        params._with_calibration(params._PARAMS, path)
+        params._with_calibration(params.load_table(), path)
     assert re.search(re.escape(str(path)) + r".*defaults\." + key, err.value.key)
+
+
+# --- The parameter table file ----------------------------------------------------------
+
+GOOD_TABLE = """
+[alpha]
+default = 0.5
+bounds = [0.0, 1.0]
+unit = "-"
+kind = "real"
+group = "g"
+meaning = "A test parameter."
+source = "assumption"
+
+[switch]
+default = true
+unit = "-"
+kind = "bool"
+group = "g"
+meaning = "A test switch."
+source = "assumption"
+"""
+
+
+def test_load_table_reads_named_fields(tmp_path: Path) -> None:
+    path = tmp_path / "parameters.toml"
+    path.write_text(GOOD_TABLE)
+    alpha, switch = params.load_table(path)
+    assert (alpha.name, alpha.default, alpha.lower, alpha.upper) == ("alpha", 0.5, 0.0, 1.0)
+    assert alpha.description == "A test parameter." and alpha.is_assumption
+    assert (switch.kind, switch.default, switch.lower, switch.upper) == ("bool", 1, 0, 1)
+
+
+def test_registry_is_the_shipped_table_in_file_order() -> None:
+    names = [p.name for p in params.load_table()]
+    assert names == list(REGISTRY)
+    for p in params.load_table():
+        assert REGISTRY[p.name].prior in (None, p.default)
+
+
+@pytest.mark.parametrize(
+    ("edit", "where"),
+    [
+        (lambda t: t.replace("default = 0.5", "default = 2.0"), "alpha.default"),
+        (lambda t: t.replace('kind = "real"', 'kind = "complex"'), "alpha.kind"),
+        (lambda t: t.replace("bounds = [0.0, 1.0]", "bounds = [1.0, 0.0]"), "alpha.bounds"),
+        (lambda t: t.replace("bounds = [0.0, 1.0]\n", ""), "alpha.bounds"),
+        (lambda t: t.replace('meaning = "A test parameter."\n', ""), "alpha.meaning"),
+        (lambda t: t.replace('unit = "-"\n', 'unit = "-"\ncolour = "red"\n', 1), "alpha.colour"),
+        (lambda t: t.replace("default = true", "default = 1"), "switch.default"),
+        (lambda t: t.replace('source = "assumption"', "source = 3", 1), "alpha.source"),
+        (lambda t: t.replace("[alpha]", "[Alpha]"), "Alpha"),
+        (lambda t: t + "\n[broken\n", "valid TOML"),
+    ],
+)
+def test_load_table_rejects_a_malformed_table_in_one_line(tmp_path: Path, edit, where) -> None:
+    path = tmp_path / "parameters.toml"
+    path.write_text(edit(GOOD_TABLE))
+    with pytest.raises(ParameterError) as err:
+        params.load_table(path)
+    message = str(err.value)
+    assert "\n" not in message
+    assert str(path) in message
+    assert where in message
+
+
+def test_load_table_reports_a_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(ParameterError, match="file not found"):
+        params.load_table(tmp_path / "nope.toml")
+
+
+def test_sector_weights_give_the_shares_of_the_flow() -> None:
+    from sim.core.model import SECTORS, ZoneReformModel
+
+    assert len(SECTORS) == 8
+    m = ZoneReformModel(rng=1)
+    assert m.sector_shares.sum() == pytest.approx(1.0)
+    heavy = ZoneReformModel({f"sector_weight_{SECTORS[0]}": 0.3}, rng=1)
+    assert heavy.sector_shares[0] > m.sector_shares[0]
