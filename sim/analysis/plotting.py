@@ -28,6 +28,8 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from sim.core import modes as mode_registry
+from sim.core import outputs
 from sim.experiments.summary import summarize
 
 Lang = str  # "en" or "zh"
@@ -43,67 +45,27 @@ KEY_METRICS = (
     "approval_days",
 )
 
-#: Display names of the annual metrics (``en``, ``zh``), with units.
+#: Display names of the annual metrics (``en``, ``zh``), with units, from the output
+#: registry.
 METRIC_LABELS: dict[str, tuple[str, str]] = {
-    "firms": ("Firms in zones", "入区企业数"),
-    "firm_entries": ("Firm entries per year", "年新进入企业数"),
-    "firm_exits": ("Firm exits per year", "年退出企业数"),
-    "zones_active": ("Zones with status", "在册开发区数"),
-    "stat_zone_gdp": ("GDP of zones in the statistics (100 m yuan)", "统计内开发区GDP（亿元）"),
-    "stat_zone_gdp_growth": ("Their GDP growth (%)", "统计内开发区GDP增速（%）"),
-    "province_gdp_growth": ("Province GDP growth (%)", "全省GDP增速（%）"),
-    "growth_gap_pp": ("Growth margin over the province (pp)", "高于全省增速（百分点）"),
-    "zone_gdp": ("GDP of all zones (100 m yuan)", "全部开发区GDP（亿元）"),
-    "firms_in_active_zones": ("Firms in zones with status", "在册开发区企业数"),
-    "industrial_area_km2": ("Planned industrial area (km²)", "工业类开发区规划面积（km²）"),
-    "land_used_km2": ("Land in use (km²)", "已用土地（km²）"),
-    "zones_three_systems": ("Zones with the three systems", "实行三制的开发区数"),
-    "operators": ("Operating companies", "运营主体数"),
-    "zones_with_operators": ("Zones with an operator", "引入运营主体的开发区数"),
-    "staff": ("Staff establishment", "编制人数"),
-    "bodies": ("Management bodies", "管理机构数"),
-    "approval_days": ("Approval time (days)", "审批时间（天）"),
-    "delegated_powers": ("Delegated powers", "下放权限数"),
-    "zones_delisted": ("Zones that lost status (cumulative)", "被撤销资格的开发区（累计）"),
-    "leadership_changes": ("Leadership changes (cumulative)", "领导班子调整（累计）"),
-    "national_zones": ("National zones", "国家级开发区数"),
-    "zones_legacy": ("Zones in the legacy mode", "传统模式开发区数"),
-    "zones_sanheyi": ("Zones with a three-in-one committee", "三合一管委会开发区数"),
-    "zones_quzheng": ("Zones merged with the government", "区政合一开发区数"),
-    "zones_corporate": ("Corporate zones", "企业化管理开发区数"),
+    o.name: (o.label_en, o.label_zh) for o in outputs.ANNUAL
 }
 
-#: Zone-table columns shown by :func:`mode_outcomes_chart`, with labels.
-ZONE_LABELS: dict[str, tuple[str, str]] = {
-    "firms": ("Firms per zone", "每区企业数"),
-    "gdp": ("GDP per zone (100 m yuan)", "每区GDP（亿元）"),
-    "gdp_growth": ("GDP growth (%)", "GDP增速（%）"),
-    "approval_days": ("Approval time (days)", "审批时间（天）"),
-    "services": ("Service quality (index)", "服务质量（指数）"),
-    "effort": ("Attraction effort (index)", "招商力度（指数）"),
-    "staff": ("Staff per zone", "每区编制人数"),
-    "land_used_km2": ("Land in use per zone (km²)", "每区已用土地（km²）"),
-}
+#: Display names of the zone-table columns (``en``, ``zh``), from the output registry.
+ZONE_LABELS: dict[str, tuple[str, str]] = {o.name: (o.label_en, o.label_zh) for o in outputs.ZONES}
 
-#: Management modes in display order, with labels.
-MODES = ("legacy", "sanheyi", "quzheng", "corporate")
+#: Management modes in display order, with labels and colours, from the mode registry.
+MODES = mode_registry.MODE_NAMES
 MODE_LABELS: dict[str, tuple[str, str]] = {
-    "legacy": ("Legacy", "传统模式"),
-    "sanheyi": ("Three-in-one committee", "三合一管委会"),
-    "quzheng": ("Zone-government merged", "区政合一"),
-    "corporate": ("Corporate", "企业化管理"),
+    m.name: (m.label_en, m.label_zh) for m in mode_registry.MODES.values()
 }
-MODE_COLOURS = {
-    "legacy": "#9e9e9e",
-    "sanheyi": "#1f77b4",
-    "quzheng": "#ff7f0e",
-    "corporate": "#2ca02c",
-}
+MODE_COLOURS: dict[str, str] = {m.name: m.colour for m in mode_registry.MODES.values()}
 
-#: Scenario colours, cycled in scenario order (the baseline comes first).
+#: Scenario colours, cycled in scenario order (the baseline comes first). None is a
+#: mode's colour, so a colour means one mode in every chart.
 PALETTE = (
-    "#4d4d4d", "#d62728", "#1f77b4", "#2ca02c", "#9467bd",
-    "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#ff7f0e",
+    "#4d4d4d", "#d62728", "#9467bd", "#8c564b", "#e377c2",
+    "#17becf", "#bcbd22", "#6a3d9a", "#b15928", "#000080",
 )  # fmt: skip
 
 _TEXT = {
@@ -500,13 +462,13 @@ def mode_outcomes_chart(
     year: int | None = None,
     scenarios: Sequence[str] | None = None,
     labels: Mapping[str, str] | None = None,
-    colours: Mapping[str, str] | None = None,
     lang: Lang = "en",
 ) -> Figure:
-    """Grouped bars: mean outcome per zone with status, by management mode and scenario.
+    """Grouped bars: mean outcome per zone with status, by scenario and management mode.
 
-    The mean is over zones in a mode and over replicates; modes a scenario does
-    not use get no bar.
+    The mean is over zones in a mode and over replicates; each scenario is a group of
+    bars, one per mode, in the mode's registry colour (as in :func:`mode_counts_chart`);
+    modes a scenario does not use get no bar.
 
     Args:
         zones: Zone-year results (``scenario, year, status, mode`` and ``columns``).
@@ -514,14 +476,12 @@ def mode_outcomes_chart(
         year: Year shown (default: the last year).
         scenarios: Scenarios, in order (default: all).
         labels: Display names of scenarios.
-        colours: Colours of scenarios.
         lang: ``"en"`` or ``"zh"``.
 
     Returns:
         The figure.
     """
     scenarios = _scenario_order(zones, scenarios)
-    colours = _colours(scenarios, colours)
     year = int(zones["year"].max()) if year is None else int(year)
     rows = zones[(zones["year"] == year) & (zones["status"] == "active")]
     if rows.empty:
@@ -531,22 +491,23 @@ def mode_outcomes_chart(
     with _style(lang) as lang:
         fig = Figure(figsize=(3.0 * len(columns), 3.2), layout="constrained")
         axes = fig.subplots(1, len(columns), squeeze=False).ravel()
-        width = 0.8 / len(scenarios)
-        x = np.arange(len(modes))
+        width = 0.8 / len(modes)
+        x = np.arange(len(scenarios))
         for ax, col in zip(axes, columns, strict=True):
-            for i, s in enumerate(scenarios):
+            for i, m in enumerate(modes):
                 heights = [
                     means[col].get((s, m), np.nan) if (s, m) in means.index else np.nan
-                    for m in modes
+                    for s in scenarios
                 ]
                 ax.bar(
-                    x + (i - (len(scenarios) - 1) / 2) * width,
+                    x + (i - (len(modes) - 1) / 2) * width,
                     heights,
                     width=width,
-                    color=colours[s],
-                    label=_safe((labels or {}).get(s, s), lang),
+                    color=MODE_COLOURS[m],
+                    label=mode_label(m, lang),
                 )
-            ax.set_xticks(x, [mode_label(m, lang) for m in modes], rotation=20, ha="right")
+            names = [_safe((labels or {}).get(s, s), lang) for s in scenarios]
+            ax.set_xticks(x, names, rotation=20, ha="right")
             ax.set_title(zone_label(col, lang))
             ax.grid(axis="y", alpha=0.3, linewidth=0.5)
         handles, names = axes[0].get_legend_handles_labels()

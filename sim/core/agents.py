@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import mesa
 
-from sim.core.modes import LEGACY_SERVICES, STRUCTURE, departments_for
+from sim.core.modes import LEGACY_SERVICES, MODES, departments_for
 
 if TYPE_CHECKING:
     from sim.core.model import ZoneReformModel
@@ -116,7 +116,7 @@ class Zone(mesa.Agent):
         self.mode = mode
         if mode != "legacy":
             self.departments = departments_for(mode, int(self.registered["departments"]))
-        if STRUCTURE[mode].operator_runs_zone and not any(o.runs_zone for o in self.operators):
+        if MODES[mode].operator_runs_zone and not any(o.runs_zone for o in self.operators):
             OperatingCompany(self.model, self, self.model.now, runs_zone=True)
 
     def step(self) -> None:

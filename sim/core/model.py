@@ -560,7 +560,7 @@ class ZoneReformModel(mesa.Model):
             "leadership_changes": len(self.province.leadership_changes),
             "national_zones": sum(z.level == "national" for z in counted),
         }
-        for m in modes.STRUCTURE:
+        for m in modes.MODE_NAMES:
             row[f"zones_{m}"] = sum(z.mode == m for z in counted)
         self.annual.append(row)
         for z in zl:

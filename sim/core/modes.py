@@ -1,9 +1,15 @@
-"""Management modes: structure from the sources, effects as registry parameters.
+"""The mode registry: every management mode, its labels, colour and structure.
 
-The structure (who leads, departments, dispatched agencies) is what the provincial
-account reports. The effects on approval capacity, attraction effort, services,
-overhead and capital are assumptions: no study measures them, so each is a
-registry parameter with a range that the sensitivity analysis explores.
+One entry per mode holds everything the code and the documents need to know about it:
+its key, Chinese and English names, the colour every chart draws it in, and what the
+provincial account reports about its organisation (who leads, departments, dispatched
+agencies, whether an operating company runs the zone). The mode's effects on approval
+capacity, attraction effort, services, overhead and capital are assumptions: no study
+measures them, so each is a registry parameter (``<mode>_approval``, ...) with a range
+that the sensitivity analysis explores.
+
+Adding a mode means one :class:`Mode` entry here plus its effect parameters in
+``sim/core/data/parameters.toml``.
 """
 
 from __future__ import annotations
@@ -11,60 +17,90 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from sim.core.params import MODE_NAMES
-
 
 @dataclass(frozen=True)
-class ModeStructure:
-    """What the sources say about a mode's organisation.
+class Mode:
+    """One management mode.
 
     Attributes:
-        name: Mode key.
-        label: Chinese name.
+        name: Mode key, used in scenario files, the zone registry and output columns.
+        label_zh: Chinese name.
+        label_en: English name.
+        colour: Colour of the mode in every chart (hex).
         leader: Who leads the zone.
         departments: Typical range of internal departments (inclusive).
         dispatched_agencies: Whether the zone keeps its own dispatched agencies.
         operator_runs_zone: Whether an operating company develops and runs the zone.
+        registrable: Whether a zone of the zone registry may hold the mode (the modes
+            chosen in the reform; ``legacy`` is only the state before it).
     """
 
     name: str
-    label: str
+    label_zh: str
+    label_en: str
+    colour: str
     leader: str
     departments: tuple[int, int]
     dispatched_agencies: bool
     operator_runs_zone: bool
+    registrable: bool = True
 
 
-STRUCTURE: dict[str, ModeStructure] = {
-    "legacy": ModeStructure(
-        "legacy", "改革前", "separate management bodies with social duties", (8, 14), True, False
-    ),
-    "sanheyi": ModeStructure(
-        "sanheyi",
-        "三合一管委会",
-        "the zone's own committee with delegated powers",
-        (6, 8),
-        False,
-        False,
-    ),
-    "quzheng": ModeStructure(
-        "quzheng",
-        "区政合一",
-        "local government leaders; one team, two signs",
-        (3, 3),
-        False,
-        False,
-    ),
-    "corporate": ModeStructure(
-        "corporate",
-        "企业化管理",
-        "an operating company; a lean government agency",
-        (1, 3),
-        False,
-        True,
-    ),
+#: The reference mode: the state before the reform, against which effects are measured.
+REFERENCE = "legacy"
+
+#: Every mode, in display order (the reference first).
+MODES: dict[str, Mode] = {
+    m.name: m
+    for m in (
+        Mode(
+            name="legacy",
+            label_zh="传统模式",
+            label_en="Legacy",
+            colour="#9e9e9e",
+            leader="separate management bodies with social duties",
+            departments=(8, 14),
+            dispatched_agencies=True,
+            operator_runs_zone=False,
+            registrable=False,
+        ),
+        Mode(
+            name="sanheyi",
+            label_zh="三合一管委会",
+            label_en="Three-in-one committee",
+            colour="#1f77b4",
+            leader="the zone's own committee with delegated powers",
+            departments=(6, 8),
+            dispatched_agencies=False,
+            operator_runs_zone=False,
+        ),
+        Mode(
+            name="quzheng",
+            label_zh="区政合一",
+            label_en="Zone-government merged",
+            colour="#ff7f0e",
+            leader="local government leaders; one team, two signs",
+            departments=(3, 3),
+            dispatched_agencies=False,
+            operator_runs_zone=False,
+        ),
+        Mode(
+            name="corporate",
+            label_zh="企业化管理",
+            label_en="Corporate",
+            colour="#2ca02c",
+            leader="an operating company; a lean government agency",
+            departments=(1, 3),
+            dispatched_agencies=False,
+            operator_runs_zone=True,
+        ),
+    )
 }
-assert tuple(STRUCTURE) == MODE_NAMES
+
+#: Mode keys, in display order.
+MODE_NAMES: tuple[str, ...] = tuple(MODES)
+#: Modes a zone of the zone registry may hold.
+REGISTRABLE_MODES: tuple[str, ...] = tuple(n for n, m in MODES.items() if m.registrable)
 
 #: Service quality of a legacy zone (the scale's reference point).
 LEGACY_SERVICES = 0.3
@@ -90,9 +126,18 @@ class ModeEffects:
 
 
 def effects(params: Mapping[str, float]) -> dict[str, ModeEffects]:
-    """Return every mode's effects from a resolved parameter mapping."""
-    out = {"legacy": ModeEffects(1.0, 1.0, LEGACY_SERVICES, params["legacy_overhead"], 1.0)}
-    for m in MODE_NAMES[1:]:
+    """Return every mode's effects from a resolved parameter mapping.
+
+    The reference mode has unit multipliers, :data:`LEGACY_SERVICES` and the overhead
+    ``legacy_overhead``; every other mode ``m`` reads ``m_approval``,
+    ``m_attraction``, ``m_services``, ``m_overhead`` and, if registered,
+    ``m_capital`` (1 otherwise).
+    """
+    out = {}
+    for m in MODE_NAMES:
+        if m == REFERENCE:
+            out[m] = ModeEffects(1.0, 1.0, LEGACY_SERVICES, params["legacy_overhead"], 1.0)
+            continue
         out[m] = ModeEffects(
             approval=params[f"{m}_approval"],
             attraction=params[f"{m}_attraction"],
@@ -105,5 +150,5 @@ def effects(params: Mapping[str, float]) -> dict[str, ModeEffects]:
 
 def departments_for(mode: str, registered: int) -> int:
     """Clamp a registered department count to the mode's structural range."""
-    lo, hi = STRUCTURE[mode].departments
+    lo, hi = MODES[mode].departments
     return min(max(registered, lo), hi)

@@ -24,10 +24,10 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
+from sim.core.modes import MODE_NAMES
+
 Kind = Literal["real", "int", "bool", "year"]
 
-#: Management modes that a zone can be assigned (see :mod:`sim.modes`).
-MODE_NAMES = ("legacy", "sanheyi", "quzheng", "corporate")
 
 #: Reserved key for structured mode assignments in a parameter mapping.
 MODE_ASSIGNMENTS = "mode_assignments"

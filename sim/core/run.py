@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.core import outputs
 from sim.core.model import ZoneReformModel
 from sim.core.zonedata import ZoneData
 
@@ -20,35 +21,8 @@ from sim.core.zonedata import ZoneData
 FIRST_YEAR = 2016
 LAST_YEAR = 2060
 
-#: Annual metrics, in column order after ``year``.
-METRICS = (
-    "firms",
-    "firm_entries",
-    "firm_exits",
-    "zones_active",
-    "stat_zone_gdp",
-    "stat_zone_gdp_growth",
-    "province_gdp_growth",
-    "growth_gap_pp",
-    "zone_gdp",
-    "firms_in_active_zones",
-    "industrial_area_km2",
-    "land_used_km2",
-    "zones_three_systems",
-    "operators",
-    "zones_with_operators",
-    "staff",
-    "bodies",
-    "approval_days",
-    "delegated_powers",
-    "zones_delisted",
-    "leadership_changes",
-    "national_zones",
-    "zones_legacy",
-    "zones_sanheyi",
-    "zones_quzheng",
-    "zones_corporate",
-)
+#: Annual metrics, in column order after ``year`` (from :mod:`sim.core.outputs`).
+METRICS = outputs.ANNUAL_NAMES
 
 SeedLike = int | np.random.SeedSequence
 
@@ -60,13 +34,26 @@ class SimulationResult:
     Attributes:
         annual: One row per year: ``year`` then one column per metric in
             :data:`METRICS`.
-        zones: One row per zone and year (units before integration).
+        zones: One row per zone and year (units before integration): ``year`` then
+            the columns of :data:`sim.core.outputs.ZONES`.
         model: The final Mesa model, for inspecting agents.
     """
 
     annual: pd.DataFrame
     zones: pd.DataFrame
     model: ZoneReformModel
+
+
+def _check_recorded(rows: list[dict[str, Any]], names: tuple[str, ...], table: str) -> None:
+    """Raise unless the model recorded exactly the registered columns, in order."""
+    if not rows or tuple(rows[0]) == ("year", *names):
+        return
+    recorded = set(rows[0]) - {"year"}
+    raise RuntimeError(
+        f"{table} table: recorded columns differ from sim.core.outputs: unregistered "
+        f"{sorted(recorded - set(names))}, missing {sorted(set(names) - recorded)}, "
+        "or a different order"
+    )
 
 
 def simulate(
@@ -101,8 +88,10 @@ def simulate(
     model = ZoneReformModel(params, rng=np.random.default_rng(seed), data=data)
     for _ in range((end - FIRST_YEAR + 1) * 4):
         model.step()
+    _check_recorded(model.annual, METRICS, "annual")
+    _check_recorded(model.zone_rows, outputs.ZONE_NAMES, "zone")
     annual = pd.DataFrame(model.annual, columns=["year", *METRICS])
-    zones = pd.DataFrame(model.zone_rows)
+    zones = pd.DataFrame(model.zone_rows, columns=["year", *outputs.ZONE_NAMES])
     annual = annual[annual["year"] >= start].reset_index(drop=True)
     zones = zones[zones["year"] >= start].reset_index(drop=True)
     return SimulationResult(annual=annual, zones=zones, model=model)

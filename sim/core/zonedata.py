@@ -29,6 +29,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sim.core.modes import REGISTRABLE_MODES
+
 DATA_DIR = Path(__file__).parent / "data"
 
 CITIES = (
@@ -63,7 +65,6 @@ PROVINCE_LAND_KM2 = 156_700.0
 ZONE_TYPES = ("industrial", "eco_tourism", "agri_hitech")
 LEVELS = ("national", "provincial")
 UNIT_LEVELS = ("national", "provincial", "park")
-MODES_2018 = ("sanheyi", "quzheng", "corporate")
 
 #: Column name -> dtype kind ("str", "int", "float") of each registry table.
 ZONE_COLUMNS: dict[str, str] = {
@@ -449,7 +450,7 @@ def load(directory: str | Path | None = None) -> ZoneData:
     checks = (
         ("zones.csv", zones, "level", LEVELS),
         ("zones.csv", zones, "type", ZONE_TYPES),
-        ("zones.csv", zones, "mode", MODES_2018),
+        ("zones.csv", zones, "mode", REGISTRABLE_MODES),
         ("units_2016.csv", units, "level", UNIT_LEVELS),
     )
     for name, df, col, allowed in checks:

@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.core import zonedata
+from sim.core.modes import REGISTRABLE_MODES
 from sim.core.params import MODE_ASSIGNMENTS, ParameterError, resolve
 from sim.core.run import FIRST_YEAR, LAST_YEAR
 from sim.experiments.posterior import PosteriorError, load_posterior
@@ -121,7 +122,7 @@ def _zone_vocabulary() -> dict[str, frozenset[str]]:
         "level": frozenset(zonedata.LEVELS),
         "type": frozenset(zonedata.ZONE_TYPES),
         "city": frozenset(zonedata.CITIES),
-        "mode": frozenset(zonedata.MODES_2018),
+        "mode": frozenset(REGISTRABLE_MODES),
         "ids": frozenset(data.zones["zone_id"]) | frozenset(data.units["unit_id"]),
     }
 

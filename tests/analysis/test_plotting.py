@@ -127,11 +127,32 @@ def test_mode_outcomes_chart_means_by_mode() -> None:
     fig = plotting.mode_outcomes_chart(synthetic_zones(), columns=("firms",))
     ax = fig.axes[0]
     labels = [t.get_text() for t in ax.get_xticklabels()]
-    assert labels == [plotting.mode_label(m, "en") for m in ("sanheyi", "quzheng", "corporate")]
+    assert labels == ["baseline", "what_if"]
+    modes = ("sanheyi", "quzheng", "corporate")
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert legend == [plotting.mode_label(m, "en") for m in modes]
     heights = [p.get_height() for p in ax.patches]
-    # baseline: sanheyi zones 0 and 2 (100, 300) -> 200; quzheng zones 1 and 3 -> 300;
-    # what_if: corporate zones 0 and 1 (100, 200) -> 150; modes a scenario lacks get no bar
-    np.testing.assert_array_equal(heights, [200.0, 300.0, np.nan, np.nan, np.nan, 150.0])
+    # bars by mode, then scenario: baseline sanheyi zones 0 and 2 (100, 300) -> 200,
+    # quzheng zones 1 and 3 -> 300; what_if corporate zones 0 and 1 (100, 200) -> 150;
+    # modes a scenario lacks get no bar
+    np.testing.assert_array_equal(heights, [200.0, np.nan, 300.0, np.nan, np.nan, 150.0])
+
+
+def test_charts_draw_each_mode_in_its_registry_colour() -> None:
+    from matplotlib.colors import to_hex
+
+    from sim.core.modes import MODES
+
+    counts = plotting.mode_counts_chart(synthetic_annual(), year=2020)
+    outcomes = plotting.mode_outcomes_chart(synthetic_zones(), columns=("firms",))
+    for fig in (counts, outcomes):
+        for handle, text in zip(
+            fig.legends[0].legend_handles, fig.legends[0].get_texts(), strict=True
+        ):
+            mode = next(m for m in MODES.values() if m.label_en == text.get_text())
+            assert to_hex(handle.get_facecolor()) == mode.colour
+    assert not {m.colour for m in MODES.values()} & set(plotting.PALETTE)
+    assert len({m.colour for m in MODES.values()}) == len(MODES)
 
 
 def test_chinese_labels_with_cjk_font() -> None:

@@ -9,7 +9,7 @@ from types import ModuleType
 
 import pytest
 
-from sim.core import zonedata
+from sim.core import modes, outputs, zonedata
 from sim.core.params import REGISTRY
 from sim.core.run import METRICS
 
@@ -19,9 +19,7 @@ ODD = ROOT / "docs" / "ODD.md"
 
 @pytest.fixture(scope="module")
 def maker() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "make_param_table", ROOT / "docs" / "make_param_table.py"
-    )
+    spec = importlib.util.spec_from_file_location("make_tables", ROOT / "docs" / "make_tables.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -33,16 +31,24 @@ def odd() -> str:
     return ODD.read_text(encoding="utf-8")
 
 
-def test_parameter_table_is_up_to_date(maker: ModuleType, odd: str) -> None:
-    assert maker.extract_block(odd) == maker.render_block(), (
-        "docs/ODD.md parameter table is out of date: run `python docs/make_param_table.py --write`"
+@pytest.mark.parametrize(
+    "block", ["PARAMETER TABLE", "ANNUAL OUTPUT TABLE", "ZONE OUTPUT TABLE", "MODE TABLE"]
+)
+def test_generated_tables_are_up_to_date(maker: ModuleType, odd: str, block: str) -> None:
+    assert maker.extract_block(odd, block) == maker.render_block(block), (
+        f"docs/ODD.md {block.lower()} is out of date: run `python docs/make_tables.py --write`"
     )
 
 
-def test_parameter_table_lists_every_parameter_once(maker: ModuleType) -> None:
-    table = maker.render_table()
-    names = re.findall(r"^\| `([a-z0-9_]+)` \|", table, flags=re.MULTILINE)
-    assert names == list(REGISTRY)
+def _first_column(table: str) -> list[str]:
+    return re.findall(r"^\| `([a-z0-9_]+)` \|", table, flags=re.MULTILINE)
+
+
+def test_generated_tables_list_every_entry_once(maker: ModuleType) -> None:
+    assert _first_column(maker.render_parameters()) == list(REGISTRY)
+    assert _first_column(maker.render_annual()) == list(METRICS)
+    assert _first_column(maker.render_zones()) == list(outputs.ZONE_NAMES)
+    assert _first_column(maker.render_modes()) == list(modes.MODE_NAMES)
 
 
 def test_table_detects_a_changed_default(maker: ModuleType, odd: str, monkeypatch) -> None:
@@ -51,11 +57,11 @@ def test_table_detects_a_changed_default(maker: ModuleType, odd: str, monkeypatc
     name = next(iter(REGISTRY))
     p = REGISTRY[name]
     monkeypatch.setitem(REGISTRY, name, replace(p, description=p.description + " (changed)"))
-    assert maker.extract_block(odd) != maker.render_block()
+    assert maker.extract_block(odd, "PARAMETER TABLE") != maker.render_block("PARAMETER TABLE")
 
 
 def test_every_parameter_is_discussed_in_the_text(odd: str, maker: ModuleType) -> None:
-    text = odd.replace(maker.extract_block(odd), "")
+    text = odd.replace(maker.extract_block(odd, "PARAMETER TABLE"), "")
     missing = [n for n in REGISTRY if f"`{n}`" not in text]
     assert not missing, f"parameters not cited outside the table: {missing}"
 

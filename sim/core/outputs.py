@@ -1,0 +1,468 @@
+"""The output registry: every metric of the annual and the zone tables.
+
+Each :class:`Output` names one column of a run's tables (:mod:`sim.core.run`) with
+its unit, kind, English and Chinese labels and meaning. The annual table's columns
+and their order, the plots' labels and the output tables of ``docs/ODD.md`` all come
+from here; ``tests/core/test_outputs.py`` fails if the model records a column that is
+not registered or misses a registered one.
+
+Adding a metric means one entry here and the line of :meth:`ZoneReformModel._record
+<sim.core.model.ZoneReformModel._record>` that computes it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from sim.core.modes import MODES
+
+Kind = Literal["stock", "flow", "rate", "share", "index", "attribute"]
+
+#: What each kind of output measures.
+KINDS: dict[str, str] = {
+    "stock": "an amount or count at year end",
+    "flow": "an amount over the year",
+    "rate": "a change per year, or a time per task",
+    "share": "a part of a whole, between 0 and 1",
+    "index": "a dimensionless score",
+    "attribute": "an identifier, category or flag",
+}
+
+
+@dataclass(frozen=True)
+class Output:
+    """One column of a run's annual or zone table.
+
+    Attributes:
+        name: Column name.
+        unit: Unit (``"-"`` for a pure number or a category).
+        kind: One of :data:`KINDS`.
+        label_en: English display name (with the unit where it has one).
+        label_zh: Chinese display name.
+        meaning: Definition, in one sentence.
+    """
+
+    name: str
+    unit: str
+    kind: Kind
+    label_en: str
+    label_zh: str
+    meaning: str
+
+    def label(self, lang: str = "en") -> str:
+        """Return the display name in ``"en"`` or ``"zh"``."""
+        return self.label_zh if lang == "zh" else self.label_en
+
+
+#: Columns of the annual table after ``year``, in order.
+ANNUAL: tuple[Output, ...] = (
+    Output(
+        name="firms",
+        unit="firms",
+        kind="stock",
+        label_en="Firms in zones",
+        label_zh="入区企业数",
+        meaning="Living firms at year end (all zones, including delisted ones).",
+    ),
+    Output(
+        name="firm_entries",
+        unit="firms/year",
+        kind="flow",
+        label_en="Firm entries per year",
+        label_zh="年新进入企业数",
+        meaning="Entries during the year: projects located plus start-ups that found land.",
+    ),
+    Output(
+        name="firm_exits",
+        unit="firms/year",
+        kind="flow",
+        label_en="Firm exits per year",
+        label_zh="年退出企业数",
+        meaning="Exits during the year.",
+    ),
+    Output(
+        name="zones_active",
+        unit="zones",
+        kind="stock",
+        label_en="Zones with status",
+        label_zh="在册开发区数",
+        meaning="Counted zones: active national or provincial (before integration: units).",
+    ),
+    Output(
+        name="stat_zone_gdp",
+        unit="亿元/year",
+        kind="flow",
+        label_en="GDP of zones in the statistics (100 m yuan)",
+        label_zh="统计内开发区GDP（亿元）",
+        meaning="Value added of counted zones in the statistics (mean over the year's "
+        "quarters of the sum of firm sizes).",
+    ),
+    Output(
+        name="stat_zone_gdp_growth",
+        unit="%",
+        kind="rate",
+        label_en="Their GDP growth (%)",
+        label_zh="统计内开发区GDP增速（%）",
+        meaning="Growth of `stat_zone_gdp` over the previous year.",
+    ),
+    Output(
+        name="province_gdp_growth",
+        unit="%",
+        kind="rate",
+        label_en="Province GDP growth (%)",
+        label_zh="全省GDP增速（%）",
+        meaning="The province's real growth, an input path (7.2).",
+    ),
+    Output(
+        name="growth_gap_pp",
+        unit="pp",
+        kind="rate",
+        label_en="Growth margin over the province (pp)",
+        label_zh="高于全省增速（百分点）",
+        meaning="`stat_zone_gdp_growth` less `province_gdp_growth`.",
+    ),
+    Output(
+        name="zone_gdp",
+        unit="亿元/year",
+        kind="flow",
+        label_en="GDP of all zones (100 m yuan)",
+        label_zh="全部开发区GDP（亿元）",
+        meaning="Value added of all located zones.",
+    ),
+    Output(
+        name="firms_in_active_zones",
+        unit="firms",
+        kind="stock",
+        label_en="Firms in zones with status",
+        label_zh="在册开发区企业数",
+        meaning="Firms in counted zones.",
+    ),
+    Output(
+        name="industrial_area_km2",
+        unit="km2",
+        kind="stock",
+        label_en="Planned industrial area (km²)",
+        label_zh="工业类开发区规划面积（km²）",
+        meaning="Planned area of counted industrial zones.",
+    ),
+    Output(
+        name="land_used_km2",
+        unit="km2",
+        kind="stock",
+        label_en="Land in use (km²)",
+        label_zh="已用土地（km²）",
+        meaning="Land held by all living firms.",
+    ),
+    Output(
+        name="zones_three_systems",
+        unit="zones",
+        kind="stock",
+        label_en="Zones with the three systems",
+        label_zh="实行三制的开发区数",
+        meaning="Counted zones with the three systems.",
+    ),
+    Output(
+        name="operators",
+        unit="companies",
+        kind="stock",
+        label_en="Operating companies",
+        label_zh="运营主体数",
+        meaning="Operating companies serving counted zones.",
+    ),
+    Output(
+        name="zones_with_operators",
+        unit="zones",
+        kind="stock",
+        label_en="Zones with an operator",
+        label_zh="引入运营主体的开发区数",
+        meaning="Counted zones with at least one operator.",
+    ),
+    Output(
+        name="staff",
+        unit="posts",
+        kind="stock",
+        label_en="Staff establishment",
+        label_zh="编制人数",
+        meaning="Staff establishment of active (not delisted) zones and units.",
+    ),
+    Output(
+        name="bodies",
+        unit="bodies",
+        kind="stock",
+        label_en="Management bodies",
+        label_zh="管理机构数",
+        meaning="Management bodies of active (not delisted) zones and units.",
+    ),
+    Output(
+        name="approval_days",
+        unit="days",
+        kind="rate",
+        label_en="Approval time (days)",
+        label_zh="审批时间（天）",
+        meaning="Mean approval time of an investment project over counted zones.",
+    ),
+    Output(
+        name="delegated_powers",
+        unit="powers",
+        kind="stock",
+        label_en="Delegated powers",
+        label_zh="下放权限数",
+        meaning="Powers delegated to counted zones so far.",
+    ),
+    Output(
+        name="zones_delisted",
+        unit="zones",
+        kind="stock",
+        label_en="Zones that lost status (cumulative)",
+        label_zh="被撤销资格的开发区（累计）",
+        meaning="Zones delisted since 2016 (cumulative).",
+    ),
+    Output(
+        name="leadership_changes",
+        unit="changes",
+        kind="stock",
+        label_en="Leadership changes (cumulative)",
+        label_zh="领导班子调整（累计）",
+        meaning="Leadership replacements in national zones since 2016 (cumulative).",
+    ),
+    Output(
+        name="national_zones",
+        unit="zones",
+        kind="stock",
+        label_en="National zones",
+        label_zh="国家级开发区数",
+        meaning="Counted national zones.",
+    ),
+    *(
+        Output(
+            name=f"zones_{m.name}",
+            unit="zones",
+            kind="stock",
+            label_en=f"Zones: {m.label_en}",
+            label_zh=f"{m.label_zh}开发区数",
+            meaning=f"Counted zones in the {m.name} mode ({m.label_zh}).",
+        )
+        for m in MODES.values()
+    ),
+)
+
+#: Columns of the zone table after ``year``, in order (one row per located zone).
+ZONES: tuple[Output, ...] = (
+    Output(
+        name="unit",
+        unit="-",
+        kind="attribute",
+        label_en="Unit",
+        label_zh="单元",
+        meaning="Agent identifier: the 2016 unit id, the zone id once integrated.",
+    ),
+    Output(
+        name="zone_id",
+        unit="-",
+        kind="attribute",
+        label_en="Zone",
+        label_zh="开发区",
+        meaning="The integrated zone the agent belongs to.",
+    ),
+    Output(
+        name="city",
+        unit="-",
+        kind="attribute",
+        label_en="City",
+        label_zh="城市",
+        meaning="Prefecture city.",
+    ),
+    Output(
+        name="level",
+        unit="-",
+        kind="attribute",
+        label_en="Level",
+        label_zh="级别",
+        meaning="national, provincial or park (a sub-provincial unit before integration).",
+    ),
+    Output(
+        name="type",
+        unit="-",
+        kind="attribute",
+        label_en="Type",
+        label_zh="类型",
+        meaning="industrial, eco_tourism or agri_hitech.",
+    ),
+    Output(
+        name="status",
+        unit="-",
+        kind="attribute",
+        label_en="Status",
+        label_zh="状态",
+        meaning="active, merged (absorbed by integration) or delisted (lost its status).",
+    ),
+    Output(
+        name="mode",
+        unit="-",
+        kind="attribute",
+        label_en="Management mode",
+        label_zh="管理模式",
+        meaning="Current management mode (see the mode registry).",
+    ),
+    Output(
+        name="in_statistics",
+        unit="-",
+        kind="attribute",
+        label_en="In the statistics",
+        label_zh="纳入统计",
+        meaning="Whether the zone is one of the 37 in the provincial GDP statistics.",
+    ),
+    Output(
+        name="firms",
+        unit="firms",
+        kind="stock",
+        label_en="Firms per zone",
+        label_zh="每区企业数",
+        meaning="Living firms in the zone at year end.",
+    ),
+    Output(
+        name="entries",
+        unit="firms/year",
+        kind="flow",
+        label_en="Entries per zone",
+        label_zh="每区新进入企业数",
+        meaning="Entries into the zone during the year.",
+    ),
+    Output(
+        name="exits",
+        unit="firms/year",
+        kind="flow",
+        label_en="Exits per zone",
+        label_zh="每区退出企业数",
+        meaning="Exits from the zone during the year.",
+    ),
+    Output(
+        name="gdp",
+        unit="亿元/year",
+        kind="flow",
+        label_en="GDP per zone (100 m yuan)",
+        label_zh="每区GDP（亿元）",
+        meaning="Value added of the zone's firms over the year.",
+    ),
+    Output(
+        name="gdp_growth",
+        unit="%",
+        kind="rate",
+        label_en="GDP growth (%)",
+        label_zh="GDP增速（%）",
+        meaning="Growth of `gdp` over the previous year (0 where there was none).",
+    ),
+    Output(
+        name="planned_area_km2",
+        unit="km2",
+        kind="stock",
+        label_en="Planned area per zone (km²)",
+        label_zh="每区规划面积（km²）",
+        meaning="Planned area, after integration and expansions.",
+    ),
+    Output(
+        name="land_used_km2",
+        unit="km2",
+        kind="stock",
+        label_en="Land in use per zone (km²)",
+        label_zh="每区已用土地（km²）",
+        meaning="Land held by the zone's firms at year end.",
+    ),
+    Output(
+        name="staff",
+        unit="posts",
+        kind="stock",
+        label_en="Staff per zone",
+        label_zh="每区编制人数",
+        meaning="Staff establishment.",
+    ),
+    Output(
+        name="bodies",
+        unit="bodies",
+        kind="stock",
+        label_en="Management bodies per zone",
+        label_zh="每区管理机构数",
+        meaning="Management bodies (0 or 1 per agent).",
+    ),
+    Output(
+        name="departments",
+        unit="departments",
+        kind="stock",
+        label_en="Departments per zone",
+        label_zh="每区内设部门数",
+        meaning="Internal departments.",
+    ),
+    Output(
+        name="approval_days",
+        unit="days",
+        kind="rate",
+        label_en="Approval time (days)",
+        label_zh="审批时间（天）",
+        meaning="Approval time of an investment project in the zone's last quarter.",
+    ),
+    Output(
+        name="effort",
+        unit="-",
+        kind="index",
+        label_en="Attraction effort (index)",
+        label_zh="招商力度（指数）",
+        meaning="Investment-attraction effort (legacy = 1).",
+    ),
+    Output(
+        name="services",
+        unit="-",
+        kind="index",
+        label_en="Service quality (index)",
+        label_zh="服务质量（指数）",
+        meaning="Service quality (legacy = 0.3, at most 1).",
+    ),
+    Output(
+        name="environment",
+        unit="-",
+        kind="index",
+        label_en="Business environment (index)",
+        label_zh="营商环境（指数）",
+        meaning="Business-environment index in [0, 1] (legacy = 0).",
+    ),
+    Output(
+        name="powers",
+        unit="powers",
+        kind="stock",
+        label_en="Delegated powers per zone",
+        label_zh="每区下放权限数",
+        meaning="Powers delegated to the zone so far.",
+    ),
+    Output(
+        name="three_systems",
+        unit="-",
+        kind="attribute",
+        label_en="Three systems",
+        label_zh="实行三制",
+        meaning="Whether the zone has adopted the three systems.",
+    ),
+    Output(
+        name="operators",
+        unit="companies",
+        kind="stock",
+        label_en="Operators per zone",
+        label_zh="每区运营主体数",
+        meaning="Operating companies serving the zone.",
+    ),
+    Output(
+        name="unqualified_streak",
+        unit="years",
+        kind="stock",
+        label_en="Unqualified years in a row",
+        label_zh="连续不合格年数",
+        meaning="Consecutive years the zone was rated unqualified.",
+    ),
+)
+
+#: Annual metric names, in column order after ``year``.
+ANNUAL_NAMES: tuple[str, ...] = tuple(o.name for o in ANNUAL)
+#: Zone-table column names, in order after ``year``.
+ZONE_NAMES: tuple[str, ...] = tuple(o.name for o in ZONES)
+#: Outputs by name.
+ANNUAL_BY_NAME: dict[str, Output] = {o.name: o for o in ANNUAL}
+ZONES_BY_NAME: dict[str, Output] = {o.name: o for o in ZONES}
