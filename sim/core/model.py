@@ -21,7 +21,7 @@ from typing import Any
 import mesa
 import numpy as np
 
-from sim.core import modes, zonedata
+from sim.core import modes, selectors, zonedata
 from sim.core import params as registry
 from sim.core.agents import (
     CityGovernment,
@@ -131,35 +131,14 @@ class ZoneReformModel(mesa.Model):
 
     def _select(self, selector: str | list[str]) -> list[Zone]:
         """Zones (not merged) matching a mode-assignment selector."""
-        located = [z for z in self.zone_list if z.located]
-        if isinstance(selector, list):
-            ids = set(selector)
-            return [z for z in located if z.zone_id in ids or z.unit in ids]
-        if selector == "all":
-            return located
-        key, value = selector.split(":", 1)
-        attr = {"level": "level", "type": "type", "city": "city"}.get(key)
-        if attr is not None:
-            return [z for z in located if getattr(z, attr) == value]
-        return [z for z in located if z.registered["mode"] == value]  # "mode:<registered>"
+        return selectors.select(selector, (z for z in self.zone_list if z.located))
 
     def _check_selector(self, selector: str | list[str], key: str) -> None:
         """Raise if a mode-assignment selector names no zone of the registry."""
-        zones, units = self.data.zones, self.data.units
-        if isinstance(selector, list):
-            known = set(zones["zone_id"]) | set(units["unit_id"])
-            unknown = [z for z in selector if z not in known]
-            if unknown:
-                raise registry.ParameterError(key, "zone ids of the zone registry", unknown[0])
-            return
-        if selector == "all":
-            return
-        field, value = selector.split(":", 1)
-        column = {"level": "level", "type": "type", "city": "city", "mode": "mode"}[field]
-        if value not in set(zones[column]):
-            raise registry.ParameterError(
-                key, f"a {field} present in the zone registry: {sorted(set(zones[column]))}", value
-            )
+        try:
+            selectors.check(selector, self.data)
+        except selectors.SelectorError as exc:
+            raise registry.ParameterError(key, exc.expected, exc.got) from None
 
     def _schedule_events(self) -> list[tuple[float, int, str, Any]]:
         """Dated reform events, sorted: (date, order, kind, payload)."""

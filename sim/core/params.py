@@ -24,6 +24,7 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
+from sim.core import selectors
 from sim.core.modes import MODE_NAMES
 
 Kind = Literal["real", "int", "bool", "year"]
@@ -266,9 +267,9 @@ def _check_assignments(items: Any, key: str = MODE_ASSIGNMENTS) -> list[dict[str
     """Validate structured mode assignments.
 
     Each assignment is a mapping with ``year`` (decimal year), ``mode`` (one of
-    :data:`MODE_NAMES`) and ``zones``: ``"all"``, ``"level:national"``,
-    ``"level:provincial"``, ``"type:<zone type>"``, ``"city:<city>"``,
-    ``"mode:<registered mode>"`` or a list of zone ids.
+    :data:`MODE_NAMES`) and ``zones``, a selector (:mod:`sim.core.selectors`; its
+    grammar is checked here, the names it uses against a zone registry by the model
+    and by scenario validation).
     """
     if not isinstance(items, list | tuple):
         raise ParameterError(key, "a list of {year, mode, zones} tables", items)
@@ -288,21 +289,11 @@ def _check_assignments(items: Any, key: str = MODE_ASSIGNMENTS) -> list[dict[str
             raise ParameterError(f"{k}.year", "a year number", year)
         if item["mode"] not in MODE_NAMES:
             raise ParameterError(f"{k}.mode", f"one of {', '.join(MODE_NAMES)}", item["mode"])
-        zones = item["zones"]
-        if isinstance(zones, str):
-            if zones != "all" and zones.split(":", 1)[0] not in ("level", "type", "city", "mode"):
-                raise ParameterError(
-                    f"{k}.zones", "'all', 'level:..', 'type:..', 'city:..', 'mode:..' or ids", zones
-                )
-        elif not (isinstance(zones, list | tuple) and all(isinstance(z, str) for z in zones)):
-            raise ParameterError(f"{k}.zones", "a selector string or a list of zone ids", zones)
-        out.append(
-            {
-                "year": float(year),
-                "mode": item["mode"],
-                "zones": zones if isinstance(zones, str) else list(zones),
-            }
-        )
+        try:
+            zones = selectors.normalise(item["zones"])
+        except selectors.SelectorError as exc:
+            raise ParameterError(f"{k}.zones", exc.expected, exc.got) from None
+        out.append({"year": float(year), "mode": item["mode"], "zones": zones})
     return out
 
 

@@ -31,12 +31,10 @@ import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Any
 
-from sim.core import zonedata
-from sim.core.modes import REGISTRABLE_MODES
+from sim.core import selectors, zonedata
 from sim.core.params import MODE_ASSIGNMENTS, ParameterError, resolve
 from sim.core.run import FIRST_YEAR, LAST_YEAR
 from sim.experiments.posterior import PosteriorError, load_posterior
@@ -114,19 +112,6 @@ class Scenario:
     path: str
 
 
-@cache
-def _zone_vocabulary() -> dict[str, frozenset[str]]:
-    """Values a ``zones`` selector may name, from the shipped zone registry."""
-    data = zonedata.load()
-    return {
-        "level": frozenset(zonedata.LEVELS),
-        "type": frozenset(zonedata.ZONE_TYPES),
-        "city": frozenset(zonedata.CITIES),
-        "mode": frozenset(REGISTRABLE_MODES),
-        "ids": frozenset(data.zones["zone_id"]) | frozenset(data.units["unit_id"]),
-    }
-
-
 def _type_name(value: Any) -> str:
     return {bool: "boolean", int: "integer", float: "number", str: "string"}.get(
         type(value), type(value).__name__
@@ -182,30 +167,10 @@ def _check_posterior(path: Path, value: Any) -> str | None:
 
 
 def _check_zones(path: Path, key: str, zones: Any) -> None:
-    vocab = _zone_vocabulary()
-    if isinstance(zones, str):
-        if zones == "all":
-            return
-        kind, _, value = zones.partition(":")
-        if kind in ("level", "type", "city", "mode"):
-            if value not in vocab[kind]:
-                raise ScenarioError(
-                    path,
-                    key,
-                    f"expected {kind}:<one of {', '.join(sorted(vocab[kind]))}>, got {zones!r}",
-                )
-            return
-        raise ScenarioError(
-            path,
-            key,
-            "expected 'all', 'level:..', 'type:..', 'city:..', 'mode:..' or a list of zone ids, "
-            f"got {zones!r}",
-        )
-    for z in zones:
-        if z not in vocab["ids"]:
-            raise ScenarioError(
-                path, key, f"expected zone ids of the registry (e.g. Z01, U001), got {z!r}"
-            )
+    try:
+        selectors.check(zones, zonedata.default())
+    except selectors.SelectorError as exc:
+        raise ScenarioError(path, key, str(exc)) from None
 
 
 def _check_modes(path: Path, modes: Any, run: RunSettings) -> list[dict[str, Any]]:
