@@ -1,21 +1,23 @@
-"""Enterprises: hot state in arrays, one Mesa agent per living firm.
+"""Enterprises: state in arrays (the primary interface), Mesa agents as views.
 
 Thousands of runs of 40,000+ firms rule out stepping Python objects one by one.
-:class:`FirmPopulation` keeps every living firm's state in contiguous NumPy arrays
-(a struct of arrays) and updates it with vectorised operations; births and deaths
-happen in blocks. Each living firm is an :class:`Enterprise` agent registered with
-the model, whose attributes are properties that read and write its row, so a user
-can inspect ``model.agents_by_type[Enterprise]`` like in any Mesa model.
+:class:`FirmPopulation` (``model.firms``) keeps every living firm's state in
+contiguous NumPy arrays (a struct of arrays) and updates it with vectorised
+operations; births and deaths happen in blocks. That is the model's interface to
+firms, and the reason is speed.
 
-The agent objects are made on demand: the first time anything reads the model's
-agent containers (``model.agents``, ``model.agents_by_type``, ``model.enterprises``)
-the population creates and registers an agent for every living firm, and from then
-on keeps agents in step with births and deaths. A batch run that never looks at
-individual firms therefore pays nothing for them; a run that does sees exactly one
-agent per living firm at every step.
+For inspecting firms like agents of any Mesa model, ``model.enterprise_agents()``
+returns a :class:`mesa.agentset.AgentSet` with one :class:`Enterprise` per living
+firm, in ``firm_id`` order. An :class:`Enterprise` is a view on one row: its
+attributes are properties that read (and, for ``size``, write) the arrays, so views
+and arrays never disagree. The view objects are made the first time they are asked
+for and from then on kept in step with births and deaths (a dead firm's view is
+dropped, so an agent set obtained earlier loses it too). Views are not registered in
+the model's agent containers (``model.agents`` holds the zones, governments and
+operating companies), and making them draws no random number and changes no state.
 
-Rows move when dead firms are compacted away; an agent keeps its stable
-``firm_id`` and finds its row through ``FirmPopulation.row_of``.
+Rows move when dead firms are compacted away; a view keeps its stable ``firm_id``
+and finds its row through ``FirmPopulation.row_of``.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from typing import TYPE_CHECKING
 
 import mesa
 import numpy as np
+from mesa.agentset import AgentSet
 
 if TYPE_CHECKING:
     from sim.core.model import ZoneReformModel
@@ -44,7 +47,8 @@ class Enterprise(mesa.Agent):
     """A firm in a zone: a view on one row of the model's :class:`FirmPopulation`.
 
     Attributes are read from (and written to) the population arrays, so the agent and
-    the vectorised state never disagree.
+    the vectorised state never disagree. Views are made by the population, not by
+    ``Enterprise(model)``, and are not registered with the model.
     """
 
     # Slots keep per-agent creation cheap: agents are made in blocks of thousands.
@@ -54,14 +58,22 @@ class Enterprise(mesa.Agent):
     #: Offset that keeps firm agents' ids clear of the other agents' counter.
     ID_OFFSET = 1 << 40
 
+    @classmethod
+    def view(cls, model: ZoneReformModel, firm_id: int) -> Enterprise:
+        """Return the view of firm ``firm_id`` (without registering it with the model)."""
+        agent = cls.__new__(cls)
+        agent.model = model
+        agent.firm_id = firm_id
+        return agent
+
     @property
     def unique_id(self) -> int:
-        """Mesa agent id: the stable firm id, offset from other agents' ids."""
+        """Agent id: the stable firm id, offset from the registered agents' ids."""
         return self.ID_OFFSET + self.firm_id
 
-    @unique_id.setter
-    def unique_id(self, value: int) -> None:  # Mesa's registration assigns one; ignored
-        pass
+    def remove(self) -> None:
+        """Refuse: firms leave the model through its exit mechanism only."""
+        raise TypeError("an Enterprise is a view; firms exit through the model's dynamics")
 
     def _row(self) -> int:
         pop = self.model.firms
@@ -112,7 +124,7 @@ class Enterprise(mesa.Agent):
 
 
 class FirmPopulation:
-    """Struct-of-arrays state of all living firms, with their Mesa agents.
+    """Struct-of-arrays state of all living firms, with their agent views on demand.
 
     Args:
         model: The owning model.
@@ -129,14 +141,6 @@ class FirmPopulation:
         self.row_of = np.full(capacity * 2, -1, dtype=np.int64)
         self.next_id = 0
         self.materialized = False
-        # The model's own agent containers, filled and emptied in blocks; registering
-        # and deregistering one probe creates the Enterprise set through Mesa's API.
-        probe = Enterprise.__new__(Enterprise)
-        probe.model, probe.firm_id = model, -1
-        model.register_agent(probe)
-        model.deregister_agent(probe)
-        self._all = model._all_agents._agents
-        self._typed = model._agents_by_type[Enterprise]._agents
 
     def __len__(self) -> int:
         return self.n
@@ -192,27 +196,24 @@ class FirmPopulation:
             self._make_agents(lo, hi)
         return ids
 
-    def materialize(self) -> None:
-        """Create the agents of all living firms; keep them in step from now on."""
+    def agent_set(self) -> AgentSet:
+        """Return the living firms as an agent set of :class:`Enterprise` views.
+
+        The views are made on the first call and kept in step with births and deaths
+        from then on; the set is built on each call, in ``firm_id`` order.
+        """
         if not self.materialized:
             self.materialized = True
             self._make_agents(0, self.n)
+        order = np.argsort(self.firm_id, kind="stable")
+        return AgentSet(self.agent[order].tolist(), random=self.model.random)
 
     def _make_agents(self, lo: int, hi: int) -> None:
-        """Create and register the agents of rows ``lo:hi``.
-
-        Mesa's ``Agent.__init__`` registers agents one by one in two plain dicts; one
-        dict update per block is equivalent.
-        """
-        model, new = self.model, Enterprise.__new__
-        block = [new(Enterprise) for _ in range(hi - lo)]
-        for a, fid in zip(block, self.arrays["firm_id"][lo:hi].tolist(), strict=True):
-            a.model = model
-            a.firm_id = fid
-        self.arrays["agent"][lo:hi] = block
-        keys = dict.fromkeys(block)
-        self._all.update(keys)
-        self._typed.update(keys)
+        """Create the views of rows ``lo:hi``."""
+        model, view = self.model, Enterprise.view
+        self.arrays["agent"][lo:hi] = [
+            view(model, fid) for fid in self.arrays["firm_id"][lo:hi].tolist()
+        ]
 
     def remove(self, dead: np.ndarray) -> None:
         """Remove firms by a boolean mask over live rows.
@@ -226,11 +227,6 @@ class FirmPopulation:
         n = self.n
         n_keep = n - len(dead_rows)
         a = self.arrays
-        if self.materialized:
-            all_agents, typed = self._all, self._typed
-            for agent in a["agent"][dead_rows].tolist():
-                del all_agents[agent]
-                del typed[agent]
         self.row_of[a["firm_id"][dead_rows]] = -1
         holes = dead_rows[dead_rows < n_keep]
         movers = n_keep + np.flatnonzero(~dead[n_keep:n])

@@ -20,6 +20,7 @@ from typing import Any
 
 import mesa
 import numpy as np
+from mesa.agentset import AgentSet
 
 from sim.core import modes, selectors, zonedata
 from sim.core import params as registry
@@ -29,7 +30,7 @@ from sim.core.agents import (
     ProvincialGovernment,
     Zone,
 )
-from sim.core.enterprises import Enterprise, FirmPopulation
+from sim.core.enterprises import FirmPopulation
 
 #: Sectors of investment projects: one ``sector_weight_<sector>`` registry parameter each.
 SECTOR_PREFIX = "sector_weight_"
@@ -185,9 +186,8 @@ class ZoneReformModel(mesa.Model):
     def step(self) -> None:
         """Advance one quarter."""
         self._apply_timeline()
-        for zone in self.zone_list:
-            if zone.located:
-                zone.step()
+        # Located zones, in creation order: merged units leave the model (Agent.remove).
+        self.agents_by_type[Zone].do("step")
         za = self._zone_arrays()
         self._entry(za)
         self._firm_dynamics(za)
@@ -577,25 +577,11 @@ class ZoneReformModel(mesa.Model):
                 }
             )
 
-    # Reading the agent containers makes the firms' agents exist (see sim.core.enterprises).
-    @property
-    def agents(self) -> mesa.agent.AgentSet:
-        """All agents, one :class:`~sim.core.enterprises.Enterprise` per living firm."""
-        self._materialize_firms()
-        return super().agents
+    def enterprise_agents(self) -> AgentSet:
+        """Return the living firms as Mesa agents, one ``Enterprise`` view per firm.
 
-    @property
-    def agents_by_type(self) -> dict[type, mesa.agent.AgentSet]:
-        """Agents by type, one :class:`~sim.core.enterprises.Enterprise` per living firm."""
-        self._materialize_firms()
-        return super().agents_by_type
-
-    @property
-    def enterprises(self) -> mesa.agent.AgentSet:
-        """The living :class:`~sim.core.enterprises.Enterprise` agents."""
-        return self.agents_by_type[Enterprise]
-
-    def _materialize_firms(self) -> None:
-        firms = self.__dict__.get("firms")
-        if firms is not None:
-            firms.materialize()
+        ``model.firms`` (struct of arrays) is the model's interface to firms; this set is
+        built on each call from it, in ``firm_id`` order, and its views read and write
+        the arrays (see :mod:`sim.core.enterprises`).
+        """
+        return self.firms.agent_set()

@@ -105,7 +105,7 @@ def test_invariants_hold_anywhere_in_the_parameter_space(params: dict[str, Any],
     assert (pop.size > 0).all()
     assert np.isfinite(pop.size).all()
     assert (pop.land >= 0).all()
-    assert len(result.model.enterprises) == result.annual["firms"].iloc[-1]
+    assert len(result.model.enterprise_agents()) == result.annual["firms"].iloc[-1]
 
 
 def test_invariants_hold_for_the_defaults() -> None:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from mesa.agentset import AgentSet
 
+from sim.core.agents import Zone
 from sim.core.enterprises import Enterprise
 from sim.core.run import FIRST_YEAR, LAST_YEAR, METRICS, SimulationResult, simulate
 
@@ -111,20 +113,34 @@ def test_unknown_parameter_raises_before_running() -> None:
         simulate({"no_such_parameter": 1.0}, seed=1, end=2016)
 
 
-def test_living_enterprise_agents_equal_firms(full_a: SimulationResult) -> None:
+def test_enterprise_agents_equal_the_arrays(full_a: SimulationResult) -> None:
     model = full_a.model
     firms_end = int(full_a.annual["firms"].iloc[-1])
-    assert len(model.agents_by_type[Enterprise]) == firms_end
-    assert len(model.enterprises) == firms_end
-    assert len(model.firms) == firms_end
-    ids = sorted(a.firm_id for a in model.enterprises)
-    assert ids == sorted(model.firms.firm_id.tolist())
+    agents = model.enterprise_agents()
+    assert isinstance(agents, AgentSet)
+    assert len(agents) == len(model.firms) == firms_end
+    # one view per living firm, in firm_id order, each reading its own row
+    assert [a.firm_id for a in agents] == sorted(model.firms.firm_id.tolist())
+    pop = model.firms
+    rows = pop.row_of[np.array([a.firm_id for a in agents])]
+    np.testing.assert_array_equal(agents.get("size"), pop.size[rows])
+    np.testing.assert_array_equal(agents.get("land"), pop.land[rows])
+    np.testing.assert_array_equal(agents.get("sector"), pop.sector[rows])
+    # the views are not registered with the model: its containers hold the rich agents
+    assert Enterprise not in model.agents_by_type
+    assert not any(isinstance(a, Enterprise) for a in model.agents)
+
+
+def test_zones_step_through_the_agent_set_of_located_zones(full_a: SimulationResult) -> None:
+    model = full_a.model
+    registered = list(model.agents_by_type[Zone])
+    assert registered == [z for z in model.zone_list if z.located]
 
 
 def test_enterprise_properties_read_their_row(full_a: SimulationResult) -> None:
     model = full_a.model
     pop = model.firms
-    agents = list(model.enterprises)
+    agents = list(model.enterprise_agents())
     picks = [agents[i] for i in np.linspace(0, len(agents) - 1, 25).astype(int)]
     for a in picks:
         row = int(pop.row_of[a.firm_id])
@@ -142,7 +158,7 @@ def test_enterprise_properties_read_their_row(full_a: SimulationResult) -> None:
 
 def test_enterprise_size_setter_writes_the_array() -> None:
     model = simulate(seed=3, end=2016).model
-    a = next(iter(model.enterprises))
+    a = next(iter(model.enterprise_agents()))
     a.size = 123.5
     assert model.firms.size[int(model.firms.row_of[a.firm_id])] == 123.5
 
@@ -164,21 +180,26 @@ def test_agents_made_mid_run_stay_in_step_and_change_nothing() -> None:
         plain.step()
         watched.step()
         if quarter == 2:
-            assert len(watched.enterprises) == len(watched.firms)
-    # reading the agents consumed no randomness and changed no state
+            early = watched.enterprise_agents()
+            assert len(early) == len(watched.firms)
+    # making the views consumed no randomness and changed no state
     pd.testing.assert_frame_equal(pd.DataFrame(plain.annual), pd.DataFrame(watched.annual))
-    assert len(watched.agents_by_type[Enterprise]) == len(watched.firms)
+    pd.testing.assert_frame_equal(pd.DataFrame(plain.zone_rows), pd.DataFrame(watched.zone_rows))
     pop = watched.firms
     live = set(pop.firm_id.tolist())
-    agents = list(watched.enterprises)
+    # an agent set taken earlier has lost the firms that exited since
+    assert {a.firm_id for a in early} <= live
+    agents = list(watched.enterprise_agents())
     assert {a.firm_id for a in agents} == live
     for a in agents[:: max(len(agents) // 50, 1)]:
         row = int(pop.row_of[a.firm_id])
         assert pop.arrays["agent"][row] is a
         assert a.size == pop.size[row]
         assert a.age == pytest.approx(watched.now - pop.birth[row])
-    unique_ids = [a.unique_id for a in watched.agents]
+    unique_ids = [a.unique_id for a in [*watched.agents, *agents]]
     assert len(unique_ids) == len(set(unique_ids))
+    with pytest.raises(TypeError, match="view"):
+        agents[0].remove()
 
 
 @pytest.mark.parametrize(
