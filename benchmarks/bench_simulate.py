@@ -4,11 +4,9 @@ The baseline is the naive design the model avoids: 43,031 one-object-per-firm Me
 agents doing a trivial ``shuffle_do("step")`` 80 times (one per quarter). Both are
 timed in the same process, alternately, so machine load affects them alike.
 
-Firm agents are made on demand (see ``sim.core.enterprises``); the second figure
-times a run that then reads ``model.enterprises``, creating every living firm's agent.
-
-Firm agents are made on demand (see ``sim.core.enterprises``); the third figure times
-a run that then reads ``model.enterprises``, which creates every living firm's agent.
+Firm agents are views made on demand (see ``sim.core.enterprises``); the second
+figure times a run that then calls ``model.enterprise_agents()``, which creates every
+living firm's view.
 
 Usage: ``python benchmarks/bench_simulate.py [--repeats 7] [--seed 0]``
 """
@@ -68,7 +66,7 @@ def main() -> None:
         firms.append(int(result.annual["firms"].min()))
         t = time.perf_counter()
         result = simulate(seed=args.seed + k, end=2035)
-        n_agents = len(result.model.enterprises)
+        n_agents = len(result.model.enterprise_agents())
         with_agents.append(time.perf_counter() - t)
         plain.append(_time(lambda k=k: _plain(args.seed + k)))
     m_plain = statistics.median(plain)
