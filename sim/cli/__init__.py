@@ -14,6 +14,8 @@ import importlib
 import sys
 from collections.abc import Sequence
 
+import sim
+
 #: Subcommand modules, in the order ``zonesim --help`` lists them.
 COMMANDS = (
     "sim.cli.run_cmd",
@@ -41,6 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="zonesim",
         description="Agent-based model of Shanxi's development-zone reform.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {sim.__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for name in COMMANDS:
         importlib.import_module(name).register(sub)

@@ -276,8 +276,12 @@ def load_scenario(path: str | Path) -> Scenario:
 
 
 def shipped_dir() -> Path:
-    """Return the folder of the shipped scenarios (``scenarios/`` of the project)."""
-    return Path(__file__).resolve().parents[2] / "scenarios"
+    """Return the folder of the shipped scenarios.
+
+    They are package data (``sim/scenarios/``), so they install with the package; the
+    project's top-level ``scenarios/`` points there.
+    """
+    return Path(__file__).resolve().parents[1] / "scenarios"
 
 
 def find_scenario(ref: str) -> Path:
@@ -294,6 +298,14 @@ def find_scenario(ref: str) -> Path:
 
 
 def shipped_scenarios() -> list[Scenario]:
-    """Load every shipped scenario, baseline first, then by name."""
+    """Load every shipped scenario, baseline first, then by name.
+
+    Raises:
+        FileNotFoundError: If the package holds no scenario (an incomplete install).
+    """
     files = sorted(shipped_dir().glob("*.toml"), key=lambda p: (p.stem != "baseline", p.stem))
+    if not files:
+        raise FileNotFoundError(
+            f"{shipped_dir()}: no shipped scenario files (*.toml); the installation is incomplete"
+        )
     return [load_scenario(p) for p in files]

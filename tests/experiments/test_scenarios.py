@@ -206,3 +206,29 @@ def test_posterior_with_unknown_parameter_names_run_posterior(scenario_file, tmp
     run = '[run]\nstart = 2016\nend = 2017\nposterior = "p.csv"\n'
     with pytest.raises(ScenarioError, match=r"run\.posterior: expected a valid posterior"):
         load_scenario(scenario_file("bad2", run=run))
+
+
+def test_shipped_scenarios_are_package_data_behind_the_scenarios_folder() -> None:
+    root = Path(__file__).resolve().parents[2]
+    assert shipped_dir() == root / "sim" / "scenarios"
+    assert (root / "scenarios").resolve() == shipped_dir()
+
+
+def test_shipped_posterior_is_the_calibration_posterior() -> None:
+    import pandas as pd
+
+    root = Path(__file__).resolve().parents[2]
+    shipped = load_scenario(shipped_dir() / "baseline_uncertain.toml").run.posterior
+    assert shipped is not None and Path(shipped).is_relative_to(shipped_dir())
+    calibration = root / "calibration" / "posterior.parquet"
+    if not calibration.is_file():
+        pytest.skip("no calibration output in this checkout")
+    pd.testing.assert_frame_equal(pd.read_parquet(shipped), pd.read_parquet(calibration))
+
+
+def test_listing_an_empty_install_is_an_error(monkeypatch, tmp_path: Path) -> None:
+    from sim.experiments import scenarios
+
+    monkeypatch.setattr(scenarios, "shipped_dir", lambda: tmp_path)
+    with pytest.raises(FileNotFoundError, match="no shipped scenario"):
+        shipped_scenarios()
