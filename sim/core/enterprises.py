@@ -87,12 +87,12 @@ class Enterprise(mesa.Agent):
 
     @property
     def zone(self):
-        """The :class:`~sim.agents.Zone` agent the firm is located in."""
+        """The :class:`~sim.core.agents.Zone` agent the firm is located in."""
         return self.model.zone_list[int(self._get("zone"))]
 
     @property
     def sector(self) -> int:
-        """Sector index (see :data:`sim.model.SECTORS`)."""
+        """Sector index (see :data:`sim.core.model.SECTORS`)."""
         return int(self._get("sector"))
 
     @property

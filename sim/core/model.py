@@ -47,7 +47,7 @@ class ZoneReformModel(mesa.Model):
     """Zones, enterprises and governments under Shanxi's development-zone reform.
 
     Args:
-        params: Parameter overrides (validated against :data:`sim.params.REGISTRY`).
+        params: Parameter overrides (validated against :data:`sim.core.params.REGISTRY`).
         rng: Seed or generator; the model's only source of randomness.
         data: Zone registry (default: the shipped synthetic registry).
         start_year: First simulated year (the registry's year, 2016).

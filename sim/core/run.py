@@ -79,7 +79,7 @@ def simulate(
 
     Raises:
         ValueError: If the horizon is invalid.
-        sim.params.ParameterError: If a parameter is unknown or out of bounds.
+        sim.core.params.ParameterError: If a parameter is unknown or out of bounds.
     """
     if not FIRST_YEAR <= start <= end <= LAST_YEAR:
         raise ValueError(
