@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import mesa
 
-from sim.core.modes import LEGACY_SERVICES, MODES, departments_for
+from sim.core.modes import LEGACY_SERVICES, MODES, REFERENCE, departments_for
 
 if TYPE_CHECKING:
     from sim.core.model import ZoneReformModel
@@ -86,7 +86,7 @@ class Zone(mesa.Agent):
         self.registered = zone
         self.local_powers = int(zone["local_powers"])
         self.status = "active"
-        self.mode = "legacy"
+        self.mode = REFERENCE
         self.powers = 0.0
         self.three_systems = False
         self.one_seal = False
@@ -114,7 +114,7 @@ class Zone(mesa.Agent):
     def set_mode(self, mode: str) -> None:
         """Adopt a management mode; a corporate zone gets an operator that runs it."""
         self.mode = mode
-        if mode != "legacy":
+        if mode != REFERENCE:
             self.departments = departments_for(mode, int(self.registered["departments"]))
         if MODES[mode].operator_runs_zone and not any(o.runs_zone for o in self.operators):
             OperatingCompany(self.model, self, self.model.now, runs_zone=True)

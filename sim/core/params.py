@@ -60,7 +60,7 @@ class Parameter:
         lower: Smallest admissible value (inclusive).
         upper: Largest admissible value (inclusive).
         unit: Physical or accounting unit, or ``"-"`` for a pure number.
-        description: What the parameter means in the model.
+        description: What the parameter means in the model (the table's ``meaning``).
         source: Citation, fact-sheet figure, or ``"assumption"``.
         kind: ``real``, ``int``, ``bool`` (0/1) or ``year`` (decimal year).
         group: Thematic group, used for grouped sensitivity analysis.
