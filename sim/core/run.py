@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.core.enterprises import ORIGINS
 from sim.core.model import SECTORS, ZoneReformModel
 from sim.core.zonedata import ZoneData
 
@@ -51,7 +52,9 @@ METRICS = (
 )
 
 #: Columns of the firm table (see :func:`simulate`'s ``firm_years``).
-FIRM_COLUMNS = ("year", "firm_id", "zone_id", "unit", "sector", "size", "land", "birth")
+FIRM_COLUMNS = (
+    "year", "firm_id", "zone_id", "unit", "sector", "size", "land", "birth", "origin",
+)  # fmt: skip
 
 SeedLike = int | np.random.SeedSequence
 
@@ -141,5 +144,6 @@ def _firm_table(model: ZoneReformModel, year: int) -> pd.DataFrame:
             "size": pop.size.copy(),
             "land": pop.land.copy(),
             "birth": pop.birth.copy(),
+            "origin": np.array(ORIGINS, dtype=object)[pop.origin],
         }
     )

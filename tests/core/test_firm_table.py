@@ -43,6 +43,7 @@ def test_one_row_per_living_firm_at_each_chosen_year_end(with_firms: SimulationR
         assert rows["firm_id"].is_unique
         assert (rows["birth"] < year + 1).all()
     assert (firms["size"] > 0).all() and (firms["land"] > 0).all()
+    assert set(firms["origin"]) <= {"initial", "project", "startup"}
     assert set(firms["sector"]) <= set(SECTORS)
     assert np.isfinite(firms[["size", "land", "birth"]].to_numpy()).all()
 
@@ -80,3 +81,18 @@ def test_firm_ids_follow_firms_between_years(with_firms: SimulationResult) -> No
 def test_firm_years_outside_the_horizon_raise(years: tuple[int, ...]) -> None:
     with pytest.raises(ValueError, match="firm_years"):
         simulate(seed=1, end=2019, firm_years=years)
+
+
+def test_origin_tells_registry_firms_from_projects_and_start_ups(
+    with_firms: SimulationResult,
+) -> None:
+    firms = with_firms.firms
+    initial = firms["birth"] < 2016
+    assert (firms.loc[initial, "origin"] == "initial").all()
+    entrants = firms.loc[~initial, "origin"]
+    assert set(entrants) == {"project", "startup"}
+
+
+def test_without_start_ups_every_entrant_is_a_project() -> None:
+    firms = simulate({"startup_rate": 0.0}, seed=21, end=2017, firm_years=(2017,)).firms
+    assert set(firms.loc[firms["birth"] >= 2016, "origin"]) == {"project"}
