@@ -1,4 +1,4 @@
-"""Audit of the model's mechanisms against the evidence: the nine figures of the model-v2 issue.
+"""Audit of the model's mechanisms against the evidence: the nine figures of issue 11.
 
 For the default parameters and paired seeds (common random numbers across scenarios), prints
 each figure as a Markdown table: the mean over seeds with a 95 % t-interval, or a 5-95 % range
