@@ -39,8 +39,11 @@ FIELDS: dict[str, type] = {
     "level": np.float64,  # log productivity premium from the zone environment
     "birth": np.float64,  # decimal year of entry
     "land": np.float64,  # km2 of planned zone land in use
+    "origin": np.int8,  # index into ORIGINS: how the firm came to the zone
     "firm_id": np.int64,
 }
+#: How a firm came to its zone: in the 2016 registry, an investment project, a start-up.
+ORIGINS = ("initial", "project", "startup")
 
 
 class Enterprise(mesa.Agent):

@@ -128,6 +128,7 @@ class ZoneReformModel(mesa.Model):
             level=np.zeros(n),
             birth=self.start_year - age,
             land=land,
+            origin=np.zeros(n, dtype=np.int8),
         )
 
     def _select(self, selector: str | list[str]) -> list[Zone]:
@@ -304,6 +305,9 @@ class ZoneReformModel(mesa.Model):
         s_sector = (rng.random(len(s_zone))[:, None] > cdf[s_zone]).sum(axis=1)
         flat = alloc.ravel()
         new_zone = np.concatenate([np.repeat(np.arange(nz), alloc.sum(axis=1)), s_zone])
+        origin = np.repeat(
+            np.array([1, 2], dtype=np.int8), [len(new_zone) - len(s_zone), len(s_zone)]
+        )
         new_sector = np.concatenate(
             [np.repeat(np.tile(np.arange(ns), nz), flat), np.minimum(s_sector, ns - 1)]
         )
@@ -335,6 +339,7 @@ class ZoneReformModel(mesa.Model):
             level=np.zeros(int(keep.sum())),
             birth=np.full(int(keep.sum()), self.now),
             land=land[keep],
+            origin=origin[keep],
         )
         self._entries += np.bincount(new_zone[keep], minlength=nz)
 
