@@ -29,6 +29,7 @@ from sim.core.agents import (
     ProvincialGovernment,
     Zone,
 )
+from sim.core.cities import canonical_city, city_label
 from sim.core.enterprises import Enterprise, FirmPopulation
 
 #: Sectors of investment projects and their shares of the flow (assumption).
@@ -54,6 +55,11 @@ ENTRANT_SIZE_SD = 1.0
 LAND_SD = 0.8
 #: Largest share of a unit's planned area its initial firms may occupy.
 INITIAL_LAND_MAX = 0.85
+
+
+def _city(name: str) -> str:
+    """A city selector's or registry's city as its identifier (unknown names unchanged)."""
+    return canonical_city(name) or name
 
 
 class ZoneReformModel(mesa.Model):
@@ -148,7 +154,10 @@ class ZoneReformModel(mesa.Model):
         if selector == "all":
             return located
         key, value = selector.split(":", 1)
-        attr = {"level": "level", "type": "type", "city": "city"}.get(key)
+        if key == "city":  # any spelling canonical_city knows, in any letter case
+            want = _city(value)
+            return [z for z in located if _city(z.city) == want]
+        attr = {"level": "level", "type": "type"}.get(key)
         if attr is not None:
             return [z for z in located if getattr(z, attr) == value]
         return [z for z in located if z.registered["mode"] == value]  # "mode:<registered>"
@@ -166,7 +175,8 @@ class ZoneReformModel(mesa.Model):
             return
         field, value = selector.split(":", 1)
         column = {"level": "level", "type": "type", "city": "city", "mode": "mode"}[field]
-        if value not in set(zones[column]):
+        norm = _city if field == "city" else str
+        if norm(value) not in {norm(v) for v in zones[column]}:
             raise registry.ParameterError(
                 key, f"a {field} present in the zone registry: {sorted(set(zones[column]))}", value
             )
@@ -276,6 +286,7 @@ class ZoneReformModel(mesa.Model):
                 other.staff = other.bodies = 0
                 other.remove()
             lead.unit, lead.name, lead.level = zid, str(row["name"]), str(row["level"])
+            lead.name_zh, lead.synthetic = str(row["name_zh"]), bool(row["synthetic"])
             lead.staff, lead.bodies = int(row["staff"]), 1
             lead.departments = int(row["departments"])
         self.firms.zone[:] = remap[self.firms.zone]
@@ -499,7 +510,9 @@ class ZoneReformModel(mesa.Model):
         zid = f"N{k:03d}"
         row = {
             "zone_id": zid,
-            "name": f"{city} new county zone {zid}",
+            "name": f"New county zone {zid}, {city_label(city, 'en')}",
+            "name_zh": f"新设县级开发区{zid}（{city_label(city, 'zh')}）",
+            "synthetic": 1,
             "city": city,
             "level": "provincial",
             "type": "industrial",
@@ -518,6 +531,8 @@ class ZoneReformModel(mesa.Model):
         unit = {
             "unit_id": zid,
             "name": row["name"],
+            "name_zh": row["name_zh"],
+            "synthetic": 1,
             "level": "provincial",
             "planned_area_km2": NEW_ZONE_AREA,
             "staff": 25,
@@ -581,6 +596,9 @@ class ZoneReformModel(mesa.Model):
                     "year": year,
                     "unit": z.unit,
                     "zone_id": z.zone_id,
+                    "name": z.name,
+                    "name_zh": z.name_zh,
+                    "synthetic": z.synthetic,
                     "city": z.city,
                     "level": z.level,
                     "type": z.type,

@@ -19,6 +19,7 @@ A scenario is a TOML file::
     mode = "corporate"    # legacy, sanheyi, quzheng or corporate
     zones = "all"         # all | level:<level> | type:<type> | city:<city> |
                           # mode:<registered mode> | ["Z01", "Z07", ...]
+                          # (city: pinyin or Chinese, any case: city:Datong, city:大同)
 
 Everything is checked on loading; an error names the file and the key and says
 what was expected (:class:`ScenarioError`, a ``ValueError``).
@@ -36,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.core import zonedata
+from sim.core.cities import canonical_city
 from sim.core.params import MODE_ASSIGNMENTS, ParameterError, resolve
 from sim.core.run import FIRST_YEAR, LAST_YEAR
 from sim.experiments.posterior import PosteriorError, load_posterior
@@ -187,6 +189,8 @@ def _check_zones(path: Path, key: str, zones: Any) -> None:
             return
         kind, _, value = zones.partition(":")
         if kind in ("level", "type", "city", "mode"):
+            if kind == "city":  # pinyin, Chinese or an alias, in any letter case
+                value = canonical_city(value) or value
             if value not in vocab[kind]:
                 raise ScenarioError(
                     path,

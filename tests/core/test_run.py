@@ -10,7 +10,8 @@ from sim.core.enterprises import Enterprise
 from sim.core.run import FIRST_YEAR, LAST_YEAR, METRICS, SimulationResult, simulate
 
 ZONE_COLUMNS = [
-    "year", "unit", "zone_id", "city", "level", "type", "status", "mode", "in_statistics",
+    "year", "unit", "zone_id", "name", "name_zh", "synthetic", "city", "level", "type", "status",
+    "mode", "in_statistics",
     "firms", "entries", "exits", "gdp", "gdp_growth", "planned_area_km2", "land_used_km2",
     "staff", "bodies", "departments", "approval_days", "effort", "services", "environment",
     "powers", "three_systems", "operators", "unqualified_streak",
@@ -197,7 +198,7 @@ def test_common_random_numbers_pair_runs_of_nearby_parameters() -> None:
     # Per-mechanism, per-quarter streams: changing one parameter leaves the other
     # mechanisms' draws alone, so paired differences vary far less than unpaired ones.
     base, alt = [], []
-    for seed in range(6):
+    for seed in range(8):  # 6 seeds estimate the unpaired spread too noisily
         base.append(simulate(seed=seed, end=2018).annual["firms"].iloc[-1])
         alt.append(
             simulate({"sanheyi_attraction": 1.3}, seed=seed, end=2018).annual["firms"].iloc[-1]
