@@ -747,14 +747,15 @@ def zone_label(
 
     Args:
         zone: A zone or unit id of ``data``, or a row with ``name`` (English),
-            ``name_zh`` and ``synthetic`` (a registry row or a zone-table row).
+            ``name_zh`` and ``synthetic`` (a registry row or a zone-table row); a
+            row without names is looked up by its ``zone_id``.
         lang: ``"en"`` or ``"zh"``.
         data: Registry to look ids up in (default: the shipped one).
 
     Returns:
         The Chinese (``"zh"``) or English name; a synthetic row whose name does not
-        say so gets " (synthetic)" / "（合成）" appended. An unknown id, or a row
-        without names, gives the id itself.
+        say so gets " (synthetic)" / "（合成）" appended. An unknown id gives the id
+        itself.
 
     Raises:
         ValueError: If ``lang`` is neither ``"en"`` nor ``"zh"``.
@@ -771,11 +772,10 @@ def zone_label(
         row: Mapping[str, Any] = found.iloc[0].to_dict()
     else:
         row = zone
-    name = row.get("name_zh" if lang == "zh" else "name")
+    name = row.get("name_zh" if lang == "zh" else "name") or row.get("name")
     if not isinstance(name, str) or not name:
-        name = row.get("name")
-    if not isinstance(name, str) or not name:
-        return str(row.get("zone_id", row.get("unit_id", "")))
+        rid = row.get("zone_id", row.get("unit_id", ""))
+        return zone_label(rid, lang, data) if rid else ""
     mark = SYNTHETIC_MARK[lang]
     if bool(row.get("synthetic", 0)) and mark.casefold() not in name.casefold():
         name += "（合成）" if lang == "zh" else " (synthetic)"

@@ -182,6 +182,19 @@ def test_agents_made_mid_run_stay_in_step_and_change_nothing() -> None:
     assert len(unique_ids) == len(set(unique_ids))
 
 
+def test_city_selectors_in_chinese_or_any_case_select_the_same_zones() -> None:
+    def run(selector: str) -> pd.DataFrame:
+        assignment = {"year": 2018, "mode": "corporate", "zones": selector}
+        return simulate({"mode_assignments": [assignment]}, seed=2, end=2018).zones
+
+    pinyin = run("city:Datong")
+    z = pinyin[(pinyin["year"] == 2018) & (pinyin["status"] == "active")]
+    assert (z.loc[z["city"] == "Datong", "mode"] == "corporate").all()
+    for selector in ("city:大同", "city:datong", "city:大同市"):
+        pd.testing.assert_frame_equal(run(selector), pinyin)
+    assert not run("city:吕梁").equals(pinyin)
+
+
 @pytest.mark.parametrize(
     ("selector", "message"),
     [(["Z99"], "zone ids"), ("city:Beijing", "city present"), ("type:harbour", "type present")],

@@ -206,3 +206,15 @@ def test_posterior_with_unknown_parameter_names_run_posterior(scenario_file, tmp
     run = '[run]\nstart = 2016\nend = 2017\nposterior = "p.csv"\n'
     with pytest.raises(ScenarioError, match=r"run\.posterior: expected a valid posterior"):
         load_scenario(scenario_file("bad2", run=run))
+
+
+@pytest.mark.parametrize(
+    "city", ["Datong", "datong", "大同", "大同市", "LVLIANG", "Lüliang", "吕梁"]
+)
+def test_city_selectors_take_pinyin_or_chinese_in_any_case(
+    scenario_file: Callable[..., Path], city: str
+) -> None:
+    sc = load_scenario(
+        scenario_file("c", f"[[modes]]\nyear = 2017\nmode = 'corporate'\nzones = 'city:{city}'\n")
+    )
+    assert sc.params[MODE_ASSIGNMENTS][0]["zones"] == f"city:{city}"
