@@ -153,12 +153,14 @@ _T: dict[str, tuple[str, str]] = {
     "registry_note": (
         "Zone registry: {named} of the {n} zones (and the units merged into them) carry the "
         "names, prefectures and levels public sources give; the national zones are {national}. "
-        'The other {synthetic} zones are synthetic (named "Synthetic ..."): their sizes, '
-        "modes and results are generated to match the provincial totals, so zone-level results "
-        "for them are illustrative, not statements about real places.",
+        'The other {synthetic} zones are synthetic (named "Synthetic ..."): zone-level '
+        "results for them are illustrative, not statements about real places. For the named "
+        "zones too, firms, output, modes and dates are generated to match the provincial "
+        "totals, so no zone's result is a forecast for that place.",
         "开发区名录：{n}个开发区中有{named}个（及并入其中的单位）采用公开资料给出的名称、所属地市和"
-        "级别；国家级开发区为{national}。其余{synthetic}个为合成开发区（名称标有“合成”）：其规模、"
-        "模式和结果按全省总量生成，开发区层面的结果仅作示意，不代表真实地点。",
+        "级别；国家级开发区为{national}。其余{synthetic}个为合成开发区（名称标有“合成”），其开发区"
+        "层面的结果仅作示意，不代表真实地点。具名开发区的企业、产出、管理模式和时间同样按全省总量"
+        "生成，因此任何开发区的结果都不是对该地的预测。",
     ),
     "zone": ("Zone", "开发区"),
     "city": ("City", "城市"),
