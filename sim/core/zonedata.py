@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
@@ -37,9 +37,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.core.cities import CITIES, COUNTIES, canonical_city, city_label
-
-__all__ = ["CITIES", "COUNTIES"]  # re-exported: the registry's city vocabulary
+from sim.core.cities import CITIES, canonical_city, city_label
+from sim.core.cities import COUNTIES as COUNTIES  # re-exported with CITIES: the city vocabulary
 
 DATA_DIR = Path(__file__).parent / "data"
 #: What public sources give about individual zones, one row each with its source.
@@ -231,13 +230,11 @@ class _Row:
 
     values: dict[str, Any]
     public: pd.Series | None = None
-    sourced: dict[str, str] | None = None  # field -> public column
+    sourced: dict[str, str] = field(default_factory=dict)  # field -> public column
 
-    def source(self, field: str, column: str) -> None:
-        """Mark ``field`` as taken from ``column`` of the row's public entry."""
-        if self.sourced is None:
-            self.sourced = {}
-        self.sourced[field] = column
+    def source(self, name: str, column: str) -> None:
+        """Mark field ``name`` as taken from ``column`` of the row's public entry."""
+        self.sourced[name] = column
 
 
 def _named(public: pd.Series, **extra: Any) -> _Row:
@@ -252,8 +249,8 @@ def _named(public: pd.Series, **extra: Any) -> _Row:
         },
         public,
     )
-    for field, column in (("name", "name_en"), ("name_zh", "name_zh"), ("level", "level")):
-        row.source(field, column)
+    for name, column in (("name", "name_en"), ("name_zh", "name_zh"), ("level", "level")):
+        row.source(name, column)
     return row
 
 
@@ -269,8 +266,8 @@ def _public_zones(pub: pd.DataFrame) -> tuple[_Row, list[_Row], list[_Row]]:
         unit_area=np.nan,
         staff=FACTS["demo_staff_2018"],
     )
-    for field, column in (("city", "prefecture"), ("type", "category")):
-        demo.source(field, column)
+    demo.source("city", "prefecture")
+    demo.source("type", "category")
     demo.source("planned_area_km2", "area_km2")
     demo.source("staff", "note")
     units = [_named(r, area=_area(r["area_km2"])) for _, r in pub[merged].iterrows()]
@@ -278,8 +275,8 @@ def _public_zones(pub: pd.DataFrame) -> tuple[_Row, list[_Row], list[_Row]]:
         if not np.isnan(u.values["area"]):
             u.source("planned_area_km2", "area_km2")
     for name, name_zh, level in DEMO_NOTE_UNITS:
-        u = _Row({"name": name, "name_zh": name_zh, "synthetic": 0, "level": level}, demo_pub)
-        u.values["area"] = np.nan
+        values = {"name": name, "name_zh": name_zh, "synthetic": 0, "level": level}
+        u = _Row({**values, "area": np.nan}, demo_pub)
         u.source("name", "note")
         units.append(u)
     order = {lv: i for i, lv in enumerate(UNIT_LEVELS)}
@@ -295,8 +292,8 @@ def _public_zones(pub: pd.DataFrame) -> tuple[_Row, list[_Row], list[_Row]]:
             area=np.nan if unit_level else area,
             unit_area=area if unit_level else np.nan,
         )
-        for field, column in (("city", "prefecture"), ("type", "category")):
-            z.source(field, column)
+        z.source("city", "prefecture")
+        z.source("type", "category")
         if not unit_level and not np.isnan(area):
             z.source("planned_area_km2", "area_km2")
         zones.append(z)
@@ -482,14 +479,13 @@ def _provenance(rows: list[tuple[str, str, _Row]]) -> pd.DataFrame:
         {
             "table": table,
             "id": rid,
-            "field": field,
+            "field": name,
             "public_name": r.public["name_zh"],
             "public_column": column,
             "source": r.public["source"],
         }
         for table, rid, r in rows
-        if r.sourced
-        for field, column in r.sourced.items()
+        for name, column in r.sourced.items()
     ]
     return pd.DataFrame(out, columns=list(PROVENANCE_COLUMNS))
 
@@ -554,11 +550,11 @@ def _generate_units(
                     {key: r.values[key] for key in ("name", "name_zh", "synthetic", "level")},
                     r.public,
                 )
-                for field in ("name", "name_zh", "level"):
-                    if r.sourced and field in r.sourced:
-                        lead.source(field, r.sourced[field])
+                for name in ("name", "name_zh", "level"):
+                    if name in r.sourced:
+                        lead.source(name, r.sourced[name])
                 public_area = not np.isnan(lead_area) or (
-                    parts == 1 and r.sourced and "planned_area_km2" in r.sourced
+                    parts == 1 and "planned_area_km2" in r.sourced
                 )
                 if public_area:
                     lead.source("planned_area_km2", "area_km2")
