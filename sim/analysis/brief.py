@@ -514,7 +514,7 @@ def registry_note(lang: str) -> str:
     """The brief's note on the shipped zone registry: what is real, what is synthetic."""
     z = zonedata.default().zones
     national = z[z["level"] == "national"]
-    sep = "、" if lang == "zh" else "; "
+    sep, left, right = ("、", "（", "）") if lang == "zh" else ("; ", " (", ")")
     return text(
         "registry_note",
         lang,
@@ -522,9 +522,7 @@ def registry_note(lang: str) -> str:
         n=len(z),
         synthetic=int(z["synthetic"].sum()),
         national=sep.join(
-            f"{zonedata.zone_label(r, lang)}（{city_label(r['city'], lang)}）"
-            if lang == "zh"
-            else f"{zonedata.zone_label(r, lang)} ({city_label(r['city'], lang)})"
+            f"{zonedata.zone_label(r, lang)}{left}{city_label(r['city'], lang)}{right}"
             for r in national.to_dict("records")
         ),
     )
