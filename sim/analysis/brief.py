@@ -36,6 +36,8 @@ from typing import Any
 import pandas as pd
 
 from sim.analysis import plotting
+from sim.core import zonedata
+from sim.core.cities import city_label
 from sim.core.params import MODE_ASSIGNMENTS, REGISTRY
 from sim.experiments.store import Results, load_results
 from sim.experiments.summary import paired_differences, summarize
@@ -148,6 +150,18 @@ _T: dict[str, tuple[str, str]] = {
         "首年为发生该情况的重复运行的中位数。{more}",
     ),
     "lost_more": ("{n} more zone(s) not shown.", "另有{n}个开发区未列出。"),
+    "registry_note": (
+        "Zone registry: {named} of the {n} zones (and the units merged into them) carry the "
+        "names, prefectures and levels public sources give; the national zones are {national}. "
+        'The other {synthetic} zones are synthetic (named "Synthetic ..."): zone-level '
+        "results for them are illustrative, not statements about real places. For the named "
+        "zones too, firms, output, modes and dates are generated to match the provincial "
+        "totals, so no zone's result is a forecast for that place.",
+        "开发区名录：{n}个开发区中有{named}个（及并入其中的单位）采用公开资料给出的名称、所属地市和"
+        "级别；国家级开发区为{national}。其余{synthetic}个为合成开发区（名称标有“合成”），其开发区"
+        "层面的结果仅作示意，不代表真实地点。具名开发区的企业、产出、管理模式和时间同样按全省总量"
+        "生成，因此任何开发区的结果都不是对该地的预测。",
+    ),
     "zone": ("Zone", "开发区"),
     "city": ("City", "城市"),
     "level": ("Level", "级别"),
@@ -496,6 +510,30 @@ def headline_effects(
     return pd.DataFrame(rows)
 
 
+def registry_note(lang: str) -> str:
+    """The brief's note on the shipped zone registry: what is real, what is synthetic."""
+    z = zonedata.default().zones
+    national = z[z["level"] == "national"]
+    sep, left, right = ("、", "（", "）") if lang == "zh" else ("; ", " (", ")")
+    return text(
+        "registry_note",
+        lang,
+        named=int((z["synthetic"] == 0).sum()),
+        n=len(z),
+        synthetic=int(z["synthetic"].sum()),
+        national=sep.join(
+            f"{zonedata.zone_label(r, lang)}{left}{city_label(r['city'], lang)}{right}"
+            for r in national.to_dict("records")
+        ),
+    )
+
+
+def _zone_cell(row: Mapping[str, Any], lang: str) -> str:
+    """A zone's id and display name (the id alone if no name is known)."""
+    label = zonedata.zone_label(row, lang)
+    return row["zone_id"] if label == row["zone_id"] else f"{row['zone_id']} {label}"
+
+
 def _zones(data: BriefData) -> pd.DataFrame:
     if data.zones is None:
         raise ValueError(f"{data.paths[0]}: expected zone tables (run without --no-zones)")
@@ -510,9 +548,10 @@ def lost_status(data: BriefData, scenario: str) -> pd.DataFrame:
         scenario: The what-if.
 
     Returns:
-        One row per zone with columns ``zone_id, city, level, type, share_baseline,
-        share_scenario, first_year`` (share of replicates; median first year in the
-        scenario), sorted by the scenario's share, then the baseline's, then zone.
+        One row per zone with columns ``zone_id, name, name_zh, synthetic, city, level,
+        type, share_baseline, share_scenario, first_year`` (share of replicates; median
+        first year in the scenario), sorted by the scenario's share, then the
+        baseline's, then zone. Names are blank where the zone tables have none.
     """
     z = _zones(data)
     last = data.years[1]
@@ -532,6 +571,8 @@ def lost_status(data: BriefData, scenario: str) -> pd.DataFrame:
         out.append(
             {
                 "zone_id": zone_id,
+                **{k: m.get(k, "") if m is not None else "" for k in ("name", "name_zh")},
+                "synthetic": int(m.get("synthetic", 1)) if m is not None else 1,
                 "city": m["city"] if m is not None else "",
                 "level": m["level"] if m is not None else "",
                 "type": m["type"] if m is not None else "",
@@ -543,7 +584,8 @@ def lost_status(data: BriefData, scenario: str) -> pd.DataFrame:
     df = pd.DataFrame(
         out,
         columns=[
-            "zone_id", "city", "level", "type", "share_baseline", "share_scenario", "first_year"
+            "zone_id", "name", "name_zh", "synthetic", "city", "level", "type",
+            "share_baseline", "share_scenario", "first_year",
         ],
     )  # fmt: skip
     return df.sort_values(
@@ -923,6 +965,7 @@ def build_brief(
 
     doc.heading(1, t("title"))
     doc.para(t("subtitle", start=first, end=last), cls="subtitle")
+    doc.para(registry_note(lang), cls="note")
     for i, res in enumerate(data.results):
         if len(res.missing):
             doc.para(t("missing_runs", n=len(res.missing)) + f" ({data.paths[i]})", cls="warning")
@@ -1069,8 +1112,8 @@ def build_brief(
                     ],
                     [
                         [
-                            r.zone_id,
-                            r.city,
+                            _zone_cell(r._asdict(), lang),
+                            city_label(r.city, lang),
                             _vocab("levels", r.level, lang),
                             _vocab("types", r.type, lang),
                             _fmt_share(r.share_baseline),

@@ -73,6 +73,8 @@ class Zone(mesa.Agent):
         self.unit = str(unit["unit_id"])
         self.zone_id = str(zone["zone_id"])
         self.name = str(unit["name"])
+        self.name_zh = str(unit["name_zh"])
+        self.synthetic = bool(unit["synthetic"])
         self.city = str(zone["city"])
         self.level = str(unit["level"])
         self.type = str(zone["type"])

@@ -30,6 +30,7 @@ from sim.core.agents import (
     ProvincialGovernment,
     Zone,
 )
+from sim.core.cities import city_label
 from sim.core.enterprises import FirmPopulation
 
 #: Sectors of investment projects: one ``sector_weight_<sector>`` registry parameter each.
@@ -246,6 +247,7 @@ class ZoneReformModel(mesa.Model):
                 other.staff = other.bodies = 0
                 other.remove()
             lead.unit, lead.name, lead.level = zid, str(row["name"]), str(row["level"])
+            lead.name_zh, lead.synthetic = str(row["name_zh"]), bool(row["synthetic"])
             lead.staff, lead.bodies = int(row["staff"]), 1
             lead.departments = int(row["departments"])
         self.firms.zone[:] = remap[self.firms.zone]
@@ -473,7 +475,9 @@ class ZoneReformModel(mesa.Model):
         zid = f"N{k:03d}"
         row = {
             "zone_id": zid,
-            "name": f"{city} new county zone {zid}",
+            "name": f"New county zone {zid}, {city_label(city, 'en')}",
+            "name_zh": f"新设县级开发区{zid}（{city_label(city, 'zh')}）",
+            "synthetic": 1,
             "city": city,
             "level": "provincial",
             "type": "industrial",
@@ -492,6 +496,8 @@ class ZoneReformModel(mesa.Model):
         unit = {
             "unit_id": zid,
             "name": row["name"],
+            "name_zh": row["name_zh"],
+            "synthetic": 1,
             "level": "provincial",
             "planned_area_km2": self.p["new_zone_area_km2"],
             "staff": 25,
@@ -555,6 +561,9 @@ class ZoneReformModel(mesa.Model):
                     "year": year,
                     "unit": z.unit,
                     "zone_id": z.zone_id,
+                    "name": z.name,
+                    "name_zh": z.name_zh,
+                    "synthetic": z.synthetic,
                     "city": z.city,
                     "level": z.level,
                     "type": z.type,

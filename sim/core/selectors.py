@@ -4,7 +4,8 @@ A selector is one of
 
 - ``"all"``: every zone;
 - ``"level:<level>"``, ``"type:<type>"``, ``"city:<city>"``: zones whose current level,
-  type or city is the value;
+  type or city is the value (a city in pinyin, Chinese or an alias, in any letter case:
+  ``city:大同``, ``city:datong``);
 - ``"mode:<mode>"``: zones whose *registered* (2018) mode is the value;
 - a list of ids: zones (``Z01``) or 2016 units (``U001``) of the zone registry.
 
@@ -19,6 +20,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
+
+from sim.core.cities import canonical_city
 
 if TYPE_CHECKING:
     from sim.core.zonedata import ZoneData
@@ -80,6 +83,8 @@ def parse(spec: Any) -> Selector:
             return Selector("all")
         field, sep, value = spec.partition(":")
         if sep and field in FIELDS and value:
+            if field == "city":  # pinyin, Chinese or an alias, in any letter case
+                value = canonical_city(value) or value
             return Selector(field, (value,))
         raise SelectorError(GRAMMAR, spec)
     if isinstance(spec, list | tuple) and all(isinstance(z, str) for z in spec):
@@ -140,4 +145,6 @@ def select[Z: ZoneLike](spec: Any, zones: Iterable[Z]) -> list[Z]:
 def normalise(spec: str | Sequence[str]) -> str | list[str]:
     """Return a selector in its stored form: the string, or the ids as a list."""
     sel = parse(spec)
+    if sel.field in FIELDS:  # a city in its canonical spelling: one run id per selection
+        return f"{sel.field}:{sel.values[0]}"
     return spec if isinstance(spec, str) else list(sel.values)

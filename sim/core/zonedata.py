@@ -1,8 +1,10 @@
 """The zone registry as data: integrated zones (end-2018) and their 2016 units.
 
-No public list of Shanxi's 67 zones with their sizes exists, so the shipped registry
-is synthetic: generated deterministically by :func:`generate` so that every aggregate
-the sources give holds exactly (see ``docs/ODD.md``, "Input data"):
+No public list of Shanxi's 67 zones with their sizes exists. The shipped registry is
+built by :func:`generate` from the public list ``data/zones_public.csv`` (names, levels,
+prefectures and some areas of the zones public sources name, each row with its
+source) and filled in deterministically so that every aggregate the sources give
+holds exactly (see ``docs/ODD.md``, "Input data"):
 
 * 67 national + provincial zones at end-2018 in 11 prefecture cities;
 * 59 industrial zones (the demonstration zone among them) with 2,750 km2 planned;
@@ -12,9 +14,13 @@ the sources give holds exactly (see ``docs/ODD.md``, "Input data"):
 * 8,384 locally delegated powers, 38 zones with the three systems by 2018, 74
   operators in 35 zones by 2018.
 
-Everything else (which city holds which zone, areas, firms, value added, modes) is
-an assumption stated in :data:`ASSUMPTIONS`. A user can replace the two CSV files
-with a real registry that has the same columns; :func:`load` checks them.
+Every zone and 2016 unit the public list names carries its real Chinese and English
+name, prefecture and level (and its area where public); the other zones are
+synthetic and named so ("Synthetic provincial zone, Yuncheng 2"). The ``synthetic``
+column flags them, and ``provenance.csv`` lists every sourced field with its source;
+every field not listed there is generated, under the assumptions in
+:data:`ASSUMPTIONS`. A user can replace ``zones.csv`` and ``units_2016.csv`` with a
+real registry that has the same columns; :func:`load` checks them.
 
 Regenerate the shipped files with ``python -m sim.core.zonedata``.
 """
@@ -22,44 +28,25 @@ Regenerate the shipped files with ``python -m sim.core.zonedata``.
 from __future__ import annotations
 
 import argparse
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from sim.core.cities import CITIES, canonical_city, city_label
+from sim.core.cities import COUNTIES as COUNTIES  # re-exported with CITIES: the city vocabulary
 from sim.core.modes import REGISTRABLE_MODES
 
 DATA_DIR = Path(__file__).parent / "data"
+#: What public sources give about individual zones, one row each with its source.
+PUBLIC_CSV = DATA_DIR / "zones_public.csv"
+#: File of a registry folder listing its sourced fields (see :func:`load_provenance`).
+PROVENANCE_CSV = "provenance.csv"
 
-CITIES = (
-    "Taiyuan",
-    "Datong",
-    "Yangquan",
-    "Changzhi",
-    "Jincheng",
-    "Shuozhou",
-    "Jinzhong",
-    "Yuncheng",
-    "Xinzhou",
-    "Linfen",
-    "Lvliang",
-)
-#: County-level divisions per city (public administrative divisions, 2018; assumption).
-COUNTIES = {
-    "Taiyuan": 10,
-    "Datong": 11,
-    "Yangquan": 5,
-    "Changzhi": 13,
-    "Jincheng": 6,
-    "Shuozhou": 6,
-    "Jinzhong": 11,
-    "Yuncheng": 13,
-    "Xinzhou": 14,
-    "Linfen": 17,
-    "Lvliang": 13,
-}
 #: Province land area, km2 (facts: about 156,700 km2).
 PROVINCE_LAND_KM2 = 156_700.0
 ZONE_TYPES = ("industrial", "eco_tourism", "agri_hitech")
@@ -67,9 +54,12 @@ LEVELS = ("national", "provincial")
 UNIT_LEVELS = ("national", "provincial", "park")
 
 #: Column name -> dtype kind ("str", "int", "float") of each registry table.
+#: ``name`` is the English name; ``synthetic`` is 1 where no public source names the row.
 ZONE_COLUMNS: dict[str, str] = {
     "zone_id": "str",
     "name": "str",
+    "name_zh": "str",
+    "synthetic": "int",
     "city": "str",
     "level": "str",
     "type": "str",
@@ -89,6 +79,8 @@ UNIT_COLUMNS: dict[str, str] = {
     "unit_id": "str",
     "zone_id": "str",
     "name": "str",
+    "name_zh": "str",
+    "synthetic": "int",
     "level": "str",
     "body_id": "str",
     "staff": "int",
@@ -97,6 +89,8 @@ UNIT_COLUMNS: dict[str, str] = {
     "firms": "int",
     "value_added": "float",
 }
+#: Columns of ``provenance.csv``: one row per sourced field of a registry row.
+PROVENANCE_COLUMNS = ("table", "id", "field", "public_name", "public_column", "source")
 
 #: Figures the registry must reproduce (facts.md).
 FACTS = {
@@ -116,12 +110,44 @@ FACTS = {
     "zones_with_operators_2018": 35,
 }
 
-#: Assumptions of the synthetic registry (reported in the ODD document).
+#: How the public list's ``category`` maps to the registry's zone ``type``.
+CATEGORY_TYPES = {
+    "integrated demonstration zone": "industrial",
+    "ETDZ": "industrial",
+    "HTZ": "industrial",
+    "special customs zone": "industrial",
+    "economic development zone": "industrial",
+    "industrial park": "industrial",
+    "eco-culture-tourism zone": "eco_tourism",
+    "agricultural zone": "agri_hitech",
+}
+#: The demonstration zone's row in the public list (``name_zh``).
+DEMO_NAME_ZH = "山西转型综合改革示范区"
+#: Note of the public rows that are units of the demonstration zone.
+MERGED_NOTE = "merged into the demonstration zone"
+#: Note of a public row whose area is that of its 2016 unit, not of the end-2018 zone.
+UNIT_AREA_NOTE = "before the 2017 expansion"
+#: Units of the demonstration zone its row's note names but no public row describes:
+#: (English name as in the note, Chinese name, level). The Chinese names are the
+#: usual ones, not from the list; the levels follow from facts.md's 4 national, 3
+#: provincial and 1 park once the listed units are placed.
+DEMO_NOTE_UNITS = (
+    ("Sci-Tech Innovation City", "山西科技创新城", "provincial"),
+    ("University Town", "山西大学城", "park"),
+)
+#: Words that mark a synthetic row's name, by language.
+SYNTHETIC_MARK = {"en": "Synthetic", "zh": "合成"}
+#: Type words of synthetic zones' names: type -> (English, Chinese).
+TYPE_NAMES = {
+    "industrial": ("zone", "开发区"),
+    "eco_tourism": ("eco-culture-tourism zone", "生态文化旅游区"),
+    "agri_hitech": ("agricultural high-tech zone", "农业高新技术开发区"),
+}
+
+#: Assumptions of the generated fill (reported in the ODD document).
 ASSUMPTIONS = {
-    "national_zones": 6,
     "eco_tourism_zones": 5,
     "agri_hitech_zones": 3,
-    "demo_area_km2": 600.0,
     "zones_absorbing_parks": 18,
     "modes_2018": {"sanheyi": 40, "quzheng": 19, "corporate": 8},
     "three_systems_2017": 12,
@@ -141,10 +167,13 @@ class ZoneData:
         zones: One row per integrated zone (end-2018), columns :data:`ZONE_COLUMNS`.
         units: One row per 2016 unit, columns :data:`UNIT_COLUMNS`; ``zone_id`` names
             the integrated zone each unit merges into.
+        provenance: The sourced fields (columns :data:`PROVENANCE_COLUMNS`), where
+            known: set by :func:`generate`; read with :func:`load_provenance`.
     """
 
     zones: pd.DataFrame
     units: pd.DataFrame
+    provenance: pd.DataFrame | None = None
 
     @cached_property
     def zone_records(self) -> list[dict]:
@@ -178,45 +207,184 @@ def _split_int(total: int, weights: np.ndarray, minimum: int = 0) -> np.ndarray:
     return out + minimum
 
 
-def generate(seed: int = SEED) -> ZoneData:
-    """Generate the synthetic registry (deterministic for a seed).
+def read_public(path: str | Path = PUBLIC_CSV) -> pd.DataFrame:
+    """Read the public list of zones (every column as text, blanks as ``""``).
 
     Args:
-        seed: Seed of the generator.
+        path: The list (default: the shipped ``data/zones_public.csv``).
 
     Returns:
-        The registry, matching every figure in :data:`FACTS`.
+        One row per zone or unit a public source names, with its ``source``.
+    """
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
+def _area(text: str) -> float:
+    """A public area, km2 (``nan`` where the list gives none)."""
+    return float(text) if text else np.nan
+
+
+@dataclass
+class _Row:
+    """A registry row being built: its values and the public column behind each sourced one."""
+
+    values: dict[str, Any]
+    public: pd.Series | None = None
+    sourced: dict[str, str] = field(default_factory=dict)  # field -> public column
+
+    def source(self, name: str, column: str) -> None:
+        """Mark field ``name`` as taken from ``column`` of the row's public entry."""
+        self.sourced[name] = column
+
+
+def _named(public: pd.Series, **extra: Any) -> _Row:
+    """A row for a zone or unit of the public list, with its sourced fields marked."""
+    row = _Row(
+        {
+            "name": public["name_en"],
+            "name_zh": public["name_zh"],
+            "synthetic": 0,
+            "level": public["level"],
+            **extra,
+        },
+        public,
+    )
+    for name, column in (("name", "name_en"), ("name_zh", "name_zh"), ("level", "level")):
+        row.source(name, column)
+    return row
+
+
+def _public_zones(pub: pd.DataFrame) -> tuple[_Row, list[_Row], list[_Row]]:
+    """The demonstration zone, its units, and the other zones the public list names."""
+    demo_pub = pub[pub["name_zh"] == DEMO_NAME_ZH].iloc[0]
+    merged = pub["note"].str.contains(MERGED_NOTE, regex=False)
+    demo = _named(
+        demo_pub,
+        city=canonical_city(demo_pub["prefecture"].split("/")[0]),
+        type=CATEGORY_TYPES[demo_pub["category"]],
+        area=_area(demo_pub["area_km2"]),
+        unit_area=np.nan,
+        staff=FACTS["demo_staff_2018"],
+    )
+    demo.source("city", "prefecture")
+    demo.source("type", "category")
+    demo.source("planned_area_km2", "area_km2")
+    demo.source("staff", "note")
+    units = [_named(r, area=_area(r["area_km2"])) for _, r in pub[merged].iterrows()]
+    for u in units:
+        if not np.isnan(u.values["area"]):
+            u.source("planned_area_km2", "area_km2")
+    for name, name_zh, level in DEMO_NOTE_UNITS:
+        values = {"name": name, "name_zh": name_zh, "synthetic": 0, "level": level}
+        u = _Row({**values, "area": np.nan}, demo_pub)
+        u.source("name", "note")
+        units.append(u)
+    order = {lv: i for i, lv in enumerate(UNIT_LEVELS)}
+    units.sort(key=lambda u: order[u.values["level"]])  # stable: list order within a level
+    zones = []
+    for _, r in pub[~merged & (pub["name_zh"] != DEMO_NAME_ZH)].iterrows():
+        area = _area(r["area_km2"])
+        unit_level = UNIT_AREA_NOTE in r["note"]
+        z = _named(
+            r,
+            city=canonical_city(r["prefecture"]),
+            type=CATEGORY_TYPES[r["category"]],
+            area=np.nan if unit_level else area,
+            unit_area=area if unit_level else np.nan,
+        )
+        z.source("city", "prefecture")
+        z.source("type", "category")
+        if not unit_level and not np.isnan(area):
+            z.source("planned_area_km2", "area_km2")
+        zones.append(z)
+    return demo, units, zones
+
+
+def _synthetic_zones(rng: np.random.Generator, named: list[_Row]) -> list[_Row]:
+    """The zones no public source names: provincial, spread so each city holds about 6."""
+    a = ASSUMPTIONS
+    n = FACTS["zones"]
+    named_in = {c: sum(z.values["city"] == c for z in named) for c in CITIES}
+    # An even share of the 67 zones per city; the remainder goes to the cities the public
+    # list fills most (Taiyuan, with the demonstration zone).
+    target = dict.fromkeys(CITIES, n // len(CITIES))
+    for c in sorted(CITIES, key=lambda c: -named_in[c])[: n % len(CITIES)]:
+        target[c] += 1
+    short = {c: target[c] - named_in[c] for c in CITIES}
+    if min(short.values()) < 0:
+        raise ValueError(f"public list: more named zones in a city than {n // len(CITIES) + 1}")
+    cities = rng.permutation(np.repeat(np.arange(len(CITIES)), [short[c] for c in CITIES]))
+    named_types = [z.values["type"] for z in named]
+    counts = {
+        "eco_tourism": a["eco_tourism_zones"] - named_types.count("eco_tourism"),
+        "agri_hitech": a["agri_hitech_zones"] - named_types.count("agri_hitech"),
+    }
+    counts = {"industrial": len(cities) - sum(counts.values()), **counts}
+    types = [t for t, k in counts.items() for _ in range(k)]
+    seen: dict[str, int] = {}
+    out = []
+    for c, t in zip(cities, types, strict=True):
+        city = CITIES[c]
+        seen[city] = seen.get(city, 0) + 1
+        en, zh = TYPE_NAMES[t]
+        out.append(
+            _Row(
+                {
+                    "name": f"{SYNTHETIC_MARK['en']} provincial {en}, "
+                    f"{city_label(city, 'en')} {seen[city]}",
+                    "name_zh": f"{SYNTHETIC_MARK['zh']}省级{zh}（{city_label(city, 'zh')}"
+                    f"{seen[city]}）",
+                    "synthetic": 1,
+                    "level": "provincial",
+                    "city": city,
+                    "type": t,
+                    "area": np.nan,
+                    "unit_area": np.nan,
+                }
+            )
+        )
+    return out
+
+
+def generate(seed: int = SEED, public: str | Path = PUBLIC_CSV) -> ZoneData:
+    """Build the registry from the public list and fill the rest (deterministic for a seed).
+
+    Args:
+        seed: Seed of the fill.
+        public: The public list of zones (see :func:`read_public`).
+
+    Returns:
+        The registry, matching every figure in :data:`FACTS`, with its provenance.
     """
     rng = np.random.default_rng(seed)
     a = ASSUMPTIONS
     n = FACTS["zones"]
-    n_ind = FACTS["industrial_zones"]
-    # Zone 0 is the demonstration zone; industrial zones first, then the others.
-    types = ["industrial"] * n_ind + ["eco_tourism"] * a["eco_tourism_zones"]
-    types += ["agri_hitech"] * a["agri_hitech_zones"]
-    # Cities: the demonstration zone in Taiyuan; the rest spread round-robin over a
-    # shuffled order so every city holds several zones.
-    city_idx = np.concatenate([[0], rng.permutation(np.arange(1, n) % len(CITIES))])
-    levels = ["provincial"] * n
-    national_cities = rng.choice(np.arange(1, len(CITIES)), a["national_zones"] - 1, replace=False)
-    for c in national_cities:
-        first = next(i for i in range(1, n_ind) if city_idx[i] == c and levels[i] != "national")
-        levels[first] = "national"
-    levels[0] = "national"
-    # Planned area: industrial zones share 2,750 km2, the demonstration zone 600.
-    ind_w = rng.lognormal(0.0, 0.6, n_ind - 1) * np.where(
-        np.array(levels[1:n_ind]) == "national", 2.5, 1.0
-    )
-    area = np.empty(n)
-    area[0] = a["demo_area_km2"]
-    area[1:n_ind] = _split(rng, FACTS["industrial_area_km2"] - a["demo_area_km2"], ind_w)
-    area[n_ind:] = rng.uniform(*a["non_industrial_area_km2"], n - n_ind)
+    demo, demo_units, named = _public_zones(read_public(public))
+    rows = [demo, *named, *_synthetic_zones(rng, [demo, *named])]
+    if len(rows) != n:
+        raise ValueError(f"public list: expected at most {n} zones, got {len(rows)}")
+    v = pd.DataFrame([r.values for r in rows])
+    levels = v["level"].to_numpy()
+    national = levels == "national"
+    industrial = (v["type"] == "industrial").to_numpy()
+    # Planned area: public areas stand; the other industrial zones share the rest of
+    # 2,750 km2 (lognormal weights, national zones x2.5) on top of any public 2016 area.
+    area = v["area"].to_numpy(dtype=float).copy()
+    base = np.nan_to_num(v["unit_area"].to_numpy(dtype=float))
+    free = industrial & np.isnan(area)
+    weights = rng.lognormal(0.0, 0.6, free.sum()) * np.where(national[free], 2.5, 1.0)
+    pool = FACTS["industrial_area_km2"] - np.nansum(area[industrial]) - base[free].sum()
+    area[free] = base[free] + _split(rng, pool, weights)
+    other = ~industrial & np.isnan(area)
+    area[other] = rng.uniform(*a["non_industrial_area_km2"], other.sum())
     area = np.round(area, 2)
-    area[n_ind - 1] = round(FACTS["industrial_area_km2"] - area[: n_ind - 1].sum(), 2)
+    last = np.flatnonzero(free)[-1]
+    area[last] = round(FACTS["industrial_area_km2"] - area[industrial].sum() + area[last], 2)
     # Statistics: the demonstration zone and the 36 largest other industrial zones.
     in_stats = np.zeros(n, dtype=int)
     in_stats[0] = 1
-    in_stats[1 + np.argsort(-area[1:n_ind], kind="stable")[: FACTS["statistics_zones"] - 1]] = 1
+    cand = np.flatnonzero(industrial[1:]) + 1
+    in_stats[cand[np.argsort(-area[cand], kind="stable")[: FACTS["statistics_zones"] - 1]]] = 1
     # Modes: the demonstration zone has its own committee.
     others = (
         ["sanheyi"] * (a["modes_2018"]["sanheyi"] - 1)
@@ -243,7 +411,7 @@ def generate(seed: int = SEED) -> ZoneData:
     staff[0] = FACTS["demo_staff_2018"]
     mode_year = np.where(rng.random(n) < 0.5, 2017.5, 2018.0)
     mode_year[0] = 2017.25
-    size_w = area * np.where(np.array(levels) == "national", 1.6, 1.0)
+    size_w = area * np.where(national, 1.6, 1.0)
     powers = _split_int(FACTS["local_powers"], np.sqrt(size_w), minimum=60)
     # Three systems by 2018: 38 zones, favouring larger zones and corporate ones.
     ts_w = np.sqrt(size_w) * np.where(np.array(modes) == "corporate", 3.0, 1.0)
@@ -273,24 +441,17 @@ def generate(seed: int = SEED) -> ZoneData:
     )
     operators[op_zones] = _split_int(FACTS["operators_2018"], op_weights, minimum=1)
     op_year = np.where(operators > 0, np.where(rng.random(n) < 0.4, 2017.5, 2018.0), np.nan)
-    city_counts: dict[str, int] = {}
-    ids, names = [], []
-    for i in range(n):
-        city = CITIES[city_idx[i]]
-        city_counts[city] = city_counts.get(city, 0) + 1
-        ids.append(f"Z{i + 1:02d}")
-        names.append(
-            "Transformation Comprehensive Reform Demonstration Zone"
-            if i == 0
-            else f"{city} {types[i].replace('_', '-')} zone {city_counts[city]}"
-        )
+    # A corporate zone's operators come with its mode, not before (one of them runs it).
+    op_year[corporate] = np.maximum(op_year[corporate], mode_year[corporate])
     zones = pd.DataFrame(
         {
-            "zone_id": ids,
-            "name": names,
-            "city": [CITIES[c] for c in city_idx],
+            "zone_id": [f"Z{i + 1:02d}" for i in range(n)],
+            "name": v["name"],
+            "name_zh": v["name_zh"],
+            "synthetic": v["synthetic"].astype(int),
+            "city": v["city"],
             "level": levels,
-            "type": types,
+            "type": v["type"],
             "demonstration": (np.arange(n) == 0).astype(int),
             "in_statistics": in_stats,
             "planned_area_km2": area,
@@ -304,59 +465,129 @@ def generate(seed: int = SEED) -> ZoneData:
             "operators_year": op_year,
         }
     )
-    units = _generate_units(rng, zones)
-    return ZoneData(zones=zones, units=units)
+    units, unit_rows = _generate_units(rng, zones, rows, demo_units)
+    provenance = _provenance(
+        [("zones", zid, r) for zid, r in zip(zones["zone_id"], rows, strict=True)]
+        + [("units", uid, r) for uid, r in zip(units["unit_id"], unit_rows, strict=True)]
+    )
+    return ZoneData(zones=zones, units=units, provenance=provenance)
 
 
-def _generate_units(rng: np.random.Generator, zones: pd.DataFrame) -> pd.DataFrame:
-    """Generate the 2016 units that merge into the integrated zones."""
+def _provenance(rows: list[tuple[str, str, _Row]]) -> pd.DataFrame:
+    """One row per sourced field: where in the public list it comes from."""
+    out = [
+        {
+            "table": table,
+            "id": rid,
+            "field": name,
+            "public_name": r.public["name_zh"],
+            "public_column": column,
+            "source": r.public["source"],
+        }
+        for table, rid, r in rows
+        for name, column in r.sourced.items()
+    ]
+    return pd.DataFrame(out, columns=list(PROVENANCE_COLUMNS))
+
+
+def _generate_units(
+    rng: np.random.Generator, zones: pd.DataFrame, rows: list[_Row], demo_units: list[_Row]
+) -> tuple[pd.DataFrame, list[_Row]]:
+    """Generate the 2016 units that merge into the integrated zones.
+
+    Returns:
+        The units table and, row for row, the units' provenance.
+    """
     a = ASSUMPTIONS
-    rows = []
+    out: list[_Row] = []
     # The demonstration zone: 8 units, 5 bodies, 423 staff.
-    demo_levels = ["national"] * 4 + ["provincial"] * 3 + ["park"]
+    levels = [u.values["level"] for u in demo_units]
+    expected = [lv for lv, k in FACTS["demo_units_by_level"].items() for _ in range(k)]
+    if levels != expected:
+        raise ValueError(f"public list: demonstration-zone units {levels}, expected {expected}")
     demo_bodies = [1, 2, 3, 4, 5, 5, 5, 5]  # three provincial units and the park share one
     demo_staff_by_body = _split_int(FACTS["demo_staff_2016"], rng.uniform(0.7, 1.3, 5))
-    demo_area = _split(rng, a["demo_area_km2"], rng.uniform(0.5, 1.5, 8))
-    first_of_body = {b: demo_bodies.index(b) for b in set(demo_bodies)}
-    for k in range(8):
-        b = demo_bodies[k]
-        rows.append(
-            {
-                "zone_id": "Z01",
-                "level": demo_levels[k],
-                "body": f"Z01-B{b}",
-                "staff": int(demo_staff_by_body[b - 1]) if first_of_body[b] == k else 0,
-                "departments": int(rng.integers(8, 13)) if first_of_body[b] == k else 0,
-                "area": demo_area[k],
-            }
-        )
-    absorbing = set(
-        rng.choice(zones.index[1:59], a["zones_absorbing_parks"], replace=False).tolist()
+    known = np.array([u.values["area"] for u in demo_units], dtype=float)
+    demo_area = known.copy()
+    demo_area[np.isnan(known)] = _split(
+        rng,
+        float(zones.loc[0, "planned_area_km2"]) - np.nansum(known),
+        rng.uniform(0.5, 1.5, int(np.isnan(known).sum())),
     )
+    first_of_body = {b: demo_bodies.index(b) for b in set(demo_bodies)}
+    for k, u in enumerate(demo_units):
+        b = demo_bodies[k]
+        u.values.update(
+            zone_id="Z01",
+            body=f"Z01-B{b}",
+            staff=int(demo_staff_by_body[b - 1]) if first_of_body[b] == k else 0,
+            departments=int(rng.integers(8, 13)) if first_of_body[b] == k else 0,
+            area=demo_area[k],
+            fixed=not np.isnan(known[k]),
+        )
+        out.append(u)
+    # Other zones: 18 industrial zones absorbed 1-2 parks, among them every zone whose
+    # public area is that of its 2016 unit (it grew at integration).
+    grown = [i for i, r in enumerate(rows) if not np.isnan(r.values["unit_area"])]
+    pool = [i for i in zones.index[1:] if zones.loc[i, "type"] == "industrial" and i not in grown]
+    drawn = rng.choice(pool, a["zones_absorbing_parks"] - len(grown), replace=False)
+    absorbing = set(grown) | set(drawn.tolist())
     for i, z in zones.iloc[1:].iterrows():
+        r = rows[i]
         parts = 1 + (int(rng.integers(1, 3)) if i in absorbing else 0)
         w = rng.uniform(0.5, 1.5, parts)
         w[0] += 1.0  # the lead unit is the largest
-        areas = _split(rng, z["planned_area_km2"], w)
-        for k in range(parts):
-            rows.append(
-                {
-                    "zone_id": z["zone_id"],
-                    "level": z["level"] if k == 0 else "park",
-                    "body": f"{z['zone_id']}-B{k + 1}",
-                    "staff": int(rng.integers(40, 90)) if k == 0 else int(rng.integers(15, 40)),
-                    "departments": int(rng.integers(8, 13)) if k == 0 else int(rng.integers(4, 8)),
-                    "area": areas[k],
-                }
+        lead_area = r.values["unit_area"]
+        if np.isnan(lead_area):
+            areas = _split(rng, z["planned_area_km2"], w)
+        else:
+            areas = np.concatenate(
+                [[lead_area], _split(rng, z["planned_area_km2"] - lead_area, w[1:])]
             )
-    units = pd.DataFrame(rows)
+        for k in range(parts):
+            if k == 0:
+                lead = _Row(
+                    {key: r.values[key] for key in ("name", "name_zh", "synthetic", "level")},
+                    r.public,
+                )
+                for name in ("name", "name_zh", "level"):
+                    if name in r.sourced:
+                        lead.source(name, r.sourced[name])
+                public_area = not np.isnan(lead_area) or (
+                    parts == 1 and "planned_area_km2" in r.sourced
+                )
+                if public_area:
+                    lead.source("planned_area_km2", "area_km2")
+                unit = lead
+            else:
+                unit = _Row(
+                    {
+                        "name": f"{SYNTHETIC_MARK['en']} park {k}, {z['name']}",
+                        "name_zh": f"{SYNTHETIC_MARK['zh']}园区{k}（并入{z['name_zh']}）",
+                        "synthetic": 1,
+                        "level": "park",
+                    }
+                )
+            unit.values.update(
+                zone_id=z["zone_id"],
+                body=f"{z['zone_id']}-B{k + 1}",
+                staff=int(rng.integers(40, 90)) if k == 0 else int(rng.integers(15, 40)),
+                departments=int(rng.integers(8, 13)) if k == 0 else int(rng.integers(4, 8)),
+                area=areas[k],
+                fixed=k == 0 and not np.isnan(lead_area),
+            )
+            out.append(unit)
+    units = pd.DataFrame([u.values for u in out])
     units["planned_area_km2"] = units.pop("area").round(3)
-    # Area rounding: keep each zone's total exact.
+    # Area rounding: keep each zone's total exact, adjusting its first generated area.
     for zid, grp in units.groupby("zone_id", sort=False):
         target = float(zones.loc[zones["zone_id"] == zid, "planned_area_km2"].iloc[0])
-        units.loc[grp.index[0], "planned_area_km2"] = round(
-            target - grp["planned_area_km2"].iloc[1:].sum(), 3
-        )
+        adjust = grp.index[~grp["fixed"].to_numpy(dtype=bool)]
+        if len(adjust):
+            j = adjust[0]
+            units.loc[j, "planned_area_km2"] = round(
+                target - grp["planned_area_km2"].drop(j).sum(), 3
+            )
     # Firms and value added in 2016, by area with a premium for national units.
     zone_of = units["zone_id"].map(zones.set_index("zone_id")["type"])
     stats_of = units["zone_id"].map(zones.set_index("zone_id")["in_statistics"])
@@ -372,12 +603,9 @@ def _generate_units(rng: np.random.Generator, zones: pd.DataFrame) -> pd.DataFra
     va[~in_s] = va_w[~in_s] * mean_va * 0.7
     units["value_added"] = va.round(3)
     units["unit_id"] = [f"U{i + 1:03d}" for i in range(len(units))]
-    units["name"] = [
-        f"{zid} unit {k + 1}"
-        for zid, k in zip(units["zone_id"], units.groupby("zone_id").cumcount(), strict=True)
-    ]
+    units["synthetic"] = units["synthetic"].astype(int)
     units = units.rename(columns={"body": "body_id"})
-    return units[list(UNIT_COLUMNS)]
+    return units[list(UNIT_COLUMNS)], out
 
 
 def _check(df: pd.DataFrame, columns: dict[str, str], path: Path) -> pd.DataFrame:
@@ -479,21 +707,95 @@ def default() -> ZoneData:
     return load()
 
 
+def load_provenance(directory: str | Path | None = None) -> pd.DataFrame:
+    """Read the sourced fields of a registry folder (``provenance.csv``).
+
+    Each row names a registry row (``table`` ``zones`` or ``units``, and its ``id``),
+    one of its fields, and where the value comes from: the public list's row
+    (``public_name``, its ``name_zh``), column (``public_column``) and ``source``.
+    Every field not listed is generated.
+
+    Args:
+        directory: Registry folder (default: the shipped registry).
+
+    Returns:
+        The table, columns :data:`PROVENANCE_COLUMNS`.
+
+    Raises:
+        ZoneDataError: If the file is missing or lacks a column.
+    """
+    path = (Path(directory) if directory is not None else DATA_DIR) / PROVENANCE_CSV
+    if not path.is_file():
+        raise ZoneDataError(f"{path}: file not found; expected the registry's provenance")
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    missing = [c for c in PROVENANCE_COLUMNS if c not in df.columns]
+    if missing:
+        raise ZoneDataError(
+            f"{path}: column '{missing[0]}' missing; expected {list(PROVENANCE_COLUMNS)}"
+        )
+    return df[list(PROVENANCE_COLUMNS)]
+
+
+def zone_label(
+    zone: str | Mapping[str, Any], lang: str = "en", data: ZoneData | None = None
+) -> str:
+    """Return a zone's (or 2016 unit's) display name in ``lang``, marking synthetic ones.
+
+    Args:
+        zone: A zone or unit id of ``data``, or a row with ``name`` (English),
+            ``name_zh`` and ``synthetic`` (a registry row or a zone-table row); a
+            row without names is looked up by its ``zone_id``.
+        lang: ``"en"`` or ``"zh"``.
+        data: Registry to look ids up in (default: the shipped one).
+
+    Returns:
+        The Chinese (``"zh"``) or English name; a synthetic row whose name does not
+        say so gets " (synthetic)" / "（合成）" appended. An unknown id gives the id
+        itself.
+
+    Raises:
+        ValueError: If ``lang`` is neither ``"en"`` nor ``"zh"``.
+    """
+    if lang not in SYNTHETIC_MARK:
+        raise ValueError(f"lang: expected one of {', '.join(SYNTHETIC_MARK)}, got {lang!r}")
+    if isinstance(zone, str):
+        reg = data if data is not None else default()
+        found = reg.zones[reg.zones["zone_id"] == zone]
+        if found.empty:
+            found = reg.units[reg.units["unit_id"] == zone]
+        if found.empty:
+            return zone
+        row: Mapping[str, Any] = found.iloc[0].to_dict()
+    else:
+        row = zone
+    name = row.get("name_zh" if lang == "zh" else "name") or row.get("name")
+    if not isinstance(name, str) or not name:
+        rid = row.get("zone_id", row.get("unit_id", ""))
+        return zone_label(rid, lang, data) if rid else ""
+    mark = SYNTHETIC_MARK[lang]
+    if bool(row.get("synthetic", 0)) and mark.casefold() not in name.casefold():
+        name += "（合成）" if lang == "zh" else " (synthetic)"
+    return name
+
+
 def save(data: ZoneData, directory: str | Path = DATA_DIR) -> None:
-    """Write the registry as ``zones.csv`` and ``units_2016.csv``."""
+    """Write the registry as ``zones.csv`` and ``units_2016.csv`` (and its provenance)."""
     d = Path(directory)
     d.mkdir(parents=True, exist_ok=True)
     data.zones.to_csv(d / "zones.csv", index=False)
     data.units.to_csv(d / "units_2016.csv", index=False)
+    if data.provenance is not None:
+        data.provenance.to_csv(d / PROVENANCE_CSV, index=False)
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Regenerate the shipped synthetic registry."""
+    """Regenerate the shipped registry from the public list."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=str(DATA_DIR), help="output folder")
     parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--public", default=str(PUBLIC_CSV), help="public list of zones")
     args = parser.parse_args(argv)
-    save(generate(args.seed), args.out)
+    save(generate(args.seed, args.public), args.out)
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ A scenario is a TOML file::
     mode = "corporate"    # legacy, sanheyi, quzheng or corporate
     zones = "all"         # all | level:<level> | type:<type> | city:<city> |
                           # mode:<registered mode> | ["Z01", "Z07", ...]
+                          # (city: pinyin or Chinese, any case: city:Datong, city:大同)
 
 Everything is checked on loading; an error names the file and the key and says
 what was expected (:class:`ScenarioError`, a ``ValueError``).

@@ -253,6 +253,47 @@ def test_lost_status_shares(batch: Path) -> None:
         )
 
 
+NATIONAL = {
+    "en": (
+        "Shanxi Transformation Comprehensive Reform Demonstration Zone (Taiyuan)",
+        "Datong Economic and Technological Development Zone (Datong)",
+        "Jincheng Economic and Technological Development Zone (Jincheng)",
+        "Changzhi High-Tech Industrial Development Zone (Changzhi)",
+    ),
+    "zh": (
+        "山西转型综合改革示范区（太原）",
+        "大同经济技术开发区（大同）",
+        "晋城经济技术开发区（晋城）",
+        "长治高新技术产业开发区（长治）",
+    ),
+}
+
+
+def test_first_screen_names_real_zones_and_calls_synthetic_ones_illustrative(
+    briefs: dict[str, brief.Brief],
+) -> None:
+    for lang, b in briefs.items():
+        first = b.markdown.split("\n## ")[0]  # title, subtitle and the registry note
+        for name in NATIONAL[lang]:
+            assert name in first, (lang, name)
+        assert ("illustrative" if lang == "en" else "仅作示意") in first
+        assert ("25 of the 67 zones" if lang == "en" else "67个开发区中有25个") in first
+        other = NATIONAL["zh" if lang == "en" else "en"][1]
+        assert other not in b.markdown and other not in b.html
+
+
+def test_lost_status_rows_carry_names_and_chinese_cities(batch: Path) -> None:
+    data = brief.load_batches([batch])
+    lost = brief.lost_status(data, "all_corporate")
+    names = sim.core.zonedata.load().zones.set_index("zone_id")
+    for r in lost.itertuples():
+        if r.zone_id in names.index:
+            assert (r.name, r.name_zh) == tuple(names.loc[r.zone_id, ["name", "name_zh"]])
+    row = {"zone_id": "Z02", "name": "", "name_zh": "", "synthetic": 0}  # an older zone table
+    assert brief._zone_cell(row, "zh") == "Z02 大同经济技术开发区"
+    assert brief._zone_cell({**row, "zone_id": "Z99"}, "en") == "Z99"
+
+
 def test_html_is_self_contained(briefs: dict[str, brief.Brief]) -> None:
     for b in briefs.values():
         page = parse_html(b.html)

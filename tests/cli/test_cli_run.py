@@ -105,3 +105,31 @@ def test_shipped_name_and_seed_override(tmp_path: Path) -> None:
     res = load_results(out)
     assert res.manifest["master_seed"] == 5 and res.manifest["zones"] is False
     assert res.zones.empty and res.annual["year"].max() == 2035
+
+
+def test_zone_tables_name_the_real_national_zones(tmp_path: Path) -> None:
+    # Scenario selectors take a city in Chinese; the stored zone table names the zones.
+    text = short_copy(tmp_path).read_text(encoding="utf-8")
+    scen = tmp_path / "datong.toml"
+    scen.write_text(
+        text.replace('name = "baseline"', 'name = "datong"')
+        + "\n[[modes]]\nyear = 2018\nmode = 'corporate'\nzones = 'city:大同'\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "o"
+    assert (
+        main(["run", str(scen), "--reps", "1", "--workers", "1", "--out", str(out), "--quiet"]) == 0
+    )
+    z = load_results(out).zones
+    z = z[z["year"] == 2018]
+    national = z[z["level"] == "national"].set_index("city")
+    assert national["name"].to_dict() == {
+        "Taiyuan": "Shanxi Transformation Comprehensive Reform Demonstration Zone",
+        "Datong": "Datong Economic and Technological Development Zone",
+        "Jincheng": "Jincheng Economic and Technological Development Zone",
+        "Changzhi": "Changzhi High-Tech Industrial Development Zone",
+    }
+    assert national.loc["Datong", "name_zh"] == "大同经济技术开发区"
+    assert not national["synthetic"].any()
+    assert (z.loc[z["city"] == "Datong", "mode"] == "corporate").all()
+    assert (z.loc[z["city"] != "Datong", "mode"] != "corporate").any()

@@ -78,6 +78,18 @@ def test_registry_assumptions_are_documented(odd: str) -> None:
     assert not missing, missing
 
 
+def test_sourced_and_synthetic_counts_match_the_registry(odd: str) -> None:
+    data, prov = zonedata.load(), zonedata.load_provenance()
+    z, u = data.zones, data.units
+    text = " ".join(odd.split())  # line breaks as spaces
+    named = f"{(z['synthetic'] == 0).sum()} zones and {(u['synthetic'] == 0).sum()} units are named"
+    assert named in text
+    assert f"The other {z['synthetic'].sum()} zones (`synthetic` = 1)" in text
+    for table, df, idcols in (("zones", z, 2), ("units", u, 3)):
+        total = len(df) * (len(df.columns) - idcols)
+        assert f"{(prov['table'] == table).sum()} of the {table}' {total:,} fields" in text
+
+
 def test_odd_has_the_protocol_sections(odd: str) -> None:
     for heading in (
         "Purpose and patterns",

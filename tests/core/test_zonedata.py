@@ -1,4 +1,4 @@
-"""The synthetic zone registry: facts reproduced, regeneration, load() checks.
+"""The zone registry: facts reproduced, public names and provenance, regeneration, load().
 
 The expected figures are written out here from facts.md, so the test fails if either
 the registry files or zonedata.FACTS drift away from the sources.
@@ -132,7 +132,7 @@ def test_facts_constant_matches_the_sources() -> None:
 
 def test_shipped_files_equal_regenerated_files(tmp_path: Path) -> None:
     zonedata.save(zonedata.generate(), tmp_path)
-    for name in ("zones.csv", "units_2016.csv"):
+    for name in ("zones.csv", "units_2016.csv", zonedata.PROVENANCE_CSV):
         assert filecmp.cmp(tmp_path / name, zonedata.DATA_DIR / name, shallow=False), name
 
 
@@ -158,6 +158,172 @@ def test_another_seed_still_reproduces_the_facts() -> None:
     assert (z["operators"].sum(), (z["operators"] > 0).sum()) == (74, 35)
     demo = u[u["zone_id"] == "Z01"]
     assert (len(demo), demo["staff"].sum(), demo["body_id"].nunique()) == (8, 423, 5)
+
+
+# ------------------------------------------------------------------- public names
+
+
+@pytest.fixture(scope="module")
+def public() -> pd.DataFrame:
+    return zonedata.read_public()
+
+
+@pytest.fixture(scope="module")
+def provenance() -> pd.DataFrame:
+    return zonedata.load_provenance()
+
+
+NATIONAL = {
+    "山西转型综合改革示范区": "Taiyuan",
+    "大同经济技术开发区": "Datong",
+    "晋城经济技术开发区": "Jincheng",
+    "长治高新技术产业开发区": "Changzhi",
+}
+
+
+def test_public_list_gives_a_source_for_every_row(public: pd.DataFrame) -> None:
+    assert len(public) == 31
+    assert (public["source"].str.len() > 0).all()
+    assert public["name_zh"].is_unique
+
+
+def test_every_publicly_named_zone_and_unit_keeps_its_real_name(
+    registry: ZoneData, public: pd.DataFrame
+) -> None:
+    rows = pd.concat([registry.zones, registry.units], ignore_index=True)
+    for p in public.itertuples():
+        found = rows[rows["name_zh"] == p.name_zh]
+        assert len(found) >= 1, p.name_zh
+        assert (found["name"] == p.name_en).all(), p.name_zh
+        assert (found["level"] == p.level).all(), p.name_zh
+        assert (found["synthetic"] == 0).all(), p.name_zh
+    zones = registry.zones.set_index("name_zh")
+    for p in public.itertuples():
+        if p.name_zh in zones.index:
+            assert zones.loc[p.name_zh, "city"] in p.prefecture.split("/"), p.name_zh
+            assert zones.loc[p.name_zh, "type"] == zonedata.CATEGORY_TYPES[p.category]
+
+
+def test_national_zones_only_where_the_sources_put_them(
+    registry: ZoneData, public: pd.DataFrame
+) -> None:
+    z = registry.zones
+    national = z[z["level"] == "national"]
+    assert dict(zip(national["name_zh"], national["city"], strict=True)) == NATIONAL
+    public_national = {
+        c for p in public[public["level"] == "national"]["prefecture"] for c in p.split("/")
+    }
+    assert set(national["city"]) <= public_national
+    assert not set(national["city"]) & {"Shuozhou", "Lvliang", "Xinzhou"}
+    u = registry.units
+    assert set(u.loc[u["level"] == "national", "zone_id"]) == set(national["zone_id"])
+
+
+def test_demonstration_zone_units_are_the_eight_named_ones(registry: ZoneData) -> None:
+    u = registry.units[registry.units["zone_id"] == "Z01"]
+    assert registry.zones.loc[0, "name_zh"] == "山西转型综合改革示范区"
+    assert list(zip(u["name"], u["level"], strict=True)) == [
+        ("Taiyuan Economic and Technological Development Zone", "national"),
+        ("Taiyuan High-Tech Industrial Development Zone", "national"),
+        ("Jinzhong Economic and Technological Development Zone", "national"),
+        ("Taiyuan Wusu Comprehensive Bonded Zone", "national"),
+        ("Taiyuan Industrial Park", "provincial"),
+        ("Yuci Industrial Park", "provincial"),
+        ("Sci-Tech Innovation City", "provincial"),
+        ("University Town", "park"),
+    ]
+    assert (u["synthetic"] == 0).all()
+
+
+def test_synthetic_rows_say_so_in_both_languages(registry: ZoneData) -> None:
+    for table in (registry.zones, registry.units):
+        synth = table[table["synthetic"] == 1]
+        assert len(synth) > 0
+        assert synth["name"].str.startswith("Synthetic").all()
+        assert synth["name_zh"].str.startswith("合成").all()
+        real = table[table["synthetic"] == 0]
+        assert not real["name"].str.contains("Synthetic").any()
+    z = registry.zones
+    assert (z["synthetic"] == 0).sum() == 25
+    assert (z.loc[z["synthetic"] == 1, "level"] == "provincial").all()
+    row = z[z["name"] == "Synthetic provincial zone, Taiyuan 1"]
+    assert row["name_zh"].tolist() == ["合成省级开发区（太原1）"]
+
+
+def _public_value(public: pd.Series, column: str, value: object) -> bool:
+    """Whether a registry value is what the public list's column says."""
+    text = public[column]
+    if column == "prefecture":
+        return value in text.split("/")
+    if column == "category":
+        return zonedata.CATEGORY_TYPES[text] == value
+    if column == "area_km2":
+        return float(text) == value
+    if column == "note":
+        return str(value).casefold() in text.casefold()
+    return text == value
+
+
+def test_every_sourced_field_equals_the_public_list(
+    registry: ZoneData, public: pd.DataFrame, provenance: pd.DataFrame
+) -> None:
+    pub = public.set_index("name_zh", drop=False)
+    tables = {
+        "zones": registry.zones.set_index("zone_id"),
+        "units": registry.units.set_index("unit_id"),
+    }
+    assert set(provenance["table"]) == set(tables)
+    for r in provenance.itertuples():
+        row = tables[r.table].loc[r.id]
+        assert row["synthetic"] == 0, r
+        p = pub.loc[r.public_name]
+        assert _public_value(p, r.public_column, row[r.field]), r
+        assert r.source == p["source"]
+    # named rows, and only they, have sourced fields: a zone its names, city, level, type
+    required = {"zones": {"name", "name_zh", "city", "level", "type"}, "units": {"name"}}
+    for table, df in tables.items():
+        marked = provenance[provenance["table"] == table]
+        named = set(df.index[df["synthetic"] == 0])
+        assert set(marked["id"]) == named
+        for rid in named:
+            assert required[table] <= set(marked.loc[marked["id"] == rid, "field"]), rid
+
+
+def test_every_public_area_is_used(registry: ZoneData, public: pd.DataFrame) -> None:
+    areas = pd.concat([registry.zones, registry.units])[["name_zh", "planned_area_km2"]]
+    for p in public[public["area_km2"] != ""].itertuples():
+        assert float(p.area_km2) in set(areas.loc[areas["name_zh"] == p.name_zh].iloc[:, 1])
+    assert registry.zones.set_index("name_zh").loc["大同经济技术开发区", "planned_area_km2"] == 37.2
+
+
+def test_zone_label_in_both_languages() -> None:
+    assert zonedata.zone_label("Z01", "zh") == "山西转型综合改革示范区"
+    assert zonedata.zone_label("Z01") == (
+        "Shanxi Transformation Comprehensive Reform Demonstration Zone"
+    )
+    assert zonedata.zone_label("U002", "zh") == "太原高新技术产业开发区"
+    assert zonedata.zone_label("Z99") == "Z99"
+    row = {"zone_id": "N070", "name": "New county zone", "name_zh": "新区", "synthetic": 1}
+    assert zonedata.zone_label(row) == "New county zone (synthetic)"
+    assert zonedata.zone_label(row, "zh") == "新区（合成）"
+    assert zonedata.zone_label({"zone_id": "Z01"}, "zh") == "山西转型综合改革示范区"
+    with pytest.raises(ValueError, match="lang"):
+        zonedata.zone_label("Z01", "de")
+
+
+def test_changing_the_registry_changes_the_outputs() -> None:
+    from sim.core.run import simulate
+
+    data = zonedata.load()
+    zones, units = data.zones.copy(), data.units.copy()
+    datong = zones.index[zones["name_zh"] == "大同经济技术开发区"][0]
+    zones.loc[datong, "level"] = "provincial"
+    units.loc[units["name_zh"] == "大同经济技术开发区", "level"] = "provincial"
+    base = simulate(seed=3, end=2018).annual.set_index("year")
+    alt = simulate(seed=3, end=2018, data=ZoneData(zones=zones, units=units)).annual
+    alt = alt.set_index("year")
+    assert alt.loc[2018, "national_zones"] == base.loc[2018, "national_zones"] - 1 == 3
+    assert not alt["firms"].equals(base["firms"])
 
 
 # ----------------------------------------------------------------------------- load()
@@ -188,7 +354,14 @@ def test_load_reports_a_missing_directory(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("table", "column"),
-    [("zones.csv", "staff"), ("zones.csv", "mode"), ("units_2016.csv", "value_added")],
+    [
+        ("zones.csv", "staff"),
+        ("zones.csv", "mode"),
+        ("zones.csv", "name_zh"),
+        ("zones.csv", "synthetic"),
+        ("units_2016.csv", "value_added"),
+        ("units_2016.csv", "name_zh"),
+    ],
 )
 def test_load_reports_a_missing_column(tmp_path: Path, table: str, column: str) -> None:
     zones, units = _write_copy(tmp_path)
@@ -213,6 +386,8 @@ def test_load_reports_a_missing_column(tmp_path: Path, table: str, column: str) 
         ("zones.csv", "level", "county"),
         ("zones.csv", "type", "mining"),
         ("zones.csv", "mode", "private"),
+        ("zones.csv", "synthetic", "maybe"),
+        ("units_2016.csv", "synthetic", "0.5"),
         ("units_2016.csv", "firms", "n/a"),
         ("units_2016.csv", "zone_id", "Z99"),
     ],

@@ -232,3 +232,16 @@ def test_listing_an_empty_install_is_an_error(monkeypatch, tmp_path: Path) -> No
     monkeypatch.setattr(scenarios, "shipped_dir", lambda: tmp_path)
     with pytest.raises(FileNotFoundError, match="no shipped scenario"):
         shipped_scenarios()
+
+
+@pytest.mark.parametrize(
+    "city", ["Datong", "datong", "大同", "大同市", "LVLIANG", "Lüliang", "吕梁"]
+)
+def test_city_selectors_take_pinyin_or_chinese_in_any_case(
+    scenario_file: Callable[..., Path], city: str
+) -> None:
+    sc = load_scenario(
+        scenario_file("c", f"[[modes]]\nyear = 2017\nmode = 'corporate'\nzones = 'city:{city}'\n")
+    )
+    expected = "city:Lvliang" if city in ("LVLIANG", "Lüliang", "吕梁") else "city:Datong"
+    assert sc.params[MODE_ASSIGNMENTS][0]["zones"] == expected
