@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -76,3 +76,35 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
 def atomic_write_text(path: str | os.PathLike[str], text: str) -> Path:
     """Write UTF-8 ``text`` to ``path`` atomically and durably (see :func:`atomic_write`)."""
     return atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def atomic_write_parquet(
+    path: str | os.PathLike[str], df: Any, metadata: Mapping[str, str] | None = None
+) -> Path:
+    """Write a table to Parquet atomically, with optional key-value metadata in its schema.
+
+    Args:
+        path: The target file. Its folder is created if needed.
+        df: A pandas ``DataFrame`` (its index is not stored).
+        metadata: Text entries added to the schema metadata (read them back with
+            :func:`parquet_metadata`).
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    table = pa.Table.from_pandas(df, preserve_index=False)
+    if metadata:
+        merged = dict(table.schema.metadata or {})
+        merged.update({k.encode(): v.encode() for k, v in metadata.items()})
+        table = table.replace_schema_metadata(merged)
+    return atomic_write(path, lambda p: pq.write_table(table, p))
+
+
+def parquet_metadata(path: str | os.PathLike[str]) -> dict[str, str]:
+    """The text metadata of a Parquet file's schema (see :func:`atomic_write_parquet`)."""
+    import pyarrow.parquet as pq
+
+    meta = pq.read_schema(path).metadata or {}
+    return {k.decode(): v.decode() for k, v in meta.items()}
