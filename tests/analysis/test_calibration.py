@@ -9,6 +9,7 @@ import pytest
 from sim.analysis import calibration as cal
 from sim.core.params import ParameterError
 from sim.experiments.backends import ProcessBackend, SerialBackend
+from sim.experiments.errors import ArgumentError
 
 
 def write_targets(
@@ -119,7 +120,7 @@ def test_plan_budget_respects_budget() -> None:
     plan = cal.plan_budget(6000, 9)
     search_runs = plan.popsize * 9 * plan.crn * (plan.maxiter + 1)
     assert search_runs + plan.abc_runs == 6000 and plan.population >= 20
-    with pytest.raises(ValueError, match="--budget"):
+    with pytest.raises(ArgumentError, match=r"^budget: expected at least 100"):
         cal.plan_budget(10, 9)
 
 
