@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
+import secrets
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -36,6 +36,24 @@ def fsync_dir(folder: str | os.PathLike[str]) -> None:
         os.close(fd)
 
 
+def _new_temp_file(path: Path) -> Path:
+    """Create an empty temporary file beside ``path``, with the user's default mode.
+
+    Unlike :func:`tempfile.mkstemp` (always ``0o600``), the file is created with mode
+    ``0o666`` less the umask, so the renamed target has the permissions any new file
+    of the user would have.
+    """
+    for _ in range(100):
+        tmp = path.with_name(f"{TMP_PREFIX}{secrets.token_hex(6)}{path.suffix}")
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        except FileExistsError:  # pragma: no cover - 48 random bits
+            continue
+        os.close(fd)
+        return tmp
+    raise FileExistsError(f"{path.parent}: expected a free temporary name")  # pragma: no cover
+
+
 def atomic_write(path: str | os.PathLike[str], write: Callable[[Path], Any]) -> Path:
     """Write a file atomically and durably through a writer function.
 
@@ -52,9 +70,7 @@ def atomic_write(path: str | os.PathLike[str], write: Callable[[Path], Any]) -> 
             the temporary file removed.
     """
     path = Path(path)
-    fd, tmp_name = tempfile.mkstemp(prefix=TMP_PREFIX, suffix=path.suffix, dir=path.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
+    tmp = _new_temp_file(path)
     try:
         write(tmp)
         with open(tmp, "rb+") as f:

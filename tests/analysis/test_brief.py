@@ -17,6 +17,7 @@ import pytest
 import sim
 from sim.analysis import brief, plotting
 from sim.cli import main
+from sim.experiments.errors import ArgumentError
 from sim.experiments.scenarios import shipped_dir
 from sim.experiments.summary import paired_differences, summarize
 
@@ -211,7 +212,7 @@ def test_both_languages_have_every_section(briefs: dict[str, brief.Brief]) -> No
 
 def test_every_text_has_both_languages() -> None:
     han = re.compile(r"[\u3400-\u9fff]")
-    for key, (en, zh) in {**brief.SECTIONS, **brief._T}.items():
+    for key, (en, zh) in {**brief.SECTIONS, **brief.TEXT}.items():
         if key == "figure_fallback":
             continue  # a note for Chinese readers only
         assert en and not han.search(en), key
@@ -297,7 +298,7 @@ def test_baseline_option_determinism_and_errors(batch: Path, tmp_path: Path) -> 
     assert set(b.headline["scenario"]) == {"baseline", "all_corporate"}
     again = brief.build_brief([batch], baseline="no_reform", years=[END])
     assert (again.html, again.markdown) == (b.html, b.markdown)  # a pure function of the batch
-    with pytest.raises(ValueError, match="--baseline: expected a scenario"):
+    with pytest.raises(ArgumentError, match=r"^baseline: expected a scenario"):
         brief.load_batches([batch], baseline="nope")
     with pytest.raises(ValueError, match="lang"):
         brief.build_brief([batch], lang="fr")
