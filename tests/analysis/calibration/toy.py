@@ -5,6 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
+
+from sim.analysis import calibration as cal
 
 
 def write_targets(
@@ -45,3 +48,18 @@ def toy_evaluate(calls: list[str] | None = None):
         return out
 
     return evaluate
+
+
+def toy_calibration(targets: cal.Targets) -> cal.CalibrationResult:
+    """A small but complete calibration of the toy problem (no model runs)."""
+    evaluate = toy_evaluate()
+    best = cal.search(targets, evaluate, seed=1, crn=2, popsize=4, maxiter=2, progress=False)
+    abc = cal.abc_smc(targets, evaluate, seed=1, population=20, max_generations=2, progress=False)
+    ident = cal.identifiability(targets, abc.particles, abc.weights)
+    rng = np.random.default_rng(0)
+    sims = pd.DataFrame(
+        {t.name: t.value + t.abs_tolerance * rng.standard_normal(20) for t in targets.targets}
+    )
+    table = cal.validation_table(targets, sims)
+    plan = cal.plan_budget(100, len(targets.parameters))
+    return cal.CalibrationResult(targets, plan, best, abc, ident, table, table, abc.runs)
