@@ -31,11 +31,10 @@ SCENARIO = "calibration"
 class Evaluator:
     """Simulates the fitted moments of candidate parameter sets through the batch layer.
 
-    Every step runs through :class:`sim.experiments.evaluate.PointEvaluator`.
-
-    Each call is one batch folder under ``work_dir`` (named by the caller's step), so a
-    repeated call with the same candidates and seeds resumes or reuses it; a small
-    ``moments.parquet`` beside the batch holds the extracted moments once complete.
+    Each call runs through :class:`sim.experiments.evaluate.PointEvaluator` in one batch
+    folder under ``work_dir`` (named by the caller's step), so a repeated call with the
+    same candidates and seeds resumes or reuses it; a small ``moments.parquet`` beside
+    the batch holds the extracted moments once complete.
 
     Args:
         targets: The targets (year, parameters, fitted metrics).
@@ -77,7 +76,7 @@ class Evaluator:
         n, reps = seeds.shape
         self.runs += n * reps
         folder = self.work_dir / step
-        digest = _digest(thetas, seeds, self.metrics, self.targets.year)
+        digest = result_digest(thetas, seeds, self.metrics, self.targets.year)
         cache = folder / "moments.parquet"
         if cache.is_file() and _cached_digest(cache) == digest:
             df = pd.read_parquet(cache)
@@ -97,7 +96,8 @@ class Evaluator:
         return out
 
 
-def _digest(*parts: Any) -> str:
+def result_digest(*parts: Any) -> str:
+    """A short hash of the model version and ``parts`` (names a cached result)."""
     h = hashlib.sha256(model_version().encode())
     for part in parts:
         h.update(

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 from scipy import linalg, special
 
-from sim.analysis.calibration.evaluation import _digest, distance, say
+from sim.analysis.calibration.evaluation import distance, result_digest, say
 from sim.analysis.calibration.targets import Targets, prior_value
 from sim.experiments.fileio import atomic_write_parquet, parquet_metadata
 from sim.experiments.seeds import ABC_PROPOSAL, ABC_SIMULATION, branch_rng, branch_seed
@@ -52,7 +52,8 @@ class ABCResult:
     runs: int = 0
 
 
-def _weighted_cov(x: np.ndarray, w: np.ndarray) -> np.ndarray:
+def weighted_cov(x: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Covariance of a weighted sample (weights summing to 1, unbiased for frequency)."""
     mean = w @ x
     xc = x - mean
     return (xc * w[:, None]).T @ xc / max(1e-12, 1 - np.sum(w**2))
@@ -115,7 +116,7 @@ def _new_weights(x: np.ndarray, parents: np.ndarray, w: np.ndarray, chol: np.nda
 
 
 def _settings_digest(targets: Targets, **kw: Any) -> str:
-    return _digest(
+    return result_digest(
         targets.parameters, [asdict(t) for t in targets.fitted], targets.year, sorted(kw.items())
     )
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from sim.analysis.calibration.posterior import IDENTIFIED_RATIO, WEAK_RATIO, _weighted_cov
+from sim.analysis.calibration.posterior import IDENTIFIED_RATIO, WEAK_RATIO, weighted_cov
 from sim.analysis.calibration.targets import prior_value
 from sim.experiments.fileio import atomic_write, atomic_write_text
 from sim.experiments.runs import model_version
@@ -252,6 +252,6 @@ def _report_text(result: CalibrationResult, *, seed: int, command: str) -> str:
 
 
 def _weighted_corr(x: np.ndarray, w: np.ndarray) -> np.ndarray:
-    cov = _weighted_cov(x, w)
+    cov = weighted_cov(x, w)
     sd = np.sqrt(np.maximum(np.diag(cov), 1e-300))
     return cov / np.outer(sd, sd)
