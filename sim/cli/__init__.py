@@ -5,6 +5,9 @@ subparser and sets ``func`` (a callable taking the parsed namespace and returnin
 exit status). Errors a user can fix (bad scenario, unknown parameter, missing file,
 bad option) raise :class:`UsageError` or a ``ValueError`` subclass with a message
 naming the file and key; :func:`main` prints it on one line and exits with status 2.
+Library errors name the function's argument
+(:class:`sim.experiments.errors.ArgumentError`); :func:`main` puts the option's flag
+in its place (:data:`sim.cli.options.FLAGS`).
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ import sys
 from collections.abc import Sequence
 
 import sim
+from sim.cli.options import flag_message
+from sim.experiments.errors import ArgumentError
 
 #: Subcommand modules, in the order ``zonesim --help`` lists them.
 COMMANDS = (
@@ -58,6 +63,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.code if isinstance(exc.code, int) else 2
     try:
         status = args.func(args)
+    except ArgumentError as exc:  # the library names an argument: name its flag instead
+        print(f"zonesim {args.command}: error: {flag_message(exc)}", file=sys.stderr)
+        return 2
     except (UsageError, ValueError, FileNotFoundError) as exc:
         print(f"zonesim {args.command}: error: {exc}", file=sys.stderr)
         return 2

@@ -62,8 +62,8 @@ def run(args: argparse.Namespace) -> int:
         calibration = brief.read_calibration(args.calibration)
         if calibration is None:
             raise UsageError(
-                f"--calibration {args.calibration}: expected a fit table (fit.csv with target, "
-                "observed and simulated columns), found none"
+                f"--calibration {args.calibration}: expected a `zonesim calibrate` output "
+                "folder (validation.csv), found none"
             )
     sensitivity = None
     if args.sensitivity:
@@ -73,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
             if found is None:
                 raise UsageError(
                     f"--sensitivity {folder}: expected a `zonesim sensitivity` output folder "
-                    "(convergence.csv and summary.json), found none"
+                    "(convergence.parquet and summary.json), found none"
                 )
             sensitivity.append(found)
     built = brief.build_brief(

@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import shlex
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+
+from sim.experiments.errors import ArgumentError
 
 
 def int_at_least(low: int, high: int | None = None) -> Callable[[str], int]:
@@ -47,3 +49,42 @@ def add_backend_options(parser: argparse.ArgumentParser) -> None:
 def command_line() -> str:
     """The command as typed, for manifests and reports."""
     return shlex.join(["zonesim", *sys.argv[1:]])
+
+
+#: Command-line names of library arguments, for errors that name an argument
+#: (:class:`sim.experiments.errors.ArgumentError`). A subcommand whose flag differs
+#: for the same argument passes its own entries to :func:`flag_message`.
+FLAGS: dict[str, str] = {
+    "baseline": "--baseline",
+    "budget": "--budget",
+    "delta": "--delta",
+    "grouped": "--groups",
+    "method": "--method",
+    "n": "-N",
+    "noise_points": "--noise-points",
+    "noise_replicates": "--noise-replicates",
+    "num_levels": "--levels",
+    "out": "--out",
+    "outputs": "--outputs",
+    "params": "--params",
+    "paths": "RESULTS_DIR",
+    "replicates": "--replicates",
+    "resamples": "--resamples",
+    "scheduler": "--scheduler",
+    "seed": "--seed",
+    "workers": "--workers",
+}
+
+
+def flag_message(exc: ArgumentError, flags: Mapping[str, str] | None = None) -> str:
+    """An argument error's message with the command-line flag for the argument's name.
+
+    Args:
+        exc: The library's error.
+        flags: Entries that take precedence over :data:`FLAGS`.
+
+    Returns:
+        The message; an argument without a flag keeps its name.
+    """
+    names = {**FLAGS, **(flags or {})}
+    return exc.renamed(names.get(exc.argument, exc.argument))

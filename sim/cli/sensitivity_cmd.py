@@ -6,8 +6,15 @@ import argparse
 import sys
 from pathlib import Path
 
-from sim.analysis.sensitivity import DEFAULT_OUTPUTS, METHODS, run_sensitivity
-from sim.cli.options import add_backend_options, command_line, int_at_least
+from sim.analysis.sensitivity import (
+    DEFAULT_OUTPUTS,
+    METHODS,
+    SensitivityResult,
+    run_sensitivity,
+)
+from sim.cli import UsageError
+from sim.cli.options import add_backend_options, command_line, flag_message, int_at_least
+from sim.experiments.errors import ArgumentError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -22,7 +29,7 @@ def register(sub: argparse._SubParsersAction) -> None:
             "--params; integer parameters are rounded."
         ),
     )
-    p.add_argument("--method", required=True, choices=METHODS, help="analysis method")
+    p.add_argument("--method", required=True, choices=list(METHODS), help="analysis method")
     what = p.add_mutually_exclusive_group()
     what.add_argument("--params", metavar="NAMES", help="comma-separated parameters to vary")
     what.add_argument(
@@ -83,7 +90,23 @@ def run(args: argparse.Namespace) -> int:
         raise ValueError("-N: expected -r TRAJECTORIES with --method morris")
     if args.method != "morris" and args.trajectories is not None:
         raise ValueError(f"-r: expected -N SAMPLES with --method {args.method}")
-    result, out = run_sensitivity(
+    try:
+        result, out = _run(args)
+    except ArgumentError as exc:  # the sample size is -r for Morris, -N otherwise
+        flags = {"n": "-r" if args.method == "morris" else "-N"}
+        raise UsageError(flag_message(exc, flags)) from None
+    if not args.quiet:
+        bad = result.not_converged()
+        print(
+            f"{out}: {result.meta['runs']} runs; {len(result.influential())} influential "
+            f"indices, {len(bad)} not converged; see {out / 'report.md'}",
+            file=sys.stderr,
+        )
+    return 0
+
+
+def _run(args: argparse.Namespace) -> tuple[SensitivityResult, Path]:
+    return run_sensitivity(
         args.method,
         params=args.params,
         grouped=args.groups,
@@ -102,11 +125,3 @@ def run(args: argparse.Namespace) -> int:
         progress=not args.quiet,
         command=command_line(),
     )
-    if not args.quiet:
-        bad = result.not_converged()
-        print(
-            f"{out}: {result.meta['runs']} runs; {len(result.influential())} influential "
-            f"indices, {len(bad)} not converged; see {out / 'report.md'}",
-            file=sys.stderr,
-        )
-    return 0

@@ -23,6 +23,8 @@ from concurrent import futures
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
+from sim.experiments.errors import ArgumentError
+
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -167,7 +169,8 @@ class DaskBackend(_WindowedBackend):
                 :data:`CONNECT_TIMEOUT`).
 
         Raises:
-            ValueError: If the scheduler cannot be reached or has no workers.
+            ArgumentError: If the scheduler cannot be reached or has no workers
+                (names ``scheduler``).
         """
         from distributed import Client
 
@@ -175,16 +178,18 @@ class DaskBackend(_WindowedBackend):
         try:
             self._client = Client(address, timeout=timeout, set_as_default=False)
         except (OSError, TimeoutError, ValueError) as exc:
-            raise ValueError(
-                f"--scheduler {address}: expected a reachable Dask scheduler (e.g. "
-                f"tcp://host:8786); could not connect: {str(exc).splitlines()[0]}"
+            raise ArgumentError(
+                "scheduler",
+                f" {address}: expected a reachable Dask scheduler (e.g. "
+                f"tcp://host:8786); could not connect: {str(exc).splitlines()[0]}",
             ) from None
         try:
             self._client.wait_for_workers(1, timeout=timeout)
         except (TimeoutError, OSError):
             self._client.close()
-            raise ValueError(
-                f"--scheduler {address}: expected at least one worker; none joined in {timeout:g} s"
+            raise ArgumentError(
+                "scheduler",
+                f" {address}: expected at least one worker; none joined in {timeout:g} s",
             ) from None
         info = self._client.scheduler_info(n_workers=-1)["workers"]
         self.workers = max(1, sum(int(w.get("nthreads", 1)) for w in info.values()))
@@ -232,11 +237,12 @@ def make_backend(workers: int | None = None, scheduler: str | None = None) -> Ba
         The backend; use it as a context manager or call ``close()``.
 
     Raises:
-        ValueError: If ``workers`` is below 1 or the scheduler cannot be reached.
+        ArgumentError: If ``workers`` is below 1 or the scheduler cannot be reached
+            (names the argument).
     """
     if scheduler is not None:
         return DaskBackend(scheduler)
     if workers is not None and workers < 1:
-        raise ValueError(f"--workers: expected a whole number of at least 1, got {workers}")
+        raise ArgumentError("workers", f": expected a whole number of at least 1, got {workers}")
     n = workers or available_cores()
     return SerialBackend() if n == 1 else ProcessBackend(n)

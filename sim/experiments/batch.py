@@ -78,7 +78,7 @@ def scenario_specs(
                 raise ValueError(
                     f"{sc.path}: run.seed: expected the master seed of {first.path} "
                     f"({first.run.seed}) so that runs are paired, got {sc.run.seed} "
-                    "(or pass --seed)"
+                    "(or give the batch one master seed)"
                 )
     specs = []
     for sc in scenarios:

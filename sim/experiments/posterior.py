@@ -7,8 +7,9 @@ particle: one column per calibrated parameter (registered names), a ``weight`` c
 replicate ``k`` with parameter set :func:`posterior_draw` ``(path, seed, k)`` over its
 own parameters, so a batch carries parameter uncertainty as well as stochastic noise.
 
-Draw ``k`` comes from the ``k``-th child of ``numpy.random.SeedSequence(seed)`` (as the
-replicate seeds do), so adding replicates keeps the draws of the existing ones, and the
+Draw ``k`` comes from key ``(POSTERIOR_DRAW, k)`` under ``numpy.random.SeedSequence(seed)``
+(:mod:`sim.experiments.seeds`, as the replicate seeds do), so adding replicates
+keeps the draws of the existing ones, and the
 draws do not depend on the number of workers.
 """
 
@@ -23,11 +24,10 @@ import numpy as np
 import pandas as pd
 
 from sim.core.params import REGISTRY, resolve
+from sim.experiments.seeds import POSTERIOR_DRAW, branch_rng
 
 #: Columns of a posterior file that are not parameters.
 META_COLUMNS = ("weight", "distance", "generation")
-#: Spawn-key branch for posterior draws (kept apart from replicate seeds).
-_DRAW_BRANCH = 7
 
 
 class PosteriorError(ValueError):
@@ -95,7 +95,7 @@ def _draw_index(weights: np.ndarray, seed: int, k: int) -> int:
     """Index of draw ``k``: inverse-CDF of the weights at one uniform number."""
     if seed < 0 or k < 0:
         raise ValueError(f"posterior draw: expected non-negative seed and index, got {seed}, {k}")
-    u = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(_DRAW_BRANCH, k))).random()
+    u = branch_rng(seed, POSTERIOR_DRAW, k).random()
     cdf = np.cumsum(weights)
     return int(min(np.searchsorted(cdf, u * cdf[-1], side="right"), len(weights) - 1))
 

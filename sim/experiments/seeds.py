@@ -1,8 +1,17 @@
-"""Common random numbers: replicate seeds derived from one master seed.
+"""Every seed of the project, derived from one master seed: the branches and their helpers.
 
-Replicate ``k`` of every scenario in a batch runs with the same seed, so the
-difference between two scenarios in replicate ``k`` is a paired difference: the
-scenarios see the same draws wherever their paths agree.
+Seeds come from ``numpy.random.SeedSequence(master, spawn_key=key)``: the child that
+``spawn`` would give at ``key``. The first entry of ``key`` names a *branch*; the
+branches below are kept apart so that, for example, the validation of a calibration
+never reuses a seed the calibration drew from. Changing a branch number or a helper
+changes every stored result that depends on it, so ``tests/experiments/test_seeds.py``
+pins a few derived values.
+
+Replicate ``k`` of every scenario in a batch runs with seed :func:`replicate_seed`
+``(master, k)``, so the difference between two scenarios in replicate ``k`` is a paired
+difference (common random numbers): the scenarios see the same draws wherever their
+paths agree. Replicates use the key ``(k,)`` directly; the named branches below are
+further keys under the same master seed.
 """
 
 from __future__ import annotations
@@ -11,6 +20,53 @@ import numpy as np
 
 #: Largest seed stored (seeds fit a signed 64-bit column).
 SEED_BITS = 63
+
+#: Calibration: seeds shared by every candidate of the global search (common random numbers).
+CRN = 1
+#: Calibration: seeds of the ABC-SMC simulations (key ``(ABC_SIMULATION, generation, batch, i)``).
+ABC_SIMULATION = 2
+#: Calibration: generators of the ABC-SMC proposals (key ``(ABC_PROPOSAL, generation, batch)``).
+ABC_PROPOSAL = 3
+#: Calibration: generator of the differential-evolution search.
+SEARCH = 4
+#: Calibration: posterior-predictive draws and their runs.
+PREDICTIVE = 5
+#: Calibration: validation seeds, never used while fitting.
+VALIDATION = 6
+#: Posterior draws of a batch that carries parameter uncertainty (key ``(POSTERIOR_DRAW, k)``).
+POSTERIOR_DRAW = 7
+#: Sensitivity analysis: SALib's sampling (stream 0) and bootstrap (stream ``1 + output``).
+SALIB = 1_000_003
+
+
+def _check(master: int, key: tuple[int, ...]) -> None:
+    if master < 0 or any(k < 0 for k in key):
+        raise ValueError(
+            f"seed: expected a non-negative master seed and branch, got {master} and {key}"
+        )
+
+
+def branch_seed(master: int, *key: int) -> int:
+    """Return the seed at ``key`` under ``master``: a non-negative integer below ``2**63``.
+
+    Args:
+        master: The master seed (non-negative).
+        *key: The spawn key: a branch constant of this module and indices under it.
+
+    Raises:
+        ValueError: If ``master`` or an entry of ``key`` is negative.
+    """
+    key = tuple(int(k) for k in key)
+    _check(master, key)
+    child = np.random.SeedSequence(master, spawn_key=key)
+    return int(child.generate_state(1, np.uint64)[0] >> np.uint64(64 - SEED_BITS))
+
+
+def branch_rng(master: int, *key: int) -> np.random.Generator:
+    """Return a generator seeded at ``key`` under ``master`` (see :func:`branch_seed`)."""
+    key = tuple(int(k) for k in key)
+    _check(master, key)
+    return np.random.default_rng(np.random.SeedSequence(master, spawn_key=key))
 
 
 def replicate_seed(master: int, replicate: int) -> int:
@@ -31,12 +87,34 @@ def replicate_seed(master: int, replicate: int) -> int:
     Raises:
         ValueError: If ``master`` or ``replicate`` is negative.
     """
-    if master < 0 or replicate < 0:
-        raise ValueError(f"seed: expected non-negative master seed and replicate, got {master}")
-    child = np.random.SeedSequence(master, spawn_key=(replicate,))
-    return int(child.generate_state(1, np.uint64)[0] >> np.uint64(64 - SEED_BITS))
+    return branch_seed(master, replicate)
 
 
 def replicate_seeds(master: int, n: int) -> list[int]:
     """Return the seeds of replicates ``0..n-1`` (see :func:`replicate_seed`)."""
     return [replicate_seed(master, k) for k in range(n)]
+
+
+def crn_seeds(master: int, n: int) -> list[int]:
+    """Seeds shared by every candidate of a calibration search (branch :data:`CRN`)."""
+    return [branch_seed(master, CRN, r) for r in range(n)]
+
+
+def validation_seeds(master: int, n: int = 20) -> list[int]:
+    """Seeds of a calibration's validation runs (branch :data:`VALIDATION`)."""
+    return [branch_seed(master, VALIDATION, r) for r in range(n)]
+
+
+def salib_seed(master: int, stream: int) -> int:
+    """A positive seed for SALib on branch :data:`SALIB` (SALib reads 0 as "no seed").
+
+    Args:
+        master: The analysis's master seed.
+        stream: 0 for sampling, ``1 + j`` for the bootstrap of output ``j``.
+
+    Returns:
+        An integer from 1 to ``2**31 - 2``.
+    """
+    _check(master, (stream,))
+    child = np.random.SeedSequence(master, spawn_key=(SALIB, stream))
+    return int(child.generate_state(1, np.uint32)[0] % (2**31 - 2)) + 1

@@ -101,7 +101,7 @@ class BatchStore:
                 self._lock.close()
                 raise ValueError(
                     f"{self.path}: expected no other batch writing to this folder; one is "
-                    "running (wait for it or choose another --out)"
+                    "running (wait for it or choose another folder)"
                 ) from None
         self._counter = 0
 

@@ -6,6 +6,7 @@ import json
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from sim.cli import main
@@ -59,11 +60,15 @@ def test_method_outputs_are_reported(batch: Path, tmp_path: Path) -> None:
     )
     sens = tmp_path / "sensitivity-morris"
     sens.mkdir()
-    (sens / "convergence.csv").write_text(
-        "parameter,output,index,value,influential\n"
-        "outside_utility,firms@2035,mu_star,5000,True\n"
-        "beta_land,firms@2035,mu_star,10,False\n"
-    )
+    pd.DataFrame(
+        {
+            "parameter": ["outside_utility", "beta_land"],
+            "output": ["firms@2035", "firms@2035"],
+            "index": ["mu_star", "mu_star"],
+            "value": [5000.0, 10.0],
+            "influential": [True, False],
+        }
+    ).to_parquet(sens / "convergence.parquet")
     (sens / "summary.json").write_text(json.dumps({"method": "morris"}))
     out = tmp_path / "b.html"
     args = ["brief", str(batch), "--out", str(out), "--calibration", str(cal)]

@@ -23,7 +23,7 @@ def _error(capsys, argv):
         (["--method", "morris", "--params", "beta_services,nope"], "nope: expected a registered"),
         (["--method", "morris", "--outputs", "firms@1990"], "expected a year from 2016"),
         (["--method", "morris", "--outputs", "firms"], "expected metric@year"),
-        (["--method", "pawn", "--groups"], "--groups: expected --method morris or sobol"),
+        (["--method", "pawn", "--groups"], "--groups: expected method morris or sobol"),
         (["--method", "morris", "--scenario", "no/such/file.toml"], "no/such/file.toml"),
         (["--method", "morris", "--workers", "2", "--scheduler", "tcp://x:1"], "--scheduler"),
         (["--method", "fast"], "--method"),

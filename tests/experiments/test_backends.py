@@ -11,6 +11,7 @@ from sim.experiments.backends import (
     available_cores,
     make_backend,
 )
+from sim.experiments.errors import ArgumentError
 
 
 def square(x: int) -> int:
@@ -24,7 +25,7 @@ def test_make_backend_choices() -> None:
         assert isinstance(b, ProcessBackend) and b.workers == 2
     with make_backend() as b:
         assert b.workers == available_cores()
-    with pytest.raises(ValueError, match="--workers"):
+    with pytest.raises(ArgumentError, match=r"^workers: expected"):
         make_backend(0)
 
 
@@ -51,5 +52,6 @@ def test_items_are_consumed_lazily() -> None:
 
 
 def test_unreachable_scheduler_is_a_value_error() -> None:
-    with pytest.raises(ValueError, match=r"--scheduler tcp://127\.0\.0\.1:9: expected a reachable"):
+    pattern = r"^scheduler tcp://127\.0\.0\.1:9: expected a reachable"
+    with pytest.raises(ArgumentError, match=pattern):
         DaskBackend("tcp://127.0.0.1:9", timeout=1)

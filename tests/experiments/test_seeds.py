@@ -3,6 +3,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from sim.experiments import seeds
+from sim.experiments.posterior import _draw_index
 from sim.experiments.seeds import replicate_seed, replicate_seeds
 
 
@@ -27,3 +29,35 @@ def test_seeds_differ_between_replicates_and_masters() -> None:
 def test_negative_master_or_replicate_is_rejected(master: int, rep: int) -> None:
     with pytest.raises(ValueError, match="seed"):
         replicate_seed(master, rep)
+
+
+def test_derived_seeds_are_pinned() -> None:
+    """Stored calibration outputs, batches and analyses depend on these exact values."""
+    assert seeds.replicate_seeds(42, 2) == [8069173719269958482, 67091864417934941]
+    assert seeds.crn_seeds(20181231, 3) == [
+        5773713045734865017,
+        8415021723536526499,
+        7170318670243432573,
+    ]
+    assert seeds.validation_seeds(20181231, 2) == [3847698424964809657, 3999623161360754894]
+    assert seeds.branch_seed(20181231, seeds.ABC_SIMULATION, 1, 2, 3) == 8945773894389974074
+    assert seeds.branch_seed(20181231, seeds.PREDICTIVE) == 3472266153671299483
+    assert seeds.branch_seed(20181231, seeds.PREDICTIVE, 4) == 2329286042541720338
+    assert seeds.branch_rng(20181231, seeds.SEARCH).random() == 0.43389048069298086
+    assert seeds.branch_rng(20181231, seeds.ABC_PROPOSAL, 1, 0).random() == 0.6442277253238642
+    assert seeds.salib_seed(0, 0) == 728363086 and seeds.salib_seed(7, 3) == 1211875410
+
+
+def test_branches_are_distinct_and_posterior_draws_use_theirs() -> None:
+    branches = [seeds.CRN, seeds.ABC_SIMULATION, seeds.ABC_PROPOSAL, seeds.SEARCH,
+                seeds.PREDICTIVE, seeds.VALIDATION, seeds.POSTERIOR_DRAW, seeds.SALIB]  # fmt: skip
+    assert len(set(branches)) == len(branches)
+    weights = np.full(1000, 1 / 1000)
+    assert _draw_index(weights, 11, 5) == 267
+    u = seeds.branch_rng(11, seeds.POSTERIOR_DRAW, 5).random()
+    assert _draw_index(weights, 11, 5) == int(u * 1000)
+
+
+def test_negative_branch_is_rejected() -> None:
+    with pytest.raises(ValueError, match="seed"):
+        seeds.branch_seed(1, seeds.CRN, -1)

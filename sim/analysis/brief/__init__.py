@@ -1,0 +1,91 @@
+"""Policy what-if briefs: a self-contained HTML page and a Markdown twin.
+
+A brief reads one or more batch folders (:func:`sim.load_results`) and, for every
+scenario other than the baseline, states the question the scenario asks, the
+headline effects against the baseline with intervals, fan charts of the key
+metrics, the zones that lost status, a comparison of management modes, a
+methods-and-assumptions box and a provenance footer taken from the manifests.
+
+The package's modules are the brief's parts: :mod:`~sim.analysis.brief.data` (the
+batches and the tables, every number from :mod:`sim.experiments.summary`),
+:mod:`~sim.analysis.brief.text` (every string in English and Chinese),
+:mod:`~sim.analysis.brief.formatting` (numbers), :mod:`~sim.analysis.brief.methods`
+(calibration and sensitivity results, read through those analyses' own readers),
+:mod:`~sim.analysis.brief.figures`, :mod:`~sim.analysis.brief.sections` (one function
+per section), :mod:`~sim.analysis.brief.document` (HTML and Markdown side by side),
+:mod:`~sim.analysis.brief.build` (:func:`build_brief`) and
+:mod:`~sim.analysis.brief.write` (:func:`write_brief`).
+
+Effects are paired differences: replicate ``k`` of every scenario shares seed ``k``,
+and its posterior draw where the batch used one. The brief is a pure function of the
+batch folders: building it twice gives the same bytes.
+
+The HTML needs no network to open: figures are embedded PNG images, the style
+sheet is inline, and there is no script. Text comes in English (``"en"``) or
+Chinese (``"zh"``); figures use Chinese labels only where a CJK font is installed
+(:func:`sim.analysis.plotting.cjk_font`) and English labels otherwise.
+"""
+
+from __future__ import annotations
+
+from sim.analysis.brief.build import build_brief
+from sim.analysis.brief.data import (
+    HEADLINE_METRICS,
+    HEADLINE_YEARS,
+    MAX_LOST_ROWS,
+    MODE_METRICS,
+    MODE_OUTCOMES,
+    SPREAD,
+    BriefData,
+    changed_parameters,
+    headline_effects,
+    headline_years,
+    load_batches,
+    lost_status,
+    mode_counts,
+    mode_outcomes,
+)
+from sim.analysis.brief.document import Brief, BriefFigure
+from sim.analysis.brief.formatting import fmt_interval, fmt_number
+from sim.analysis.brief.methods import (
+    Calibration,
+    Sensitivity,
+    find_method_outputs,
+    read_calibration,
+    read_sensitivity,
+)
+from sim.analysis.brief.text import SECTIONS, TEXT, heading, text
+from sim.analysis.brief.write import output_paths, write_brief
+
+__all__ = [
+    "HEADLINE_METRICS",
+    "HEADLINE_YEARS",
+    "MAX_LOST_ROWS",
+    "MODE_METRICS",
+    "MODE_OUTCOMES",
+    "SECTIONS",
+    "SPREAD",
+    "TEXT",
+    "Brief",
+    "BriefData",
+    "BriefFigure",
+    "Calibration",
+    "Sensitivity",
+    "build_brief",
+    "changed_parameters",
+    "find_method_outputs",
+    "fmt_interval",
+    "fmt_number",
+    "heading",
+    "headline_effects",
+    "headline_years",
+    "load_batches",
+    "lost_status",
+    "mode_counts",
+    "mode_outcomes",
+    "output_paths",
+    "read_calibration",
+    "read_sensitivity",
+    "text",
+    "write_brief",
+]

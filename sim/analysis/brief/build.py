@@ -1,0 +1,72 @@
+"""Building a brief: the batches in, the sections in order, HTML and Markdown out."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from sim.analysis import plotting
+from sim.analysis.brief import sections
+from sim.analysis.brief.data import headline_effects, load_batches
+from sim.analysis.brief.document import Brief, _Doc, _page
+from sim.analysis.brief.methods import Calibration, Sensitivity, find_method_outputs
+
+
+def build_brief(
+    paths: Sequence[str | Path],
+    *,
+    baseline: str | None = None,
+    lang: str = "en",
+    years: Sequence[int] | None = None,
+    calibration: Calibration | None = None,
+    sensitivity: Sequence[Sensitivity] | None = None,
+    discover: bool = True,
+    figure_dir: str = "brief_files",
+) -> Brief:
+    """Build a brief from batch folders.
+
+    Args:
+        paths: Batch folders (``zonesim run ... --out DIR``).
+        baseline: Baseline scenario (default: ``"baseline"`` or the first scenario).
+        lang: ``"en"`` or ``"zh"``.
+        years: Years of the headline table (default:
+            :func:`~sim.analysis.brief.headline_years`).
+        calibration: Calibration fit to report (default: found beside the batches
+            when ``discover`` is true).
+        sensitivity: Sensitivity analyses to report (default: found likewise).
+        discover: Whether to look for calibration and sensitivity outputs.
+        figure_dir: Folder name for the Markdown's figure files.
+
+    Returns:
+        The brief, in memory (see :func:`~sim.analysis.brief.write_brief`).
+
+    Raises:
+        ValueError: If ``lang`` is unknown or the batches cannot be compared (see
+            :func:`~sim.analysis.brief.load_batches`).
+        FileNotFoundError: If a folder is not a batch folder.
+    """
+    plotting.check_lang(lang)
+    data = load_batches(paths, baseline)
+    if discover and (calibration is None or sensitivity is None):
+        found_cal, found_sens = find_method_outputs(data.paths)
+        calibration = found_cal if calibration is None else calibration
+        sensitivity = found_sens if sensitivity is None else sensitivity
+    c = sections.Context(
+        data=data,
+        lang=lang,
+        figlang=plotting.figure_language(lang),
+        head=headline_effects(data, years=years),
+        doc=_Doc(figure_dir),
+        calibration=calibration,
+        sensitivity=list(sensitivity or []),
+    )
+    sections.title_section(c)
+    sections.summary_section(c)
+    for scen in data.whatifs:
+        sections.whatif_section(c, scen)
+    sections.modes_section(c)
+    sections.methods_section(c)
+    sections.provenance_section(c)
+    page = _page(c.doc, lang, c.t("title"))
+    markdown = "\n".join(c.doc.md).rstrip() + "\n"
+    return Brief(lang, page, markdown, c.doc.figures, c.head, figure_dir)

@@ -1,0 +1,172 @@
+"""The brief as a document: HTML and Markdown built side by side from the same calls."""
+
+from __future__ import annotations
+
+import base64
+import html
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from sim.analysis import plotting
+
+
+@dataclass
+class BriefFigure:
+    """A rendered figure of the brief.
+
+    Attributes:
+        name: File name (``.png``) used beside the Markdown.
+        alt: Alternative text.
+        caption: Caption shown under it.
+        png: PNG bytes.
+    """
+
+    name: str
+    alt: str
+    caption: str
+    png: bytes
+
+
+@dataclass
+class Brief:
+    """A built brief.
+
+    Attributes:
+        lang: ``"en"`` or ``"zh"``.
+        html: The self-contained HTML page.
+        markdown: The Markdown version (figures referenced as files).
+        figures: The figures, in order of appearance.
+        headline: The headline table (:func:`headline_effects`).
+        figure_dir: Folder name of the Markdown's figures, relative to it.
+    """
+
+    lang: str
+    html: str
+    markdown: str
+    figures: list[BriefFigure]
+    headline: pd.DataFrame
+    figure_dir: str
+
+
+class _Doc:
+    """Builds HTML and Markdown side by side from the same calls."""
+
+    def __init__(self, figure_dir: str) -> None:
+        self.html: list[str] = []
+        self.md: list[str] = []
+        self.figures: list[BriefFigure] = []
+        self.figure_dir = figure_dir
+
+    def heading(self, level: int, title: str, anchor: str | None = None) -> None:
+        ident = f' id="{html.escape(anchor)}"' if anchor else ""
+        self.html.append(f"<h{level}{ident}>{html.escape(title)}</h{level}>")
+        self.md.append(f"{'#' * level} {title}\n")
+
+    def para(self, body: str, cls: str | None = None) -> None:
+        """A paragraph; ``**bold**`` and ``code`` in backticks work in both outputs."""
+        c = f' class="{cls}"' if cls else ""
+        self.html.append(f"<p{c}>{_inline(body)}</p>")
+        self.md.append(("> " if cls == "warning" else "") + body + "\n")
+
+    def quote(self, body: str) -> None:
+        self.html.append(f'<blockquote class="question">{html.escape(body)}</blockquote>')
+        self.md.append("> " + body + "\n")
+
+    def items(self, entries: Sequence[str]) -> None:
+        self.html.append("<ul>" + "".join(f"<li>{_inline(e)}</li>" for e in entries) + "</ul>")
+        self.md.append("\n".join(f"- {e}" for e in entries) + "\n")
+
+    def table(
+        self, header: Sequence[str], rows: Sequence[Sequence[str]], cls: str = "", numeric: int = 0
+    ) -> None:
+        """A table; columns from index ``numeric`` on are right-aligned numbers."""
+        head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
+        body = "".join(
+            "<tr>"
+            + "".join(
+                f'<td class="num">{html.escape(c)}</td>'
+                if numeric and j >= numeric
+                else f"<td>{html.escape(c)}</td>"
+                for j, c in enumerate(row)
+            )
+            + "</tr>"
+            for row in rows
+        )
+        c = f' class="{cls}"' if cls else ""
+        self.html.append(f"<table{c}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+        align = ["---:" if numeric and j >= numeric else "---" for j in range(len(header))]
+        lines = [
+            "| " + " | ".join(_md_cell(h) for h in header) + " |",
+            "| " + " | ".join(align) + " |",
+            *("| " + " | ".join(_md_cell(c) for c in row) + " |" for row in rows),
+        ]
+        self.md.append("\n".join(lines) + "\n")
+
+    def figure(self, fig: Any, name: str, alt: str, caption: str) -> None:
+        png = plotting.to_png(fig)
+        self.figures.append(BriefFigure(name, alt, caption, png))
+        data = base64.b64encode(png).decode("ascii")
+        self.html.append(
+            f'<figure><img src="data:image/png;base64,{data}" alt="{html.escape(alt)}">'
+            + (f"<figcaption>{html.escape(caption)}</figcaption>" if caption else "")
+            + "</figure>"
+        )
+        self.md.append(
+            f"![{alt}]({self.figure_dir}/{name})\n" + (f"\n*{caption}*\n" if caption else "")
+        )
+
+    def open(self, tag: str, cls: str) -> None:
+        self.html.append(f'<{tag} class="{cls}">')
+
+    def close(self, tag: str) -> None:
+        self.html.append(f"</{tag}>")
+
+    def raw_md(self, body: str) -> None:
+        self.md.append(body)
+
+
+def _md_cell(value: str) -> str:
+    return str(value).replace("|", "\\|").replace("\n", " ")
+
+
+def _inline(body: str) -> str:
+    """Escape text for HTML, then render ``**bold**`` and backtick code."""
+    out = html.escape(body)
+    out = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", out)
+    return re.sub(r"`(.+?)`", r"<code>\1</code>", out)
+
+
+_CSS = """
+body{font-family:"Noto Sans CJK SC","Source Han Sans SC","PingFang SC","Microsoft YaHei",
+"Helvetica Neue",Arial,sans-serif;max-width:58rem;margin:2rem auto;padding:0 1rem;
+color:#222;line-height:1.5}
+h1{font-size:1.6rem;margin-bottom:.2rem}h2{border-bottom:2px solid #ccc;margin-top:2.2rem}
+h3{margin-top:1.4rem}.subtitle{color:#555;margin-top:0}
+table{border-collapse:collapse;margin:.6rem 0;font-size:.88rem}
+th,td{border:1px solid #ddd;padding:.25rem .5rem;vertical-align:top}
+th{background:#f3f3f3;text-align:left}td.num{text-align:right;white-space:nowrap}
+figure{margin:1rem 0}figure img{max-width:100%;height:auto;border:1px solid #eee}
+figcaption{font-size:.85rem;color:#555}
+blockquote.question{border-left:4px solid #d62728;margin:.5rem 0;padding:.3rem .8rem;
+background:#fdf3f3}
+.methods{background:#f6f8fa;border:1px solid #d0d7de;border-radius:6px;padding:.2rem 1rem 1rem}
+.provenance{font-size:.82rem;color:#444;border-top:1px solid #ccc;margin-top:2.5rem}
+.warning{background:#fff8c5;padding:.4rem .6rem;border-radius:4px}
+.note{font-size:.85rem;color:#555}code{font-size:.85em}
+"""
+
+
+def _page(doc: _Doc, lang: str, title: str) -> str:
+    code = "zh-CN" if lang == "zh" else "en"
+    return (
+        "<!DOCTYPE html>\n"
+        f'<html lang="{code}">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{html.escape(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
+        + "\n".join(doc.html)
+        + "\n</body>\n</html>\n"
+    )

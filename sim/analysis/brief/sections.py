@@ -1,0 +1,459 @@
+"""The brief's sections: one function per section, each writing into the document.
+
+Every function takes the :class:`Context` of the brief being built (the data, the
+language, the headline table and the document) and appends its section; the order
+of the calls in :func:`~sim.analysis.brief.build_brief` is the order of the brief.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from sim.analysis import plotting
+from sim.analysis.brief.data import (
+    MAX_LOST_ROWS,
+    MODE_METRICS,
+    MODE_OUTCOMES,
+    BriefData,
+    changed_parameters,
+    lost_status,
+    mode_counts,
+    mode_outcomes,
+    registry_note,
+    zone_cell,
+)
+from sim.analysis.brief.document import _Doc
+from sim.analysis.brief.figures import (
+    effects_figure,
+    fans_figure,
+    mode_counts_figure,
+    mode_outcomes_figure,
+)
+from sim.analysis.brief.formatting import (
+    fmt_interval,
+    fmt_number,
+    fmt_param,
+    fmt_share,
+    shown_path,
+    signed,
+    truthy,
+)
+from sim.analysis.brief.methods import Calibration, Sensitivity
+from sim.analysis.brief.text import heading, text, vocab
+from sim.core.cities import city_label
+from sim.core.params import MODE_ASSIGNMENTS, REGISTRY
+
+
+@dataclass
+class Context:
+    """What every section needs.
+
+    Attributes:
+        data: The combined batches.
+        lang: Text language (``"en"`` or ``"zh"``).
+        figlang: Figure language (Chinese only where a CJK font is installed).
+        head: The headline table (:func:`~sim.analysis.brief.headline_effects`).
+        doc: The document being written.
+        calibration: Calibration fit to report, if any.
+        sensitivity: Sensitivity analyses to report.
+    """
+
+    data: BriefData
+    lang: str
+    figlang: str
+    head: pd.DataFrame
+    doc: _Doc
+    calibration: Calibration | None = None
+    sensitivity: list[Sensitivity] = field(default_factory=list)
+
+    def t(self, key: str, **fmt: Any) -> str:
+        """The text ``key`` in the brief's language (see :func:`text`)."""
+        return text(key, self.lang, **fmt)
+
+    @property
+    def first(self) -> int:
+        """First year of the batches."""
+        return self.data.years[0]
+
+    @property
+    def last(self) -> int:
+        """Last year of the batches."""
+        return self.data.years[1]
+
+    @property
+    def posterior_used(self) -> list[str]:
+        """Scenarios whose replicates carry posterior draws."""
+        return [s for s in self.data.scenarios if self.data.uses_posterior(s)]
+
+    @property
+    def replicates(self) -> str:
+        """Replicate counts of the scenarios, e.g. ``"10"`` or ``"5/10"``."""
+        reps = sorted({self.data.replicates(s) for s in self.data.scenarios})
+        return "/".join(str(r) for r in reps)
+
+
+def title_section(c: Context) -> None:
+    """Title, subtitle and a warning for every batch with unfinished runs."""
+    c.doc.heading(1, c.t("title"))
+    c.doc.para(c.t("subtitle", start=c.first, end=c.last), cls="subtitle")
+    c.doc.para(registry_note(c.lang), cls="note")
+    for i, res in enumerate(c.data.results):
+        if len(res.missing):
+            c.doc.para(
+                c.t("missing_runs", n=len(res.missing)) + f" ({c.data.paths[i]})", cls="warning"
+            )
+
+
+def summary_section(c: Context) -> None:
+    """The baseline, the what-ifs and one headline sentence per what-if."""
+    data, doc = c.data, c.doc
+    doc.heading(2, heading("summary", c.lang), "summary")
+    doc.para(c.t("baseline_is", name=data.baseline, n=len(data.whatifs), reps=c.replicates))
+    base_q = data.info.get(data.baseline, {}).get("description")
+    if base_q:
+        doc.para(c.t("baseline_question", q=base_q))
+    summary_items = []
+    for scen in data.whatifs:
+        rows = c.head[(c.head["scenario"] == scen) & (c.head["year"] == c.last)]
+        parts = []
+        for metric in ("firms", "stat_zone_gdp"):
+            r = rows[rows["metric"] == metric]
+            if len(r):
+                r = r.iloc[0]
+                parts.append(
+                    c.t(
+                        "headline_sentence",
+                        year=c.last,
+                        metric=plotting.metric_label(metric, c.lang),
+                        diff=signed(r["mean"]),
+                        lo=fmt_number(r["ci_low"]),
+                        hi=fmt_number(r["ci_high"]),
+                    )
+                )
+        summary_items.append(f"**{scen}**: " + " ".join(parts))
+    doc.items(summary_items)
+    if c.lang == "zh" and c.figlang != "zh":
+        doc.para(c.t("figure_fallback"), cls="note")
+
+
+def whatif_section(c: Context, scen: str) -> None:
+    """One what-if: its question, changes, effects, fan charts and lost zones."""
+    c.doc.heading(2, c.t("whatif", name=scen), f"whatif-{scen}")
+    question_section(c, scen)
+    changes_section(c, scen)
+    effects_section(c, scen)
+    fans_section(c, scen)
+    lost_section(c, scen)
+
+
+def question_section(c: Context, scen: str) -> None:
+    """The question the scenario asks (its description)."""
+    c.doc.heading(3, heading("question", c.lang))
+    desc = c.data.info.get(scen, {}).get("description") or c.t("no_description")
+    c.doc.quote(desc)
+
+
+def _param_desc(name: str, lang: str) -> str:
+    if name == MODE_ASSIGNMENTS:
+        return text("mode_assignments", lang)
+    p = REGISTRY.get(name)
+    return p.description if p is not None else ""
+
+
+def changes_section(c: Context, scen: str) -> None:
+    """The parameters the scenario changes against the baseline, with their basis."""
+    t = c.t
+    c.doc.heading(3, heading("changes", c.lang))
+    changes = changed_parameters(c.data, scen)
+    if changes is None:
+        c.doc.para(t("changes_unknown"))
+        return
+    if not changes:
+        c.doc.para(t("no_changes"))
+        return
+    rows = []
+    for name, a, b in changes:
+        p = REGISTRY.get(name)
+        if p is None:
+            basis = t("lever") if name == MODE_ASSIGNMENTS else ""
+        else:
+            basis = t("assumed") if p.is_assumption else t("measured") + f": {p.source}"
+        rows.append([name, fmt_param(a), fmt_param(b), _param_desc(name, c.lang), basis])
+    c.doc.table(
+        [t("param"), t("baseline_value"), t("scenario_value"), t("meaning"), t("basis")], rows
+    )
+
+
+def effects_section(c: Context, scen: str) -> None:
+    """The headline effects table and the effects chart of the last year."""
+    t, lang = c.t, c.lang
+    c.doc.heading(3, heading("effects", lang))
+    rows_h = c.head[c.head["scenario"] == scen]
+    post = t("posterior_note") if scen in c.posterior_used else ""
+    c.doc.table(
+        [
+            t("metric"),
+            t("year"),
+            t("baseline_value"),
+            t("scenario_value"),
+            t("effect"),
+            t("ci"),
+            t("spread"),
+            t("pairs"),
+        ],
+        [
+            [
+                plotting.metric_label(r.metric, lang),
+                str(r.year),
+                fmt_number(r.baseline_mean),
+                fmt_number(r.scenario_mean),
+                fmt_number(r.mean),
+                fmt_interval(r.ci_low, r.ci_high, lang),
+                fmt_interval(r.low, r.high, lang),
+                str(r.n),
+            ]
+            for r in rows_h.itertuples()
+        ],
+        cls="headline",
+        numeric=2,
+    )
+    c.doc.para(t("effects_note", posterior=post), cls="note")
+    at_end = rows_h[rows_h["year"] == c.last]
+    if len(at_end):
+        c.doc.figure(
+            effects_figure(at_end, c.figlang),
+            f"{scen}-effects.png",
+            f"{scen}: effects {c.last}",
+            t("effects_fig", year=c.last),
+        )
+
+
+def fans_section(c: Context, scen: str) -> None:
+    """Fan charts of the key metrics, baseline against the what-if."""
+    c.doc.heading(3, heading("fans", c.lang))
+    c.doc.figure(
+        fans_figure(c.data, scen, c.figlang),
+        f"{scen}-fans.png",
+        f"{scen}: key metrics {c.first}-{c.last}",
+        c.t("fans_fig", start=c.first, end=c.last),
+    )
+
+
+def lost_section(c: Context, scen: str) -> None:
+    """Zones that lost status, in the scenario and in the baseline."""
+    t, lang = c.t, c.lang
+    c.doc.heading(3, heading("lost", lang))
+    if c.data.zones is None:
+        c.doc.para(t("lost_no_zones"))
+        return
+    lost = lost_status(c.data, scen)
+    if lost.empty:
+        c.doc.para(t("lost_none", year=c.last))
+        return
+    shown = lost.head(MAX_LOST_ROWS)
+    more = t("lost_more", n=len(lost) - len(shown)) if len(lost) > len(shown) else ""
+    c.doc.table(
+        [
+            t("zone"),
+            t("city"),
+            t("level"),
+            t("type"),
+            t("share_base"),
+            t("share_scen"),
+            t("first_year"),
+        ],
+        [
+            [
+                zone_cell(r._asdict(), lang),
+                city_label(r.city, lang),
+                vocab("levels", r.level, lang),
+                vocab("types", r.type, lang),
+                fmt_share(r.share_baseline),
+                fmt_share(r.share_scenario),
+                "–" if math.isnan(r.first_year) else f"{r.first_year:g}",
+            ]
+            for r in shown.itertuples()
+        ],
+        numeric=4,
+    )
+    c.doc.para(t("lost_note", year=c.last, more=more), cls="note")
+
+
+def modes_section(c: Context) -> None:
+    """Zones by management mode and outcomes per zone by mode, for every scenario."""
+    t, lang, data, doc = c.t, c.lang, c.data, c.doc
+    doc.heading(2, heading("modes", lang), "modes")
+    doc.para(t("modes_intro", year=c.last))
+    counts = mode_counts(data)
+    doc.table(
+        [t("scenario"), *(plotting.mode_label(m, lang) for m in plotting.MODES)],
+        [[s, *(fmt_number(counts.loc[s, col]) for col in MODE_METRICS)] for s in counts.index],
+        numeric=1,
+    )
+    doc.figure(mode_counts_figure(data, c.figlang), "modes-counts.png",
+               f"zones by mode {c.last}", "")  # fmt: skip
+    if data.zones is None:
+        return
+    outcomes = mode_outcomes(data)
+    doc.table(
+        [t("scenario"), t("mode"), *(plotting.zone_label(col, lang) for col in MODE_OUTCOMES)],
+        [
+            [s, plotting.mode_label(m, lang), *(fmt_number(v) for v in row)]
+            for (s, m), row in zip(outcomes.index, outcomes.to_numpy(), strict=True)
+        ],
+        numeric=2,
+    )
+    doc.para(t("modes_outcomes_note", year=c.last), cls="note")
+    doc.figure(mode_outcomes_figure(data, c.figlang), "modes-outcomes.png",
+               f"zone outcomes by mode {c.last}", "")  # fmt: skip
+
+
+def methods_section(c: Context) -> None:
+    """The methods box: design, calibration fit, sensitivities and assumptions."""
+    c.doc.open("section", "methods")
+    c.doc.heading(2, heading("methods", c.lang), "methods")
+    design = [c.t("batch_design", reps=c.replicates, start=c.first, end=c.last)]
+    if c.posterior_used:
+        design.append(c.t("posterior_used", names=", ".join(c.posterior_used)))
+    else:
+        design.append(c.t("posterior_absent"))
+    c.doc.items(design)
+    calibration_section(c)
+    sensitivity_section(c)
+    assumptions_section(c)
+    c.doc.close("section")
+
+
+def calibration_section(c: Context) -> None:
+    """The calibration fit: each target observed and simulated (from the calibration)."""
+    t, doc, cal = c.t, c.doc, c.calibration
+    doc.heading(3, t("calibration_head"))
+    if cal is None:
+        doc.para(t("calibration_none"))
+        return
+    doc.para(t("calibration_from", path=shown_path(cal.path)))
+    table = cal.table
+    extra = [col for col in ("tolerance", "within") if col in table.columns]
+    doc.table(
+        [t("target"), t("observed"), t("simulated"), *(t(col) for col in extra)],
+        [
+            [
+                str(r["target"]),
+                fmt_number(r["observed"]),
+                fmt_number(r["simulated"]),
+                *(
+                    (t("yes") if truthy(r[col]) else t("no"))
+                    if col == "within"
+                    else fmt_number(r[col])
+                    for col in extra
+                ),
+            ]
+            for _, r in table.iterrows()
+        ],
+        numeric=1,
+    )
+    if cal.distance is not None:
+        doc.para(t("calibration_distance", distance=fmt_number(cal.distance)), cls="note")
+
+
+def sensitivity_section(c: Context) -> None:
+    """The most influential parameters of every sensitivity analysis found."""
+    t, doc = c.t, c.doc
+    doc.heading(3, t("sensitivity_head"))
+    if not c.sensitivity:
+        doc.para(t("sensitivity_none"))
+    for sens in c.sensitivity:
+        doc.para(t("sensitivity_from", method=sens.method, path=shown_path(sens.path)))
+        doc.table(
+            [t("output"), t("top_params")],
+            [
+                [out, ", ".join(f"{p} ({v:.2g})" for p, v in items)]
+                for out, items in sens.top.items()
+            ],
+        )
+
+
+def assumptions_section(c: Context) -> None:
+    """The assumed parameters: the mode effects in full, the others by name."""
+    t, doc, data = c.t, c.doc, c.data
+    doc.heading(3, t("assumed_head"))
+    assumed = [p for p in REGISTRY.values() if p.is_assumption]
+    doc.para(t("assumed_intro", n=len(assumed), total=len(REGISTRY)))
+    doc.table(
+        [t("param"), t("value"), t("range"), t("meaning")],
+        [
+            [p.name, f"{p.default:g}", f"{p.lower:g}–{p.upper:g} {p.unit}", p.description]
+            for p in assumed
+            if p.group == "modes"
+        ],
+    )
+    others = [p.name for p in assumed if p.group != "modes"]
+    if others:
+        doc.para(f"{t('other_assumptions')}: " + ", ".join(f"`{n}`" for n in others) + ".")
+    touched = sorted(
+        {
+            name
+            for scen in data.whatifs
+            for name, _, _ in (changed_parameters(data, scen) or [])
+            if name in REGISTRY and REGISTRY[name].is_assumption
+        }
+    )
+    if touched:
+        doc.para(t("whatif_assumptions", items=", ".join(f"`{n}`" for n in touched)))
+
+
+def provenance_section(c: Context) -> None:
+    """Per batch: command, model version, commit, run times, status, seeds, versions."""
+    t, doc, data = c.t, c.doc, c.data
+    doc.open("footer", "provenance")
+    doc.heading(2, heading("provenance", c.lang), "provenance")
+    for i, res in enumerate(data.results):
+        m = res.manifest
+        git = m.get("git") or {}
+        commit = git.get("commit") or t("unknown")
+        if git.get("dirty"):
+            commit += t("dirty")
+        scen_here = [s for s in data.scenarios if data.batch_of[s] == i]
+        packages = m.get("packages") or {}
+        versions = ", ".join(f"{k} {v}" for k, v in packages.items() if v)
+        runs = m.get("runs") or {}
+        rows = [
+            [t("batch"), f"{shown_path(data.paths[i])} ({', '.join(scen_here)})"],
+            [t("command"), str(m.get("command", t("unknown")))],
+            [t("model_version"), str(m.get("model_version", t("unknown")))],
+            [t("commit"), commit],
+            [t("run_time"), f"{m.get('started', '?')} – {m.get('finished', '?')}"],
+            [t("status"), str(m.get("status", t("unknown")))],
+            [t("runs_done"), f"{runs.get('run', '?')} / {runs.get('total', len(res.runs))}"],
+            [t("seeds"), _seed_text(m, scen_here, c.lang)],
+            [t("versions"), versions or t("unknown")],
+        ]
+        doc.table([t("item"), t("value")], rows, cls="provenance-table")
+    doc.para(t("generated"), cls="note")
+    doc.close("footer")
+
+
+def _seed_text(manifest: Mapping[str, Any], scenarios: Sequence[str], lang: str) -> str:
+    parts = []
+    master = manifest.get("master_seed")
+    if master is not None:
+        parts.append(text("master_seed", lang, seed=master))
+    entries = manifest.get("scenarios") or {}
+    seeds = None
+    for s in scenarios:
+        seeds = (entries.get(s) or {}).get("seeds")
+        if seeds:
+            break
+    if isinstance(seeds, Mapping):
+        shown = ", ".join(f"{k}: {v}" for k, v in list(seeds.items())[:8])
+        if len(seeds) > 8:
+            shown += ", …"
+        parts.append(text("replicate_seeds", lang, seeds=shown))
+    elif seeds:
+        parts.append(str(seeds))
+    return "; ".join(parts) or text("unknown", lang)

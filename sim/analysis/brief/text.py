@@ -1,0 +1,250 @@
+"""The brief's words, in English and Chinese: section headings and every sentence.
+
+:data:`SECTIONS` holds the headings and :data:`TEXT` every other string, each as an
+``(English, Chinese)`` pair; :func:`text` and :func:`heading` pick a language and fill
+in the ``{placeholders}``. A new sentence is one entry here, in both languages.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sim.analysis import plotting
+
+#: Section headings, by identifier: (English, Chinese).
+SECTIONS: dict[str, tuple[str, str]] = {
+    "summary": ("Summary", "概要"),
+    "question": ("The question", "问题"),
+    "changes": ("What the scenario changes", "情景设定"),
+    "effects": ("Headline effects against the baseline", "相对基准情景的主要影响"),
+    "fans": ("Key metrics over time", "关键指标走势"),
+    "lost": ("Zones that lost status", "失去资格的开发区"),
+    "modes": ("Management modes compared", "管理模式比较"),
+    "methods": ("Methods and assumptions", "方法与假设"),
+    "provenance": ("Provenance", "来源与可复现信息"),
+}
+
+
+#: Every other string of the brief, by key: (English, Chinese).
+TEXT: dict[str, tuple[str, str]] = {
+    "title": ("Policy brief: what-if scenarios", "政策简报：情景分析"),
+    "subtitle": (
+        "Agent-based model of Shanxi's development-zone reform, {start}–{end}",
+        "山西开发区改革主体模型，{start}–{end}年",
+    ),
+    "whatif": ("What if: {name}", "情景：{name}"),
+    "baseline_is": (
+        "Baseline: **{name}**. {n} what-if scenario(s); {reps} replicate(s) per scenario.",
+        "基准情景：**{name}**。共{n}个对比情景；每个情景{reps}次重复运行。",
+    ),
+    "baseline_question": ("The baseline asks: {q}", "基准情景的问题：{q}"),
+    "headline_sentence": (
+        "In {year}, {metric}: {diff} against the baseline (95 % interval of the mean "
+        "effect {lo} to {hi}).",
+        "{year}年，{metric}：与基准相比{diff}（平均影响的95%区间 {lo} 至 {hi}）。",
+    ),
+    "no_description": ("(no description in the scenario file)", "（情景文件未给出说明）"),
+    "no_changes": (
+        "No parameter differs from the baseline.",
+        "与基准情景相比没有参数变化。",
+    ),
+    "changes_unknown": (
+        "Parameters vary from run to run (posterior draws); see the batch's runs.parquet.",
+        "参数逐次运行不同（后验抽样）；见批次的 runs.parquet。",
+    ),
+    "param": ("Parameter", "参数"),
+    "baseline_value": ("Baseline", "基准"),
+    "scenario_value": ("Scenario", "情景"),
+    "meaning": ("Meaning", "含义"),
+    "basis": ("Basis", "依据"),
+    "assumed": ("assumption", "假设"),
+    "measured": ("data or literature", "数据或文献"),
+    "lever": ("policy choice of the scenario", "情景设定的政策选择"),
+    "mode_assignments": (
+        "Management modes assigned to zones, each from its year (year, mode, zones).",
+        "自指定年份起为开发区指定的管理模式（年份、模式、开发区）。",
+    ),
+    "metric": ("Metric", "指标"),
+    "year": ("Year", "年份"),
+    "effect": ("Effect (mean)", "影响（均值）"),
+    "ci": ("95 % interval of the mean", "均值的95%区间"),
+    "spread": ("5–95 % of runs", "5–95%的运行"),
+    "pairs": ("Runs", "运行数"),
+    "to": ("to", "至"),
+    "effects_note": (
+        "Effect = scenario minus baseline, paired run by run over the common seeds "
+        "(replicate k of every scenario shares seed k{posterior}). The 95 % interval is "
+        "for the mean effect (Student t over the paired runs); the 5–95 % range shows how "
+        "much the effect varies between runs.",
+        "影响 = 情景值减基准值，按共同随机种子逐次配对（每个情景的第k次重复使用相同的第k个种子"
+        "{posterior}）。95%区间针对平均影响（基于配对运行的t分布）；5–95%范围表示各次运行之间"
+        "影响的离散程度。",
+    ),
+    "posterior_note": (
+        " and the same posterior draw of the calibrated parameters",
+        "及相同的校准参数后验抽样",
+    ),
+    "effects_fig": (
+        "Effects in {year}: mean (dot) and 5–95 % of paired runs (bar).",
+        "{year}年的影响：均值（圆点）与配对运行的5–95%范围（横线）。",
+    ),
+    "fans_fig": (
+        "Median (line), 25–75 % and 5–95 % of replicates (bands), {start}–{end}.",
+        "中位数（线）、重复运行的25–75%与5–95%范围（色带），{start}–{end}年。",
+    ),
+    "lost_none": (
+        "No zone lost its status in either scenario by {year}.",
+        "截至{year}年，两个情景中均无开发区失去资格。",
+    ),
+    "lost_no_zones": (
+        "This batch did not store zone tables (run without --no-zones to see them).",
+        "该批次未保存开发区明细表（运行时不加 --no-zones 即可保存）。",
+    ),
+    "lost_note": (
+        "Share of replicates in which the zone had lost its status by {year} (provincial "
+        "zones rated unqualified in consecutive years lose status); first year is the "
+        "median over the replicates where it did. {more}",
+        "截至{year}年失去资格的重复运行比例（连续被评为不合格的省级开发区失去资格）；"
+        "首年为发生该情况的重复运行的中位数。{more}",
+    ),
+    "lost_more": ("{n} more zone(s) not shown.", "另有{n}个开发区未列出。"),
+    "registry_note": (
+        "Zone registry: {named} of the {n} zones (and the units merged into them) carry the "
+        "names, prefectures and levels public sources give; the national zones are {national}. "
+        'The other {synthetic} zones are synthetic (named "Synthetic ..."): zone-level '
+        "results for them are illustrative, not statements about real places. For the named "
+        "zones too, firms, output, modes and dates are generated to match the provincial "
+        "totals, so no zone's result is a forecast for that place.",
+        "开发区名录：{n}个开发区中有{named}个（及并入其中的单位）采用公开资料给出的名称、所属地市和"
+        "级别；国家级开发区为{national}。其余{synthetic}个为合成开发区（名称标有“合成”），其开发区"
+        "层面的结果仅作示意，不代表真实地点。具名开发区的企业、产出、管理模式和时间同样按全省总量"
+        "生成，因此任何开发区的结果都不是对该地的预测。",
+    ),
+    "zone": ("Zone", "开发区"),
+    "city": ("City", "城市"),
+    "level": ("Level", "级别"),
+    "type": ("Type", "类型"),
+    "share_base": ("Lost status, baseline", "基准情景失去资格比例"),
+    "share_scen": ("Lost status, scenario", "本情景失去资格比例"),
+    "first_year": ("First year (scenario)", "首年（本情景）"),
+    "scenario": ("Scenario", "情景"),
+    "mode": ("Mode", "模式"),
+    "modes_intro": (
+        "Zones with status in each management mode in {year} (mean over replicates), and "
+        "outcomes per zone by mode. Mode effects are model assumptions (no quantitative "
+        "study compares the modes): read differences between modes as consequences of "
+        "those assumptions, not as findings.",
+        "{year}年各管理模式下在册开发区数（重复运行均值）及各模式的每区表现。管理模式的作用是"
+        "模型假设（尚无定量研究比较这三种模式）：模式之间的差异应理解为这些假设的结果，而非研究发现。",
+    ),
+    "modes_outcomes_note": (
+        "Mean per zone with status in {year}, over zones in the mode and replicates.",
+        "{year}年在册开发区每区均值（对该模式的开发区及重复运行取平均）。",
+    ),
+    "batch_design": (
+        "Design: {reps} replicate(s) per scenario, {start}–{end}, quarterly steps with annual "
+        "outputs; every number is a mean over replicates unless a range is given.",
+        "设计：每个情景{reps}次重复运行，{start}–{end}年，按季度推进、按年输出；除注明范围外，"
+        "所有数字均为重复运行的均值。",
+    ),
+    "posterior_used": (
+        "Parameter uncertainty: the replicates of {names} carry posterior draws of the "
+        "calibrated parameters, so their intervals include it.",
+        "参数不确定性：{names} 的各次重复运行使用校准参数的后验抽样，因此区间已包含参数不确定性。",
+    ),
+    "posterior_absent": (
+        "Parameter uncertainty: not included (every replicate uses the same parameter "
+        "values); intervals show stochastic variation only.",
+        "参数不确定性：未包含（各次重复运行使用相同参数）；区间只反映随机波动。",
+    ),
+    "calibration_head": ("Calibration fit", "校准拟合"),
+    "calibration_none": (
+        "No calibration outputs were found; parameters are at their registry defaults.",
+        "未找到校准结果；参数取参数表默认值。",
+    ),
+    "calibration_from": ("From {path}.", "来自 {path}。"),
+    "calibration_distance": (
+        "Best-fit distance {distance} (one unit is about one target tolerance).",
+        "最优拟合距离 {distance}（一个单位约为一个目标容差）。",
+    ),
+    "target": ("Target", "目标"),
+    "observed": ("Observed", "观测值"),
+    "simulated": ("Simulated", "模拟值"),
+    "sensitivity_head": ("Main sensitivities", "主要敏感参数"),
+    "sensitivity_none": (
+        "No sensitivity analysis was found (run `zonesim sensitivity` to add one).",
+        "未找到敏感性分析结果（可运行 `zonesim sensitivity` 生成）。",
+    ),
+    "sensitivity_from": (
+        "{method} analysis in {path}: the parameters that move each output most.",
+        "{path} 中的 {method} 分析：对各输出影响最大的参数。",
+    ),
+    "output": ("Output", "输出"),
+    "top_params": ("Most influential parameters (index)", "影响最大的参数（指数）"),
+    "assumed_head": ("Assumed, not measured", "假设而非实测"),
+    "assumed_intro": (
+        "{n} of the model's {total} parameters are assumptions (their source in the "
+        "parameter registry says so); their ranges are what the sensitivity analysis "
+        "explores. The management-mode effects are all assumptions:",
+        "模型{total}个参数中有{n}个是假设（参数表中的来源注明为假设）；其取值范围即敏感性分析"
+        "的探索范围。管理模式的作用全部是假设：",
+    ),
+    "range": ("Range", "范围"),
+    "value": ("Value", "取值"),
+    "other_assumptions": ("Other assumed parameters", "其他假设参数"),
+    "whatif_assumptions": (
+        "Assumed parameters a what-if changes: {items}.",
+        "对比情景改变的假设参数：{items}。",
+    ),
+    "batch": ("Batch", "批次"),
+    "item": ("Item", "项目"),
+    "command": ("Command", "命令"),
+    "model_version": ("Model version", "模型版本"),
+    "commit": ("Git commit", "Git 提交"),
+    "dirty": (" (uncommitted changes)", "（含未提交的修改）"),
+    "unknown": ("unknown", "未知"),
+    "run_time": ("Run", "运行时间"),
+    "status": ("Status", "状态"),
+    "runs_done": ("Runs", "运行数"),
+    "seeds": ("Seeds", "种子"),
+    "master_seed": ("master seed {seed}", "主种子 {seed}"),
+    "replicate_seeds": ("replicate seeds {seeds}", "各次重复的种子 {seeds}"),
+    "versions": ("Versions", "版本"),
+    "missing_runs": (
+        "Warning: {n} run(s) of this batch have not finished; numbers use the finished runs.",
+        "注意：该批次有{n}次运行尚未完成；数字仅基于已完成的运行。",
+    ),
+    "figure_fallback": (
+        "",
+        "本机未安装中文字体，图中文字以英文显示（安装方法：apt-get install fonts-noto-cjk）。",
+    ),
+    "generated": (
+        "Built by `zonesim brief` from the batch folder(s) above; numbers are means over "
+        "replicates as stored by `sim.load_results`.",
+        "由 `zonesim brief` 根据上述批次生成；数字为 `sim.load_results` 读取的重复运行均值。",
+    ),
+    "yes": ("yes", "是"),
+    "no": ("no", "否"),
+    "tolerance": ("Tolerance", "容差"),
+    "within": ("Within tolerance", "在容差内"),
+    "levels": ("national|provincial|park", "国家级|省级|园区"),
+    "types": ("industrial|eco_tourism|agri_hitech", "工业|生态文旅|农业高新"),
+}
+
+
+def text(key: str, lang: str, **fmt: Any) -> str:
+    """Return the text ``key`` in ``lang`` (``"en"`` or ``"zh"``), formatted."""
+    return TEXT[key][plotting.LANGS.index(lang)].format(**fmt)
+
+
+def heading(section: str, lang: str) -> str:
+    """Return the heading of a section (a key of :data:`SECTIONS`) in ``lang``."""
+    return SECTIONS[section][plotting.LANGS.index(lang)]
+
+
+def vocab(key: str, value: str, lang: str) -> str:
+    """Translate a level or type name (as stored in the zone table)."""
+    names = TEXT[key][0].split("|")
+    if value in names:
+        return text(key, lang).split("|")[names.index(value)]
+    return value

@@ -1,0 +1,131 @@
+"""Calibration of the model to the end-2018 figures, with honest uncertainty.
+
+The package's modules are the pipeline's parts (see ``docs/calibration.md``):
+
+1. :mod:`~sim.analysis.calibration.targets`: :func:`load_targets` reads a targets file
+   (``calibration/targets_2018.toml``): every figure with its source, the model output
+   it is compared with, its tolerance and weight, and the calibrated parameters.
+2. :mod:`~sim.analysis.calibration.evaluation`: simulated moments of candidate
+   parameter sets (:class:`Evaluator`, through the shared
+   :class:`sim.experiments.evaluate.PointEvaluator`) and their :func:`distance`.
+3. :mod:`~sim.analysis.calibration.search`: the global search (:func:`search`),
+   differential evolution with common random numbers; the best fit feeds
+   ``sim/core/data/calibrated.toml``.
+4. :mod:`~sim.analysis.calibration.posterior`: ABC-SMC (:func:`abc_smc`) gives a
+   posterior over the calibrated parameters; :func:`identifiability` says which of them
+   the targets pin down.
+5. :mod:`~sim.analysis.calibration.validation`: :func:`simulate_targets` and
+   :func:`validation_table` check a parameter set on seeds the calibration never used.
+6. :mod:`~sim.analysis.calibration.files`: the files a calibration writes and their
+   readers (:func:`read_best_fit`, :func:`read_posterior`, :func:`read_validation`,
+   :func:`read_identifiability`, :func:`posterior_draws`).
+7. :mod:`~sim.analysis.calibration.report`: ``report.md`` and its figures.
+8. :mod:`~sim.analysis.calibration.pipeline`: :func:`calibrate` runs it all within a
+   run budget (:func:`plan_budget`).
+
+Every simulation goes through the batch layer (:func:`sim.experiments.batch.execute`,
+local processes or Dask), one batch folder per evaluation step under ``<out>/work``.
+Proposals and seeds are drawn from branches of the master seed
+(:mod:`sim.experiments.seeds`) before a batch runs, so results are bit-identical
+whatever the number of workers, and an interrupted calibration resumes: finished runs
+are skipped, finished steps and generations are read back from their files.
+"""
+
+from __future__ import annotations
+
+from sim.analysis.calibration.evaluation import SCENARIO, Evaluator, distance, scaled_errors
+from sim.analysis.calibration.files import (
+    BEST_FIT_FILE,
+    DEFAULT_POSTERIOR,
+    POSTERIOR_FILE,
+    VALIDATION_FILE,
+    BestFit,
+    format_defaults,
+    posterior_draws,
+    read_best_fit,
+    read_identifiability,
+    read_posterior,
+    read_validation,
+    write_defaults,
+    write_outputs,
+)
+from sim.analysis.calibration.pipeline import (
+    DEFAULT_OUT,
+    CalibrationResult,
+    Plan,
+    calibrate,
+    plan_budget,
+)
+from sim.analysis.calibration.posterior import (
+    IDENTIFIED_RATIO,
+    MIN_ACCEPTANCE,
+    WEAK_RATIO,
+    ABCResult,
+    abc_smc,
+    identifiability,
+    posterior_frame,
+    weighted_quantile,
+)
+from sim.analysis.calibration.report import write_report
+from sim.analysis.calibration.search import SearchResult, search
+from sim.analysis.calibration.targets import (
+    DEFAULT_TARGETS,
+    ZONE_COLUMNS,
+    Target,
+    Targets,
+    TargetsError,
+    load_targets,
+    prior_params,
+    prior_value,
+)
+from sim.analysis.calibration.validation import format_table, simulate_targets, validation_table
+from sim.experiments.seeds import crn_seeds, validation_seeds
+
+__all__ = [
+    "BEST_FIT_FILE",
+    "DEFAULT_OUT",
+    "DEFAULT_POSTERIOR",
+    "DEFAULT_TARGETS",
+    "IDENTIFIED_RATIO",
+    "MIN_ACCEPTANCE",
+    "POSTERIOR_FILE",
+    "SCENARIO",
+    "VALIDATION_FILE",
+    "WEAK_RATIO",
+    "ZONE_COLUMNS",
+    "ABCResult",
+    "BestFit",
+    "CalibrationResult",
+    "Evaluator",
+    "Plan",
+    "SearchResult",
+    "Target",
+    "Targets",
+    "TargetsError",
+    "abc_smc",
+    "calibrate",
+    "crn_seeds",
+    "distance",
+    "format_defaults",
+    "format_table",
+    "identifiability",
+    "load_targets",
+    "plan_budget",
+    "posterior_draws",
+    "posterior_frame",
+    "prior_params",
+    "prior_value",
+    "read_best_fit",
+    "read_identifiability",
+    "read_posterior",
+    "read_validation",
+    "scaled_errors",
+    "search",
+    "simulate_targets",
+    "validation_seeds",
+    "validation_table",
+    "weighted_quantile",
+    "write_defaults",
+    "write_outputs",
+    "write_report",
+]

@@ -1,0 +1,28 @@
+"""Errors in the library's own language.
+
+A function that rejects one of its arguments raises :class:`ArgumentError`, whose
+message starts with the argument's name (``outputs 'x@1': expected metric@year``).
+A front end that calls the function under other names (the command line's flags)
+puts its own name in place of the argument's with :meth:`ArgumentError.renamed`.
+"""
+
+from __future__ import annotations
+
+
+class ArgumentError(ValueError):
+    """An argument of a library function has an invalid value.
+
+    Attributes:
+        argument: The argument's name, as the function's signature spells it.
+        detail: The rest of the message (after the name), e.g. ``": expected ..."``.
+    """
+
+    def __init__(self, argument: str, detail: str) -> None:
+        """Build the error; the message is ``argument + detail``."""
+        self.argument = argument
+        self.detail = detail
+        super().__init__(f"{argument}{detail}")
+
+    def renamed(self, name: str) -> str:
+        """The message with ``name`` (e.g. a command-line flag) for the argument's name."""
+        return f"{name}{self.detail}"

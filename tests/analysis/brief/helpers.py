@@ -1,0 +1,109 @@
+"""Batches and parsers shared by the brief tests."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+from sim.analysis import brief
+from sim.cli import main
+from sim.experiments.scenarios import shipped_dir
+
+SCENARIOS = ("baseline", "no_reform", "all_corporate")
+
+
+END = 2020
+
+
+REPS = 3
+
+
+def short_copy(folder: Path, name: str) -> Path:
+    text = (shipped_dir() / f"{name}.toml").read_text(encoding="utf-8")
+    text = re.sub(r"(?m)^end = \d+", f"end = {END}", text)
+    text = re.sub(r"(?m)^replications = \d+", f"replications = {REPS}", text)
+    path = folder / f"{name}.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def make_batch(folder: Path, names: tuple[str, ...] = SCENARIOS, seed: int | None = None) -> Path:
+    """A real batch written by `zonesim run` (short horizon, few replicates)."""
+    files = [str(short_copy(folder, n)) for n in names]
+    out = folder / "batch"
+    extra = [] if seed is None else ["--seed", str(seed)]
+    assert main(["run", *files, "--workers", "1", "--quiet", "--out", str(out), *extra]) == 0
+    return out
+
+
+def md_section(markdown: str, title: str) -> str:
+    """Text from a heading with ``title`` to the next heading of the same or higher level."""
+    m = re.search(rf"(?m)^(#+) {re.escape(title)}\n", markdown)
+    assert m, f"no heading {title!r}"
+    level = len(m.group(1))
+    rest = markdown[m.end() :]
+    end = re.search(rf"(?m)^#{{1,{level}}} ", rest)
+    return rest[: end.start()] if end else rest
+
+
+def md_table(section: str) -> list[list[str]]:
+    lines = [ln for ln in section.splitlines() if ln.startswith("|")]
+    assert len(lines) >= 2, "no table"
+    return [[c.strip() for c in ln.strip("|").split(" | ")] for ln in lines[2:]]
+
+
+class _Tables(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: list[tuple[str, list[list[str]]]] = []
+        self.imgs: list[dict[str, str | None]] = []
+        self.tags: list[str] = []
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        a = dict(attrs)
+        if tag == "table":
+            self.tables.append((a.get("class") or "", []))
+        elif tag == "tr":
+            self.tables[-1][1].append([])
+        elif tag == "td":
+            self._cell = []
+        elif tag == "img":
+            self.imgs.append(a)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "td" and self._cell is not None:
+            self.tables[-1][1][-1].append("".join(self._cell))
+            self._cell = None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def parse_html(page: str) -> _Tables:
+    p = _Tables()
+    p.feed(page)
+    return p
+
+
+def parse_number(text: str) -> tuple[float, int]:
+    """Value and number of decimals of a number as the brief prints it."""
+    clean = text.replace(",", "")
+    decimals = len(clean.split(".")[1]) if "." in clean else 0
+    return float(clean), decimals
+
+
+def assert_shows(text: str, value: float) -> None:
+    """``text`` is ``value`` rounded to the decimals shown."""
+    shown, decimals = parse_number(text)
+    tol = 0.5 * 10.0**-decimals * (1 + 1e-9) + 1e-9 * abs(value)
+    assert abs(shown - value) <= tol, f"{text} does not show {value}"
+
+
+def assert_interval(text: str, low: float, high: float, lang: str = "en") -> None:
+    a, b = text.split(f" {brief.text('to', lang)} ")
+    assert_shows(a, low)
+    assert_shows(b, high)

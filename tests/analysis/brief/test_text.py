@@ -1,0 +1,41 @@
+"""The brief's words and numbers in both languages."""
+
+from __future__ import annotations
+
+import re
+
+from sim.analysis import brief
+
+from .helpers import (
+    SCENARIOS,
+)
+
+
+def test_fmt_number() -> None:
+    assert brief.fmt_number(43031.4) == "43,031"
+    assert brief.fmt_number(13.94) == "13.94"
+    assert brief.fmt_number(-0.12345) == "-0.123"
+    assert brief.fmt_number(1e-9) == "0"
+    assert brief.fmt_number(float("nan")) == "–"
+
+
+def test_both_languages_have_every_section(briefs: dict[str, brief.Brief]) -> None:
+    for lang, b in briefs.items():
+        other = "zh" if lang == "en" else "en"
+        for key in brief.SECTIONS:
+            title = brief.heading(key, lang)
+            assert re.search(rf"<h\d[^>]*>{re.escape(title)}</h\d>", b.html), (lang, key)
+            assert re.search(rf"(?m)^#+ {re.escape(title)}$", b.markdown), (lang, key)
+            assert brief.heading(key, other) not in b.html, (lang, key)
+        for scen in SCENARIOS[1:]:
+            assert brief.text("whatif", lang, name=scen) in b.markdown
+        assert f'lang="{"zh-CN" if lang == "zh" else "en"}"' in b.html
+
+
+def test_every_text_has_both_languages() -> None:
+    han = re.compile(r"[\u3400-\u9fff]")
+    for key, (en, zh) in {**brief.SECTIONS, **brief.TEXT}.items():
+        if key == "figure_fallback":
+            continue  # a note for Chinese readers only
+        assert en and not han.search(en), key
+        assert han.search(zh), key
