@@ -10,6 +10,7 @@ naming the file and key; :func:`main` prints it on one line and exits with statu
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
 import sys
 from collections.abc import Sequence
@@ -35,6 +36,32 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 
+#: What to do about an operating-system error, by errno.
+_OS_HINTS = {
+    errno.EROFS: "the file system is read-only; choose a writable folder",
+    errno.EACCES: "permission denied; choose a folder you may write to or fix its permissions",
+    errno.EPERM: "operation not permitted; choose a folder you may write to",
+    errno.ENOSPC: "the disk is full; free space and run the same command again "
+    "(finished runs are kept)",
+    errno.EDQUOT: "the disk quota is exceeded; free space and run the same command again",
+    errno.ELOOP: "a symbolic link loop; point to the real file",
+    errno.EISDIR: "expected a file, got a folder",
+    errno.ENOTDIR: "expected a folder, got a file",
+    errno.ENOENT: "not found",
+}
+
+
+def os_error_line(exc: OSError) -> str:
+    """One line for an operating-system error: the path, what happened, what to do."""
+    path = exc.filename if exc.filename is not None else ""
+    if exc.filename2 is not None:
+        path = f"{path} -> {exc.filename2}"
+    what = _OS_HINTS.get(exc.errno or -1, (exc.strerror or str(exc)).strip())
+    if exc.errno not in _OS_HINTS and exc.strerror is None:
+        what = " ".join(str(exc).split()) or type(exc).__name__
+    return f"{path}: {what}" if path else what
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Build the argument parser with every registered subcommand."""
     parser = _Parser(
@@ -55,8 +82,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.code if isinstance(exc.code, int) else 2
     try:
         status = args.func(args)
-    except (UsageError, ValueError, FileNotFoundError) as exc:
+    except (UsageError, ValueError) as exc:
         print(f"zonesim {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # missing file, read-only or full disk, permission, ...
+        print(f"zonesim {args.command}: error: {os_error_line(exc)}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # output piped into `head` and closed
         return 0

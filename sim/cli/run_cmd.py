@@ -27,7 +27,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         description=(
             "Run every replicate of each scenario; replicate k of every scenario uses the "
             "same seed. Outputs stream into one folder per batch; running the same command "
-            "again skips finished runs (resume)."
+            "again skips finished runs (resume). A batch folder only grows: other scenarios, "
+            "seeds or replicates are added to it; a changed scenario needs a new folder."
         ),
     )
     p.add_argument(
@@ -38,6 +39,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_backend_options(p)
     p.add_argument(
         "--out", metavar="DIR", type=Path, help="batch folder (default: results/<scenario names>)"
+    )
+    p.add_argument(
+        "--force-into-nonempty",
+        action="store_true",
+        help="allow --out to be a non-empty folder that is not a batch (its files are kept)",
     )
     p.add_argument("--chunk-size", type=positive_int, help="runs per task (default: automatic)")
     p.add_argument("--no-zones", action="store_true", help="store annual tables only")
@@ -62,6 +68,7 @@ def _command(args: argparse.Namespace) -> str:
         if value is not None:
             parts += [f"--{flag.replace('_', '-')}", str(value)]
     parts += ["--no-zones"] * args.no_zones + ["--quiet"] * args.quiet
+    parts += ["--force-into-nonempty"] * args.force_into_nonempty
     return shlex.join(parts)
 
 
@@ -80,9 +87,16 @@ def run(args: argparse.Namespace) -> int:
             sc.name: {
                 "file": sc.path,
                 "description": sc.description,
-                "replications": args.reps or sc.run.replications,
                 "overrides": sc.overrides,
                 "source": sc.source,
+                # every text of the scenario run into this folder, with its master seeds
+                "versions": {
+                    hashlib.sha256(sc.source.encode()).hexdigest()[:12]: {
+                        "file": sc.path,
+                        "source": sc.source,
+                        "master_seeds": {str(master): args.reps or sc.run.replications},
+                    }
+                },
             }
             for sc in scenarios
         },
@@ -97,6 +111,7 @@ def run(args: argparse.Namespace) -> int:
             progress=not args.quiet,
             chunk_size=args.chunk_size,
             zones=not args.no_zones,
+            allow_foreign=args.force_into_nonempty,
         )
     if not args.quiet:
         print(

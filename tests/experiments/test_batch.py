@@ -20,7 +20,7 @@ from sim.experiments.batch import default_chunk_size, execute, scenario_specs
 from sim.experiments.runs import RunSpec
 from sim.experiments.scenarios import load_scenario
 from sim.experiments.seeds import replicate_seed
-from sim.experiments.store import BatchStore, load_results
+from sim.experiments.store import BatchStore, load_results, runs_table
 
 
 def _parts(out: Path, sub: str = "annual") -> list[str]:
@@ -78,7 +78,7 @@ def test_resume_skips_finished_runs(tmp_path: Path, specs: list) -> None:
     assert len(_parts(out)) == 6
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["runs"] == {"total": 6, "skipped": 4, "run": 2}
-    assert manifest["history"][0]["runs"]["run"] == 4
+    assert [i["runs"]["run"] for i in manifest["invocations"]] == [4, 2]
     t0 = time.perf_counter()
     execute(specs, out, backend=SerialBackend(), progress=False)
     assert time.perf_counter() - t0 < 2
@@ -94,19 +94,6 @@ def test_workers_and_chunks_give_identical_tables(tmp_path: Path, specs: list) -
     pd.testing.assert_frame_equal(s.zones, p.zones, check_exact=True)
 
 
-def test_changed_batch_hides_stale_runs_and_reuses_them(tmp_path: Path, specs: list) -> None:
-    out = tmp_path / "b"
-    execute(specs[:3], out, backend=SerialBackend(), progress=False)
-    other = [RunSpec(s.scenario, s.replicate, s.seed, resolve({"exit_rule_on": 0}), 2016, 2017)
-             for s in specs[:3]]  # fmt: skip
-    execute(other, out, backend=SerialBackend(), progress=False)
-    assert set(load_results(out).annual["run_id"]) == {s.run_id for s in other}
-    n = len(_parts(out))
-    execute(specs[:3], out, backend=SerialBackend(), progress=False)
-    assert len(_parts(out)) == n  # the first version's runs are found again
-    assert set(load_results(out).annual["run_id"]) == {s.run_id for s in specs[:3]}
-
-
 def test_annual_only_and_samples(tmp_path: Path) -> None:
     p = resolve({})
     specs = [RunSpec("cal", 0, 1, {**p, "exit_hazard": h}, 2016, 2016, sample=i)
@@ -120,31 +107,10 @@ def test_annual_only_and_samples(tmp_path: Path) -> None:
     assert len(res.runs) == 2 and json.loads(res.runs["params"][1])["exit_hazard"] == 0.06
 
 
-def test_orphan_zone_parts_and_temp_files_are_cleaned(tmp_path: Path, specs: list) -> None:
-    out = tmp_path / "b"
-    execute(specs[:2], out, backend=SerialBackend(), progress=False, chunk_size=1)
-    victim = _parts(out)[0]
-    (out / "annual" / victim).unlink()  # killed between the zone and annual writes
-    (out / "annual" / "part-x.parquet.tmp").write_bytes(b"half")
-    execute(specs[:2], out, backend=SerialBackend(), progress=False, chunk_size=1)
-    assert _parts(out) == _parts(out, "zones")
-    assert not list((out / "annual").glob("*.tmp"))
-    res = load_results(out)
-    assert len(res.zones.drop_duplicates(["run_id", "year", "unit"])) == len(res.zones)
-
-
-def test_duplicated_parts_are_read_once(tmp_path: Path, specs: list) -> None:
-    out = execute(specs[:2], tmp_path / "b", backend=SerialBackend(), progress=False)
-    ref = load_results(out).annual
-    for sub in ("annual", "zones"):
-        (out / sub / "part-zzz.parquet").write_bytes((out / sub / _parts(out)[0]).read_bytes())
-    pd.testing.assert_frame_equal(load_results(out).annual, ref)
-
-
 def test_missing_runs_are_reported(tmp_path: Path, specs: list) -> None:
     out = execute(specs[:2], tmp_path / "b", backend=SerialBackend(), progress=False)
     with BatchStore(out) as store:
-        store.write_runs(specs)
+        store.write_runs(runs_table(specs))
     assert len(load_results(out).missing) == 4
 
 
