@@ -23,13 +23,16 @@ from concurrent import futures
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
+from sim.experiments import lifeline
+
 T = TypeVar("T")
 R = TypeVar("R")
 
 #: Tasks kept in flight per worker.
 IN_FLIGHT_PER_WORKER = 2
-#: Modules imported once in the fork server, before it forks the workers.
-PRELOAD = ("sim.experiments.runs",)
+#: Modules imported once in the fork server, before it forks the workers (the second ties
+#: the server's life to the main process).
+PRELOAD = ("sim.experiments.runs", "sim.experiments._forkserver_preload")
 #: Seconds to wait for a Dask scheduler and its first worker.
 CONNECT_TIMEOUT = 10.0
 
@@ -140,7 +143,12 @@ class ProcessBackend(_WindowedBackend):
             ctx.set_forkserver_preload(list(PRELOAD))  # workers fork with the model imported
         else:
             ctx = multiprocessing.get_context("spawn")
-        self._pool = futures.ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx)
+        self._pool = futures.ProcessPoolExecutor(
+            max_workers=self.workers,
+            mp_context=ctx,
+            initializer=lifeline.init_worker,
+            initargs=(os.getpid(),),
+        )
         self.name = f"processes({self.workers})"
 
     def _submit(self, fn: Callable[[T], R], item: T) -> futures.Future[R]:
@@ -153,6 +161,19 @@ class ProcessBackend(_WindowedBackend):
     def close(self) -> None:
         """Stop the worker processes, cancelling queued tasks."""
         self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if exc_type is not None and not issubclass(exc_type, Exception):
+            # Interrupted (Ctrl-C, SIGTERM): end the workers now rather than let them
+            # finish their tasks, whose results nobody would store.
+            for proc in list((getattr(self._pool, "_processes", None) or {}).values()):
+                proc.terminate()
+        self.close()
 
 
 class DaskBackend(_WindowedBackend):

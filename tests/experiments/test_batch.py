@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -193,3 +194,62 @@ def test_sigkill_then_resume_equals_uninterrupted(tmp_path: Path) -> None:
     assert stored == 24  # no run stored twice
     pd.testing.assert_frame_equal(killed.annual, clean.annual, check_exact=True)
     pd.testing.assert_frame_equal(killed.zones, clean.zones, check_exact=True)
+
+
+def _descendants(pid: int) -> set[int]:
+    """Every process below ``pid`` (Linux ``/proc``)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(ppid, []).append(int(stat.parent.name))
+    out: set[int] = set()
+    todo = [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            if child not in out:
+                out.add(child)
+                todo.append(child)
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="uses /proc")
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM])
+def test_killing_the_main_pid_ends_every_batch_process(tmp_path: Path, sig: int) -> None:
+    script = tmp_path / "batch.py"
+    script.write_text(KILL_SCRIPT)
+    out = tmp_path / "killed"
+    proc = subprocess.Popen(
+        [sys.executable, str(script), str(out), "2"], start_new_session=True,
+        stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 120
+        while len(_parts(out) if (out / "annual").is_dir() else []) < 1:
+            assert proc.poll() is None, "batch ended before it could be killed"
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        batch = _descendants(proc.pid)
+        assert len(batch) >= 3  # fork server or resource tracker, and the workers
+        os.kill(proc.pid, sig)  # the main process only, not its group
+        proc.wait(timeout=30)
+        deadline = time.monotonic() + 10
+        while any(_alive(p) for p in batch) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not [p for p in batch if _alive(p)]
+        status = load_results(out).manifest["status"]
+        assert status == ("interrupted" if sig == signal.SIGTERM else "running")
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
