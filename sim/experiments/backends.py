@@ -18,6 +18,7 @@ from __future__ import annotations
 import abc
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent import futures
 from types import TracebackType
@@ -35,6 +36,12 @@ IN_FLIGHT_PER_WORKER = 2
 PRELOAD = ("sim.experiments.runs", "sim.experiments._forkserver_preload")
 #: Seconds to wait for a Dask scheduler and its first worker.
 CONNECT_TIMEOUT = 10.0
+#: Extra seconds allowed for the scheduler's handshake before giving up on it.
+HANDSHAKE_GRACE = 5.0
+
+
+class BackendError(ValueError):
+    """A backend cannot be reached or was lost (message names the address and what to do)."""
 
 
 def available_cores() -> int:
@@ -188,23 +195,46 @@ class DaskBackend(_WindowedBackend):
                 :data:`CONNECT_TIMEOUT`).
 
         Raises:
-            ValueError: If the scheduler cannot be reached or has no workers.
+            BackendError: If the scheduler cannot be reached, does not answer, or has no
+                workers.
         """
         from distributed import Client
 
         timeout = CONNECT_TIMEOUT if timeout is None else timeout
-        try:
-            self._client = Client(address, timeout=timeout, set_as_default=False)
-        except (OSError, TimeoutError, ValueError) as exc:
-            raise ValueError(
+        self.address = address
+        box: dict[str, Any] = {}
+
+        def connect() -> None:
+            try:
+                box["client"] = Client(address, timeout=timeout, set_as_default=False)
+            except BaseException as exc:  # reported in the calling thread
+                box["error"] = exc
+
+        # A server that accepts the connection but never answers (an HTTP dashboard, say)
+        # would block Client() for ever: wait for it in a thread, with a deadline.
+        thread = threading.Thread(target=connect, daemon=True, name="dask-connect")
+        thread.start()
+        thread.join(timeout + HANDSHAKE_GRACE)
+        if thread.is_alive():
+            raise BackendError(
+                f"--scheduler {address}: expected a Dask scheduler; the server there did not "
+                f"answer within {timeout + HANDSHAKE_GRACE:g} s (give the scheduler's port, "
+                "e.g. tcp://host:8786, not its dashboard's)"
+            )
+        error = box.get("error")
+        if isinstance(error, OSError | TimeoutError | ValueError):
+            raise BackendError(
                 f"--scheduler {address}: expected a reachable Dask scheduler (e.g. "
-                f"tcp://host:8786); could not connect: {str(exc).splitlines()[0]}"
+                f"tcp://host:8786); could not connect: {str(error).splitlines()[0]}"
             ) from None
+        if error is not None:
+            raise error
+        self._client = box["client"]
         try:
             self._client.wait_for_workers(1, timeout=timeout)
         except (TimeoutError, OSError):
             self._client.close()
-            raise ValueError(
+            raise BackendError(
                 f"--scheduler {address}: expected at least one worker; none joined in {timeout:g} s"
             ) from None
         info = self._client.scheduler_info(n_workers=-1)["workers"]
@@ -222,11 +252,23 @@ class DaskBackend(_WindowedBackend):
             self._as_completed.add(future)
         return future
 
+    def _lost(self) -> BackendError:
+        return BackendError(
+            f"--scheduler {self.address}: lost the connection to the Dask scheduler; finished "
+            "runs are kept: run the same command again once the scheduler is back"
+        )
+
     def _wait_one(self, pending: dict[Any, int]) -> Any:
-        return next(self._as_completed)
+        try:
+            return next(self._as_completed)
+        except (futures.CancelledError, OSError) as exc:
+            raise self._lost() from exc
 
     def _result(self, future: Any) -> Any:
-        result = future.result()
+        try:
+            result = future.result()
+        except (futures.CancelledError, OSError) as exc:
+            raise self._lost() from exc
         future.release()
         return result
 

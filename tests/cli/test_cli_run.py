@@ -3,7 +3,9 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -105,3 +107,52 @@ def test_shipped_name_and_seed_override(tmp_path: Path) -> None:
     res = load_results(out)
     assert res.manifest["master_seed"] == 5 and res.manifest["zones"] is False
     assert res.zones.empty and res.annual["year"].max() == 2035
+
+
+#: A worker preload that changes the worker's model version (as edited model code would).
+OTHER_CODE = """
+import sim.experiments.runs as runs
+
+runs.model_version = lambda: "0.0.0+othercode"
+"""
+
+
+@pytest.mark.slow
+def test_dask_worker_with_other_model_code_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], start_dask: Callable
+) -> None:
+    preload = tmp_path / "other_code.py"
+    preload.write_text(OTHER_CODE)
+    address, _ = start_dask(worker_args=("--preload", str(preload)))
+    path = short_copy(tmp_path, end=2016)
+    out = tmp_path / "d"
+    rc = main(["run", str(path), "--reps", "2", "--scheduler", address, "--out", str(out),
+               "--quiet"])  # fmt: skip
+    err = capsys.readouterr().err.strip()
+    assert rc == 2 and len(err.splitlines()) == 1
+    assert "Dask worker tcp://127.0.0.1:" in err and "0.0.0+othercode" in err
+    res = load_results(out)
+    assert res.manifest["status"] == "failed" and len(res.missing) == 2 and res.annual.empty
+
+
+@pytest.mark.slow
+def test_lost_scheduler_exits_2_with_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], start_dask: Callable
+) -> None:
+    address, procs = start_dask()
+    path = short_copy(tmp_path, end=2025)
+    out = tmp_path / "d"
+
+    def kill_after_first_part() -> None:  # the scheduler dies mid-batch
+        deadline = time.monotonic() + 120
+        while not _parts(out) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        procs[0].kill()
+
+    threading.Thread(target=kill_after_first_part, daemon=True).start()
+    rc = main(["run", str(path), "--reps", "30", "--chunk-size", "1", "--scheduler", address,
+               "--out", str(out), "--quiet"])  # fmt: skip
+    err = capsys.readouterr().err.strip()
+    assert rc == 2 and len(err.splitlines()) == 1
+    assert f"--scheduler {address}: lost the connection" in err
+    assert load_results(out).manifest["status"] == "failed"

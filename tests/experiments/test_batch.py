@@ -253,3 +253,17 @@ def test_killing_the_main_pid_ends_every_batch_process(tmp_path: Path, sig: int)
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)
+
+
+def test_worker_with_other_code_fails_the_batch(
+    tmp_path: Path, specs: list, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sim.experiments import runs
+
+    client = {**runs.code_identity(), "model": "0.1.0+clientcode"}
+    monkeypatch.setattr("sim.experiments.batch.code_identity", lambda: client)
+    out = tmp_path / "b"
+    with pytest.raises(runs.CodeMismatchError, match=r"worker .*: model: expected the client's"):
+        execute(specs[:2], out, backend=SerialBackend(), progress=False)
+    res = load_results(out)
+    assert res.manifest["status"] == "failed" and len(res.missing) == 2
