@@ -10,10 +10,15 @@ import time
 from pathlib import Path
 
 from sim.cli import UsageError
-from sim.cli.options import add_backend_options, positive_int, seed_int
+from sim.cli.options import add_backend_options, int_at_least, positive_int, seed_int
 from sim.experiments.backends import make_backend
 from sim.experiments.batch import execute, scenario_specs
-from sim.experiments.scenarios import Scenario, find_scenario, load_scenario
+from sim.experiments.scenarios import (
+    MAX_REPLICATIONS,
+    Scenario,
+    find_scenario,
+    load_scenario,
+)
 
 #: Default parent folder of batch folders.
 RESULTS_DIR = Path("results")
@@ -34,7 +39,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "scenarios", nargs="+", metavar="SCENARIO", help="scenario file, or shipped scenario name"
     )
-    p.add_argument("--reps", type=positive_int, help="replicates per scenario (default: file's)")
+    p.add_argument(
+        "--reps",
+        type=int_at_least(1, MAX_REPLICATIONS + 1),
+        help=f"replicates per scenario, at most {MAX_REPLICATIONS:,} (default: file's)",
+    )
     p.add_argument("--seed", type=seed_int, help="master seed (default: the files' run.seed)")
     add_backend_options(p)
     p.add_argument(
