@@ -76,9 +76,10 @@ def load_posterior(path: str | Path) -> pd.DataFrame:
             try:
                 p.check(float(value))
             except ParameterError as exc:
+                got = df[name].iloc[row]
+                got = got.item() if isinstance(got, np.generic) else got
                 raise PosteriorError(
-                    f"{path}: {name} (row {row}): expected {exc.expected}, got "
-                    f"{df[name].iloc[row]!r}"
+                    f"{path}: {name} (row {row}): expected {exc.expected}, got {got!r}"
                 ) from None
         df[name] = values
     if "weight" in df.columns:
