@@ -35,7 +35,7 @@ from typing import Any
 
 import pandas as pd
 
-from sim.analysis import plotting
+from sim.analysis import plotting, safetext
 from sim.core.params import MODE_ASSIGNMENTS, REGISTRY
 from sim.experiments.store import Results, load_results
 from sim.experiments.summary import paired_differences, summarize
@@ -772,21 +772,22 @@ class _Doc:
     def heading(self, level: int, title: str, anchor: str | None = None) -> None:
         ident = f' id="{html.escape(anchor)}"' if anchor else ""
         self.html.append(f"<h{level}{ident}>{html.escape(title)}</h{level}>")
-        self.md.append(f"{'#' * level} {title}\n")
+        self.md.append(f"{'#' * level} {safetext.md_inline(title)}\n")
 
     def para(self, body: str, cls: str | None = None) -> None:
         """A paragraph; ``**bold**`` and ``code`` in backticks work in both outputs."""
         c = f' class="{cls}"' if cls else ""
         self.html.append(f"<p{c}>{_inline(body)}</p>")
-        self.md.append(("> " if cls == "warning" else "") + body + "\n")
+        self.md.append(("> " if cls == "warning" else "") + safetext.md_inline(body) + "\n")
 
     def quote(self, body: str) -> None:
-        self.html.append(f'<blockquote class="question">{html.escape(body)}</blockquote>')
-        self.md.append("> " + body + "\n")
+        """User text (a scenario's question), shown literally in both outputs."""
+        self.html.append(f'<blockquote class="question">{safetext.html_text(body)}</blockquote>')
+        self.md.append("> " + safetext.md_escape(body) + "\n")
 
     def items(self, entries: Sequence[str]) -> None:
         self.html.append("<ul>" + "".join(f"<li>{_inline(e)}</li>" for e in entries) + "</ul>")
-        self.md.append("\n".join(f"- {e}" for e in entries) + "\n")
+        self.md.append("\n".join(f"- {safetext.md_inline(e)}" for e in entries) + "\n")
 
     def table(
         self, header: Sequence[str], rows: Sequence[Sequence[str]], cls: str = "", numeric: int = 0
@@ -838,7 +839,7 @@ class _Doc:
 
 
 def _md_cell(value: str) -> str:
-    return str(value).replace("|", "\\|").replace("\n", " ")
+    return safetext.md_cell(value)
 
 
 def _inline(body: str) -> str:
@@ -883,7 +884,7 @@ def build_brief(
     years: Sequence[int] | None = None,
     calibration: Calibration | None = None,
     sensitivity: Sequence[Sensitivity] | None = None,
-    discover: bool = True,
+    discover: bool = False,
     figure_dir: str = "brief_files",
 ) -> Brief:
     """Build a brief from batch folders.
@@ -893,10 +894,11 @@ def build_brief(
         baseline: Baseline scenario (default: ``"baseline"`` or the first scenario).
         lang: ``"en"`` or ``"zh"``.
         years: Years of the headline table (default: :func:`headline_years`).
-        calibration: Calibration fit to report (default: found beside the batches
-            when ``discover`` is true).
-        sensitivity: Sensitivity analyses to report (default: found likewise).
-        discover: Whether to look for calibration and sensitivity outputs.
+        calibration: Calibration fit to report (default: none, unless ``discover``).
+        sensitivity: Sensitivity analyses to report (default: none, unless ``discover``).
+        discover: Whether to look for calibration and sensitivity outputs beside the
+            batches (:func:`find_method_outputs`); off by default, so a brief reads only
+            the folders it is given.
         figure_dir: Folder name for the Markdown's figure files.
 
     Returns:
@@ -1228,8 +1230,8 @@ def build_brief(
     doc.para(t("generated"), cls="note")
     doc.close("footer")
 
-    page = _page(doc, lang, t("title"))
-    markdown = "\n".join(doc.md).rstrip() + "\n"
+    page = safetext.clean(_page(doc, lang, t("title")))
+    markdown = safetext.clean("\n".join(doc.md).rstrip() + "\n")
     return Brief(lang, page, markdown, doc.figures, head, figure_dir)
 
 
