@@ -26,7 +26,7 @@ MAIN_SCENARIOS := baseline no_reform all_corporate all_sanheyi all_quzheng slow_
 MAIN_REPS ?= 10
 MAIN_OUT ?= results/main
 # The brief reports the project's calibration when there is one (named explicitly).
-BRIEF_METHODS := $(if $(wildcard calibration/fit.csv),--calibration calibration)
+BRIEF_METHODS := $(if $(wildcard calibration/validation.csv calibration/fit.csv),--calibration calibration)
 
 run: $(STAMP)
 	$(BIN)/zonesim run $(MAIN_SCENARIOS:%=scenarios/%.toml) --reps $(MAIN_REPS) --out $(MAIN_OUT)

@@ -96,13 +96,13 @@ def run(args: argparse.Namespace) -> int:
             sc.name: {
                 "file": sc.path,
                 "description": sc.description,
-                "overrides": sc.overrides,
                 "source": sc.source,
                 # every text of the scenario run into this folder, with its master seeds
                 "versions": {
                     hashlib.sha256(sc.source.encode()).hexdigest()[:12]: {
                         "file": sc.path,
                         "source": sc.source,
+                        "overrides": sc.overrides,
                         "master_seeds": {str(master): args.reps or sc.run.replications},
                     }
                 },

@@ -334,8 +334,8 @@ def execute(
             manifest.update({k: invocation[k] for k in changes if k in top})
             store.write_manifest(manifest)
 
+        save()  # manifest first: a batch killed before the run index is written resumes
         store.write_runs(runs)
-        save()
         size = chunk_size or default_chunk_size(len(todo), backend.workers)
         task = functools.partial(run_chunk, zones=zones, identity=identity)
         bar = tqdm(

@@ -156,3 +156,28 @@ def test_lost_scheduler_exits_2_with_one_line(
     assert rc == 2 and len(err.splitlines()) == 1
     assert f"--scheduler {address}: lost the connection" in err
     assert load_results(out).manifest["status"] == "failed"
+
+
+def test_runs_into_one_folder_add_up_and_keep_their_provenance(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = short_copy(tmp_path, end=2016)
+    corp = short_copy(tmp_path, "no_reform", end=2016)
+    out = tmp_path / "o"
+    common = ["--reps", "1", "--workers", "1", "--quiet", "--out", str(out)]
+    assert main(["run", str(base), "--seed", "1", *common]) == 0
+    assert main(["run", str(base), "--seed", "2", *common]) == 0
+    assert main(["run", str(corp), "--seed", "1", *common]) == 0
+    res = load_results(out)
+    assert res.scenarios == ["baseline", "no_reform"] and len(res.runs) == 3
+    assert sorted(res.annual.groupby("scenario")["seed"].nunique()) == [1, 2]
+    (version,) = res.manifest["scenarios"]["baseline"]["versions"].values()
+    assert version["master_seeds"] == {"1": 1, "2": 1} and version["source"] == base.read_text()
+    invocations = res.manifest["invocations"]
+    assert [i["master_seed"] for i in invocations] == [1, 2, 1]
+    assert all(i["packages"]["numpy"] and i["started"] for i in invocations)
+    base.write_text(base.read_text().replace("[parameters]", "[parameters]\nexit_rule_on = 0"))
+    assert main(["run", str(base), "--seed", "1", *common]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "scenario 'baseline'" in err and "new --out" in err
+    assert len(load_results(out).runs) == 3
