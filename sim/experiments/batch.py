@@ -281,7 +281,8 @@ def execute(
             raise StoreError(
                 f"{out}: expected runs of the batch's model version "
                 f"{previous.get('model_version')}, this code is {identity['model']}; the "
-                "model changed, so run the batch into a new --out folder"
+                "model changed, so run the batch into a new --out folder (or move this one "
+                "aside)"
             )
         stored = store.read_runs()
         new = runs_table(specs)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.analysis import brief, safetext
+from sim.analysis import brief
 from sim.cli import main
 
 INJECTED = (
@@ -38,7 +38,7 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def test_user_text_is_escaped_in_markdown_and_html(
+def test_brief_reads_only_the_folders_it_is_given(
     batch: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def refuse(paths: object) -> None:
@@ -46,6 +46,11 @@ def test_user_text_is_escaped_in_markdown_and_html(
 
     monkeypatch.setattr(brief, "find_method_outputs", refuse)
     built = brief.build_brief([batch], lang="en")
+    assert "calibration-old" not in built.markdown and "sensitivity-old" not in built.markdown
+
+
+def test_user_text_is_escaped_in_markdown_and_html(batch: Path) -> None:
+    built = brief.build_brief([batch], lang="en", discover=False)
     for raw in RAW:
         assert raw not in built.markdown, raw
         assert raw not in built.html.replace('<img src="data:image/png', ""), raw
@@ -54,4 +59,4 @@ def test_user_text_is_escaped_in_markdown_and_html(
     assert "&lt;script&gt;" in built.markdown and "&lt;img src=x onerror=alert(4)&gt;" in (
         built.markdown
     )
-    assert safetext.clean(built.markdown) == built.markdown
+    assert not [c for c in built.markdown if ord(c) < 32 and c not in "\t\n"]
