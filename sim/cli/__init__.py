@@ -85,11 +85,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (UsageError, ValueError) as exc:
         print(f"zonesim {args.command}: error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # output piped into `head` and closed
+        return 0
     except OSError as exc:  # missing file, read-only or full disk, permission, ...
         print(f"zonesim {args.command}: error: {os_error_line(exc)}", file=sys.stderr)
         return 2
-    except BrokenPipeError:  # output piped into `head` and closed
-        return 0
     except KeyboardInterrupt:
         print(f"zonesim {args.command}: interrupted; finished runs are kept", file=sys.stderr)
         return 130

@@ -259,3 +259,11 @@ def test_bad_manifest_exits_2_naming_it(
     line = _one_line(capsys)
     assert f"{out / 'manifest.json'}: " in line and "expected" in line
     assert (out / "manifest.json").read_text() == content
+
+
+def test_closed_output_pipe_is_not_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    def closed(args: object) -> int:
+        raise BrokenPipeError(32, "Broken pipe")
+
+    monkeypatch.setattr("sim.cli.list_cmd.run", closed)
+    assert main(["list"]) == 0
