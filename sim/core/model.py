@@ -366,13 +366,14 @@ class ZoneReformModel(mesa.Model):
         util = np.vstack([np.full(ns, p["outside_utility"]), util])  # row 0: no zone
         prob = np.exp(util - util.max(axis=0))
         prob /= prob.sum(axis=0)
+        # Start-ups are drawn first: their count does not depend on the projects' draws.
+        lam = startup_intensity(free, za["environment"], p)
+        starts = rng.poisson(np.where(za["located"], lam, 0.0))
         pace = registry.province_growth(self.year, p) / registry.REFERENCE_GROWTH
         projects = rng.poisson(p["projects_per_year"] / 4 * pace * self.sector_shares)
         alloc = np.stack([rng.multinomial(projects[s], prob[:, s]) for s in range(ns)], axis=1)[
             1:
         ]  # zones x sectors
-        lam = startup_intensity(free, za["environment"], p)
-        starts = rng.poisson(np.where(za["located"], lam, 0.0))
         # A start-up's sector follows the zone's mix (the province's in an empty zone).
         firms_z = counts.sum(axis=1)
         mix = np.where(firms_z[:, None] > 0, counts, self.sector_shares[None, :])
