@@ -224,7 +224,7 @@ class ProvincialGovernment(mesa.Agent):
 
     @property
     def land_cap(self) -> float:
-        """Cap on industrial zones' planned area, km2."""
+        """Cap on the land designated for industrial zones (the land ledger), km2."""
         return self.model.p["land_cap_share"] * self.land_area
 
     def assess(self, year: int, score: dict[Zone, float]) -> None:

@@ -496,7 +496,7 @@ class ZoneReformModel(mesa.Model):
         if p["exit_rule_on"] and year >= p["assessment_year"]:
             self.province.assess(year, score)
             score = {z: s for z, s in score.items() if z.counted}
-        room = self.land_room()
+        room = self._land_room()
         if p["expansion_on"] and year >= p["expansion_year"]:
             room = self.province.approve_expansions(room, score)
         if year >= p["rollout_year"]:
@@ -526,7 +526,7 @@ class ZoneReformModel(mesa.Model):
         """Land designated for industrial zones: every located unit, delisted ones too."""
         return sum(z.planned_area for z in self.zone_list if z.located and z.type == "industrial")
 
-    def land_room(self) -> float:
+    def _land_room(self) -> float:
         """Land the ledger can still designate: ``max(cap, designated_2016) - designated``."""
         return max(self.province.land_cap, self.designated_2016) - self._designated()
 
