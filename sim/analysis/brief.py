@@ -885,6 +885,7 @@ def build_brief(
     sensitivity: Sequence[Sensitivity] | None = None,
     discover: bool = True,
     figure_dir: str = "brief_files",
+    robustness: str | Path | None = None,
 ) -> Brief:
     """Build a brief from batch folders.
 
@@ -898,6 +899,8 @@ def build_brief(
         sensitivity: Sensitivity analyses to report (default: found likewise).
         discover: Whether to look for calibration and sensitivity outputs.
         figure_dir: Folder name for the Markdown's figure files.
+        robustness: An exploration folder (``zonesim explore --out``) whose "which mode,
+            how sure" section goes before the methods.
 
     Returns:
         The brief, in memory (see :func:`write_brief`).
@@ -1121,6 +1124,13 @@ def build_brief(
             f"zone outcomes by mode {last}",
             "",
         )
+
+    if robustness is not None:
+        from sim.analysis.robustness.section import robustness_section
+
+        part = robustness_section(robustness, lang)
+        doc.html.append(part.html)
+        doc.md.append(part.markdown)
 
     # Methods -------------------------------------------------------------------------
     doc.open("section", "methods")
