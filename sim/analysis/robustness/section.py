@@ -77,6 +77,10 @@ _TEXT: dict[str, tuple[str, str]] = {
         "在 {cond} 的状态中，{w} 有 {density} 胜出（这些状态占全部的 {mass}，包含其胜出情形的 "
         "{coverage}；总体胜出比例 {base}）",
     ),
+    "box_all": (
+        "{w} wins in {base} of all states; no smaller region holds its wins more densely",
+        "{w} 在全部状态中的 {base} 胜出；没有更小的区域使其胜出更集中",
+    ),
     "always": ("{w} wins in every state", "{w} 在所有状态中胜出"),
     "never": ("{w} wins in no state", "{w} 在任何状态中都未胜出"),
     "no_box": ("not analysed", "未分析"),
@@ -176,6 +180,8 @@ def box_sentence(exp: Exploration, row: Mapping[str, Any], lang: str = "en") -> 
         & (lim["winner"] == row["winner"])
         & (lim["loser"] == row["loser"])
     ] if len(lim) else lim  # fmt: skip
+    if lim.empty:
+        return _t("box_all", lang, w=w, base=pct(row["base_rate"]))
     return _t(
         "box",
         lang,
