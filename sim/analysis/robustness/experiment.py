@@ -279,7 +279,7 @@ def run_exploration(
             backend=backend,
             manifest_extra={
                 "explore": {k: settings[k] for k in IDENTITY},
-                "command": command,
+                **({"command": command} if command else {}),
                 "scenarios": {p.name: {"file": p.path, "source": p.source} for p in loaded},
                 "master_seed": seed,
             },

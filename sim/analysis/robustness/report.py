@@ -38,7 +38,8 @@ DESIGN = "design"
 FIGURES = "figures"
 TREES = "trees.txt"
 REPORT = "report.md"
-#: Tables of the folder: file stem -> (object, attribute).
+#: Tables of the folder: attributes of :class:`Exploration` stored under their own name,
+#: and attributes of :class:`~.discovery.Discovery` by file stem.
 _MEASURE_TABLES = ("outcomes", "pairwise", "regret", "satisficing")
 _DISCOVERY_TABLES = {
     "boxes": "boxes",
@@ -165,6 +166,10 @@ def read_exploration(folder: str | Path) -> Exploration:
 # --------------------------------------------------------------------------- figures
 
 
+def _save(fig: Any, path: Path) -> Path:
+    return atomic_write(path, lambda p: fig.savefig(p, dpi=110, format="png"))
+
+
 def write_figures(exp: Exploration, fig_dir: Path) -> list[Path]:
     """Draw win-probability matrices, regret distributions and PRIM trade-offs (PNG).
 
@@ -199,11 +204,7 @@ def write_figures(exp: Exploration, fig_dir: Path) -> list[Path]:
         ax.set_title(o.label, fontsize=8)
     fig.suptitle("P(row beats column) over the states of the world", fontsize=9)
     fig.tight_layout()
-    paths.append(
-        atomic_write(
-            fig_dir / "win_probability.png", lambda p: fig.savefig(p, dpi=110, format="png")
-        )
-    )
+    paths.append(_save(fig, fig_dir / "win_probability.png"))
 
     fig = Figure(figsize=(3.4 * n + 0.6, 3.4))
     axes = fig.subplots(1, n, squeeze=False)[0]
@@ -214,9 +215,7 @@ def write_figures(exp: Exploration, fig_dir: Path) -> list[Path]:
         ax.set_title(f"regret, {o.label}", fontsize=8)
         ax.tick_params(axis="y", labelsize=7)
     fig.tight_layout()
-    paths.append(
-        atomic_write(fig_dir / "regret.png", lambda p: fig.savefig(p, dpi=110, format="png"))
-    )
+    paths.append(_save(fig, fig_dir / "regret.png"))
 
     traj = exp.discovery.trajectories
     if len(traj):
@@ -233,11 +232,7 @@ def write_figures(exp: Exploration, fig_dir: Path) -> list[Path]:
             ax.set_title(f"PRIM peeling, {label}", fontsize=8)
         axes[0].legend(fontsize=6)
         fig.tight_layout()
-        paths.append(
-            atomic_write(
-                fig_dir / "prim_tradeoff.png", lambda p: fig.savefig(p, dpi=110, format="png")
-            )
-        )
+        paths.append(_save(fig, fig_dir / "prim_tradeoff.png"))
     return paths
 
 
