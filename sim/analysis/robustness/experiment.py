@@ -269,10 +269,9 @@ def run_exploration(
     }
     check_out_dir(out_dir, settings)
     runs = run_specs(loaded, table, start=start, end=end)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    write_design(table, settings, out_dir)
-    t0 = time.perf_counter()
     with make_backend(workers, scheduler) as backend:
+        write_design(table, settings, out_dir)  # only once the backend is up
+        t0 = time.perf_counter()
         execute(
             runs,
             out_dir / "runs",
