@@ -8,8 +8,10 @@ the features. Four maintained methods describe where A wins:
   Lempert 2010), from EMA Workbench (:class:`ema_workbench.analysis.prim.Prim`): the
   peeling trajectory (coverage, density, mass, restricted dimensions of every box),
   and a chosen box: the one with the largest coverage among those whose density is
-  at least :data:`DENSITY_TARGET` (the densest box if none reaches it), with its
-  limits on the restricted dimensions and their quasi-p values. PRIM runs both ways
+  at least :data:`DENSITY_TARGET` (the densest box if none reaches it), less the
+  restrictions whose quasi-p values all exceed :data:`QP_MAX` (dropped with EMA
+  Workbench's ``drop_restriction``), with its limits on the restricted dimensions and
+  their quasi-p values. PRIM runs both ways
   (A beats B, B beats A) so that each alternative gets its conditions.
 * A **classification tree** (scikit-learn's CART, depth :data:`TREE_DEPTH`) as text.
 * A **feature ranking** from extra trees (EMA Workbench's
@@ -41,6 +43,8 @@ DENSITY_TARGET = 0.8
 #: PRIM's smallest box mass, peeling and pasting steps (EMA Workbench's defaults).
 MASS_MIN = 0.05
 PEEL_ALPHA = 0.05
+#: Restricted dimensions whose quasi-p values all exceed this are dropped from a chosen box.
+QP_MAX = 0.05
 #: Depth of the classification tree.
 TREE_DEPTH = 3
 #: Trees of the extra-trees feature ranking.
@@ -92,6 +96,14 @@ class PrimResult:
         return {k: float(row[k]) for k in ("coverage", "density", "mass", "res_dim")}
 
 
+def _trajectory(box: Any) -> pd.DataFrame:
+    cols = ["id", "coverage", "density", "mass", "res_dim", "n", "k"]
+    trajectory = box.peeling_trajectory[cols].copy().reset_index(drop=True)
+    for c in ("id", "res_dim", "n", "k"):
+        trajectory[c] = trajectory[c].astype(int)
+    return trajectory
+
+
 def choose_box(trajectory: pd.DataFrame, density_target: float = DENSITY_TARGET) -> int:
     """Largest-coverage box with density >= ``density_target`` (else the densest box)."""
     ok = trajectory[trajectory["density"] >= density_target]
@@ -136,12 +148,20 @@ def run_prim(
             peel_alpha=peel_alpha,
         )
         box = finder.find_box()
-    cols = ["id", "coverage", "density", "mass", "res_dim", "n", "k"]
-    trajectory = box.peeling_trajectory[cols].copy().reset_index(drop=True)
-    for c in ("id", "res_dim", "n", "k"):
-        trajectory[c] = trajectory[c].astype(int)
-    chosen = choose_box(trajectory, density_target)
-    init, lims, qp = box.box_lims[0], box.box_lims[chosen], box.p_values[chosen]
+        chosen = choose_box(_trajectory(box), density_target)
+        init = box.box_lims[0]
+        restricted = [c for c in x.columns if not box.box_lims[chosen][c].equals(init[c])]
+        weak = [
+            c
+            for c in restricted
+            if all(v < 0 or v > QP_MAX for v in box.p_values[chosen].get(c, [-1, -1]))
+        ]
+        if weak and len(weak) < len(restricted):
+            for k, name in enumerate(weak):  # appends the pruned boxes to the trajectory
+                box.drop_restriction(name, i=chosen if k == 0 else None)
+            chosen = len(box.box_lims) - 1
+    trajectory = _trajectory(box)
+    lims, qp = box.box_lims[chosen], box.p_values[chosen]
     rows = []
     for name in x.columns:
         lo, hi = float(lims.loc[0, name]), float(lims.loc[1, name])
