@@ -10,8 +10,8 @@ the features. Four maintained methods describe where A wins:
   and a chosen box: the one with the largest coverage among those whose density is
   at least :data:`DENSITY_TARGET` (the densest box if none reaches it), less the
   restrictions whose quasi-p values all exceed :data:`QP_MAX` (dropped with EMA
-  Workbench's ``drop_restriction``), with its limits on the restricted dimensions and
-  their quasi-p values. PRIM runs both ways
+  Workbench's ``drop_restriction``; the most significant one stays), with its
+  limits on the restricted dimensions and their quasi-p values. PRIM runs both ways
   (A beats B, B beats A) so that each alternative gets its conditions.
 * A **classification tree** (scikit-learn's CART, depth :data:`TREE_DEPTH`) as text.
 * A **feature ranking** from extra trees (EMA Workbench's
@@ -151,12 +151,11 @@ def run_prim(
         chosen = choose_box(_trajectory(box), density_target)
         init = box.box_lims[0]
         restricted = [c for c in x.columns if not box.box_lims[chosen][c].equals(init[c])]
-        weak = [
-            c
-            for c in restricted
-            if all(v < 0 or v > QP_MAX for v in box.p_values[chosen].get(c, [-1, -1]))
-        ]
-        if weak and len(weak) < len(restricted):
+        qp0 = {c: [v for v in box.p_values[chosen].get(c, []) if v >= 0] for c in restricted}
+        weak = [c for c in restricted if all(v > QP_MAX for v in qp0[c])]
+        if weak and len(weak) == len(restricted):  # keep the most significant one
+            weak.remove(min(weak, key=lambda c: min(qp0[c], default=np.inf)))
+        if weak:
             for k, name in enumerate(weak):  # appends the pruned boxes to the trajectory
                 box.drop_restriction(name, i=chosen if k == 0 else None)
             chosen = len(box.box_lims) - 1
