@@ -31,6 +31,7 @@ COMMANDS = (
     "sim.cli.params_cmd",
     "sim.cli.sensitivity_cmd",
     "sim.cli.calibrate_cmd",
+    "sim.cli.explore_cmd",
     "sim.cli.brief_cmd",
 )
 

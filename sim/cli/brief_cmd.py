@@ -45,6 +45,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         action="append",
         help="sensitivity output folder to report (repeatable; default: none)",
     )
+    p.add_argument(
+        "--robustness",
+        metavar="DIR",
+        type=Path,
+        help="`zonesim explore` folder: adds the 'which mode, how sure' section",
+    )
     p.set_defaults(func=run)
 
 
@@ -82,6 +88,7 @@ def run(args: argparse.Namespace) -> int:
         lang=args.lang,
         calibration=calibration,
         sensitivity=sensitivity,
+        robustness=args.robustness,
     )
     page, md, _ = brief.output_paths(out)
     brief.write_brief(built, out)

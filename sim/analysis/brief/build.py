@@ -22,6 +22,7 @@ def build_brief(
     sensitivity: Sequence[Sensitivity] | None = None,
     discover: bool = False,
     figure_dir: str = "brief_files",
+    robustness: str | Path | None = None,
 ) -> Brief:
     """Build a brief from batch folders.
 
@@ -37,6 +38,8 @@ def build_brief(
             batches (:func:`~sim.analysis.brief.methods.find_method_outputs`); off by
             default, so a brief reads only the folders it is given.
         figure_dir: Folder name for the Markdown's figure files.
+        robustness: An exploration folder (``zonesim explore --out``) whose "which mode,
+            how sure" section goes before the methods.
 
     Returns:
         The brief, in memory (see :func:`~sim.analysis.brief.write_brief`).
@@ -66,6 +69,8 @@ def build_brief(
     for scen in data.whatifs:
         sections.whatif_section(c, scen)
     sections.modes_section(c)
+    if robustness is not None:
+        sections.robustness_section(c, robustness)
     sections.methods_section(c)
     sections.provenance_section(c)
     page = safetext.clean(_page(c.doc, lang, c.t("title")))

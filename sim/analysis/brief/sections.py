@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -282,6 +283,15 @@ def lost_section(c: Context, scen: str) -> None:
         numeric=4,
     )
     c.doc.para(t("lost_note", year=c.last, more=more), cls="note")
+
+
+def robustness_section(c: Context, folder: str | Path) -> None:
+    """Which mode, how sure: the exploration's section (:mod:`sim.analysis.robustness`)."""
+    from sim.analysis.robustness.section import robustness_section as build
+
+    part = build(folder, c.lang)
+    c.doc.html.append(part.html)
+    c.doc.md.append(part.markdown)
 
 
 def modes_section(c: Context) -> None:

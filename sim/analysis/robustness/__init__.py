@@ -1,0 +1,34 @@
+"""Robustness analysis and scenario discovery: which policy wins, where, and how surely.
+
+An *exploration* runs every policy (a scenario file: mode assignments, lever timing,
+parameter overrides) in the same states of the world: a Latin hypercube over the
+uncertain parameters' registry bounds, plus a calibration-posterior draw and a seed per
+state (:mod:`.design`). It runs on the batch layer, resumes, and stores a batch folder
+beside its design table (:mod:`.experiment`). From the outcomes it measures how robust
+each policy is (:mod:`.measures`: probability that one policy beats another, regret,
+satisficing), finds the regions of the uncertainty space where each policy wins
+(:mod:`.discovery`: PRIM from EMA Workbench, a classification tree, feature scores,
+break-even values), writes tables, figures and a report (:mod:`.report`), and builds
+the "which mode, how sure" section of the brief (:mod:`.section`).
+"""
+
+from __future__ import annotations
+
+from sim.analysis.robustness.design import (
+    ExploreError,
+    parse_outcomes,
+    select_uncertainties,
+    state_table,
+)
+from sim.analysis.robustness.experiment import run_exploration
+from sim.analysis.robustness.report import Exploration, read_exploration
+
+__all__ = [
+    "Exploration",
+    "ExploreError",
+    "parse_outcomes",
+    "read_exploration",
+    "run_exploration",
+    "select_uncertainties",
+    "state_table",
+]

@@ -1,0 +1,295 @@
+"""Running an exploration: every policy in every state of the world, on the batch layer.
+
+:func:`run_exploration` validates everything first, samples the states
+(:mod:`.design`), runs ``policies x states`` through
+:func:`sim.experiments.batch.execute` into ``<out>/runs`` (local processes or Dask;
+running the same command again skips finished runs), collects the outcomes, measures
+and discovers (:func:`analyse`) and writes the folder (:mod:`.report`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from sim.analysis.robustness.design import (
+    STATE_COLUMNS,
+    ExploreError,
+    Outcome,
+    check_policies,
+    horizon,
+    parse_outcomes,
+    policy_overrides,
+    run_specs,
+    select_uncertainties,
+    state_table,
+)
+from sim.analysis.robustness.discovery import DENSITY_TARGET, discover
+from sim.analysis.robustness.measures import Threshold, measure_all, parse_thresholds
+from sim.analysis.robustness.report import (
+    SETTINGS,
+    Exploration,
+    write_design,
+    write_exploration,
+)
+from sim.experiments.runs import params_json
+
+#: Calibration posterior used when none is named (if the project has one).
+DEFAULT_POSTERIOR = Path("calibration") / "posterior.parquet"
+#: Settings that identify an exploration in its folder; resuming requires the same.
+IDENTITY = ("policies", "uncertain", "states", "seed", "posterior_sha256", "start", "end")
+
+
+def collect_outcomes(
+    annual: pd.DataFrame, policies: Sequence[str], n_states: int, specs: Sequence[Outcome]
+) -> pd.DataFrame:
+    """The outcome table from a batch's annual table.
+
+    Args:
+        annual: Annual metrics (``scenario, replicate, year``, metrics).
+        policies: Policy names (the batch's scenarios).
+        n_states: Number of states (replicates).
+        specs: The outcomes.
+
+    Returns:
+        One row per (policy, state), policy-major: ``policy, state``, one column per
+        outcome label.
+
+    Raises:
+        ExploreError: If a run or a year is missing.
+    """
+    index = pd.MultiIndex.from_product([list(policies), range(n_states)], names=["policy", "state"])
+    table = annual.rename(columns={"scenario": "policy", "replicate": "state"})
+    table = table.drop_duplicates(["policy", "state", "year"]).set_index(
+        ["policy", "state", "year"]
+    )
+    out = pd.DataFrame(index=index)
+    for o in specs:
+        try:
+            values = table[o.metric].xs(o.year, level="year")
+        except KeyError:
+            raise ExploreError(f"runs: expected year {o.year} in the runs' outputs") from None
+        out[o.label] = values.reindex(index).to_numpy(dtype=float)
+        if out[o.label].isna().any():
+            policy, state = out.index[out[o.label].isna().to_numpy()][0]
+            raise ExploreError(
+                f"runs: policy {policy}, state {state} has no {o.label}; expected a finished run"
+            )
+    return out.reset_index()
+
+
+def analyse(
+    states: pd.DataFrame,
+    outcomes: pd.DataFrame,
+    settings: dict[str, Any],
+    *,
+    thresholds: Sequence[Threshold] = (),
+    discover_outcomes: Sequence[Outcome] | None = None,
+    density_target: float = DENSITY_TARGET,
+) -> Exploration:
+    """Measures and scenario discovery of finished runs (no model run).
+
+    Args:
+        states: State table (:func:`~sim.analysis.robustness.design.state_table`).
+        outcomes: Outcome table (:func:`collect_outcomes`).
+        settings: The exploration's settings (``outcomes``, ``seed``, ...).
+        thresholds: Satisficing criteria.
+        discover_outcomes: Outcomes to run discovery on (default: every outcome).
+        density_target: Density the chosen PRIM box should reach.
+
+    Returns:
+        The exploration, in memory.
+    """
+    specs = parse_outcomes(settings["outcomes"])
+    measures = measure_all(outcomes, specs, thresholds)
+    features = [c for c in states.columns if c not in STATE_COLUMNS]
+    found = discover(
+        states,
+        outcomes,
+        specs if discover_outcomes is None else discover_outcomes,
+        features,
+        seed=int(settings["seed"]),
+        density_target=density_target,
+    )
+    return Exploration(
+        path=None,
+        settings=settings,
+        states=states,
+        outcomes=outcomes,
+        pairwise=measures["pairwise"],
+        regret=measures["regret"],
+        satisficing=measures["satisficing"],
+        discovery=found,
+    )
+
+
+def _file_hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+
+
+def check_out_dir(out_dir: Path, settings: dict[str, Any]) -> None:
+    """Refuse a folder that holds a different exploration (resuming needs the same one).
+
+    Raises:
+        ExploreError: If ``out_dir`` is a file, or its settings file records
+            different identifying settings.
+    """
+    if out_dir.exists() and not out_dir.is_dir():
+        raise ExploreError(f"--out {out_dir}: expected a folder, got a file")
+    path = out_dir / SETTINGS
+    if not path.is_file():
+        return
+    try:
+        old = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        raise ExploreError(f"{path}: expected the JSON settings of an exploration") from None
+    new = json.loads(json.dumps({k: settings[k] for k in IDENTITY}))
+    for key in IDENTITY:
+        if old.get(key) != new[key]:
+            raise ExploreError(
+                f"{path}: {key}: this folder holds another exploration ({key} differs); "
+                "expected the same settings to resume, or choose another --out"
+            )
+
+
+def run_exploration(
+    policies: Sequence[str | Path],
+    *,
+    uncertain: str | Sequence[str] | None = None,
+    states: int = 100,
+    outcomes: str | Sequence[str] | None = None,
+    thresholds: str | Sequence[str] | None = None,
+    discover_outcomes: str | Sequence[str] | None = None,
+    posterior: str | Path | None = None,
+    use_posterior: bool = True,
+    seed: int = 0,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    out: str | Path | None = None,
+    progress: bool = True,
+    command: str | None = None,
+) -> tuple[Exploration, Path]:
+    """Explore policies over the states of the world, end to end (``zonesim explore``).
+
+    Everything is validated before anything is run or written.
+
+    Args:
+        policies: Scenario files (or shipped scenario names), at least two.
+        uncertain: Uncertainties (:func:`~sim.analysis.robustness.design.select_uncertainties`).
+        states: Number of states of the world.
+        outcomes: ``metric@year`` outcomes (default
+            :data:`~sim.analysis.robustness.design.DEFAULT_OUTCOMES`).
+        thresholds: Satisficing criteria ``metric@year>=value`` (or ``<=``); each
+            outcome must be among ``outcomes``.
+        discover_outcomes: Outcomes for scenario discovery (default: all).
+        posterior: Calibration posterior (default ``calibration/posterior.parquet``
+            when it exists).
+        use_posterior: ``False`` keeps the calibrated parameters at their defaults
+            (or in the hypercube when named as uncertain).
+        seed: Master seed.
+        workers: Local worker processes.
+        scheduler: Dask scheduler address.
+        out: Exploration folder (default ``results/explore``).
+        progress: Show a progress bar.
+        command: The command line, recorded in the settings and manifest.
+
+    Returns:
+        The exploration and its folder.
+
+    Raises:
+        ExploreError: On invalid settings (one line naming the option or file).
+        ValueError: From the scenario loader, posterior or backend, likewise.
+    """
+    from sim.experiments.backends import make_backend
+    from sim.experiments.batch import execute
+    from sim.experiments.posterior import load_posterior, parameter_names
+    from sim.experiments.scenarios import find_scenario, load_scenario
+    from sim.experiments.store import load_results
+
+    if scheduler is not None and workers is not None:
+        raise ExploreError("--workers: expected no --workers with --scheduler")
+    if seed < 0:
+        raise ExploreError(f"--seed: expected a whole number >= 0, got {seed}")
+    specs = parse_outcomes(outcomes)
+    labels = [o.label for o in specs]
+    crit = parse_thresholds(thresholds)
+    for t in crit:
+        if t.outcome.label not in labels:
+            raise ExploreError(
+                f"--threshold {t.label}: expected an outcome of --outcomes ({', '.join(labels)})"
+            )
+    disc = None if discover_outcomes is None else parse_outcomes(discover_outcomes)
+    for o in disc or ():
+        if o.label not in labels:
+            raise ExploreError(
+                f"--discover {o.label}: expected an outcome of --outcomes ({', '.join(labels)})"
+            )
+    names = select_uncertainties(uncertain)
+    loaded = [load_scenario(find_scenario(str(ref))) for ref in policies]
+    check_policies(loaded)
+    post_path: Path | None = None
+    if use_posterior:
+        post_path = Path(posterior) if posterior is not None else DEFAULT_POSTERIOR
+        if posterior is None and not post_path.is_file():
+            post_path = None
+    post = load_posterior(post_path) if post_path is not None else None
+    table = state_table(names, states, seed, post)
+    from_post = parameter_names(post) if post is not None else []
+    start, end = horizon(specs)
+    out_dir = Path(out) if out is not None else Path("results") / "explore"
+    overrides = policy_overrides(loaded, table)
+    settings: dict[str, Any] = {
+        "policies": {
+            p.name: hashlib.sha256(params_json(p.overrides).encode()).hexdigest()[:16]
+            for p in loaded
+        },
+        "uncertain": names,
+        "states": int(states),
+        "seed": int(seed),
+        "posterior": None if post_path is None else str(post_path),
+        "posterior_sha256": None if post_path is None else _file_hash(post_path),
+        "start": start,
+        "end": end,
+        "outcomes": labels,
+        "thresholds": [t.label for t in crit],
+        "discover": labels if disc is None else [o.label for o in disc],
+        "lhs_parameters": [n for n in names if n not in from_post],
+        "posterior_parameters": from_post,
+        "policy_files": {p.name: p.path for p in loaded},
+        "descriptions": {p.name: p.description for p in loaded},
+        "policy_overrides": overrides,
+        "density_target": DENSITY_TARGET,
+        "command": command,
+    }
+    check_out_dir(out_dir, settings)
+    runs = run_specs(loaded, table, start=start, end=end)
+    with make_backend(workers, scheduler) as backend:
+        write_design(table, settings, out_dir)  # only once the backend is up
+        t0 = time.perf_counter()
+        execute(
+            runs,
+            out_dir / "runs",
+            backend=backend,
+            manifest_extra={
+                "explore": {k: settings[k] for k in IDENTITY},
+                **({"command": command} if command else {}),
+                "scenarios": {p.name: {"file": p.path, "source": p.source} for p in loaded},
+                "master_seed": seed,
+            },
+            progress=progress,
+            zones=False,
+        )
+        settings["backend"] = backend.name
+    settings["run_seconds"] = round(time.perf_counter() - t0, 1)
+    annual = load_results(out_dir / "runs").annual
+    found = collect_outcomes(annual, [p.name for p in loaded], states, specs)
+    result = analyse(table, found, settings, thresholds=crit, discover_outcomes=disc)
+    write_exploration(result, out_dir)
+    result.path = out_dir
+    return result, out_dir

@@ -1,0 +1,93 @@
+"""The brief's "which mode, how sure" section: words on a stated scale, both languages, escaped."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim.analysis.robustness.experiment import analyse
+from sim.analysis.robustness.report import read_exploration, write_exploration
+from sim.analysis.robustness.section import md_escape, robustness_section
+from sim.analysis.robustness.words import likelihood, likelihood_key
+
+N = 300
+POLICIES = ("corp<b>", "sanheyi", "quzheng")
+
+
+@pytest.fixture(scope="module")
+def exploration():
+    """Synthetic states: corp wins when u0 > 0.5; sanheyi beats quzheng in 50 % of states."""
+    rng = np.random.default_rng(0)
+    x = rng.random((N, 3))
+    states = pd.DataFrame(x, columns=["u0", "u1", "u2"])
+    states.insert(0, "state", np.arange(N))
+    states.insert(1, "seed", np.arange(N))
+    states.insert(2, "draw", -1)
+    values = {
+        "corp<b>": np.where(x[:, 0] > 0.5, 10.0, 0.0),
+        "sanheyi": np.where(x[:, 1] > 0.5, 6.0, 4.0),
+        "quzheng": np.full(N, 5.0),
+    }
+    outcomes = pd.concat(
+        [
+            pd.DataFrame({"policy": p, "state": np.arange(N), "firms@2030": v})
+            for p, v in values.items()
+        ],
+        ignore_index=True,
+    )
+    settings = {
+        "outcomes": ["firms@2030"],
+        "discover": ["firms@2030"],
+        "seed": 0,
+        "states": N,
+        "lhs_parameters": ["u0", "u1", "u2"],
+        "posterior_parameters": [],
+        "posterior": None,
+        "policy_overrides": {},
+    }
+    return analyse(states, outcomes, settings)
+
+
+def test_probability_words_follow_the_stated_scale():
+    assert [likelihood_key(p) for p in (0.0, 0.3299, 0.33, 0.5, 0.6599, 0.66, 1.0)] == [
+        "unlikely", "unlikely", "even", "even", "even", "likely", "likely"
+    ]  # fmt: skip
+    assert likelihood(0.7, "en") == "likely" and likelihood(0.7, "zh") == "很可能"
+
+
+def test_section_states_probabilities_conditions_and_regret(exploration):
+    sec = robustness_section(exploration, "en")
+    p = exploration.p_win("firms@2030", "corp<b>", "sanheyi")["p_win"]
+    assert f"{100 * p:.0f} %" in sec.markdown
+    assert "about as likely as not" in sec.markdown  # corp vs sanheyi is near 50 %
+    assert "likely means 66 % or more" in sec.markdown  # the scale is stated
+    assert "u0 ≥ 0.5" in sec.markdown or "u0 ≥ 0.49" in sec.markdown  # PRIM box in words
+    assert "Regret" in sec.markdown and "seed noise only" in sec.markdown
+    assert "<h2" in sec.html and "<table>" in sec.html
+
+
+def test_user_text_is_escaped(exploration):
+    sec = robustness_section(exploration, "en")
+    assert "corp&lt;b&gt;" in sec.html and "corp<b>" not in sec.html
+    assert "corp\\<b\\>" in sec.markdown
+    assert md_escape("a|b_c") == "a\\|b\\_c"
+
+
+def test_chinese_section(exploration):
+    sec = robustness_section(exploration, "zh")
+    assert "哪种模式更好" in sec.html and "可能性约为一半" in sec.markdown
+    with pytest.raises(ValueError, match="lang"):
+        robustness_section(exploration, "fr")
+
+
+def test_folder_round_trip(exploration, tmp_path):
+    write_exploration(exploration, tmp_path)
+    back = read_exploration(tmp_path)
+    pd.testing.assert_frame_equal(back.pairwise, exploration.pairwise)
+    pd.testing.assert_frame_equal(back.discovery.boxes, exploration.discovery.boxes)
+    assert back.discovery.trees == exploration.discovery.trees
+    assert robustness_section(tmp_path, "en") == robustness_section(exploration, "en")
+    assert (tmp_path / "figures" / "win_probability.png").stat().st_size > 0
+    with pytest.raises(FileNotFoundError, match="zonesim explore"):
+        read_exploration(tmp_path / "nothing")

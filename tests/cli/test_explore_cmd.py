@@ -1,0 +1,109 @@
+"""``zonesim explore``: one-line errors, a small exploration end to end, resume, brief section."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from sim.analysis import brief
+from sim.analysis.robustness import read_exploration
+from sim.cli import main
+from sim.experiments.store import load_results
+
+OUTCOMES = "firms@2017,stat_zone_gdp@2017"
+
+
+def _error(capsys, argv):
+    status = main(argv)
+    return status, capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("extra", "fragment"),
+    [
+        (["baseline"], "expected at least two policy files"),
+        (["baseline", "baseline"], "expected a name not used by another policy"),
+        (["baseline", "no/such.toml"], "no/such.toml"),
+        (["baseline", "all_corporate", "--uncertain", "modes,nope"], "--uncertain 'nope'"),
+        (["baseline", "all_corporate", "--outcomes", "firms@1990"], "expected a year from 2016"),
+        (["baseline", "all_corporate", "--outcomes", "firms"], "expected metric@year"),
+        (["baseline", "all_corporate", "--threshold", "firms@2035"], "--threshold"),
+        (["baseline", "all_corporate", "--threshold", "firms@2030>=1"], "expected an outcome of"),
+        (["baseline", "all_corporate", "--discover", "firms@2031"], "--discover firms@2031"),
+        (["baseline", "all_corporate", "--posterior", "no/post.parquet"], "--posterior"),
+        (["baseline", "all_corporate", "--states", "1"], "--states"),
+        (
+            ["baseline", "all_corporate", "--workers", "2", "--scheduler", "tcp://x:1"],
+            "--scheduler",
+        ),
+    ],
+)
+def test_bad_input_is_one_line_exit_2_and_writes_nothing(capsys, tmp_path, extra, fragment):
+    out = tmp_path / "ex"
+    status, err = _error(capsys, ["explore", *extra, "--out", str(out), "--quiet"])
+    assert status == 2
+    assert err.count("\n") == 1 and fragment in err, err
+    assert "Traceback" not in err
+    assert not out.exists()
+
+
+def test_out_that_is_a_file_is_refused(capsys, tmp_path):
+    out = tmp_path / "file"
+    out.write_text("x")
+    status, err = _error(capsys, ["explore", "baseline", "all_corporate", "--out", str(out)])
+    assert status == 2 and "expected a folder" in err
+
+
+@pytest.fixture(scope="module")
+def explored(tmp_path_factory):
+    out = tmp_path_factory.mktemp("explore") / "ex"
+    argv = ["explore", "baseline", "all_corporate", "all_sanheyi", "--uncertain", "modes",
+            "--states", "6", "--outcomes", OUTCOMES, "--threshold", "firms@2017>=1",
+            "--workers", "1", "--seed", "3", "--out", str(out), "--quiet"]  # fmt: skip
+    assert main(argv) == 0
+    return out, argv
+
+
+def test_small_exploration_writes_every_table(explored):
+    out, _ = explored
+    for stem in ("design", "outcomes", "pairwise", "regret", "satisficing", "boxes",
+                 "box_limits", "trajectories", "feature_scores", "break_even"):  # fmt: skip
+        assert (out / f"{stem}.csv").is_file() and (out / f"{stem}.parquet").is_file()
+    assert (out / "report.md").read_text().startswith("# Robustness analysis")
+    assert (out / "trees.txt").is_file() and (out / "figures" / "regret.png").is_file()
+    exp = read_exploration(out)
+    assert exp.policies == ["baseline", "all_corporate", "all_sanheyi"]
+    assert len(exp.outcomes) == 18 and len(exp.pairwise) == 2 * 6
+    # the outcomes are the runs' own values: policy x state -> the batch's annual table
+    annual = load_results(out / "runs").annual
+    row = annual[(annual["scenario"] == "all_corporate") & (annual["replicate"] == 4)]
+    got = exp.outcomes.query("policy == 'all_corporate' and state == 4")["firms@2017"].item()
+    assert got == row.loc[row["year"] == 2017, "firms"].item()
+    settings = json.loads((out / "explore.json").read_text())
+    assert settings["uncertain"] and all(isinstance(n, str) for n in settings["uncertain"])
+
+
+def test_rerun_resumes_and_other_settings_are_refused(capsys, explored):
+    out, argv = explored
+    before = pd.read_parquet(out / "pairwise.parquet")
+    assert main(argv) == 0
+    manifest = json.loads((out / "runs" / "manifest.json").read_text())
+    assert manifest["runs"]["skipped"] == manifest["runs"]["total"] == 18
+    pd.testing.assert_frame_equal(pd.read_parquet(out / "pairwise.parquet"), before)
+    other = [a if a != "6" else "7" for a in argv]
+    status = main(other)
+    err = capsys.readouterr().err
+    assert status == 2 and "states differs" in err
+
+
+def test_brief_takes_the_robustness_section(explored, tmp_path):
+    out, _ = explored
+    batch = tmp_path / "batch"
+    assert main(["run", "baseline", "all_corporate", "--reps", "2", "--seed", "1",
+                 "--no-zones", "--quiet", "--out", str(batch)]) == 0  # fmt: skip
+    built = brief.build_brief([batch], lang="en", robustness=out, discover=False)
+    assert "Which mode, how sure?" in built.markdown
+    assert built.markdown.index("Which mode, how sure?") < built.markdown.index("## Methods")
+    assert 'id="robustness"' in built.html
