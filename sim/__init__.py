@@ -24,6 +24,7 @@ _EXPORTS = {
     "REGISTRY": "sim.core.params",
     "ParameterError": "sim.core.params",
     "load_results": "sim.experiments.store",
+    "run_scenarios": "sim.experiments.batch",
 }
 
 __all__ = sorted(_EXPORTS)
