@@ -51,10 +51,11 @@ class _Parser(argparse.ArgumentParser):
             command = getattr(parsed, "command", None)
             parser = self._subcommands().get(command, self) if command else self
             options = _option_strings(parser)
+            flags = [e for e in extras if e.startswith("--")]
             hints = "".join(
-                f"{hint} (for {flag})" if len(extras) > 1 else hint
-                for flag in extras
-                if flag.startswith("--") and (hint := did_you_mean(flag.split("=")[0], options))
+                f"{hint} (for {flag})" if len(flags) > 1 else hint
+                for flag in flags
+                if (hint := did_you_mean(flag.split("=")[0], options))
             )
             parser.error(f"unrecognized arguments: {' '.join(extras)}{hints}")
         return parsed

@@ -304,7 +304,7 @@ def _check_value(path: Path, key: str, name: str, value: Any) -> float:
     try:
         return REGISTRY[name].check(value, key)
     except ParameterError as exc:
-        raise ScenarioError(path, "", str(exc)) from None
+        raise ScenarioError(path, key, str(exc).removeprefix(f"{key}: ")) from None
 
 
 def _check_parameters(path: Path, table: Any, collect: _Collect) -> dict[str, Any]:
@@ -339,6 +339,9 @@ def _check_sweep(path: Path, table: Any, fixed: Mapping[str, Any], collect: _Col
             collect.errors.append(
                 ScenarioError(path, key, "expected a parameter not also set in [parameters]")
             )
+            continue
+        if name not in REGISTRY:
+            collect(None, _check_value, path, key, name, None)
             continue
         what = "[lower, upper]" if method == "lhs" else "a list of values"
         if not isinstance(given, list) or not given or (method == "lhs" and len(given) != 2):
