@@ -99,6 +99,7 @@ FLAGS: dict[str, str] = {
     "params": "--params",
     "paths": "RESULTS_DIR",
     "replicates": "--replicates",
+    "reps": "--reps",
     "resamples": "--resamples",
     "scheduler": "--scheduler",
     "seed": "--seed",
