@@ -120,3 +120,14 @@ def test_list_without_scenarios_is_an_error(
     assert main(["list"]) == 2
     assert "no shipped scenario files" in one_error(capsys)
     assert main(["list", "--json"]) == 2
+
+
+def test_params_with_an_empty_registry_is_an_error(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sim.cli import params_cmd
+
+    monkeypatch.setattr(params_cmd, "REGISTRY", {})
+    assert main(["params"]) == 2
+    assert "parameter registry is empty" in one_error(capsys)
+    assert main(["params", "--json"]) == 2
