@@ -76,3 +76,28 @@ def test_notebook_is_stored_executed(path: Path) -> None:
 def test_there_are_notebooks() -> None:
     names = {p.name for p in NOTEBOOKS}
     assert {"quickstart.ipynb", "scenario_comparison.ipynb", "own_scenario.ipynb"} <= names
+
+
+def _one_cell(text: str, figures: int = 0) -> nbformat.NotebookNode:
+    outputs = [nbformat.v4.new_output("execute_result", {"text/plain": text}, execution_count=1)]
+    outputs += [
+        nbformat.v4.new_output("display_data", {"image/png": "", "text/plain": "<Figure>"})
+        for _ in range(figures)
+    ]
+    outputs.append(nbformat.v4.new_output("stream", name="stderr", text="100%| 3/3 [00:02]"))
+    cell = nbformat.v4.new_code_cell("x", outputs=outputs)
+    return nbformat.v4.new_notebook(cells=[cell])
+
+
+def test_fingerprint_sees_numbers_and_figures_not_hashes_or_streams() -> None:
+    fp = execute_notebooks.fingerprint
+    base = _one_cell("firms 42904 run c013adf5fcb80cd6c896 model 0.1.0+abcdef012345", 1)
+    same = _one_cell("firms 42904 run 4d9ecfb39c8dc1bd98e3 model 0.1.0+0123456789ab", 1)
+    same.cells[0].outputs[-1].text = "100%| 3/3 [00:09]"
+    assert fp(base) == fp(same)
+    assert fp(base) != fp(
+        _one_cell("firms 42905 run c013adf5fcb80cd6c896 model 0.1.0+abcdef012345", 1)
+    )
+    assert fp(base) != fp(
+        _one_cell("firms 42904 run c013adf5fcb80cd6c896 model 0.1.0+abcdef012345")
+    )
