@@ -540,7 +540,8 @@ def _scenario_entry(
     sc: Scenario, master: int, reps: int | None, settings: Mapping[str, Any]
 ) -> dict[str, Any]:
     """A scenario's manifest entry: file, question, design point, every text it ran from."""
-    version = hashlib.sha256((sc.source + json.dumps(dict(settings), sort_keys=True)).encode())
+    text = sc.source + (json.dumps(dict(settings), sort_keys=True) if settings else "")
+    version = hashlib.sha256(text.encode())  # the file's text alone when nothing was set
     return {
         "file": sc.path,
         "description": sc.description,

@@ -115,3 +115,16 @@ def test_load_results_refuses_a_scenario_with_other_runs(tmp_path: Path) -> None
     sim.run_scenarios([spec("x")], out=tmp_path / "b", seed=2, **kw)
     with pytest.raises(StoreError, match=r"scenario 'x': expected the runs it has in"):
         sim.load_results(tmp_path / "a", tmp_path / "b")
+
+
+def test_a_files_version_key_is_its_text_unless_values_were_set(tmp_path: Path) -> None:
+    import hashlib
+
+    path = tmp_path / "f.toml"
+    path.write_text('name = "f"\ndescription = "q?"\n[run]\nend = 2016\n')
+    kw = {"reps": 1, "workers": 1, "progress": False}
+    res = sim.run_scenarios([path], out=tmp_path / "a", **kw)
+    plain = hashlib.sha256(path.read_text().encode()).hexdigest()[:12]
+    assert list(res.manifest["scenarios"]["f"]["versions"]) == [plain]
+    res = sim.run_scenarios([path], out=tmp_path / "b", set={"exit_rule_on": False}, **kw)
+    assert list(res.manifest["scenarios"]["f"]["versions"]) != [plain]
