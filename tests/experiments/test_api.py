@@ -128,3 +128,13 @@ def test_a_files_version_key_is_its_text_unless_values_were_set(tmp_path: Path) 
     assert list(res.manifest["scenarios"]["f"]["versions"]) == [plain]
     res = sim.run_scenarios([path], out=tmp_path / "b", set={"exit_rule_on": False}, **kw)
     assert list(res.manifest["scenarios"]["f"]["versions"]) != [plain]
+
+
+def test_sweep_columns_never_collide_with_table_columns() -> None:
+    # swept parameters become columns of the loaded tables: their names must be free there
+    from sim.core.params import REGISTRY
+
+    run = sim.simulate(seed=1, end=2016)
+    labels = {"batch", "scenario", "replicate", "seed", "year", "sample", "run_id", "start",
+              "end", "params"}  # fmt: skip
+    assert not set(REGISTRY) & (set(run.annual) | set(run.zones) | labels)
