@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test lint bench clean
+.PHONY: setup run test lint bench notebooks clean
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "error: Python >= 3.12 not found (install it, e.g. pyenv install 3.12)" >&2; exit 2; }
@@ -37,6 +37,10 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -n 2
+
+# Execute every notebook and store it with its outputs (tests check they are up to date).
+notebooks: $(STAMP)
+	$(BIN)/python scripts/execute_notebooks.py
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_simulate.py

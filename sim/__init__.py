@@ -12,9 +12,16 @@ layers keep their direction.
 from __future__ import annotations
 
 import importlib
+import warnings
 from typing import Any
 
 __version__ = "0.1.0"
+
+with warnings.catch_warnings():
+    # Mesa imports tqdm.auto, which in Jupyter without ipywidgets warns that it falls back
+    # to the text progress bar; importing it here first keeps that notice out of notebooks.
+    warnings.filterwarnings("ignore", message="IProgress not found")
+    import tqdm.auto  # noqa: F401
 
 _EXPORTS = {
     "simulate": "sim.core.run",
@@ -24,6 +31,7 @@ _EXPORTS = {
     "REGISTRY": "sim.core.params",
     "ParameterError": "sim.core.params",
     "load_results": "sim.experiments.store",
+    "run_scenarios": "sim.experiments.batch",
 }
 
 __all__ = sorted(_EXPORTS)

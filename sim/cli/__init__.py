@@ -20,6 +20,7 @@ from collections.abc import Sequence
 
 import sim
 from sim.cli.options import flag_message, store_message
+from sim.core.suggest import did_you_mean
 from sim.experiments.errors import ArgumentError
 from sim.experiments.store import StoreError
 
@@ -43,6 +44,32 @@ class UsageError(Exception):
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one line, status 2, no usage dump
         self.exit(2, f"{self.prog}: error: {message}\n")
+
+    def parse_args(self, args=None, namespace=None):  # type: ignore[no-untyped-def,override]
+        """Parse; an unrecognized option gets the closest option of its subcommand."""
+        parsed, extras = self.parse_known_args(args, namespace)
+        if extras:
+            command = getattr(parsed, "command", None)
+            parser = self._subcommands().get(command, self) if command else self
+            options = _option_strings(parser)
+            flags = [e for e in extras if e.startswith("--")]
+            hints = "".join(
+                f"{hint} (for {flag})" if len(flags) > 1 else hint
+                for flag in flags
+                if (hint := did_you_mean(flag.split("=")[0], options))
+            )
+            parser.error(f"unrecognized arguments: {' '.join(extras)}{hints}")
+        return parsed
+
+    def _subcommands(self) -> dict[str, argparse.ArgumentParser]:
+        for action in self._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                return dict(action.choices)
+        return {}
+
+
+def _option_strings(parser: argparse.ArgumentParser) -> list[str]:
+    return [o for a in parser._actions for o in a.option_strings if o.startswith("--")]
 
 
 #: What to do about an operating-system error, by errno.

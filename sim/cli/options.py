@@ -6,7 +6,9 @@ import argparse
 import re
 import shlex
 import sys
+import tomllib
 from collections.abc import Callable, Mapping
+from typing import Any
 
 from sim.experiments.errors import ArgumentError
 from sim.experiments.store import ADVICE_TERMS, StoreError
@@ -26,6 +28,32 @@ def int_at_least(low: int, high: int | None = None) -> Callable[[str], int]:
         return value
 
     return parse
+
+
+def setting(text: str) -> str:
+    """Argument type of ``--set``: ``KEY=VALUE`` (parsed by :func:`parse_settings`)."""
+    key, sep, value = text.partition("=")
+    if not sep or not key.strip() or not value.strip():
+        raise argparse.ArgumentTypeError(
+            f"expected KEY=VALUE (e.g. delegation_years=4), got {text!r}"
+        )
+    return text
+
+
+def parse_settings(texts: list[str]) -> dict[str, Any]:
+    """``--set`` texts as parameter values: each value read as TOML (``4``, ``4.5``, ``true``).
+
+    A value that is not TOML (a bare word) stays a string, for the registry to reject
+    with its own message. A key given twice keeps its last value.
+    """
+    out: dict[str, Any] = {}
+    for text in texts:
+        key, _, value = text.partition("=")
+        try:
+            out[key.strip()] = tomllib.loads(f"v = {value.strip()}")["v"]
+        except tomllib.TOMLDecodeError:
+            out[key.strip()] = value.strip()
+    return out
 
 
 #: A count of at least one (replicates, workers, budgets).
@@ -71,9 +99,11 @@ FLAGS: dict[str, str] = {
     "params": "--params",
     "paths": "RESULTS_DIR",
     "replicates": "--replicates",
+    "reps": "--reps",
     "resamples": "--resamples",
     "scheduler": "--scheduler",
     "seed": "--seed",
+    "set": "--set",
     "workers": "--workers",
 }
 

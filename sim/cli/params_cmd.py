@@ -20,6 +20,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     """Print the registry as a table or as JSON."""
     rows = [{k: getattr(p, k) for k in KEYS} for p in REGISTRY.values()]
+    if not rows:  # never succeed with nothing to show
+        raise FileNotFoundError(
+            "the parameter registry is empty (sim/core/data/parameters.toml); the installation "
+            "is incomplete"
+        )
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=1))
         return 0

@@ -3,25 +3,21 @@
 from __future__ import annotations
 
 import argparse
-import hashlib
 import shlex
 import sys
 import time
 from pathlib import Path
 
 from sim.cli import UsageError
-from sim.cli.options import add_backend_options, int_at_least, positive_int, seed_int
-from sim.experiments.backends import make_backend
-from sim.experiments.batch import execute, scenario_specs
-from sim.experiments.scenarios import (
-    MAX_REPLICATIONS,
-    Scenario,
-    find_scenario,
-    load_scenario,
+from sim.cli.options import (
+    add_backend_options,
+    int_at_least,
+    parse_settings,
+    positive_int,
+    seed_int,
+    setting,
 )
-
-#: Default parent folder of batch folders.
-RESULTS_DIR = Path("results")
+from sim.experiments.batch import MAX_REPLICATIONS, run_batch
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -45,6 +41,15 @@ def register(sub: argparse._SubParsersAction) -> None:
         help=f"replicates per scenario, at most {MAX_REPLICATIONS:,} (default: file's)",
     )
     p.add_argument("--seed", type=seed_int, help="master seed (default: the files' run.seed)")
+    p.add_argument(
+        "--set",
+        metavar="KEY=VALUE",
+        action="append",
+        type=setting,
+        default=[],
+        help="set a registry parameter in every scenario, over its [parameters] (repeatable; "
+        "TOML values: 4.5, true)",
+    )
     add_backend_options(p)
     p.add_argument(
         "--out", metavar="DIR", type=Path, help="batch folder (default: results/<scenario names>)"
@@ -60,22 +65,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def default_out(scenarios: list[Scenario]) -> Path:
-    """``results/<name>`` for one scenario, ``results/<a>+<b>+...`` for several."""
-    names = [s.name for s in scenarios]
-    joined = "+".join(names)
-    if len(joined) > 80:
-        digest = hashlib.sha256(joined.encode()).hexdigest()[:8]
-        joined = f"{names[0]}+{len(names) - 1}-more-{digest}"
-    return RESULTS_DIR / joined
-
-
 def _command(args: argparse.Namespace) -> str:
     parts = ["zonesim", "run", *args.scenarios]
     for flag in ("reps", "seed", "workers", "scheduler", "out", "chunk_size"):
         value = getattr(args, flag)
         if value is not None:
             parts += [f"--{flag.replace('_', '-')}", str(value)]
+    for text in args.set:
+        parts += ["--set", text]
     parts += ["--no-zones"] * args.no_zones + ["--quiet"] * args.quiet
     parts += ["--force-into-nonempty"] * args.force_into_nonempty
     return shlex.join(parts)
@@ -83,49 +80,28 @@ def _command(args: argparse.Namespace) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Validate the scenarios, then run the batch."""
-    scenarios = [load_scenario(find_scenario(ref)) for ref in args.scenarios]
-    specs = scenario_specs(scenarios, reps=args.reps, seed=args.seed)
-    out = args.out if args.out is not None else default_out(scenarios)
-    if out.exists() and not out.is_dir():
+    out = args.out
+    if out is not None and out.exists() and not out.is_dir():
         raise UsageError(f"--out {out}: expected a folder, got a file")
-    master = args.seed if args.seed is not None else scenarios[0].run.seed
-    extra = {
-        "command": _command(args),
-        "master_seed": master,
-        "scenarios": {
-            sc.name: {
-                "file": sc.path,
-                "description": sc.description,
-                "source": sc.source,
-                # every text of the scenario run into this folder, with its master seeds
-                "versions": {
-                    hashlib.sha256(sc.source.encode()).hexdigest()[:12]: {
-                        "file": sc.path,
-                        "source": sc.source,
-                        "overrides": sc.overrides,
-                        "master_seeds": {str(master): args.reps or sc.run.replications},
-                    }
-                },
-            }
-            for sc in scenarios
-        },
-    }
     t0 = time.perf_counter()
-    with make_backend(args.workers, args.scheduler) as backend:
-        execute(
-            specs,
-            out,
-            backend=backend,
-            manifest_extra=extra,
-            progress=not args.quiet,
-            chunk_size=args.chunk_size,
-            zones=not args.no_zones,
-            allow_foreign=args.force_into_nonempty,
-        )
+    outcome = run_batch(
+        args.scenarios,
+        reps=args.reps,
+        seed=args.seed,
+        settings=parse_settings(args.set),
+        workers=args.workers,
+        scheduler=args.scheduler,
+        out=out,
+        command=_command(args),
+        progress=not args.quiet,
+        chunk_size=args.chunk_size,
+        zones=not args.no_zones,
+        allow_foreign=args.force_into_nonempty,
+    )
     if not args.quiet:
         print(
-            f"{out}: {len(specs)} runs of {len(scenarios)} scenario(s) "
-            f"in {time.perf_counter() - t0:.1f} s; load with sim.load_results({str(out)!r})",
+            f"{outcome.path}: {outcome.summary()} in {time.perf_counter() - t0:.1f} s; "
+            f"load with sim.load_results({str(outcome.path)!r})",
             file=sys.stderr,
         )
     return 0

@@ -209,7 +209,7 @@ class ZoneReformModel(mesa.Model):
         try:
             selectors.check(selector, self.data)
         except selectors.SelectorError as exc:
-            raise registry.ParameterError(key, exc.expected, exc.got) from None
+            raise registry.ParameterError(key, exc.expected, exc.got, hint=exc.hint) from None
 
     def _schedule_events(self) -> list[tuple[float, int, str, Any]]:
         """Dated reform events, sorted: (date, order, kind, payload)."""

@@ -26,6 +26,7 @@ from typing import Any, Literal
 
 from sim.core import selectors
 from sim.core.modes import MODE_NAMES
+from sim.core.suggest import did_you_mean
 
 Kind = Literal["real", "int", "bool", "year"]
 
@@ -40,14 +41,17 @@ class ParameterError(ValueError):
     Attributes:
         key: The offending key (dotted path where nested).
         expected: What was expected, in words.
+        got: The offending value, or ``None``.
+        hint: A did-you-mean suffix (``"; did you mean 'x'?"``) or ``""``.
     """
 
-    def __init__(self, key: str, expected: str, got: Any = None) -> None:
+    def __init__(self, key: str, expected: str, got: Any = None, *, hint: str = "") -> None:
         self.key = key
         self.expected = expected
         self.got = got
+        self.hint = hint
         got_text = "" if got is None else f", got {got!r}"
-        super().__init__(f"{key}: expected {expected}{got_text}")
+        super().__init__(f"{key}: expected {expected}{got_text}{hint}")
 
 
 @dataclass(frozen=True)
@@ -292,11 +296,14 @@ def _check_assignments(items: Any, key: str = MODE_ASSIGNMENTS) -> list[dict[str
         if isinstance(year, bool) or not isinstance(year, int | float) or not math.isfinite(year):
             raise ParameterError(f"{k}.year", "a year number", year)
         if item["mode"] not in MODE_NAMES:
-            raise ParameterError(f"{k}.mode", f"one of {', '.join(MODE_NAMES)}", item["mode"])
+            hint = did_you_mean(str(item["mode"]), MODE_NAMES)
+            raise ParameterError(
+                f"{k}.mode", f"one of {', '.join(MODE_NAMES)}", item["mode"], hint=hint
+            )
         try:
             zones = selectors.normalise(item["zones"])
         except selectors.SelectorError as exc:
-            raise ParameterError(f"{k}.zones", exc.expected, exc.got) from None
+            raise ParameterError(f"{k}.zones", exc.expected, exc.got, hint=exc.hint) from None
         out.append({"year": float(year), "mode": item["mode"], "zones": zones})
     return out
 
@@ -323,7 +330,11 @@ def resolve(overrides: Mapping[str, Any] | None = None, *, prefix: str = "") -> 
             params[key] = _check_assignments(value, prefix + key)
             continue
         if key not in REGISTRY:
-            raise ParameterError(prefix + key, "a registered parameter name (see `zonesim params`)")
+            raise ParameterError(
+                prefix + key,
+                "a registered parameter name (see `zonesim params`)",
+                hint=did_you_mean(key, REGISTRY),
+            )
         params[key] = REGISTRY[key].check(value, prefix + key)
     return params
 

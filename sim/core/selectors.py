@@ -7,6 +7,10 @@ A selector is one of
   type or city is the value (a city in pinyin, Chinese or an alias, in any letter case:
   ``city:大同``, ``city:datong``);
 - ``"mode:<mode>"``: zones whose *registered* (2018) mode is the value;
+- several values of one field, separated by commas: ``"city:Datong,Linfen"`` picks the zones
+  of either city (``city:大同,临汾`` and ``city:大同，临汾`` alike). The stored form
+  (:func:`normalise`) spells every value canonically, once, sorted, so one selection has
+  one spelling and one run id;
 - a list of ids: zones (``Z01``) or 2016 units (``U001``) of the zone registry.
 
 :func:`parse` checks the grammar, :func:`check` that a selector names something in a
@@ -22,6 +26,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 from sim.core.cities import canonical_city
+from sim.core.suggest import did_you_mean
 
 if TYPE_CHECKING:
     from sim.core.zonedata import ZoneData
@@ -29,7 +34,10 @@ if TYPE_CHECKING:
 #: Selector fields: name -> column of the zone registry's zone table.
 FIELDS: dict[str, str] = {"level": "level", "type": "type", "city": "city", "mode": "mode"}
 #: The grammar, in words (for error messages).
-GRAMMAR = "'all', 'level:..', 'type:..', 'city:..', 'mode:..' or a list of zone ids"
+GRAMMAR = (
+    "'all', 'level:..', 'type:..', 'city:..', 'mode:..' (several values separated by commas: "
+    "'city:Datong,Linfen') or a list of zone ids"
+)
 
 
 class SelectorError(ValueError):
@@ -40,10 +48,11 @@ class SelectorError(ValueError):
         got: The offending value.
     """
 
-    def __init__(self, expected: str, got: Any) -> None:
+    def __init__(self, expected: str, got: Any, hint: str = "") -> None:
         self.expected = expected
         self.got = got
-        super().__init__(f"expected {expected}, got {got!r}")
+        self.hint = hint
+        super().__init__(f"expected {expected}, got {got!r}{hint}")
 
 
 @dataclass(frozen=True)
@@ -52,8 +61,8 @@ class Selector:
 
     Attributes:
         field: ``"all"``, ``"ids"`` or one of :data:`FIELDS`.
-        values: The ids (for ``"ids"``) or the one value (for a field); empty for
-            ``"all"``.
+        values: The ids (for ``"ids"``) or the values (for a field; a zone matches if
+            its field equals any of them); empty for ``"all"``.
     """
 
     field: str
@@ -81,12 +90,14 @@ def parse(spec: Any) -> Selector:
     if isinstance(spec, str):
         if spec == "all":
             return Selector("all")
-        field, sep, value = spec.partition(":")
-        if sep and field in FIELDS and value:
+        field, sep, text = spec.partition(":")
+        values = [v.strip() for v in text.replace("，", ",").split(",")]
+        if sep and field in FIELDS and all(values):
             if field == "city":  # pinyin, Chinese or an alias, in any letter case
-                value = canonical_city(value) or value
-            return Selector(field, (value,))
-        raise SelectorError(GRAMMAR, spec)
+                values = [canonical_city(v) or v for v in values]
+            return Selector(field, tuple(dict.fromkeys(values)))
+        hint = did_you_mean(field, FIELDS) if sep and field not in FIELDS else ""
+        raise SelectorError(GRAMMAR, spec, hint)
     if isinstance(spec, list | tuple) and all(isinstance(z, str) for z in spec):
         if not spec:
             raise SelectorError("'all', a selector or at least one zone id", [])
@@ -118,12 +129,15 @@ def check(spec: Any, data: ZoneData) -> Selector:
         if unknown:
             raise SelectorError("zone ids of the zone registry (e.g. Z01, U001)", unknown[0])
         return sel
-    if sel.values[0] not in vocab[sel.field]:
-        known = ", ".join(sorted(vocab[sel.field]))
-        raise SelectorError(
-            f"{sel.field}:<a {sel.field} present in the zone registry: {known}>",
-            f"{sel.field}:{sel.values[0]}",
-        )
+    for value in sel.values:
+        if value not in vocab[sel.field]:
+            known = ", ".join(sorted(vocab[sel.field]))
+            hint = did_you_mean(value, vocab[sel.field])
+            raise SelectorError(
+                f"{sel.field}:<a {sel.field} present in the zone registry: {known}>",
+                f"{sel.field}:{value}",
+                hint,
+            )
     return sel
 
 
@@ -134,8 +148,8 @@ def matches(sel: Selector, zone: ZoneLike) -> bool:
     if sel.field == "ids":
         return zone.zone_id in sel.values or zone.unit in sel.values
     if sel.field == "mode":
-        return zone.registered["mode"] == sel.values[0]
-    return getattr(zone, sel.field) == sel.values[0]
+        return zone.registered["mode"] in sel.values
+    return getattr(zone, sel.field) in sel.values
 
 
 def select[Z: ZoneLike](spec: Any, zones: Iterable[Z]) -> list[Z]:
@@ -147,6 +161,6 @@ def select[Z: ZoneLike](spec: Any, zones: Iterable[Z]) -> list[Z]:
 def normalise(spec: str | Sequence[str]) -> str | list[str]:
     """Return a selector in its stored form: the string, or the ids as a list."""
     sel = parse(spec)
-    if sel.field in FIELDS:  # a city in its canonical spelling: one run id per selection
-        return f"{sel.field}:{sel.values[0]}"
+    if sel.field in FIELDS:  # canonical spelling, once, sorted: one run id per selection
+        return f"{sel.field}:{','.join(sorted(sel.values))}"
     return spec if isinstance(spec, str) else list(sel.values)

@@ -1,13 +1,17 @@
 """Experiments: scenarios, seeds, execution backends, batches and the results store.
 
 Modules:
-    scenarios: scenario files (TOML) -> validated :class:`~.scenarios.Scenario`.
+    scenarios: scenario files (TOML) -> validated :class:`~.scenarios.Scenario`, and the
+        variants of a ``[sweep]`` (:func:`~.scenarios.expand`).
     seeds: replicate seeds from one master seed (common random numbers).
     runs: :class:`~.runs.RunSpec`, :func:`~.runs.run_one` and compact outputs.
     backends: serial, local process pool and Dask backends behind one interface.
     lifeline: pool workers (and their fork server) that end with the main process.
-    batch: :func:`~.batch.execute`, streaming a batch into the store with resume.
-    store: the batch folder (append-only, checksummed parts) and :func:`~.store.load_results`.
+    batch: :func:`~.batch.execute`, streaming a batch into the store with resume;
+        :func:`~.batch.run_batch` and :func:`~.batch.run_scenarios` (``sim.run_scenarios``)
+        load scenarios and run them as ``zonesim run`` does.
+    store: the batch folder (append-only, checksummed parts) and :func:`~.store.load_results`
+        (one folder, or several read as one).
     summary: means, quantiles and paired differences over replicates.
 
 This package imports :mod:`sim.core` only.

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
 import json
 import math
 import platform
@@ -19,6 +20,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
@@ -28,18 +30,30 @@ import pandas as pd
 from tqdm import tqdm
 
 import sim
-from sim.experiments.backends import Backend
+from sim.experiments.backends import Backend, make_backend
+from sim.experiments.errors import ArgumentError
 from sim.experiments.posterior import load_posterior, replicate_params
 from sim.experiments.runs import RunSpec, code_identity, run_chunk
-from sim.experiments.scenarios import Scenario
+from sim.experiments.scenarios import (
+    MAX_REPLICATIONS,
+    Scenario,
+    check_settings,
+    expand,
+    find_scenario,
+    load_doc,
+    load_scenario,
+)
 from sim.experiments.seeds import replicate_seed
 from sim.experiments.store import (
     FORMAT,
     QUARANTINE,
     BatchStore,
+    Results,
     StoreError,
     check_compatible,
+    load_results,
     merge_runs,
+    read_manifest,
     runs_table,
 )
 
@@ -47,6 +61,8 @@ from sim.experiments.store import (
 MAX_CHUNK = 10
 #: Tasks per worker aimed at, so the progress bar moves and the load balances.
 TASKS_PER_WORKER = 4
+#: Default parent folder of batch folders.
+RESULTS_DIR = Path("results")
 #: Packages whose versions go into the manifest.
 PACKAGES = ("numpy", "pandas", "pyarrow", "scipy", "mesa", "dask", "distributed", "tqdm")
 
@@ -319,7 +335,7 @@ def execute(
             "scenarios": previous.get("scenarios", {}),
         }
         extra = dict(manifest_extra or {})
-        for key in ("command", "master_seed"):  # per invocation
+        for key in ("command", "master_seed", "set"):  # per invocation
             if key in extra:
                 invocation[key] = extra[key]
         _merge(manifest, extra)
@@ -364,3 +380,230 @@ def execute(
             with contextlib.suppress(OSError):  # the original error is the one to report
                 save(status=status, finished=_now())
     return out
+
+
+@dataclass(frozen=True)
+class BatchOutcome:
+    """What one call of :func:`run_batch` did.
+
+    Attributes:
+        path: The batch folder.
+        scenarios: Names of the scenarios (sweep variants included) of the call.
+        total: Runs the call asked for.
+        reused: Runs already in the folder (skipped).
+        ran: Runs computed by the call.
+    """
+
+    path: Path
+    scenarios: tuple[str, ...]
+    total: int
+    reused: int
+    ran: int
+
+    def summary(self) -> str:
+        """``"25 runs of 5 scenario(s): 5 ran, 20 reused"``."""
+        return (
+            f"{self.total} runs of {len(self.scenarios)} scenario(s): {self.ran} ran, "
+            f"{self.reused} reused"
+        )
+
+
+def default_out(scenarios: Sequence[Scenario]) -> Path:
+    """``results/<name>`` for one scenario file, ``results/<a>+<b>+...`` for several."""
+    names = list(dict.fromkeys(s.base for s in scenarios))
+    joined = "+".join(names)
+    if len(joined) > 80:
+        digest = hashlib.sha256(joined.encode()).hexdigest()[:8]
+        joined = f"{names[0]}+{len(names) - 1}-more-{digest}"
+    return RESULTS_DIR / joined
+
+
+def load_scenarios(
+    files_or_specs: Sequence[str | Path | Scenario | Mapping[str, Any]] | str | Path,
+    settings: Mapping[str, Any] | None = None,
+) -> list[Scenario]:
+    """Load scenarios from files, shipped names, loaded scenarios or scenario mappings.
+
+    A mapping has the keys of a scenario file (``name``, ``description``, ``run``,
+    ``parameters``, ``modes``, ``sweep``) and is checked the same way. Files with a
+    ``[sweep]`` give one scenario per design point (:func:`expand`).
+
+    Raises:
+        ScenarioError: Naming the file (or ``files_or_specs[i]``) and the key.
+        ArgumentError: On a bad ``settings`` entry.
+    """
+    if isinstance(files_or_specs, str | Path | Mapping | Scenario):
+        files_or_specs = [files_or_specs]  # type: ignore[list-item]
+    settings = check_settings(settings)
+    out: list[Scenario] = []
+    for i, item in enumerate(files_or_specs):
+        if isinstance(item, Scenario):
+            if settings:
+                raise ArgumentError(
+                    "set", ": expected scenario files or mappings (a loaded Scenario is final)"
+                )
+            out += expand(item)
+        elif isinstance(item, Mapping):
+            out += expand(load_doc(f"files_or_specs[{i}]", dict(item), settings))
+        elif isinstance(item, str | Path):
+            out += expand(load_scenario(find_scenario(str(item)), settings))
+        else:
+            raise ArgumentError(
+                "files_or_specs",
+                f"[{i}]: expected a scenario file, a shipped scenario's name, a Scenario or a "
+                f"mapping, got {type(item).__name__}",
+            )
+    if not out:
+        raise ArgumentError("files_or_specs", ": expected at least one scenario")
+    return out
+
+
+def run_batch(
+    files_or_specs: Sequence[str | Path | Scenario | Mapping[str, Any]] | str | Path,
+    *,
+    reps: int | None = None,
+    seed: int | None = None,
+    settings: Mapping[str, Any] | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    out: str | Path | None = None,
+    command: str | None = None,
+    progress: bool = True,
+    chunk_size: int | None = None,
+    zones: bool = True,
+    allow_foreign: bool = False,
+) -> BatchOutcome:
+    """Load scenarios and run them as one batch (what ``zonesim run`` does).
+
+    Args:
+        files_or_specs: See :func:`load_scenarios`.
+        reps: Replicates per scenario (default: each file's ``run.replications``).
+        seed: Master seed (default: the files' ``run.seed``, which must agree).
+        settings: Registry parameters laid over every scenario's ``[parameters]``
+            (``--set``); recorded in the manifest.
+        workers: Local worker processes (default: every core; 1 runs in process).
+        scheduler: A Dask scheduler's address (instead of local workers), or a
+            ``distributed.Client``'s scheduler address.
+        out: Batch folder (default: ``results/<scenario files' names>``).
+        command: The command line recorded in the manifest.
+        progress: Whether to show a progress bar.
+        chunk_size: Runs per task.
+        zones: Whether to keep zone-year tables.
+        allow_foreign: Accept a non-empty folder that is not a batch.
+
+    Returns:
+        What the call did, with how many runs it reused and how many it ran.
+
+    Raises:
+        ArgumentError: On an invalid argument (named).
+        ScenarioError: On an invalid scenario.
+        StoreError: If ``out`` cannot hold the batch.
+    """
+    if reps is not None and not (isinstance(reps, int) and 1 <= reps <= MAX_REPLICATIONS):
+        raise ArgumentError(
+            "reps", f": expected 1 to {MAX_REPLICATIONS:,} replicates, got {reps!r}"
+        )
+    settings = check_settings(settings)
+    scenarios = load_scenarios(files_or_specs, settings)
+    specs = scenario_specs(scenarios, reps=reps, seed=seed)
+    path = Path(out) if out is not None else default_out(scenarios)
+    master = seed if seed is not None else scenarios[0].run.seed
+    extra: dict[str, Any] = {
+        "master_seed": master,
+        "set": dict(settings),
+        "scenarios": {sc.name: _scenario_entry(sc, master, reps, settings) for sc in scenarios},
+    }
+    if command is not None:
+        extra["command"] = command
+    with make_backend(workers, scheduler) as backend:
+        execute(
+            specs,
+            path,
+            backend=backend,
+            manifest_extra=extra,
+            progress=progress,
+            chunk_size=chunk_size,
+            zones=zones,
+            allow_foreign=allow_foreign,
+        )
+    counts = (read_manifest(path) or {}).get("runs", {})
+    return BatchOutcome(
+        path=path,
+        scenarios=tuple(sc.name for sc in scenarios),
+        total=len(specs),
+        reused=int(counts.get("skipped", 0)),
+        ran=int(counts.get("run", 0)),
+    )
+
+
+def _scenario_entry(
+    sc: Scenario, master: int, reps: int | None, settings: Mapping[str, Any]
+) -> dict[str, Any]:
+    """A scenario's manifest entry: file, question, design point, every text it ran from."""
+    text = sc.source + (json.dumps(dict(settings), sort_keys=True) if settings else "")
+    version = hashlib.sha256(text.encode())  # the file's text alone when nothing was set
+    return {
+        "file": sc.path,
+        "description": sc.description,
+        "source": sc.source,
+        "base": sc.base,
+        "design": dict(sc.design),
+        # every text of the scenario run into this folder, with its master seeds
+        "versions": {
+            version.hexdigest()[:12]: {
+                "file": sc.path,
+                "source": sc.source,
+                "set": dict(settings),
+                "overrides": sc.overrides,
+                "master_seeds": {str(master): reps or sc.run.replications},
+            }
+        },
+    }
+
+
+def run_scenarios(
+    files_or_specs: Sequence[str | Path | Scenario | Mapping[str, Any]] | str | Path,
+    *,
+    reps: int | None = None,
+    workers: int | None = None,
+    out: str | Path | None = None,
+    seed: int | None = None,
+    set: Mapping[str, Any] | None = None,
+    scheduler: str | None = None,
+    progress: bool = True,
+    zones: bool = True,
+) -> Results:
+    """Run scenarios as one batch and return its results (``zonesim run`` from Python).
+
+    Finished runs already in ``out`` are reused, so calling it again resumes or adds.
+    ``results.summary()`` says how many runs this call reused and how many it ran.
+
+    Args:
+        files_or_specs: Scenario files, shipped scenario names, loaded scenarios or
+            mappings with a scenario file's keys (see :func:`load_scenarios`).
+        reps: Replicates per scenario (default: each file's).
+        workers: Local worker processes (default: every core; 1 runs in process).
+        out: Batch folder (default: ``results/<scenario names>``).
+        seed: Master seed (default: the files').
+        set: Registry parameters laid over every scenario's ``[parameters]``.
+        scheduler: A Dask scheduler's address (e.g. ``cluster.scheduler_address`` of a
+            ``dask_jobqueue.SLURMCluster``), instead of local workers.
+        progress: Whether to show a progress bar.
+        zones: Whether to keep zone-year tables.
+
+    Returns:
+        The batch's results (:func:`sim.experiments.store.load_results`).
+    """
+    outcome = run_batch(
+        files_or_specs,
+        reps=reps,
+        seed=seed,
+        settings=set,
+        workers=workers,
+        scheduler=scheduler,
+        out=out,
+        command=f"sim.run_scenarios({files_or_specs!r})"[:2000],
+        progress=progress,
+        zones=zones,
+    )
+    return load_results(outcome.path)  # type: ignore[return-value]

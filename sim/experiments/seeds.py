@@ -35,6 +35,8 @@ PREDICTIVE = 5
 VALIDATION = 6
 #: Posterior draws of a batch that carries parameter uncertainty (key ``(POSTERIOR_DRAW, k)``).
 POSTERIOR_DRAW = 7
+#: Latin-hypercube designs of scenario sweeps (key ``(SWEEP, 0)``).
+SWEEP = 8
 #: Sensitivity analysis: SALib's sampling (stream 0) and bootstrap (stream ``1 + output``).
 SALIB = 1_000_003
 
@@ -103,6 +105,11 @@ def crn_seeds(master: int, n: int) -> list[int]:
 def validation_seeds(master: int, n: int = 20) -> list[int]:
     """Seeds of a calibration's validation runs (branch :data:`VALIDATION`)."""
     return [branch_seed(master, VALIDATION, r) for r in range(n)]
+
+
+def sweep_rng(master: int) -> np.random.Generator:
+    """Generator of a scenario file's Latin-hypercube sweep (branch :data:`SWEEP`)."""
+    return branch_rng(master, SWEEP, 0)
 
 
 def salib_seed(master: int, stream: int) -> int:

@@ -460,7 +460,7 @@ class Results:
     def __init__(self, path: Path, manifest: dict[str, Any], runs: pd.DataFrame) -> None:
         self.path = path
         self.manifest = manifest
-        self.runs = runs
+        self.runs = self._with_design(runs)
         self._order: dict[Key, int] = {_run_key(r): i for i, r in enumerate(_key_rows(runs))}
         self._index = _read_index(path)
         self._checked: dict[tuple[str, str], bool] = {}
@@ -497,6 +497,42 @@ class Results:
     def scenarios(self) -> list[str]:
         """Scenario names in batch order."""
         return list(dict.fromkeys(self.runs["scenario"]))
+
+    @property
+    def design(self) -> dict[str, dict[str, float]]:
+        """Swept parameter values of each sweep variant of the batch (name -> values)."""
+        entries = self.manifest.get("scenarios", {})
+        return {
+            name: dict(entry["design"])
+            for name, entry in entries.items()
+            if isinstance(entry, dict) and entry.get("design")
+        }
+
+    @property
+    def last_invocation(self) -> dict[str, Any]:
+        """The manifest's record of the latest command run into the folder."""
+        invocations = self.manifest.get("invocations") or [{}]
+        return dict(invocations[-1])
+
+    def summary(self) -> str:
+        """The latest invocation's runs: ``"25 runs: 5 ran, 20 reused"``."""
+        runs = self.last_invocation.get("runs", {})
+        return (
+            f"{runs.get('total', len(self.runs))} runs: {runs.get('run', 0)} ran, "
+            f"{runs.get('skipped', 0)} reused"
+        )
+
+    def _with_design(self, df: pd.DataFrame) -> pd.DataFrame:
+        """``df`` with one column per swept parameter after ``seed`` (NaN outside sweeps)."""
+        design = self.design
+        names = list(dict.fromkeys(k for point in design.values() for k in point))
+        if not names:
+            return df
+        at = list(df.columns).index("seed") + 1
+        for i, name in enumerate(names):
+            values = {sc: point.get(name, np.nan) for sc, point in design.items()}
+            df.insert(at + i, name, df["scenario"].map(values).astype("float64"))
+        return df
 
     def _read(self, sub: str, rec: Mapping[str, Any]) -> bytes | None:
         """A part's bytes if they match the index's checksum; ``None`` otherwise."""
@@ -545,12 +581,12 @@ class Results:
                 frames.append(table.filter(pa.array(keep)).to_pandas())
                 orders.append(order[keep])
         if not frames:
-            return self._empty(table_name)
+            return self._with_design(self._empty(table_name))
         df = pd.concat(frames, ignore_index=True)
         idx = np.argsort(np.concatenate(orders), kind="stable")
         df = df.iloc[idx].reset_index(drop=True)
         df["sample"] = df["sample"].astype("Int64")
-        return df
+        return self._with_design(df)
 
     def _empty(self, table_name: str) -> pd.DataFrame:
         cols = ["scenario", "replicate", "seed", "year"]
@@ -563,32 +599,141 @@ class Results:
         return df
 
 
-def load_results(path: str | Path) -> Results:
-    """Load a batch folder written by :func:`sim.experiments.batch.execute`.
+class CombinedResults:
+    """Results of several batch folders read as one (:func:`load_results` with several).
 
-    Tables are read on first access (``.annual``, ``.zones``) and hold every run of
-    the batch's run index, each once, in batch order (scenario, then replicate or
-    sample), whatever the order the runs finished in. Each part is checked against
-    the sha256 in the part index; a part that does not match is left out with a
-    warning and its runs are listed in ``.missing``.
+    Tables are those of each batch one after the other, with a ``batch`` column (the
+    folder) first. A scenario stored in several folders with the same runs is read from
+    the first only.
 
-    Args:
-        path: The batch folder.
-
-    Returns:
-        The results.
-
-    Raises:
-        FileNotFoundError: If ``path`` is not a batch folder.
-        StoreError: If its manifest or run index is unreadable or of another format.
+    Attributes:
+        parts: The batches' :class:`Results`, in the order given.
+        paths: Their folders.
+        manifest: ``{"batches": [each batch's manifest]}`` plus the shared ``model_version``.
     """
-    path = Path(path)
+
+    def __init__(self, parts: Sequence[Results]) -> None:
+        self.parts = list(parts)
+        self.paths = [r.path for r in self.parts]
+        versions = {r.manifest.get("model_version") for r in self.parts}
+        if len(versions) > 1:
+            detail = ", ".join(f"{r.path} {r.manifest.get('model_version')}" for r in self.parts)
+            raise StoreError(
+                f"expected batches of one model version to combine, got {detail}; run the "
+                "older batches again with this code (into a new out_dir) to compare them"
+            )
+        self._owner: dict[str, int] = {}
+        for i, res in enumerate(self.parts):
+            for name in res.scenarios:
+                first = self._owner.get(name)
+                if first is None:
+                    self._owner[name] = i
+                elif _run_set(self.parts[first].runs, name) != _run_set(res.runs, name):
+                    raise StoreError(
+                        f"{res.path}: scenario {name!r}: expected the runs it has in "
+                        f"{self.parts[first].path} (the same scenario, seeds and model), got "
+                        "other runs; load the batches separately or rename the scenario"
+                    )
+        self.manifest = {
+            "model_version": versions.pop(),
+            "batches": [r.manifest for r in self.parts],
+        }
+
+    def __repr__(self) -> str:
+        return f"CombinedResults({[str(p) for p in self.paths]!r}, runs={len(self.runs)})"
+
+    def _combine(self, get: Any) -> pd.DataFrame:
+        frames = []
+        for i, res in enumerate(self.parts):
+            df = get(res)
+            own = [n for n in dict.fromkeys(df["scenario"]) if self._owner.get(n) == i]
+            df = df[df["scenario"].isin(own)].copy()
+            df.insert(0, "batch", str(res.path))
+            frames.append(df)
+        out = pd.concat(frames, ignore_index=True)
+        if "sample" in out:
+            out["sample"] = out["sample"].astype("Int64")
+        return out
+
+    @functools.cached_property
+    def runs(self) -> pd.DataFrame:
+        """Every run of every batch, with ``batch``."""
+        return self._combine(lambda r: r.runs)
+
+    @functools.cached_property
+    def annual(self) -> pd.DataFrame:
+        """Annual metrics of every batch, with ``batch``."""
+        return self._combine(lambda r: r.annual)
+
+    @functools.cached_property
+    def zones(self) -> pd.DataFrame:
+        """Zone-years of every batch, with ``batch``."""
+        return self._combine(lambda r: r.zones)
+
+    @property
+    def missing(self) -> pd.DataFrame:
+        """Runs not finished (or corrupt) in any batch, with ``batch``."""
+        return self._combine(lambda r: r.missing)
+
+    @property
+    def scenarios(self) -> list[str]:
+        """Scenario names, batch by batch."""
+        return list(self._owner)
+
+    @property
+    def design(self) -> dict[str, dict[str, float]]:
+        """Swept parameter values of every sweep variant (name -> values)."""
+        return {k: v for r in self.parts for k, v in r.design.items()}
+
+
+def _run_set(runs: pd.DataFrame, scenario: str) -> set[Key]:
+    return {_run_key(r) for r in _key_rows(runs[runs["scenario"] == scenario])}
+
+
+def _load_one(path: Path) -> Results:
     manifest = read_manifest(path) if path.is_dir() else None
     if manifest is None or not (path / RUNS).is_file():
         raise FileNotFoundError(
             f"{path}: expected a batch folder with {MANIFEST} and {RUNS} (none found)"
         )
     return Results(path, manifest, _read_runs(path))
+
+
+def load_results(
+    path: str | Path | Sequence[str | Path], *more: str | Path
+) -> Results | CombinedResults:
+    """Load one batch folder written by :func:`sim.experiments.batch.execute`, or several.
+
+    Tables are read on first access (``.annual``, ``.zones``) and hold every run of
+    the batch's run index, each once, in batch order (scenario, then replicate or
+    sample), whatever the order the runs finished in. Each part is checked against
+    the sha256 in the part index; a part that does not match is left out with a
+    warning and its runs are listed in ``.missing``. Variants of a sweep carry their
+    swept parameters as columns after ``seed`` (NaN for other scenarios).
+
+    Several folders (``load_results("a", "b")`` or ``load_results(["a", "b"])``, e.g. a
+    baseline run once and what-ifs run later) are read as one
+    (:class:`CombinedResults`): tables gain a ``batch`` column; the batches must share a
+    model version, and a scenario stored in two of them must have the same runs there.
+
+    Args:
+        path: The batch folder, or a list of folders.
+        *more: Further batch folders.
+
+    Returns:
+        The results (:class:`Results` for one folder).
+
+    Raises:
+        FileNotFoundError: If a path is not a batch folder.
+        StoreError: If a manifest or run index is unreadable or of another format, or
+            the batches cannot be combined.
+    """
+    paths = [path] if isinstance(path, str | Path) else list(path)
+    paths = [Path(p) for p in [*paths, *more]]
+    if not paths:
+        raise FileNotFoundError("expected at least one batch folder, got none")
+    parts = [_load_one(p) for p in paths]
+    return parts[0] if len(parts) == 1 else CombinedResults(parts)
 
 
 def merge_runs(stored: pd.DataFrame | None, new: pd.DataFrame) -> pd.DataFrame:
@@ -613,6 +758,7 @@ def _key_rows(df: pd.DataFrame) -> Iterable[tuple[Any, ...]]:
 __all__ = [
     "FORMAT",
     "BatchStore",
+    "CombinedResults",
     "Results",
     "StoreError",
     "check_compatible",

@@ -18,8 +18,10 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-#: Label columns, never summarised.
-LABELS = ("scenario", "replicate", "seed", "sample", "run_id", "year")
+from sim.core.params import REGISTRY
+
+#: Label columns, never summarised (registry parameters, a sweep's columns, neither).
+LABELS = ("batch", "scenario", "replicate", "seed", "sample", "run_id", "year")
 #: Default quantiles (5 %, median, 95 %).
 QUANTILES = (0.05, 0.5, 0.95)
 
@@ -34,6 +36,7 @@ def _metrics(df: pd.DataFrame, metrics: Sequence[str] | None) -> list[str]:
             c
             for c in df.columns
             if c not in LABELS
+            and c not in REGISTRY
             and pd.api.types.is_numeric_dtype(df[c].dtype)
             and not pd.api.types.is_bool_dtype(df[c].dtype)
         ]

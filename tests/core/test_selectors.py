@@ -78,3 +78,38 @@ def test_check_against_the_zone_registry() -> None:
 def test_normalise_keeps_strings_and_lists_ids() -> None:
     assert selectors.normalise("all") == "all"
     assert selectors.normalise(("Z01", "Z02")) == ["Z01", "Z02"]
+
+
+# ---------------------------------------------------------------- several values of one field
+def test_several_values_of_a_field_select_either() -> None:
+    sel = selectors.parse("city:Taiyuan,Datong")
+    assert sel == Selector("city", ("Taiyuan", "Datong"))
+    assert [z.zone_id for z in selectors.select(sel, ZONES)] == ["Z01", "Z02", "Z03"]
+    assert [z.zone_id for z in selectors.select("mode:corporate,quzheng", ZONES)] == ["Z02", "Z03"]
+
+
+@pytest.mark.parametrize(
+    "spec", ["city:Linfen,Datong", "city:临汾,大同", "city:大同，临汾", "city:datong, LINFEN,大同"]
+)
+def test_stored_form_of_several_cities_is_canonical(spec: str) -> None:
+    # one selection, one spelling: pinyin, once each, sorted (so one run id)
+    assert selectors.normalise(spec) == "city:Datong,Linfen"
+
+
+@pytest.mark.parametrize("spec", ["city:Datong,", "city:,Datong", "level:national,,provincial"])
+def test_empty_value_in_a_list_is_rejected(spec: str) -> None:
+    with pytest.raises(SelectorError):
+        selectors.parse(spec)
+
+
+def test_unknown_value_in_a_list_is_named_with_a_suggestion() -> None:
+    with pytest.raises(SelectorError) as err:
+        selectors.check("city:Datong,Linfn", zonedata.default())
+    assert err.value.got == "city:Linfn"
+    assert "did you mean 'Linfen'?" in str(err.value)
+
+
+def test_unknown_field_gets_a_suggestion() -> None:
+    with pytest.raises(SelectorError) as err:
+        selectors.parse("cty:Datong")
+    assert "did you mean 'city'?" in str(err.value)
