@@ -384,7 +384,7 @@ def effects_chart(
         high: Column of the interval's upper end.
         label: Column of the row label.
         lang: ``"en"`` or ``"zh"``.
-        colour: Marker colour.
+        colour: Marker colour (a ``colour`` column, where present, sets it per row).
 
     Returns:
         The figure.
@@ -398,8 +398,9 @@ def effects_chart(
         for ax, (_, row) in zip(axes, effects.iterrows(), strict=True):
             v, lo, hi = float(row[value]), float(row[low]), float(row[high])
             ax.axvline(0.0, color="#777777", linewidth=0.8)
-            ax.plot([lo, hi], [0, 0], color=colour, linewidth=2.2, solid_capstyle="butt")
-            ax.plot([v], [0], marker="o", color=colour, markersize=5)
+            c = row["colour"] if "colour" in row.index else colour
+            ax.plot([lo, hi], [0, 0], color=c, linewidth=2.2, solid_capstyle="butt")
+            ax.plot([v], [0], marker="o", color=c, markersize=5)
             span = max(abs(lo), abs(hi), abs(v), 1e-9) * 1.15
             ax.set_xlim(-span, span)
             ax.set_yticks([0], [_safe(str(row[label]), lang)])
@@ -536,3 +537,9 @@ def to_svg(fig: Figure) -> str:
     with rc_context({"svg.fonttype": "path", "svg.hashsalt": "zonesim"}):
         fig.savefig(buf, format="svg", metadata={"Date": None})
     return buf.getvalue()
+
+
+#: Public names of the figure helpers, for figures drawn outside this module.
+style = _style
+safe_text = _safe
+finish = _finish

@@ -545,6 +545,9 @@ def _scenario_entry(
     return {
         "file": sc.path,
         "description": sc.description,
+        "title": sc.title,
+        "title_zh": sc.title_zh,
+        "description_zh": sc.description_zh,
         "source": sc.source,
         "base": sc.base,
         "design": dict(sc.design),

@@ -74,7 +74,19 @@ RUN_DEFAULTS: dict[str, int] = {
     "replications": 20,
     "seed": 20170401,
 }
-TOP_KEYS = ("name", "description", "run", "parameters", "modes", "sweep")
+TOP_KEYS = (
+    "name",
+    "title",
+    "title_zh",
+    "description",
+    "description_zh",
+    "run",
+    "parameters",
+    "modes",
+    "sweep",
+)
+#: Optional display texts: a short title in English and Chinese, the question in Chinese.
+OPTIONAL_TEXTS = ("title", "title_zh", "description_zh")
 #: Sweep methods: full factorial over lists of values, or a Latin hypercube within bounds.
 SWEEP_METHODS = ("grid", "lhs")
 #: Largest number of design points of one sweep.
@@ -142,6 +154,9 @@ class Scenario:
         name: Short identifier (letters, digits, ``_ . -``).
         description: The question the scenario answers.
         run: Run settings.
+        title: Short title in English (empty if the file gives none).
+        title_zh: Short title in Chinese (empty if the file gives none).
+        description_zh: The question in Chinese (empty if the file gives none).
         params: Fully resolved parameters (every registry parameter plus
             ``mode_assignments``), ready for :func:`sim.core.run.simulate`.
         overrides: The parameters as written in the file (``[[modes]]`` under
@@ -161,6 +176,9 @@ class Scenario:
     path: str
     sweep: Sweep | None = None
     design: dict[str, float] = field(default_factory=dict)
+    title: str = ""
+    title_zh: str = ""
+    description_zh: str = ""
 
     @property
     def base(self) -> str:
@@ -505,6 +523,11 @@ def _load(
         collect.errors.append(_unknown_key(path, key, TOP_KEYS))
     name = collect("", _check_name, path, doc)
     description = collect("", _check_text, path, doc, "description")
+    texts = {
+        key: " ".join(collect("", _check_text, path, doc, key).split())
+        for key in OPTIONAL_TEXTS
+        if key in doc
+    }
     run = collect(RunSettings(), _check_run, path, doc.get("run", {}), collect)
     overrides = collect({}, _check_parameters, path, doc.get("parameters", {}), collect)
     modes = collect([], _check_modes, path, doc.get("modes", []), run, collect)
@@ -531,6 +554,7 @@ def _load(
         source=text,
         path=str(path),
         sweep=sweep,
+        **texts,
     )
 
 

@@ -40,7 +40,7 @@ def test_default_output_beside_the_batch(batch: Path, capsys: pytest.CaptureFixt
     assert capsys.readouterr().out.splitlines() == [str(page), str(md)]
     assert page.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     text = md.read_text(encoding="utf-8")
-    assert "## What if: all_sanheyi" in text
+    assert "## What if: Every zone with a three-in-one committee" in text
     assert "### Headline effects against the baseline" in text
     assert (batch / "brief.en_files" / "all_sanheyi-fans.png").is_file()
 
@@ -48,7 +48,7 @@ def test_default_output_beside_the_batch(batch: Path, capsys: pytest.CaptureFixt
 def test_chinese_brief_to_markdown_path(batch: Path, tmp_path: Path) -> None:
     out = tmp_path / "deep" / "brief.md"
     assert main(["brief", str(batch), "--lang", "zh", "--out", str(out)]) == 0
-    assert "## 情景：all_sanheyi" in out.read_text(encoding="utf-8")
+    assert "## 情景：全部开发区实行三合一管委会" in out.read_text(encoding="utf-8")
     assert '<html lang="zh-CN">' in out.with_suffix(".html").read_text(encoding="utf-8")
 
 
@@ -56,7 +56,13 @@ def test_method_outputs_are_reported(batch: Path, tmp_path: Path) -> None:
     cal = tmp_path / "cal"
     cal.mkdir()
     (cal / "validation.csv").write_text(
-        "target,metric,value,tolerance,simulated,within\nfirms_2018,firms,43031,2000,44000,True\n"
+        "target,metric,value,tolerance,simulated,within,structural,fitted\n"
+        "firms_2018,firms,43031,2000,44000,True,False,True\n"
+        "zones_2018,zones_active,67,1,67,True,True,False\n"
+        "gap_2018,growth_gap_pp,7.2,0.5,9,False,False,False\n"
+    )
+    (cal / "identifiability.csv").write_text(
+        "parameter,verdict\nprojects_per_year,not identified\nentrant_size,weakly identified\n"
     )
     sens = tmp_path / "sensitivity-morris"
     sens.mkdir()
@@ -74,7 +80,14 @@ def test_method_outputs_are_reported(batch: Path, tmp_path: Path) -> None:
     args = ["brief", str(batch), "--out", str(out), "--calibration", str(cal)]
     assert main([*args, "--sensitivity", str(sens)]) == 0
     md = out.with_suffix(".md").read_text(encoding="utf-8")
-    assert "| firms_2018 | 43,031 | 44,000 | 2,000 | yes |" in md
+    assert "| firms_2018 | fitted | 43,031 | 44,000 | 2,000 | yes |" in md
+    assert "| zones_2018 | by construction | 67 | 67 | 1 | yes |" in md
+    assert "| gap_2018 | checked | 7.200 | 9 | 0.500 | no |" in md
+    first = md.split("\n## ")[1]  # the key findings
+    assert "1 targets fitted, 1 checked without fitting, 1 hold by construction" in first
+    assert (
+        "Of the 2 calibrated parameters, 0 are identified by the targets, 1 weakly, 1 not" in first
+    )
     assert "| firms@2035 | outside_utility (5e+03) |" in md
     assert "beta_land" not in md.split("### Main sensitivities")[1].split("###")[0]
 

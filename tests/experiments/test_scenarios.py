@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -27,6 +28,27 @@ def test_shipped_scenarios_load_and_ask_a_question() -> None:
         assert "?" in s.description, s.name
         assert Path(s.path).stem == s.name
     assert next(iter(scenarios)) == "baseline"
+
+
+def test_shipped_scenarios_have_titles_and_questions_in_both_languages() -> None:
+    han = re.compile(r"[\u3400-\u9fff]")
+    for s in shipped_scenarios():
+        assert s.title and not han.search(s.title), s.name
+        assert han.search(s.title_zh) and not re.search(r"[A-Za-z]{3}", s.title_zh), s.name
+        assert "？" in s.description_zh and not re.search(r"[A-Za-z]{3}", s.description_zh)
+
+
+def test_chinese_texts_are_optional_and_checked(tmp_path: Path) -> None:
+    path = tmp_path / "s.toml"
+    path.write_text('name = "s"\ndescription = "q?"\n')
+    assert (load_scenario(path).title, load_scenario(path).description_zh) == ("", "")
+    path.write_text(
+        'name = "s"\ndescription = "q?"\ntitle_zh = "标题"\ndescription_zh = """\n问？"""\n'
+    )
+    assert (load_scenario(path).title_zh, load_scenario(path).description_zh) == ("标题", "问？")
+    path.write_text('name = "s"\ndescription = "q?"\ntitle_zh = 3\n')
+    with pytest.raises(ScenarioError, match=rf"{path}: title_zh: expected a non-empty string"):
+        load_scenario(path)
 
 
 def test_baseline_is_the_registry_defaults() -> None:

@@ -10,6 +10,7 @@ from sim.analysis.brief import sections
 from sim.analysis.brief.data import headline_effects, load_batches
 from sim.analysis.brief.document import Brief, _Doc, _page
 from sim.analysis.brief.methods import Calibration, Sensitivity, find_method_outputs
+from sim.analysis.brief.overview import load_exploration
 
 
 def build_brief(
@@ -38,8 +39,10 @@ def build_brief(
             batches (:func:`~sim.analysis.brief.methods.find_method_outputs`); off by
             default, so a brief reads only the folders it is given.
         figure_dir: Folder name for the Markdown's figure files.
-        robustness: An exploration folder (``zonesim explore --out``) whose "which mode,
-            how sure" section goes before the methods.
+        robustness: An exploration folder (``zonesim explore --out``): its graded
+            findings open the brief and its "which mode, how sure" section goes before
+            the methods. Without one, the key findings say they are conditional on the
+            default assumptions.
 
     Returns:
         The brief, in memory (see :func:`~sim.analysis.brief.write_brief`).
@@ -63,14 +66,17 @@ def build_brief(
         doc=_Doc(figure_dir),
         calibration=calibration,
         sensitivity=list(sensitivity or []),
+        exploration=load_exploration(robustness),
     )
     sections.title_section(c)
-    sections.summary_section(c)
+    sections.findings_section(c)
+    sections.tradeoff_section(c)
+    sections.prefectures_section(c)
     for scen in data.whatifs:
         sections.whatif_section(c, scen)
     sections.modes_section(c)
-    if robustness is not None:
-        sections.robustness_section(c, robustness)
+    if c.exploration is not None:
+        sections.robustness_section(c, c.exploration)
     sections.methods_section(c)
     sections.provenance_section(c)
     page = safetext.clean(_page(c.doc, lang, c.t("title")))

@@ -270,8 +270,9 @@ def lost_status(data: BriefData, scenario: str) -> pd.DataFrame:
     Returns:
         One row per zone with columns ``zone_id, name, name_zh, synthetic, city, level,
         type, share_baseline, share_scenario, first_year`` (share of replicates; median
-        first year in the scenario), sorted by the scenario's share, then the
-        baseline's, then zone. Names are blank where the zone tables have none.
+        first year in the scenario, the lower of the middle two, so a year that
+        occurred), sorted by the scenario's share, then the baseline's, then zone.
+        Names are blank where the zone tables have none.
     """
     z = _zones(data)
     last = data.years[1]
@@ -298,7 +299,9 @@ def lost_status(data: BriefData, scenario: str) -> pd.DataFrame:
                 "type": m["type"] if m is not None else "",
                 "share_baseline": float(shares[data.baseline]),
                 "share_scenario": float(shares[scenario]),
-                "first_year": float(years.median()) if len(years) else math.nan,
+                "first_year": (
+                    float(years.quantile(0.5, interpolation="lower")) if len(years) else math.nan
+                ),
             }
         )
     df = pd.DataFrame(

@@ -82,20 +82,35 @@ class _Doc:
         self.md.append("\n".join(f"- {safetext.md_inline(e)}" for e in entries) + "\n")
 
     def table(
-        self, header: Sequence[str], rows: Sequence[Sequence[str]], cls: str = "", numeric: int = 0
+        self,
+        header: Sequence[str],
+        rows: Sequence[Sequence[str]],
+        cls: str = "",
+        numeric: int = 0,
+        cell_classes: Sequence[Sequence[str]] | None = None,
     ) -> None:
-        """A table; columns from index ``numeric`` on are right-aligned numbers."""
+        """A table; columns from index ``numeric`` on are right-aligned numbers.
+
+        ``cell_classes`` (same shape as ``rows``) adds an HTML class per cell, e.g.
+        ``better`` or ``worse`` (the text of the cell says the same for Markdown);
+        ``code`` shows the cell as code (a path, a command) in both outputs.
+        """
+
+        def kind(i: int, j: int) -> str:
+            return cell_classes[i][j] if cell_classes is not None else ""
+
+        def cell(i: int, j: int, value: str) -> str:
+            names = ["num"] if numeric and j >= numeric else []
+            if kind(i, j) and kind(i, j) != "code":
+                names.append(kind(i, j))
+            c = f' class="{html.escape(" ".join(names))}"' if names else ""
+            body = html.escape(value)
+            return f"<td{c}>" + (f"<code>{body}</code>" if kind(i, j) == "code" else body) + "</td>"
+
         head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
         body = "".join(
-            "<tr>"
-            + "".join(
-                f'<td class="num">{html.escape(c)}</td>'
-                if numeric and j >= numeric
-                else f"<td>{html.escape(c)}</td>"
-                for j, c in enumerate(row)
-            )
-            + "</tr>"
-            for row in rows
+            "<tr>" + "".join(cell(i, j, c) for j, c in enumerate(row)) + "</tr>"
+            for i, row in enumerate(rows)
         )
         c = f' class="{cls}"' if cls else ""
         self.html.append(f"<table{c}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
@@ -103,7 +118,15 @@ class _Doc:
         lines = [
             "| " + " | ".join(_md_cell(h) for h in header) + " |",
             "| " + " | ".join(align) + " |",
-            *("| " + " | ".join(_md_cell(c) for c in row) + " |" for row in rows),
+            *(
+                "| "
+                + " | ".join(
+                    f"`{c.replace('`', '')}`" if kind(i, j) == "code" else _md_cell(c)
+                    for j, c in enumerate(row)
+                )
+                + " |"
+                for i, row in enumerate(rows)
+            ),
         ]
         self.md.append("\n".join(lines) + "\n")
 
@@ -158,6 +181,19 @@ background:#fdf3f3}
 .provenance{font-size:.82rem;color:#444;border-top:1px solid #ccc;margin-top:2.5rem}
 .warning{background:#fff8c5;padding:.4rem .6rem;border-radius:4px}
 .note{font-size:.85rem;color:#555}code{font-size:.85em}
+.findings{background:#eef5fb;border:2px solid #2c6fad;border-radius:6px;padding:.2rem 1rem .8rem}
+.findings h2{border-bottom:none;margin-top:.8rem}.lead{font-size:1.05rem;font-weight:600}
+td.better{background:#e3f4e6;color:#135c2b}td.worse{background:#fbe4e2;color:#8a1c14}
+td.unclear{color:#666}
+@page{size:A4;margin:16mm 14mm}
+@media print{
+body{max-width:none;margin:0;padding:0;font-size:10pt;line-height:1.35}
+h2{break-before:page;margin-top:0}.findings h2{break-before:auto}
+h2,h3{break-after:avoid}table,figure,blockquote,.findings,.warning{break-inside:avoid}
+figure img{max-width:100%;max-height:235mm;border:none}
+table{font-size:8pt}
+td.better,td.worse,.findings,.warning{-webkit-print-color-adjust:exact;print-color-adjust:exact}
+}
 """
 
 

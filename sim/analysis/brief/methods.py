@@ -16,7 +16,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.analysis.calibration import VALIDATION_FILE, read_best_fit, read_validation
+from sim.analysis.calibration import (
+    VALIDATION_FILE,
+    read_best_fit,
+    read_identifiability,
+    read_validation,
+)
 from sim.analysis.sensitivity import read_convergence, read_summary
 
 
@@ -30,11 +35,50 @@ class Calibration:
             the fit has them, ``tolerance`` and ``within`` (within tolerance).
         distance: The best fit's distance (one unit is about one target tolerance),
             or ``None`` if the folder has no best fit.
+        identifiability: One row per calibrated parameter (``parameter``,
+            ``verdict``: identified, weakly identified or not identified), or ``None``
+            if the folder has no such table.
     """
 
     path: Path
     table: pd.DataFrame
     distance: float | None = None
+    identifiability: pd.DataFrame | None = None
+
+    def role(self, row: pd.Series) -> str:
+        """A target's role: ``fitted``, ``structural`` (holds by construction) or ``checked``."""
+        if "structural" in row and _flag(row["structural"]):
+            return "structural"
+        if "fitted" in row and _flag(row["fitted"]):
+            return "fitted"
+        return "checked" if "fitted" in row else "unknown"
+
+    def counts(self) -> dict[str, int]:
+        """Targets by role (:meth:`role`), and how many of each are within tolerance."""
+        out: dict[str, int] = {}
+        for _, row in self.table.iterrows():
+            role = self.role(row)
+            out[role] = out.get(role, 0) + 1
+            if "within" in row and _flag(row["within"]):
+                out[f"{role}_within"] = out.get(f"{role}_within", 0) + 1
+        return out
+
+    def verdicts(self) -> dict[str, list[str]]:
+        """Calibrated parameters by identifiability verdict (empty if unknown)."""
+        if self.identifiability is None:
+            return {}
+        out: dict[str, list[str]] = {}
+        for name, verdict in zip(
+            self.identifiability["parameter"], self.identifiability["verdict"], strict=True
+        ):
+            out.setdefault(str(verdict), []).append(str(name))
+        return out
+
+
+def _flag(value: object) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in ("true", "1", "yes")
+    return bool(value) and value == value  # nan is false
 
 
 @dataclass
@@ -70,14 +114,19 @@ def read_calibration(folder: str | Path) -> Calibration | None:
     if not {"target", "value", "simulated"} <= set(df.columns):
         return None
     table = df[["target", "value", "simulated"]].rename(columns={"value": "observed"})
-    for extra in ("tolerance", "within"):
+    for extra in ("tolerance", "within", "structural", "fitted"):
         if extra in df.columns:
             table[extra] = df[extra].to_numpy()
     distance = None
     with contextlib.suppress(FileNotFoundError, ValueError):
         distance = read_best_fit(folder).distance
+    ident = None
+    with contextlib.suppress(FileNotFoundError, ValueError, pd.errors.ParserError):
+        ident = read_identifiability(folder)
+        if not {"parameter", "verdict"} <= set(ident.columns):
+            ident = None
     path = Path(folder) / VALIDATION_FILE
-    return Calibration(path, table, distance)
+    return Calibration(path, table, distance, ident)
 
 
 def read_sensitivity(folder: str | Path, per_output: int = 3) -> Sensitivity | None:

@@ -34,6 +34,7 @@ from sim.analysis.brief.figures import (
     fans_figure,
     mode_counts_figure,
     mode_outcomes_figure,
+    prefecture_map,
 )
 from sim.analysis.brief.formatting import (
     fmt_interval,
@@ -45,7 +46,22 @@ from sim.analysis.brief.formatting import (
     truthy,
 )
 from sim.analysis.brief.methods import Calibration, Sensitivity
-from sim.analysis.brief.text import heading, text, vocab
+from sim.analysis.brief.overview import (
+    TRADEOFF_CRITERIA,
+    caveats,
+    default_findings,
+    exploration_findings,
+    prefecture_table,
+    ranking_rows,
+    scale,
+    scenario_question,
+    scenario_title,
+    tradeoffs,
+    verdict,
+    zone_ranking,
+)
+from sim.analysis.brief.text import heading, text, unit_label, vocab
+from sim.analysis.robustness.report import Exploration
 from sim.core.cities import city_label
 from sim.core.params import MODE_ASSIGNMENTS, REGISTRY
 
@@ -62,6 +78,7 @@ class Context:
         doc: The document being written.
         calibration: Calibration fit to report, if any.
         sensitivity: Sensitivity analyses to report.
+        exploration: The exploration behind the key findings, if any.
     """
 
     data: BriefData
@@ -71,6 +88,11 @@ class Context:
     doc: _Doc
     calibration: Calibration | None = None
     sensitivity: list[Sensitivity] = field(default_factory=list)
+    exploration: Exploration | None = None
+
+    def title(self, scenario: str) -> str:
+        """A scenario's display title in the brief's language."""
+        return scenario_title(self.data, scenario, self.lang)
 
     def t(self, key: str, **fmt: Any) -> str:
         """The text ``key`` in the brief's language (see :func:`text`)."""
@@ -102,7 +124,8 @@ def title_section(c: Context) -> None:
     """Title, subtitle and a warning for every batch with unfinished runs."""
     c.doc.heading(1, c.t("title"))
     c.doc.para(c.t("subtitle", start=c.first, end=c.last), cls="subtitle")
-    c.doc.para(registry_note(c.lang), cls="note")
+    if c.lang == "zh" and c.figlang != "zh":
+        c.doc.para(c.t("figure_fallback"), cls="note")
     for i, res in enumerate(c.data.results):
         if len(res.missing):
             c.doc.para(
@@ -110,41 +133,107 @@ def title_section(c: Context) -> None:
             )
 
 
-def summary_section(c: Context) -> None:
-    """The baseline, the what-ifs and one headline sentence per what-if."""
-    data, doc = c.data, c.doc
-    doc.heading(2, heading("summary", c.lang), "summary")
-    doc.para(c.t("baseline_is", name=data.baseline, n=len(data.whatifs), reps=c.replicates))
-    base_q = data.info.get(data.baseline, {}).get("description")
-    if base_q:
-        doc.para(c.t("baseline_question", q=base_q))
-    summary_items = []
-    for scen in data.whatifs:
-        rows = c.head[(c.head["scenario"] == scen) & (c.head["year"] == c.last)]
-        parts = []
-        for metric in ("firms", "stat_zone_gdp"):
-            r = rows[rows["metric"] == metric]
-            if len(r):
-                r = r.iloc[0]
-                parts.append(
-                    c.t(
-                        "headline_sentence",
-                        year=c.last,
-                        metric=plotting.metric_label(metric, c.lang),
-                        diff=signed(r["mean"]),
-                        lo=fmt_number(r["ci_low"]),
-                        hi=fmt_number(r["ci_high"]),
-                    )
-                )
-        summary_items.append(f"**{scen}**: " + " ".join(parts))
-    doc.items(summary_items)
-    if c.lang == "zh" and c.figlang != "zh":
-        doc.para(c.t("figure_fallback"), cls="note")
+#: Colours of effects that are better, worse or unclear (the 95 % interval holds zero).
+VERDICT_COLOURS = {"better": "#1a9850", "worse": "#d73027", "unclear": "#8c8c8c"}
+
+#: The better direction of the headline metrics (+1 higher, -1 lower, 0 neither).
+BETTER = {**dict(TRADEOFF_CRITERIA), "stat_zone_gdp_growth": +1, "zones_active": 0}
+
+
+def findings_section(c: Context) -> None:
+    """The first section: the question, key findings with graded confidence, caveats."""
+    t, doc = c.t, c.doc
+    doc.open("section", "findings")
+    doc.heading(2, heading("findings", c.lang), "key-findings")
+    doc.para(t("question_main"), cls="lead")
+    table = tradeoffs(c.data)
+    if c.exploration is not None:
+        doc.para(t("findings_robust_intro", n=c.exploration.settings["states"]))
+        doc.items(exploration_findings(c.exploration, c.data, c.lang))
+        doc.para(scale(c.lang), cls="note")
+    else:
+        doc.para(t("findings_no_robust"), cls="warning")
+    doc.para(t("findings_default_head", year=c.last))
+    doc.items(default_findings(c.data, table, c.lang))
+    doc.heading(3, t("caveats_head"))
+    doc.items([registry_note(c.lang), *caveats(c.calibration, c.lang)[1:]])
+    doc.close("section")
+
+
+def tradeoff_section(c: Context) -> None:
+    """Scenarios x criteria: signed effects in the last year, better direction marked."""
+    t, lang, doc = c.t, c.lang, c.doc
+    doc.heading(2, heading("tradeoffs", lang), "tradeoffs")
+    table = tradeoffs(c.data)
+    doc.para(t("tradeoff_intro", year=c.last))
+    metrics = [m for m, _ in TRADEOFF_CRITERIA if m in set(table["metric"])]
+    header = [t("scenario")] + [
+        f"{plotting.metric_label(m, lang)} "
+        + t("higher_better" if dict(TRADEOFF_CRITERIA)[m] > 0 else "lower_better")
+        for m in metrics
+    ]
+    rows, classes = [], []
+    for scen in c.data.whatifs:
+        sub = table[table["scenario"] == scen].set_index("metric")
+        row, cls = [c.title(scen)], [""]
+        for m in metrics:
+            if m in sub.index:
+                r = sub.loc[m]
+                row.append(f"{signed(r['mean'])} ({t(r['verdict'])})")
+                cls.append(str(r["verdict"]))
+            else:
+                row.append("–")
+                cls.append("")
+        rows.append(row)
+        classes.append(cls)
+    doc.table(header, rows, cls="tradeoffs", numeric=1, cell_classes=classes)
+    if "staff" in metrics:
+        doc.para(t("tradeoff_staff"), cls="note")
+
+
+def prefectures_section(c: Context) -> None:
+    """Zone output by prefecture with a schematic map, and the zones ranked."""
+    t, lang, doc = c.t, c.lang, c.doc
+    doc.heading(2, heading("prefectures", lang), "prefectures")
+    if c.data.zones is None:
+        doc.para(t("lost_no_zones"))
+        return
+    table = prefecture_table(c.data)
+    doc.para(t("prefectures_intro", year=c.last))
+    doc.table(
+        [t("city"), t("zone_output"), *(c.title(s) for s in table.columns[1:])],
+        [
+            [city_label(city, lang), fmt_number(r["baseline"]),
+             *(signed(r[s]) for s in table.columns[1:])]
+            for city, r in table.iterrows()
+        ],
+        numeric=1,
+    )  # fmt: skip
+    doc.figure(
+        prefecture_map(
+            table["baseline"],
+            text("zone_output", c.figlang) + f", {c.last}",
+            c.figlang,
+            note=text("schematic", c.figlang),
+        ),
+        "prefectures-map.png",
+        t("map_fig", year=c.last),
+        t("map_fig", year=c.last),
+    )
+    doc.heading(3, heading("ranking", lang), "ranking")
+    ranking = zone_ranking(c.data)
+    doc.para(t("ranking_intro", n=len(ranking), year=c.last))
+    doc.table(
+        [t("rank"), t("zone"), t("city"), t("level"), t("mode"), t("synthetic"),
+         t("zone_output"), t("firms_col")],
+        ranking_rows(ranking, lang),
+        numeric=6,
+    )  # fmt: skip
 
 
 def whatif_section(c: Context, scen: str) -> None:
     """One what-if: its question, changes, effects, fan charts and lost zones."""
-    c.doc.heading(2, c.t("whatif", name=scen), f"whatif-{scen}")
+    c.doc.heading(2, c.t("whatif", name=c.title(scen)), f"whatif-{scen}")
     question_section(c, scen)
     changes_section(c, scen)
     effects_section(c, scen)
@@ -155,15 +244,26 @@ def whatif_section(c: Context, scen: str) -> None:
 def question_section(c: Context, scen: str) -> None:
     """The question the scenario asks (its description)."""
     c.doc.heading(3, heading("question", c.lang))
-    desc = c.data.info.get(scen, {}).get("description") or c.t("no_description")
-    c.doc.quote(desc)
+    c.doc.quote(scenario_question(c.data, scen, c.lang) or c.t("no_description"))
 
 
 def _param_desc(name: str, lang: str) -> str:
     if name == MODE_ASSIGNMENTS:
         return text("mode_assignments", lang)
     p = REGISTRY.get(name)
-    return p.description if p is not None else ""
+    if p is None:
+        return ""
+    return text("param_meaning", lang, name=name, description=p.description)
+
+
+def _basis(name: str, lang: str) -> str:
+    p = REGISTRY.get(name)
+    if p is None:
+        return text("lever", lang) if name == MODE_ASSIGNMENTS else ""
+    if p.is_assumption:
+        return text("assumed", lang)
+    # sources are citations in English: the Chinese brief names the basis only
+    return text("measured", lang) + ("" if lang == "zh" else f": {p.source}")
 
 
 def changes_section(c: Context, scen: str) -> None:
@@ -177,14 +277,11 @@ def changes_section(c: Context, scen: str) -> None:
     if not changes:
         c.doc.para(t("no_changes"))
         return
-    rows = []
-    for name, a, b in changes:
-        p = REGISTRY.get(name)
-        if p is None:
-            basis = t("lever") if name == MODE_ASSIGNMENTS else ""
-        else:
-            basis = t("assumed") if p.is_assumption else t("measured") + f": {p.source}"
-        rows.append([name, fmt_param(a), fmt_param(b), _param_desc(name, c.lang), basis])
+    rows = [
+        [name, fmt_param(a, c.lang), fmt_param(b, c.lang), _param_desc(name, c.lang),
+         _basis(name, c.lang)]
+        for name, a, b in changes
+    ]  # fmt: skip
     c.doc.table(
         [t("param"), t("baseline_value"), t("scenario_value"), t("meaning"), t("basis")], rows
     )
@@ -213,9 +310,9 @@ def effects_section(c: Context, scen: str) -> None:
                 str(r.year),
                 fmt_number(r.baseline_mean),
                 fmt_number(r.scenario_mean),
-                fmt_number(r.mean),
-                fmt_interval(r.ci_low, r.ci_high, lang),
-                fmt_interval(r.low, r.high, lang),
+                signed(r.mean),
+                fmt_interval(r.ci_low, r.ci_high, lang, sign=True),
+                fmt_interval(r.low, r.high, lang, sign=True),
                 str(r.n),
             ]
             for r in rows_h.itertuples()
@@ -224,8 +321,14 @@ def effects_section(c: Context, scen: str) -> None:
         numeric=2,
     )
     c.doc.para(t("effects_note", posterior=post), cls="note")
-    at_end = rows_h[rows_h["year"] == c.last]
+    at_end = rows_h[rows_h["year"] == c.last].copy()
     if len(at_end):
+        at_end["colour"] = [
+            VERDICT_COLOURS[verdict(r.mean, r.ci_low, r.ci_high, BETTER.get(r.metric, 0))]
+            if BETTER.get(r.metric, 0)
+            else plotting.PALETTE[0]
+            for r in at_end.itertuples()
+        ]
         c.doc.figure(
             effects_figure(at_end, c.figlang),
             f"{scen}-effects.png",
@@ -276,7 +379,7 @@ def lost_section(c: Context, scen: str) -> None:
                 vocab("types", r.type, lang),
                 fmt_share(r.share_baseline),
                 fmt_share(r.share_scenario),
-                "–" if math.isnan(r.first_year) else f"{r.first_year:g}",
+                "–" if math.isnan(r.first_year) else str(round(r.first_year)),
             ]
             for r in shown.itertuples()
         ],
@@ -285,7 +388,7 @@ def lost_section(c: Context, scen: str) -> None:
     c.doc.para(t("lost_note", year=c.last, more=more), cls="note")
 
 
-def robustness_section(c: Context, folder: str | Path) -> None:
+def robustness_section(c: Context, folder: str | Path | Exploration) -> None:
     """Which mode, how sure: the exploration's section (:mod:`sim.analysis.robustness`)."""
     from sim.analysis.robustness.section import robustness_section as build
 
@@ -298,11 +401,15 @@ def modes_section(c: Context) -> None:
     """Zones by management mode and outcomes per zone by mode, for every scenario."""
     t, lang, data, doc = c.t, c.lang, c.data, c.doc
     doc.heading(2, heading("modes", lang), "modes")
+    doc.para(t("modes_descriptive"), cls="warning")
     doc.para(t("modes_intro", year=c.last))
     counts = mode_counts(data)
     doc.table(
         [t("scenario"), *(plotting.mode_label(m, lang) for m in plotting.MODES)],
-        [[s, *(fmt_number(counts.loc[s, col]) for col in MODE_METRICS)] for s in counts.index],
+        [
+            [c.title(s), *(fmt_number(counts.loc[s, col]) for col in MODE_METRICS)]
+            for s in counts.index
+        ],
         numeric=1,
     )
     doc.figure(mode_counts_figure(data, c.figlang), "modes-counts.png",
@@ -313,7 +420,7 @@ def modes_section(c: Context) -> None:
     doc.table(
         [t("scenario"), t("mode"), *(plotting.zone_label(col, lang) for col in MODE_OUTCOMES)],
         [
-            [s, plotting.mode_label(m, lang), *(fmt_number(v) for v in row)]
+            [c.title(s), plotting.mode_label(m, lang), *(fmt_number(v) for v in row)]
             for (s, m), row in zip(outcomes.index, outcomes.to_numpy(), strict=True)
         ],
         numeric=2,
@@ -348,12 +455,22 @@ def calibration_section(c: Context) -> None:
         return
     doc.para(t("calibration_from", path=shown_path(cal.path)))
     table = cal.table
+    counts = cal.counts()
+    doc.para(
+        t(
+            "calibration_roles",
+            fitted=counts.get("fitted", 0),
+            checked=counts.get("checked", 0),
+            structural=counts.get("structural", 0),
+        )
+    )
     extra = [col for col in ("tolerance", "within") if col in table.columns]
     doc.table(
-        [t("target"), t("observed"), t("simulated"), *(t(col) for col in extra)],
+        [t("target"), t("role"), t("observed"), t("simulated"), *(t(col) for col in extra)],
         [
             [
                 str(r["target"]),
+                t("unknown") if cal.role(r) == "unknown" else t(f"role_{cal.role(r)}"),
                 fmt_number(r["observed"]),
                 fmt_number(r["simulated"]),
                 *(
@@ -365,8 +482,19 @@ def calibration_section(c: Context) -> None:
             ]
             for _, r in table.iterrows()
         ],
-        numeric=1,
+        numeric=2,
     )
+    verdicts = cal.verdicts()
+    if verdicts:
+        doc.para(
+            t(
+                "caveat_ident",
+                n=sum(len(v) for v in verdicts.values()),
+                identified=len(verdicts.get("identified", [])),
+                weak=len(verdicts.get("weakly identified", [])),
+                none=len(verdicts.get("not identified", [])),
+            )
+        )
     if cal.distance is not None:
         doc.para(t("calibration_distance", distance=fmt_number(cal.distance)), cls="note")
 
@@ -397,7 +525,12 @@ def assumptions_section(c: Context) -> None:
     doc.table(
         [t("param"), t("value"), t("range"), t("meaning")],
         [
-            [p.name, f"{p.default:g}", f"{p.lower:g}–{p.upper:g} {p.unit}", p.description]
+            [
+                p.name,
+                f"{p.default:g}",
+                f"{p.lower:g}–{p.upper:g} {unit_label(p.unit, c.lang)}".rstrip(),
+                _param_desc(p.name, c.lang),
+            ]
             for p in assumed
             if p.group == "modes"
         ],
@@ -443,7 +576,13 @@ def provenance_section(c: Context) -> None:
             [t("seeds"), _seed_text(m, scen_here, c.lang)],
             [t("versions"), versions or t("unknown")],
         ]
-        doc.table([t("item"), t("value")], rows, cls="provenance-table")
+        code = {t("batch"), t("command"), t("commit"), t("model_version")}
+        doc.table(
+            [t("item"), t("value")],
+            rows,
+            cls="provenance-table",
+            cell_classes=[["", "code" if r[0] in code else ""] for r in rows],
+        )
     doc.para(t("generated"), cls="note")
     doc.close("footer")
 

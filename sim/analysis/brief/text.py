@@ -13,13 +13,22 @@ from sim.analysis import plotting
 
 #: Section headings, by identifier: (English, Chinese).
 SECTIONS: dict[str, tuple[str, str]] = {
-    "summary": ("Summary", "概要"),
+    "findings": ("Key findings", "主要结论"),
+    "tradeoffs": (
+        "Trade-offs: every scenario on every criterion",
+        "权衡：各情景在各项标准上的表现",
+    ),
+    "prefectures": ("Results by prefecture", "分地市结果"),
+    "ranking": ("Zones ranked", "开发区排名"),
     "question": ("The question", "问题"),
     "changes": ("What the scenario changes", "情景设定"),
     "effects": ("Headline effects against the baseline", "相对基准情景的主要影响"),
     "fans": ("Key metrics over time", "关键指标走势"),
     "lost": ("Zones that lost status", "失去资格的开发区"),
-    "modes": ("Management modes compared", "管理模式比较"),
+    "modes": (
+        "Management modes in the baseline: a description, not a comparison of effects",
+        "基准情景中的管理模式：描述而非效果比较",
+    ),
     "methods": ("Methods and assumptions", "方法与假设"),
     "provenance": ("Provenance", "来源与可复现信息"),
 }
@@ -33,16 +42,6 @@ TEXT: dict[str, tuple[str, str]] = {
         "山西开发区改革主体模型，{start}–{end}年",
     ),
     "whatif": ("What if: {name}", "情景：{name}"),
-    "baseline_is": (
-        "Baseline: **{name}**. {n} what-if scenario(s); {reps} replicate(s) per scenario.",
-        "基准情景：**{name}**。共{n}个对比情景；每个情景{reps}次重复运行。",
-    ),
-    "baseline_question": ("The baseline asks: {q}", "基准情景的问题：{q}"),
-    "headline_sentence": (
-        "In {year}, {metric}: {diff} against the baseline (95 % interval of the mean "
-        "effect {lo} to {hi}).",
-        "{year}年，{metric}：与基准相比{diff}（平均影响的95%区间 {lo} 至 {hi}）。",
-    ),
     "no_description": ("(no description in the scenario file)", "（情景文件未给出说明）"),
     "no_changes": (
         "No parameter differs from the baseline.",
@@ -223,6 +222,128 @@ TEXT: dict[str, tuple[str, str]] = {
         "replicates as stored by `sim.load_results`.",
         "由 `zonesim brief` 根据上述批次生成；数字为 `sim.load_results` 读取的重复运行均值。",
     ),
+    "question_main": (
+        "The question: how do the reform's alternatives compare on the outcomes the province "
+        "cares about (output and firms in the zones, growth, zones that lose status, approval "
+        "times, staff), and how sure can we be which is better?",
+        "问题：改革的各备选方案在全省关心的结果（开发区产出与企业、增长、失去资格的开发区、"
+        "审批时间、编制）上表现如何？我们有多大把握判断哪种更好？",
+    ),
+    "findings_robust_intro": (
+        "Which management mode does better, over {n} states of the world that vary every "
+        "assumed parameter over its range (see “Which mode, how sure?” below):",
+        "在{n}个“世界状态”（每个假设参数在其范围内变化）中，哪种管理模式更好"
+        "（详见下文“哪种模式更好，把握有多大？”）：",
+    ),
+    "finding_pair": (
+        "{a} beats {b}: {words} ({p}; 95 % interval {lo}–{hi})",
+        "{a}胜过{b}：{words}（{p}；95%区间 {lo}–{hi}）",
+    ),
+    "findings_no_robust": (
+        "These findings are conditional on the default assumptions: the management modes' "
+        "effects are assumed, and the intervals here hold seed noise only, so they cannot say "
+        "which mode is better. Run `zonesim explore` (and `zonesim brief --robustness DIR`) "
+        "for graded confidence over the assumptions' ranges.",
+        "以下结论以默认假设为前提：管理模式的作用是假设，这里的区间只反映随机种子的波动，"
+        "无法说明哪种模式更好。运行 `zonesim explore`（并用 `zonesim brief --robustness DIR`）"
+        "可得到在各假设范围内分级的把握程度。",
+    ),
+    "findings_default_head": (
+        "Against the baseline in {year}, under the default assumptions (seed noise only):",
+        "{year}年与基准情景相比，在默认假设下（仅含随机种子波动）：",
+    ),
+    "finding_none": ("no clear difference on these criteria", "在这些标准上没有明显差别"),
+    "caveats_head": ("How to read these findings", "如何理解这些结论"),
+    "caveat_synthetic": (
+        "{synthetic} of the {n} zones are synthetic (no public source names them); results "
+        "for single zones are illustrative, and even named zones' firms, output and modes are "
+        "generated to match provincial totals.",
+        "{n}个开发区中有{synthetic}个是合成的（没有公开资料给出其名称）；单个开发区的结果仅作示意，"
+        "具名开发区的企业、产出和管理模式同样按全省总量生成。",
+    ),
+    "caveat_modes": (
+        "No study measures the management modes' effects: the model's mode effects are "
+        "assumptions, given the same range for every mode. Differences between modes follow "
+        "from those assumptions.",
+        "尚无研究测度各管理模式的作用：模型中的模式作用是假设，且每种模式取相同范围。"
+        "模式之间的差异来自这些假设。",
+    ),
+    "caveat_calibration": (
+        "Calibration: {fitted} targets fitted, {checked} checked without fitting, "
+        "{structural} hold by construction. {ident}",
+        "校准：{fitted}个目标用于拟合，{checked}个仅作检验，{structural}个按构造成立。{ident}",
+    ),
+    "caveat_ident": (
+        "Of the {n} calibrated parameters, {identified} are identified by the targets, "
+        "{weak} weakly, {none} not at all (their values stay within their prior range).",
+        "{n}个校准参数中，{identified}个被目标识别，{weak}个弱识别，{none}个未被识别"
+        "（其取值仍在先验范围内）。",
+    ),
+    "caveat_no_calibration": (
+        "Calibration: none given; parameters are at their registry defaults, so the brief "
+        "cannot say what the data pin down.",
+        "校准：未提供；参数取参数表默认值，因此本简报无法说明数据确定了哪些参数。",
+    ),
+    "tradeoff_intro": (
+        "Effect of each scenario against the baseline in {year} (mean over paired runs). "
+        "Arrows mark the better direction; green is better, red worse, where the 95 % interval "
+        "of the mean effect excludes zero; grey otherwise.",
+        "{year}年各情景相对基准情景的影响（配对运行均值）。箭头表示更好的方向；当均值影响的95%区间"
+        "不含零时，绿色表示更好、红色表示更差；否则为灰色。",
+    ),
+    "tradeoff_staff": (
+        "Fewer staff posts count as better: lean administration is one of the reform's aims.",
+        "编制人数越少越好：精简行政是改革的目标之一。",
+    ),
+    "higher_better": ("↑ better", "↑ 更好"),
+    "lower_better": ("↓ better", "↓ 更好"),
+    "better": ("better", "更好"),
+    "worse": ("worse", "更差"),
+    "unclear": ("unclear", "不明显"),
+    "prefectures_intro": (
+        "Output of the zones with status in each of Shanxi's 11 prefectures in {year} "
+        "(baseline, mean over replicates), and each what-if's effect on it.",
+        "{year}年山西11个地市在册开发区的产出（基准情景，重复运行均值），及各对比情景对其的影响。",
+    ),
+    "map_fig": (
+        "Schematic map: one tile per prefecture in its approximate relative position (not "
+        "boundaries); colour is the zones' output in {year}, baseline.",
+        "示意图：每个地市一个方块，位置为大致相对方位（不是行政边界）；颜色表示{year}年基准情景开发区产出。",
+    ),
+    "zone_output": ("Zone output (100 m yuan), baseline", "开发区产出（亿元，基准）"),
+    "firms_col": ("Firms", "企业数"),
+    "schematic": ("Schematic: not boundaries", "示意图：非行政边界"),
+    "ranking_intro": (
+        "The {n} zones with the largest output in {year} (baseline, mean over replicates). "
+        "Synthetic zones are marked; their rows are illustrative.",
+        "{year}年产出最大的{n}个开发区（基准情景，重复运行均值）。合成开发区已标注，其结果仅作示意。",
+    ),
+    "rank": ("Rank", "排名"),
+    "synthetic": ("Synthetic", "合成"),
+    "modes_descriptive": (
+        "Descriptive, not causal: zones were given their modes for reasons (size, location, "
+        "history), corporate zones have operators and all three systems, so differences "
+        "between modes here mix the modes' assumed effects with who the zones are. The "
+        "scenarios that give every zone one mode (and, better, `zonesim explore`) answer "
+        "the causal question.",
+        "这是描述，不是因果比较：各开发区的管理模式是因各自情况（规模、区位、历史）而定的，"
+        "企业化管理的开发区都有运营主体并实行三项制度，因此这里模式之间的差异混合了模式的假设作用和"
+        "开发区本身的差别。回答因果问题要看为所有开发区指定同一模式的情景"
+        "（更好的是 `zonesim explore`）。",
+    ),
+    "role": ("Role", "作用"),
+    "role_fitted": ("fitted", "拟合"),
+    "role_checked": ("checked", "检验"),
+    "role_structural": ("by construction", "按构造成立"),
+    "calibration_roles": (
+        "{fitted} target(s) were fitted, {checked} only checked, and {structural} hold by "
+        "construction (a within-tolerance mark on those says nothing about the fit).",
+        "{fitted}个目标用于拟合，{checked}个仅作检验，{structural}个按构造成立（这些目标“在容差内”"
+        "并不说明拟合好坏）。",
+    ),
+    "mode_rule": ("from {year}: {mode} for {zones}", "自{year}年起：{zones}实行{mode}"),
+    "all_zones": ("all zones", "所有开发区"),
+    "param_meaning": ("{description}", "见 `zonesim params {name}`"),
     "yes": ("yes", "是"),
     "no": ("no", "否"),
     "tolerance": ("Tolerance", "容差"),
@@ -248,3 +369,14 @@ def vocab(key: str, value: str, lang: str) -> str:
     if value in names:
         return text(key, lang).split("|")[names.index(value)]
     return value
+
+
+#: Units of the parameter table in Chinese (the table's units are English).
+UNITS_ZH = {"x legacy": "×原有体制", "index": "指数", "-": "", "share": "比例", "years": "年"}
+
+
+def unit_label(unit: str, lang: str) -> str:
+    """A parameter's unit as the brief shows it (``-`` is no unit)."""
+    if lang == "zh":
+        return UNITS_ZH.get(unit, unit)
+    return "" if unit == "-" else unit

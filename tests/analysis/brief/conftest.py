@@ -1,14 +1,22 @@
-"""Fixtures of the brief tests: one real batch and its briefs, built once."""
+"""Fixtures of the brief tests: one real batch, an exploration and the briefs, built once."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from sim.analysis import brief, plotting
+from sim.analysis.robustness.experiment import analyse
+from sim.analysis.robustness.report import write_exploration
 
 from .helpers import make_batch
+
+#: Policies of the exploration, with their (known) chance of beating the next one.
+POLICIES = ("all_corporate", "all_sanheyi", "all_quzheng")
+STATES = 60
 
 
 @pytest.fixture(scope="session")
@@ -17,5 +25,52 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def briefs(batch: Path) -> dict[str, brief.Brief]:
-    return {lang: brief.build_brief([batch], lang=lang) for lang in plotting.LANGS}
+def exploration(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An exploration folder with known answers: corporate wins where u0 > 0.5 (half the
+    states), sanheyi always beats quzheng."""
+    rng = np.random.default_rng(0)
+    x = rng.random((STATES, 2))
+    states = pd.DataFrame(x, columns=["sanheyi_approval", "corporate_approval"])
+    states.insert(0, "state", np.arange(STATES))
+    states.insert(1, "seed", np.arange(STATES))
+    states.insert(2, "draw", -1)
+    values = {
+        "all_corporate": np.where(x[:, 0] > 0.5, 10.0, 0.0),
+        "all_sanheyi": np.full(STATES, 6.0),
+        "all_quzheng": np.full(STATES, 5.0),
+    }
+    outcomes = pd.concat(
+        [
+            pd.DataFrame({"policy": p, "state": np.arange(STATES), "firms@2035": v})
+            for p, v in values.items()
+        ],
+        ignore_index=True,
+    )
+    settings = {
+        "outcomes": ["firms@2035"],
+        "discover": ["firms@2035"],
+        "seed": 0,
+        "states": STATES,
+        "lhs_parameters": ["sanheyi_approval", "corporate_approval"],
+        "posterior_parameters": [],
+        "posterior": None,
+        "policy_overrides": {},
+    }
+    folder = tmp_path_factory.mktemp("explore")
+    write_exploration(analyse(states, outcomes, settings), folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def briefs(batch: Path, exploration: Path) -> dict[str, brief.Brief]:
+    """The briefs in both languages, with the exploration's findings."""
+    return {
+        lang: brief.build_brief([batch], lang=lang, robustness=exploration)
+        for lang in plotting.LANGS
+    }
+
+
+@pytest.fixture(scope="session")
+def plain_brief(batch: Path) -> brief.Brief:
+    """The English brief without an exploration."""
+    return brief.build_brief([batch], lang="en")

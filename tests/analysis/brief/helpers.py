@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sim.analysis import brief
 from sim.cli import main
-from sim.experiments.scenarios import shipped_dir
+from sim.experiments.scenarios import load_scenario, shipped_dir
 
 SCENARIOS = ("baseline", "no_reform", "all_corporate")
 
@@ -17,6 +17,12 @@ END = 2020
 
 
 REPS = 3
+
+
+def title(name: str, lang: str) -> str:
+    """A shipped scenario's title in ``lang``, as the brief shows it."""
+    sc = load_scenario(shipped_dir() / f"{name}.toml")
+    return sc.title_zh if lang == "zh" else sc.title
 
 
 def short_copy(folder: Path, name: str) -> Path:
@@ -107,3 +113,56 @@ def assert_interval(text: str, low: float, high: float, lang: str = "en") -> Non
     a, b = text.split(f" {brief.text('to', lang)} ")
     assert_shows(a, low)
     assert_shows(b, high)
+
+
+#: Latin words the Chinese brief may use: units, abbreviations and names of tools.
+LATIN_WHITELIST = frozenset(
+    {"Git", "Wilson", "PRIM", "GDP", "PNG", "HTML", "Student", "t", "k", "pp", "m", "km"}
+)
+
+
+class _Text(HTMLParser):
+    """The visible text of a page, without code, tables' ids and figure data."""
+
+    SKIP = ("code", "style", "title")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.SKIP:
+            self._skip += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.SKIP:
+            self._skip -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.parts.append(data)
+
+
+def latin_runs(page: str, words: int = 3) -> list[str]:
+    """Runs of ``words`` or more Latin words in a page's text (code and ids excluded).
+
+    A word is a token of Latin letters only; identifiers (with ``_``, digits or ``.``),
+    code elements and the words of :data:`LATIN_WHITELIST` break a run.
+    """
+    p = _Text()
+    p.feed(page)
+    runs, run = [], []
+    for part in p.parts:
+        for token in re.split(r"[\s/()（）,;:，；：、。]+", part):
+            word = token.strip("\"'“”.!?")
+            if re.fullmatch(r"[A-Za-z][A-Za-z'-]*", word) and word not in LATIN_WHITELIST:
+                run.append(word)
+                continue
+            if len(run) >= words:
+                runs.append(" ".join(run))
+            run = []
+        if len(run) >= words:
+            runs.append(" ".join(run))
+        run = []
+    return runs

@@ -17,19 +17,24 @@ from sim.analysis import brief, plotting
 from .helpers import (
     END,
     SCENARIOS,
+    latin_runs,
     md_section,
     md_table,
     parse_html,
+    title,
 )
+
+#: Titles of the what-ifs of the test batch (from their scenario files).
+TITLES = {lang: tuple(title(s, lang) for s in SCENARIOS[1:]) for lang in ("en", "zh")}
 
 
 def test_html_headline_tables_equal_markdown(briefs: dict[str, brief.Brief]) -> None:
     for lang, b in briefs.items():
         html_rows = [rows[1:] for cls, rows in parse_html(b.html).tables if cls == "headline"]
         md_rows = [
-            md_table(md_section(md_section(b.markdown, brief.text("whatif", lang, name=s)),
+            md_table(md_section(md_section(b.markdown, brief.text("whatif", lang, name=t)),
                                 brief.heading("effects", lang)))
-            for s in SCENARIOS[1:]
+            for t in TITLES[lang]
         ]  # fmt: skip
         assert html_rows == md_rows
 
@@ -39,8 +44,14 @@ def test_brief_states_question_assumptions_and_provenance(
 ) -> None:
     m = sim.load_results(batch).manifest
     b = briefs["en"]
-    question = md_section(md_section(b.markdown, "What if: no_reform"), "The question")
+    title = m["scenarios"]["no_reform"]["title"]
+    question = md_section(md_section(b.markdown, f"What if: {title}"), "The question")
     assert m["scenarios"]["no_reform"]["description"] in question
+    zh = md_section(
+        md_section(briefs["zh"].markdown, f"情景：{m['scenarios']['no_reform']['title_zh']}"),
+        "问题",
+    )
+    assert m["scenarios"]["no_reform"]["description_zh"] in zh
     methods = md_section(b.markdown, brief.heading("methods", "en"))
     assumed = [p.name for p in sim.REGISTRY.values() if p.source.startswith("assumption")]
     for name in ("sanheyi_attraction", "corporate_services"):  # mode effects
@@ -52,7 +63,8 @@ def test_brief_states_question_assumptions_and_provenance(
     assert str(m["master_seed"]) in footer and m["command"] in footer
     seed0 = next(iter(m["scenarios"]["baseline"]["seeds"].values()))
     assert str(seed0) in footer
-    assert b.headline is not None and len(b.figures) == 2 * 2 + 2
+    # effects and fans per what-if, mode counts and outcomes, the prefecture map
+    assert b.headline is not None and len(b.figures) == 2 * 2 + 2 + 1
 
 
 def test_html_is_self_contained(briefs: dict[str, brief.Brief]) -> None:
@@ -127,6 +139,14 @@ def test_brief_opens_in_headless_chromium(briefs: dict[str, brief.Brief], tmp_pa
             assert all(r.startswith("data:") for r in requests), requests
             title = browser.execute_script("return document.querySelector('h1').textContent")
             assert title == brief.text("title", lang)
+            first = browser.execute_script("return document.querySelector('h2').id")
+            assert first == "key-findings"
+            tiles = browser.execute_script(
+                "const i = document.querySelector('img[alt^=\"' + arguments[0] + '\"]');"
+                "return i ? [i.complete, i.naturalWidth] : null",
+                brief.text("map_fig", lang, year=END)[:20],
+            )
+            assert tiles is not None and tiles[0] and tiles[1] > 0
             errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
             assert errors == [], errors
     finally:
@@ -153,10 +173,90 @@ def test_first_screen_names_real_zones_and_calls_synthetic_ones_illustrative(
     briefs: dict[str, brief.Brief],
 ) -> None:
     for lang, b in briefs.items():
-        first = b.markdown.split("\n## ")[0]  # title, subtitle and the registry note
+        first = md_section(b.markdown, brief.heading("findings", lang))  # the first screen
         for name in NATIONAL[lang]:
             assert name in first, (lang, name)
         assert ("illustrative" if lang == "en" else "仅作示意") in first
         assert ("25 of the 67 zones" if lang == "en" else "67个开发区中有25个") in first
         other = NATIONAL["zh" if lang == "en" else "en"][1]
         assert other not in b.markdown and other not in b.html
+
+
+def test_key_findings_come_first_with_graded_confidence_and_caveats(
+    briefs: dict[str, brief.Brief], plain_brief: brief.Brief
+) -> None:
+    for lang, b in briefs.items():
+        headings = re.findall(r"(?m)^## (.+)$", b.markdown)
+        assert headings[0] == brief.heading("findings", lang)
+        assert re.search(r"<h1>[^<]*</h1>\s*<p[^>]*>[^<]*</p>\s*<section class=\"findings\">"
+                         r"\s*<h2 id=\"key-findings\">", b.html)  # fmt: skip
+        first = md_section(b.markdown, brief.heading("findings", lang))
+        # the synthetic exploration: corporate beats sanheyi in half the states
+        # (about as likely as not), sanheyi beats quzheng in all (likely)
+        words = {"en": ("about as likely as not", "likely (100 %"),
+                 "zh": ("可能性约为一半", "很可能（100 %")}[lang]  # fmt: skip
+        for w in words:
+            assert w in first, (lang, w)
+        assert "66 %" in first and "33" in first  # the thresholds are stated
+        assert ("assumptions" if lang == "en" else "假设") in first
+        assert brief.text("caveat_no_calibration", lang) in first
+    plain = md_section(plain_brief.markdown, brief.heading("findings", "en"))
+    assert "conditional on the default assumptions" in plain and "zonesim explore" in plain
+    assert "likely (" not in plain  # no graded confidence from seed-only intervals
+
+
+def test_tradeoff_table_is_signed_and_marks_the_better_direction(
+    briefs: dict[str, brief.Brief],
+) -> None:
+    b = briefs["en"]
+    table = md_section(b.markdown, brief.heading("tradeoffs", "en"))
+    header = next(ln for ln in table.splitlines() if ln.startswith("| Scenario"))
+    assert header.count("↑ better") == 3 and header.count("↓ better") == 3
+    rows = md_table(table)
+    assert [r[0] for r in rows] == list(TITLES["en"])
+    for row in rows:
+        for cell in row[1:]:
+            value, verdict = re.fullmatch(r"([+-]?[\d,.]+) \((\w+)\)", cell).groups()
+            assert value == "0" or value[0] in "+-"
+            assert verdict in ("better", "worse", "unclear")
+    cells = parse_html(b.html).tables
+    assert any(cls == "tradeoffs" for cls, _ in cells)
+    assert 'class="num worse"' in b.html  # no reform is worse on several criteria
+
+
+def test_chinese_brief_has_no_english_sentences(briefs: dict[str, brief.Brief]) -> None:
+    assert latin_runs(briefs["zh"].html) == []
+    assert len(latin_runs(briefs["en"].html)) > 50  # the scan finds English where it is
+
+
+def test_mode_comparison_is_labelled_descriptive(briefs: dict[str, brief.Brief]) -> None:
+    for lang, b in briefs.items():
+        modes = md_section(b.markdown, brief.heading("modes", lang))
+        assert brief.text("modes_descriptive", lang).split("：")[0].split(":")[0] in modes
+
+
+def test_prefecture_map_draws_the_eleven_prefectures(batch: Path) -> None:
+    from matplotlib.patches import Rectangle
+
+    from sim.analysis.brief.figures import prefecture_map
+    from sim.analysis.brief.overview import prefecture_table
+    from sim.core.cities import CITIES
+
+    data = brief.load_batches([batch])
+    table = prefecture_table(data)
+    assert sorted(table.index) == sorted(CITIES)
+    fig = prefecture_map(table["baseline"], "output", "en")
+    tiles = [p for p in fig.axes[0].patches if isinstance(p, Rectangle) and p.get_gid()]
+    assert sorted(p.get_gid() for p in tiles) == sorted(CITIES)
+    shades = {p.get_gid(): p.get_facecolor() for p in tiles}
+    top = table["baseline"].idxmax()
+    assert all(sum(shades[top][:3]) <= sum(c[:3]) for c in shades.values())  # darkest
+
+
+def test_zone_ranking_marks_synthetic_zones(briefs: dict[str, brief.Brief]) -> None:
+    ranking = md_table(md_section(briefs["en"].markdown, brief.heading("ranking", "en")))
+    assert [r[0] for r in ranking] == [str(i) for i in range(1, len(ranking) + 1)]
+    for r in ranking:
+        assert (r[5] == "yes") == ("Synthetic" in r[1])
+    output = [float(r[6].replace(",", "")) for r in ranking]
+    assert output == sorted(output, reverse=True)

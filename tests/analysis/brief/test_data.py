@@ -23,6 +23,7 @@ from .helpers import (
     make_batch,
     md_section,
     md_table,
+    title,
 )
 
 
@@ -40,7 +41,7 @@ def test_headline_numbers_equal_summary_of_load_results(
     md = briefs["en"].markdown
     checked = 0
     for scen in SCENARIOS[1:]:
-        section = md_section(md, brief.text("whatif", "en", name=scen))
+        section = md_section(md, brief.text("whatif", "en", name=title(scen, "en")))
         rows = md_table(md_section(section, brief.heading("effects", "en")))
         assert [(label_to_metric[r[0]], int(r[1])) for r in rows] == [
             (m, y) for m in metrics for y in years

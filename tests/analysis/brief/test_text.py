@@ -6,14 +6,15 @@ import re
 
 from sim.analysis import brief
 
-from .helpers import (
-    SCENARIOS,
-)
+from .helpers import SCENARIOS
+from .helpers import title as scenario_title
 
 
 def test_fmt_number() -> None:
     assert brief.fmt_number(43031.4) == "43,031"
     assert brief.fmt_number(13.94) == "13.94"
+    assert brief.fmt_number(67.0) == "67" and brief.fmt_number(6.0) == "6"  # counts
+    assert brief.fmt_number(12345.0) == "12,345"
     assert brief.fmt_number(-0.12345) == "-0.123"
     assert brief.fmt_number(1e-9) == "0"
     assert brief.fmt_number(float("nan")) == "–"
@@ -28,7 +29,7 @@ def test_both_languages_have_every_section(briefs: dict[str, brief.Brief]) -> No
             assert re.search(rf"(?m)^#+ {re.escape(title)}$", b.markdown), (lang, key)
             assert brief.heading(key, other) not in b.html, (lang, key)
         for scen in SCENARIOS[1:]:
-            assert brief.text("whatif", lang, name=scen) in b.markdown
+            assert brief.text("whatif", lang, name=scenario_title(scen, lang)) in b.markdown
         assert f'lang="{"zh-CN" if lang == "zh" else "en"}"' in b.html
 
 
