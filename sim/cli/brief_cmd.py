@@ -18,7 +18,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         description=(
             "For every scenario other than the baseline: the question, headline effects "
             "with intervals (paired over common seeds), fan charts, the mode comparison, "
-            "zones that lost status, methods and assumptions, and provenance."
+            "zones that lost status, methods and assumptions, and provenance. With --pdf, "
+            "also an A4 PDF printed by headless Chromium."
         ),
     )
     p.add_argument("results", nargs="+", metavar="RESULTS_DIR", type=Path, help="batch folder(s)")
@@ -51,16 +52,23 @@ def register(sub: argparse._SubParsersAction) -> None:
         type=Path,
         help="`zonesim explore` folder: adds the 'which mode, how sure' section",
     )
+    p.add_argument(
+        "--pdf",
+        action="store_true",
+        help="also print the HTML to an A4 PDF beside it with headless Chromium",
+    )
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Build the brief in memory, then write it."""
     from sim.analysis import brief
+    from sim.analysis.brief.pdf import find_chromium, write_pdf
 
     out = args.out if args.out is not None else args.results[0] / f"brief.{args.lang}.html"
     if out.is_dir():
         raise UsageError(f"--out {out}: expected a file name (.html or .md), got a folder")
+    chromium = find_chromium() if args.pdf else None  # before building or writing anything
     calibration = None
     if args.calibration is not None:
         if not args.calibration.is_dir():
@@ -94,4 +102,6 @@ def run(args: argparse.Namespace) -> int:
     brief.write_brief(built, out)
     print(page)
     print(md)
+    if args.pdf:
+        print(write_pdf(page, page.with_suffix(".pdf"), chromium=chromium))
     return 0

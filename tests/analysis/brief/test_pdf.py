@@ -1,0 +1,61 @@
+"""The brief as an A4 PDF printed by headless Chromium."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from sim.analysis import brief
+from sim.analysis.brief.pdf import ChromiumNotFoundError, find_chromium, write_pdf
+from sim.cli import main
+
+
+def _chromium() -> str:
+    try:
+        import pypdf  # noqa: F401
+    except ImportError:
+        pytest.skip("pypdf is needed to read the PDF")
+    try:
+        return find_chromium()
+    except ChromiumNotFoundError:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("chromium is needed for the PDF test (CI=true)")
+        pytest.skip("chromium is needed for the PDF test")
+
+
+def _images(reader) -> int:
+    return sum(len(page.images) for page in reader.pages)
+
+
+def test_pdf_has_a_page_per_section_and_embeds_the_figures(
+    briefs: dict[str, brief.Brief], tmp_path: Path
+) -> None:
+    from pypdf import PdfReader
+
+    chromium = _chromium()
+    for lang, b in briefs.items():
+        page = tmp_path / f"brief.{lang}.html"
+        brief.write_brief(b, page)
+        pdf = write_pdf(page, tmp_path / f"brief.{lang}.pdf", chromium=chromium)
+        reader = PdfReader(pdf)
+        sections = len(re.findall(r"<h2[ >]", b.html))
+        assert len(reader.pages) >= sections, (lang, len(reader.pages), sections)
+        assert _images(reader) >= len(b.figures), lang
+        box = reader.pages[0].mediabox  # A4: 595 x 842 points
+        assert abs(float(box.width) - 595) < 3 and abs(float(box.height) - 842) < 3
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temp files
+
+
+def test_missing_chromium_is_one_line_and_writes_nothing(
+    batch: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    out = tmp_path / "b.html"
+    assert main(["brief", str(batch), "--out", str(out), "--pdf"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "chromium" in err[0].lower() and "found none" in err[0]
+    assert not out.exists() and not out.with_suffix(".pdf").exists()
