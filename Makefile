@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test lint bench notebooks clean
+.PHONY: setup run example-brief test lint bench notebooks clean
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "error: Python >= 3.12 not found (install it, e.g. pyenv install 3.12)" >&2; exit 2; }
@@ -19,19 +19,53 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
-# The main job: the baseline and the what-ifs, paired replicates (common random numbers), on
-# every local core, into results/main (re-running resumes: finished runs are skipped).
+# The main job: the baseline and the what-ifs, paired replicates (common random numbers), a
+# small exploration of the three management modes over the assumed parameters, and the
+# brief in English and Chinese (results/main/brief.en.html, .zh.html). Runs go into a folder
+# per model version (results/main/<version>/): a results folder refuses runs of another
+# model version, so after the model code changes the job starts a new folder, and
+# re-running with the same code resumes (finished runs are skipped).
 MAIN_SCENARIOS := baseline no_reform all_corporate all_sanheyi all_quzheng slow_delegation \
 	no_exit_rule land_to_2pct one_city_one_national
-MAIN_REPS ?= 10
+MAIN_REPS ?= 5
+MAIN_STATES ?= 12
 MAIN_OUT ?= results/main
+MODES := all_corporate all_sanheyi all_quzheng
+WORKERS ?= 2
+MODEL_VERSION = $$($(BIN)/python -c 'from sim.experiments.runs import model_version; print(model_version())')
 # The brief reports the project's calibration when there is one (named explicitly).
 BRIEF_METHODS := $(if $(wildcard calibration/best_fit.toml),--calibration calibration)
 
 run: $(STAMP)
-	$(BIN)/zonesim run $(MAIN_SCENARIOS:%=scenarios/%.toml) --reps $(MAIN_REPS) --out $(MAIN_OUT)
-	$(BIN)/zonesim brief $(MAIN_OUT) --lang en $(BRIEF_METHODS)
-	$(BIN)/zonesim brief $(MAIN_OUT) --lang zh $(BRIEF_METHODS)
+	@v=$(MODEL_VERSION); dir=$(MAIN_OUT)/$$v; echo "model version $$v: runs in $$dir"; \
+	$(BIN)/zonesim run $(MAIN_SCENARIOS:%=scenarios/%.toml) --reps $(MAIN_REPS) \
+		--workers $(WORKERS) --out $$dir/batch && \
+	$(BIN)/zonesim explore $(MODES) --states $(MAIN_STATES) --workers $(WORKERS) \
+		--out $$dir/explore --quiet && \
+	for lang in en zh; do \
+		$(BIN)/zonesim brief $$dir/batch --robustness $$dir/explore --lang $$lang \
+			--out $(MAIN_OUT)/brief.$$lang.html $(BRIEF_METHODS) || exit $$?; \
+	done
+
+# The example brief under docs/ (linked from the README): a fixed small batch (three
+# replicates) and a small exploration, built in results/example/, and a screenshot of the
+# brief's first screen (needs Chromium). Regenerate after changing the brief or the model.
+EXAMPLE_OUT := results/example
+EXAMPLE_SCENARIOS := baseline no_reform all_corporate all_sanheyi all_quzheng
+EXAMPLE_DOC := docs/example-brief
+
+example-brief: $(STAMP)
+	rm -rf $(EXAMPLE_OUT) $(EXAMPLE_DOC)
+	$(BIN)/zonesim run $(EXAMPLE_SCENARIOS:%=scenarios/%.toml) --reps 3 --seed 1 \
+		--workers $(WORKERS) --out $(EXAMPLE_OUT)/batch --quiet
+	$(BIN)/zonesim explore $(MODES) --states 10 --seed 1 --workers $(WORKERS) \
+		--out $(EXAMPLE_OUT)/explore --quiet
+	for lang in en zh; do \
+		$(BIN)/zonesim brief $(EXAMPLE_OUT)/batch --robustness $(EXAMPLE_OUT)/explore \
+			--lang $$lang --out $(EXAMPLE_DOC)/brief.$$lang.html $(BRIEF_METHODS) --pdf \
+			|| exit $$?; \
+	done
+	$(BIN)/python scripts/screenshot_brief.py $(EXAMPLE_DOC)/brief.en.html docs/brief-screenshot.png
 
 test: $(STAMP)
 	$(BIN)/ruff check .

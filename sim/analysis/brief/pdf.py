@@ -1,4 +1,4 @@
-"""The brief as a PDF: its HTML printed to A4 by headless Chromium.
+"""The brief as a PDF (its HTML printed to A4) and as a screenshot, by headless Chromium.
 
 The page carries its own print style sheet (A4, one section a page, figures and tables
 kept whole), so the PDF is what a reader gets by printing the HTML from a browser.
@@ -73,16 +73,40 @@ def write_pdf(page: str | Path, pdf: str | Path, *, chromium: str | None = None)
         ChromiumNotFoundError: If no browser is found.
         PdfError: If the browser fails or writes no PDF.
     """
+    return _render(page, pdf, "--print-to-pdf", (), chromium)
+
+
+def write_screenshot(
+    page: str | Path,
+    png: str | Path,
+    *,
+    size: tuple[int, int] = (1100, 1400),
+    chromium: str | None = None,
+) -> Path:
+    """Save a PNG of the first ``size`` pixels (width, height) of an HTML page.
+
+    Raises:
+        ChromiumNotFoundError: If no browser is found.
+        PdfError: If the browser fails or writes no image.
+    """
+    flags = (f"--window-size={size[0]},{size[1]}", "--hide-scrollbars")
+    return _render(page, png, "--screenshot", flags, chromium)
+
+
+def _render(
+    page: str | Path, out: str | Path, flag: str, extra: tuple[str, ...], chromium: str | None
+) -> Path:
     browser = chromium or find_chromium()
-    page, pdf = Path(page).resolve(), Path(pdf)
+    page, out = Path(page).resolve(), Path(out)
 
     def render(tmp: Path) -> None:
         with tempfile.TemporaryDirectory(prefix="brief-chromium-") as profile:
             command = [
                 browser,
                 *CHROMIUM_FLAGS,
+                *extra,
                 f"--user-data-dir={profile}",
-                f"--print-to-pdf={tmp}",
+                f"{flag}={tmp}",
                 page.as_uri(),
             ]
             try:
@@ -91,14 +115,14 @@ def write_pdf(page: str | Path, pdf: str | Path, *, chromium: str | None = None)
                 )
             except subprocess.TimeoutExpired:
                 raise PdfError(
-                    f"{pdf}: expected Chromium to print {page} within {TIMEOUT} s, it did not"
+                    f"{out}: expected Chromium to render {page} within {TIMEOUT} s, it did not"
                 ) from None
         if done.returncode != 0 or tmp.stat().st_size == 0:
             last = (done.stderr.strip().splitlines() or ["no output"])[-1]
             raise PdfError(
-                f"{pdf}: expected Chromium to print {page}, it failed "
+                f"{out}: expected Chromium to render {page}, it failed "
                 f"(exit status {done.returncode}): {last}"
             )
 
-    pdf.parent.mkdir(parents=True, exist_ok=True)
-    return atomic_write(pdf, render)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    return atomic_write(out, render)
