@@ -40,3 +40,18 @@ def test_every_text_has_both_languages() -> None:
             continue  # a note for Chinese readers only
         assert en and not han.search(en), key
         assert han.search(zh), key
+
+
+def test_parameter_values_read_as_words() -> None:
+    from sim.analysis.brief.formatting import fmt_param
+
+    rules = [
+        {"year": 2018, "mode": "corporate", "zones": "all"},
+        {"year": 2020, "mode": "sanheyi", "zones": ["city:Datong", "Z07"]},
+    ]
+    assert fmt_param(rules, "en") == (
+        "from 2018: Corporate for all zones; from 2020: Three-in-one committee for Datong, Z07"
+    )
+    zh = fmt_param(rules, "zh")
+    assert "自2018年起：所有开发区实行" in zh and "大同、Z07" in zh and "{" not in zh
+    assert fmt_param(1.5) == "1.5"
