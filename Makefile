@@ -62,8 +62,8 @@ example-brief: $(STAMP)
 		--out $(EXAMPLE_OUT)/explore --quiet
 	for lang in en zh; do \
 		$(BIN)/zonesim brief $(EXAMPLE_OUT)/batch --robustness $(EXAMPLE_OUT)/explore \
-			--lang $$lang --out $(EXAMPLE_DOC)/brief.$$lang.html $(BRIEF_METHODS) --pdf \
-			|| exit $$?; \
+			--lang $$lang --out $(EXAMPLE_DOC)/brief.$$lang.html $(BRIEF_METHODS) \
+			$$(test $$lang = en && echo --pdf) || exit $$?; \
 	done
 	$(BIN)/python scripts/screenshot_brief.py $(EXAMPLE_DOC)/brief.en.html docs/brief-screenshot.png
 

@@ -27,6 +27,7 @@ from matplotlib import font_manager, rc_context
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
 
 from sim.core import modes as mode_registry
 from sim.core import outputs
@@ -242,6 +243,19 @@ def quantile_bands(
     return table[["scenario", "year", *names]].rename(columns=names).reset_index(drop=True)
 
 
+def _tick(value: float, _pos: int | None = None) -> str:
+    """An axis tick: thousands separators, no trailing zeros (``43,000``, ``2.5``)."""
+    if value == 0:
+        return "0"
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:g}"
+
+
+def _signed_tick(value: float, _pos: int | None = None) -> str:
+    """An effect's axis tick: :func:`_tick` with its sign (``+1,000``, ``-2.5``, ``0``)."""
+    text = _tick(value)
+    return text if value <= 0 or text == "0" else "+" + text
+
+
 def fan_chart(
     annual: pd.DataFrame,
     metric: str,
@@ -294,6 +308,10 @@ def fan_chart(
         ax.set_title(metric_label(metric, lang))
         ax.set_xlabel(_text("year", lang))
         ax.xaxis.get_major_locator().set_params(integer=True)
+        values = annual[metric].dropna()
+        if len(values) and (values == values.round()).all():  # counts: whole-number ticks
+            ax.yaxis.get_major_locator().set_params(integer=True)
+        ax.yaxis.set_major_formatter(FuncFormatter(_tick))
         ax.grid(alpha=0.3, linewidth=0.5)
         if legend:
             lo, hi = bands[0] if bands else (0.5, 0.5)
@@ -405,6 +423,7 @@ def effects_chart(
             ax.set_xlim(-span, span)
             ax.set_yticks([0], [_safe(str(row[label]), lang)])
             ax.tick_params(axis="x", labelsize=7)
+            ax.xaxis.set_major_formatter(FuncFormatter(_signed_tick))
             ax.spines["left"].set_visible(False)
             ax.grid(axis="x", alpha=0.3, linewidth=0.5)
         axes[0].set_title(_text("effect", lang))

@@ -16,14 +16,13 @@ from pathlib import Path
 import pandas as pd
 
 from sim.analysis import plotting
-from sim.analysis.brief.data import BriefData, headline_effects, zone_cell
+from sim.analysis.brief.data import BriefData, headline_effects, registry_note, zone_cell
 from sim.analysis.brief.formatting import fmt_number, signed
 from sim.analysis.brief.methods import Calibration
 from sim.analysis.brief.text import text, vocab
 from sim.analysis.robustness.design import parse_outcome
 from sim.analysis.robustness.report import Exploration, read_exploration
-from sim.analysis.robustness.words import likelihood, pct, scale_note
-from sim.core import zonedata
+from sim.analysis.robustness.words import likelihood, pct
 from sim.core.cities import CITIES, city_label
 from sim.experiments.scenarios import shipped_scenarios
 
@@ -65,6 +64,11 @@ def scenario_question(data: BriefData, name: str, lang: str) -> str:
     if lang == "zh" and info.get("description_zh"):
         return str(info["description_zh"])
     return str(info.get("description") or "")
+
+
+def bracket(words: str, lang: str) -> str:
+    """``" (words)"``, or ``"（words）"`` in Chinese."""
+    return f"（{words}）" if lang == "zh" else f" ({words})"
 
 
 def verdict(effect: float, low: float, high: float, better: int) -> str:
@@ -110,8 +114,8 @@ def exploration_findings(exp: Exploration, data: BriefData, lang: str) -> list[s
                 text(
                     "finding_pair",
                     lang,
-                    a=scenario_title(data, a, lang),
-                    b=scenario_title(data, b, lang),
+                    a=f"**{scenario_title(data, a, lang)}**",
+                    b=f"**{scenario_title(data, b, lang)}**",
                     words=likelihood(r["p_win"], lang),
                     p=pct(r["p_win"]),
                     lo=pct(r["p_win_low"]),
@@ -119,7 +123,8 @@ def exploration_findings(exp: Exploration, data: BriefData, lang: str) -> list[s
                 )
             )
         if items:
-            metric = f"{plotting.metric_label(o.metric, lang)}, {o.year}"
+            label_ = plotting.metric_label(o.metric, lang)
+            metric = f"{o.year}年{label_}" if lang == "zh" else f"{label_}, {o.year}"
             colon, sep, stop = ("：", "；", "。") if lang == "zh" else (": ", "; ", ".")
             out.append(metric + colon + sep.join(items) + stop)
     return out
@@ -133,7 +138,7 @@ def default_findings(data: BriefData, table: pd.DataFrame, lang: str) -> list[st
         rows = table[(table["scenario"] == scen) & (table["verdict"] != "unclear")]
         items = [
             f"{plotting.metric_label(r.metric, lang)} {signed(r.mean)}"
-            + (f"（{text(r.verdict, lang)}）" if lang == "zh" else f" ({text(r.verdict, lang)})")
+            + bracket(text(r.verdict, lang), lang)
             for r in rows.itertuples()
         ]
         colon, stop = ("：", "。") if lang == "zh" else (": ", ".")
@@ -143,12 +148,8 @@ def default_findings(data: BriefData, table: pd.DataFrame, lang: str) -> list[st
 
 
 def caveats(calibration: Calibration | None, lang: str) -> list[str]:
-    """The caveats that decide how to read the findings."""
-    z = zonedata.default().zones
-    out = [
-        text("caveat_synthetic", lang, synthetic=int(z["synthetic"].sum()), n=len(z)),
-        text("caveat_modes", lang),
-    ]
+    """The caveats that decide how to read the findings: registry, modes, calibration."""
+    out = [registry_note(lang), text("caveat_modes", lang)]
     if calibration is None:
         out.append(text("caveat_no_calibration", lang))
         return out
@@ -180,11 +181,6 @@ def caveats(calibration: Calibration | None, lang: str) -> list[str]:
 def load_exploration(folder: str | Path | None) -> Exploration | None:
     """The exploration in ``folder``, or ``None`` if no folder is given."""
     return None if folder is None else read_exploration(folder)
-
-
-def scale(lang: str) -> str:
-    """The probability scale in words (the thresholds stated)."""
-    return scale_note(lang)
 
 
 def prefecture_table(data: BriefData) -> pd.DataFrame:

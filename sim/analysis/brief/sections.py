@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,6 @@ from sim.analysis.brief.data import (
     lost_status,
     mode_counts,
     mode_outcomes,
-    registry_note,
     zone_cell,
 )
 from sim.analysis.brief.document import _Doc
@@ -48,12 +48,12 @@ from sim.analysis.brief.formatting import (
 from sim.analysis.brief.methods import Calibration, Sensitivity
 from sim.analysis.brief.overview import (
     TRADEOFF_CRITERIA,
+    bracket,
     caveats,
     default_findings,
     exploration_findings,
     prefecture_table,
     ranking_rows,
-    scale,
     scenario_question,
     scenario_title,
     tradeoffs,
@@ -62,6 +62,7 @@ from sim.analysis.brief.overview import (
 )
 from sim.analysis.brief.text import heading, text, unit_label, vocab
 from sim.analysis.robustness.report import Exploration
+from sim.analysis.robustness.words import scale_note
 from sim.core.cities import city_label
 from sim.core.params import MODE_ASSIGNMENTS, REGISTRY
 
@@ -89,6 +90,11 @@ class Context:
     calibration: Calibration | None = None
     sensitivity: list[Sensitivity] = field(default_factory=list)
     exploration: Exploration | None = None
+
+    @cached_property
+    def tradeoffs(self) -> pd.DataFrame:
+        """The trade-off table (:func:`~sim.analysis.brief.overview.tradeoffs`)."""
+        return tradeoffs(self.data)
 
     def title(self, scenario: str) -> str:
         """A scenario's display title in the brief's language."""
@@ -146,17 +152,16 @@ def findings_section(c: Context) -> None:
     doc.open("section", "findings")
     doc.heading(2, heading("findings", c.lang), "key-findings")
     doc.para(t("question_main"), cls="lead")
-    table = tradeoffs(c.data)
     if c.exploration is not None:
         doc.para(t("findings_robust_intro", n=c.exploration.settings["states"]))
         doc.items(exploration_findings(c.exploration, c.data, c.lang))
-        doc.para(scale(c.lang), cls="note")
+        doc.para(scale_note(c.lang), cls="note")
     else:
         doc.para(t("findings_no_robust"), cls="warning")
     doc.para(t("findings_default_head", year=c.last))
-    doc.items(default_findings(c.data, table, c.lang))
+    doc.items(default_findings(c.data, c.tradeoffs, c.lang))
     doc.heading(3, t("caveats_head"))
-    doc.items([registry_note(c.lang), *caveats(c.calibration, c.lang)[1:]])
+    doc.items(caveats(c.calibration, c.lang))
     doc.close("section")
 
 
@@ -164,7 +169,7 @@ def tradeoff_section(c: Context) -> None:
     """Scenarios x criteria: signed effects in the last year, better direction marked."""
     t, lang, doc = c.t, c.lang, c.doc
     doc.heading(2, heading("tradeoffs", lang), "tradeoffs")
-    table = tradeoffs(c.data)
+    table = c.tradeoffs
     doc.para(t("tradeoff_intro", year=c.last))
     metrics = [m for m, _ in TRADEOFF_CRITERIA if m in set(table["metric"])]
     header = [t("scenario")] + [
@@ -179,7 +184,7 @@ def tradeoff_section(c: Context) -> None:
         for m in metrics:
             if m in sub.index:
                 r = sub.loc[m]
-                row.append(f"{signed(r['mean'])} ({t(r['verdict'])})")
+                row.append(signed(r["mean"]) + bracket(t(r["verdict"]), lang))
                 cls.append(str(r["verdict"]))
             else:
                 row.append("–")

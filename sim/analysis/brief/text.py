@@ -26,8 +26,8 @@ SECTIONS: dict[str, tuple[str, str]] = {
     "fans": ("Key metrics over time", "关键指标走势"),
     "lost": ("Zones that lost status", "失去资格的开发区"),
     "modes": (
-        "Management modes in the baseline: a description, not a comparison of effects",
-        "基准情景中的管理模式：描述而非效果比较",
+        "Management modes: a description, not a comparison of effects",
+        "管理模式：描述而非效果比较",
     ),
     "methods": ("Methods and assumptions", "方法与假设"),
     "provenance": ("Provenance", "来源与可复现信息"),
@@ -84,8 +84,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "及相同的校准参数后验抽样",
     ),
     "effects_fig": (
-        "Effects in {year}: mean (dot) and 5–95 % of paired runs (bar).",
-        "{year}年的影响：均值（圆点）与配对运行的5–95%范围（横线）。",
+        "Effects in {year}: mean (dot) and 5–95 % of paired runs (bar); green is better, red "
+        "worse (the 95 % interval of the mean excludes zero), grey unclear or neither.",
+        "{year}年的影响：均值（圆点）与配对运行的5–95%范围（横线）；绿色为更好、红色为更差"
+        "（均值的95%区间不含零），灰色为不明显或无所谓好坏。",
     ),
     "fans_fig": (
         "Median (line), 25–75 % and 5–95 % of replicates (bands), {start}–{end}.",
@@ -231,7 +233,7 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "findings_robust_intro": (
         "Which management mode does better, over {n} states of the world that vary every "
-        "assumed parameter over its range (see “Which mode, how sure?” below):",
+        "assumed parameter over its range (see 'Which mode, how sure?' below):",
         "在{n}个“世界状态”（每个假设参数在其范围内变化）中，哪种管理模式更好"
         "（详见下文“哪种模式更好，把握有多大？”）：",
     ),
@@ -254,13 +256,6 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "finding_none": ("no clear difference on these criteria", "在这些标准上没有明显差别"),
     "caveats_head": ("How to read these findings", "如何理解这些结论"),
-    "caveat_synthetic": (
-        "{synthetic} of the {n} zones are synthetic (no public source names them); results "
-        "for single zones are illustrative, and even named zones' firms, output and modes are "
-        "generated to match provincial totals.",
-        "{n}个开发区中有{synthetic}个是合成的（没有公开资料给出其名称）；单个开发区的结果仅作示意，"
-        "具名开发区的企业、产出和管理模式同样按全省总量生成。",
-    ),
     "caveat_modes": (
         "No study measures the management modes' effects: the model's mode effects are "
         "assumptions, given the same range for every mode. Differences between modes follow "
