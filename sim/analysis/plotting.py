@@ -27,7 +27,7 @@ from matplotlib import font_manager, rc_context
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from sim.core import modes as mode_registry
 from sim.core import outputs
@@ -423,6 +423,7 @@ def effects_chart(
             ax.set_xlim(-span, span)
             ax.set_yticks([0], [_safe(str(row[label]), lang)])
             ax.tick_params(axis="x", labelsize=7)
+            ax.xaxis.set_major_locator(MaxNLocator(nbins=4, symmetric=True))
             ax.xaxis.set_major_formatter(FuncFormatter(_signed_tick))
             ax.spines["left"].set_visible(False)
             ax.grid(axis="x", alpha=0.3, linewidth=0.5)
