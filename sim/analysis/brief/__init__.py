@@ -1,9 +1,13 @@
 """Policy what-if briefs: a self-contained HTML page and a Markdown twin.
 
-A brief reads one or more batch folders (:func:`sim.load_results`) and, for every
-scenario other than the baseline, states the question the scenario asks, the
-headline effects against the baseline with intervals, fan charts of the key
-metrics, the zones that lost status, a comparison of management modes, a
+A brief reads one or more batch folders (:func:`sim.load_results`) and opens with
+the key findings (the question, who beats whom in graded words from an exploration
+of :mod:`sim.analysis.robustness`, or a statement that the findings are conditional
+on the default assumptions, and the caveats), then a trade-off table, results by
+prefecture with a schematic map and a zone ranking; for every scenario other than
+the baseline, the question the scenario asks, the headline effects against the
+baseline with intervals, fan charts of the key metrics and the zones that lost
+status; then a description of the management modes, "which mode, how sure", a
 methods-and-assumptions box and a provenance footer taken from the manifests.
 
 The package's modules are the brief's parts: :mod:`~sim.analysis.brief.data` (the
@@ -11,8 +15,10 @@ batches and the tables, every number from :mod:`sim.experiments.summary`),
 :mod:`~sim.analysis.brief.text` (every string in English and Chinese),
 :mod:`~sim.analysis.brief.formatting` (numbers), :mod:`~sim.analysis.brief.methods`
 (calibration and sensitivity results, read through those analyses' own readers),
+:mod:`~sim.analysis.brief.overview` (findings, trade-offs, prefectures, ranking),
 :mod:`~sim.analysis.brief.figures`, :mod:`~sim.analysis.brief.sections` (one function
 per section), :mod:`~sim.analysis.brief.document` (HTML and Markdown side by side),
+:mod:`~sim.analysis.brief.pdf` (the PDF and screenshots, by headless Chromium),
 :mod:`~sim.analysis.brief.build` (:func:`build_brief`) and
 :mod:`~sim.analysis.brief.write` (:func:`write_brief`).
 
@@ -21,7 +27,7 @@ and its posterior draw where the batch used one. The brief is a pure function of
 batch folders: building it twice gives the same bytes.
 
 The HTML needs no network to open: figures are embedded PNG images, the style
-sheet is inline, and there is no script. Text comes in English (``"en"``) or
+sheet is inline (with a print style sheet for A4), and there is no script. Text comes in English (``"en"``) or
 Chinese (``"zh"``); figures use Chinese labels only where a CJK font is installed
 (:func:`sim.analysis.plotting.cjk_font`) and English labels otherwise.
 """

@@ -93,7 +93,8 @@ class _Doc:
 
         ``cell_classes`` (same shape as ``rows``) adds an HTML class per cell, e.g.
         ``better`` or ``worse`` (the text of the cell says the same for Markdown);
-        ``code`` shows the cell as code (a path, a command) in both outputs.
+        ``code`` shows the cell as code (a path, a command) in the HTML; the Markdown
+        escapes every cell the same way.
         """
 
         def kind(i: int, j: int) -> str:
@@ -118,15 +119,7 @@ class _Doc:
         lines = [
             "| " + " | ".join(_md_cell(h) for h in header) + " |",
             "| " + " | ".join(align) + " |",
-            *(
-                "| "
-                + " | ".join(
-                    f"`{c.replace('`', '')}`" if kind(i, j) == "code" else _md_cell(c)
-                    for j, c in enumerate(row)
-                )
-                + " |"
-                for i, row in enumerate(rows)
-            ),
+            *("| " + " | ".join(_md_cell(c) for c in row) + " |" for row in rows),
         ]
         self.md.append("\n".join(lines) + "\n")
 
