@@ -43,8 +43,10 @@ def exploration():
         "states": N,
         "lhs_parameters": ["u0", "u1", "u2"],
         "posterior_parameters": [],
-        "posterior": None,
+        "posterior": "none",
         "policy_overrides": {},
+        "start": 2030,
+        "end": 2030,
     }
     return analyse(states, outcomes, settings)
 
