@@ -26,7 +26,6 @@ FLAGS = {
     "thresholds": "--threshold",
     "discover_outcomes": "--discover",
     "posterior": "--posterior",
-    "use_posterior": "--no-posterior",
 }
 
 
