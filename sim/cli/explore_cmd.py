@@ -7,7 +7,26 @@ import sys
 from pathlib import Path
 
 from sim.analysis.robustness.design import ASSUMPTIONS, DEFAULT_OUTCOMES
-from sim.cli.options import add_backend_options, command_line, int_at_least, seed_int
+from sim.cli import UsageError
+from sim.cli.options import (
+    add_backend_options,
+    command_line,
+    flag_message,
+    int_at_least,
+    seed_int,
+)
+from sim.experiments.errors import ArgumentError
+
+#: Flags of ``explore`` for the arguments of :func:`~sim.analysis.robustness.run_exploration`.
+FLAGS = {
+    "policies": "POLICY",
+    "uncertain": "--uncertain",
+    "states": "--states",
+    "outcomes": "--outcomes",
+    "thresholds": "--threshold",
+    "discover_outcomes": "--discover",
+    "posterior": "--posterior",
+}
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -20,8 +39,9 @@ def register(sub: argparse._SubParsersAction) -> None:
             "hypercube over the uncertain parameters' registry ranges, a calibration-posterior "
             "draw and a seed per state. Report P(A beats B) with intervals over the states, "
             "regret, satisficing shares, and scenario discovery (PRIM boxes, a classification "
-            "tree, feature scores, break-even values). Resumable: the same command skips "
-            "finished runs."
+            "tree, feature scores, break-even values). The policy files' [run] tables are not "
+            "used: the exploration sets the years, seeds and posterior draws. Resumable: the "
+            "same command skips finished runs."
         ),
     )
     p.add_argument("policies", nargs="+", metavar="POLICY", help="scenario file or shipped name")
@@ -51,7 +71,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--posterior",
         metavar="FILE",
         type=Path,
-        help="calibration posterior (default: calibration/posterior.parquet if present)",
+        help="calibration posterior (default: the shipped copy of calibration/posterior.parquet)",
     )
     post.add_argument(
         "--no-posterior", action="store_true", help="keep calibrated parameters at their defaults"
@@ -69,22 +89,25 @@ def run(args: argparse.Namespace) -> int:
 
     if args.posterior is not None and not args.posterior.is_file():
         raise FileNotFoundError(f"--posterior {args.posterior}: expected an existing file")
-    exp, out = run_exploration(
-        args.policies,
-        uncertain=args.uncertain,
-        states=args.states,
-        outcomes=args.outcomes,
-        thresholds=args.threshold,
-        discover_outcomes=args.discover,
-        posterior=args.posterior,
-        use_posterior=not args.no_posterior,
-        seed=args.seed,
-        workers=args.workers,
-        scheduler=args.scheduler,
-        out=args.out,
-        progress=not args.quiet,
-        command=command_line(),
-    )
+    try:
+        exp, out = run_exploration(
+            args.policies,
+            uncertain=args.uncertain,
+            states=args.states,
+            outcomes=args.outcomes,
+            thresholds=args.threshold,
+            discover_outcomes=args.discover,
+            posterior=args.posterior,
+            use_posterior=not args.no_posterior,
+            seed=args.seed,
+            workers=args.workers,
+            scheduler=args.scheduler,
+            out=args.out,
+            progress=not args.quiet,
+            command=command_line(),
+        )
+    except ArgumentError as exc:  # the library names its arguments: name the flags instead
+        raise UsageError(flag_message(exc, FLAGS)) from None
     if not args.quiet:
         print(
             f"{out}: {len(exp.outcomes)} runs ({len(exp.policies)} policies x "

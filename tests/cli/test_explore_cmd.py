@@ -9,7 +9,8 @@ import pytest
 
 from sim.analysis import brief
 from sim.analysis.robustness import read_exploration
-from sim.cli import main
+from sim.analysis.robustness.experiment import default_posterior
+from sim.cli import build_parser, main
 from sim.experiments.store import load_results
 
 OUTCOMES = "firms@2017,stat_zone_gdp@2017"
@@ -23,17 +24,19 @@ def _error(capsys, argv):
 @pytest.mark.parametrize(
     ("extra", "fragment"),
     [
-        (["baseline"], "expected at least two policy files"),
+        (["baseline"], "POLICY: expected at least two policy files"),
         (["baseline", "baseline"], "expected a name not used by another policy"),
         (["baseline", "no/such.toml"], "no/such.toml"),
         (["baseline", "all_corporate", "--uncertain", "modes,nope"], "--uncertain 'nope'"),
         (["baseline", "all_corporate", "--outcomes", "firms@1990"], "expected a year from 2016"),
-        (["baseline", "all_corporate", "--outcomes", "firms"], "expected metric@year"),
+        (["baseline", "all_corporate", "--outcomes", "firms"], "--outcomes 'firms': expected"),
+        (["baseline", "all_corporate", "--threshold", "nope@2035>=1"], "--threshold 'nope@"),
         (["baseline", "all_corporate", "--threshold", "firms@2035"], "--threshold"),
-        (["baseline", "all_corporate", "--threshold", "firms@2030>=1"], "expected an outcome of"),
+        (["baseline", "all_corporate", "--threshold", "firms@2030>=1"], "expected one of the"),
         (["baseline", "all_corporate", "--discover", "firms@2031"], "--discover firms@2031"),
         (["baseline", "all_corporate", "--posterior", "no/post.parquet"], "--posterior"),
         (["baseline", "all_corporate", "--states", "1"], "--states"),
+        (["baseline", "all_corporate", "--posterior", "x", "--no-posterior"], "--no-posterior"),
         (
             ["baseline", "all_corporate", "--workers", "2", "--scheduler", "tcp://x:1"],
             "--scheduler",
@@ -62,8 +65,30 @@ def explored(tmp_path_factory):
     argv = ["explore", "baseline", "all_corporate", "all_sanheyi", "--uncertain", "modes",
             "--states", "6", "--outcomes", OUTCOMES, "--threshold", "firms@2017>=1",
             "--workers", "1", "--seed", "3", "--out", str(out), "--quiet"]  # fmt: skip
-    assert main(argv) == 0
+    with pytest.MonkeyPatch.context() as mp:  # a folder without calibration/
+        mp.chdir(tmp_path_factory.mktemp("elsewhere"))
+        assert main(argv) == 0
     return out, argv
+
+
+def test_default_posterior_is_the_shipped_one_whatever_the_folder(explored):
+    out, _ = explored
+    settings = json.loads((out / "explore.json").read_text())
+    assert settings["posterior"] == str(default_posterior())
+    assert settings["posterior_default"] is True
+    assert settings["posterior_parameters"]  # the calibrated parameters came from it
+    design = pd.read_parquet(out / "design.parquet")
+    assert (design["draw"] >= 0).all()
+    report = (out / "report.md").read_text()
+    assert f"Calibration posterior: `{default_posterior()}` (the default" in report
+
+
+def test_report_and_help_say_that_run_tables_are_not_used(capsys, explored):
+    out, _ = explored
+    assert "`[run]` tables are not used" in (out / "report.md").read_text()
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["explore", "--help"])
+    assert "[run] tables are not used" in " ".join(capsys.readouterr().out.split())
 
 
 def test_small_exploration_writes_every_table(explored):
@@ -95,7 +120,7 @@ def test_rerun_resumes_and_other_settings_are_refused(capsys, explored):
     other = [a if a != "6" else "7" for a in argv]
     status = main(other)
     err = capsys.readouterr().err
-    assert status == 2 and "states differs" in err
+    assert status == 2 and "--out" in err and "(states differs" in err
 
 
 def test_brief_takes_the_robustness_section(explored, tmp_path):

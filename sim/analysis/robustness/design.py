@@ -31,6 +31,7 @@ from scipy.stats import qmc
 from sim.analysis.sensitivity import to_overrides
 from sim.core.params import MODE_ASSIGNMENTS, REGISTRY, groups, resolve, salib_problem
 from sim.core.run import FIRST_YEAR, LAST_YEAR, METRICS
+from sim.experiments.errors import ArgumentError
 from sim.experiments.posterior import parameter_names
 from sim.experiments.runs import RunSpec
 from sim.experiments.scenarios import Scenario
@@ -55,8 +56,13 @@ _DRAW_BRANCH = 2**31 - 12
 STATE_COLUMNS = ("state", "seed", "draw")
 
 
-class ExploreError(ValueError):
-    """An invalid exploration request (reported on one line)."""
+class ExploreError(ArgumentError):
+    """An invalid exploration request, naming the argument at fault (reported on one line).
+
+    The message starts with the argument's name as the library spells it
+    (``outcomes 'x': expected metric@year``); a front end puts its own name for the
+    argument in its place with :meth:`~sim.experiments.errors.ArgumentError.renamed`.
+    """
 
 
 @dataclass(frozen=True)
@@ -91,18 +97,21 @@ def parse_outcome(text: str) -> Outcome:
     """
     metric, sep, year = text.strip().partition("@")
     if not sep or not metric or not year:
-        raise ExploreError(f"--outcomes {text!r}: expected metric@year, e.g. stat_zone_gdp@2035")
+        raise ExploreError("outcomes", f" {text!r}: expected metric@year, e.g. stat_zone_gdp@2035")
     if metric not in METRICS:
         raise ExploreError(
-            f"--outcomes {text!r}: expected a metric of the annual table "
-            f"({', '.join(METRICS[:5])}, ...), got {metric!r}"
+            "outcomes",
+            f" {text!r}: expected a metric of the annual table "
+            f"({', '.join(METRICS[:5])}, ...), got {metric!r}",
         )
     try:
         y = int(year)
     except ValueError:
-        raise ExploreError(f"--outcomes {text!r}: expected a whole year after '@'") from None
+        raise ExploreError("outcomes", f" {text!r}: expected a whole year after '@'") from None
     if not FIRST_YEAR <= y <= LAST_YEAR:
-        raise ExploreError(f"--outcomes {text!r}: expected a year from {FIRST_YEAR} to {LAST_YEAR}")
+        raise ExploreError(
+            "outcomes", f" {text!r}: expected a year from {FIRST_YEAR} to {LAST_YEAR}"
+        )
     return Outcome(metric, y)
 
 
@@ -118,11 +127,11 @@ def parse_outcomes(texts: str | Sequence[str] | None) -> tuple[Outcome, ...]:
         texts = [t for t in texts.split(",") if t.strip()]
     out = tuple(parse_outcome(t) for t in texts)
     if not out:
-        raise ExploreError("--outcomes: expected at least one metric@year")
+        raise ExploreError("outcomes", ": expected at least one metric@year")
     labels = [o.label for o in out]
     for label in labels:
         if labels.count(label) > 1:
-            raise ExploreError(f"--outcomes: {label} is listed twice")
+            raise ExploreError("outcomes", f": {label} is listed twice")
     return out
 
 
@@ -164,18 +173,19 @@ def select_uncertainties(spec: str | Sequence[str] | None = None) -> list[str]:
         elif token in REGISTRY:
             if not _variable(token):
                 raise ExploreError(
-                    f"--uncertain {token}: expected a parameter with a range (not a switch "
-                    "or a fixed value)"
+                    "uncertain",
+                    f" {token}: expected a parameter with a range (not a switch or a fixed value)",
                 )
             chosen.add(token)
         else:
             raise ExploreError(
-                f"--uncertain {token!r}: expected '{ASSUMPTIONS}', a parameter group "
-                f"({', '.join(by_group)}) or a parameter name (see `zonesim params`)"
+                "uncertain",
+                f" {token!r}: expected '{ASSUMPTIONS}', a parameter group "
+                f"({', '.join(by_group)}) or a parameter name (see `zonesim params`)",
             )
     names = [n for n in REGISTRY if n in chosen]
     if not names:
-        raise ExploreError("--uncertain: expected at least one parameter to vary")
+        raise ExploreError("uncertain", ": expected at least one parameter to vary")
     return names
 
 
@@ -204,11 +214,11 @@ def state_table(
         ExploreError: If ``n`` is below 2 or nothing is left to vary.
     """
     if n < 2:
-        raise ExploreError(f"--states: expected at least 2 states, got {n}")
+        raise ExploreError("states", f": expected at least 2 states, got {n}")
     from_post = parameter_names(posterior) if posterior is not None else []
     lhs_names = [x for x in names if x not in from_post]
     if not lhs_names and not from_post:
-        raise ExploreError("--uncertain: expected at least one parameter to vary")
+        raise ExploreError("uncertain", ": expected at least one parameter to vary")
     table = pd.DataFrame(
         {
             "state": np.arange(n, dtype=np.int64),
@@ -289,12 +299,13 @@ def check_policies(policies: Sequence[Scenario]) -> None:
         ExploreError: Otherwise.
     """
     if len(policies) < 2:
-        raise ExploreError("POLICY: expected at least two policy files to compare")
+        raise ExploreError("policies", ": expected at least two policy files to compare")
     seen: dict[str, str] = {}
     for p in policies:
         if p.name in seen:
             raise ExploreError(
-                f"{p.path}: name: expected a name not used by another policy ({seen[p.name]}), "
-                f"got {p.name!r}"
+                "policies",
+                f": {p.path}: name: expected a name not used by another policy "
+                f"({seen[p.name]}), got {p.name!r}",
             )
         seen[p.name] = p.path

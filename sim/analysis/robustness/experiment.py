@@ -40,8 +40,11 @@ from sim.analysis.robustness.report import (
 )
 from sim.experiments.runs import params_json
 
-#: Calibration posterior used when none is named (if the project has one).
-DEFAULT_POSTERIOR = Path("calibration") / "posterior.parquet"
+#: File name of the calibration posterior shipped with the scenarios (package data, a
+#: copy of ``calibration/posterior.parquet`` that a test keeps equal to it).
+SHIPPED_POSTERIOR = "calibration_posterior.parquet"
+#: What the settings record as the posterior when none is used.
+NO_POSTERIOR = "none"
 #: Settings that identify an exploration in its folder; resuming requires the same.
 IDENTITY = ("policies", "uncertain", "states", "seed", "posterior_sha256", "start", "end")
 
@@ -74,12 +77,13 @@ def collect_outcomes(
         try:
             values = table[o.metric].xs(o.year, level="year")
         except KeyError:
-            raise ExploreError(f"runs: expected year {o.year} in the runs' outputs") from None
+            raise ExploreError("annual", f": expected year {o.year} in the runs' outputs") from None
         out[o.label] = values.reindex(index).to_numpy(dtype=float)
         if out[o.label].isna().any():
             policy, state = out.index[out[o.label].isna().to_numpy()][0]
             raise ExploreError(
-                f"runs: policy {policy}, state {state} has no {o.label}; expected a finished run"
+                "annual",
+                f": policy {policy}, state {state} has no {o.label}; expected a finished run",
             )
     return out.reset_index()
 
@@ -141,21 +145,55 @@ def check_out_dir(out_dir: Path, settings: dict[str, Any]) -> None:
             different identifying settings.
     """
     if out_dir.exists() and not out_dir.is_dir():
-        raise ExploreError(f"--out {out_dir}: expected a folder, got a file")
+        raise ExploreError("out", f" {out_dir}: expected a folder, got a file")
     path = out_dir / SETTINGS
     if not path.is_file():
         return
     try:
         old = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError):
-        raise ExploreError(f"{path}: expected the JSON settings of an exploration") from None
+        raise ExploreError(
+            "out", f" {out_dir}: {SETTINGS}: expected the JSON settings of an exploration"
+        ) from None
     new = json.loads(json.dumps({k: settings[k] for k in IDENTITY}))
     for key in IDENTITY:
         if old.get(key) != new[key]:
             raise ExploreError(
-                f"{path}: {key}: this folder holds another exploration ({key} differs); "
-                "expected the same settings to resume, or choose another --out"
+                "out",
+                f" {out_dir}: holds another exploration ({key} differs in {SETTINGS}); "
+                "expected the same settings to resume, or another folder",
             )
+
+
+def default_posterior() -> Path:
+    """The calibration posterior an exploration uses when none is named.
+
+    It is the copy shipped with the scenarios, so the default does not depend on the
+    working folder.
+    """
+    from sim.experiments.scenarios import shipped_dir
+
+    return shipped_dir() / SHIPPED_POSTERIOR
+
+
+def choose_posterior(posterior: str | Path | None, use_posterior: bool) -> Path | None:
+    """The posterior file to use: the one named, the shipped default, or none.
+
+    Args:
+        posterior: A posterior file, or ``None`` for :func:`default_posterior`.
+        use_posterior: ``False`` for no posterior.
+
+    Returns:
+        The file, or ``None`` when ``use_posterior`` is ``False``.
+
+    Raises:
+        ExploreError: If a posterior is named with ``use_posterior=False``.
+    """
+    if not use_posterior:
+        if posterior is not None:
+            raise ExploreError("posterior", ": expected None when use_posterior is False")
+        return None
+    return Path(posterior) if posterior is not None else default_posterior()
 
 
 def run_exploration(
@@ -188,8 +226,9 @@ def run_exploration(
         thresholds: Satisficing criteria ``metric@year>=value`` (or ``<=``); each
             outcome must be among ``outcomes``.
         discover_outcomes: Outcomes for scenario discovery (default: all).
-        posterior: Calibration posterior (default ``calibration/posterior.parquet``
-            when it exists).
+        posterior: Calibration posterior (default :func:`default_posterior`, the
+            shipped copy of ``calibration/posterior.parquet``, whatever the working
+            folder). The settings record the file used (``"none"`` without one).
         use_posterior: ``False`` keeps the calibrated parameters at their defaults
             (or in the hypercube when named as uncertain).
         seed: Master seed.
@@ -203,7 +242,8 @@ def run_exploration(
         The exploration and its folder.
 
     Raises:
-        ExploreError: On invalid settings (one line naming the option or file).
+        ExploreError: On an invalid argument (one line naming the argument).
+        FileNotFoundError: If the posterior file does not exist.
         ValueError: From the scenario loader, posterior or backend, likewise.
     """
     from sim.experiments.backends import make_backend
@@ -213,31 +253,28 @@ def run_exploration(
     from sim.experiments.store import load_results
 
     if scheduler is not None and workers is not None:
-        raise ExploreError("--workers: expected no --workers with --scheduler")
+        raise ExploreError("workers", ": expected None when scheduler is given")
     if seed < 0:
-        raise ExploreError(f"--seed: expected a whole number >= 0, got {seed}")
+        raise ExploreError("seed", f": expected a whole number >= 0, got {seed}")
     specs = parse_outcomes(outcomes)
     labels = [o.label for o in specs]
     crit = parse_thresholds(thresholds)
     for t in crit:
         if t.outcome.label not in labels:
             raise ExploreError(
-                f"--threshold {t.label}: expected an outcome of --outcomes ({', '.join(labels)})"
+                "thresholds", f" {t.label}: expected one of the outcomes ({', '.join(labels)})"
             )
     disc = None if discover_outcomes is None else parse_outcomes(discover_outcomes)
     for o in disc or ():
         if o.label not in labels:
             raise ExploreError(
-                f"--discover {o.label}: expected an outcome of --outcomes ({', '.join(labels)})"
+                "discover_outcomes",
+                f" {o.label}: expected one of the outcomes ({', '.join(labels)})",
             )
     names = select_uncertainties(uncertain)
     loaded = [load_scenario(find_scenario(str(ref))) for ref in policies]
     check_policies(loaded)
-    post_path: Path | None = None
-    if use_posterior:
-        post_path = Path(posterior) if posterior is not None else DEFAULT_POSTERIOR
-        if posterior is None and not post_path.is_file():
-            post_path = None
+    post_path = choose_posterior(posterior, use_posterior)
     post = load_posterior(post_path) if post_path is not None else None
     table = state_table(names, states, seed, post)
     from_post = parameter_names(post) if post is not None else []
@@ -252,7 +289,8 @@ def run_exploration(
         "uncertain": names,
         "states": int(states),
         "seed": int(seed),
-        "posterior": None if post_path is None else str(post_path),
+        "posterior": NO_POSTERIOR if post_path is None else str(post_path),
+        "posterior_default": post_path is not None and posterior is None,
         "posterior_sha256": None if post_path is None else _file_hash(post_path),
         "start": start,
         "end": end,

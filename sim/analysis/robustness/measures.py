@@ -80,20 +80,20 @@ def parse_thresholds(texts: str | Sequence[str] | None) -> tuple[Threshold, ...]
         m = re.fullmatch(r"\s*([^<>=\s]+)\s*(>=|<=)\s*(\S+)\s*", text)
         if m is None:
             raise ExploreError(
-                f"--threshold {text!r}: expected metric@year>=value or metric@year<=value"
+                "thresholds", f" {text!r}: expected metric@year>=value or metric@year<=value"
             )
         try:
             value = float(m.group(3))
         except ValueError:
             raise ExploreError(
-                f"--threshold {text!r}: expected a number after {m.group(2)}"
+                "thresholds", f" {text!r}: expected a number after {m.group(2)}"
             ) from None
         if not np.isfinite(value):
-            raise ExploreError(f"--threshold {text!r}: expected a finite number")
+            raise ExploreError("thresholds", f" {text!r}: expected a finite number")
         try:
             outcome = parse_outcome(m.group(1))
         except ExploreError as exc:
-            raise ExploreError(str(exc).replace("--outcomes", "--threshold", 1)) from None
+            raise ExploreError("thresholds", exc.detail) from None
         out.append(Threshold(outcome, m.group(2), value))
     return tuple(out)
 

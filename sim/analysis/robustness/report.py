@@ -248,6 +248,15 @@ def box_sentences(exp: Exploration, outcome: str, lang: str = "en") -> list[str]
     return [box_sentence(exp, r, lang) for _, r in boxes.iterrows()]
 
 
+def posterior_note(settings: dict[str, Any]) -> str:
+    """Which calibration posterior the states drew from, in words (from the settings)."""
+    used = settings.get("posterior")
+    if used in (None, "none"):
+        return "none (calibrated parameters at their defaults, or in the hypercube if named)"
+    default = " (the default: the copy shipped with the scenarios)"
+    return f"`{used}`" + (default if settings.get("posterior_default") else "")
+
+
 def render_report(exp: Exploration) -> str:
     """The Markdown report: design, measures, discovery."""
     s = exp.settings
@@ -259,12 +268,15 @@ def render_report(exp: Exploration) -> str:
         f"{len(s['lhs_parameters'])} parameters' registry ranges"
         + (
             f", plus calibration-posterior draws for {len(s['posterior_parameters'])} "
-            f"calibrated parameters from `{s['posterior']}`"
-            if s.get("posterior")
+            "calibrated parameters"
+            if s.get("posterior_parameters")
             else "; calibrated parameters at their defaults"
         )
         + f"); one seed per state; master seed {s['seed']}.",
+        f"- Calibration posterior: {posterior_note(s)}.",
         "- Every policy runs in every state with the same parameter values and seed.",
+        f"- The policy files' `[run]` tables are not used: the exploration sets the years "
+        f"({s['start']}–{s['end']}), the seeds and the posterior draws.",
         f"- Runs: {len(exp.outcomes)}"
         + (f" in {s['run_seconds']} s on {s.get('backend', '?')}" if "run_seconds" in s else "")
         + ".",

@@ -6,8 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from sim.analysis.robustness import discovery
 from sim.analysis.robustness.design import Outcome
-from sim.analysis.robustness.discovery import break_even, choose_box, discover
+from sim.analysis.robustness.discovery import QP_MAX, break_even, choose_box, discover, run_prim
 
 #: PRIM must place every bound of the known box within this distance (units of a [0, 1]
 #: dimension) with 1000 uniform states and EMA Workbench's default peeling (5 %).
@@ -101,3 +102,36 @@ def test_choose_box_prefers_coverage_among_dense_boxes():
     assert choose_box(traj, 0.8) == 1
     assert choose_box(traj, 0.95) == 3
     assert choose_box(traj.iloc[:1], 0.8) == 0  # none dense enough: the densest
+
+
+def _noise_prim(seed: int, monkeypatch=None):
+    """PRIM on cases that do not depend on the features (every restriction is chance)."""
+    rng = np.random.default_rng(seed)
+    x = pd.DataFrame(rng.random((300, 6)), columns=[f"u{i}" for i in range(6)])
+    y = rng.random(300) < 0.3
+    if monkeypatch is None:
+        return run_prim(x, y)
+    with monkeypatch.context() as mp:  # the rule switched off: the box as PRIM chose it
+        mp.setattr(discovery, "QP_MAX", np.inf)
+        return run_prim(x, y)
+
+
+def _quasi_p(limits: pd.DataFrame) -> dict[str, float]:
+    """Each restricted parameter's smallest quasi-p value (of its restricted sides)."""
+    return limits.set_index("parameter")[["qp_lower", "qp_upper"]].min(axis=1).to_dict()
+
+
+def test_prim_drops_restrictions_that_are_not_significant(monkeypatch):
+    raw = _quasi_p(_noise_prim(0, monkeypatch).limits)
+    weak = {p for p, q in raw.items() if q > QP_MAX}
+    strong = set(raw) - weak
+    assert weak and strong  # this sample exercises the rule: both kinds of restriction
+    kept = _noise_prim(0).limits
+    assert set(kept["parameter"]) == strong
+
+
+def test_prim_keeps_the_most_significant_restriction_when_none_is(monkeypatch):
+    raw = _quasi_p(_noise_prim(1, monkeypatch).limits)
+    assert len(raw) > 1 and min(raw.values()) > QP_MAX  # every restriction is weak
+    kept = _noise_prim(1).limits
+    assert list(kept["parameter"]) == [min(raw, key=raw.get)]

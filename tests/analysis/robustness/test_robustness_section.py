@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from sim.analysis import plotting
 from sim.analysis.robustness.experiment import analyse
 from sim.analysis.robustness.report import read_exploration, write_exploration
 from sim.analysis.robustness.section import md_escape, robustness_section
@@ -43,8 +44,10 @@ def exploration():
         "states": N,
         "lhs_parameters": ["u0", "u1", "u2"],
         "posterior_parameters": [],
-        "posterior": None,
+        "posterior": "none",
         "policy_overrides": {},
+        "start": 2030,
+        "end": 2030,
     }
     return analyse(states, outcomes, settings)
 
@@ -91,3 +94,15 @@ def test_folder_round_trip(exploration, tmp_path):
     assert (tmp_path / "figures" / "win_probability.png").stat().st_size > 0
     with pytest.raises(FileNotFoundError, match="zonesim explore"):
         read_exploration(tmp_path / "nothing")
+
+
+def test_section_titles_name_the_models_metrics(exploration):
+    """Each outcome is titled with the metric's display name (the model's outputs registry)."""
+    label = "stat_zone_gdp_same_zones@2035"
+    outcomes = exploration.outcomes.rename(columns={"firms@2030": label})
+    settings = {**exploration.settings, "outcomes": [label], "discover": [label]}
+    v2 = analyse(exploration.states, outcomes, settings)
+    for lang in ("en", "zh"):
+        title = f"{plotting.metric_label('stat_zone_gdp_same_zones', lang)}, 2035"
+        markdown = robustness_section(v2, lang).markdown
+        assert title in markdown and label not in markdown.replace("\\_", "_")
