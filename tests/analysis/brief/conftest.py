@@ -53,8 +53,10 @@ def exploration(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "states": STATES,
         "lhs_parameters": ["sanheyi_approval", "corporate_approval"],
         "posterior_parameters": [],
-        "posterior": None,
+        "posterior": "none",
         "policy_overrides": {},
+        "start": 2035,
+        "end": 2035,
     }
     folder = tmp_path_factory.mktemp("explore")
     write_exploration(analyse(states, outcomes, settings), folder)
