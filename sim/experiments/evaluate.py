@@ -19,8 +19,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.core.run import FIRST_YEAR, LAST_YEAR, METRICS
 from sim.experiments.backends import Backend
 from sim.experiments.batch import execute
+from sim.experiments.errors import ArgumentError
 from sim.experiments.runs import RunSpec
 from sim.experiments.store import Results, load_results
 
@@ -41,6 +43,65 @@ class MetricAt:
     def label(self) -> str:
         """The output as written in tables and reports, ``metric@year``."""
         return f"{self.metric}@{self.year}"
+
+
+def parse_metric_at[M: MetricAt](
+    text: str, *, argument: str, cls: type[M] = MetricAt, example: str = "firms@2018"
+) -> M:
+    """Parse ``metric@year`` (e.g. ``firms@2018``) into ``cls``.
+
+    Args:
+        text: The text.
+        argument: The caller's argument name, which the error message starts with.
+        cls: :class:`MetricAt` or a subclass of it.
+        example: An example shown in the error message.
+
+    Raises:
+        ArgumentError: If the text is malformed, the metric is not a column of the
+            annual table or the year lies outside the model's range.
+    """
+    metric, sep, year = text.strip().partition("@")
+    if not sep or not metric or not year:
+        raise ArgumentError(argument, f" {text!r}: expected metric@year, e.g. {example}")
+    if metric not in METRICS:
+        raise ArgumentError(
+            argument,
+            f" {text!r}: expected a metric of the annual table "
+            f"({', '.join(METRICS[:4])}, ...), got {metric!r}",
+        )
+    try:
+        y = int(year)
+    except ValueError:
+        raise ArgumentError(argument, f" {text!r}: expected a whole year after '@'") from None
+    if not FIRST_YEAR <= y <= LAST_YEAR:
+        raise ArgumentError(
+            argument, f" {text!r}: expected a year from {FIRST_YEAR} to {LAST_YEAR}"
+        )
+    return cls(metric, y)
+
+
+def parse_metric_list[M: MetricAt](
+    texts: str | Sequence[str],
+    *,
+    argument: str,
+    cls: type[M] = MetricAt,
+    example: str = "firms@2018",
+) -> tuple[M, ...]:
+    """Parse comma-separated or listed ``metric@year`` texts (see :func:`parse_metric_at`).
+
+    Raises:
+        ArgumentError: On a malformed or repeated entry, or an empty list.
+    """
+    if isinstance(texts, str):
+        texts = [t for t in texts.split(",") if t.strip()]
+    out = tuple(parse_metric_at(t, argument=argument, cls=cls, example=example) for t in texts)
+    if not out:
+        raise ArgumentError(argument, ": expected at least one metric@year")
+    labels = [o.label for o in out]
+    for label in labels:
+        if labels.count(label) > 1:
+            raise ArgumentError(argument, f": {label} is listed twice")
+    return out
 
 
 class PointEvaluator:

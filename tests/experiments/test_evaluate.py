@@ -50,3 +50,39 @@ def test_metric_label() -> None:
     assert MetricAt("firms", 2018).label == "firms@2018"
     with pytest.raises(AttributeError):
         MetricAt("firms", 2018).year = 2019  # frozen
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("firms", "expected metric@year"),
+        ("nonsense@2018", "expected a metric of the annual table"),
+        ("firms@20x8", "whole year"),
+        ("firms@1990", "expected a year from"),
+    ],
+)
+def test_metric_at_errors_name_the_callers_argument(text: str, words: str) -> None:
+    from sim.experiments.errors import ArgumentError
+    from sim.experiments.evaluate import parse_metric_at
+
+    with pytest.raises(ArgumentError, match=words) as info:
+        parse_metric_at(text, argument="targets")
+    assert info.value.argument == "targets"
+
+
+def test_metric_lists_parse_into_the_callers_class_and_refuse_repeats() -> None:
+    from dataclasses import dataclass
+
+    from sim.experiments.errors import ArgumentError
+    from sim.experiments.evaluate import MetricAt, parse_metric_list
+
+    @dataclass(frozen=True)
+    class Tagged(MetricAt):
+        pass
+
+    out = parse_metric_list("firms@2018, stat_zone_gdp@2035", argument="a", cls=Tagged)
+    assert out == (Tagged("firms", 2018), Tagged("stat_zone_gdp", 2035))
+    with pytest.raises(ArgumentError, match="listed twice"):
+        parse_metric_list(["firms@2018", "firms@2018"], argument="a")
+    with pytest.raises(ArgumentError, match="at least one"):
+        parse_metric_list(" , ", argument="a")

@@ -30,8 +30,8 @@ from scipy.stats import qmc
 
 from sim.analysis.sensitivity import to_overrides
 from sim.core.params import MODE_ASSIGNMENTS, REGISTRY, groups, resolve, salib_problem
-from sim.core.run import FIRST_YEAR, LAST_YEAR, METRICS
 from sim.experiments.errors import ArgumentError
+from sim.experiments.evaluate import MetricAt, parse_metric_at, parse_metric_list
 from sim.experiments.posterior import parameter_names
 from sim.experiments.runs import RunSpec
 from sim.experiments.scenarios import Scenario
@@ -66,21 +66,13 @@ class ExploreError(ArgumentError):
 
 
 @dataclass(frozen=True)
-class Outcome:
+class Outcome(MetricAt):
     """One scalar outcome: a metric in one year, and which direction is better.
 
     Attributes:
         metric: Metric of :data:`sim.core.run.METRICS`.
         year: Calendar year.
     """
-
-    metric: str
-    year: int
-
-    @property
-    def label(self) -> str:
-        """The outcome as written on the command line, ``metric@year``."""
-        return f"{self.metric}@{self.year}"
 
     @property
     def sense(self) -> int:
@@ -95,24 +87,10 @@ def parse_outcome(text: str) -> Outcome:
         ExploreError: If the text is malformed, the metric unknown or the year outside
             the model's range.
     """
-    metric, sep, year = text.strip().partition("@")
-    if not sep or not metric or not year:
-        raise ExploreError("outcomes", f" {text!r}: expected metric@year, e.g. stat_zone_gdp@2035")
-    if metric not in METRICS:
-        raise ExploreError(
-            "outcomes",
-            f" {text!r}: expected a metric of the annual table "
-            f"({', '.join(METRICS[:5])}, ...), got {metric!r}",
-        )
     try:
-        y = int(year)
-    except ValueError:
-        raise ExploreError("outcomes", f" {text!r}: expected a whole year after '@'") from None
-    if not FIRST_YEAR <= y <= LAST_YEAR:
-        raise ExploreError(
-            "outcomes", f" {text!r}: expected a year from {FIRST_YEAR} to {LAST_YEAR}"
-        )
-    return Outcome(metric, y)
+        return parse_metric_at(text, argument="outcomes", cls=Outcome, example="stat_zone_gdp@2035")
+    except ArgumentError as exc:
+        raise ExploreError(exc.argument, exc.detail) from None
 
 
 def parse_outcomes(texts: str | Sequence[str] | None) -> tuple[Outcome, ...]:
@@ -121,18 +99,15 @@ def parse_outcomes(texts: str | Sequence[str] | None) -> tuple[Outcome, ...]:
     Raises:
         ExploreError: On a malformed or repeated outcome, or an empty list.
     """
-    if texts is None:
-        texts = DEFAULT_OUTCOMES
-    if isinstance(texts, str):
-        texts = [t for t in texts.split(",") if t.strip()]
-    out = tuple(parse_outcome(t) for t in texts)
-    if not out:
-        raise ExploreError("outcomes", ": expected at least one metric@year")
-    labels = [o.label for o in out]
-    for label in labels:
-        if labels.count(label) > 1:
-            raise ExploreError("outcomes", f": {label} is listed twice")
-    return out
+    try:
+        return parse_metric_list(
+            DEFAULT_OUTCOMES if texts is None else texts,
+            argument="outcomes",
+            cls=Outcome,
+            example="stat_zone_gdp@2035",
+        )
+    except ArgumentError as exc:
+        raise ExploreError(exc.argument, exc.detail) from None
 
 
 def is_assumption(name: str) -> bool:

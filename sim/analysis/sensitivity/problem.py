@@ -15,9 +15,8 @@ from typing import Any
 import numpy as np
 
 from sim.core.params import REGISTRY, ParameterError, salib_problem
-from sim.core.run import FIRST_YEAR, LAST_YEAR, METRICS
 from sim.experiments.errors import ArgumentError
-from sim.experiments.evaluate import MetricAt
+from sim.experiments.evaluate import MetricAt, parse_metric_at, parse_metric_list
 
 #: Outputs analysed when none are named: firms and growth gap in 2018 (the
 #: calibration year), then 2035 GDP of the statistics zones, firms and delisted zones.
@@ -48,28 +47,10 @@ def parse_output(text: str) -> OutputSpec:
         SensitivityArgumentError: If the text is malformed, the metric unknown or the
             year out of the model's range (names ``outputs``).
     """
-    metric, sep, year = text.strip().partition("@")
-    if not sep or not metric or not year:
-        raise SensitivityArgumentError(
-            "outputs", f" {text!r}: expected metric@year, e.g. firms@2018"
-        )
-    if metric not in METRICS:
-        raise SensitivityArgumentError(
-            "outputs",
-            f" {text!r}: expected a metric of `zonesim` results "
-            f"({', '.join(METRICS[:4])}, ...), got {metric!r}",
-        )
     try:
-        y = int(year)
-    except ValueError:
-        raise SensitivityArgumentError(
-            "outputs", f" {text!r}: expected a whole year after '@'"
-        ) from None
-    if not FIRST_YEAR <= y <= LAST_YEAR:
-        raise SensitivityArgumentError(
-            "outputs", f" {text!r}: expected a year from {FIRST_YEAR} to {LAST_YEAR}"
-        )
-    return OutputSpec(metric, y)
+        return parse_metric_at(text, argument="outputs")
+    except ArgumentError as exc:
+        raise SensitivityArgumentError(exc.argument, exc.detail) from None
 
 
 def parse_outputs(texts: str | Sequence[str] | None) -> tuple[OutputSpec, ...]:
@@ -78,18 +59,10 @@ def parse_outputs(texts: str | Sequence[str] | None) -> tuple[OutputSpec, ...]:
     Raises:
         SensitivityArgumentError: On a malformed or repeated spec, or an empty list.
     """
-    if texts is None:
-        texts = DEFAULT_OUTPUTS
-    if isinstance(texts, str):
-        texts = [t for t in texts.split(",") if t.strip()]
-    specs = tuple(parse_output(t) for t in texts)
-    if not specs:
-        raise SensitivityArgumentError("outputs", ": expected at least one metric@year")
-    labels = [s.label for s in specs]
-    for label in labels:
-        if labels.count(label) > 1:
-            raise SensitivityArgumentError("outputs", f": {label} is listed twice")
-    return specs
+    try:
+        return parse_metric_list(DEFAULT_OUTPUTS if texts is None else texts, argument="outputs")
+    except ArgumentError as exc:
+        raise SensitivityArgumentError(exc.argument, exc.detail) from None
 
 
 def build_problem(params: Sequence[str] | str | None = None, *, grouped: bool = False) -> dict:
