@@ -59,9 +59,8 @@ class Emulator:
         _, reps, k = y.shape
         d = x.shape[1]
         mean = y.mean(axis=1)
-        noise = (
-            y.var(axis=1, ddof=1).mean(axis=0) if reps > 1 else np.zeros(k)
-        )  # one run's seed-noise variance
+        # One run's seed-noise variance: from replicates, else from the fitted white noise.
+        noise = y.var(axis=1, ddof=1).mean(axis=0) if reps > 1 else np.zeros(k)
         models = []
         center = mean.mean(axis=0)
         scale = np.where(mean.std(axis=0) > 0, mean.std(axis=0), 1.0)
@@ -78,6 +77,8 @@ class Emulator:
             with warnings.catch_warnings(), threadpool_limits(1):
                 warnings.simplefilter("ignore", ConvergenceWarning)
                 gp.fit(x, (mean[:, j] - center[j]) / scale[j])
+            if reps == 1:  # no replicates: the fitted white noise is the seed noise
+                noise[j] = _white_level(gp) * scale[j] ** 2
             models.append(gp)
         return cls(models, noise, tuple(names), center, scale)
 

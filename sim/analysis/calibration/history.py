@@ -36,6 +36,8 @@ from sim.experiments.seeds import HISTORY, branch_rng, branch_seed
 MAX_DRAWS = 400_000
 #: Uniform draws that estimate the NROY share of the prior box after each wave.
 NROY_SAMPLE = 20_000
+#: Fewest of :data:`NROY_SAMPLE` uniform draws a wave keeps (see :meth:`NROY.add`).
+MIN_KEPT = 20
 
 
 @dataclass
@@ -49,6 +51,8 @@ class Wave:
         moments: Fitted moments, shape ``(points, replicates, patterns)``.
         emulator: Emulators over the calibrated parameters.
         nroy: Share of the calibrated parameters' prior box not ruled out after it.
+        cutoff: Implausibility cutoff of the wave (raised above the targets' when no
+            point passes it; see :meth:`NROY.add`).
         runs: Model runs of the wave.
         seconds: Wall time of the wave's runs and fit.
     """
@@ -59,6 +63,7 @@ class Wave:
     moments: np.ndarray
     emulator: Emulator
     nroy: float
+    cutoff: float
     runs: int
     seconds: float
 
@@ -76,6 +81,11 @@ class HistoryResult:
         sensitivity: Main-effect index of each calibrated parameter (columns) on each
             pattern (rows) under the last wave's emulator over the prior box.
         length_scales: The last wave's ARD length-scales (rows patterns).
+        unreachable: Patterns the model cannot reach anywhere in the space history
+            matching started from (smallest implausibility over a uniform sample above
+            the cutoff), with that smallest implausibility: they are dropped from the
+            fit (weight 0) and reported, a finding about the model.
+        runs: Model runs of every wave.
     """
 
     targets: Targets
@@ -84,8 +94,8 @@ class HistoryResult:
     screening: pd.DataFrame
     sensitivity: pd.DataFrame
     length_scales: pd.DataFrame
+    unreachable: dict[str, float] = field(default_factory=dict)
     runs: int = 0
-    seconds: dict[str, float] = field(default_factory=dict)
 
 
 def implausibility(targets: Targets, emulator: Emulator, x: np.ndarray) -> np.ndarray:
@@ -97,9 +107,10 @@ def implausibility(targets: Targets, emulator: Emulator, x: np.ndarray) -> np.nd
     wrong side.
 
     Returns:
-        Shape ``(points, patterns)``.
+        Shape ``(points, emulated patterns)``, in the order of ``emulator.names``.
     """
-    fitted = targets.fitted
+    by_name = {t.name: t for t in targets.targets}
+    fitted = [by_name[n] for n in emulator.names]
     mean, var = emulator.predict(x)
     value = np.array([t.value for t in fitted])
     tol = np.array([t.abs_tolerance for t in fitted])
@@ -122,6 +133,26 @@ class NROY:
 
     targets: Targets
     emulators: list[Emulator] = field(default_factory=list)
+    cutoffs: list[float] = field(default_factory=list)
+
+    def add(self, emulator: Emulator, rng: np.random.Generator) -> float:
+        """Add a wave's emulator; return the cutoff it uses.
+
+        The cutoff is the targets' (3 by default) unless no point of the current NROY
+        space passes it: then the patterns cannot all be met at once, and the cutoff is
+        raised to the smallest value that keeps :data:`MIN_KEPT` of a uniform sample
+        (the report states it: a measure of the model's discrepancy).
+        """
+        xs = rng.random((NROY_SAMPLE, self.dim))
+        xs = xs[self(xs)]
+        cutoff = self.targets.cutoff
+        if len(xs):
+            worst = np.sort(self.worst(emulator, xs))
+            if worst[0] > cutoff:
+                cutoff = float(worst[min(MIN_KEPT, len(worst)) - 1])
+        self.emulators.append(emulator)
+        self.cutoffs.append(cutoff)
+        return cutoff
 
     @property
     def dim(self) -> int:
@@ -132,11 +163,23 @@ class NROY:
         """Whether each point (rows, unit coordinates) is not ruled out yet."""
         x = np.atleast_2d(x)
         ok = np.all((x >= 0) & (x <= 1), axis=1)
-        for em in self.emulators:
+        for em, cutoff in zip(self.emulators, self.cutoffs, strict=True):
             if not ok.any():
                 break
-            ok[ok] = implausibility(self.targets, em, x[ok]).max(axis=1) <= self.targets.cutoff
+            ok[ok] = self.worst(em, x[ok]) <= cutoff
         return ok
+
+    def worst(self, emulator: Emulator, x: np.ndarray) -> np.ndarray:
+        """Largest implausibility over the fitted patterns an emulator covers."""
+        active = [i for i, n in enumerate(emulator.names) if n in self.fitted_names]
+        if not active:
+            return np.zeros(len(x))
+        return implausibility(self.targets, emulator, x)[:, active].max(axis=1)
+
+    @property
+    def fitted_names(self) -> set[str]:
+        """Names of the patterns that rule points out (the fitted ones)."""
+        return {t.name for t in self.targets.fitted}
 
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
         """Up to ``n`` points of the NROY space by rejection from Latin hypercubes.
@@ -230,8 +273,8 @@ def history_match(
         list(points), replicates, targets.cutoff, targets.observation_sd,
         targets.discrepancy_sd, targets.screen_threshold,
     )  # fmt: skip
-    names = [t.name for t in targets.fitted]
     waves: list[Wave] = []
+    unreachable: dict[str, float] = {}
     nroy: NROY | None = None
     calibrated = targets
     runs = 0
@@ -242,6 +285,7 @@ def history_match(
         space = targets if w == 1 else calibrated
         d = len(space.parameters)
         path = None if store is None else store / f"wave_{w:02d}.parquet"
+        names = [t.name for t in space.fitted]
         loaded = _load_wave(path, settings, space.parameters, names)
         if loaded is not None:
             x, y, spent = loaded
@@ -279,14 +323,28 @@ def history_match(
         else:
             xe = x
         assert nroy is not None
-        em = Emulator.fit(xe, y, tuple(names), seed=branch_seed(seed, HISTORY, w, 20_000) % 2**31)
-        nroy.emulators.append(em)
+        fitted_now = [t.name for t in calibrated.fitted]
+        em = Emulator.fit(
+            xe, y, tuple(fitted_now), seed=branch_seed(seed, HISTORY, w, 20_000) % 2**31
+        )
+        if w == 1:  # patterns no point of the prior box reaches: a finding, not a target
+            probe = branch_rng(seed, HISTORY, w, 30_000).random((NROY_SAMPLE, xe.shape[1]))
+            least = implausibility(calibrated, em, probe).min(axis=0)
+            unreachable = {n: float(v) for n, v in zip(em.names, least, strict=True)
+                           if v > targets.cutoff}  # fmt: skip
+            if unreachable:
+                say(progress, f"history: unreachable patterns {sorted(unreachable)}")
+                calibrated = calibrated.without(unreachable)
+                nroy.targets = calibrated
+        cutoff = nroy.add(em, branch_rng(seed, HISTORY, w, 30_001))
+        if cutoff > targets.cutoff:
+            say(progress, f"history: wave {w}: no point passes every pattern; cutoff {cutoff:.2f}")
         share = nroy.share(branch_rng(seed, HISTORY, w, 30_000))
         seconds = spent if spent is not None else time.perf_counter() - t0
         if path is not None and loaded is None:
             _save_wave(path, settings, space.parameters, names, x, y, seconds)
-        waves.append(Wave(w, x, tuple(space.parameters), y, em, share,
-                          len(x) * replicates * runs_per_point, seconds))  # fmt: skip
+        n_runs = len(x) * replicates * runs_per_point
+        waves.append(Wave(w, x, tuple(space.parameters), y, em, share, cutoff, n_runs, seconds))
         say(progress, f"history: wave {w}, {len(x)} points, NROY share {share:.4f}")
         if share == 0:
             say(progress, "history: every point ruled out; stop")
@@ -294,9 +352,10 @@ def history_match(
     assert nroy is not None
     last = waves[-1].emulator
     main = last.main_effects(branch_rng(seed, HISTORY, 0, 40_000))
-    sensitivity = pd.DataFrame(main, index=names, columns=list(calibrated.parameters))
-    scales = pd.DataFrame(last.length_scales(), index=names, columns=list(calibrated.parameters))
-    return HistoryResult(calibrated, waves, nroy, screening, sensitivity, scales, runs)
+    cols = list(calibrated.parameters)
+    sensitivity = pd.DataFrame(main, index=list(last.names), columns=cols)
+    scales = pd.DataFrame(last.length_scales(), index=list(last.names), columns=cols)
+    return HistoryResult(calibrated, waves, nroy, screening, sensitivity, scales, unreachable, runs)
 
 
 def _save_wave(

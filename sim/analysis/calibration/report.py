@@ -155,7 +155,12 @@ def _fmt(x: float) -> str:
     return f"{x:.4g}"
 
 
-def _role(tg: Target) -> str:
+def _role(tg: Target, unreachable: dict[str, float]) -> str:
+    if tg.name in unreachable:
+        return (
+            "dropped from the fit: no point of the prior reaches it (smallest "
+            f"implausibility {unreachable[tg.name]:.1f})"
+        )
     if tg.structural:
         return "structural (exact by construction; checked, not fitted)"
     return "fitted" if tg.fitted else "checked (weight 0)"
@@ -182,6 +187,7 @@ def _report_text(result: CalibrationResult, *, seed: int, command: str) -> str:
     t, abc, ident, plan = result.targets, result.abc, result.ident, result.plan
     g = abc.generations
     h = result.history
+    unreach = h.unreachable if h is not None else {}
     n_id = int((ident["verdict"] == "identified").sum())
     n_val = plan.validation_runs
     lines = [
@@ -230,7 +236,7 @@ def _report_text(result: CalibrationResult, *, seed: int, command: str) -> str:
         lines.append(
             f"| {tg.name} | {_measure(tg, t.year)} | {_fmt(tg.value)} | ±{_fmt(v.tolerance)} | "
             f"{_fmt(v.simulated)} | {_fmt(v.q05)}–{_fmt(v.q95)} | {_fmt(pr.q05)}–{_fmt(pr.q95)} "
-            f"| {'yes' if v.within else '**no**'} | {_role(tg)} | {tg.source} |"
+            f"| {'yes' if v.within else '**no**'} | {_role(tg, unreach)} | {tg.source} |"
         )
     missed = [v.target for v in result.validation.itertuples() if not v.within]
     lines += [

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -175,6 +175,14 @@ class Targets:
     def runs_per_point(self) -> int:
         """Model runs per parameter point and seed: the point and each lever fitted."""
         return 1 + len({t.lever for t in self.fitted if t.lever})
+
+    def without(self, names: Iterable[str]) -> Targets:
+        """The same targets with the patterns ``names`` dropped from the fit (weight 0)."""
+        drop = set(names)
+        return replace(
+            self,
+            targets=tuple(replace(t, weight=0.0) if t.name in drop else t for t in self.targets),
+        )
 
     def with_parameters(self, names: Sequence[str]) -> Targets:
         """The same targets calibrating ``names`` (e.g. the screened parameters)."""
