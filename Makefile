@@ -25,11 +25,13 @@ MAIN_SCENARIOS := baseline no_reform all_corporate all_sanheyi all_quzheng slow_
 	no_exit_rule land_to_2pct one_city_one_national
 MAIN_REPS ?= 10
 MAIN_OUT ?= results/main
+# The brief reports the project's calibration when there is one (named explicitly).
+BRIEF_METHODS := $(if $(wildcard calibration/best_fit.toml),--calibration calibration)
 
 run: $(STAMP)
 	$(BIN)/zonesim run $(MAIN_SCENARIOS:%=scenarios/%.toml) --reps $(MAIN_REPS) --out $(MAIN_OUT)
-	$(BIN)/zonesim brief $(MAIN_OUT) --lang en
-	$(BIN)/zonesim brief $(MAIN_OUT) --lang zh
+	$(BIN)/zonesim brief $(MAIN_OUT) --lang en $(BRIEF_METHODS)
+	$(BIN)/zonesim brief $(MAIN_OUT) --lang zh $(BRIEF_METHODS)
 
 test: $(STAMP)
 	$(BIN)/ruff check .

@@ -13,13 +13,15 @@ in its place (:data:`sim.cli.options.FLAGS`).
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
 import sys
 from collections.abc import Sequence
 
 import sim
-from sim.cli.options import flag_message
+from sim.cli.options import flag_message, store_message
 from sim.experiments.errors import ArgumentError
+from sim.experiments.store import StoreError
 
 #: Subcommand modules, in the order ``zonesim --help`` lists them.
 COMMANDS = (
@@ -40,6 +42,32 @@ class UsageError(Exception):
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one line, status 2, no usage dump
         self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+#: What to do about an operating-system error, by errno.
+_OS_HINTS = {
+    errno.EROFS: "the file system is read-only; choose a writable folder",
+    errno.EACCES: "permission denied; choose a folder you may write to or fix its permissions",
+    errno.EPERM: "operation not permitted; choose a folder you may write to",
+    errno.ENOSPC: "the disk is full; free space and run the same command again "
+    "(finished runs are kept)",
+    errno.EDQUOT: "the disk quota is exceeded; free space and run the same command again",
+    errno.ELOOP: "a symbolic link loop; point to the real file",
+    errno.EISDIR: "expected a file, got a folder",
+    errno.ENOTDIR: "expected a folder, got a file",
+    errno.ENOENT: "not found",
+}
+
+
+def os_error_line(exc: OSError) -> str:
+    """One line for an operating-system error: the path, what happened, what to do."""
+    path = exc.filename if exc.filename is not None else ""
+    if exc.filename2 is not None:
+        path = f"{path} -> {exc.filename2}"
+    what = _OS_HINTS.get(exc.errno or -1, (exc.strerror or str(exc)).strip())
+    if exc.errno not in _OS_HINTS and exc.strerror is None:
+        what = " ".join(str(exc).split()) or type(exc).__name__
+    return f"{path}: {what}" if path else what
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -66,11 +94,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ArgumentError as exc:  # the library names an argument: name its flag instead
         print(f"zonesim {args.command}: error: {flag_message(exc)}", file=sys.stderr)
         return 2
+    except StoreError as exc:  # the store's advice names arguments: name the flags instead
+        print(f"zonesim {args.command}: error: {store_message(exc)}", file=sys.stderr)
+        return 2
     except (UsageError, ValueError, FileNotFoundError) as exc:
         print(f"zonesim {args.command}: error: {exc}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # output piped into `head` and closed
         return 0
+    except OSError as exc:  # missing file, read-only or full disk, permission, ...
+        print(f"zonesim {args.command}: error: {os_error_line(exc)}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print(f"zonesim {args.command}: interrupted; finished runs are kept", file=sys.stderr)
         return 130

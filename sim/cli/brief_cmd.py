@@ -36,14 +36,14 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--calibration",
         metavar="DIR",
         type=Path,
-        help="calibration output folder (default: looked for beside the batches)",
+        help="calibration output folder to report (default: none)",
     )
     p.add_argument(
         "--sensitivity",
         metavar="DIR",
         type=Path,
         action="append",
-        help="sensitivity output folder (repeatable; default: looked for beside the batches)",
+        help="sensitivity output folder to report (repeatable; default: none)",
     )
     p.set_defaults(func=run)
 

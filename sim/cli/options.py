@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import re
 import shlex
 import sys
 from collections.abc import Callable, Mapping
 
 from sim.experiments.errors import ArgumentError
+from sim.experiments.store import ADVICE_TERMS, StoreError
 
 
 def int_at_least(low: int, high: int | None = None) -> Callable[[str], int]:
@@ -74,6 +76,18 @@ FLAGS: dict[str, str] = {
     "seed": "--seed",
     "workers": "--workers",
 }
+
+
+#: The store's advice in its arguments' names -> the same advice in flags.
+STORE_ADVICE: dict[str, str] = {"out_dir": "--out", "allow_foreign=True": "--force-into-nonempty"}
+
+
+def store_message(exc: StoreError) -> str:
+    """A results-store error's message with flags in place of argument names."""
+    text = str(exc)
+    for term in ADVICE_TERMS:
+        text = re.sub(rf"(?<![\w/.-]){re.escape(term)}(?![\w/.-])", STORE_ADVICE[term], text)
+    return text
 
 
 def flag_message(exc: ArgumentError, flags: Mapping[str, str] | None = None) -> str:

@@ -10,10 +10,15 @@ import time
 from pathlib import Path
 
 from sim.cli import UsageError
-from sim.cli.options import add_backend_options, positive_int, seed_int
+from sim.cli.options import add_backend_options, int_at_least, positive_int, seed_int
 from sim.experiments.backends import make_backend
 from sim.experiments.batch import execute, scenario_specs
-from sim.experiments.scenarios import Scenario, find_scenario, load_scenario
+from sim.experiments.scenarios import (
+    MAX_REPLICATIONS,
+    Scenario,
+    find_scenario,
+    load_scenario,
+)
 
 #: Default parent folder of batch folders.
 RESULTS_DIR = Path("results")
@@ -27,17 +32,27 @@ def register(sub: argparse._SubParsersAction) -> None:
         description=(
             "Run every replicate of each scenario; replicate k of every scenario uses the "
             "same seed. Outputs stream into one folder per batch; running the same command "
-            "again skips finished runs (resume)."
+            "again skips finished runs (resume). A batch folder only grows: other scenarios, "
+            "seeds or replicates are added to it; a changed scenario needs a new folder."
         ),
     )
     p.add_argument(
         "scenarios", nargs="+", metavar="SCENARIO", help="scenario file, or shipped scenario name"
     )
-    p.add_argument("--reps", type=positive_int, help="replicates per scenario (default: file's)")
+    p.add_argument(
+        "--reps",
+        type=int_at_least(1, MAX_REPLICATIONS + 1),
+        help=f"replicates per scenario, at most {MAX_REPLICATIONS:,} (default: file's)",
+    )
     p.add_argument("--seed", type=seed_int, help="master seed (default: the files' run.seed)")
     add_backend_options(p)
     p.add_argument(
         "--out", metavar="DIR", type=Path, help="batch folder (default: results/<scenario names>)"
+    )
+    p.add_argument(
+        "--force-into-nonempty",
+        action="store_true",
+        help="allow --out to be a non-empty folder that is not a batch (its files are kept)",
     )
     p.add_argument("--chunk-size", type=positive_int, help="runs per task (default: automatic)")
     p.add_argument("--no-zones", action="store_true", help="store annual tables only")
@@ -62,6 +77,7 @@ def _command(args: argparse.Namespace) -> str:
         if value is not None:
             parts += [f"--{flag.replace('_', '-')}", str(value)]
     parts += ["--no-zones"] * args.no_zones + ["--quiet"] * args.quiet
+    parts += ["--force-into-nonempty"] * args.force_into_nonempty
     return shlex.join(parts)
 
 
@@ -80,9 +96,16 @@ def run(args: argparse.Namespace) -> int:
             sc.name: {
                 "file": sc.path,
                 "description": sc.description,
-                "replications": args.reps or sc.run.replications,
-                "overrides": sc.overrides,
                 "source": sc.source,
+                # every text of the scenario run into this folder, with its master seeds
+                "versions": {
+                    hashlib.sha256(sc.source.encode()).hexdigest()[:12]: {
+                        "file": sc.path,
+                        "source": sc.source,
+                        "overrides": sc.overrides,
+                        "master_seeds": {str(master): args.reps or sc.run.replications},
+                    }
+                },
             }
             for sc in scenarios
         },
@@ -97,6 +120,7 @@ def run(args: argparse.Namespace) -> int:
             progress=not args.quiet,
             chunk_size=args.chunk_size,
             zones=not args.no_zones,
+            allow_foreign=args.force_into_nonempty,
         )
     if not args.quiet:
         print(

@@ -88,6 +88,8 @@ def parse(spec: Any) -> Selector:
             return Selector(field, (value,))
         raise SelectorError(GRAMMAR, spec)
     if isinstance(spec, list | tuple) and all(isinstance(z, str) for z in spec):
+        if not spec:
+            raise SelectorError("'all', a selector or at least one zone id", [])
         return Selector("ids", tuple(spec))
     raise SelectorError("a selector string or a list of zone ids", spec)
 

@@ -612,15 +612,30 @@ def _check(df: pd.DataFrame, columns: dict[str, str], path: Path) -> pd.DataFram
     missing = [c for c in columns if c not in df.columns]
     if missing:
         raise ZoneDataError(f"{path}: column '{missing[0]}' missing; expected {list(columns)}")
+    if df.empty:
+        raise ZoneDataError(f"{path}: expected at least one row below the header, got none")
+    df = df.reset_index(drop=True)
     for col, kind in columns.items():
         if kind == "str":
-            df[col] = df[col].astype(str)
+            blank = df[col].isna() | (df[col].astype(str).str.strip() == "")
+            if blank.any():
+                raise ZoneDataError(
+                    f"{path}: column '{col}' row {int(blank.idxmax()) + 2}: expected a "
+                    "non-empty value"
+                )
+            df[col] = df[col].astype(str).str.strip()
             continue
         values = pd.to_numeric(df[col], errors="coerce")
         bad = values.isna() & df[col].notna()
         if bad.any():
             raise ZoneDataError(
                 f"{path}: column '{col}' row {int(bad.idxmax()) + 2}: expected a number"
+            )
+        infinite = np.isinf(values.to_numpy(dtype=float))
+        if infinite.any():
+            raise ZoneDataError(
+                f"{path}: column '{col}' row {int(np.argmax(infinite)) + 2}: expected a finite "
+                f"number, got {df[col].iloc[int(np.argmax(infinite))]!r}"
             )
         if kind == "int":
             bad = values.isna() | (values != values.round())
@@ -657,8 +672,10 @@ def load(directory: str | Path | None = None) -> ZoneData:
         The registry.
 
     Raises:
-        ZoneDataError: If a file is missing or a column is absent or malformed, or if
-            the two tables do not fit together.
+        ZoneDataError: If a file is missing, has no rows, or a column is absent or
+            malformed (blank text, non-numeric, infinite, fractional count, duplicate id,
+            unknown city, level, type or mode), if no unit has a firm, or if the two tables
+            do not fit together. The message is one line naming the file, column and row.
     """
     d = Path(directory) if directory is not None else DATA_DIR
     tables = []
@@ -668,14 +685,20 @@ def load(directory: str | Path | None = None) -> ZoneData:
             raise ZoneDataError(f"{path}: file not found; expected the zone registry table")
         tables.append(_check(pd.read_csv(path, keep_default_na=True), cols, path))
     zones, units = tables
-    if zones["zone_id"].duplicated().any():
-        raise ZoneDataError(f"{d / 'zones.csv'}: column 'zone_id': expected unique ids")
+    for name, df, col in (("zones.csv", zones, "zone_id"), ("units_2016.csv", units, "unit_id")):
+        dup = df[col].duplicated()
+        if dup.any():
+            raise ZoneDataError(
+                f"{d / name}: column '{col}' row {int(dup.idxmax()) + 2}: expected unique ids, "
+                f"got {df[col].iloc[int(dup.idxmax())]!r} twice"
+            )
     unknown = set(units["zone_id"]) - set(zones["zone_id"])
     if unknown:
         raise ZoneDataError(
             f"{d / 'units_2016.csv'}: column 'zone_id': unknown zone {sorted(unknown)[0]!r}"
         )
     checks = (
+        ("zones.csv", zones, "city", CITIES),
         ("zones.csv", zones, "level", LEVELS),
         ("zones.csv", zones, "type", ZONE_TYPES),
         ("zones.csv", zones, "mode", REGISTRABLE_MODES),
@@ -688,6 +711,11 @@ def load(directory: str | Path | None = None) -> ZoneData:
                 f"{d / name}: column '{col}': expected one of {allowed}, "
                 f"got {df.loc[bad, col].iloc[0]!r}"
             )
+    if units["firms"].sum() <= 0:
+        raise ZoneDataError(
+            f"{d / 'units_2016.csv'}: column 'firms': expected at least one firm in the table, "
+            "got zero in every row"
+        )
     zpath = d / "zones.csv"
     everywhere = pd.Series(True, index=zones.index)
     _require(zones, "mode_year", everywhere, zpath, "the year the mode is adopted")

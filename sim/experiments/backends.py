@@ -18,11 +18,13 @@ from __future__ import annotations
 import abc
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent import futures
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
+from sim.experiments import lifeline
 from sim.experiments.errors import ArgumentError
 
 T = TypeVar("T")
@@ -30,10 +32,21 @@ R = TypeVar("R")
 
 #: Tasks kept in flight per worker.
 IN_FLIGHT_PER_WORKER = 2
-#: Modules imported once in the fork server, before it forks the workers.
-PRELOAD = ("sim.experiments.runs",)
+#: Modules imported once in the fork server, before it forks the workers (the second ties
+#: the server's life to the main process).
+PRELOAD = ("sim.experiments.runs", "sim.experiments._forkserver_preload")
 #: Seconds to wait for a Dask scheduler and its first worker.
 CONNECT_TIMEOUT = 10.0
+#: Extra seconds allowed for the scheduler's handshake before giving up on it.
+HANDSHAKE_GRACE = 5.0
+
+
+class BackendError(ArgumentError):
+    """A backend cannot be reached or was lost (message names the address and what to do)."""
+
+    def __init__(self, address: str, detail: str) -> None:
+        """Build the error: ``scheduler <address>: <detail>``."""
+        super().__init__("scheduler", f" {address}: {detail}")
 
 
 def available_cores() -> int:
@@ -142,7 +155,12 @@ class ProcessBackend(_WindowedBackend):
             ctx.set_forkserver_preload(list(PRELOAD))  # workers fork with the model imported
         else:
             ctx = multiprocessing.get_context("spawn")
-        self._pool = futures.ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx)
+        self._pool = futures.ProcessPoolExecutor(
+            max_workers=self.workers,
+            mp_context=ctx,
+            initializer=lifeline.init_worker,
+            initargs=(os.getpid(),),
+        )
         self.name = f"processes({self.workers})"
 
     def _submit(self, fn: Callable[[T], R], item: T) -> futures.Future[R]:
@@ -155,6 +173,19 @@ class ProcessBackend(_WindowedBackend):
     def close(self) -> None:
         """Stop the worker processes, cancelling queued tasks."""
         self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if exc_type is not None and not issubclass(exc_type, Exception):
+            # Interrupted (Ctrl-C, SIGTERM): end the workers now rather than let them
+            # finish their tasks, whose results nobody would store.
+            for proc in list((getattr(self._pool, "_processes", None) or {}).values()):
+                proc.terminate()
+        self.close()
 
 
 class DaskBackend(_WindowedBackend):
@@ -169,27 +200,49 @@ class DaskBackend(_WindowedBackend):
                 :data:`CONNECT_TIMEOUT`).
 
         Raises:
-            ArgumentError: If the scheduler cannot be reached or has no workers
-                (names ``scheduler``).
+            BackendError: If the scheduler cannot be reached, does not answer, or has no
+                workers (names ``scheduler``).
         """
         from distributed import Client
 
         timeout = CONNECT_TIMEOUT if timeout is None else timeout
-        try:
-            self._client = Client(address, timeout=timeout, set_as_default=False)
-        except (OSError, TimeoutError, ValueError) as exc:
-            raise ArgumentError(
-                "scheduler",
-                f" {address}: expected a reachable Dask scheduler (e.g. "
-                f"tcp://host:8786); could not connect: {str(exc).splitlines()[0]}",
+        self.address = address
+        box: dict[str, Any] = {}
+
+        def connect() -> None:
+            try:
+                box["client"] = Client(address, timeout=timeout, set_as_default=False)
+            except BaseException as exc:  # reported in the calling thread
+                box["error"] = exc
+
+        # A server that accepts the connection but never answers (an HTTP dashboard, say)
+        # would block Client() for ever: wait for it in a thread, with a deadline.
+        thread = threading.Thread(target=connect, daemon=True, name="dask-connect")
+        thread.start()
+        thread.join(timeout + HANDSHAKE_GRACE)
+        if thread.is_alive():
+            raise BackendError(
+                address,
+                f"expected a Dask scheduler; the server there did not "
+                f"answer within {timeout + HANDSHAKE_GRACE:g} s (give the scheduler's port, "
+                "e.g. tcp://host:8786, not its dashboard's)",
+            )
+        error = box.get("error")
+        if isinstance(error, OSError | TimeoutError | ValueError):
+            raise BackendError(
+                address,
+                f"expected a reachable Dask scheduler (e.g. "
+                f"tcp://host:8786); could not connect: {str(error).splitlines()[0]}",
             ) from None
+        if error is not None:
+            raise error
+        self._client = box["client"]
         try:
             self._client.wait_for_workers(1, timeout=timeout)
         except (TimeoutError, OSError):
             self._client.close()
-            raise ArgumentError(
-                "scheduler",
-                f" {address}: expected at least one worker; none joined in {timeout:g} s",
+            raise BackendError(
+                address, f"expected at least one worker; none joined in {timeout:g} s"
             ) from None
         info = self._client.scheduler_info(n_workers=-1)["workers"]
         self.workers = max(1, sum(int(w.get("nthreads", 1)) for w in info.values()))
@@ -206,11 +259,24 @@ class DaskBackend(_WindowedBackend):
             self._as_completed.add(future)
         return future
 
+    def _lost(self) -> BackendError:
+        return BackendError(
+            self.address,
+            "lost the connection to the Dask scheduler; finished "
+            "runs are kept: run the same command again once the scheduler is back",
+        )
+
     def _wait_one(self, pending: dict[Any, int]) -> Any:
-        return next(self._as_completed)
+        try:
+            return next(self._as_completed)
+        except (futures.CancelledError, OSError) as exc:
+            raise self._lost() from exc
 
     def _result(self, future: Any) -> Any:
-        result = future.result()
+        try:
+            result = future.result()
+        except (futures.CancelledError, OSError) as exc:
+            raise self._lost() from exc
         future.release()
         return result
 

@@ -8,27 +8,40 @@ store as soon as it finishes.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import json
 import math
 import platform
 import shlex
+import signal
 import subprocess
 import sys
-from collections.abc import Mapping, Sequence
+import threading
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 from tqdm import tqdm
 
 import sim
 from sim.experiments.backends import Backend
 from sim.experiments.posterior import load_posterior, replicate_params
-from sim.experiments.runs import RunSpec, model_version, run_chunk
+from sim.experiments.runs import RunSpec, code_identity, run_chunk
 from sim.experiments.scenarios import Scenario
 from sim.experiments.seeds import replicate_seed
-from sim.experiments.store import BatchStore
+from sim.experiments.store import (
+    FORMAT,
+    QUARANTINE,
+    BatchStore,
+    StoreError,
+    check_compatible,
+    merge_runs,
+    runs_table,
+)
 
 #: Largest number of runs in one task (one part file per task).
 MAX_CHUNK = 10
@@ -36,8 +49,6 @@ MAX_CHUNK = 10
 TASKS_PER_WORKER = 4
 #: Packages whose versions go into the manifest.
 PACKAGES = ("numpy", "pandas", "pyarrow", "scipy", "mesa", "dask", "distributed", "tqdm")
-#: Manifest format version.
-MANIFEST_FORMAT = 1
 
 
 def scenario_specs(
@@ -147,24 +158,24 @@ def _versions() -> dict[str, str | None]:
     return out
 
 
-def _scenario_summary(specs: Sequence[RunSpec]) -> dict[str, Any]:
-    """Per scenario: horizon, replicates, seeds and (if shared) resolved parameters."""
+def _scenario_summary(runs: pd.DataFrame) -> dict[str, Any]:
+    """Per scenario of a run index: horizon, runs, replicate seeds, shared parameters."""
     out: dict[str, Any] = {}
-    for s in specs:
-        entry = out.setdefault(
-            s.scenario,
-            {"start": s.start, "end": s.end, "runs": 0, "seeds": {}, "params": s.params},
-        )
-        entry["runs"] += 1
-        entry["seeds"].setdefault(str(s.replicate), int(s.seed))
-        shared = entry["params"]
-        if shared is not None and shared is not s.params and dict(shared) != dict(s.params):
-            entry["params"] = None  # varies by run: see runs.parquet
-    for entry in out.values():
-        if entry["params"] is not None:
-            entry["params"] = dict(entry["params"])
-        if len(entry["seeds"]) > 1000:
-            entry["seeds"] = f"{len(entry['seeds'])} replicates (see runs.parquet)"
+    for name, grp in runs.groupby("scenario", sort=False):
+        params = grp["params"].unique()
+        first = grp.drop_duplicates("replicate")
+        seeds: dict[str, int] | str = {
+            str(r): int(s) for r, s in zip(first["replicate"], first["seed"], strict=True)
+        }
+        if len(seeds) > 1000:
+            seeds = f"{len(seeds)} replicates (see runs.parquet)"
+        out[str(name)] = {
+            "start": int(grp["start"].min()),
+            "end": int(grp["end"].max()),
+            "runs": len(grp),
+            "params": json.loads(params[0]) if len(params) == 1 else None,
+            "seeds": seeds,
+        }
     return out
 
 
@@ -181,6 +192,27 @@ def _chunks(specs: Sequence[RunSpec], size: int) -> list[list[RunSpec]]:
     return [list(specs[i : i + size]) for i in range(0, len(specs), size)]
 
 
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM received while a batch runs (handled as an interruption)."""
+
+
+@contextlib.contextmanager
+def _sigterm_interrupts() -> Iterator[None]:
+    """Turn SIGTERM into an exception while the batch runs (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: Any) -> None:
+        raise _Terminated
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def execute(
     specs: Sequence[RunSpec],
     out_dir: str | Path,
@@ -190,31 +222,47 @@ def execute(
     progress: bool = True,
     chunk_size: int | None = None,
     zones: bool = True,
+    allow_foreign: bool = False,
 ) -> Path:
     """Run a batch, streaming outputs into the store at ``out_dir``.
 
     Runs already stored in ``out_dir`` (same scenario, replicate, sample and run
-    id) are skipped, so running the same batch again resumes it. The run index
-    (``runs.parquet``) and the manifest are replaced by this batch's; the manifest
-    keeps earlier invocations under ``history``.
+    id) are skipped, so running the same batch again resumes it. The batch only
+    grows: runs of other scenarios, seeds or replicates are added to the run index
+    and every stored run stays in it (see :mod:`sim.experiments.store`); a run that
+    would replace a stored one with other parameters, or a model version other than
+    the batch's, is refused. Each invocation is recorded under ``invocations`` in the
+    manifest (command, times, status, packages, backend); scenario entries given in
+    ``manifest_extra`` are merged key by key.
+
+    Every part is verified before the batch starts; corrupt or foreign parts are moved
+    to ``quarantine/`` (reported on one line on stderr) and their runs recomputed.
+    Each task checks that the worker runs the client's code
+    (:func:`sim.experiments.runs.code_identity`). SIGTERM and Ctrl-C stop the batch
+    with the manifest's status ``interrupted``; an error sets ``failed``.
 
     Args:
         specs: The runs, in the order the loaded tables list them. Keys
             (:attr:`RunSpec.key`) must be unique.
-        out_dir: Batch folder (created if needed).
+        out_dir: Batch folder (created if needed; a non-empty folder must be a batch).
         backend: Where the runs execute (:func:`sim.experiments.backends.make_backend`).
         manifest_extra: Entries merged into the manifest (e.g. scenario files'
             text, the command line); nested tables are merged key by key.
         progress: Whether to show a progress bar with the time left (on stderr).
         chunk_size: Runs per task (default: :func:`default_chunk_size`).
         zones: Whether to store zone-year tables (``False`` keeps annual ones only).
+        allow_foreign: Accept a non-empty folder that is not a batch (its files are
+            left untouched).
 
     Returns:
         The batch folder.
 
     Raises:
-        ValueError: If ``specs`` is empty or has duplicate keys, ``chunk_size`` is
-            below 1, or another process is writing to ``out_dir``.
+        ValueError: If ``specs`` is empty or has duplicate keys, or ``chunk_size`` is
+            below 1.
+        StoreError: If ``out_dir`` cannot hold this batch (see
+            :class:`sim.experiments.store.BatchStore`, :func:`check_compatible`).
+        CodeMismatchError: If a worker runs other model code or packages.
     """
     specs = list(specs)
     if not specs:
@@ -226,37 +274,71 @@ def execute(
         dup = next(k for i, k in enumerate(keys) if k in keys[:i])
         raise ValueError(f"specs: expected unique (scenario, replicate, sample) runs, got {dup}")
     out = Path(out_dir)
-    with BatchStore(out) as store:
-        store.clean()
+    identity = code_identity()
+    with BatchStore(out, allow_foreign=allow_foreign) as store, _sigterm_interrupts():
+        previous = store.manifest or {}
+        if previous and previous.get("model_version") != identity["model"]:
+            raise StoreError(
+                f"{out}: expected runs of the batch's model version "
+                f"{previous.get('model_version')}, this code is {identity['model']}; the "
+                "model changed, so run the batch into a new out_dir folder (or move this one "
+                "aside)"
+            )
+        stored = store.read_runs()
+        new = runs_table(specs)
+        if stored is not None:
+            check_compatible(stored, new, out)
+        quarantined = store.repair()
+        if quarantined:
+            print(
+                f"{out}: moved {len(quarantined)} corrupt, truncated or unindexed file(s) "
+                f"to {out / QUARANTINE}: {', '.join(p.name for p in quarantined)}; "
+                "their runs are computed again",
+                file=sys.stderr,
+            )
         done = store.finished(zones=zones)
         todo = [s for s in specs if s.key not in done]
-        previous = store.read_manifest()
-        history = []
-        if previous is not None:
-            history = previous.pop("history", [])
-            history.append(
-                {k: previous.get(k) for k in ("command", "started", "finished", "status", "runs")}
-            )
-        manifest: dict[str, Any] = {
-            "format": MANIFEST_FORMAT,
+        runs = merge_runs(stored, new)
+        invocation: dict[str, Any] = {
             "command": shlex.join([Path(sys.argv[0]).name, *sys.argv[1:]]),
             "started": _now(),
             "finished": None,
             "status": "running",
-            "model_version": model_version(),
+            "model_version": identity["model"],
             "packages": _versions(),
             "git": _git_state(),
             "backend": backend.name,
             "zones": zones,
             "runs": {"total": len(specs), "skipped": len(specs) - len(todo), "run": 0},
-            "scenarios": _scenario_summary(specs),
+            "quarantined": [p.name for p in quarantined],
         }
-        _merge(manifest, manifest_extra or {})
-        manifest["history"] = history
-        store.write_manifest(manifest)
-        store.write_runs(specs)
+        manifest: dict[str, Any] = {
+            "format": FORMAT,
+            "created": previous.get("created", invocation["started"]),
+            "invocations": list(previous.get("invocations", [])),
+            "scenarios": previous.get("scenarios", {}),
+        }
+        extra = dict(manifest_extra or {})
+        for key in ("command", "master_seed"):  # per invocation
+            if key in extra:
+                invocation[key] = extra[key]
+        _merge(manifest, extra)
+        _merge(manifest["scenarios"], _scenario_summary(runs))
+        # The latest invocation's provenance, also at the top level for readers.
+        top = ("command", "started", "finished", "status", "model_version", "packages", "git")
+        manifest.update({k: invocation[k] for k in top})
+        manifest.update(backend=backend.name, zones=zones, runs=invocation["runs"])
+        manifest["invocations"].append(invocation)
+
+        def save(**changes: Any) -> None:
+            invocation.update(changes)
+            manifest.update({k: invocation[k] for k in changes if k in top})
+            store.write_manifest(manifest)
+
+        save()  # manifest first: a batch killed before the run index is written resumes
+        store.write_runs(runs)
         size = chunk_size or default_chunk_size(len(todo), backend.workers)
-        task = functools.partial(run_chunk, zones=zones)
+        task = functools.partial(run_chunk, zones=zones, identity=identity)
         bar = tqdm(
             total=len(specs),
             initial=len(specs) - len(todo),
@@ -267,17 +349,18 @@ def execute(
             dynamic_ncols=True,
             smoothing=0.1,
         )
+        status = "interrupted"
         try:
             with bar:
                 for _, output in backend.imap_unordered(task, _chunks(todo, size)):
                     store.write_output(output)
-                    manifest["runs"]["run"] += len(output.keys)
+                    invocation["runs"]["run"] += len(output.keys)
                     bar.update(len(output.keys))
-            manifest["status"] = "complete"
-        except BaseException:
-            manifest["status"] = "interrupted"
+            status = "complete"
+        except Exception:
+            status = "failed"
             raise
         finally:
-            manifest["finished"] = _now()
-            store.write_manifest(manifest)
+            with contextlib.suppress(OSError):  # the original error is the one to report
+                save(status=status, finished=_now())
     return out

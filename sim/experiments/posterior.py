@@ -22,8 +22,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
-from sim.core.params import REGISTRY, resolve
+from sim.core.params import REGISTRY, ParameterError, resolve
 from sim.experiments.seeds import POSTERIOR_DRAW, branch_rng
 
 #: Columns of a posterior file that are not parameters.
@@ -46,18 +47,23 @@ def load_posterior(path: str | Path) -> pd.DataFrame:
 
     Raises:
         FileNotFoundError: If the file does not exist.
-        PosteriorError: If a column is not a registered parameter, a value is out of
-            the parameter's bounds, or the weights are invalid.
+        PosteriorError: If the file cannot be read, a column is not a registered
+            parameter, a value fails the parameter's check (bounds, integer or boolean, as
+            every run checks it), or the weights are invalid.
     """
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"{path}: posterior file not found")
-    if path.suffix == ".parquet":
-        df = pd.read_parquet(path)
-    elif path.suffix == ".csv":
-        df = pd.read_csv(path)
-    else:
+    if path.suffix not in (".parquet", ".csv"):
         raise PosteriorError(f"{path}: expected a .parquet or .csv posterior file")
+    try:
+        df = pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path)
+    except (ValueError, UnicodeDecodeError, pa.ArrowException) as exc:
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise PosteriorError(
+            f"{path}: expected a readable {path.suffix[1:]} posterior file, could not read it "
+            f"({first})"
+        ) from None
     names = [c for c in df.columns if c not in META_COLUMNS]
     if df.empty or not names:
         raise PosteriorError(f"{path}: expected at least one particle and one parameter column")
@@ -66,13 +72,15 @@ def load_posterior(path: str | Path) -> pd.DataFrame:
             raise PosteriorError(f"{path}: column {name!r}: expected a registered parameter name")
         p = REGISTRY[name]
         values = pd.to_numeric(df[name], errors="coerce").to_numpy(dtype=float)
-        bad = ~np.isfinite(values) | (values < p.lower) | (values > p.upper)
-        if bad.any():
-            row = int(np.flatnonzero(bad)[0])
-            raise PosteriorError(
-                f"{path}: {name} (row {row}): expected a value between {p.lower:g} and "
-                f"{p.upper:g}, got {df[name].iloc[row]!r}"
-            )
+        for row, value in enumerate(values):  # the check every run applies (resolve)
+            try:
+                p.check(float(value))
+            except ParameterError as exc:
+                got = df[name].iloc[row]
+                got = got.item() if isinstance(got, np.generic) else got
+                raise PosteriorError(
+                    f"{path}: {name} (row {row}): expected {exc.expected}, got {got!r}"
+                ) from None
         df[name] = values
     if "weight" in df.columns:
         w = pd.to_numeric(df["weight"], errors="coerce").to_numpy(dtype=float)

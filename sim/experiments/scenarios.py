@@ -27,8 +27,10 @@ what was expected (:class:`ScenarioError`, a ``ValueError``).
 
 from __future__ import annotations
 
+import errno
 import math
 import re
+import stat
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -232,10 +234,18 @@ def load_scenario(path: str | Path) -> Scenario:
             outside the run's horizon. The message names the file and the key.
     """
     path = Path(path)
-    if not path.is_file():
-        raise ScenarioError(path, "", "file not found; expected a scenario file (TOML)")
     try:
-        text = path.read_text(encoding="utf-8")
+        mode = path.stat().st_mode
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise ScenarioError(
+                path, "", "expected a scenario file, got a symbolic link loop"
+            ) from None
+        raise ScenarioError(path, "", "file not found; expected a scenario file (TOML)") from None
+    if stat.S_ISDIR(mode):
+        raise ScenarioError(path, "", "expected a scenario file (TOML), got a folder")
+    try:
+        text = path.read_text(encoding="utf-8-sig")  # a byte-order mark is accepted
         doc = tomllib.loads(text)
     except UnicodeDecodeError:
         raise ScenarioError(path, "", "expected a UTF-8 text file") from None

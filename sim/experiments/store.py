@@ -1,26 +1,51 @@
-"""Results store: one folder per batch, written as runs finish.
+"""Results store: one folder per batch, written as runs finish, never losing data.
 
 Layout of a batch folder::
 
-    manifest.json        what was run, with what code, when (see batch.execute)
-    runs.parquet         the batch's runs: labels, seed, horizon, run id, parameters
+    manifest.json        format marker, scenarios, invocations (see batch.execute)
+    runs.parquet         every run of the batch: labels, seed, horizon, run id, parameters
+    parts.jsonl          the part index: one JSON line per stored part, with the run keys it
+                         holds and the sha256 of its annual and zone files
     annual/part-*.parquet   annual metrics, one part per finished chunk of runs
     zones/part-*.parquet    zone-year rows, same part names (absent with zones=False)
+    quarantine/          corrupt, truncated or foreign parts moved aside (never deleted)
 
-Each part is written to a temporary name and renamed (atomic), zone part first: a
-run is finished when its annual part exists. Nothing else holds the batch in memory,
-so memory stays flat however large the batch. Rows of runs that are not in the
-current ``runs.parquet`` (an earlier version of the batch) stay on disk, are ignored
-when loading, and are reused if asked for again.
+Rules the store keeps:
+
+* **It knows its own files.** A folder is a batch when its ``manifest.json`` carries the
+  format marker :data:`FORMAT`. The store writes only the entries above and never deletes
+  or overwrites anything else. A non-empty folder that is not a batch is refused, unless the
+  caller passes ``allow_foreign=True`` (``zonesim run --force-into-nonempty``); even then
+  the folder must not already hold an entry of the names above, and every other file stays
+  as it is. A batch of the earlier format (``"format": 1``) is refused with a line saying to
+  start a new folder.
+* **Writes are atomic and durable.** Parts are written through
+  :mod:`sim.experiments.fileio` (temporary file, fsync, rename, fsync of the folder), zone
+  part first, then the annual part; only then is the part's line appended to the index
+  and fsynced. A run is finished when an index line names it and its files match their
+  checksums.
+* **Integrity.** :func:`load_results` verifies every part it reads against its sha256 and
+  leaves out (with a warning naming them) parts that do not match; their runs are listed
+  in :attr:`Results.missing`. Every resume (:meth:`BatchStore.repair`) verifies every part,
+  moves corrupt, truncated, unindexed (foreign) and leftover temporary files to
+  ``quarantine/`` and reports them on one line; the runs they held are recomputed.
+  A run stored twice is read once, chosen by run key in index order, never by file name.
+* **Append-only.** The run index grows: a later batch into the same folder adds its runs
+  (other scenarios, seeds or replicates) and every earlier run stays visible. A run that
+  has the same scenario, replicate, sample and seed as a stored one but a different run id
+  (other parameters or horizon) is refused by :func:`check_compatible`, as is a batch of
+  another model version: such a batch belongs in a new folder.
 """
 
 from __future__ import annotations
 
-import contextlib
 import functools
+import hashlib
+import io
 import json
 import os
 import time
+import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -31,6 +56,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from sim.experiments.fileio import TMP_PREFIX, atomic_write_bytes, atomic_write_text, fsync_dir
 from sim.experiments.runs import RunOutput, RunSpec, params_json
 
 try:  # POSIX advisory lock: released by the OS even if the process is killed
@@ -38,29 +64,44 @@ try:  # POSIX advisory lock: released by the OS even if the process is killed
 except ImportError:  # pragma: no cover (Windows)
     fcntl = None  # type: ignore[assignment]
 
+#: Format marker of a batch folder's manifest.
+FORMAT = "zonesim-batch/2"
 MANIFEST = "manifest.json"
 RUNS = "runs.parquet"
+INDEX = "parts.jsonl"
 ANNUAL = "annual"
 ZONES = "zones"
+QUARANTINE = "quarantine"
 LOCK = ".lock"
+#: Every name the store writes at the top of a batch folder.
+OWN_ENTRIES = (MANIFEST, RUNS, INDEX, ANNUAL, ZONES, QUARANTINE, LOCK)
 KEY_COLUMNS = ("scenario", "replicate", "sample", "run_id")
+RUN_COLUMNS = ("scenario", "replicate", "sample", "seed", "start", "end", "run_id", "params")
 
 Key = tuple[str, int, int, str]
 
 
-def _atomic_write_bytes(path: Path, data: bytes) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    with tmp.open("wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+class StoreError(ValueError):
+    """A batch folder cannot be used as asked (message names the path and what to do).
+
+    The advice names the arguments of :func:`sim.experiments.batch.execute`
+    (``out_dir``, ``allow_foreign=True``); :data:`ADVICE_TERMS` lists them for a front end
+    that calls them otherwise.
+    """
 
 
-def _atomic_write_table(path: Path, table: pa.Table) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    pq.write_table(table, tmp, compression="zstd")
-    os.replace(tmp, path)
+#: Argument names :class:`StoreError` messages use in their advice.
+ADVICE_TERMS = ("out_dir", "allow_foreign=True")
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _table_bytes(table: pa.Table) -> bytes:
+    sink = io.BytesIO()
+    pq.write_table(table, sink, compression="zstd")
+    return sink.getvalue()
 
 
 def _keys_of(table: pa.Table) -> Iterator[tuple[Key, int, int]]:
@@ -80,30 +121,209 @@ def _keys_of(table: pa.Table) -> Iterator[tuple[Key, int, int]]:
         yield (str(cols[0][a]), int(cols[1][a]), int(cols[2][a]), str(cols[3][a])), int(a), int(b)
 
 
+def read_manifest(path: str | Path) -> dict[str, Any] | None:
+    """Read a batch folder's manifest.
+
+    Args:
+        path: The batch folder.
+
+    Returns:
+        The manifest, or ``None`` if the folder has no ``manifest.json``.
+
+    Raises:
+        StoreError: If the manifest is not valid JSON, not an object, not of this store's
+            format, or has malformed entries.
+    """
+    file = Path(path) / MANIFEST
+    if not file.exists():
+        return None
+    if not file.is_file():
+        raise StoreError(f"{file}: expected a file, got a folder; choose another folder")
+    try:
+        manifest = json.loads(file.read_bytes().decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise StoreError(
+            f"{file}: expected a batch manifest (JSON object), got unreadable content ({exc}); "
+            "restore the file or choose a new folder"
+        ) from None
+    if not isinstance(manifest, dict):
+        raise StoreError(
+            f"{file}: expected a batch manifest (JSON object), got a JSON "
+            f"{type(manifest).__name__}; this folder is not a batch, choose another folder"
+        )
+    fmt = manifest.get("format")
+    if fmt == 1:
+        raise StoreError(
+            f"{file}: a batch of the earlier store format (1), which this version does not "
+            "extend; load it with the earlier version or run the batch into a new folder"
+        )
+    if fmt != FORMAT:
+        raise StoreError(
+            f'{file}: expected a batch manifest with "format": "{FORMAT}", got {fmt!r}; '
+            "this folder is not a batch, choose another folder"
+        )
+    for key, kind in (("invocations", list), ("scenarios", dict)):
+        if not isinstance(manifest.get(key, kind()), kind):
+            raise StoreError(
+                f"{file}: {key}: expected a JSON {'list' if kind is list else 'object'}, got "
+                f"{type(manifest[key]).__name__}; restore the file or choose a new folder"
+            )
+    return manifest
+
+
+def _read_index(folder: Path) -> list[dict[str, Any]]:
+    """Index lines that parse; a torn or garbled line is skipped (its parts are unindexed)."""
+    file = folder / INDEX
+    if not file.is_file():
+        return []
+    out = []
+    for line in file.read_bytes().splitlines():
+        try:
+            rec = json.loads(line)
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            continue
+        if (
+            isinstance(rec, dict)
+            and isinstance(rec.get("part"), str)
+            and isinstance(rec.get(ANNUAL), str)
+            and isinstance(rec.get("runs"), list)
+        ):
+            rec["runs"] = [tuple(k) for k in rec["runs"]]
+            out.append(rec)
+    return out
+
+
+def _read_runs(folder: Path) -> pd.DataFrame:
+    file = folder / RUNS
+    try:
+        runs = pq.read_table(file).to_pandas()
+    except (OSError, pa.ArrowException) as exc:
+        raise StoreError(
+            f"{file}: expected the batch's run index (Parquet), could not read it "
+            f"({str(exc).splitlines()[0]}); restore it or run the batch into a new folder"
+        ) from None
+    missing = [c for c in RUN_COLUMNS if c not in runs.columns]
+    if missing:
+        raise StoreError(f"{file}: expected a column {missing[0]!r} in the run index")
+    runs["sample"] = runs["sample"].astype("Int64")
+    return runs
+
+
+def _run_key(row: tuple[Any, ...]) -> Key:
+    sc, rep, sample, run_id = row
+    return (str(sc), int(rep), -1 if pd.isna(sample) else int(sample), str(run_id))
+
+
+def runs_table(specs: Sequence[RunSpec]) -> pd.DataFrame:
+    """The run index rows of ``specs`` (columns :data:`RUN_COLUMNS`)."""
+    cache: dict[int, str] = {}  # specs of one scenario share one params mapping
+    params = []
+    for s in specs:
+        if id(s.params) not in cache:
+            cache[id(s.params)] = params_json(s.params)
+        params.append(cache[id(s.params)])
+    df = pd.DataFrame(
+        {
+            "scenario": [s.scenario for s in specs],
+            "replicate": np.array([s.replicate for s in specs], dtype=np.int64),
+            "sample": pd.array([s.sample for s in specs], dtype="Int64"),
+            "seed": np.array([int(s.seed) for s in specs], dtype=np.int64),
+            "start": np.array([s.start for s in specs], dtype=np.int64),
+            "end": np.array([s.end for s in specs], dtype=np.int64),
+            "run_id": [s.run_id for s in specs],
+            "params": params,
+        }
+    )
+    return df
+
+
+def check_compatible(stored: pd.DataFrame, new: pd.DataFrame, folder: Path) -> None:
+    """Refuse runs that would replace stored runs of the same identity.
+
+    A run's identity in a batch is (scenario, replicate, sample, seed); a new run with a
+    stored identity must have the stored run id (same parameters, horizon and model).
+
+    Raises:
+        StoreError: Naming the first conflicting scenario and how to proceed.
+    """
+    ident = ["scenario", "replicate", "sample", "seed"]
+    merged = new.merge(stored[[*ident, "run_id"]], on=ident, suffixes=("", "_stored"))
+    clash = merged[merged["run_id"] != merged["run_id_stored"]]
+    if clash.empty:
+        return
+    row = clash.iloc[0]
+    raise StoreError(
+        f"{folder}: scenario {row['scenario']!r} (replicate {row['replicate']}, seed "
+        f"{row['seed']}): expected the parameters and horizon of the runs already in this "
+        "batch, got different ones; a batch only grows, so run the changed scenario into a "
+        "new out_dir folder (or give it another name)"
+    )
+
+
 class BatchStore:
     """Writer for one batch folder, holding its lock while open."""
 
-    def __init__(self, path: str | Path) -> None:
-        """Open (and create) the folder ``path`` and take its lock.
+    def __init__(self, path: str | Path, *, allow_foreign: bool = False) -> None:
+        """Open (and create) the batch folder ``path`` and take its lock.
+
+        Args:
+            path: The folder.
+            allow_foreign: Accept a non-empty folder that is not a batch (the store's
+                entries go beside the files already there, which are left untouched).
 
         Raises:
-            ValueError: If another process is writing to the same folder.
+            StoreError: If ``path`` is a file, a non-empty folder that is not a batch (and
+                ``allow_foreign`` is false), holds an entry with a store name that the store
+                did not write, has an unreadable manifest, or another process is writing
+                to it.
+            OSError: If the folder cannot be created or written.
         """
         self.path = Path(path)
+        if self.path.exists() and not self.path.is_dir():
+            raise StoreError(f"{self.path}: expected a folder for the batch, got a file")
         self.path.mkdir(parents=True, exist_ok=True)
-        (self.path / ANNUAL).mkdir(exist_ok=True)
-        (self.path / ZONES).mkdir(exist_ok=True)
+        self.manifest = read_manifest(self.path)
+        if self.manifest is None:
+            self._check_new_folder(allow_foreign)
         self._lock = (self.path / LOCK).open("a")
         if fcntl is not None:
             try:
                 fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except OSError:
                 self._lock.close()
-                raise ValueError(
+                raise StoreError(
                     f"{self.path}: expected no other batch writing to this folder; one is "
                     "running (wait for it or choose another folder)"
                 ) from None
+        for sub in (ANNUAL, ZONES):
+            (self.path / sub).mkdir(exist_ok=True)
         self._counter = 0
+
+    def _check_new_folder(self, allow_foreign: bool) -> None:
+        entries = sorted(p.name for p in self.path.iterdir())
+        ours = [
+            e for e in entries if e == LOCK or (e in (ANNUAL, ZONES) and self._empty_dir(e))
+        ]  # left by a batch that stopped before its first manifest
+        foreign = [e for e in entries if e not in ours]
+        if not foreign:
+            return
+        clash = [e for e in foreign if e in OWN_ENTRIES]
+        if clash:
+            raise StoreError(
+                f"{self.path}: expected an empty folder or a batch folder; it holds "
+                f"{clash[0]!r}, which this batch would overwrite; choose another out_dir"
+            )
+        if not allow_foreign:
+            raise StoreError(
+                f"{self.path}: expected an empty folder or a batch folder; it holds "
+                f"{len(foreign)} other entr{'y' if len(foreign) == 1 else 'ies'} (e.g. "
+                f"{foreign[0]!r}); choose another out_dir, or pass allow_foreign=True to "
+                "put the batch beside them (they are left untouched)"
+            )
+
+    def _empty_dir(self, name: str) -> bool:
+        p = self.path / name
+        return p.is_dir() and not p.is_symlink() and not any(p.iterdir())
 
     def close(self) -> None:
         """Release the folder's lock."""
@@ -116,75 +336,115 @@ class BatchStore:
         self.close()
 
     # ---------------------------------------------------------------- state
-    def clean(self) -> None:
-        """Remove temporary files and zone parts whose annual part never landed."""
+    def repair(self) -> list[Path]:
+        """Verify every part; move corrupt, unindexed and temporary files to quarantine.
+
+        Returns:
+            The quarantined files (their new paths), in the order found.
+        """
+        good: list[dict[str, Any]] = []
+        keep: set[tuple[str, str]] = set()
+        moved: list[Path] = []
+        records = _read_index(self.path)
+        for rec in records:
+            files = [(ANNUAL, rec[ANNUAL])] + ([(ZONES, rec[ZONES])] if rec.get(ZONES) else [])
+            if all(self._verify(sub, rec["part"], sha) for sub, sha in files):
+                good.append(rec)
+                keep.update((sub, rec["part"]) for sub, _ in files)
         for sub in (ANNUAL, ZONES):
-            for tmp in (self.path / sub).glob("*.tmp"):
-                tmp.unlink(missing_ok=True)
-        annual = {p.name for p in (self.path / ANNUAL).glob("part-*.parquet")}
-        for p in (self.path / ZONES).glob("part-*.parquet"):
-            if p.name not in annual:
-                p.unlink(missing_ok=True)
-        for tmp in self.path.glob("*.tmp"):
-            tmp.unlink(missing_ok=True)
+            for p in sorted((self.path / sub).iterdir()):
+                own = p.name.startswith(("part-", TMP_PREFIX)) and p.name.endswith(".parquet")
+                if own and (sub, p.name) not in keep and p.is_file():
+                    moved.append(self._quarantine(p, sub))
+        text = (self.path / INDEX).read_bytes() if (self.path / INDEX).is_file() else b""
+        wanted = "".join(json.dumps(_plain(r), ensure_ascii=False) + "\n" for r in good)
+        if text.decode("utf-8", "replace") != wanted and (text or good):
+            atomic_write_text(self.path / INDEX, wanted)
+        return moved
+
+    def _verify(self, sub: str, name: str, sha: str) -> bool:
+        p = self.path / sub / name
+        try:
+            return p.is_file() and _sha256(p.read_bytes()) == sha
+        except OSError:
+            return False
+
+    def _quarantine(self, p: Path, sub: str) -> Path:
+        folder = self.path / QUARANTINE
+        folder.mkdir(exist_ok=True)
+        target = folder / f"{sub}-{p.name}"
+        n = 1
+        while target.exists():
+            n += 1
+            target = folder / f"{sub}-{n}-{p.name}"
+        os.replace(p, target)
+        fsync_dir(folder)
+        fsync_dir(p.parent)
+        return target
 
     def finished(self, *, zones: bool) -> set[Key]:
-        """Keys of the runs already stored (with a zone part too if ``zones``)."""
+        """Keys of the runs already stored (with a zone part too if ``zones``).
+
+        Call :meth:`repair` first: this trusts the index.
+        """
         out: set[Key] = set()
-        for part in sorted((self.path / ANNUAL).glob("part-*.parquet")):
-            if zones and not (self.path / ZONES / part.name).is_file():
-                continue
-            table = pq.read_table(part, columns=list(KEY_COLUMNS))
-            out.update(k for k, _, _ in _keys_of(table))
+        for rec in _read_index(self.path):
+            if not zones or rec.get(ZONES):
+                out.update(rec["runs"])
         return out
 
-    def read_manifest(self) -> dict[str, Any] | None:
-        """The folder's manifest, or ``None`` if there is none yet."""
-        path = self.path / MANIFEST
-        if not path.is_file():
-            return None
-        return json.loads(path.read_text(encoding="utf-8"))
+    def read_runs(self) -> pd.DataFrame | None:
+        """The stored run index, or ``None`` for a new batch."""
+        return _read_runs(self.path) if (self.path / RUNS).is_file() else None
 
     # ---------------------------------------------------------------- writes
     def write_manifest(self, manifest: Mapping[str, Any]) -> None:
         """Write ``manifest.json`` atomically."""
-        text = json.dumps(manifest, ensure_ascii=False, indent=1, default=str)
-        _atomic_write_bytes(self.path / MANIFEST, (text + "\n").encode())
+        text = json.dumps({**manifest, "format": FORMAT}, ensure_ascii=False, indent=1, default=str)
+        atomic_write_text(self.path / MANIFEST, text + "\n")
+        self.manifest = dict(manifest)
 
-    def write_runs(self, specs: Sequence[RunSpec]) -> None:
+    def write_runs(self, runs: pd.DataFrame) -> None:
         """Write the batch's run index ``runs.parquet`` atomically."""
         table = pa.table(
             {
-                "scenario": pa.array([s.scenario for s in specs], pa.string()),
-                "replicate": pa.array([s.replicate for s in specs], pa.int64()),
-                "sample": pa.array([s.sample for s in specs], pa.int64()),
-                "seed": pa.array([int(s.seed) for s in specs], pa.int64()),
-                "start": pa.array([s.start for s in specs], pa.int64()),
-                "end": pa.array([s.end for s in specs], pa.int64()),
-                "run_id": pa.array([s.run_id for s in specs], pa.string()),
-                "params": pa.array(_params_column(specs), pa.string()),
+                "scenario": pa.array(runs["scenario"], pa.string()),
+                "replicate": pa.array(runs["replicate"], pa.int64()),
+                "sample": pa.array(runs["sample"].astype("Int64"), pa.int64()),
+                "seed": pa.array(runs["seed"], pa.int64()),
+                "start": pa.array(runs["start"], pa.int64()),
+                "end": pa.array(runs["end"], pa.int64()),
+                "run_id": pa.array(runs["run_id"], pa.string()),
+                "params": pa.array(runs["params"], pa.string()),
             }
         )
-        _atomic_write_table(self.path / RUNS, table)
+        atomic_write_bytes(self.path / RUNS, _table_bytes(table))
 
     def write_output(self, output: RunOutput) -> None:
-        """Store a finished chunk: zone part first, then the annual part."""
+        """Store a finished chunk: zone part, annual part, then its index line."""
         self._counter += 1
         name = f"part-{time.time_ns():x}-{os.getpid()}-{self._counter:05d}.parquet"
-        if output.zones is not None:
-            _atomic_write_table(self.path / ZONES / name, output.zones)
-        _atomic_write_table(self.path / ANNUAL / name, output.annual)
+        rec: dict[str, Any] = {"part": name, ANNUAL: None, ZONES: None}
+        for sub, table in ((ZONES, output.zones), (ANNUAL, output.annual)):
+            if table is not None:
+                data = _table_bytes(table)
+                atomic_write_bytes(self.path / sub / name, data)
+                rec[sub] = _sha256(data)
+        rec["runs"] = [list(k) for k in output.keys]
+        line = (json.dumps(rec, ensure_ascii=False) + "\n").encode("utf-8")
+        new = not (self.path / INDEX).exists()
+        fd = os.open(self.path / INDEX, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
+        try:
+            os.write(fd, line)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        if new:
+            fsync_dir(self.path)
 
 
-def _params_column(specs: Iterable[RunSpec]) -> list[str]:
-    cache: dict[int, str] = {}  # specs of one scenario share one params mapping
-    out = []
-    for s in specs:
-        key = id(s.params)
-        if key not in cache:
-            cache[key] = params_json(s.params)
-        out.append(cache[key])
-    return out
+def _plain(rec: Mapping[str, Any]) -> dict[str, Any]:
+    return {**rec, "runs": [list(k) for k in rec["runs"]]}
 
 
 class Results:
@@ -193,21 +453,17 @@ class Results:
     Attributes:
         path: The batch folder.
         manifest: The manifest (``manifest.json``) as a dictionary.
-        runs: The batch's runs (one row per run: ``scenario, replicate, sample, seed,
-            start, end, run_id, params`` as JSON), in batch order.
+        runs: Every run of the batch (one row per run: ``scenario, replicate, sample,
+            seed, start, end, run_id, params`` as JSON), in batch order.
     """
 
     def __init__(self, path: Path, manifest: dict[str, Any], runs: pd.DataFrame) -> None:
         self.path = path
         self.manifest = manifest
         self.runs = runs
-        samples = runs["sample"].fillna(-1).astype("int64")
-        self._order: dict[Key, int] = {
-            (sc, int(r), int(sa), rid): i
-            for i, (sc, r, sa, rid) in enumerate(
-                zip(runs["scenario"], runs["replicate"], samples, runs["run_id"], strict=True)
-            )
-        }
+        self._order: dict[Key, int] = {_run_key(r): i for i, r in enumerate(_key_rows(runs))}
+        self._index = _read_index(path)
+        self._checked: dict[tuple[str, str], bool] = {}
 
     def __repr__(self) -> str:
         return f"Results({str(self.path)!r}, runs={len(self.runs)}, missing={len(self.missing)})"
@@ -222,13 +478,18 @@ class Results:
         """Zone-years: ``scenario, replicate, seed, year``, zone columns, ``sample, run_id``."""
         return self._load(ZONES)
 
+    @property
+    def corrupt(self) -> list[Path]:
+        """Part files read so far that do not match their checksum (or are unreadable)."""
+        return [self.path / sub / name for (sub, name), ok in self._checked.items() if not ok]
+
     @functools.cached_property
     def missing(self) -> pd.DataFrame:
-        """Runs of the batch that have not finished (rows of :attr:`runs`)."""
-        done = set()
-        for part in sorted((self.path / ANNUAL).glob("part-*.parquet")):
-            table = pq.read_table(part, columns=list(KEY_COLUMNS))
-            done.update(self._order.get(k, -1) for k, _, _ in _keys_of(table))
+        """Runs of the batch that have not finished, or whose part is corrupt."""
+        done: set[int] = set()
+        for rec in self._index:
+            if self._read(ANNUAL, rec) is not None:
+                done.update(self._order.get(k, -1) for k in rec["runs"])
         mask = ~np.isin(np.arange(len(self.runs)), list(done))
         return self.runs[mask]
 
@@ -237,16 +498,40 @@ class Results:
         """Scenario names in batch order."""
         return list(dict.fromkeys(self.runs["scenario"]))
 
+    def _read(self, sub: str, rec: Mapping[str, Any]) -> bytes | None:
+        """A part's bytes if they match the index's checksum; ``None`` otherwise."""
+        sha = rec.get(sub)
+        if not sha:
+            return None
+        key = (sub, rec["part"])
+        if self._checked.get(key) is False:
+            return None
+        try:
+            data = (self.path / sub / rec["part"]).read_bytes()
+        except OSError:
+            data = b""
+        ok = _sha256(data) == sha
+        if not ok and key not in self._checked:
+            warnings.warn(
+                f"{self.path / sub / rec['part']}: part does not match its checksum (corrupt, "
+                "truncated or changed); its runs are left out and listed in .missing; run "
+                "the batch again to quarantine and recompute them",
+                stacklevel=4,
+            )
+        self._checked[key] = ok
+        return data if ok else None
+
     def _load(self, table_name: str) -> pd.DataFrame:
         frames: list[pd.DataFrame] = []
         orders: list[np.ndarray] = []
         seen: set[int] = set()
-        annual_parts = sorted((self.path / ANNUAL).glob("part-*.parquet"))
-        for apart in annual_parts:
-            part = self.path / table_name / apart.name
-            if not part.is_file():
+        for rec in self._index:
+            if not any(self._order.get(k, -1) not in seen for k in rec["runs"]):
                 continue
-            table = pq.read_table(part)
+            data = self._read(table_name, rec)
+            if data is None:
+                continue
+            table = pq.read_table(pa.BufferReader(data))
             keep = np.zeros(table.num_rows, dtype=bool)
             order = np.full(table.num_rows, -1, dtype=np.int64)
             for key, a, b in _keys_of(table):
@@ -281,9 +566,11 @@ class Results:
 def load_results(path: str | Path) -> Results:
     """Load a batch folder written by :func:`sim.experiments.batch.execute`.
 
-    Tables are read on first access (``.annual``, ``.zones``) and hold only the
-    runs of the batch's current run index, each once, in batch order (scenario,
-    then replicate or sample), whatever the order the runs finished in.
+    Tables are read on first access (``.annual``, ``.zones``) and hold every run of
+    the batch's run index, each once, in batch order (scenario, then replicate or
+    sample), whatever the order the runs finished in. Each part is checked against
+    the sha256 in the part index; a part that does not match is left out with a
+    warning and its runs are listed in ``.missing``.
 
     Args:
         path: The batch folder.
@@ -293,13 +580,44 @@ def load_results(path: str | Path) -> Results:
 
     Raises:
         FileNotFoundError: If ``path`` is not a batch folder.
+        StoreError: If its manifest or run index is unreadable or of another format.
     """
     path = Path(path)
-    if not (path / RUNS).is_file():
-        raise FileNotFoundError(f"{path}: expected a batch folder with {RUNS} (none found)")
-    manifest: dict[str, Any] = {}
-    with contextlib.suppress(FileNotFoundError):
-        manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
-    runs = pq.read_table(path / RUNS).to_pandas()
-    runs["sample"] = runs["sample"].astype("Int64")
-    return Results(path, manifest, runs)
+    manifest = read_manifest(path) if path.is_dir() else None
+    if manifest is None or not (path / RUNS).is_file():
+        raise FileNotFoundError(
+            f"{path}: expected a batch folder with {MANIFEST} and {RUNS} (none found)"
+        )
+    return Results(path, manifest, _read_runs(path))
+
+
+def merge_runs(stored: pd.DataFrame | None, new: pd.DataFrame) -> pd.DataFrame:
+    """The union of two run indexes, grouped by scenario (first appearance first).
+
+    Within a scenario, stored runs come first, then the new ones not yet stored.
+    """
+    if stored is None or stored.empty:
+        return new.reset_index(drop=True)
+    have = {_run_key(r) for r in _key_rows(stored)}
+    fresh = [i for i, r in enumerate(_key_rows(new)) if _run_key(r) not in have]
+    merged = pd.concat([stored, new.iloc[fresh]], ignore_index=True)
+    rank = {s: i for i, s in enumerate(dict.fromkeys(merged["scenario"]))}
+    order = np.argsort(merged["scenario"].map(rank).to_numpy(), kind="stable")
+    return merged.iloc[order].reset_index(drop=True)
+
+
+def _key_rows(df: pd.DataFrame) -> Iterable[tuple[Any, ...]]:
+    return zip(df["scenario"], df["replicate"], df["sample"], df["run_id"], strict=True)
+
+
+__all__ = [
+    "FORMAT",
+    "BatchStore",
+    "Results",
+    "StoreError",
+    "check_compatible",
+    "load_results",
+    "merge_runs",
+    "read_manifest",
+    "runs_table",
+]

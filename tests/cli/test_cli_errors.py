@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -9,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from sim.cli import main
+from sim.experiments import fileio
 
 GOOD = 'name = "s"\ndescription = "What if?"\n[run]\nend = 2017\nreplications = 1\n'
 
@@ -38,13 +41,17 @@ CASES = [
     ("end_outside_horizon", GOOD.replace("end = 2017", "end = 2099"), [],
      ["s.toml", "run.end", "expected a year between"]),
     ("missing_file", None, [], ["s.toml", "file not found"]),
-    ("bad_reps", GOOD, ["--reps", "0"], ["--reps", "expected a whole number >= 1"]),
+    ("bad_reps", GOOD, ["--reps", "0"], ["--reps", "expected a whole number in [1, 100001)"]),
     ("bad_workers", GOOD, ["--workers", "many"], ["--workers", "expected a whole number"]),
     ("bad_seed", GOOD, ["--seed", "-3"], ["--seed", "expected a whole number"]),
     ("unknown_option", GOOD, ["--fast"], ["unrecognized arguments: --fast"]),
     ("workers_and_scheduler", GOOD, ["--workers", "2", "--scheduler", "tcp://127.0.0.1:1"],
      ["--scheduler", "not allowed with argument --workers"]),
     ("out_is_a_file", GOOD, ["--out", "s.toml"], ["--out", "expected a folder"]),
+    ("empty_zone_list", GOOD + "[[modes]]\nyear = 2017\nmode = 'corporate'\nzones = []\n", [],
+     ["s.toml", "modes[0].zones", "at least one zone id, got []"]),
+    ("too_many_reps", GOOD, ["--reps", "100000000"],
+     ["--reps", "expected a whole number in [1, 100001)"]),
 ]  # fmt: skip
 
 
@@ -117,3 +124,146 @@ def test_unreachable_scheduler_exits_2(
         capsys.readouterr().err
     )
     assert not (tmp_path / "o").exists()
+
+
+def _one_line(capsys: pytest.CaptureFixture[str]) -> str:
+    err = capsys.readouterr().err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in err, err
+    return lines[0]
+
+
+def test_byte_order_mark_is_accepted(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "s.toml"
+    path.write_bytes("\ufeff".encode() + GOOD.encode())
+    assert main(["validate", str(path)]) == 0
+    assert capsys.readouterr().out.startswith(f"ok {path}")
+
+
+def test_folder_and_symlink_loop_are_named_as_such(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "dir.toml").mkdir()
+    os.symlink(tmp_path / "loop.toml", tmp_path / "loop.toml")
+    assert main(["validate", str(tmp_path / "dir.toml")]) == 2
+    assert "dir.toml: expected a scenario file (TOML), got a folder" in _one_line(capsys)
+    assert main(["validate", str(tmp_path / "loop.toml")]) == 2
+    assert "loop.toml: expected a scenario file, got a symbolic link loop" in _one_line(capsys)
+
+
+@pytest.mark.parametrize("command", ["validate", "run"])
+@pytest.mark.parametrize(
+    ("column", "value", "words"),
+    [
+        ("provincial_powers", "20.5", "provincial_powers (row 1): expected an integer, got 20.5"),
+        ("integration_on", "0.5", "integration_on (row 1): expected true or false, got 0.5"),
+    ],
+)
+def test_posterior_checked_alike_by_validate_and_run(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    command: str,
+    column: str,
+    value: str,
+    words: str,
+) -> None:
+    (tmp_path / "post.csv").write_text(f"{column},weight\n1,0.5\n{value},0.5\n")
+    path = tmp_path / "s.toml"
+    path.write_text(GOOD + 'posterior = "post.csv"\n')
+    args = ["--workers", "1", "--out", str(tmp_path / "o")] if command == "run" else []
+    assert main([command, str(path), *args]) == 2
+    line = _one_line(capsys)
+    assert "s.toml: run.posterior" in line and "post.csv" in line and words in line
+    assert not (tmp_path / "o").exists()
+
+
+def test_unreadable_posterior_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "post.parquet").write_bytes(b"PAR1 not really")
+    path = tmp_path / "s.toml"
+    path.write_text(GOOD + 'posterior = "post.parquet"\n')
+    assert main(["validate", str(path)]) == 2
+    assert "post.parquet: expected a readable parquet posterior file" in _one_line(capsys)
+
+
+@pytest.mark.parametrize(
+    ("code", "words"),
+    [
+        (errno.EROFS, "the file system is read-only; choose a writable folder"),
+        (errno.ENOSPC, "the disk is full; free space and run the same command again"),
+        (errno.EACCES, "permission denied"),
+    ],
+)
+def test_os_errors_while_writing_exit_2_with_one_line(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    code: int,
+    words: str,
+) -> None:
+    path = tmp_path / "s.toml"
+    path.write_text(GOOD)
+    out = tmp_path / "o"
+
+    def refuse(path: Path) -> None:
+        raise OSError(code, os.strerror(code), str(path.parent))
+
+    monkeypatch.setattr(fileio, "_new_temp_file", refuse)
+    assert main(["run", str(path), "--workers", "1", "--out", str(out), "--quiet"]) == 2
+    line = _one_line(capsys)
+    assert line.startswith(f"zonesim run: error: {out}") and words in line
+    assert not list(out.rglob("*.parquet")) and not (out / "manifest.json").exists()
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may write anywhere")
+def test_read_only_folder_exits_2_with_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "s.toml"
+    path.write_text(GOOD)
+    ro = tmp_path / "ro"
+    ro.mkdir(mode=0o500)
+    assert main(["run", str(path), "--workers", "1", "--out", str(ro / "o"), "--quiet"]) == 2
+    assert "permission denied" in _one_line(capsys)
+
+
+def test_nonbatch_folder_refused_unless_forced(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "s.toml"
+    path.write_text(GOOD)
+    out = tmp_path / "home"
+    out.mkdir()
+    (out / "thesis.tmp").write_text("chapter 1")
+    args = ["run", str(path), "--workers", "1", "--out", str(out), "--quiet"]
+    assert main(args) == 2
+    assert "pass --force-into-nonempty" in _one_line(capsys)
+    assert sorted(p.name for p in out.iterdir()) == ["thesis.tmp"]
+    assert main([*args, "--force-into-nonempty"]) == 0
+    assert (out / "thesis.tmp").read_text() == "chapter 1"
+
+
+@pytest.mark.parametrize("content", ["[1, 2]", "{not json", '{"format": "zonesim-batch/2", '
+                                     '"invocations": {}}'])  # fmt: skip
+def test_bad_manifest_exits_2_naming_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str
+) -> None:
+    path = tmp_path / "s.toml"
+    path.write_text(GOOD)
+    out = tmp_path / "o"
+    args = ["run", str(path), "--workers", "1", "--out", str(out), "--quiet"]
+    assert main(args) == 0
+    (out / "manifest.json").write_text(content)
+    assert main(args) == 2
+    line = _one_line(capsys)
+    assert f"{out / 'manifest.json'}: " in line and "expected" in line
+    assert (out / "manifest.json").read_text() == content
+
+
+def test_closed_output_pipe_is_not_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    def closed(args: object) -> int:
+        raise BrokenPipeError(32, "Broken pipe")
+
+    monkeypatch.setattr("sim.cli.list_cmd.run", closed)
+    assert main(["list"]) == 0

@@ -1,9 +1,14 @@
 from __future__ import annotations
 
+import functools
+import http.server
+import threading
+import time
 from collections.abc import Iterator
 
 import pytest
 
+from sim.core.params import resolve
 from sim.experiments.backends import (
     DaskBackend,
     ProcessBackend,
@@ -12,6 +17,7 @@ from sim.experiments.backends import (
     make_backend,
 )
 from sim.experiments.errors import ArgumentError
+from sim.experiments.runs import RunSpec, run_chunk
 
 
 def square(x: int) -> int:
@@ -55,3 +61,33 @@ def test_unreachable_scheduler_is_a_value_error() -> None:
     pattern = r"^scheduler tcp://127\.0\.0\.1:9: expected a reachable"
     with pytest.raises(ArgumentError, match=pattern):
         DaskBackend("tcp://127.0.0.1:9", timeout=1)
+
+
+def test_scheduler_address_of_an_http_server_times_out_with_one_line() -> None:
+    # A web server (say, the scheduler's dashboard) accepts the connection, never answers.
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), http.server.BaseHTTPRequestHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        address = f"tcp://127.0.0.1:{server.server_address[1]}"
+        t0 = time.monotonic()
+        with pytest.raises(ValueError, match="did not answer within 6 s") as info:
+            DaskBackend(address, timeout=1)
+        assert time.monotonic() - t0 < 30
+        assert "\n" not in str(info.value) and address in str(info.value)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_process_worker_with_other_code_refuses_the_task(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The client's identity is changed here; the workers compute their own, which differs.
+    from sim.experiments.runs import CodeMismatchError, code_identity
+
+    real = code_identity()
+    chunk = [RunSpec("x", 0, 1, resolve({}), 2016, 2016)]
+    with ProcessBackend(2) as b:
+        task = functools.partial(run_chunk, identity={**real, "model": "0.0+other"})
+        with pytest.raises(CodeMismatchError, match=r"worker .*\(pid \d+\): model: expected"):
+            dict(b.imap_unordered(task, [chunk]))
+    assert run_chunk(chunk, identity=real).keys == (chunk[0].key,)  # same identity: runs

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -20,7 +21,7 @@ from sim.experiments.batch import default_chunk_size, execute, scenario_specs
 from sim.experiments.runs import RunSpec
 from sim.experiments.scenarios import load_scenario
 from sim.experiments.seeds import replicate_seed
-from sim.experiments.store import BatchStore, load_results
+from sim.experiments.store import BatchStore, load_results, runs_table
 
 
 def _parts(out: Path, sub: str = "annual") -> list[str]:
@@ -78,7 +79,7 @@ def test_resume_skips_finished_runs(tmp_path: Path, specs: list) -> None:
     assert len(_parts(out)) == 6
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["runs"] == {"total": 6, "skipped": 4, "run": 2}
-    assert manifest["history"][0]["runs"]["run"] == 4
+    assert [i["runs"]["run"] for i in manifest["invocations"]] == [4, 2]
     t0 = time.perf_counter()
     execute(specs, out, backend=SerialBackend(), progress=False)
     assert time.perf_counter() - t0 < 2
@@ -94,19 +95,6 @@ def test_workers_and_chunks_give_identical_tables(tmp_path: Path, specs: list) -
     pd.testing.assert_frame_equal(s.zones, p.zones, check_exact=True)
 
 
-def test_changed_batch_hides_stale_runs_and_reuses_them(tmp_path: Path, specs: list) -> None:
-    out = tmp_path / "b"
-    execute(specs[:3], out, backend=SerialBackend(), progress=False)
-    other = [RunSpec(s.scenario, s.replicate, s.seed, resolve({"exit_rule_on": 0}), 2016, 2017)
-             for s in specs[:3]]  # fmt: skip
-    execute(other, out, backend=SerialBackend(), progress=False)
-    assert set(load_results(out).annual["run_id"]) == {s.run_id for s in other}
-    n = len(_parts(out))
-    execute(specs[:3], out, backend=SerialBackend(), progress=False)
-    assert len(_parts(out)) == n  # the first version's runs are found again
-    assert set(load_results(out).annual["run_id"]) == {s.run_id for s in specs[:3]}
-
-
 def test_annual_only_and_samples(tmp_path: Path) -> None:
     p = resolve({})
     specs = [RunSpec("cal", 0, 1, {**p, "exit_hazard": h}, 2016, 2016, sample=i)
@@ -120,31 +108,10 @@ def test_annual_only_and_samples(tmp_path: Path) -> None:
     assert len(res.runs) == 2 and json.loads(res.runs["params"][1])["exit_hazard"] == 0.06
 
 
-def test_orphan_zone_parts_and_temp_files_are_cleaned(tmp_path: Path, specs: list) -> None:
-    out = tmp_path / "b"
-    execute(specs[:2], out, backend=SerialBackend(), progress=False, chunk_size=1)
-    victim = _parts(out)[0]
-    (out / "annual" / victim).unlink()  # killed between the zone and annual writes
-    (out / "annual" / "part-x.parquet.tmp").write_bytes(b"half")
-    execute(specs[:2], out, backend=SerialBackend(), progress=False, chunk_size=1)
-    assert _parts(out) == _parts(out, "zones")
-    assert not list((out / "annual").glob("*.tmp"))
-    res = load_results(out)
-    assert len(res.zones.drop_duplicates(["run_id", "year", "unit"])) == len(res.zones)
-
-
-def test_duplicated_parts_are_read_once(tmp_path: Path, specs: list) -> None:
-    out = execute(specs[:2], tmp_path / "b", backend=SerialBackend(), progress=False)
-    ref = load_results(out).annual
-    for sub in ("annual", "zones"):
-        (out / sub / "part-zzz.parquet").write_bytes((out / sub / _parts(out)[0]).read_bytes())
-    pd.testing.assert_frame_equal(load_results(out).annual, ref)
-
-
 def test_missing_runs_are_reported(tmp_path: Path, specs: list) -> None:
     out = execute(specs[:2], tmp_path / "b", backend=SerialBackend(), progress=False)
     with BatchStore(out) as store:
-        store.write_runs(specs)
+        store.write_runs(runs_table(specs))
     assert len(load_results(out).missing) == 4
 
 
@@ -227,3 +194,76 @@ def test_sigkill_then_resume_equals_uninterrupted(tmp_path: Path) -> None:
     assert stored == 24  # no run stored twice
     pd.testing.assert_frame_equal(killed.annual, clean.annual, check_exact=True)
     pd.testing.assert_frame_equal(killed.zones, clean.zones, check_exact=True)
+
+
+def _descendants(pid: int) -> set[int]:
+    """Every process below ``pid`` (Linux ``/proc``)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(ppid, []).append(int(stat.parent.name))
+    out: set[int] = set()
+    todo = [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            if child not in out:
+                out.add(child)
+                todo.append(child)
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="uses /proc")
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM])
+def test_killing_the_main_pid_ends_every_batch_process(tmp_path: Path, sig: int) -> None:
+    script = tmp_path / "batch.py"
+    script.write_text(KILL_SCRIPT)
+    out = tmp_path / "killed"
+    proc = subprocess.Popen(
+        [sys.executable, str(script), str(out), "2"], start_new_session=True,
+        stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 120
+        while len(_parts(out) if (out / "annual").is_dir() else []) < 1:
+            assert proc.poll() is None, "batch ended before it could be killed"
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        batch = _descendants(proc.pid)
+        assert len(batch) >= 3  # fork server or resource tracker, and the workers
+        os.kill(proc.pid, sig)  # the main process only, not its group
+        proc.wait(timeout=30)
+        deadline = time.monotonic() + 10
+        while any(_alive(p) for p in batch) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not [p for p in batch if _alive(p)]
+        status = load_results(out).manifest["status"]
+        assert status == ("interrupted" if sig == signal.SIGTERM else "running")
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+
+
+def test_worker_with_other_code_fails_the_batch(
+    tmp_path: Path, specs: list, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sim.experiments import runs
+
+    client = {**runs.code_identity(), "model": "0.1.0+clientcode"}
+    monkeypatch.setattr("sim.experiments.batch.code_identity", lambda: client)
+    out = tmp_path / "b"
+    with pytest.raises(runs.CodeMismatchError, match=r"worker .*: model: expected the client's"):
+        execute(specs[:2], out, backend=SerialBackend(), progress=False)
+    res = load_results(out)
+    assert res.manifest["status"] == "failed" and len(res.missing) == 2

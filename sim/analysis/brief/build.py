@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from sim.analysis import plotting
+from sim.analysis import plotting, safetext
 from sim.analysis.brief import sections
 from sim.analysis.brief.data import headline_effects, load_batches
 from sim.analysis.brief.document import Brief, _Doc, _page
@@ -20,7 +20,7 @@ def build_brief(
     years: Sequence[int] | None = None,
     calibration: Calibration | None = None,
     sensitivity: Sequence[Sensitivity] | None = None,
-    discover: bool = True,
+    discover: bool = False,
     figure_dir: str = "brief_files",
 ) -> Brief:
     """Build a brief from batch folders.
@@ -31,10 +31,11 @@ def build_brief(
         lang: ``"en"`` or ``"zh"``.
         years: Years of the headline table (default:
             :func:`~sim.analysis.brief.headline_years`).
-        calibration: Calibration fit to report (default: found beside the batches
-            when ``discover`` is true).
-        sensitivity: Sensitivity analyses to report (default: found likewise).
-        discover: Whether to look for calibration and sensitivity outputs.
+        calibration: Calibration fit to report (default: none, unless ``discover``).
+        sensitivity: Sensitivity analyses to report (default: none, unless ``discover``).
+        discover: Whether to look for calibration and sensitivity outputs beside the
+            batches (:func:`~sim.analysis.brief.methods.find_method_outputs`); off by
+            default, so a brief reads only the folders it is given.
         figure_dir: Folder name for the Markdown's figure files.
 
     Returns:
@@ -67,6 +68,6 @@ def build_brief(
     sections.modes_section(c)
     sections.methods_section(c)
     sections.provenance_section(c)
-    page = _page(c.doc, lang, c.t("title"))
-    markdown = "\n".join(c.doc.md).rstrip() + "\n"
+    page = safetext.clean(_page(c.doc, lang, c.t("title")))
+    markdown = safetext.clean("\n".join(c.doc.md).rstrip() + "\n")
     return Brief(lang, page, markdown, c.doc.figures, c.head, figure_dir)

@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from sim.analysis import plotting
+from sim.analysis import plotting, safetext
 
 
 @dataclass
@@ -64,21 +64,22 @@ class _Doc:
     def heading(self, level: int, title: str, anchor: str | None = None) -> None:
         ident = f' id="{html.escape(anchor)}"' if anchor else ""
         self.html.append(f"<h{level}{ident}>{html.escape(title)}</h{level}>")
-        self.md.append(f"{'#' * level} {title}\n")
+        self.md.append(f"{'#' * level} {safetext.md_inline(title)}\n")
 
     def para(self, body: str, cls: str | None = None) -> None:
         """A paragraph; ``**bold**`` and ``code`` in backticks work in both outputs."""
         c = f' class="{cls}"' if cls else ""
         self.html.append(f"<p{c}>{_inline(body)}</p>")
-        self.md.append(("> " if cls == "warning" else "") + body + "\n")
+        self.md.append(("> " if cls == "warning" else "") + safetext.md_inline(body) + "\n")
 
     def quote(self, body: str) -> None:
-        self.html.append(f'<blockquote class="question">{html.escape(body)}</blockquote>')
-        self.md.append("> " + body + "\n")
+        """User text (a scenario's question), shown literally in both outputs."""
+        self.html.append(f'<blockquote class="question">{safetext.html_text(body)}</blockquote>')
+        self.md.append("> " + safetext.md_escape(body) + "\n")
 
     def items(self, entries: Sequence[str]) -> None:
         self.html.append("<ul>" + "".join(f"<li>{_inline(e)}</li>" for e in entries) + "</ul>")
-        self.md.append("\n".join(f"- {e}" for e in entries) + "\n")
+        self.md.append("\n".join(f"- {safetext.md_inline(e)}" for e in entries) + "\n")
 
     def table(
         self, header: Sequence[str], rows: Sequence[Sequence[str]], cls: str = "", numeric: int = 0
@@ -130,7 +131,7 @@ class _Doc:
 
 
 def _md_cell(value: str) -> str:
-    return str(value).replace("|", "\\|").replace("\n", " ")
+    return safetext.md_cell(value)
 
 
 def _inline(body: str) -> str:

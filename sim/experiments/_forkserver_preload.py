@@ -1,0 +1,12 @@
+"""Imported once by the fork server (a ``forkserver`` preload module), nowhere else.
+
+It ties the fork server's life to the process that started it
+(:func:`sim.experiments.lifeline.die_with_parent`), so the server does not outlive a
+batch whose main process was killed.
+"""
+
+from __future__ import annotations
+
+from sim.experiments.lifeline import die_with_parent
+
+die_with_parent()

@@ -1,0 +1,61 @@
+"""Worker processes that end with the process that started them, however it ends.
+
+A local pool's workers (and the fork server that forks them) must not outlive the batch
+when its main process is killed, even by ``SIGKILL`` of its PID alone, which runs no
+clean-up code. Two mechanisms that need nothing from the dying parent:
+
+* on Linux, ``prctl(PR_SET_PDEATHSIG, SIGKILL)``: the kernel kills the process when its
+  parent ends (the fork server is tied to the main process, each worker to the fork
+  server, or to the main process when started with ``spawn``);
+* everywhere, a daemon thread that polls the main process's PID and exits the worker once
+  that process is gone.
+
+With the pool's processes gone, the resource tracker sees its pipe close and exits too.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import os
+import signal
+import sys
+import threading
+import time
+
+#: Seconds between two checks of the main process by the watchdog thread.
+POLL_SECONDS = 0.5
+_PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent() -> None:
+    """Ask the kernel to SIGKILL this process when its parent ends (Linux; else no-op)."""
+    if not sys.platform.startswith("linux"):
+        return
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, owned by someone else (cannot happen for our parent)
+        return True
+    return True
+
+
+def _watch(pid: int) -> None:
+    while _alive(pid):
+        time.sleep(POLL_SECONDS)
+    os._exit(1)
+
+
+def init_worker(main_pid: int) -> None:
+    """Pool initializer: tie this worker's life to the main process ``main_pid``."""
+    die_with_parent()
+    if not _alive(main_pid):
+        os._exit(1)
+    threading.Thread(target=_watch, args=(main_pid,), daemon=True, name="lifeline").start()
