@@ -339,7 +339,7 @@ def history_match(
         cutoff = nroy.add(em, branch_rng(seed, HISTORY, w, 30_001))
         if cutoff > targets.cutoff:
             say(progress, f"history: wave {w}: no point passes every pattern; cutoff {cutoff:.2f}")
-        share = nroy.share(branch_rng(seed, HISTORY, w, 30_000))
+        share = nroy.share(branch_rng(seed, HISTORY, 0, 30_000))  # same draws: monotone
         seconds = spent if spent is not None else time.perf_counter() - t0
         if path is not None and loaded is None:
             _save_wave(path, settings, space.parameters, names, x, y, seconds)

@@ -32,6 +32,8 @@ from sim.experiments.seeds import PREDICTIVE, branch_seed, validation_seeds
 
 #: Default output folder (relative to the working directory).
 DEFAULT_OUT = Path("calibration")
+#: Seeds per history-matching design point; best-fit candidates and their common seeds.
+REPLICATES, CANDIDATES, CRN = 2, 8, 3
 
 
 @dataclass(frozen=True)
@@ -72,11 +74,23 @@ class Plan:
         return self.abc_points * self.runs_per_point
 
 
+def _split(points: int, n_params: int) -> tuple[tuple[int, ...], int, int] | None:
+    """Waves, ABC points and population for ``points`` point-seeds, or ``None`` if too few."""
+    hm = int(0.4 * points) // REPLICATES
+    waves = (hm // 2, hm // 4, hm // 4)
+    abc_points = points - REPLICATES * sum(waves) - CANDIDATES * CRN
+    population = max(20, min(300, abc_points // 12))
+    if waves[0] < 2 * (n_params + 1) or waves[2] < 1 or abc_points < 4 * population:
+        return None
+    return waves, abc_points, population
+
+
 def plan_budget(budget: int, n_params: int, runs_per_point: int = 1) -> Plan:
     """Split ``budget`` runs: 40 % history matching (three waves), the rest ABC-SMC.
 
     Wave 1 (screening and first emulators) takes half of the history-matching share,
-    waves 2 and 3 a quarter each; the best fit takes ``8 * 3`` points.
+    waves 2 and 3 a quarter each; the best fit takes ``CANDIDATES * CRN`` points. A
+    point costs ``runs_per_point`` runs (the point and its lever variants).
 
     Args:
         budget: Model runs.
@@ -85,27 +99,25 @@ def plan_budget(budget: int, n_params: int, runs_per_point: int = 1) -> Plan:
         runs_per_point: Model runs per point and seed.
 
     Raises:
-        ArgumentError: If the budget is too small to run every stage (names ``budget``).
+        ArgumentError: If the budget is too small to run every stage (names ``budget``
+            and the smallest budget that is enough).
     """
-    points = budget // max(1, runs_per_point) if not isinstance(budget, bool) else 0
-    reps, candidates, crn = 2, 8, 3
-    hm = int(0.4 * points) // reps
-    waves = (hm // 2, hm // 4, hm // 4)
-    abc_points = points - reps * sum(waves) - candidates * crn
-    population = max(20, min(300, abc_points // 12))
-    if isinstance(budget, bool) or waves[0] < 2 * (n_params + 1) or abc_points < 4 * population:
-        need = runs_per_point * (10 * (n_params + 1) + 4 * 20 + candidates * crn)
+    split = None if isinstance(budget, bool) else _split(budget // runs_per_point, n_params)
+    if split is None:
+        need = next(p for p in range(1, 10**7) if _split(p, n_params)) * runs_per_point
         raise ArgumentError("budget", f": expected at least {need} runs, got {budget}")
+    waves, abc_points, population = split
+    points = budget // runs_per_point
     return Plan(
         budget=budget,
         runs_per_point=runs_per_point,
         waves=waves,
-        replicates=reps,
+        replicates=REPLICATES,
         population=population,
         max_generations=12,
         abc_points=abc_points,
-        candidates=candidates,
-        crn=crn,
+        candidates=CANDIDATES,
+        crn=CRN,
         validation_runs=20,
         predictive_runs=min(100, max(20, points // 60)),
     )
