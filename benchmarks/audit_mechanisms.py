@@ -111,7 +111,13 @@ def equal_mode_effects(base: Mapping[str, Any]) -> tuple[dict[str, Any], dict[st
     Returns:
         The parameters and the common values by effect.
     """
-    effects = sorted({n.split("_", 1)[1] for n in registry.REGISTRY if n.split("_", 1)[0] in MODES})
+    effects = sorted(
+        {
+            n.split("_", 1)[1]
+            for n, p in registry.REGISTRY.items()
+            if n.split("_", 1)[0] in MODES and p.kind != "bool"  # a switch is structure
+        }
+    )
     out, common = dict(base), {}
     for eff in effects:
         names = [f"{m}_{eff}" for m in MODES]
@@ -593,10 +599,9 @@ def fig9(r: Mapping[str, list[Out]], common: Mapping[str, float]) -> list[Row]:
                         issue if col == "stat_zone_gdp" else "",
                         "")
                 )  # fmt: skip
-    rows[
-        -1
-    ].note = (
-        f"equal effects: {values}; structural differences in code (corporate zones' operator) kept"
+    rows[-1].note = (
+        f"equal effects: {values}; structural differences (departments' overhead, the corporate "
+        "zones' operator) kept"
     )
     return rows
 

@@ -46,7 +46,7 @@ SOBOL_PARAMS = (
     "sanheyi_approval", "quzheng_approval", "corporate_approval",
     "sanheyi_attraction", "quzheng_attraction", "corporate_attraction",
     "sanheyi_services", "quzheng_services", "corporate_services",
-    "sanheyi_overhead", "quzheng_overhead", "corporate_overhead",
+    "sanheyi_capital", "quzheng_capital", "corporate_capital",
 )  # fmt: skip
 
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import mesa
 
-from sim.core.modes import LEGACY_SERVICES, MODES, REFERENCE, departments_for
+from sim.core.modes import LEGACY_SERVICES, MODES, REFERENCE, departments_for, overhead
 
 if TYPE_CHECKING:
     from sim.core.model import ZoneReformModel
@@ -114,11 +114,16 @@ class Zone(mesa.Agent):
         return self.status != "merged"
 
     def set_mode(self, mode: str) -> None:
-        """Adopt a management mode; a corporate zone gets an operator that runs it."""
+        """Adopt a management mode; a corporate zone gets an operator that runs it.
+
+        The operator comes with ``corporate_operator`` (a structural parameter; its
+        effect is that of any operator: services and marketing).
+        """
         self.mode = mode
         if mode != REFERENCE:
             self.departments = departments_for(mode, int(self.registered["departments"]))
-        if MODES[mode].operator_runs_zone and not any(o.runs_zone for o in self.operators):
+        runs = MODES[mode].operator_runs_zone and self.model.p["corporate_operator"]
+        if runs and not any(o.runs_zone for o in self.operators):
             OperatingCompany(self.model, self, self.model.now, runs_zone=True)
 
     def step(self) -> None:
@@ -140,9 +145,8 @@ class Zone(mesa.Agent):
             / eff.approval
         )
         social = 0.0 if m.regulation_active else p["social_management_share"]
-        free_time = (1 - eff.overhead - social) / (
-            1 - p["legacy_overhead"] - p["social_management_share"]
-        )
+        own = overhead(self.mode, self.departments, p)
+        free_time = (1 - own - social) / (1 - p["legacy_overhead"] - p["social_management_share"])
         bonus = p["leadership_change_effect"] if m.now < self.leadership_bonus_until else 0.0
         self.effort = (
             eff.attraction
@@ -220,7 +224,7 @@ class ProvincialGovernment(mesa.Agent):
 
     @property
     def land_cap(self) -> float:
-        """Cap on industrial zones' planned area, km2."""
+        """Cap on the land designated for industrial zones (the land ledger), km2."""
         return self.model.p["land_cap_share"] * self.land_area
 
     def assess(self, year: int, score: dict[Zone, float]) -> None:
@@ -248,12 +252,23 @@ class ProvincialGovernment(mesa.Agent):
                 z.status = "delisted"
                 z.delisted_year = year
                 self.delisted.append((z.unit, year))
+                # Its firms stay, outside the statistics; a share of its unused land is
+                # released from the ledger.
+                unused = max(z.planned_area - z.land_used, 0.0)
+                z.planned_area -= p["delisted_land_release"] * unused
 
-    def approve_expansions(self, industrial_area: float, score: dict[Zone, float]) -> None:
-        """Approve expansions of crowded zones within the yearly budget and land cap."""
+    def approve_expansions(self, room: float, score: dict[Zone, float]) -> float:
+        """Approve expansions of crowded zones within the yearly budget and the land room.
+
+        Args:
+            room: Land still free under the cap in the ledger, km2.
+            score: Assessment scores of the counted zones.
+
+        Returns:
+            The room left, km2.
+        """
         p = self.model.p
         budget = p["expansion_max_km2"]
-        room = self.land_cap - industrial_area
         applicants = [
             z
             for z in score
@@ -268,3 +283,4 @@ class ProvincialGovernment(mesa.Agent):
             budget -= inc
             room -= inc
             self.expanded_km2 += inc
+        return room

@@ -5,11 +5,14 @@ One step is a quarter. The schedule (see ``docs/ODD.md``, "Process overview"):
 1. provincial government: reform timeline (integration, delegation, approval
    bureaus, commitment system, the regulation, modes, three systems, operators);
 2. zones: approval time, attraction effort, services, environment;
-3. investment flow and local start-ups: entry by discrete choice of zone, in blocks;
-4. enterprises: growth (province trend + zone level effect + young-firm catch-up +
-   heavy-tailed shocks) and exit by hazard, vectorised;
-5. accounting; at year end: statistics, assessment and exit, expansions, roll-outs,
-   upgrades and new zones.
+3. investment projects (discrete choice of zone) and start-ups (a province-wide pool
+   on free zone land), in blocks;
+4. enterprises: growth (province trend + zone premium + level adjustment + young-firm
+   catch-up + heavy-tailed shocks shrinking with size) and exit by a size-, age- and
+   environment-dependent hazard, vectorised;
+5. accounting; at year end: statistics (as published and at fixed boundaries), the
+   province and its rest, assessment and exit, the land ledger (expansions, delisting,
+   new zones), roll-outs and upgrades.
 """
 
 from __future__ import annotations
@@ -42,6 +45,62 @@ SECTORS = tuple(
 STREAMS = {"init": 0, "entry": 1, "growth": 2, "exit": 3, "assessment": 4}
 #: Largest share of a unit's planned area its initial firms may occupy.
 INITIAL_LAND_MAX = 0.85
+#: Largest factor by which a small firm's shock scale exceeds the median firm's.
+SHOCK_SCALE_MAX = 2.5
+
+
+def reed_sizes(rng: np.random.Generator, n: int, body_sd: float, alpha: float) -> np.ndarray:
+    """Firm sizes with a lognormal body and a Pareto upper tail (Reed's product).
+
+    ``LogNormal(0, body_sd) * (1 + Lomax(alpha))``: the product keeps the Pareto
+    factor's counter-cumulative tail exponent ``alpha``.
+    """
+    return rng.lognormal(0.0, body_sd, n) * (1.0 + rng.pareto(alpha, n))
+
+
+def reed_mean(body_sd: float, alpha: float) -> float:
+    """Mean of :func:`reed_sizes` (``alpha`` > 1)."""
+    return math.exp(0.5 * body_sd**2) * alpha / (alpha - 1.0)
+
+
+def startup_intensity(
+    free_km2: np.ndarray, environment: np.ndarray, params: Mapping[str, float]
+) -> np.ndarray:
+    """Expected start-ups per quarter in each zone: a pool on free land, by environment.
+
+    ``startup_density / 4 * free * exp(beta_env_startup * environment)``: no term in a
+    zone's own firm stock, so entry does not compound.
+    """
+    return (
+        params["startup_density"] / 4 * free_km2 * np.exp(params["beta_env_startup"] * environment)
+    )
+
+
+def log_exit_hazard(
+    log_rel_size: np.ndarray,
+    age: np.ndarray,
+    environment: np.ndarray,
+    params: Mapping[str, float],
+) -> np.ndarray:
+    """Log of the quarterly exit hazard of firms.
+
+    ``h = exit_hazard/4 * (1 + exit_churn * env) * rel_size^(-exit_size_elasticity)
+    * (1 + (exit_young_factor - 1) * exp(-age / exit_age_scale))``, with ``rel_size``
+    the size relative to the median firm: the hazard falls with size and age, and a
+    better environment raises it (churn: selection at the bottom).
+
+    Args:
+        log_rel_size: Log of each firm's size relative to the median firm.
+        age: Each firm's age, years.
+        environment: Business-environment index of each firm's zone.
+        params: Resolved parameters.
+    """
+    young = np.exp(age / -params["exit_age_scale"])
+    young *= params["exit_young_factor"] - 1
+    out = np.log1p(young, out=young)
+    out -= params["exit_size_elasticity"] * log_rel_size
+    out += np.log(params["exit_hazard"] / 4 * (1 + params["exit_churn"] * environment))
+    return out
 
 
 class ZoneReformModel(mesa.Model):
@@ -95,6 +154,11 @@ class ZoneReformModel(mesa.Model):
         self._init_firms()
         self._size_2016 = float(self.firms.size.mean())
         self.gdp_index = 1.0  # province real GDP relative to the start of 2016
+        #: Rest of the province's GDP (set at the end of the first year), 亿元.
+        self.rest_gdp = math.nan
+        self._prev_zone_gdp = math.nan
+        #: Land designated for industrial zones in 2016, km2 (the ledger's floor for the cap).
+        self.designated_2016 = self._designated()
         self._events = self._schedule_events()
         n = len(self.zone_list)
         self._year_va = np.zeros(n)
@@ -107,13 +171,17 @@ class ZoneReformModel(mesa.Model):
 
     # ------------------------------------------------------------------ set-up
     def _init_firms(self) -> None:
-        """Draw the 2016 firms of every unit: sizes match the registry's value added."""
+        """Draw the 2016 firms of every unit: sizes match the registry's value added.
+
+        Sizes are Reed draws (lognormal body, Pareto tail ``size_tail_alpha``) scaled so
+        that each unit's firms add up to its registered value added exactly.
+        """
         units = self.data.units
         counts = units["firms"].to_numpy(dtype=np.int64)
         zone = np.repeat(np.arange(len(units), dtype=np.intp), counts)
         n = len(zone)
         rng = self._stream("init")
-        raw = rng.lognormal(0.0, self.p["entrant_size_sd"], n)
+        raw = reed_sizes(rng, n, self.p["entrant_size_sd"], self.p["size_tail_alpha"])
         unit_raw = np.bincount(zone, weights=raw, minlength=len(units))
         size = raw * (units["value_added"].to_numpy() / unit_raw)[zone]
         land_sd = self.p["land_sd"]
@@ -269,7 +337,13 @@ class ZoneReformModel(mesa.Model):
         }
 
     def _entry(self, za: dict[str, np.ndarray]) -> None:
-        """Investment projects choose a zone (or none); local start-ups; land check."""
+        """Investment projects choose a zone (or none); start-ups; land check.
+
+        Projects: a discrete choice in which reforms act through services, effort,
+        marketing and (weakly) approval time; a faster approval raises a project's size
+        (investment realised) rather than the count. Start-ups: a province-wide pool on
+        free zone land, drawn by the business environment (:func:`startup_intensity`).
+        """
         p, rng, pop = self.p, self._stream("entry"), self.firms
         nz, ns = len(self.zone_list), len(SECTORS)
         used = np.bincount(pop.zone, weights=pop.land, minlength=nz)
@@ -277,9 +351,10 @@ class ZoneReformModel(mesa.Model):
         counts = np.bincount(
             pop.zone.astype(np.int64) * ns + pop.sector, minlength=nz * ns
         ).reshape(nz, ns)
+        speed = p["approval_days_legacy"] / za["days"]
         with np.errstate(divide="ignore"):
             base = (
-                -p["beta_approval"] * np.log(za["days"] / p["approval_days_legacy"])
+                p["beta_approval"] * np.log(speed)
                 + p["beta_services"] * za["services"]
                 + p["beta_effort"] * np.log(za["effort"])
                 + p["beta_national"] * za["national"]
@@ -291,25 +366,24 @@ class ZoneReformModel(mesa.Model):
         util = np.vstack([np.full(ns, p["outside_utility"]), util])  # row 0: no zone
         prob = np.exp(util - util.max(axis=0))
         prob /= prob.sum(axis=0)
+        # Start-ups are drawn first: their count does not depend on the projects' draws.
+        lam = startup_intensity(free, za["environment"], p)
+        starts = rng.poisson(np.where(za["located"], lam, 0.0))
         pace = registry.province_growth(self.year, p) / registry.REFERENCE_GROWTH
         projects = rng.poisson(p["projects_per_year"] / 4 * pace * self.sector_shares)
         alloc = np.stack([rng.multinomial(projects[s], prob[:, s]) for s in range(ns)], axis=1)[
             1:
         ]  # zones x sectors
-        # Local start-ups: Poisson per zone, sector drawn from the zone's mix. They need
-        # land too: the rate scales with the free share of the plan (crowding).
+        # A start-up's sector follows the zone's mix (the province's in an empty zone).
         firms_z = counts.sum(axis=1)
-        free_share = free / np.maximum(za["planned"], 1e-12)
-        lam = p["startup_rate"] / 4 * firms_z * za["effort"] * (1 + za["environment"]) * free_share
-        starts = rng.poisson(np.where(za["located"], lam, 0.0))
-        cdf = np.cumsum(counts, axis=1) / np.maximum(firms_z, 1)[:, None]
+        mix = np.where(firms_z[:, None] > 0, counts, self.sector_shares[None, :])
+        cdf = np.cumsum(mix, axis=1) / mix.sum(axis=1)[:, None]
         s_zone = np.repeat(np.arange(nz), starts)
         s_sector = (rng.random(len(s_zone))[:, None] > cdf[s_zone]).sum(axis=1)
         flat = alloc.ravel()
+        n_projects = int(flat.sum())
         new_zone = np.concatenate([np.repeat(np.arange(nz), alloc.sum(axis=1)), s_zone])
-        origin = np.repeat(
-            np.array([1, 2], dtype=np.int8), [len(new_zone) - len(s_zone), len(s_zone)]
-        )
+        origin = np.repeat(np.array([1, 2], dtype=np.int8), [n_projects, len(s_zone)])
         new_sector = np.concatenate(
             [np.repeat(np.tile(np.arange(ns), nz), flat), np.minimum(s_sector, ns - 1)]
         )
@@ -326,14 +400,13 @@ class ZoneReformModel(mesa.Model):
         keep = np.zeros(k, dtype=bool)
         keep[order] = within <= free[zs]
         # Entrant size follows the economy, not the incumbents: 2016's mean firm scaled by
-        # the province's real GDP since (tying it to today's mean would let selection on
-        # size feed back into ever larger entrants).
-        size = (
-            p["entrant_size"]
-            * self._size_2016
-            * self.gdp_index
-            * rng.lognormal(-0.5 * p["entrant_size_sd"] ** 2, p["entrant_size_sd"], k)
-        )
+        # the province's real GDP since, times a Reed draw (mean 1) truncated at
+        # `entrant_size_cap` times the mean. Projects gain from faster approvals.
+        sd, alpha = p["entrant_size_sd"], p["entrant_tail_alpha"]
+        mean_raw = reed_mean(sd, alpha)
+        raw = np.minimum(reed_sizes(rng, k, sd, alpha), p["entrant_size_cap"] * mean_raw)
+        size = p["entrant_size"] * self._size_2016 * self.gdp_index / mean_raw * raw
+        size[:n_projects] *= speed[new_zone[:n_projects]] ** p["approval_investment"]
         pop.add(
             zone=new_zone[keep].astype(np.intp),
             sector=new_sector[keep].astype(np.int8),
@@ -346,44 +419,58 @@ class ZoneReformModel(mesa.Model):
         self._entries += np.bincount(new_zone[keep], minlength=nz)
 
     def _firm_dynamics(self, za: dict[str, np.ndarray]) -> None:
-        """Growth and exit of every firm, vectorised."""
+        """Growth and exit of every firm, vectorised (one pass over the arrays)."""
         p, pop = self.p, self.firms
         n, nz = pop.n, len(self.zone_list)
+        if n == 0:
+            self.gdp_index *= (1 + registry.province_growth(self.year, p) / 100) ** 0.25
+            return
         env = za["environment"]
-        target = p["reform_level_effect"] * env - p["delisting_tfp_loss"] * za["delisted"]
         zone = pop.zone
-        # Productivity level: partial adjustment towards the zone's target.
+        # Productivity level: partial adjustment towards a level target. Firms already in
+        # place when the reform starts get `incumbent_level_share` of it (levels, not a
+        # permanent growth premium; net entry carries most of the reform).
+        target = p["reform_level_effect"] * env - p["delisting_tfp_loss"] * za["delisted"]
+        tgt = target[zone]
+        if p["incumbent_level_share"] != 1.0:
+            tgt[pop.birth < p["integration_year"]] *= p["incumbent_level_share"]
         level = pop.level
-        dl = (1 - math.exp(-p["level_convergence"] / 4)) * (target[zone] - level)
+        dl = tgt
+        dl -= level
+        dl *= 1 - math.exp(-p["level_convergence"] / 4)
         level += dl
-        young = pop.birth > self.now - p["young_years"]
         g_prov = registry.province_growth(self.year, p)
-        # Heavy-tailed shocks: Laplace with annual sd `shock_scale`, by inverse CDF;
-        # log(1 - b^2) removes the mean of exp(shock) so shocks do not add growth.
-        b = p["shock_scale"] / (2 * math.sqrt(2))
+        size = pop.size
+        # Log size relative to the median (one O(n) selection per quarter).
+        log_rel = np.log(size)
+        log_rel -= math.log(float(np.partition(size, n // 2)[n // 2]))
+        # Gibrat with Laplace shocks whose scale falls with relative size; the per-firm
+        # log(1 - b^2) removes the mean of exp(shock) so shocks add no growth.
+        b = np.exp(log_rel * -p["shock_size_elasticity"])
+        np.minimum(b, SHOCK_SCALE_MAX, out=b)
+        b *= p["shock_scale"] / (2 * math.sqrt(2))
         u = self._stream("growth").random(n)
         u -= 0.5
-        shock = np.abs(u)
-        shock *= -2.0
-        np.log1p(shock, out=shock)
-        shock *= -b
-        np.copysign(shock, u, out=shock)
-        drift = math.log1p(g_prov / 100) / 4 + math.log(1 - b * b)
-        growth = shock
+        growth = np.abs(u)
+        growth *= -2.0
+        np.log1p(growth, out=growth)
+        growth *= b
+        np.negative(growth, out=growth)
+        np.copysign(growth, u, out=growth)
+        b *= b
+        np.negative(b, out=b)
+        growth += np.log1p(b, out=b)
         growth += dl
-        growth += drift
+        age = self.now - pop.birth
+        young = age < p["young_years"]
         growth += young * (p["young_growth"] / 4)
-        size = pop.size
-        size *= np.exp(growth)
-        # Exit: hazard falls with relative size and a better environment, is higher
-        # for young firms; an Exp(1) clock below the quarter's integrated hazard.
-        log_h = math.log(p["exit_hazard"] / 4) + np.log1p(-p["exit_environment_effect"] * env)
-        rel = np.log(size)
-        rel -= math.log(size.mean())
-        rel *= -p["exit_size_elasticity"]
-        rel += log_h[zone]
-        rel += young * math.log(p["exit_young_factor"])
-        dead = self._stream("exit").standard_exponential(n) < np.exp(rel)
+        growth += (math.log1p(g_prov / 100) + math.log1p(p["zone_premium_pp"] / 100)) / 4
+        log_rel += growth
+        np.exp(growth, out=growth)
+        size *= growth
+        # Exit: an Exp(1) clock below the quarter's hazard (see `log_exit_hazard`).
+        hazard = np.exp(log_exit_hazard(log_rel, age, env[zone], p))
+        dead = self._stream("exit").standard_exponential(n) < hazard
         self._exits += np.bincount(zone[dead], minlength=nz)
         self._year_va += np.bincount(zone, weights=size, minlength=nz) / 4
         pop.remove(dead)
@@ -391,7 +478,7 @@ class ZoneReformModel(mesa.Model):
 
     # ------------------------------------------------------------------ year end
     def _year_end(self) -> None:
-        """Statistics, assessment and exit, expansion, roll-outs; record the year."""
+        """Statistics, the province, assessment and exit, land, roll-outs; record the year."""
         p, year = self.p, self.year
         pop, zl = self.firms, self.zone_list
         nz = len(zl)
@@ -399,27 +486,49 @@ class ZoneReformModel(mesa.Model):
         used = np.bincount(pop.zone, weights=pop.land, minlength=nz)
         for z in zl:
             z.land_used = float(used[z.index])
-        stats = np.array([z.in_statistics and z.counted for z in zl])
-        gdp_now = float(self._year_va[stats].sum())
-        gdp_prev = float(self._prev_va[stats].sum())
-        stat_growth = 100 * (gdp_now / gdp_prev - 1) if gdp_prev > 0 else 0.0
         zone_growth = np.where(
             self._prev_va > 0, self._year_va / np.maximum(self._prev_va, 1e-12) - 1, 0.0
         )
-        self._record(year, firms_z, stats, gdp_now, stat_growth, zone_growth)
+        self._update_province(float(self._year_va.sum()))
+        self._record(year, firms_z, zone_growth)
         counted = [z for z in zl if z.counted]
         score = self._scores(counted, zone_growth)
         if p["exit_rule_on"] and year >= p["assessment_year"]:
             self.province.assess(year, score)
             score = {z: s for z, s in score.items() if z.counted}
+        room = self._land_room()
         if p["expansion_on"] and year >= p["expansion_year"]:
-            self.province.approve_expansions(self._industrial_area(), score)
+            room = self.province.approve_expansions(room, score)
         if year >= p["rollout_year"]:
-            self._roll_out(score)
+            self._roll_out(score, room)
         self._prev_va = self._year_va.copy()
         self._year_va[:] = 0
         self._entries[:] = 0
         self._exits[:] = 0
+
+    def _update_province(self, zone_gdp: float) -> None:
+        """Rest of the province: on the province's path, less the displaced activity.
+
+        ``R_y = max(R_{y-1} (1 + g_y) - displacement * max(Z_y - Z_{y-1} (1 + g_y), 0), 0)``
+        from ``R_2016 = P_2016 - Z_2016``; provincial GDP is ``R + Z``, so zone GDP never
+        exceeds it.
+        """
+        g = registry.province_growth(self.year, self.p) / 100
+        if math.isnan(self.rest_gdp):
+            self.rest_gdp = max(registry.PROVINCE_GDP_2016 - zone_gdp, 0.0)
+        else:
+            excess = max(zone_gdp - self._prev_zone_gdp * (1 + g), 0.0)
+            self.rest_gdp = max(self.rest_gdp * (1 + g) - self.p["displacement"] * excess, 0.0)
+        self._prev_zone_gdp = zone_gdp
+
+    # ------------------------------------------------------------------ land ledger
+    def _designated(self) -> float:
+        """Land designated for industrial zones: every located unit, delisted ones too."""
+        return sum(z.planned_area for z in self.zone_list if z.located and z.type == "industrial")
+
+    def _land_room(self) -> float:
+        """Land the ledger can still designate: ``max(cap, designated_2016) - designated``."""
+        return max(self.province.land_cap, self.designated_2016) - self._designated()
 
     def _scores(self, zones: list[Zone], zone_growth: np.ndarray) -> dict[Zone, float]:
         """Assessment score: mean rank of value-added growth and entries per km2."""
@@ -439,8 +548,22 @@ class ZoneReformModel(mesa.Model):
     def _industrial_area(self) -> float:
         return sum(z.planned_area for z in self.zone_list if z.counted and z.type == "industrial")
 
-    def _roll_out(self, score: dict[Zone, float]) -> None:
-        """From ``rollout_year``: three systems, operators, upgrades and new zones, best first."""
+    def _due_count(self, pace: float) -> int:
+        """Events due this year at a fractional yearly ``pace`` from ``rollout_year``.
+
+        ``floor(pace * years) - floor(pace * (years - 1))`` with ``years`` the roll-outs
+        so far, this one included: paces accumulate deterministically.
+        """
+        years = self.year - math.ceil(self.p["rollout_year"] - 1e-9) + 1
+        return math.floor(pace * years + 1e-9) - math.floor(pace * (years - 1) + 1e-9)
+
+    def _roll_out(self, score: dict[Zone, float], room: float) -> None:
+        """From ``rollout_year``: three systems, operators, upgrades and new zones, best first.
+
+        Upgrades (in cities without a national zone) and new county zones (in cities
+        with counties without one) follow their paces; a new zone needs room in the
+        land ledger.
+        """
         p, now = self.p, self.now + 0.25
         ranked = sorted(score, key=lambda z: (-score[z], z.unit))
         if p["three_systems_on"]:
@@ -449,7 +572,7 @@ class ZoneReformModel(mesa.Model):
         if p["operators_on"]:
             for z in [z for z in ranked if not z.operators][: int(p["operator_rollout"])]:
                 OperatingCompany(self, z, now)
-        upgrades = int(p["upgrades_per_year"])
+        upgrades = self._due_count(p["upgrades_per_year"])
         for city in sorted(self.cities.values(), key=lambda c: c.name):
             if upgrades == 0:
                 break
@@ -459,8 +582,7 @@ class ZoneReformModel(mesa.Model):
             if cands:
                 cands[0].level = "national"
                 upgrades -= 1
-        new, area = int(p["new_zones_per_year"]), p["new_zone_area_km2"]
-        room = self.province.land_cap - self._industrial_area()
+        new, area = self._due_count(p["new_zones_per_year"]), p["new_zone_area_km2"]
         for city in sorted(self.cities.values(), key=lambda c: (-c.counties_without_zone, c.name)):
             if new == 0 or room < area:
                 break
@@ -511,16 +633,25 @@ class ZoneReformModel(mesa.Model):
             setattr(self, acc, np.append(getattr(self, acc), 0))
         return z
 
-    def _record(
-        self,
-        year: int,
-        firms_z: np.ndarray,
-        stats: np.ndarray,
-        gdp: float,
-        growth: float,
-        zone_growth: np.ndarray,
-    ) -> None:
+    def _record(self, year: int, firms_z: np.ndarray, zone_growth: np.ndarray) -> None:
         zl = self.zone_list
+        va, prev = self._year_va, self._prev_va
+        # Statistics as published: counted zones in the statistics (boundaries change as
+        # parks merge in); and the same zones at fixed boundaries: every unit of a zone
+        # in the statistics, whatever its level or status.
+        stats = np.array([z.in_statistics and z.counted for z in zl])
+        same = np.array([z.in_statistics for z in zl])
+        gdp, same_gdp = float(va[stats].sum()), float(va[same].sum())
+        gdp_prev, same_prev = float(prev[stats].sum()), float(prev[same].sum())
+        growth = 100 * (gdp / gdp_prev - 1) if gdp_prev > 0 else 0.0
+        same_growth = 100 * (same_gdp / same_prev - 1) if same_prev > 0 else 0.0
+        zone_gdp = float(va.sum())
+        province_gdp = self.rest_gdp + zone_gdp
+        size = self.firms.size
+        n, total = len(size), float(size.sum())
+        top = max(n // 100, 1)
+        top1 = float(np.partition(size, n - top)[n - top :].sum()) / total if n else 0.0
+        largest = float(size.max()) / total if n else 0.0
         counted = [z for z in zl if z.counted]
         active = [z for z in zl if z.status == "active"]
         g_prov = registry.province_growth(year, self.p)
@@ -535,10 +666,17 @@ class ZoneReformModel(mesa.Model):
             "stat_zone_gdp_growth": growth,
             "province_gdp_growth": g_prov,
             "growth_gap_pp": growth - g_prov,
-            "zone_gdp": float(self._year_va.sum()),
+            "stat_zone_gdp_same_zones": same_gdp,
+            "stat_zone_gdp_same_zones_growth": same_growth,
+            "zone_gdp": zone_gdp,
+            "province_gdp": province_gdp,
+            "rest_gdp": self.rest_gdp,
+            "zone_gdp_share": zone_gdp / province_gdp if province_gdp > 0 else 0.0,
             "firms_in_active_zones": int(sum(firms_z[z.index] for z in counted)),
             "industrial_area_km2": self._industrial_area(),
             "land_used_km2": float(self.firms.land.sum()),
+            "land_designated_km2": self._designated(),
+            "land_cap_km2": max(self.province.land_cap, self.designated_2016),
             "zones_three_systems": sum(z.three_systems for z in counted),
             "operators": len(ops),
             "zones_with_operators": sum(bool(z.operators) for z in counted),
@@ -549,6 +687,8 @@ class ZoneReformModel(mesa.Model):
             "zones_delisted": len(self.province.delisted),
             "leadership_changes": len(self.province.leadership_changes),
             "national_zones": sum(z.level == "national" for z in counted),
+            "top1_share": top1,
+            "largest_firm_share": largest,
         }
         for m in modes.MODE_NAMES:
             row[f"zones_{m}"] = sum(z.mode == m for z in counted)

@@ -4,9 +4,11 @@ One entry per mode holds everything the code and the documents need to know abou
 its key, Chinese and English names, the colour every chart draws it in, and what the
 provincial account reports about its organisation (who leads, departments, dispatched
 agencies, whether an operating company runs the zone). The mode's effects on approval
-capacity, attraction effort, services, overhead and capital are assumptions: no study
-measures them, so each is a registry parameter (``<mode>_approval``, ...) with a range
-that the sensitivity analysis explores.
+capacity, attraction effort, services and capital are assumptions: no study measures or
+compares them, so each is a registry parameter (``<mode>_approval``, ...) with the same
+range and default for every reform mode, explored by the sensitivity analysis. The
+structural differences (departments, hence overhead; an operator that runs a corporate
+zone) have parameters of their own (``overhead_per_department``, ``corporate_operator``).
 
 Adding a mode means one :class:`Mode` entry here plus its effect parameters in
 ``sim/core/data/parameters.toml``.
@@ -114,38 +116,48 @@ class ModeEffects:
         approval: Approval capacity multiplier (divides approval time).
         attraction: Investment-attraction effort multiplier.
         services: Service quality index (legacy = :data:`LEGACY_SERVICES`).
-        overhead: Share of staff time on internal administration.
         capital: Land-development capital multiplier (expansion size).
     """
 
     approval: float
     attraction: float
     services: float
-    overhead: float
     capital: float
 
 
 def effects(params: Mapping[str, float]) -> dict[str, ModeEffects]:
     """Return every mode's effects from a resolved parameter mapping.
 
-    The reference mode has unit multipliers, :data:`LEGACY_SERVICES` and the overhead
-    ``legacy_overhead``; every other mode ``m`` reads ``m_approval``,
-    ``m_attraction``, ``m_services``, ``m_overhead`` and, if registered,
-    ``m_capital`` (1 otherwise).
+    The reference mode has unit multipliers and :data:`LEGACY_SERVICES`; every other
+    mode ``m`` reads ``m_approval``, ``m_attraction``, ``m_services`` and
+    ``m_capital``. No study compares the modes, so the registry gives each effect the
+    same prior range and default for every reform mode; what tells the modes apart by
+    construction is their structure (departments, an operator that runs the zone).
     """
     out = {}
     for m in MODE_NAMES:
         if m == REFERENCE:
-            out[m] = ModeEffects(1.0, 1.0, LEGACY_SERVICES, params["legacy_overhead"], 1.0)
+            out[m] = ModeEffects(1.0, 1.0, LEGACY_SERVICES, 1.0)
             continue
         out[m] = ModeEffects(
             approval=params[f"{m}_approval"],
             attraction=params[f"{m}_attraction"],
             services=params[f"{m}_services"],
-            overhead=params[f"{m}_overhead"],
-            capital=params.get(f"{m}_capital", 1.0),
+            capital=params[f"{m}_capital"],
         )
     return out
+
+
+def overhead(mode: str, departments: int, params: Mapping[str, float]) -> float:
+    """Share of a zone's staff time on internal administration.
+
+    A legacy zone has ``legacy_overhead``; a reformed zone ``overhead_base`` plus
+    ``overhead_per_department`` for each internal department, the structural
+    difference between the modes that the provincial account reports.
+    """
+    if mode == REFERENCE:
+        return params["legacy_overhead"]
+    return params["overhead_base"] + params["overhead_per_department"] * departments
 
 
 def departments_for(mode: str, registered: int) -> int:

@@ -123,12 +123,54 @@ ANNUAL: tuple[Output, ...] = (
         meaning="`stat_zone_gdp_growth` less `province_gdp_growth`.",
     ),
     Output(
+        name="stat_zone_gdp_same_zones",
+        unit="亿元/year",
+        kind="flow",
+        label_en="GDP of the statistics zones, fixed boundaries (100 m yuan)",
+        label_zh="统计内开发区GDP，固定边界（亿元）",
+        meaning="Value added of every unit of the zones in the statistics, whatever its level "
+        "or status (the same zones and firms at fixed boundaries).",
+    ),
+    Output(
+        name="stat_zone_gdp_same_zones_growth",
+        unit="%",
+        kind="rate",
+        label_en="Their GDP growth, fixed boundaries (%)",
+        label_zh="固定边界GDP增速（%）",
+        meaning="Growth of `stat_zone_gdp_same_zones` over the previous year.",
+    ),
+    Output(
         name="zone_gdp",
         unit="亿元/year",
         kind="flow",
         label_en="GDP of all zones (100 m yuan)",
         label_zh="全部开发区GDP（亿元）",
         meaning="Value added of all located zones.",
+    ),
+    Output(
+        name="province_gdp",
+        unit="亿元/year",
+        kind="flow",
+        label_en="Provincial GDP (100 m yuan)",
+        label_zh="全省GDP（亿元）",
+        meaning="All zones plus the rest of the province (7.11).",
+    ),
+    Output(
+        name="rest_gdp",
+        unit="亿元/year",
+        kind="flow",
+        label_en="GDP outside zones (100 m yuan)",
+        label_zh="开发区以外GDP（亿元）",
+        meaning="The rest of the province: on the province's path, less the activity zones "
+        "displace (7.11).",
+    ),
+    Output(
+        name="zone_gdp_share",
+        unit="-",
+        kind="share",
+        label_en="Zones' share of provincial GDP",
+        label_zh="开发区GDP占全省比重",
+        meaning="`zone_gdp` over `province_gdp`.",
     ),
     Output(
         name="firms_in_active_zones",
@@ -153,6 +195,24 @@ ANNUAL: tuple[Output, ...] = (
         label_en="Land in use (km²)",
         label_zh="已用土地（km²）",
         meaning="Land held by all living firms.",
+    ),
+    Output(
+        name="land_designated_km2",
+        unit="km2",
+        kind="stock",
+        label_en="Land designated for industrial zones (km²)",
+        label_zh="工业类开发区规划用地台账（km²）",
+        meaning="Planned area of every located industrial unit (zones, parks and delisted "
+        "zones) until released: the land ledger.",
+    ),
+    Output(
+        name="land_cap_km2",
+        unit="km2",
+        kind="stock",
+        label_en="Land cap (km²)",
+        label_zh="用地上限（km²）",
+        meaning="The ledger's cap: `land_cap_share` of the province's land, or the 2016 "
+        "designation if larger.",
     ),
     Output(
         name="zones_three_systems",
@@ -233,6 +293,23 @@ ANNUAL: tuple[Output, ...] = (
         label_en="National zones",
         label_zh="国家级开发区数",
         meaning="Counted national zones.",
+    ),
+    Output(
+        name="top1_share",
+        unit="-",
+        kind="share",
+        label_en="Top 1 % firms' share of output",
+        label_zh="前1%企业产出占比",
+        meaning="Share of the largest 1 % of living firms (at least one) in the sum of firm "
+        "sizes at year end.",
+    ),
+    Output(
+        name="largest_firm_share",
+        unit="-",
+        kind="share",
+        label_en="Largest firm's share of output",
+        label_zh="最大企业产出占比",
+        meaning="Share of the largest living firm in the sum of firm sizes at year end.",
     ),
     *(
         Output(

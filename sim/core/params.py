@@ -254,6 +254,10 @@ REGISTRY: dict[str, Parameter] = _with_calibration(load_table(), CALIBRATED_FILE
 
 #: Province growth path given by data (%, real, year on year).
 PROVINCE_GROWTH_DATA: dict[int, float] = {2016: 4.5, 2017: 7.0, 2018: 6.7}
+#: Province GDP in 2017, 亿元 (facts: about 1.55 trillion yuan).
+PROVINCE_GDP_2017 = 15_500.0
+#: Province GDP in 2016, 亿元: the 2017 level deflated by 2017's real growth.
+PROVINCE_GDP_2016 = PROVINCE_GDP_2017 / (1 + PROVINCE_GROWTH_DATA[2017] / 100)
 #: Mean province growth 2016-2018 (%): the investment flow's reference pace.
 REFERENCE_GROWTH = sum(PROVINCE_GROWTH_DATA.values()) / len(PROVINCE_GROWTH_DATA)
 

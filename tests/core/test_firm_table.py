@@ -93,6 +93,12 @@ def test_origin_tells_registry_firms_from_projects_and_start_ups(
     assert set(entrants) == {"project", "startup"}
 
 
-def test_without_start_ups_every_entrant_is_a_project() -> None:
-    firms = simulate({"startup_rate": 0.0}, seed=21, end=2017, firm_years=(2017,)).firms
-    assert set(firms.loc[firms["birth"] >= 2016, "origin"]) == {"project"}
+def test_start_up_density_moves_only_start_ups() -> None:
+    def entrants(density: float) -> pd.Series:
+        p = {"startup_density": density}
+        firms = simulate(p, seed=21, end=2016, firm_years=(2016,)).firms
+        return firms.loc[firms["birth"] >= 2016, "origin"].value_counts()
+
+    few, many = entrants(0.3), entrants(3.0)
+    assert many["startup"] > 5 * few["startup"]
+    assert many["project"] == pytest.approx(few["project"], rel=0.2)

@@ -1,7 +1,9 @@
 """Invariants over the whole parameter space (property-based).
 
 Parameter sets are drawn within the registry bounds (every parameter, booleans and
-years included, plus random mode assignments); each run is short.
+years included, plus random mode assignments); each run is short. The accounting
+closes: zone GDP never exceeds provincial GDP, land in use never exceeds the land
+designated, which never exceeds the cap, and the firm count balances year by year.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -20,6 +23,8 @@ from sim.core.run import simulate
 INITIAL_FIRMS = int(zonedata.load().units["firms"].sum())
 STOCKS_ANNUAL = [
     "firms", "firm_entries", "firm_exits", "zones_active", "stat_zone_gdp", "zone_gdp",
+    "stat_zone_gdp_same_zones", "province_gdp", "rest_gdp", "zone_gdp_share",
+    "land_designated_km2", "land_cap_km2", "top1_share", "largest_firm_share",
     "firms_in_active_zones", "industrial_area_km2", "land_used_km2", "zones_three_systems",
     "operators", "zones_with_operators", "staff", "bodies", "approval_days",
     "delegated_powers", "zones_delisted", "leadership_changes", "national_zones",
@@ -84,6 +89,21 @@ def check_invariants(annual: pd.DataFrame, zones: pd.DataFrame) -> None:
     np.testing.assert_allclose(
         by_year["land_used_km2"].sum().to_numpy(), annual["land_used_km2"].to_numpy(), rtol=1e-9
     )
+    # the province closes: zones are part of it, never more than all of it
+    np.testing.assert_allclose(
+        annual["province_gdp"], annual["rest_gdp"] + annual["zone_gdp"], rtol=1e-12
+    )
+    assert (annual["zone_gdp"] <= annual["province_gdp"] * (1 + 1e-12)).all()
+    assert (annual["zone_gdp_share"] <= 1.0 + 1e-12).all()
+    # one land ledger: land in use <= land designated <= cap, every year
+    industrial = zones[zones["type"] == "industrial"].groupby("year")["land_used_km2"].sum()
+    used = industrial.reindex(annual["year"], fill_value=0.0).to_numpy()
+    assert (used <= annual["land_designated_km2"].to_numpy() + 1e-9).all()
+    assert (annual["land_designated_km2"] <= annual["land_cap_km2"] + 1e-9).all()
+    # statistics at fixed boundaries cover at least the published ones
+    assert (annual["stat_zone_gdp_same_zones"] >= annual["stat_zone_gdp"] - 1e-9).all()
+    assert (annual["largest_firm_share"] <= annual["top1_share"] + 1e-12).all()
+    assert (annual["top1_share"] <= 1.0 + 1e-12).all()
     modes = annual[["zones_legacy", "zones_sanheyi", "zones_quzheng", "zones_corporate"]]
     np.testing.assert_array_equal(modes.sum(axis=1).to_numpy(), annual["zones_active"].to_numpy())
     assert (annual["zones_with_operators"] <= annual["zones_active"]).all()
@@ -99,8 +119,9 @@ def check_invariants(annual: pd.DataFrame, zones: pd.DataFrame) -> None:
 )
 @given(params=parameter_sets, seed=st.integers(0, 2**32 - 1))
 def test_invariants_hold_anywhere_in_the_parameter_space(params: dict[str, Any], seed: int) -> None:
-    result = simulate(params, seed=seed, end=2020)
+    result = simulate(params, seed=seed, end=2022, firm_years=(2022,))
     check_invariants(result.annual, result.zones)
+    assert len(result.firms) == result.annual["firms"].iloc[-1]
     pop = result.model.firms
     assert (pop.size > 0).all()
     assert np.isfinite(pop.size).all()
@@ -111,3 +132,32 @@ def test_invariants_hold_anywhere_in_the_parameter_space(params: dict[str, Any],
 def test_invariants_hold_for_the_defaults() -> None:
     result = simulate(seed=0, end=2020)
     check_invariants(result.annual, result.zones)
+
+
+@pytest.mark.slow
+def test_invariants_hold_over_a_full_run_at_the_bounds() -> None:
+    """The registry's upper bounds for growth, entry and land: the longest, most expansive run."""
+    push = ("reform_level_effect", "zone_premium_pp", "young_growth", "projects_per_year",
+            "startup_density", "beta_env_startup", "expansion_max_km2", "new_zones_per_year",
+            "upgrades_per_year", "land_cap_share", "unqualified_share")  # fmt: skip
+    params = {n: REGISTRY[n].upper for n in push} | {"displacement": 1.0}
+    result = simulate(params, seed=3, end=2035)
+    check_invariants(result.annual, result.zones)
+
+
+@pytest.mark.parametrize("displacement", [0.0, 1.0])
+def test_displacement_bounds_the_province_path(displacement: float) -> None:
+    annual = simulate({"displacement": displacement}, seed=2, end=2024).annual
+    a = annual.set_index("year")
+    path = a["province_gdp_growth"] / 100
+    ratio = a["province_gdp"] / a["province_gdp"].shift(1) - 1
+    if displacement == 1.0:
+        # zones gain only at the rest's expense: the province stays on its path
+        # (while the zones grow faster than it, as they do here)
+        np.testing.assert_allclose(ratio.iloc[1:], path.iloc[1:], rtol=1e-9)
+    else:
+        # every zone gain is additional: the province grows at least at its pace
+        assert (ratio.iloc[1:] >= path.iloc[1:] - 1e-12).all()
+        rest = a["rest_gdp"] / a["rest_gdp"].shift(1) - 1
+        np.testing.assert_allclose(rest.iloc[1:], path.iloc[1:], rtol=1e-9)
+    assert a.loc[2016, "province_gdp"] == pytest.approx(15_500 / 1.07)

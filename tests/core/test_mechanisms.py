@@ -14,12 +14,13 @@ import pandas as pd
 import pytest
 
 from sim.core.agents import Zone
-from sim.core.model import ZoneReformModel
-from sim.core.params import REGISTRY
+from sim.core.model import ZoneReformModel, log_exit_hazard, startup_intensity
+from sim.core.params import REGISTRY, defaults
 from sim.core.run import simulate
 
 Run = Callable[..., tuple[pd.DataFrame, pd.DataFrame]]
 SEEDS = (1, 2, 3)
+REGISTRY_DEFAULTS = defaults()
 
 
 def lo(name: str) -> float:
@@ -272,20 +273,79 @@ def test_better_outside_option_draws_fewer_entrants(run_tables: Run) -> None:
     assert high < low
 
 
-def test_better_environment_cuts_exits(run_tables: Run) -> None:
-    none = mean_metric(
-        run_tables,
-        {"exit_environment_effect": lo("exit_environment_effect")},
-        "firm_exits",
-        (2019,),
-    )
-    strong = mean_metric(
-        run_tables,
-        {"exit_environment_effect": hi("exit_environment_effect")},
-        "firm_exits",
-        (2019,),
-    )
-    assert strong < none
+def test_churn_raises_exits_in_reformed_zones(run_tables: Run) -> None:
+    none = mean_metric(run_tables, {"exit_churn": lo("exit_churn")}, "firm_exits", (2019,))
+    strong = mean_metric(run_tables, {"exit_churn": hi("exit_churn")}, "firm_exits", (2019,))
+    assert strong > none
+
+
+def test_exit_hazard_falls_with_size_and_age_and_rises_with_churn() -> None:
+    p = dict(REGISTRY_DEFAULTS)
+    size = np.log(np.array([0.1, 1.0, 10.0]))
+    h_size = log_exit_hazard(size, np.full(3, 10.0), np.zeros(3), p)
+    assert np.all(np.diff(h_size) < 0)
+    h_age = log_exit_hazard(np.zeros(3), np.array([0.0, 2.0, 10.0]), np.zeros(3), p)
+    assert np.all(np.diff(h_age) < 0)
+    h_env = log_exit_hazard(np.zeros(2), np.ones(2), np.array([0.0, 1.0]), p)
+    assert h_env[1] - h_env[0] == pytest.approx(np.log1p(p["exit_churn"]))
+    # a median-sized, old firm in a legacy zone has the registry's hazard
+    old = log_exit_hazard(np.zeros(1), np.array([1e6]), np.zeros(1), p)
+    assert np.exp(old[0]) == pytest.approx(p["exit_hazard"] / 4)
+    flat = log_exit_hazard(np.zeros(2), np.ones(2), np.array([0.0, 1.0]), p | {"exit_churn": 0})
+    assert flat[0] == flat[1]
+
+
+def test_start_ups_come_from_free_land_not_from_the_firm_stock() -> None:
+    p = dict(REGISTRY_DEFAULTS)
+    free, env = np.array([0.0, 10.0, 20.0]), np.array([0.0, 0.0, 0.0])
+    lam = startup_intensity(free, env, p)
+    np.testing.assert_allclose(lam, p["startup_density"] / 4 * free)
+    better = startup_intensity(free, env + 1.0, p)
+    np.testing.assert_allclose(better[1:] / lam[1:], np.exp(p["beta_env_startup"]))
+
+
+def test_start_ups_do_not_scale_with_a_zones_firms() -> None:
+    """Twice the firms on the same free land: the same start-ups in the same quarter."""
+
+    def start_ups(double: bool) -> np.ndarray:
+        model = ZoneReformModel(rng=1)
+        pop = model.firms
+        if double:  # a copy of every firm, holding no land
+            pop.add(zone=pop.zone.copy(), sector=pop.sector.copy(), size=pop.size.copy(),
+                    level=pop.level.copy(), birth=pop.birth.copy(), land=np.zeros(pop.n),
+                    origin=pop.origin.copy())  # fmt: skip
+        n = pop.n
+        model._entry(model._zone_arrays())
+        return np.bincount(pop.zone[n:][pop.origin[n:] == 2], minlength=len(model.zone_list))
+
+    np.testing.assert_array_equal(start_ups(True), start_ups(False))
+
+
+def test_faster_approvals_raise_project_size_not_start_ups() -> None:
+    """胡税根 & 结宇龙: approval reform raises investment; the count is another matter."""
+
+    def entrants(elasticity: float) -> pd.DataFrame:
+        model = ZoneReformModel({"approval_investment": elasticity}, rng=4)
+        while model.now < 2019.0:
+            model.step()
+        n = model.firms.n
+        model._entry(model._zone_arrays())
+        pop = model.firms
+        return pd.DataFrame(
+            {"zone": pop.zone[n:], "size": pop.size[n:], "origin": pop.origin[n:]}
+        ), model
+
+    none, _ = entrants(0.0)
+    some, model = entrants(0.6)
+    assert len(none) == len(some) > 0  # same entrants, same count
+    days = np.array([z.approval_days for z in model.zone_list])
+    speed = model.p["approval_days_legacy"] / days[some["zone"]]
+    ratio = some["size"].to_numpy() / none["size"].to_numpy()
+    project = some["origin"].to_numpy() == 1
+    assert project.any() and (~project).any()
+    np.testing.assert_allclose(ratio[project], speed[project] ** 0.6)
+    np.testing.assert_allclose(ratio[~project], 1.0)
+    assert (speed[project] > 1).all()
 
 
 def test_reform_level_effect_raises_zone_gdp(run_tables: Run) -> None:
@@ -422,3 +482,81 @@ def test_new_zones_follow_rollout_year_area_and_powers(run_tables: Run) -> None:
     new = zones[zones["zone_id"].str.startswith("N") & (zones["year"] == 2020)]
     assert (new["planned_area_km2"] == 20.0).all()
     assert (new["powers"] == REGISTRY["provincial_powers"].default + 100).all()
+
+
+@pytest.mark.parametrize("release", [0.0, 1.0])
+def test_delisting_releases_unused_land_and_keeps_the_firms(
+    fresh_model: ZoneReformModel, release: float
+) -> None:
+    fresh_model.p["delisted_land_release"] = release
+    zones = _counted(fresh_model)
+    target = next(z for z in zones if z.level == "provincial" and z.type == "industrial")
+    target.land_used = 0.25 * target.planned_area
+    planned, designated = target.planned_area, fresh_model._designated()
+    firms = int((fresh_model.firms.zone == target.index).sum())
+    score = _forced_scores(zones, target)
+    fresh_model.province.assess(2018, score)
+    fresh_model.province.assess(2019, score)
+    assert target.status == "delisted"
+    released = release * 0.75 * planned
+    assert target.planned_area == pytest.approx(planned - released)
+    assert fresh_model._designated() == pytest.approx(designated - released)
+    assert int((fresh_model.firms.zone == target.index).sum()) == firms
+    assert target.located and not target.counted
+
+
+def test_firms_of_a_delisted_zone_stay_outside_the_statistics() -> None:
+    params = {"unqualified_share": hi("unqualified_share"), "exit_consecutive_years": 1}
+    res = simulate(params, seed=1, end=2020, firm_years=(2020,))
+    z = res.zones[res.zones["year"] == 2020]
+    delisted = set(z.loc[z["status"] == "delisted", "unit"])
+    assert delisted
+    assert res.firms["unit"].isin(delisted).any()
+    counted = z["status"].eq("active") & z["in_statistics"]
+    assert res.annual["stat_zone_gdp"].iloc[-1] == pytest.approx(z.loc[counted, "gdp"].sum())
+
+
+def test_the_land_ledger_never_exceeds_the_cap() -> None:
+    params = {"expansion_trigger": lo("expansion_trigger"), "expansion_step": hi("expansion_step"),
+              "expansion_max_km2": hi("expansion_max_km2"), "expansion_year": 2017.0,
+              "new_zones_per_year": hi("new_zones_per_year"),
+              "land_cap_share": 0.021, "unqualified_share": hi("unqualified_share")}  # fmt: skip
+    annual = simulate(params, seed=2, end=2024).annual.set_index("year")
+    cap = 0.021 * 156_700.0
+    assert annual["land_designated_km2"].max() > 2750.0  # expansions happened
+    assert (annual["land_designated_km2"] <= cap + 1e-9).all()
+    np.testing.assert_allclose(annual["land_cap_km2"], cap)
+
+
+def test_fractional_paces_accumulate() -> None:
+    params = {"upgrades_per_year": 0.5, "new_zones_per_year": 1.5, "exit_rule_on": 0}
+    annual = simulate(params, seed=1, end=2022).annual.set_index("year")
+    new = annual["zones_active"] - 67
+    # roll-outs at the ends of 2018-2021 (1.5 a year: 1, 2, 1, 2), counted the year after
+    assert new.loc[2019:2022].tolist() == [1, 3, 4, 6]
+    national = annual["national_zones"] - annual.loc[2018, "national_zones"]
+    assert national.loc[2019:2022].tolist() == [0, 1, 1, 2]
+
+
+def test_initial_sizes_reproduce_each_units_value_added() -> None:
+    model = ZoneReformModel(rng=3)
+    va = np.bincount(model.firms.zone, weights=model.firms.size, minlength=len(model.zone_list))
+    np.testing.assert_allclose(va, model.data.units["value_added"].to_numpy(), rtol=1e-12)
+
+
+def test_entrant_sizes_are_capped() -> None:
+    cap = lo("entrant_size_cap")
+    model = ZoneReformModel(
+        {"entrant_size_cap": cap, "entrant_tail_alpha": lo("entrant_tail_alpha")}, rng=7
+    )
+    while model.now < 2018.0:
+        model.step()
+    n = model.firms.n
+    model._entry(model._zone_arrays())
+    days = np.array([z.approval_days for z in model.zone_list])
+    speed = (model.p["approval_days_legacy"] / days)[model.firms.zone[n:]]
+    project = model.firms.origin[n:] == 1
+    base = model.firms.size[n:] / np.where(project, speed ** model.p["approval_investment"], 1.0)
+    mean = model.p["entrant_size"] * model._size_2016 * model.gdp_index
+    assert len(base) > 0
+    assert base.max() <= cap * mean * (1 + 1e-12)

@@ -172,7 +172,7 @@ def _posterior(path: Path) -> Path:
     import pandas as pd
 
     pd.DataFrame(
-        {"startup_rate": [0.02, 0.03, 0.04], "exit_hazard": [0.05, 0.06, 0.07], "weight": 1.0}
+        {"startup_density": [0.5, 1.0, 1.5], "exit_hazard": [0.05, 0.06, 0.07], "weight": 1.0}
     ).to_csv(path, index=False)
     return path
 
@@ -186,8 +186,8 @@ def test_posterior_scenario_draws_parameters_per_replicate(scenario_file, tmp_pa
     sc = load_scenario(scenario_file("uncertain", "[parameters]\nexit_hazard = 0.09\n", run=run))
     assert sc.run.posterior == str(post.resolve())
     specs = scenario_specs([sc])
-    drawn = {s.params["startup_rate"] for s in specs}
-    assert drawn <= {0.02, 0.03, 0.04} and len(drawn) > 1
+    drawn = {s.params["startup_density"] for s in specs}
+    assert drawn <= {0.5, 1.0, 1.5} and len(drawn) > 1
     assert {s.params["exit_hazard"] for s in specs} == {0.09}  # the scenario's lever wins
     for s in specs:
         assert s.params == replicate_params(post, 5, s.replicate, sc.overrides)

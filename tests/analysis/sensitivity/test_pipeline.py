@@ -18,11 +18,11 @@ def test_model_evaluator_uses_common_random_numbers(tmp_path):
     ev = sa.ModelEvaluator(
         problem, sa.parse_outputs("firms@2017"), tmp_path, backend=None, seed=3, progress=False
     )
-    X = np.array([[1.0, 0.05], [2.0, 0.10]])
+    X = np.array([[0.5, 0.05], [1.25, 0.10]])
     specs = ev.specs(X, [0, 1], [0, 1])
     seeds = {(s.sample, s.replicate): s.seed for s in specs}
     assert seeds[(0, 0)] == seeds[(1, 0)] != seeds[(0, 1)] == seeds[(1, 1)]
-    assert specs[2].params["beta_services"] == 2.0
+    assert specs[2].params["beta_services"] == 1.25
     assert specs[0].end == 2017
 
 
