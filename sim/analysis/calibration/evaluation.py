@@ -19,7 +19,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.analysis.calibration.targets import RATIO_CLIP, Target, Targets, prior_params
+from sim.analysis.calibration.targets import (
+    RATIO_CLIP,
+    Target,
+    Targets,
+    one_sided,
+    prior_params,
+)
 from sim.core.params import resolve
 from sim.core.run import FIRST_YEAR
 from sim.experiments.backends import Backend
@@ -64,21 +70,9 @@ class Evaluator:
         """The runs of one point and seed: ``None`` (the point) then each lever used."""
         return [None, *sorted({t.lever for t in patterns if t.lever})]
 
-    def params(self, theta: Sequence[float], lever: str | None = None) -> dict[str, Any]:
-        """Full resolved parameters of a candidate (calibrated values over priors)."""
-        over = dict(self.base)
-        over.update({n: float(v) for n, v in zip(self.targets.parameters, theta, strict=True)})
-        if lever is not None:
-            over.update(self.targets.levers[lever])
-        return resolve(over)
-
     def for_targets(self, targets: Targets) -> Evaluator:
         """An evaluator of other targets (e.g. screened parameters) in the same folder."""
         return Evaluator(targets, self.backend, self.work_dir, progress=self.progress)
-
-    def runs_per_point(self, patterns: Sequence[Target] | None = None) -> int:
-        """Runs one point and one seed cost (the point and its lever variants)."""
-        return len(self.variants(self.targets.fitted if patterns is None else patterns))
 
     def __call__(self, step: str, thetas: np.ndarray, seeds: np.ndarray) -> np.ndarray:
         """Simulate the fitted moments of candidates ``thetas`` (rows) with ``seeds[i, r]``.
@@ -270,11 +264,7 @@ def scaled_errors(targets: Targets, moments: np.ndarray) -> np.ndarray:
     value = np.array([t.value for t in fitted])
     tol = np.array([t.abs_tolerance for t in fitted])
     w = np.sqrt(np.array([t.weight for t in fitted]))
-    e = (moments - value) / tol
-    lower = np.array([t.bound == "at_least" for t in fitted])
-    upper = np.array([t.bound == "at_most" for t in fitted])
-    e = np.where(lower, np.minimum(e, 0.0), np.where(upper, np.maximum(e, 0.0), e))
-    return w * e
+    return w * one_sided(fitted, moments - value) / tol
 
 
 def distance(targets: Targets, moments: np.ndarray) -> np.ndarray:

@@ -28,7 +28,7 @@ from scipy.stats import qmc
 
 from sim.analysis.calibration.emulator import Emulator
 from sim.analysis.calibration.evaluation import result_digest, say
-from sim.analysis.calibration.targets import Targets
+from sim.analysis.calibration.targets import Targets, one_sided
 from sim.experiments.fileio import atomic_write_parquet, parquet_metadata
 from sim.experiments.seeds import HISTORY, branch_rng, branch_seed
 
@@ -114,10 +114,7 @@ def implausibility(targets: Targets, emulator: Emulator, x: np.ndarray) -> np.nd
     mean, var = emulator.predict(x)
     value = np.array([t.value for t in fitted])
     tol = np.array([t.abs_tolerance for t in fitted])
-    diff = mean - value
-    lower = np.array([t.bound == "at_least" for t in fitted])
-    upper = np.array([t.bound == "at_most" for t in fitted])
-    diff = np.where(lower, np.minimum(diff, 0.0), np.where(upper, np.maximum(diff, 0.0), diff))
+    diff = one_sided(fitted, mean - value)
     extra = (targets.observation_sd**2 + targets.discrepancy_sd**2) * tol**2
     return np.abs(diff) / np.sqrt(var + emulator.noise_var + extra)
 

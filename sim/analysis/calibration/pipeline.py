@@ -231,7 +231,7 @@ def calibrate(
         fitted, [best_params] * len(vseeds), vseeds, backend=backend, folder=work / "validation"
     )
     validation = validation_table(fitted, vsims)
-    n_variants = ev.runs_per_point(fitted.targets)
+    n_variants = len(ev.variants(fitted.targets))
     stages.append(Stage("validation", len(vseeds) * n_variants, time.perf_counter() - t0))
     # Posterior predictive: one point per posterior draw.
     t0 = time.perf_counter()

@@ -113,11 +113,7 @@ class Target:
         A one-sided pattern passes on its side of the value and within tolerance of it
         on the other.
         """
-        off = simulated - self.value
-        if self.bound == "at_least":
-            off = min(off, 0.0)
-        elif self.bound == "at_most":
-            off = max(off, 0.0)
+        off = float(one_sided([self], np.array([simulated - self.value]))[0])
         return abs(off) <= self.abs_tolerance * (1 + 1e-9) + 1e-9
 
 
@@ -197,6 +193,17 @@ class Targets:
     def prior_defaults(self) -> np.ndarray:
         """Prior default of each calibrated parameter (before any calibration)."""
         return np.array([prior_value(n) for n in self.parameters])
+
+
+def one_sided(patterns: Sequence[Target], diff: np.ndarray) -> np.ndarray:
+    """Differences ``simulated - value`` (last axis: ``patterns``), one-sided where asked.
+
+    A one-sided pattern counts only on its wrong side: no difference above an
+    ``at_least`` value, none below an ``at_most`` one.
+    """
+    lower = np.array([t.bound == "at_least" for t in patterns])
+    upper = np.array([t.bound == "at_most" for t in patterns])
+    return np.where(lower, np.minimum(diff, 0.0), np.where(upper, np.maximum(diff, 0.0), diff))
 
 
 def prior_value(name: str) -> float:

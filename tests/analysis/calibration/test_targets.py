@@ -42,7 +42,14 @@ def test_shipped_targets() -> None:
     assert t.runs_per_point == 3 and t.horizon == 2021
     # Candidates come from registry groups, screened in wave 1.
     assert t.screened and len(t.parameters) > 9
-    assert t.parameters == cal.candidate_parameters(["entry", "growth", "environment"])
+    groups = ["entry", "growth", "environment", "province"]
+    exclude = ["province_growth_2019", "province_growth_2035"]
+    assert t.parameters == cal.candidate_parameters(groups, exclude)
+    assert "displacement" in t.parameters and "province_growth_2019" not in t.parameters
+    assert not {"sanheyi_attraction", "sector_weight_metallurgy"} & set(t.parameters)
+    by = {x.name: x for x in t.targets}
+    assert by["size_tail_exponent"].transform == "pareto_top1"
+    assert by["province_gdp_2018"].metric == "province_gdp"
 
 
 @pytest.mark.parametrize(
