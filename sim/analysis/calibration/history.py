@@ -24,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 from scipy.stats import qmc
 
 from sim.analysis.calibration.emulator import Emulator
@@ -38,6 +39,8 @@ MAX_DRAWS = 400_000
 NROY_SAMPLE = 20_000
 #: Fewest of :data:`NROY_SAMPLE` uniform draws a wave keeps (see :meth:`NROY.add`).
 MIN_KEPT = 20
+#: Family-wise level of the screening's partial F tests (Bonferroni over all effects).
+SCREEN_ALPHA = 0.05
 
 
 @dataclass
@@ -203,14 +206,16 @@ class NROY:
 
 def screen(
     names: Sequence[str], patterns: Sequence[str], x: np.ndarray, y: np.ndarray
-) -> np.ndarray:
-    """Main effect of each parameter on each pattern, from an additive quadratic fit.
+) -> tuple[np.ndarray, np.ndarray]:
+    """Main effect of each parameter on each pattern, and its significance.
 
     Each pattern's mean over replicates is regressed on ``u_i`` and ``u_i**2 - 1/12``
     for every parameter (``u = x - 1/2``, uniform on the box); the main effect of
     parameter ``i`` is the variance of its fitted terms, ``b1**2 / 12 + b2**2 / 180``,
     over the pattern's variance on the design. Cheap in many dimensions, where a
-    Gaussian process would not be, and enough to tell which parameters matter.
+    Gaussian process would not be. With many candidates and few points, chance alone
+    gives every parameter a few per cent, so each effect also gets the p-value of its
+    partial F test (the two terms of the parameter against the full additive model).
 
     Args:
         names: Parameters (columns of ``x``).
@@ -219,17 +224,27 @@ def screen(
         y: Moments, ``(points, replicates, patterns)``.
 
     Returns:
-        Indices, shape ``(patterns, parameters)``.
+        Main-effect indices and p-values, each of shape ``(patterns, parameters)``.
     """
     u = x - 0.5
-    design = np.column_stack([np.ones(len(u)), u, u**2 - 1 / 12])
+    n, d = u.shape
+    design = np.column_stack([np.ones(n), u, u**2 - 1 / 12])
     mean = y.mean(axis=1)
     coef, *_ = np.linalg.lstsq(design, mean, rcond=None)
-    d = len(names)
     b1, b2 = coef[1 : 1 + d], coef[1 + d :]
     effect = b1**2 / 12 + b2**2 / 180  # (parameters, patterns)
     total = np.maximum(mean.var(axis=0), 1e-300)
-    return np.clip((effect / total).T, 0.0, 1.0)
+    dof = n - design.shape[1]
+    rss = np.sum((mean - design @ coef) ** 2, axis=0)
+    pvalues = np.ones((len(patterns), d))
+    if dof > 0:
+        for i in range(d):
+            reduced = np.delete(design, [1 + i, 1 + d + i], axis=1)
+            c, *_ = np.linalg.lstsq(reduced, mean, rcond=None)
+            rss_i = np.sum((mean - reduced @ c) ** 2, axis=0)
+            f = (rss_i - rss) / 2 / np.maximum(rss / dof, 1e-300)
+            pvalues[:, i] = stats.f.sf(f, 2, dof)
+    return np.clip((effect / total).T, 0.0, 1.0), pvalues
 
 
 def _wave_seeds(seed: int, wave: int, reps: int) -> np.ndarray:
@@ -301,15 +316,25 @@ def history_match(
             spent = None
         runs += len(x) * replicates * runs_per_point
         if w == 1:
-            main = screen(space.parameters, names, x, y)
+            main, pvalues = screen(space.parameters, names, x, y)
+            # Kept: an effect of at least the threshold that chance does not explain
+            # (partial F test, Bonferroni over parameters and patterns).
+            alpha = SCREEN_ALPHA / main.size
+            real = np.where(pvalues <= alpha, main, 0.0)
             best = main.max(axis=0)
-            keep = best >= targets.screen_threshold if targets.screened else np.ones(d, bool)
+            keep = (
+                real.max(axis=0) >= targets.screen_threshold
+                if targets.screened
+                else np.ones(d, bool)
+            )
             if not keep.any():
                 keep[np.argmax(best)] = True
+            top = main.argmax(axis=0)
             screening = pd.DataFrame({
                 "parameter": list(space.parameters),
                 "main_effect": best,
-                "pattern": [names[int(i)] for i in main.argmax(axis=0)],
+                "pattern": [names[int(i)] for i in top],
+                "p_value": pvalues[top, np.arange(d)],
                 "calibrated": keep,
             })  # fmt: skip
             calibrated = targets.with_parameters(

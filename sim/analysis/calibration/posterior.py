@@ -112,7 +112,7 @@ def _propose(
     d = parents.shape[1]
     out = np.empty((n, d))
     todo = np.arange(n)
-    for _ in range(1000):
+    for _ in range(10_000):
         idx = rng.choice(len(parents), size=len(todo), p=w)
         z = rng.standard_normal((len(todo), d))
         x = parents[idx] + np.einsum("nij,nj->ni", chol[idx], z)
@@ -124,6 +124,36 @@ def _propose(
         if not len(todo):
             return out
     raise RuntimeError("ABC proposal kernel keeps leaving the prior's support")
+
+
+#: Smallest share of kernel moves that must land in the support (see :func:`_fit_to_support`).
+MIN_INSIDE = 0.05
+
+
+def _fit_to_support(
+    rng: np.random.Generator,
+    parents: np.ndarray,
+    w: np.ndarray,
+    chol: np.ndarray,
+    support: Support,
+) -> np.ndarray:
+    """Shrink the kernel until :data:`MIN_INSIDE` of its moves land in the support.
+
+    A kernel shaped on the whole population can step out of a thin NROY region almost
+    every time; shrinking it (by 0.7 at a time, at most ten times) keeps proposals
+    mostly inside. The importance weights use the kernel returned, so they stay exact
+    for the proposal actually made (up to the truncation to the support, as for the box).
+    """
+    d = parents.shape[1]
+    for _ in range(10):
+        idx = rng.choice(len(parents), size=2000, p=w)
+        moved = parents[idx] + np.einsum("nij,nj->ni", chol[idx], rng.standard_normal((2000, d)))
+        inside = np.all((moved >= 0) & (moved <= 1), axis=1)
+        inside[inside] = support(moved[inside])
+        if inside.mean() >= MIN_INSIDE:
+            break
+        chol = chol * 0.7
+    return chol
 
 
 def _new_weights(x: np.ndarray, parents: np.ndarray, w: np.ndarray, chol: np.ndarray) -> np.ndarray:
@@ -201,7 +231,7 @@ def abc_smc(
     d = len(lo)
     n = population
     settings = _settings_digest(
-        targets, seed=seed, population=n, q=targets.abc_quantile, kernel="omvn",
+        targets, seed=seed, population=n, q=targets.abc_quantile, kernel="omvn-support",
         support=None if support is None else support_digest(support),
     )  # fmt: skip
     runs = 0
@@ -279,6 +309,8 @@ def abc_smc(
             say(progress, f"abc: generation {t} (stored), epsilon {row['epsilon']:.3f}")
             continue
         chol = _omvn(x, w, dist, eps)
+        if support is not None:
+            chol = _fit_to_support(branch_rng(seed, ABC_PROPOSAL, t, 10_000), x, w, chol, support)
         acc_x, acc_d, acc_m = [], [], []
         proposed, b = 0, 0
         complete = True

@@ -257,15 +257,17 @@ def _report_text(result: CalibrationResult, *, seed: int, command: str) -> str:
             "",
             f"Candidates: {len(h.screening)} continuous parameters. Main effect: the largest "
             "share of a pattern's variance over wave 1's design that the parameter explains "
-            f"alone (additive quadratic fit); calibrated at {t.screen_threshold:g} or more. "
-            "The others keep their prior default and range in every use of the posterior.",
+            "alone (additive quadratic fit), with the p-value of its partial F test; "
+            f"calibrated when an effect of {t.screen_threshold:g} or more is significant at 5 % "
+            "family-wise (Bonferroni over every parameter and pattern). The others keep their "
+            "prior default and range in every use of the posterior.",
             "",
-            "| parameter | largest main effect | on pattern | calibrated |",
-            "|---|---|---|---|",
+            "| parameter | largest main effect | on pattern | p-value | calibrated |",
+            "|---|---|---|---|---|",
         ]
         for r in h.screening.sort_values("main_effect", ascending=False).itertuples():
             lines.append(
-                f"| {r.parameter} | {r.main_effect:.3f} | {r.pattern} | "
+                f"| {r.parameter} | {r.main_effect:.3f} | {r.pattern} | {r.p_value:.2g} | "
                 f"{'yes' if r.parameter in calibrated else 'no'} |"
             )
         lines += [
