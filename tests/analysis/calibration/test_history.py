@@ -108,3 +108,13 @@ def test_implausibility_matches_its_definition(tmp_path: Path) -> None:
     value = np.array([n.value for n in t.fitted])
     expected = np.abs(value - mean) / np.sqrt(var + em.noise_var + 0.5 * tol**2)
     assert cal.implausibility(t, em, probe) == pytest.approx(expected)
+
+
+def test_screening_tells_effects_from_chance() -> None:
+    rng = np.random.default_rng(0)
+    x = rng.random((60, 12))
+    y = (3 * x[:, 0] + 0.2 * rng.standard_normal(60))[:, None, None]
+    main, p = cal.screen([f"p{i}" for i in range(12)], ["a"], x, y)
+    assert main[0, 0] > 0.8 and p[0, 0] < 1e-10
+    # With 25 regressors on 60 points chance gives the others a few per cent, not significance.
+    assert (p[0, 1:] > 0.05 / 12).all()

@@ -81,3 +81,23 @@ def test_abc_stays_inside_its_support(toy_targets: cal.Targets) -> None:
     # The truth (young_growth 0.15 of 0..0.3) lies on the boundary: the posterior piles up
     # against it rather than crossing it.
     assert res.weights @ res.particles[:, 0] < 0.15
+
+
+class _Band(_LeftHalf):
+    """A thin band of the unit box (2 % of it): the kernel must shrink to stay inside."""
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        return np.abs(np.atleast_2d(x)[:, 0] - 0.5) < 0.01
+
+    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        x = rng.random((n, 2))
+        x[:, 0] = 0.49 + 0.02 * x[:, 0]
+        return x
+
+
+def test_abc_proposes_inside_a_thin_support(toy_targets: cal.Targets) -> None:
+    res = cal.abc_smc(toy_targets, toy_evaluate(), seed=4, population=30, max_generations=3,
+                      support=_Band(), progress=False)  # fmt: skip
+    lo, hi = toy_targets.bounds[0]
+    assert (np.abs((res.particles[:, 0] - lo) / (hi - lo) - 0.5) < 0.01).all()
+    assert len(res.generations) == 4
