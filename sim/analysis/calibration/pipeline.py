@@ -34,6 +34,11 @@ from sim.experiments.seeds import PREDICTIVE, branch_seed, validation_seeds
 DEFAULT_OUT = Path("calibration")
 #: Seeds per history-matching design point; best-fit candidates and their common seeds.
 REPLICATES, CANDIDATES, CRN = 2, 8, 3
+#: Most point-seeds for history matching (three waves of 160, 80 and 80 points, two seeds).
+HM_MAX = 640
+#: Most ABC particles: about four per calibrated parameter. Single runs are noisy, so each
+#: generation narrows the tolerance only a little: more generations beat a larger population.
+POPULATION_MAX = 80
 
 
 @dataclass(frozen=True)
@@ -76,17 +81,20 @@ class Plan:
 
 def _split(points: int, n_params: int) -> tuple[tuple[int, ...], int, int] | None:
     """Waves, ABC points and population for ``points`` point-seeds, or ``None`` if too few."""
-    hm = int(0.4 * points) // REPLICATES
+    hm = min(int(0.4 * points), HM_MAX) // REPLICATES
     waves = (hm // 2, hm // 4, hm // 4)
     abc_points = points - REPLICATES * sum(waves) - CANDIDATES * CRN
-    population = max(20, min(300, abc_points // 12))
+    population = max(20, min(POPULATION_MAX, abc_points // 12))
     if waves[0] < 2 * (n_params + 1) or waves[2] < 1 or abc_points < 4 * population:
         return None
     return waves, abc_points, population
 
 
 def plan_budget(budget: int, n_params: int, runs_per_point: int = 1) -> Plan:
-    """Split ``budget`` runs: 40 % history matching (three waves), the rest ABC-SMC.
+    """Split ``budget`` runs between history matching, ABC-SMC and the best fit.
+
+    History matching takes 40 % (three waves, at most ``HM_MAX`` point-seeds), ABC the
+    rest but ``CANDIDATES * CRN`` points.
 
     Wave 1 (screening and first emulators) takes half of the history-matching share,
     waves 2 and 3 a quarter each; the best fit takes ``CANDIDATES * CRN`` points. A

@@ -50,10 +50,10 @@ def write_report(result: CalibrationResult, out: Path, *, seed: int, command: st
     for ax, v, p in zip(flat, val.itertuples(), pred.itertuples(), strict=False):
         ax.axhspan(v.value - v.tolerance, v.value + v.tolerance, color="0.85", label="tolerance")
         ax.axhline(v.value, color="k", lw=1, label="target")
-        ax.errorbar([0], [v.simulated], yerr=[[v.simulated - v.q05], [v.q95 - v.simulated]],
-                    fmt="o", color="C0", capsize=3, label=f"best fit ({nval} seeds)")  # fmt: skip
-        ax.errorbar([1], [p.simulated], yerr=[[p.simulated - p.q05], [p.q95 - p.simulated]],
-                    fmt="s", color="C1", capsize=3, label="posterior predictive")  # fmt: skip
+        ax.plot([0, 0], [v.q05, v.q95], color="C0", lw=1.5)
+        ax.plot([0], [v.simulated], "o", color="C0", label=f"best fit ({nval} seeds)")
+        ax.plot([1, 1], [p.q05, p.q95], color="C1", lw=1.5)
+        ax.plot([1], [p.simulated], "s", color="C1", label="posterior predictive")
         ax.set_xlim(-0.7, 1.7)
         ax.set_xticks([])
         ax.set_title(v.target.replace("_", " "), fontsize=8)
