@@ -246,7 +246,10 @@ def abc_smc(
             [[branch_seed(seed, ABC_SIMULATION, t, b, i)] for i in range(len(x))], dtype=np.int64
         )
         runs += len(x)
-        m = evaluate(f"abc/gen_{t:02d}_batch_{b:02d}", unit_to_theta(x), seeds)[:, 0, :]
+        # Batches of other settings (another population, prior or kernel) live apart: a batch
+        # folder only grows.
+        step = f"abc/{settings[:8]}/gen_{t:02d}_batch_{b:02d}"
+        m = evaluate(step, unit_to_theta(x), seeds)[:, 0, :]
         return m, distance(targets, m)
 
     def load_gen(t: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, dict] | None:

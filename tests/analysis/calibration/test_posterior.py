@@ -40,7 +40,7 @@ def test_abc_resumes_by_generation(tmp_path: Path, toy_targets: cal.Targets) -> 
     last = sorted(tmp_path.glob("generation_*.parquet"))[-1]
     last.unlink()
     c = cal.abc_smc(toy_targets, toy_evaluate(calls), store=tmp_path, **kw)
-    assert calls and all(s.startswith(f"abc/gen_{last.stem[-2:]}") for s in calls)
+    assert calls and all(s.split("/")[-1].startswith(f"gen_{last.stem[-2:]}") for s in calls)
     assert np.array_equal(a.particles, c.particles)
 
 
