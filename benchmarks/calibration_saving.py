@@ -38,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     targets = cal.load_targets()
     waves = cal.read_table(args.out, cal.WAVES_FILE)
     gens = cal.read_table(args.out, "generations.csv")
-    stages = cal.read_table(args.out, cal.STAGES_FILE).set_index("stage")
+    stages = cal.read_table(args.out, cal.STAGES_FILE).set_index("name")
     validation = cal.read_validation(args.out)
     eps = float(gens["epsilon"].iloc[-1])
     population = int(gens["accepted"].iloc[-1])
@@ -53,9 +53,12 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit(f"{work / 'abc'}: no stored generation 0")
     nroy = _moments(gen0[-1], fitted)
     shares = {}
+    eps0 = float(gens["epsilon"].iloc[0])
     for name, m in (("prior box (wave 1)", prior), ("NROY space (ABC generation 0)", nroy)):
         d = cal.distance(targets, m)
         shares[name] = (int((d <= eps).sum()), len(d))
+        print(f"{name}: {np.mean(d <= eps0):.3f} of single runs within generation 0's "
+              f"tolerance {eps0:.2f}; median distance {np.median(d):.2f}")  # fmt: skip
     hm_runs = int(waves["runs"].sum())
     print(f"final ABC tolerance {eps:.3f}; population {population}; {rpp} runs per point")
     for name, (hit, n) in shares.items():

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.analysis.calibration.evaluation import Evaluator, say
+from sim.analysis.calibration.evaluation import Evaluator, result_digest, say
 from sim.analysis.calibration.files import write_outputs
 from sim.analysis.calibration.history import HistoryResult, history_match
 from sim.analysis.calibration.posterior import ABCResult, abc_smc, identifiability, posterior_frame
@@ -236,7 +236,11 @@ def calibrate(
     t0 = time.perf_counter()
     vseeds = validation_seeds(seed, plan.validation_runs)
     vsims = simulate_targets(
-        fitted, [best_params] * len(vseeds), vseeds, backend=backend, folder=work / "validation"
+        fitted,
+        [best_params] * len(vseeds),
+        vseeds,
+        backend=backend,
+        folder=work / "validation" / result_digest(best.theta)[:8],
     )
     validation = validation_table(fitted, vsims)
     n_variants = len(ev.variants(fitted.targets))
@@ -250,7 +254,7 @@ def calibrate(
         draws,
         [branch_seed(seed, PREDICTIVE, k) for k in range(len(draws))],
         backend=backend,
-        folder=work / "predictive",
+        folder=work / "predictive" / result_digest(post.to_numpy())[:8],
         scenario="predictive",
     )
     predictive = validation_table(fitted, psims)

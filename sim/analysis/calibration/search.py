@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from sim.analysis.calibration.evaluation import distance
+from sim.analysis.calibration.evaluation import distance, result_digest
 from sim.analysis.calibration.posterior import ABCResult, weighted_quantile
 from sim.analysis.calibration.targets import Targets
 from sim.experiments.seeds import crn_seeds
@@ -93,7 +93,8 @@ def search(
     x0 = (targets.prior_defaults - lo) / (hi - lo)
     seeds = np.array(crn_seeds(seed, crn), dtype=np.int64)
     thetas = np.atleast_2d(thetas)
-    moments = evaluate("best_fit", thetas, np.tile(seeds, (len(thetas), 1))).mean(axis=1)
+    step = f"best_fit/{result_digest(thetas, seeds)[:8]}"  # a batch folder only grows
+    moments = evaluate(step, thetas, np.tile(seeds, (len(thetas), 1))).mean(axis=1)
     d = distance(targets, moments)
     obj = d**2 + targets.ridge * np.sum(((thetas - lo) / (hi - lo) - x0) ** 2, axis=1)
     i = int(np.argmin(obj))
