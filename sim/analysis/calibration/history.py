@@ -39,6 +39,8 @@ MAX_DRAWS = 400_000
 NROY_SAMPLE = 20_000
 #: Fewest of :data:`NROY_SAMPLE` uniform draws a wave keeps (see :meth:`NROY.add`).
 MIN_KEPT = 20
+#: Smallest NROY share a later wave may leave (below it ABC could not sample the space).
+MIN_SHARE = 0.002
 #: Family-wise level of the screening's partial F tests (Bonferroni over all effects).
 SCREEN_ALPHA = 0.05
 
@@ -362,6 +364,11 @@ def history_match(
         if cutoff > targets.cutoff:
             say(progress, f"history: wave {w}: no point passes every pattern; cutoff {cutoff:.2f}")
         share = nroy.share(branch_rng(seed, HISTORY, 0, 30_000))  # same draws: monotone
+        if w > 1 and share < MIN_SHARE:  # too thin to sample: keep the previous NROY space
+            nroy.emulators.pop()
+            nroy.cutoffs.pop()
+            say(progress, f"history: wave {w} would leave {share:.2g} of the box; stop before it")
+            break
         seconds = spent if spent is not None else time.perf_counter() - t0
         if path is not None and loaded is None:
             _save_wave(path, settings, space.parameters, names, x, y, seconds)
