@@ -1,4 +1,4 @@
-"""Time a full calibration (search + ABC-SMC + validation + report).
+"""Time a full calibration (history matching + ABC-SMC + best fit + validation + report).
 
 Usage::
 
@@ -30,7 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     args = parser.parse_args(argv)
     targets = cal.load_targets()
-    plan = cal.plan_budget(args.budget, len(targets.parameters))
+    plan = cal.plan_budget(args.budget, len(targets.parameters), targets.runs_per_point)
     with tempfile.TemporaryDirectory() as tmp, make_backend(args.workers) as backend:
         out = args.out or Path(tmp) / "calibration"
         t0 = time.perf_counter()
@@ -38,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
             targets, backend=backend, out=out, seed=args.seed, plan=plan, progress=False
         )
         elapsed = time.perf_counter() - t0
-        total = result.runs + plan.validation_runs + plan.predictive_runs
+        total = sum(st.runs for st in result.stages)
         print(
             f"calibration: budget {args.budget}, {total} runs on {backend.name}: "
             f"{elapsed / 60:.1f} min ({total / elapsed:.1f} runs/s); best distance "

@@ -13,7 +13,7 @@ from sim.core.params import CALIBRATED_FILE
 from sim.experiments.backends import make_backend
 
 #: Default run budget (search + ABC-SMC); see docs/calibration.md for timings.
-DEFAULT_BUDGET = 15000
+DEFAULT_BUDGET = 9600
 DEFAULT_SEED = 20181231
 
 
@@ -23,10 +23,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         "calibrate",
         help="calibrate the model to the end-2018 figures (best fit and ABC posterior)",
         description=(
-            "Fit the calibrated parameters to the targets by simulated moments (common random "
-            "numbers, differential evolution), then approximate their posterior by ABC-SMC. "
-            "Writes best_fit.toml, posterior.parquet, tables and report.md to --out. Running "
-            "the same command again resumes: finished runs and generations are reused."
+            "Fit the model to the patterns of the targets file: screen the candidate "
+            "parameters, history-match with Gaussian-process emulators in waves, approximate "
+            "the posterior by ABC-SMC on the model inside the space not ruled out, and pick "
+            "the best fit on common seeds. Writes best_fit.toml, posterior.parquet, tables and "
+            "report.md to --out. Running the same command again resumes: finished runs, waves "
+            "and generations are reused."
         ),
     )
     p.add_argument(
@@ -41,7 +43,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         type=positive_int,
         default=DEFAULT_BUDGET,
         metavar="N",
-        help=f"model runs for search and ABC (default: {DEFAULT_BUDGET}; at least 100)",
+        help=f"model runs for history matching, ABC and the best fit (default: {DEFAULT_BUDGET})",
     )
     add_backend_options(p)
     p.add_argument(
@@ -71,7 +73,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     """Check the inputs, calibrate, write the outputs and print a summary."""
     targets = cal.load_targets(args.targets)  # checked before anything is written
-    plan = cal.plan_budget(args.budget, len(targets.parameters))
+    plan = cal.plan_budget(args.budget, len(targets.parameters), targets.runs_per_point)
     if args.out.exists() and not args.out.is_dir():
         raise UsageError(f"--out {args.out}: expected a folder, found a file")
     progress = not args.quiet
@@ -91,7 +93,7 @@ def run(args: argparse.Namespace) -> int:
     if args.write_defaults is not None:
         cal.write_defaults(
             args.write_defaults,
-            targets.parameters,
+            result.targets.parameters,
             result.best.theta,
             f"Calibrated defaults written by `zonesim calibrate` (seed {args.seed}, budget "
             f"{args.budget}; targets {targets.path.name}).\nPriors stay in the parameter "

@@ -35,8 +35,11 @@ PREDICTIVE = 5
 VALIDATION = 6
 #: Posterior draws of a batch that carries parameter uncertainty (key ``(POSTERIOR_DRAW, k)``).
 POSTERIOR_DRAW = 7
+#: Calibration: history matching (key ``(HISTORY, wave, replicate)`` for the wave's common
+#: seeds; ``(HISTORY, wave, 10_000 + k)`` for its designs and emulator fits).
+HISTORY = 8
 #: Latin-hypercube designs of scenario sweeps (key ``(SWEEP, 0)``).
-SWEEP = 8
+SWEEP = 9
 #: Sensitivity analysis: SALib's sampling (stream 0) and bootstrap (stream ``1 + output``).
 SALIB = 1_000_003
 

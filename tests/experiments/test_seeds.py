@@ -45,12 +45,14 @@ def test_derived_seeds_are_pinned() -> None:
     assert seeds.branch_seed(20181231, seeds.PREDICTIVE, 4) == 2329286042541720338
     assert seeds.branch_rng(20181231, seeds.SEARCH).random() == 0.43389048069298086
     assert seeds.branch_rng(20181231, seeds.ABC_PROPOSAL, 1, 0).random() == 0.6442277253238642
+    assert seeds.branch_seed(20181231, seeds.HISTORY, 1, 0) == 4769012161204893711
     assert seeds.salib_seed(0, 0) == 728363086 and seeds.salib_seed(7, 3) == 1211875410
 
 
 def test_branches_are_distinct_and_posterior_draws_use_theirs() -> None:
     branches = [seeds.CRN, seeds.ABC_SIMULATION, seeds.ABC_PROPOSAL, seeds.SEARCH,
-                seeds.PREDICTIVE, seeds.VALIDATION, seeds.POSTERIOR_DRAW, seeds.SALIB]  # fmt: skip
+                seeds.PREDICTIVE, seeds.VALIDATION, seeds.POSTERIOR_DRAW, seeds.HISTORY,
+                seeds.SWEEP, seeds.SALIB]  # fmt: skip
     assert len(set(branches)) == len(branches)
     weights = np.full(1000, 1 / 1000)
     assert _draw_index(weights, 11, 5) == 267

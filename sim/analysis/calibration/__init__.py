@@ -5,22 +5,27 @@ The package's modules are the pipeline's parts (see ``docs/calibration.md``):
 1. :mod:`~sim.analysis.calibration.targets`: :func:`load_targets` reads a targets file
    (``calibration/targets_2018.toml``): every figure with its source, the model output
    it is compared with, its tolerance and weight, and the calibrated parameters.
-2. :mod:`~sim.analysis.calibration.evaluation`: simulated moments of candidate
-   parameter sets (:class:`Evaluator`, through the shared
-   :class:`sim.experiments.evaluate.PointEvaluator`) and their :func:`distance`.
-3. :mod:`~sim.analysis.calibration.search`: the global search (:func:`search`),
-   differential evolution with common random numbers; the best fit feeds
-   ``sim/core/data/calibrated.toml``.
-4. :mod:`~sim.analysis.calibration.posterior`: ABC-SMC (:func:`abc_smc`) gives a
-   posterior over the calibrated parameters; :func:`identifiability` says which of them
-   the targets pin down.
-5. :mod:`~sim.analysis.calibration.validation`: :func:`simulate_targets` and
+2. :mod:`~sim.analysis.calibration.evaluation`: the moment function: patterns of
+   candidate parameter sets from paired runs with and without each lever on common
+   seeds (:class:`Evaluator`, through the shared
+   :class:`sim.experiments.evaluate.PointEvaluator`), and their :func:`distance`.
+3. :mod:`~sim.analysis.calibration.emulator`: Gaussian-process emulators of the
+   patterns (:class:`Emulator`) and their main-effect indices.
+4. :mod:`~sim.analysis.calibration.history`: screening of the candidate parameters and
+   history matching in waves (:func:`history_match`), giving the not-ruled-out-yet
+   space (:class:`NROY`).
+5. :mod:`~sim.analysis.calibration.posterior`: ABC-SMC (:func:`abc_smc`) on the real
+   model inside the NROY space gives a posterior over the calibrated parameters;
+   :func:`identifiability` says which of them the patterns pin down.
+6. :mod:`~sim.analysis.calibration.search`: the best fit among posterior candidates
+   on common random numbers (:func:`search`); it feeds ``sim/core/data/calibrated.toml``.
+7. :mod:`~sim.analysis.calibration.validation`: :func:`simulate_targets` and
    :func:`validation_table` check a parameter set on seeds the calibration never used.
-6. :mod:`~sim.analysis.calibration.files`: the files a calibration writes and their
+8. :mod:`~sim.analysis.calibration.files`: the files a calibration writes and their
    readers (:func:`read_best_fit`, :func:`read_posterior`, :func:`read_validation`,
    :func:`read_identifiability`, :func:`posterior_draws`).
-7. :mod:`~sim.analysis.calibration.report`: ``report.md`` and its figures.
-8. :mod:`~sim.analysis.calibration.pipeline`: :func:`calibrate` runs it all within a
+9. :mod:`~sim.analysis.calibration.report`: ``report.md`` and its figures.
+10. :mod:`~sim.analysis.calibration.pipeline`: :func:`calibrate` runs it all within a
    run budget (:func:`plan_budget`).
 
 Every simulation goes through the batch layer (:func:`sim.experiments.batch.execute`,
@@ -33,26 +38,47 @@ are skipped, finished steps and generations are read back from their files.
 
 from __future__ import annotations
 
-from sim.analysis.calibration.evaluation import SCENARIO, Evaluator, distance, scaled_errors
+from sim.analysis.calibration.emulator import Emulator
+from sim.analysis.calibration.evaluation import (
+    SCENARIO,
+    Evaluator,
+    distance,
+    pattern_value,
+    scaled_errors,
+)
 from sim.analysis.calibration.files import (
     BEST_FIT_FILE,
     DEFAULT_POSTERIOR,
     POSTERIOR_FILE,
+    SCREENING_FILE,
+    SENSITIVITY_FILE,
+    STAGES_FILE,
     VALIDATION_FILE,
+    WAVES_FILE,
     BestFit,
     format_defaults,
     posterior_draws,
     read_best_fit,
     read_identifiability,
     read_posterior,
+    read_table,
     read_validation,
     write_defaults,
     write_outputs,
+)
+from sim.analysis.calibration.history import (
+    NROY,
+    HistoryResult,
+    Wave,
+    history_match,
+    implausibility,
+    screen,
 )
 from sim.analysis.calibration.pipeline import (
     DEFAULT_OUT,
     CalibrationResult,
     Plan,
+    Stage,
     calibrate,
     plan_budget,
 )
@@ -67,13 +93,14 @@ from sim.analysis.calibration.posterior import (
     weighted_quantile,
 )
 from sim.analysis.calibration.report import write_report
-from sim.analysis.calibration.search import SearchResult, search
+from sim.analysis.calibration.search import SearchResult, candidates, search
 from sim.analysis.calibration.targets import (
     DEFAULT_TARGETS,
     ZONE_COLUMNS,
     Target,
     Targets,
     TargetsError,
+    candidate_parameters,
     load_targets,
     prior_params,
     prior_value,
@@ -88,28 +115,42 @@ __all__ = [
     "DEFAULT_TARGETS",
     "IDENTIFIED_RATIO",
     "MIN_ACCEPTANCE",
+    "NROY",
     "POSTERIOR_FILE",
     "SCENARIO",
+    "SCREENING_FILE",
+    "SENSITIVITY_FILE",
+    "STAGES_FILE",
     "VALIDATION_FILE",
+    "WAVES_FILE",
     "WEAK_RATIO",
     "ZONE_COLUMNS",
     "ABCResult",
     "BestFit",
     "CalibrationResult",
+    "Emulator",
     "Evaluator",
+    "HistoryResult",
     "Plan",
     "SearchResult",
+    "Stage",
     "Target",
     "Targets",
     "TargetsError",
+    "Wave",
     "abc_smc",
     "calibrate",
+    "candidate_parameters",
+    "candidates",
     "crn_seeds",
     "distance",
     "format_defaults",
     "format_table",
+    "history_match",
     "identifiability",
+    "implausibility",
     "load_targets",
+    "pattern_value",
     "plan_budget",
     "posterior_draws",
     "posterior_frame",
@@ -118,8 +159,10 @@ __all__ = [
     "read_best_fit",
     "read_identifiability",
     "read_posterior",
+    "read_table",
     "read_validation",
     "scaled_errors",
+    "screen",
     "search",
     "simulate_targets",
     "validation_seeds",

@@ -3,7 +3,9 @@
 Writers and readers sit side by side so that a reader (the policy brief, a notebook)
 never guesses a file name or a column: :func:`write_outputs` writes
 ``best_fit.toml``, ``posterior.parquet`` (and ``.csv``), ``generations.csv``,
-``identifiability.csv``, ``validation.csv`` and ``predictive.csv``;
+``identifiability.csv``, ``validation.csv``, ``predictive.csv``, and the record of
+history matching and of the stages (``waves.csv``, ``screening.csv``,
+``sensitivity.csv``, ``stages.csv``);
 :func:`read_best_fit`, :func:`read_posterior`, :func:`read_validation` and
 :func:`read_identifiability` read them back.
 """
@@ -12,7 +14,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,6 +28,7 @@ from sim.experiments.posterior import posterior_draws as _posterior_draws
 from sim.experiments.runs import model_version
 
 if TYPE_CHECKING:
+    from sim.analysis.calibration.history import HistoryResult
     from sim.analysis.calibration.pipeline import CalibrationResult
 
 #: File names in a calibration output folder.
@@ -36,6 +39,10 @@ GENERATIONS_FILE = "generations.csv"
 IDENTIFIABILITY_FILE = "identifiability.csv"
 VALIDATION_FILE = "validation.csv"
 PREDICTIVE_FILE = "predictive.csv"
+WAVES_FILE = "waves.csv"
+SCREENING_FILE = "screening.csv"
+SENSITIVITY_FILE = "sensitivity.csv"
+STAGES_FILE = "stages.csv"
 #: The posterior a default calibration writes (``zonesim calibrate`` without ``--out``).
 DEFAULT_POSTERIOR = Path("calibration") / POSTERIOR_FILE
 
@@ -71,7 +78,13 @@ def write_outputs(result: CalibrationResult, out: Path, *, seed: int, search_run
         IDENTIFIABILITY_FILE: result.ident,
         VALIDATION_FILE: result.validation,
         PREDICTIVE_FILE: result.predictive,
+        STAGES_FILE: pd.DataFrame([asdict(st) for st in result.stages]),
     }
+    if result.history is not None:
+        h = result.history
+        tables[WAVES_FILE] = waves_table(h)
+        tables[SCREENING_FILE] = h.screening
+        tables[SENSITIVITY_FILE] = h.sensitivity.rename_axis("pattern").reset_index()
     for name, df in tables.items():
         atomic_write_text(out / name, df.to_csv(index=False))
     moments = "\n".join(
@@ -90,6 +103,28 @@ def write_outputs(result: CalibrationResult, out: Path, *, seed: int, search_run
         f"\n[fit.moments]\n{moments}\n"
     )
     atomic_write_text(out / BEST_FIT_FILE, text)
+
+
+def waves_table(history: HistoryResult) -> pd.DataFrame:
+    """One row per history-matching wave: points, runs, NROY share, seconds."""
+    return pd.DataFrame(
+        [
+            {
+                "wave": w.index,
+                "points": len(w.design),
+                "parameters": len(w.names),
+                "runs": w.runs,
+                "nroy_share": w.nroy,
+                "seconds": w.seconds,
+            }
+            for w in history.waves
+        ]
+    )
+
+
+def read_table(folder: str | Path, name: str) -> pd.DataFrame:
+    """Read one of a calibration's CSV tables (e.g. :data:`WAVES_FILE`)."""
+    return pd.read_csv(_calibration_file(folder, name))
 
 
 @dataclass(frozen=True)

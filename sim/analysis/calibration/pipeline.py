@@ -1,24 +1,29 @@
-"""The whole calibration: budget plan, search, ABC-SMC, validation, outputs.
+"""The whole calibration: budget plan, history matching, ABC-SMC, validation, outputs.
 
-:func:`calibrate` splits a run budget (:func:`plan_budget`), runs the global search
-and ABC-SMC on one :class:`~sim.analysis.calibration.evaluation.Evaluator`, validates
-the best fit on fresh seeds, draws posterior-predictive runs and writes the outputs
+:func:`calibrate` splits a run budget (:func:`plan_budget`), screens the candidate
+parameters and history-matches the patterns in waves with Gaussian-process emulators
+(:func:`~sim.analysis.calibration.history.history_match`), runs ABC-SMC on the real
+model inside the not-ruled-out-yet space, chooses the best fit on common seeds,
+validates it on fresh seeds, draws posterior-predictive runs and writes the outputs
 (:func:`~sim.analysis.calibration.files.write_outputs`) and, optionally, the report.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-from sim.analysis.calibration.evaluation import Evaluator, say
+from sim.analysis.calibration.evaluation import Evaluator, result_digest, say
 from sim.analysis.calibration.files import write_outputs
+from sim.analysis.calibration.history import HistoryResult, history_match
 from sim.analysis.calibration.posterior import ABCResult, abc_smc, identifiability, posterior_frame
 from sim.analysis.calibration.report import write_report
-from sim.analysis.calibration.search import SearchResult, search
-from sim.analysis.calibration.targets import Targets, prior_params
+from sim.analysis.calibration.search import SearchResult, candidates, search
+from sim.analysis.calibration.targets import Targets
 from sim.analysis.calibration.validation import simulate_targets, validation_table
 from sim.experiments.backends import Backend
 from sim.experiments.errors import ArgumentError
@@ -27,63 +32,112 @@ from sim.experiments.seeds import PREDICTIVE, branch_seed, validation_seeds
 
 #: Default output folder (relative to the working directory).
 DEFAULT_OUT = Path("calibration")
+#: Seeds per history-matching design point; best-fit candidates and their common seeds.
+REPLICATES, CANDIDATES, CRN = 2, 8, 3
+#: Most point-seeds for history matching (three waves of 160, 80 and 80 points, two seeds).
+HM_MAX = 640
+#: Most ABC particles: about four per calibrated parameter. Single runs are noisy, so each
+#: generation narrows the tolerance only a little: more generations beat a larger population.
+POPULATION_MAX = 80
 
 
 @dataclass(frozen=True)
 class Plan:
-    """How a run budget is split between the search and ABC-SMC.
+    """How a run budget is split between history matching, ABC-SMC and the best fit.
 
     Attributes:
-        budget: Total runs for the search and ABC (validation and predictive runs
-            come on top: ``validation_runs + predictive_runs``).
-        crn: Seeds per search candidate (common random numbers).
-        popsize: Differential-evolution population multiplier (population =
-            ``popsize * parameters``).
-        maxiter: Differential-evolution generations after the initial population.
+        budget: Model runs for history matching, ABC and the best fit (validation
+            and predictive runs come on top).
+        runs_per_point: Model runs per parameter point and seed (the point and its
+            lever variants).
+        waves: Design points of each history-matching wave.
+        replicates: Seeds per design point.
         population: ABC particles per generation.
         max_generations: Most ABC generations after generation 0.
-        abc_runs: Most runs for ABC.
+        abc_points: Most ABC particles simulated (points, not runs).
+        candidates: Best-fit candidates compared on common seeds.
+        crn: Common seeds per best-fit candidate.
         validation_runs: Seeds of the best fit's validation.
-        predictive_runs: Posterior-predictive runs for the target intervals.
+        predictive_runs: Posterior-predictive points.
     """
 
     budget: int
-    crn: int
-    popsize: int
-    maxiter: int
+    runs_per_point: int
+    waves: tuple[int, ...]
+    replicates: int
     population: int
     max_generations: int
-    abc_runs: int
+    abc_points: int
+    candidates: int = 8
+    crn: int = 3
     validation_runs: int = 20
     predictive_runs: int = 100
 
+    @property
+    def abc_runs(self) -> int:
+        """Most model runs for ABC."""
+        return self.abc_points * self.runs_per_point
 
-def plan_budget(budget: int, n_params: int) -> Plan:
-    """Split ``budget`` runs: about a fifth for the search, the rest for ABC-SMC.
+
+def _split(points: int, n_params: int) -> tuple[tuple[int, ...], int, int] | None:
+    """Waves, ABC points and population for ``points`` point-seeds, or ``None`` if too few."""
+    hm = min(int(0.4 * points), HM_MAX) // REPLICATES
+    waves = (hm // 2, hm // 4, hm // 4)
+    abc_points = points - REPLICATES * sum(waves) - CANDIDATES * CRN
+    population = max(20, min(POPULATION_MAX, abc_points // 12))
+    if waves[0] < 2 * (n_params + 1) or waves[2] < 1 or abc_points < 4 * population:
+        return None
+    return waves, abc_points, population
+
+
+def plan_budget(budget: int, n_params: int, runs_per_point: int = 1) -> Plan:
+    """Split ``budget`` runs between history matching, ABC-SMC and the best fit.
+
+    History matching takes 40 % (three waves, at most ``HM_MAX`` point-seeds), ABC the
+    rest but ``CANDIDATES * CRN`` points.
+
+    Wave 1 (screening and first emulators) takes half of the history-matching share,
+    waves 2 and 3 a quarter each; the best fit takes ``CANDIDATES * CRN`` points. A
+    point costs ``runs_per_point`` runs (the point and its lever variants).
+
+    Args:
+        budget: Model runs.
+        n_params: Candidate parameters (wave 1 has at least ``2 * (n_params + 1)``
+            points).
+        runs_per_point: Model runs per point and seed.
 
     Raises:
-        ArgumentError: If the budget is too small to run both stages (names ``budget``).
+        ArgumentError: If the budget is too small to run every stage (names ``budget``
+            and the smallest budget that is enough).
     """
-    if isinstance(budget, bool) or budget < 100:
-        raise ArgumentError("budget", f": expected at least 100 runs, got {budget}")
-    crn = 3 if budget >= 3000 else 2
-    popsize = 4 if budget >= 3000 else 2
-    pop = popsize * n_params
-    search_runs = int(0.2 * budget)
-    maxiter = max(1, search_runs // (pop * crn) - 1)
-    abc_runs = budget - pop * crn * (maxiter + 1)
-    population = max(20, min(300, abc_runs // 25))
+    split = None if isinstance(budget, bool) else _split(budget // runs_per_point, n_params)
+    if split is None:
+        need = next(p for p in range(1, 10**7) if _split(p, n_params)) * runs_per_point
+        raise ArgumentError("budget", f": expected at least {need} runs, got {budget}")
+    waves, abc_points, population = split
+    points = budget // runs_per_point
     return Plan(
         budget=budget,
-        crn=crn,
-        popsize=popsize,
-        maxiter=maxiter,
+        runs_per_point=runs_per_point,
+        waves=waves,
+        replicates=REPLICATES,
         population=population,
         max_generations=12,
-        abc_runs=abc_runs,
+        abc_points=abc_points,
+        candidates=CANDIDATES,
+        crn=CRN,
         validation_runs=20,
-        predictive_runs=min(100, max(20, budget // 60)),
+        predictive_runs=min(100, max(20, points // 60)),
     )
+
+
+@dataclass
+class Stage:
+    """Runs and wall time of one stage of a calibration."""
+
+    name: str
+    runs: int
+    seconds: float
 
 
 @dataclass
@@ -91,14 +145,16 @@ class CalibrationResult:
     """Everything a calibration produced (also written to its output folder).
 
     Attributes:
-        targets: The targets.
+        targets: The targets (calibrated parameters after screening).
         plan: The budget plan.
-        best: Best fit of the search.
+        best: Best fit.
         abc: ABC-SMC output.
         ident: Identifiability table.
         validation: Validation table of the best fit (fresh seeds).
         predictive: Posterior-predictive intervals per target.
-        runs: Runs used by search and ABC.
+        runs: Runs used by history matching, ABC and the best fit.
+        history: Screening and history matching (``None`` without).
+        stages: Runs and time of every stage.
     """
 
     targets: Targets
@@ -109,6 +165,8 @@ class CalibrationResult:
     validation: pd.DataFrame
     predictive: pd.DataFrame
     runs: int
+    history: HistoryResult | None = None
+    stages: list[Stage] = field(default_factory=list)
 
 
 def calibrate(
@@ -124,60 +182,87 @@ def calibrate(
 ) -> CalibrationResult:
     """Run the whole calibration and write its outputs to ``out``.
 
-    Writes ``best_fit.toml``, ``posterior.parquet`` (and ``.csv``),
-    ``generations.csv``, ``identifiability.csv``, ``validation.csv``,
-    ``predictive.csv``, and (with ``report``) ``report.md`` with figures in
-    ``figures/``. Intermediate batches live in ``out/work`` (resumable).
+    Stages: screening and history matching in waves (emulators over the prior box,
+    then inside the NROY space), ABC-SMC on the real model with the NROY space as
+    its prior's support, the best fit among posterior candidates on common seeds,
+    its validation on seeds never used, and posterior-predictive runs. Writes
+    ``best_fit.toml``, ``posterior.parquet`` (and ``.csv``), the tables of
+    :func:`~sim.analysis.calibration.files.write_outputs` and (with ``report``)
+    ``report.md`` with figures in ``figures/``. Intermediate batches and wave files
+    live in ``out/work`` (resumable).
 
     Args:
         targets: The targets.
         backend: Where runs execute.
         out: Output folder.
-        budget: Runs for search and ABC (see :func:`plan_budget`).
+        budget: Runs (see :func:`plan_budget`).
         seed: Master seed.
         plan: Explicit plan (overrides ``budget``).
         progress: Whether to report progress on stderr.
         report: Whether to write the report and figures.
     """
-    plan = plan or plan_budget(budget, len(targets.parameters))
     out = Path(out)
     work = out / "work"
     evaluator = Evaluator(targets, backend, work, progress=progress)
+    plan = plan or plan_budget(budget, len(targets.parameters), targets.runs_per_point)
     say(progress, f"calibrate: {plan}")
-    best = search(
-        targets, evaluator, seed=seed, crn=plan.crn, popsize=plan.popsize,
-        maxiter=plan.maxiter, progress=progress,
+    stages: list[Stage] = []
+
+    def evaluate_for(step: str, thetas: np.ndarray, seeds: np.ndarray, tg: Targets) -> np.ndarray:
+        return evaluator.for_targets(tg)(step, thetas, seeds)
+
+    t0 = time.perf_counter()
+    history = history_match(
+        targets, evaluate_for, seed=seed, points=plan.waves, replicates=plan.replicates,
+        store=work / "history", progress=progress, runs_per_point=plan.runs_per_point,
     )  # fmt: skip
-    search_runs = evaluator.runs
+    stages.append(Stage("screening and history matching", history.runs, time.perf_counter() - t0))
+    fitted = history.targets
+    ev = evaluator.for_targets(fitted)
+    t0 = time.perf_counter()
     abc = abc_smc(
-        targets, evaluator, seed=seed, population=plan.population,
-        max_generations=plan.max_generations, max_runs=plan.abc_runs,
-        store=work / "abc", progress=progress,
+        fitted, ev, seed=seed, population=plan.population,
+        max_generations=plan.max_generations, max_runs=plan.abc_points,
+        store=work / "abc", progress=progress, support=history.nroy,
     )  # fmt: skip
-    runs = search_runs + abc.runs
-    ident = identifiability(targets, abc.particles, abc.weights)
-    best_params = dict(zip(targets.parameters, best.theta.tolist(), strict=True))
-    full = {**prior_params(), **best_params}
+    stages.append(Stage("ABC-SMC", abc.runs * plan.runs_per_point, time.perf_counter() - t0))
+    t0 = time.perf_counter()
+    best = search(fitted, ev, candidates(abc, plan.candidates), seed=seed, crn=plan.crn)
+    best_runs = best.evaluations * plan.crn * plan.runs_per_point
+    stages.append(Stage("best fit", best_runs, time.perf_counter() - t0))
+    runs = history.runs + abc.runs * plan.runs_per_point + best_runs
+    ident = identifiability(fitted, abc.particles, abc.weights)
+    best_params = dict(zip(fitted.parameters, best.theta.tolist(), strict=True))
+    t0 = time.perf_counter()
     vseeds = validation_seeds(seed, plan.validation_runs)
     vsims = simulate_targets(
-        targets, [full] * len(vseeds), vseeds, backend=backend, folder=work / "validation"
+        fitted,
+        [best_params] * len(vseeds),
+        vseeds,
+        backend=backend,
+        folder=work / "validation" / result_digest(best.theta)[:8],
     )
-    validation = validation_table(targets, vsims)
-    # Posterior predictive: one run per posterior draw.
-    post = posterior_frame(targets, abc)
+    validation = validation_table(fitted, vsims)
+    n_variants = len(ev.variants(fitted.targets))
+    stages.append(Stage("validation", len(vseeds) * n_variants, time.perf_counter() - t0))
+    # Posterior predictive: one point per posterior draw.
+    t0 = time.perf_counter()
+    post = posterior_frame(fitted, abc)
     draws = _posterior_draws(post, plan.predictive_runs, branch_seed(seed, PREDICTIVE))
-    base = prior_params()
     psims = simulate_targets(
-        targets,
-        [{**base, **dr} for dr in draws],
+        fitted,
+        draws,
         [branch_seed(seed, PREDICTIVE, k) for k in range(len(draws))],
         backend=backend,
-        folder=work / "predictive",
+        folder=work / "predictive" / result_digest(post.to_numpy())[:8],
         scenario="predictive",
     )
-    predictive = validation_table(targets, psims)
-    result = CalibrationResult(targets, plan, best, abc, ident, validation, predictive, runs)
-    write_outputs(result, out, seed=seed, search_runs=search_runs)
+    predictive = validation_table(fitted, psims)
+    stages.append(Stage("posterior predictive", len(draws) * n_variants, time.perf_counter() - t0))
+    result = CalibrationResult(
+        fitted, plan, best, abc, ident, validation, predictive, runs, history, stages
+    )
+    write_outputs(result, out, seed=seed, search_runs=best_runs)
     if report:
         write_report(result, out, seed=seed)
     return result

@@ -13,11 +13,12 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
 from scipy import linalg, special
+from scipy.stats import qmc
 
 from sim.analysis.calibration.evaluation import distance, result_digest, say
 from sim.analysis.calibration.targets import Targets, prior_value
@@ -28,6 +29,23 @@ from sim.experiments.seeds import ABC_PROPOSAL, ABC_SIMULATION, branch_rng, bran
 IDENTIFIED_RATIO, WEAK_RATIO = 0.5, 0.8
 #: ABC gives up on a generation whose acceptance rate stays below this.
 MIN_ACCEPTANCE = 0.02
+
+
+class Support(Protocol):
+    """A region of the unit box (e.g. the NROY space of history matching)."""
+
+    @property
+    def dim(self) -> int:
+        """Dimension of the box."""
+        ...
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        """Whether each row of ``x`` lies in the region."""
+        ...
+
+    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        """Up to ``n`` points of the region."""
+        ...
 
 
 @dataclass
@@ -83,22 +101,59 @@ def _omvn(parents: np.ndarray, w: np.ndarray, dist: np.ndarray, eps: float) -> n
 
 
 def _propose(
-    rng: np.random.Generator, parents: np.ndarray, w: np.ndarray, chol: np.ndarray, n: int
+    rng: np.random.Generator,
+    parents: np.ndarray,
+    w: np.ndarray,
+    chol: np.ndarray,
+    n: int,
+    support: Support | None = None,
 ) -> np.ndarray:
-    """Perturb particles drawn by weight; redraw any proposal outside the unit box."""
+    """Perturb particles drawn by weight; redraw any proposal outside the prior's support."""
     d = parents.shape[1]
     out = np.empty((n, d))
     todo = np.arange(n)
-    for _ in range(1000):
+    for _ in range(10_000):
         idx = rng.choice(len(parents), size=len(todo), p=w)
         z = rng.standard_normal((len(todo), d))
         x = parents[idx] + np.einsum("nij,nj->ni", chol[idx], z)
         ok = np.all((x >= 0) & (x <= 1), axis=1)
+        if support is not None and ok.any():
+            ok[ok] = support(x[ok])
         out[todo[ok]] = x[ok]
         todo = todo[~ok]
         if not len(todo):
             return out
     raise RuntimeError("ABC proposal kernel keeps leaving the prior's support")
+
+
+#: Smallest share of kernel moves that must land in the support (see :func:`_fit_to_support`).
+MIN_INSIDE = 0.05
+
+
+def _fit_to_support(
+    rng: np.random.Generator,
+    parents: np.ndarray,
+    w: np.ndarray,
+    chol: np.ndarray,
+    support: Support,
+) -> np.ndarray:
+    """Shrink the kernel until :data:`MIN_INSIDE` of its moves land in the support.
+
+    A kernel shaped on the whole population can step out of a thin NROY region almost
+    every time; shrinking it (by 0.7 at a time, at most ten times) keeps proposals
+    mostly inside. The importance weights use the kernel returned, so they stay exact
+    for the proposal actually made (up to the truncation to the support, as for the box).
+    """
+    d = parents.shape[1]
+    for _ in range(10):
+        idx = rng.choice(len(parents), size=2000, p=w)
+        moved = parents[idx] + np.einsum("nij,nj->ni", chol[idx], rng.standard_normal((2000, d)))
+        inside = np.all((moved >= 0) & (moved <= 1), axis=1)
+        inside[inside] = support(moved[inside])
+        if inside.mean() >= MIN_INSIDE:
+            break
+        chol = chol * 0.7
+    return chol
 
 
 def _new_weights(x: np.ndarray, parents: np.ndarray, w: np.ndarray, chol: np.ndarray) -> np.ndarray:
@@ -113,6 +168,12 @@ def _new_weights(x: np.ndarray, parents: np.ndarray, w: np.ndarray, chol: np.nda
     logw -= logw.max()
     out = np.exp(logw)
     return out / out.sum()
+
+
+def support_digest(support: Support) -> str:
+    """A digest naming a support region by its membership of fixed probe points."""
+    probe = qmc.Halton(d=support.dim, scramble=False).random(4096)
+    return result_digest(np.packbits(support(probe)))
 
 
 def _settings_digest(targets: Targets, **kw: Any) -> str:
@@ -131,6 +192,7 @@ def abc_smc(
     max_runs: int | None = None,
     store: Path | None = None,
     progress: bool = True,
+    support: Support | None = None,
 ) -> ABCResult:
     """Approximate the posterior by batch-synchronous ABC-SMC (population Monte Carlo).
 
@@ -147,7 +209,9 @@ def abc_smc(
     posterior. Proposals and seeds are drawn before each batch runs, from branches
     of the master seed, so results do not depend on workers or timing. When ``store``
     is given, each generation is written there and read back on a later call with
-    the same settings (resumption by generation).
+    the same settings (resumption by generation). With ``support`` (the NROY space of
+    history matching), the prior is uniform on that region: generation 0 draws from
+    it and proposals outside it are redrawn.
 
     Args:
         targets: The targets.
@@ -158,6 +222,7 @@ def abc_smc(
         max_runs: Most runs in all (default: unlimited).
         store: Folder for the generation files.
         progress: Whether to report each generation on stderr.
+        support: Region of the unit box the prior is restricted to (default: all).
 
     Returns:
         The final population, its weights and the per-generation record.
@@ -166,8 +231,9 @@ def abc_smc(
     d = len(lo)
     n = population
     settings = _settings_digest(
-        targets, seed=seed, population=n, q=targets.abc_quantile, kernel="omvn"
-    )
+        targets, seed=seed, population=n, q=targets.abc_quantile, kernel="omvn-support",
+        support=None if support is None else support_digest(support),
+    )  # fmt: skip
     runs = 0
     rows: list[dict[str, float]] = []
 
@@ -180,7 +246,10 @@ def abc_smc(
             [[branch_seed(seed, ABC_SIMULATION, t, b, i)] for i in range(len(x))], dtype=np.int64
         )
         runs += len(x)
-        m = evaluate(f"abc/gen_{t:02d}_batch_{b:02d}", unit_to_theta(x), seeds)[:, 0, :]
+        # Batches of other settings (another population, prior or kernel) live apart: a batch
+        # folder only grows.
+        step = f"abc/{settings[:8]}/gen_{t:02d}_batch_{b:02d}"
+        m = evaluate(step, unit_to_theta(x), seeds)[:, 0, :]
         return m, distance(targets, m)
 
     def load_gen(t: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, dict] | None:
@@ -218,7 +287,9 @@ def abc_smc(
         runs += int(row["proposed"])
     else:
         rng = branch_rng(seed, ABC_PROPOSAL, 0, 0)
-        x0 = rng.random((2 * n, d))
+        x0 = rng.random((2 * n, d)) if support is None else support.sample(rng, 2 * n)
+        if len(x0) < 2 * n:
+            raise RuntimeError(f"abc: the prior's support gave {len(x0)} of {2 * n} points")
         m0, d0 = run_batch(0, 0, x0)
         keep = np.argsort(d0, kind="stable")[:n]
         x, dist, m = x0[keep], d0[keep], m0[keep]
@@ -241,6 +312,8 @@ def abc_smc(
             say(progress, f"abc: generation {t} (stored), epsilon {row['epsilon']:.3f}")
             continue
         chol = _omvn(x, w, dist, eps)
+        if support is not None:
+            chol = _fit_to_support(branch_rng(seed, ABC_PROPOSAL, t, 10_000), x, w, chol, support)
         acc_x, acc_d, acc_m = [], [], []
         proposed, b = 0, 0
         complete = True
@@ -252,7 +325,7 @@ def abc_smc(
                 complete = False
                 break
             rng = branch_rng(seed, ABC_PROPOSAL, t, b)
-            xb = _propose(rng, x, w, chol, n)
+            xb = _propose(rng, x, w, chol, n, support)
             mb, db = run_batch(t, b, xb)
             ok = db <= eps
             acc_x.append(xb[ok])

@@ -1,23 +1,27 @@
-"""Calibration targets: the end-2018 figures, their sources, tolerances and weights.
+"""Calibration targets: the patterns, their sources, tolerances and weights.
 
 :func:`load_targets` reads a targets file (``calibration/targets_2018.toml``): every
-figure with its source, the model output it is compared with, its tolerance and
-weight, and the calibrated parameters. Structural targets (exact by construction of
-the zone registry) carry no weight but are checked all the same.
+pattern with its source, the model output that measures it, its tolerance and weight,
+the levers of the effect-size patterns and the calibrated parameters (a list, or
+registry groups to screen). A pattern is a metric of the annual table in a year,
+optionally divided by another (a rate), optionally the effect of a lever (the same
+seeds with the lever off), optionally one-sided (at least / at most its value).
+Structural targets (exact by construction of the zone registry) carry no weight but
+are checked all the same.
 """
 
 from __future__ import annotations
 
 import math
 import tomllib
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from sim.core.params import REGISTRY
+from sim.core.params import REGISTRY, ParameterError, resolve
 from sim.core.run import FIRST_YEAR, METRICS
 
 #: Default targets file and output folder (relative to the working directory).
@@ -26,11 +30,24 @@ DEFAULT_TARGETS = Path("calibration/targets_2018.toml")
 
 _TARGET_KEYS = {
     "metric", "value", "tolerance", "relative", "weight", "structural", "source", "table",
-    "zone_id",
+    "zone_id", "year", "over", "over_year", "lever", "effect", "transform", "bound",
 }  # fmt: skip
 
 
-_CAL_KEYS = {"year", "parameters", "ridge", "abc_quantile", "min_epsilon"}
+_CAL_KEYS = {
+    "year", "parameters", "groups", "exclude", "screen_threshold", "ridge", "abc_quantile",
+    "min_epsilon", "cutoff", "observation_sd", "discrepancy_sd",
+}  # fmt: skip
+
+#: How a lever's effect is measured: ``relative`` (with / without - 1) or ``log``.
+EFFECTS = ("relative", "log")
+#: Transforms of a moment: ``pareto_top1`` reads a top-1 % share ``s`` as the Pareto
+#: exponent ``alpha = 1 / (1 - ln s / ln 0.01)`` of a distribution with that share.
+TRANSFORMS = ("pareto_top1",)
+#: One-sided patterns: the moment should be at least / at most the value.
+BOUNDS = ("at_least", "at_most")
+#: Largest magnitude of a ratio of two effects (keeps near-zero denominators finite).
+RATIO_CLIP = 5.0
 
 
 class TargetsError(ValueError):
@@ -53,6 +70,13 @@ class Target:
         source: Where the figure comes from.
         table: ``"annual"`` or ``"zones"``.
         zone_id: Zone of a zone-table target.
+        year: Year of the metric (default: the targets' year).
+        over: Metric divided into this one (a rate), or ``None``.
+        over_year: Year of the divisor (default: ``year``).
+        lever: Name of the lever whose effect this is (``None``: a level).
+        effect: ``"relative"`` or ``"log"`` effect of the lever.
+        transform: ``None`` or one of :data:`TRANSFORMS`.
+        bound: ``None`` (two-sided) or one of :data:`BOUNDS`.
     """
 
     name: str
@@ -65,6 +89,13 @@ class Target:
     source: str = ""
     table: str = "annual"
     zone_id: str | None = None
+    year: int | None = None
+    over: str | None = None
+    over_year: int | None = None
+    lever: str | None = None
+    effect: str = "relative"
+    transform: str | None = None
+    bound: str | None = None
 
     @property
     def abs_tolerance(self) -> float:
@@ -77,8 +108,13 @@ class Target:
         return self.weight > 0 and not self.structural and self.table == "annual"
 
     def passes(self, simulated: float) -> bool:
-        """Whether a simulated value is within tolerance (rounding-safe)."""
-        return abs(simulated - self.value) <= self.abs_tolerance * (1 + 1e-9) + 1e-9
+        """Whether a simulated value is within tolerance (rounding-safe).
+
+        A one-sided pattern passes on its side of the value and within tolerance of it
+        on the other.
+        """
+        off = float(one_sided([self], np.array([simulated - self.value]))[0])
+        return abs(off) <= self.abs_tolerance * (1 + 1e-9) + 1e-9
 
 
 @dataclass(frozen=True)
@@ -93,6 +129,16 @@ class Targets:
         ridge: Weight of the pull towards prior defaults in the search.
         abc_quantile: Quantile of accepted distances giving the next tolerance.
         min_epsilon: ABC stops once its tolerance is at most this.
+        levers: Parameter overrides of each lever (the "without" runs of effects).
+        screened: Whether ``parameters`` are candidates to screen (from ``groups``)
+            rather than an explicit list.
+        screen_threshold: Smallest main-effect index (on any pattern) that keeps a
+            screened parameter.
+        cutoff: Implausibility above which history matching rules a point out.
+        observation_sd: Observation error sd, as a share of each tolerance.
+        discrepancy_sd: Model discrepancy sd, as a share of each tolerance.
+        identify: For parameters the patterns may leave unidentified, the data that
+            would identify them (``[identify]``: parameter = text).
     """
 
     path: Path
@@ -102,11 +148,41 @@ class Targets:
     ridge: float = 0.05
     abc_quantile: float = 0.5
     min_epsilon: float = 0.5
+    levers: dict[str, dict[str, Any]] = field(default_factory=dict)
+    screened: bool = False
+    screen_threshold: float = 0.02
+    cutoff: float = 3.0
+    observation_sd: float = 0.5
+    discrepancy_sd: float = 0.5
+    identify: dict[str, str] = field(default_factory=dict)
 
     @property
     def fitted(self) -> tuple[Target, ...]:
         """Targets entering the fitting distance."""
         return tuple(t for t in self.targets if t.fitted)
+
+    @property
+    def horizon(self) -> int:
+        """Last year any pattern reads (the end of every calibration run)."""
+        years = [self.year] + [y for t in self.targets for y in (t.year, t.over_year) if y]
+        return max(years)
+
+    @property
+    def runs_per_point(self) -> int:
+        """Model runs per parameter point and seed: the point and each lever fitted."""
+        return 1 + len({t.lever for t in self.fitted if t.lever})
+
+    def without(self, names: Iterable[str]) -> Targets:
+        """The same targets with the patterns ``names`` dropped from the fit (weight 0)."""
+        drop = set(names)
+        return replace(
+            self,
+            targets=tuple(replace(t, weight=0.0) if t.name in drop else t for t in self.targets),
+        )
+
+    def with_parameters(self, names: Sequence[str]) -> Targets:
+        """The same targets calibrating ``names`` (e.g. the screened parameters)."""
+        return replace(self, parameters=tuple(names), screened=False)
 
     @property
     def bounds(self) -> np.ndarray:
@@ -117,6 +193,17 @@ class Targets:
     def prior_defaults(self) -> np.ndarray:
         """Prior default of each calibrated parameter (before any calibration)."""
         return np.array([prior_value(n) for n in self.parameters])
+
+
+def one_sided(patterns: Sequence[Target], diff: np.ndarray) -> np.ndarray:
+    """Differences ``simulated - value`` (last axis: ``patterns``), one-sided where asked.
+
+    A one-sided pattern counts only on its wrong side: no difference above an
+    ``at_least`` value, none below an ``at_most`` one.
+    """
+    lower = np.array([t.bound == "at_least" for t in patterns])
+    upper = np.array([t.bound == "at_most" for t in patterns])
+    return np.where(lower, np.minimum(diff, 0.0), np.where(upper, np.maximum(diff, 0.0), diff))
 
 
 def prior_value(name: str) -> float:
@@ -138,7 +225,21 @@ def _number(path: Path, key: str, value: Any, *, lo: float = -math.inf) -> float
     return float(value)
 
 
-def _target(path: Path, name: str, table: Any) -> Target:
+def _choice(path: Path, key: str, value: Any, choices: Sequence[str]) -> str | None:
+    if value is not None and value not in choices:
+        raise TargetsError(f"{path}: {key}: expected one of {', '.join(choices)}, got {value!r}")
+    return value
+
+
+def _year(path: Path, key: str, value: Any) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not FIRST_YEAR <= value <= 2060:
+        raise TargetsError(f"{path}: {key}: expected a year from {FIRST_YEAR}, got {value!r}")
+    return value
+
+
+def _target(path: Path, name: str, table: Any, levers: Mapping[str, Any]) -> Target:
     key = f"targets.{name}"
     if not isinstance(table, Mapping):
         raise TargetsError(f"{path}: {key}: expected a table, got {table!r}")
@@ -156,10 +257,12 @@ def _target(path: Path, name: str, table: Any) -> Target:
     metric = table["metric"]
     zone_id = table.get("zone_id")
     if kind == "annual":
-        if metric not in METRICS:
-            raise TargetsError(
-                f"{path}: {key}.metric: expected an annual metric (e.g. firms), got {metric!r}"
-            )
+        for field_ in ("metric", "over"):
+            m = table.get(field_)
+            if (field_ == "metric" or m is not None) and m not in METRICS:
+                raise TargetsError(
+                    f"{path}: {key}.{field_}: expected an annual metric (e.g. firms), got {m!r}"
+                )
     else:
         if metric not in ZONE_COLUMNS:
             raise TargetsError(
@@ -168,12 +271,21 @@ def _target(path: Path, name: str, table: Any) -> Target:
             )
         if not isinstance(zone_id, str) or not zone_id:
             raise TargetsError(f"{path}: {key}.zone_id: expected a zone id such as 'Z01'")
+        for field_ in ("over", "over_year", "lever", "transform", "year"):
+            if field_ in table:
+                raise TargetsError(f"{path}: {key}.{field_}: expected only on annual targets")
     for flag in ("relative", "structural"):
         if not isinstance(table.get(flag, False), bool):
             raise TargetsError(f"{path}: {key}.{flag}: expected true or false")
     source = table.get("source", "")
     if not isinstance(source, str):
         raise TargetsError(f"{path}: {key}.source: expected text, got {source!r}")
+    lever = table.get("lever")
+    if lever is not None and lever not in levers:
+        raise TargetsError(
+            f"{path}: {key}.lever: expected a lever of [levers] "
+            f"({', '.join(levers) or 'none defined'}), got {lever!r}"
+        )
     return Target(
         name=name,
         metric=metric,
@@ -185,6 +297,38 @@ def _target(path: Path, name: str, table: Any) -> Target:
         source=source,
         table=kind,
         zone_id=zone_id,
+        year=_year(path, f"{key}.year", table.get("year")),
+        over=table.get("over"),
+        over_year=_year(path, f"{key}.over_year", table.get("over_year")),
+        lever=lever,
+        effect=_choice(path, f"{key}.effect", table.get("effect", "relative"), EFFECTS) or "",
+        transform=_choice(path, f"{key}.transform", table.get("transform"), TRANSFORMS),
+        bound=_choice(path, f"{key}.bound", table.get("bound"), BOUNDS),
+    )
+
+
+def _levers(path: Path, tables: Any) -> dict[str, dict[str, Any]]:
+    """Check ``[levers.<name>]`` tables: parameter overrides of the "without" runs."""
+    if not isinstance(tables, Mapping):
+        raise TargetsError(f"{path}: levers: expected [levers.<name>] tables")
+    out = {}
+    for name, over in tables.items():
+        if not isinstance(over, Mapping) or not over:
+            raise TargetsError(f"{path}: levers.{name}: expected a table of parameter values")
+        try:
+            resolve({**prior_params(), **over})
+        except ParameterError as exc:
+            raise TargetsError(f"{path}: levers.{name}: {exc}") from None
+        out[str(name)] = dict(over)
+    return out
+
+
+def candidate_parameters(groups: Sequence[str], exclude: Sequence[str] = ()) -> tuple[str, ...]:
+    """Continuous registry parameters of ``groups`` (registry order), less ``exclude``."""
+    return tuple(
+        n
+        for n, p in REGISTRY.items()
+        if p.group in groups and p.kind == "real" and p.lower < p.upper and n not in exclude
     )
 
 
@@ -193,6 +337,51 @@ ZONE_COLUMNS = (
     "firms", "entries", "exits", "gdp", "gdp_growth", "planned_area_km2", "land_used_km2",
     "staff", "bodies", "departments", "approval_days", "powers", "operators",
 )  # fmt: skip
+
+
+def _parameters(path: Path, cal: Mapping[str, Any]) -> tuple[tuple[str, ...], bool]:
+    """The calibrated parameters: an explicit list, or the candidates of ``groups``."""
+    if ("parameters" in cal) == ("groups" in cal):
+        raise TargetsError(
+            f"{path}: calibration.parameters: expected either a list of parameters or "
+            "registry groups to screen (calibration.groups), not both or neither"
+        )
+    if "groups" in cal:
+        groups, exclude = cal["groups"], cal.get("exclude", [])
+        known = {p.group for p in REGISTRY.values()}
+        for key, items in (("groups", groups), ("exclude", exclude)):
+            if not isinstance(items, list) or not all(isinstance(g, str) for g in items):
+                raise TargetsError(f"{path}: calibration.{key}: expected a list of names")
+        for i, g in enumerate(groups):
+            if g not in known:
+                raise TargetsError(
+                    f"{path}: calibration.groups[{i}]: expected a registry group "
+                    f"({', '.join(sorted(known))}), got {g!r}"
+                )
+        for i, n in enumerate(exclude):
+            if n not in REGISTRY:
+                raise TargetsError(
+                    f"{path}: calibration.exclude[{i}]: expected a registered parameter, got {n!r}"
+                )
+        names = candidate_parameters(groups, exclude)
+        if not names:
+            raise TargetsError(f"{path}: calibration.groups: no continuous parameter in {groups}")
+        return names, True
+    names = cal["parameters"]
+    if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
+        raise TargetsError(f"{path}: calibration.parameters: expected a list of parameter names")
+    for i, n in enumerate(names):
+        key = f"calibration.parameters[{i}]"
+        if n not in REGISTRY:
+            raise TargetsError(f"{path}: {key}: expected a registered parameter name, got {n!r}")
+        p = REGISTRY[n]
+        if p.kind not in ("real", "year") or not p.lower < p.upper:
+            raise TargetsError(
+                f"{path}: {key}: expected a continuous parameter, got {n!r} ({p.kind})"
+            )
+    if len(set(names)) != len(names):
+        raise TargetsError(f"{path}: calibration.parameters: expected each name once")
+    return tuple(names), False
 
 
 def load_targets(path: str | Path = DEFAULT_TARGETS) -> Targets:
@@ -217,9 +406,18 @@ def load_targets(path: str | Path = DEFAULT_TARGETS) -> Targets:
             doc = tomllib.load(f)
     except tomllib.TOMLDecodeError as exc:
         raise TargetsError(f"{path}: expected valid TOML ({exc})") from None
-    extra = set(doc) - {"calibration", "targets"}
+    extra = set(doc) - {"calibration", "targets", "levers", "identify"}
     if extra:
-        raise TargetsError(f"{path}: {sorted(extra)[0]}: expected only [calibration] and [targets]")
+        raise TargetsError(
+            f"{path}: {sorted(extra)[0]}: expected only [calibration], [levers], [targets] "
+            "and [identify]"
+        )
+    identify = doc.get("identify", {})
+    for k, v in identify.items():
+        if k not in REGISTRY or not isinstance(v, str):
+            raise TargetsError(
+                f"{path}: identify.{k}: expected a registered parameter = text, got {v!r}"
+            )
     cal = doc.get("calibration", {})
     if not isinstance(cal, Mapping):
         raise TargetsError(f"{path}: calibration: expected a table")
@@ -233,27 +431,15 @@ def load_targets(path: str | Path = DEFAULT_TARGETS) -> Targets:
         raise TargetsError(
             f"{path}: calibration.year: expected a year from {FIRST_YEAR}, got {year!r}"
         )
-    names = cal.get("parameters")
-    if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
-        raise TargetsError(f"{path}: calibration.parameters: expected a list of parameter names")
-    for i, n in enumerate(names):
-        key = f"calibration.parameters[{i}]"
-        if n not in REGISTRY:
-            raise TargetsError(f"{path}: {key}: expected a registered parameter name, got {n!r}")
-        p = REGISTRY[n]
-        if p.kind not in ("real", "year") or not p.lower < p.upper:
-            raise TargetsError(
-                f"{path}: {key}: expected a continuous parameter, got {n!r} ({p.kind})"
-            )
-    if len(set(names)) != len(names):
-        raise TargetsError(f"{path}: calibration.parameters: expected each name once")
+    names, screened = _parameters(path, cal)
     quantile = _number(path, "calibration.abc_quantile", cal.get("abc_quantile", 0.5), lo=0.0)
     if not 0 < quantile < 1:
         raise TargetsError(f"{path}: calibration.abc_quantile: expected a number in (0, 1)")
     tables = doc.get("targets")
     if not isinstance(tables, Mapping) or not tables:
         raise TargetsError(f"{path}: targets: expected at least one [targets.<name>] table")
-    targets = tuple(_target(path, str(k), v) for k, v in tables.items())
+    levers = _levers(path, doc.get("levers", {}))
+    targets = tuple(_target(path, str(k), v, levers) for k, v in tables.items())
     for t in targets:
         if t.fitted and t.abs_tolerance <= 0:
             raise TargetsError(
@@ -263,10 +449,23 @@ def load_targets(path: str | Path = DEFAULT_TARGETS) -> Targets:
         path=path,
         year=year,
         targets=targets,
-        parameters=tuple(names),
+        parameters=names,
         ridge=_number(path, "calibration.ridge", cal.get("ridge", 0.05), lo=0.0),
         abc_quantile=quantile,
         min_epsilon=_number(path, "calibration.min_epsilon", cal.get("min_epsilon", 0.5), lo=0.0),
+        levers=levers,
+        identify=dict(identify),
+        screened=screened,
+        screen_threshold=_number(
+            path, "calibration.screen_threshold", cal.get("screen_threshold", 0.02), lo=0.0
+        ),
+        cutoff=_number(path, "calibration.cutoff", cal.get("cutoff", 3.0), lo=0.0),
+        observation_sd=_number(
+            path, "calibration.observation_sd", cal.get("observation_sd", 0.5), lo=0.0
+        ),
+        discrepancy_sd=_number(
+            path, "calibration.discrepancy_sd", cal.get("discrepancy_sd", 0.5), lo=0.0
+        ),
     )
     if not out.fitted:
         raise TargetsError(f"{path}: targets: expected at least one fitted (weighted) target")

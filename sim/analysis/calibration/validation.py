@@ -1,8 +1,8 @@
 """Validation: every target simulated on seeds the calibration never used.
 
-:func:`simulate_targets` runs parameter sets (annual and zone-table targets) through
-the shared evaluator; :func:`validation_table` compares the mean over runs with each
-target's value and tolerance.
+:func:`simulate_targets` runs parameter sets (annual, effect and zone-table targets)
+through the moment function; :func:`validation_table` compares the mean over runs with
+each target's value and tolerance.
 """
 
 from __future__ import annotations
@@ -14,18 +14,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.analysis.calibration.targets import Target, Targets
+from sim.analysis.calibration.evaluation import Evaluator
+from sim.analysis.calibration.targets import Targets
 from sim.core.params import resolve
 from sim.experiments.backends import Backend
-from sim.experiments.evaluate import PointEvaluator
-from sim.experiments.runs import RunSpec
-
-
-def _zone_value(zones: pd.DataFrame, target: Target) -> float:
-    sel = zones[(zones["zone_id"] == target.zone_id) & (zones["unit"] == target.zone_id)]
-    if sel.empty:
-        sel = zones[zones["zone_id"] == target.zone_id]
-    return float(sel[target.metric].sum())
 
 
 def simulate_targets(
@@ -38,12 +30,15 @@ def simulate_targets(
     scenario: str = "validation",
     progress: bool = False,
 ) -> pd.DataFrame:
-    """Simulate every target (annual and zone-table), one run per parameter set and seed.
+    """Simulate every target (annual, effect and zone-table), one point per parameter set.
+
+    Each parameter set runs once with its seed, with the lever variants its effect
+    patterns need on the same seed (:class:`~sim.analysis.calibration.Evaluator`).
 
     Args:
         targets: The targets.
-        params: Parameter overrides of each run (``None``: the model's current
-            defaults).
+        params: Parameter overrides of each run, over the prior defaults (``None``:
+            the model's current defaults).
         seeds: Seed of each run.
         backend: Where runs execute.
         folder: Batch folder (resumable).
@@ -53,25 +48,15 @@ def simulate_targets(
     Returns:
         One row per run (``seed`` then one column per target).
     """
-    specs = [
-        RunSpec(scenario, r, int(s), resolve(p), targets.year, targets.year)
-        for r, (p, s) in enumerate(zip(params, seeds, strict=True))
-    ]
-    runner = PointEvaluator(
-        folder, backend=backend, scenario=scenario, progress=progress, zones=True
-    )
-    res = runner.run(specs)
-    annual = res.annual[res.annual["year"] == targets.year].sort_values("replicate")
-    zones = res.zones[res.zones["year"] == targets.year]
-    out = pd.DataFrame({"seed": annual["seed"].to_numpy()})
-    for t in targets.targets:
-        if t.table == "annual":
-            out[t.name] = annual[t.metric].to_numpy(dtype=float)
-        else:
-            out[t.name] = [
-                _zone_value(zones[zones["replicate"] == r], t) for r in annual["replicate"]
-            ]
-    return out
+    folder = Path(folder)
+    evaluator = Evaluator(targets, backend, folder.parent, progress=progress)
+    points = [default_params() if p is None else dict(p) for p in params]
+    out = evaluator.simulate(
+        folder.name, points, np.asarray(seeds).reshape(-1, 1), targets.targets, scenario=scenario
+    )[:, 0, :]
+    table = pd.DataFrame(out, columns=[t.name for t in targets.targets])
+    table.insert(0, "seed", np.asarray(seeds, dtype=np.int64))
+    return table
 
 
 def validation_table(targets: Targets, sims: pd.DataFrame) -> pd.DataFrame:
@@ -106,3 +91,8 @@ def format_table(table: pd.DataFrame) -> str:
             f"  {band:>20}  {'yes' if r.within else 'NO'}"
         )
     return "\n".join(lines)
+
+
+def default_params() -> dict[str, Any]:
+    """The model's current defaults (calibrated values where there are)."""
+    return resolve({})

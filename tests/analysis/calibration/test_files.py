@@ -46,6 +46,16 @@ def test_outputs_round_trip_through_their_readers(
     assert len(draws) == 3 and all(tuple(d.values()) in rows for d in draws)
     pd.testing.assert_frame_equal(cal.read_validation(tmp_path), r.validation)
     pd.testing.assert_frame_equal(cal.read_identifiability(tmp_path), r.ident)
+    assert r.history is not None
+    waves = cal.read_table(tmp_path, cal.WAVES_FILE)
+    assert waves["wave"].tolist() == [1, 2]
+    assert waves["nroy_share"].tolist() == [w.nroy for w in r.history.waves]
+    sens = cal.read_table(tmp_path, cal.SENSITIVITY_FILE).set_index("pattern")
+    pd.testing.assert_frame_equal(sens, r.history.sensitivity, check_names=False)
+    screening = cal.read_table(tmp_path, cal.SCREENING_FILE)
+    assert screening["parameter"].tolist() == list(r.targets.parameters)
+    stages = cal.read_table(tmp_path, cal.STAGES_FILE)
+    assert stages["runs"].tolist() == [s.runs for s in r.stages]
 
 
 def test_readers_name_the_missing_file(tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""The budget plan, the seed streams and recovery of known parameters."""
+"""The budget plan, the seed streams and recovery of known parameters on the model."""
 
 from __future__ import annotations
 
@@ -21,37 +21,50 @@ def test_seed_streams_disjoint() -> None:
 
 
 def test_plan_budget_respects_budget() -> None:
-    plan = cal.plan_budget(6000, 9)
-    search_runs = plan.popsize * 9 * plan.crn * (plan.maxiter + 1)
-    assert search_runs + plan.abc_runs == 6000 and plan.population >= 20
-    with pytest.raises(ArgumentError, match=r"^budget: expected at least 100"):
+    plan = cal.plan_budget(6000, 9, runs_per_point=3)
+    points = plan.replicates * sum(plan.waves) + plan.abc_points + plan.candidates * plan.crn
+    assert points * plan.runs_per_point <= 6000
+    hm = plan.replicates * sum(plan.waves)
+    assert hm == pytest.approx(min(0.4 * 2000, 640), abs=4)
+    small = cal.plan_budget(3000, 9, runs_per_point=3)  # below the cap: 40 %
+    assert small.replicates * sum(small.waves) == pytest.approx(0.4 * 1000, abs=4)
+    assert plan.waves[0] == 2 * plan.waves[1] and plan.population >= 20
+    with pytest.raises(ArgumentError, match=r"^budget: expected at least \d+ runs, got 10") as e:
         cal.plan_budget(10, 9)
+    # The smallest budget named in the message is enough, and one run less is not.
+    need = int(str(e.value).split()[4])
+    assert cal.plan_budget(need, 9).budget == need
+    with pytest.raises(ArgumentError):
+        cal.plan_budget(need - 1, 9)
 
 
 @pytest.mark.slow
-def test_recovers_known_parameters(tmp_path: Path) -> None:
-    """Targets made by the model at known parameters fall inside the posterior's 90 %."""
+def test_recovers_known_parameters_from_several_patterns(tmp_path: Path) -> None:
+    """Patterns made by the model at known parameters fall inside the posterior's 90 %.
+
+    The whole pipeline (history matching with emulators, ABC inside the NROY space,
+    best fit, validation) on a short horizon and a tiny budget.
+    """
     truth = {"projects_per_year": 9000.0, "exit_hazard": 0.07}
-    base = cal.prior_params()
+    patterns = {
+        "firms": {"metric": "firms", "value": 1.0, "tolerance": 0.02, "relative": True},
+        "stat_zone_gdp": {"metric": "stat_zone_gdp", "value": 1.0, "tolerance": 0.03,
+                          "relative": True},
+        "entry_rate": {"metric": "firm_entries", "over": "firms", "value": 1.0,
+                       "tolerance": 0.01},
+        "exit_rate": {"metric": "firm_exits", "over": "firms", "value": 1.0, "tolerance": 0.01},
+    }  # fmt: skip
     path = write_targets(
-        tmp_path / "synthetic.toml",
-        parameters=list(truth),
-        targets={
-            "firms": {"metric": "firms", "value": 1.0, "tolerance": 0.02, "relative": True},
-            "stat_zone_gdp": {
-                "metric": "stat_zone_gdp",
-                "value": 1.0,
-                "tolerance": 0.03,
-                "relative": True,
-            },
-            "growth": {"metric": "stat_zone_gdp_growth", "value": 1.0, "tolerance": 0.5},
-        },
-        extra="min_epsilon = 0.6",
-    )
+        tmp_path / "synthetic.toml", parameters=list(truth), targets=patterns, year=2016,
+        extra="min_epsilon = 1.2",
+    )  # fmt: skip
     targets = cal.load_targets(path)
+    plan = cal.Plan(budget=0, runs_per_point=1, waves=(24, 16, 16), replicates=2,
+                    population=40, max_generations=5, abc_points=600, candidates=4, crn=2,
+                    validation_runs=4, predictive_runs=10)  # fmt: skip
     with ProcessBackend(2) as backend:
         sims = cal.simulate_targets(
-            targets, [{**base, **truth}] * 4, cal.validation_seeds(99, 4), backend=backend,
+            targets, [truth] * 4, cal.validation_seeds(99, 4), backend=backend,
             folder=tmp_path / "truth",
         )  # fmt: skip
         observed = {t.name: float(sims[t.name].mean()) for t in targets.targets}
@@ -63,12 +76,12 @@ def test_recovers_known_parameters(tmp_path: Path) -> None:
                 ),
             }
         )
-        evaluate = cal.Evaluator(targets, backend, tmp_path / "work", progress=False)
-        res = cal.abc_smc(targets, evaluate, seed=5, population=40, max_generations=4,
-                          progress=False)  # fmt: skip
-    ident = cal.identifiability(targets, res.particles, res.weights)
-    for r in ident.itertuples():
+        res = cal.calibrate(targets, backend=backend, out=tmp_path / "cal", seed=5, plan=plan,
+                            progress=False, report=False)  # fmt: skip
+    for r in res.ident.itertuples():
         assert r.q05 <= truth[r.parameter] <= r.q95, r
     # The data narrow the posterior: it is not just the prior handed back.
-    assert ident["width_ratio"].min() < 0.8
-    assert res.generations["epsilon"].iloc[-1] < res.generations["epsilon"].iloc[0]
+    assert res.ident["width_ratio"].max() < 0.5
+    assert res.history is not None and res.history.waves[-1].nroy < 0.5
+    assert res.abc.generations["epsilon"].iloc[-1] < res.abc.generations["epsilon"].iloc[0]
+    assert res.validation["within"].all()

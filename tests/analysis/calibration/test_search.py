@@ -1,4 +1,4 @@
-"""The global search."""
+"""The best fit among posterior candidates."""
 
 from __future__ import annotations
 
@@ -10,14 +10,19 @@ from sim.analysis import calibration as cal
 from .toy import toy_evaluate
 
 
-def test_search_finds_the_toy_optimum(toy_targets: cal.Targets) -> None:
-    best = cal.search(toy_targets, toy_evaluate(), seed=1, crn=2, popsize=8, maxiter=30,
+def test_search_picks_the_candidate_nearest_the_targets(toy_targets: cal.Targets) -> None:
+    thetas = np.array([[0.10, 0.30], [0.15, 0.50], [0.20, 0.70]])
+    best = cal.search(toy_targets, toy_evaluate(), thetas, seed=1, crn=3)
+    assert best.theta == pytest.approx([0.15, 0.5])
+    assert best.distance < 1 and best.evaluations == 3
+    assert np.argmin(best.history) == 1
+
+
+def test_candidates_median_mean_then_nearest(toy_targets: cal.Targets) -> None:
+    abc = cal.abc_smc(toy_targets, toy_evaluate(), seed=2, population=30, max_generations=2,
                       progress=False)  # fmt: skip
-    assert best.theta == pytest.approx([0.15, 0.5], abs=0.01)
-    assert best.distance < 0.5
-
-
-def test_search_is_deterministic(toy_targets: cal.Targets) -> None:
-    a = cal.search(toy_targets, toy_evaluate(), seed=3, crn=2, popsize=4, maxiter=3, progress=False)
-    b = cal.search(toy_targets, toy_evaluate(), seed=3, crn=2, popsize=4, maxiter=3, progress=False)
-    assert np.array_equal(a.theta, b.theta)
+    c = cal.candidates(abc, 5)
+    assert c.shape == (5, 2)
+    assert c[1] == pytest.approx(abc.weights @ abc.particles)
+    assert np.array_equal(c[2], abc.particles[np.argmin(abc.distances)])
+    assert len({tuple(r) for r in c}) == 5

@@ -19,10 +19,37 @@ def test_shipped_targets() -> None:
     assert by["stat_zone_gdp_growth"].value == 13.9
     assert by["growth_gap_pp"].value == 7.2 and not by["growth_gap_pp"].fitted
     assert by["demonstration_staff"].table == "zones" and by["demonstration_staff"].zone_id == "Z01"
-    assert {x.name for x in t.fitted} == {"firms", "stat_zone_gdp", "stat_zone_gdp_growth"}
+    fitted = {x.name for x in t.fitted}
+    assert fitted >= {"firms", "stat_zone_gdp", "stat_zone_gdp_growth", "entry_rate",
+                      "exit_rate", "reform_entry_effect", "reform_exit_effect", "net_entry_share",
+                      "zone_level_effect", "bureau_entry_effect", "bureau_lag"}  # fmt: skip
     structural = {x.name for x in t.targets if x.structural}
-    assert structural >= {"zones_active", "industrial_area_km2", "operators", "demonstration_staff"}
+    assert structural >= {"zones_active", "industrial_area_km2", "operators", "demonstration_staff",
+                          "province_growth_2016", "province_growth_2017"}  # fmt: skip
     assert all(x.source for x in t.targets)
+    # Unverified figures say so, and get wide tolerances.
+    for name in ("entry_rate", "exit_rate"):
+        assert by[name].source.startswith("approximate, from")
+        assert by[name].abs_tolerance >= 0.4 * by[name].value
+    # Effect sizes are paired runs with a lever; the levers are defined in the file.
+    assert (
+        by["reform_entry_effect"].lever == "no_reform" and by["reform_entry_effect"].value == 0.25
+    )
+    assert by["reform_exit_effect"].value == 0.087
+    assert by["net_entry_share"].bound == "at_least" and by["net_entry_share"].value == 0.5
+    assert by["bureau_entry_effect"].value == 0 and by["bureau_entry_effect"].lever == "no_bureau"
+    assert t.levers["no_bureau"] == {"approval_bureau_on": False}
+    assert t.runs_per_point == 3 and t.horizon == 2021
+    # Candidates come from registry groups, screened in wave 1.
+    assert t.screened and len(t.parameters) > 9
+    groups = ["entry", "growth", "environment", "province"]
+    exclude = ["province_growth_2019", "province_growth_2035"]
+    assert t.parameters == cal.candidate_parameters(groups, exclude)
+    assert "displacement" in t.parameters and "province_growth_2019" not in t.parameters
+    assert not {"sanheyi_attraction", "sector_weight_metallurgy"} & set(t.parameters)
+    by = {x.name: x for x in t.targets}
+    assert by["size_tail_exponent"].transform == "pareto_top1"
+    assert by["province_gdp_2018"].metric == "province_gdp"
 
 
 @pytest.mark.parametrize(
@@ -38,12 +65,31 @@ def test_shipped_targets() -> None:
         ),
         ({"target": {"metric": "firms", "tolerance": 1}}, "targets.x.value"),
         ({"target": {"metric": "staff", "value": 1, "tolerance": 0, "table": "zones"}}, "zone_id"),
+        (
+            {"target": {"metric": "firms", "value": 1, "tolerance": 1, "lever": "nope"}},
+            "targets.x.lever",
+        ),
+        (
+            {"target": {"metric": "firms", "value": 1, "tolerance": 1, "bound": "above"}},
+            "targets.x.bound",
+        ),
+        (
+            {"target": {"metric": "firms", "value": 1, "tolerance": 1, "over": "mars"}},
+            "targets.x.over",
+        ),
+        (
+            {"target": {"metric": "firms", "value": 1, "tolerance": 1, "year": 1999}},
+            "targets.x.year",
+        ),
+        ({"groups": ["nope"]}, "calibration.groups[0]"),
+        ({"levers": {"off": {"exit_hazard": 9.0}}}, "levers.off"),
     ],
 )
 def test_bad_targets_name_file_and_key(tmp_path: Path, change: dict, needle: str) -> None:
     params = change.get("parameters", ["young_growth"])
     targets = {"x": change["target"]} if "target" in change else TOY
-    path = write_targets(tmp_path / "bad.toml", parameters=params, targets=targets)
+    path = write_targets(tmp_path / "bad.toml", parameters=params, targets=targets,
+                         groups=change.get("groups"), levers=change.get("levers"))  # fmt: skip
     with pytest.raises(cal.TargetsError, match=r"bad\.toml") as info:
         cal.load_targets(path)
     assert needle in str(info.value)
