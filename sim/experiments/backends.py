@@ -182,9 +182,16 @@ class ProcessBackend(_WindowedBackend):
     ) -> None:
         if exc_type is not None and not issubclass(exc_type, Exception):
             # Interrupted (Ctrl-C, SIGTERM): end the workers now rather than let them
-            # finish their tasks, whose results nobody would store.
-            for proc in list((getattr(self._pool, "_processes", None) or {}).values()):
+            # finish their tasks, whose results nobody would store. The interruption may
+            # have left the executor's queues half-updated, so do not wait on them: stop
+            # the executor without waiting and reap the terminated workers directly.
+            procs = list((getattr(self._pool, "_processes", None) or {}).values())
+            for proc in procs:
                 proc.terminate()
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            for proc in procs:
+                proc.join(timeout=5)
+            return
         self.close()
 
 
