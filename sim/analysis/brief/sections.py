@@ -396,7 +396,7 @@ def robustness_section(c: Context, folder: str | Path | Exploration) -> None:
     """Which mode, how sure: the exploration's section (:mod:`sim.analysis.robustness`)."""
     from sim.analysis.robustness.section import robustness_section as build
 
-    part = build(folder, c.lang)
+    part = build(folder, c.lang, title=c.title)
     c.doc.html.append(part.html)
     c.doc.md.append(part.markdown)
 

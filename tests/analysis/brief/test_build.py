@@ -258,6 +258,24 @@ def test_changes_show_meaning_and_source_in_the_brief_language(
             assert rows[md_escape(p.name)] == [md_escape(c) for c in cells], (lang, p.name)
 
 
+def test_robustness_section_names_policies_by_their_titles(
+    briefs: dict[str, brief.Brief], exploration: Path
+) -> None:
+    from sim.analysis.robustness.report import read_exploration
+    from sim.analysis.robustness.section import _t as robustness_text
+
+    policies = read_exploration(exploration).policies
+    assert len(policies) == 3
+    for lang, b in briefs.items():
+        section = md_section(b.markdown, robustness_text("title", lang))
+        pairs, regret = section.split(f"{robustness_text('regret_head', lang)}: ")
+        a, c, q = (title(p, lang) for p in policies)
+        assert [r[0] for r in md_table(pairs)] == [f"{a} / {c}", f"{a} / {q}", f"{c} / {q}"]
+        assert sorted(r[0] for r in md_table(regret)) == sorted((a, c, q))
+        for policy in policies:
+            assert policy not in section.replace("\\_", "_"), (lang, policy)
+
+
 def test_mode_comparison_is_labelled_descriptive(briefs: dict[str, brief.Brief]) -> None:
     for lang, b in briefs.items():
         modes = md_section(b.markdown, brief.heading("modes", lang))
