@@ -4,7 +4,7 @@ A brief reads one or more batch folders (:func:`sim.load_results`) and opens wit
 the key findings (the question, who beats whom in graded words from an exploration
 of :mod:`sim.analysis.robustness`, or a statement that the findings are conditional
 on the default assumptions, and the caveats), then a trade-off table, results by
-prefecture with a schematic map and a zone ranking; for every scenario other than
+prefecture with a map and a zone ranking; for every scenario other than
 the baseline, the question the scenario asks, the headline effects against the
 baseline with intervals, fan charts of the key metrics and the zones that lost
 status; then a description of the management modes, "which mode, how sure", a

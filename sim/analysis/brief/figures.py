@@ -56,62 +56,60 @@ def mode_outcomes_figure(data: BriefData, lang: str) -> Figure:
     )
 
 
-#: Tile positions (column, row from the top) of Shanxi's 11 prefectures: a schematic in
-#: their approximate relative positions, north at the top, not their boundaries.
-PREFECTURE_TILES: dict[str, tuple[float, float]] = {
-    "Shuozhou": (0.5, 0),
-    "Datong": (1.5, 0),
-    "Xinzhou": (1, 1),
-    "Lvliang": (0, 2),
-    "Taiyuan": (1, 2),
-    "Yangquan": (2, 2),
-    "Linfen": (0, 3),
-    "Jinzhong": (1, 3),
-    "Changzhi": (2, 3),
-    "Yuncheng": (0, 4),
-    "Jincheng": (2, 4),
-}
-
-
 def prefecture_map(values: pd.Series, title: str, lang: str, note: str = "") -> Figure:
-    """A schematic tile map of the 11 prefectures, coloured by ``values`` (index: city).
+    """A map of Shanxi's 11 prefectures, coloured by ``values`` (index: city).
 
-    ``note`` is written under the tiles (the brief says there that it is a schematic).
-
-    Each tile is a :class:`matplotlib.patches.Rectangle` whose ``gid`` is its city, so
-    a test can count the prefectures drawn.
+    The outline is Natural Earth's; each prefecture is drawn as the area of the outline
+    nearest its seat (:func:`~sim.analysis.brief.geography.prefecture_cells`), not its
+    administrative boundary, which ``note`` (written under the map) says. Each cell is a
+    :class:`matplotlib.patches.PathPatch` whose ``gid`` is its city, so a test can count
+    the prefectures drawn; a dot marks the seat, the label (name and value) sits at the
+    cell's pole of inaccessibility, or above the dot where that is too close to it.
     """
+    import numpy as np
     from matplotlib import colormaps
     from matplotlib.colors import Normalize
-    from matplotlib.patches import Rectangle
+    from matplotlib.patches import PathPatch
+    from matplotlib.path import Path as MplPath
+    from shapely.ops import polylabel
 
+    from sim.analysis.brief.geography import SEATS, X_SCALE, outline, prefecture_cells
     from sim.core.cities import city_label
 
-    vals = values.reindex(list(PREFECTURE_TILES)).astype(float)
+    vals = values.reindex(list(SEATS)).astype(float)
     finite = vals.dropna()
     norm = Normalize(float(finite.min()) if len(finite) else 0.0,
                      float(finite.max()) if len(finite) else 1.0)  # fmt: skip
     cmap = colormaps["Blues"]
     with plotting.style(lang) as lang:
-        fig = Figure(figsize=(4.6, 5.0), layout="constrained")
+        fig = Figure(figsize=(4.6, 6.0), layout="constrained")
         ax = fig.subplots()
-        for city, (col, row) in PREFECTURE_TILES.items():
+        for city, cell in prefecture_cells().items():
             v = vals.get(city)
-            shade = cmap(0.15 + 0.75 * norm(v)) if v is not None and v == v else "#eeeeee"
-            ax.add_patch(
-                Rectangle((col, -row), 0.94, 0.94, facecolor=shade, edgecolor="white", gid=city)
+            known = v is not None and v == v
+            shade = cmap(0.15 + 0.75 * norm(v)) if known else "#eeeeee"
+            parts = getattr(cell, "geoms", [cell])
+            path = MplPath.make_compound_path(
+                *(MplPath(np.asarray(g.exterior.coords), closed=True) for g in parts)
             )
-            dark = v is not None and v == v and norm(v) > 0.55
+            ax.add_patch(
+                PathPatch(path, facecolor=shade, edgecolor="white", linewidth=1.2, gid=city)
+            )
+            ax.plot(*SEATS[city], marker="o", markersize=2.5, color="#222222")
+            spot = polylabel(max(parts, key=lambda g: g.area), tolerance=0.01)
+            x, y = spot.x, spot.y
+            if abs(x - SEATS[city][0]) < 0.3 and abs(y - SEATS[city][1]) < 0.2:
+                y = SEATS[city][1] + 0.25  # clear of the seat's dot
             label = plotting.safe_text(city_label(city, lang), lang)
-            amount = "–" if v is None or v != v else fmt_number(v)
-            ax.text(col + 0.47, -row + 0.47, f"{label}\n{amount}", ha="center", va="center",
-                    fontsize=8, color="white" if dark else "#222222")  # fmt: skip
-        ax.set_xlim(-0.1, 3.05)
-        ax.set_ylim(-4.1, 1.05)
-        ax.set_aspect("equal")
+            amount = "–" if not known else fmt_number(v)
+            ink = "white" if known and norm(v) > 0.55 else "#222222"
+            ax.text(x, y, f"{label}\n{amount}", ha="center", va="center",
+                    fontsize=7.5, color=ink)  # fmt: skip
+        rim = np.asarray(outline().exterior.coords)
+        ax.plot(rim[:, 0], rim[:, 1], color="#555555", linewidth=0.8)
+        ax.set_aspect(1 / X_SCALE)
         ax.axis("off")
         ax.set_title(plotting.safe_text(title, lang))
         if note:
-            ax.text(1.5, -4.08, plotting.safe_text(note, lang), ha="center", va="top",
-                    fontsize=7, color="#555555")  # fmt: skip
+            fig.supxlabel(plotting.safe_text(note, lang), fontsize=7, color="#555555")
         return plotting.finish(fig)

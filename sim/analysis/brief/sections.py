@@ -197,7 +197,7 @@ def tradeoff_section(c: Context) -> None:
 
 
 def prefectures_section(c: Context) -> None:
-    """Zone output by prefecture with a schematic map, and the zones ranked."""
+    """Zone output by prefecture with a map, and the zones ranked."""
     t, lang, doc = c.t, c.lang, c.doc
     doc.heading(2, heading("prefectures", lang), "prefectures")
     if c.data.zones is None:
@@ -219,7 +219,7 @@ def prefectures_section(c: Context) -> None:
             table["baseline"],
             text("zone_output", c.figlang) + f", {c.last}",
             c.figlang,
-            note=text("schematic", c.figlang),
+            note=text("map_note", c.figlang),
         ),
         "prefectures-map.png",
         t("map_fig", year=c.last),

@@ -301,13 +301,20 @@ TEXT: dict[str, tuple[str, str]] = {
         "{year}年山西11个地市在册开发区的产出（基准情景，重复运行均值），及各对比情景对其的影响。",
     ),
     "map_fig": (
-        "Schematic map: one tile per prefecture in its approximate relative position (not "
-        "boundaries); colour is the zones' output in {year}, baseline.",
-        "示意图：每个地市一个方块，位置为大致相对方位（不是行政边界）；颜色表示{year}年基准情景开发区产出。",
+        "Map: Shanxi's outline is Natural Earth's (public domain); each prefecture is drawn as "
+        "the part of the province nearest its seat (dot), not its administrative boundary, for "
+        "which no openly licensed data could be bundled; colour is the zones' output in {year}, "
+        "baseline.",
+        "地图：山西省界取自Natural Earth（公有领域）；"
+        "每个地市显示为省内距其政府驻地（圆点）最近的区域，并非行政边界（没有可随附的开放许可地市边界数据）；颜色表示{year}年基准情景开发区产出。",
     ),
     "zone_output": ("Zone output (100 m yuan), baseline", "开发区产出（亿元，基准）"),
     "firms_col": ("Firms", "企业数"),
-    "schematic": ("Schematic: not boundaries", "示意图：非行政边界"),
+    "map_note": (
+        "Outline: Natural Earth (public domain). Each cell is the area nearest\n"
+        "a prefecture seat, not the prefecture's administrative boundary.",
+        "省界：Natural Earth（公有领域）。各区为距地市驻地最近的范围，\n不是地市行政边界。",
+    ),
     "ranking_intro": (
         "The {n} zones with the largest output in {year} (baseline, mean over replicates). "
         "Synthetic zones are marked; their rows are illustrative.",

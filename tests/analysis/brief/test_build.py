@@ -283,7 +283,7 @@ def test_mode_comparison_is_labelled_descriptive(briefs: dict[str, brief.Brief])
 
 
 def test_prefecture_map_draws_the_eleven_prefectures(batch: Path) -> None:
-    from matplotlib.patches import Rectangle
+    from matplotlib.patches import PathPatch
 
     from sim.analysis.brief.figures import prefecture_map
     from sim.analysis.brief.overview import prefecture_table
@@ -293,7 +293,7 @@ def test_prefecture_map_draws_the_eleven_prefectures(batch: Path) -> None:
     table = prefecture_table(data)
     assert sorted(table.index) == sorted(CITIES)
     fig = prefecture_map(table["baseline"], "output", "en")
-    tiles = [p for p in fig.axes[0].patches if isinstance(p, Rectangle) and p.get_gid()]
+    tiles = [p for p in fig.axes[0].patches if isinstance(p, PathPatch) and p.get_gid()]
     assert sorted(p.get_gid() for p in tiles) == sorted(CITIES)
     shades = {p.get_gid(): p.get_facecolor() for p in tiles}
     top = table["baseline"].idxmax()
