@@ -306,7 +306,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "which no openly licensed data could be bundled; colour is the zones' output in {year}, "
         "baseline.",
         "地图：山西省界取自Natural Earth（公有领域）；"
-        "每个地市显示为省内距其政府驻地（圆点）最近的区域，并非行政边界（没有可随附的开放许可地市边界数据）；颜色表示{year}年基准情景开发区产出。",
+        "每个地市显示为省内距其政府驻地（圆点）最近的区域，并非行政边界"
+        "（没有可随附的开放许可地市边界数据）；颜色表示{year}年基准情景开发区产出。",
     ),
     "zone_output": ("Zone output (100 m yuan), baseline", "开发区产出（亿元，基准）"),
     "firms_col": ("Firms", "企业数"),
