@@ -162,7 +162,7 @@ class ZoneReformModel(mesa.Model):
         self._events = self._schedule_events()
         n = len(self.zone_list)
         self._year_va = np.zeros(n)
-        self._prev_va = self.data.units["value_added"].to_numpy(dtype=float).copy()
+        self._prev_va = self._initial_value_added()
         self._entries = np.zeros(n, dtype=np.int64)
         self._exits = np.zeros(n, dtype=np.int64)
         self.annual: list[dict[str, float]] = []
@@ -183,7 +183,7 @@ class ZoneReformModel(mesa.Model):
         rng = self._stream("init")
         raw = reed_sizes(rng, n, self.p["entrant_size_sd"], self.p["size_tail_alpha"])
         unit_raw = np.bincount(zone, weights=raw, minlength=len(units))
-        size = raw * (units["value_added"].to_numpy() / unit_raw)[zone]
+        size = raw * (self._initial_value_added() / unit_raw)[zone]
         land_sd = self.p["land_sd"]
         land = self.p["land_per_firm"] * rng.lognormal(-0.5 * land_sd**2, land_sd, n)
         unit_land = np.bincount(zone, weights=land, minlength=len(units))
@@ -199,6 +199,10 @@ class ZoneReformModel(mesa.Model):
             land=land,
             origin=np.zeros(n, dtype=np.int8),
         )
+
+    def _initial_value_added(self) -> np.ndarray:
+        """Each unit's 2016 value added: the registry's, times ``value_added_scale``."""
+        return self.data.units["value_added"].to_numpy(dtype=float) * self.p["value_added_scale"]
 
     def _select(self, selector: str | list[str]) -> list[Zone]:
         """Zones (not merged) matching a mode-assignment selector."""

@@ -36,9 +36,10 @@ DEFAULT_OUT = Path("calibration")
 REPLICATES, CANDIDATES, CRN = 2, 8, 3
 #: Most point-seeds for history matching (three waves of 160, 80 and 80 points, two seeds).
 HM_MAX = 640
-#: Most ABC particles: about four per calibrated parameter. Single runs are noisy, so each
-#: generation narrows the tolerance only a little: more generations beat a larger population.
-POPULATION_MAX = 80
+#: Most ABC particles: about eight per calibrated parameter. A generation costs at most
+#: ``(1 - abc_quantile) * population * MAX_MOVES`` points, so the ABC share of the budget
+#: is kept at twenty or more populations.
+POPULATION_MAX = 150
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,7 @@ def _split(points: int, n_params: int) -> tuple[tuple[int, ...], int, int] | Non
     hm = min(int(0.4 * points), HM_MAX) // REPLICATES
     waves = (hm // 2, hm // 4, hm // 4)
     abc_points = points - REPLICATES * sum(waves) - CANDIDATES * CRN
-    population = max(20, min(POPULATION_MAX, abc_points // 12))
+    population = max(20, min(POPULATION_MAX, abc_points // 20))
     if waves[0] < 2 * (n_params + 1) or waves[2] < 1 or abc_points < 4 * population:
         return None
     return waves, abc_points, population
@@ -122,7 +123,7 @@ def plan_budget(budget: int, n_params: int, runs_per_point: int = 1) -> Plan:
         waves=waves,
         replicates=REPLICATES,
         population=population,
-        max_generations=12,
+        max_generations=30,
         abc_points=abc_points,
         candidates=CANDIDATES,
         crn=CRN,
