@@ -11,6 +11,8 @@ checks the response against a published figure with a stated tolerance:
   by a permanently steeper path;
 - Zhang & Wang; Peng & Xia; Heinrich & Dai 2016: firm sizes have a power-law upper tail
   with a counter-cumulative exponent near 1;
+- SAIC 2013 (全国内资企业生存时间分析报告): the exit hazard of new firms rises over their
+  first years, peaks in the third and falls after the seventh;
 - no study compares the management modes: their effects share one prior, and with equal
   effects only the structural parameters tell them apart.
 
@@ -113,6 +115,20 @@ def test_net_entry_carries_more_than_half_of_the_2020_reform_effect() -> None:
         ) + float(old_a.drop(both)["size"].sum() - old_b.drop(both)["size"].sum())
     assert effect > 0
     assert net_entry / effect > 0.5
+
+
+# ----------------------------------------------------------------------- survival by age
+
+
+def test_exit_rises_over_the_first_years_and_falls_after_the_seventh() -> None:
+    """SAIC 2013: 1.6 % in the founding year, 9.5 % in the third, falling after the seventh."""
+    rows = [run("baseline", s, 2020, (2018, 2020)).annual.set_index("year") for s in SEEDS]
+    young, peak, old = (
+        np.mean([r.loc[2018:2020, f"exit_rate_age_{band}"].mean() for r in rows])
+        for band in ("0_1", "2_7", "7_up")
+    )
+    assert young < peak
+    assert old < peak
 
 
 # ----------------------------------------------------------------------- heavy tails

@@ -6,6 +6,7 @@ Each test compares two parameter sets run on the same seeds; runs are short
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -279,13 +280,19 @@ def test_churn_raises_exits_in_reformed_zones(run_tables: Run) -> None:
     assert strong > none
 
 
-def test_exit_hazard_falls_with_size_and_age_and_rises_with_churn() -> None:
+def test_exit_hazard_falls_with_size_is_hump_shaped_in_age_and_rises_with_churn() -> None:
     p = dict(REGISTRY_DEFAULTS)
     size = np.log(np.array([0.1, 1.0, 10.0]))
     h_size = log_exit_hazard(size, np.full(3, 10.0), np.zeros(3), p)
     assert np.all(np.diff(h_size) < 0)
-    h_age = log_exit_hazard(np.zeros(3), np.array([0.0, 2.0, 10.0]), np.zeros(3), p)
-    assert np.all(np.diff(h_age) < 0)
+    # Liability of adolescence: the mature level at birth, `exit_young_factor` times it at
+    # age `exit_age_scale`, and back down after.
+    peak = p["exit_age_scale"]
+    h_age = log_exit_hazard(np.zeros(4), np.array([0.0, peak / 2, peak, 4 * peak]), np.zeros(4), p)
+    mature = np.log(p["exit_hazard"] / 4)
+    assert h_age[0] == pytest.approx(mature)
+    assert h_age[2] == pytest.approx(mature + np.log(p["exit_young_factor"]))
+    assert h_age[0] < h_age[1] < h_age[2] > h_age[3] > h_age[0]
     h_env = log_exit_hazard(np.zeros(2), np.ones(2), np.array([0.0, 1.0]), p)
     assert h_env[1] - h_env[0] == pytest.approx(np.log1p(p["exit_churn"]))
     # a median-sized, old firm in a legacy zone has the registry's hazard
@@ -324,10 +331,14 @@ def test_start_ups_do_not_scale_with_a_zones_firms() -> None:
 def test_faster_approvals_raise_project_size_not_start_ups() -> None:
     """胡税根 & 结宇龙: approval reform raises investment; the count is another matter."""
 
+    start = ZoneReformModel({"approval_investment": 0.0}, rng=4)
+    while start.now < 2019.0:
+        start.step()
+
     def entrants(elasticity: float) -> pd.DataFrame:
-        model = ZoneReformModel({"approval_investment": elasticity}, rng=4)
-        while model.now < 2019.0:
-            model.step()
+        # The same state (a copy), so only the entry step's elasticity differs.
+        model = copy.deepcopy(start)
+        model.p["approval_investment"] = elasticity
         n = model.firms.n
         model._entry(model._zone_arrays())
         pop = model.firms
