@@ -1,9 +1,10 @@
 """The parameter registry: the single source of truth for every model parameter.
 
-Each :class:`Parameter` carries its default, bounds, unit, meaning and source, read
-from the parameter table ``sim/core/data/parameters.toml`` (:func:`load_table`). The
-registry feeds the model defaults (:func:`defaults`), scenario validation
-(:func:`resolve`), calibration priors and SALib problems (:func:`salib_problem`).
+Each :class:`Parameter` carries its default, bounds, unit, meaning and source (each
+in English and in Chinese), read from the parameter table
+``sim/core/data/parameters.toml`` (:func:`load_table`). The registry feeds the model
+defaults (:func:`defaults`), scenario validation (:func:`resolve`), calibration priors
+and SALib problems (:func:`salib_problem`).
 
 A source is a citation, a figure from the project's fact sheet ("facts: ..."), or
 ``"assumption"``. Assumptions are never findings: their bounds are the range the
@@ -66,6 +67,9 @@ class Parameter:
         unit: Physical or accounting unit, or ``"-"`` for a pure number.
         description: What the parameter means in the model (the table's ``meaning``).
         source: Citation, fact-sheet figure, or ``"assumption"``.
+        description_zh: The meaning in Chinese (the table's ``meaning_zh``).
+        source_zh: The source in Chinese (the table's ``source_zh``; citations of
+            authors stay as they are).
         kind: ``real``, ``int``, ``bool`` (0/1) or ``year`` (decimal year).
         group: Thematic group, used for grouped sensitivity analysis.
         prior: Value before calibration (equals ``default`` unless calibrated).
@@ -78,6 +82,8 @@ class Parameter:
     unit: str
     description: str
     source: str
+    description_zh: str
+    source_zh: str
     kind: Kind = "real"
     group: str = "other"
     prior: float | None = None
@@ -137,6 +143,8 @@ _FIELDS: dict[str, tuple[bool, tuple[type, ...], str]] = {
     "group": (True, (str,), "a group name"),
     "meaning": (True, (str,), "a sentence saying what the parameter means"),
     "source": (True, (str,), 'a citation, a fact-sheet figure or "assumption"'),
+    "meaning_zh": (True, (str,), "the meaning in Chinese"),
+    "source_zh": (True, (str,), "the source in Chinese"),
 }
 KINDS = ("real", "int", "bool", "year")
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -194,6 +202,8 @@ def _parse_parameter(name: str, table: Any, where: str) -> Parameter:
         unit=table["unit"],
         description=table["meaning"],
         source=table["source"],
+        description_zh=table["meaning_zh"],
+        source_zh=table["source_zh"],
         kind=kind,
         group=table["group"],
     )

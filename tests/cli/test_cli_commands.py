@@ -42,9 +42,24 @@ def test_params_json_has_the_documented_keys(capsys: pytest.CaptureFixture[str])
     rows = json.loads(capsys.readouterr().out)
     assert [r["name"] for r in rows] == list(REGISTRY)
     keys = {"name", "default", "lower", "upper", "unit", "description", "source"}
+    keys |= {"description_zh", "source_zh"}
     assert all(keys <= set(r) for r in rows)
     assert main(["params"]) == 0
     assert "land_cap_share" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_params_shows_meanings_and_sources_in_the_chosen_language(
+    lang: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["params", "--lang", lang]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == len(REGISTRY)
+    for line, p in zip(lines, REGISTRY.values(), strict=True):
+        shown = (p.description_zh, p.source_zh) if lang == "zh" else (p.description, p.source)
+        hidden = p.description if lang == "zh" else p.description_zh
+        assert line.startswith(p.name) and line.endswith(f"{shown[0]}  ({shown[1]})")
+        assert hidden not in line
 
 
 def test_validate_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

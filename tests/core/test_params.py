@@ -17,7 +17,7 @@ BOOL = next(n for n, p in REGISTRY.items() if p.kind == "bool")
 YEAR = next(n for n, p in REGISTRY.items() if p.kind == "year")
 
 #: Authors of the evidence listed in facts.md ("Evidence for mechanisms and priors").
-EVIDENCE = ("Lu", "Alder", "Wang", "Chen", "Barwick", "胡税根", "Liu & Zhu", "Brandt")
+EVIDENCE = ("Lu", "Alder", "Wang", "Chen", "Barwick", "胡税根", "Liu & Zhu", "Brandt", "SAIC 2013")
 
 
 def test_resolve_returns_every_parameter_with_defaults() -> None:
@@ -143,7 +143,9 @@ def test_salib_problem_for_chosen_names_with_groups() -> None:
 
 def test_salib_problem_rejects_equal_bounds(monkeypatch: pytest.MonkeyPatch) -> None:
     # The docstring promises ParameterError for a parameter whose bounds are equal.
-    fixed = Parameter("fixed_thing", 1.0, 1.0, 1.0, "-", "A constant.", "assumption")
+    fixed = Parameter(
+        "fixed_thing", 1.0, 1.0, 1.0, "-", "A constant.", "assumption", "一个常数。", "假设"
+    )
     monkeypatch.setitem(REGISTRY, "fixed_thing", fixed)
     with pytest.raises(ParameterError):
         params.salib_problem(["fixed_thing"])
@@ -164,6 +166,17 @@ def test_every_parameter_is_documented(name: str) -> None:
     assert p.source.strip()
     assert p.kind in ("real", "int", "bool", "year")
     assert p.group.strip()
+
+
+@pytest.mark.parametrize("name", list(REGISTRY))
+def test_every_parameter_has_its_meaning_and_source_in_chinese(name: str) -> None:
+    p = REGISTRY[name]
+    for zh in (p.description_zh, p.source_zh):  # English runs: the brief's tests
+        assert re.search(r"[\u3400-\u9fff]", zh), zh
+    # the same code (parameter names) in both languages; the same kind of source
+    assert re.findall(r"`[^`]+`", p.description_zh) == re.findall(r"`[^`]+`", p.description)
+    assert p.source.startswith("assumption") == p.source_zh.startswith("假设")
+    assert p.source.startswith("facts:") == p.source_zh.startswith("事实资料：")
 
 
 @pytest.mark.parametrize("name", list(REGISTRY))
@@ -238,7 +251,9 @@ unit = "-"
 kind = "real"
 group = "g"
 meaning = "A test parameter."
+meaning_zh = "一个测试参数。"
 source = "assumption"
+source_zh = "假设"
 
 [switch]
 default = true
@@ -246,7 +261,9 @@ unit = "-"
 kind = "bool"
 group = "g"
 meaning = "A test switch."
+meaning_zh = "一个测试开关。"
 source = "assumption"
+source_zh = "假设"
 """
 
 
@@ -256,6 +273,7 @@ def test_load_table_reads_named_fields(tmp_path: Path) -> None:
     alpha, switch = params.load_table(path)
     assert (alpha.name, alpha.default, alpha.lower, alpha.upper) == ("alpha", 0.5, 0.0, 1.0)
     assert alpha.description == "A test parameter." and alpha.is_assumption
+    assert (alpha.description_zh, alpha.source_zh) == ("一个测试参数。", "假设")
     assert (switch.kind, switch.default, switch.lower, switch.upper) == ("bool", 1, 0, 1)
 
 
@@ -274,6 +292,11 @@ def test_registry_is_the_shipped_table_in_file_order() -> None:
         (lambda t: t.replace("bounds = [0.0, 1.0]", "bounds = [1.0, 0.0]"), "alpha.bounds"),
         (lambda t: t.replace("bounds = [0.0, 1.0]\n", ""), "alpha.bounds"),
         (lambda t: t.replace('meaning = "A test parameter."\n', ""), "alpha.meaning"),
+        (lambda t: t.replace('meaning_zh = "一个测试参数。"\n', ""), "alpha.meaning_zh"),
+        (lambda t: t.replace('"一个测试参数。"', '"  "'), "alpha.meaning_zh"),
+        (lambda t: t.replace('source_zh = "假设"\n', "", 1), "alpha.source_zh"),
+        (lambda t: t.replace('source_zh = "假设"', 'source_zh = ""', 1), "alpha.source_zh"),
+        (lambda t: t.replace('source_zh = "假设"', "source_zh = 3", 1), "alpha.source_zh"),
         (lambda t: t.replace('unit = "-"\n', 'unit = "-"\ncolour = "red"\n', 1), "alpha.colour"),
         (lambda t: t.replace("default = true", "default = 1"), "switch.default"),
         (lambda t: t.replace('source = "assumption"', "source = 3", 1), "alpha.source"),

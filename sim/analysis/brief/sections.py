@@ -258,7 +258,7 @@ def _param_desc(name: str, lang: str) -> str:
     p = REGISTRY.get(name)
     if p is None:
         return ""
-    return text("param_meaning", lang, name=name, description=p.description)
+    return p.description_zh if lang == "zh" else p.description
 
 
 def _basis(name: str, lang: str) -> str:
@@ -267,8 +267,7 @@ def _basis(name: str, lang: str) -> str:
         return text("lever", lang) if name == MODE_ASSIGNMENTS else ""
     if p.is_assumption:
         return text("assumed", lang)
-    # sources are citations in English: the Chinese brief names the basis only
-    return text("measured", lang) + ("" if lang == "zh" else f": {p.source}")
+    return text("measured_source", lang, source=p.source_zh if lang == "zh" else p.source)
 
 
 def changes_section(c: Context, scen: str) -> None:
@@ -397,7 +396,7 @@ def robustness_section(c: Context, folder: str | Path | Exploration) -> None:
     """Which mode, how sure: the exploration's section (:mod:`sim.analysis.robustness`)."""
     from sim.analysis.robustness.section import robustness_section as build
 
-    part = build(folder, c.lang)
+    part = build(folder, c.lang, title=c.title)
     c.doc.html.append(part.html)
     c.doc.md.append(part.markdown)
 

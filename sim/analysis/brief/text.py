@@ -57,7 +57,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "meaning": ("Meaning", "含义"),
     "basis": ("Basis", "依据"),
     "assumed": ("assumption", "假设"),
-    "measured": ("data or literature", "数据或文献"),
+    "measured_source": ("data or literature: {source}", "数据或文献：{source}"),
     "lever": ("policy choice of the scenario", "情景设定的政策选择"),
     "mode_assignments": (
         "Management modes assigned to zones, each from its year (year, mode, zones).",
@@ -338,7 +338,6 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "mode_rule": ("from {year}: {mode} for {zones}", "自{year}年起：{zones}实行{mode}"),
     "all_zones": ("all zones", "所有开发区"),
-    "param_meaning": ("{description}", "见 `zonesim params {name}`"),
     "yes": ("yes", "是"),
     "no": ("no", "否"),
     "tolerance": ("Tolerance", "容差"),

@@ -6,7 +6,9 @@ other one over the states of the world (in words on a stated scale, with its Wil
 interval over the states), the conditions under which each alternative wins (PRIM
 boxes in words), and each policy's regret. Intervals that hold only seed noise never
 appear here: every interval covers the sampling of parameter values and seeds.
-Every piece of text that comes from files (policy and parameter names) is escaped.
+Policies are named by a title the caller gives (the brief passes the scenario titles
+in its language); every piece of text that comes from files (titles, policy and
+parameter names) is escaped.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from __future__ import annotations
 import html
 import itertools
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -166,9 +168,17 @@ class _Frag:
         )
 
 
-def box_sentence(exp: Exploration, row: Mapping[str, Any], lang: str = "en") -> str:
-    """One row of the boxes table (a winner against a loser) in words."""
-    w = str(row["winner"])
+def box_sentence(
+    exp: Exploration,
+    row: Mapping[str, Any],
+    lang: str = "en",
+    title: Callable[[str], str] = str,
+) -> str:
+    """One row of the boxes table (a winner against a loser) in words.
+
+    ``title`` turns a policy name into the name shown (default: the name itself).
+    """
+    w = title(str(row["winner"]))
     status = row.get("status")
     if status == "always":
         return _t("always", lang, w=w)
@@ -194,12 +204,14 @@ def box_sentence(exp: Exploration, row: Mapping[str, Any], lang: str = "en") -> 
     )
 
 
-def _box_for(exp: Exploration, outcome: str, win: str, lose: str, lang: str) -> str:
+def _box_for(
+    exp: Exploration, outcome: str, win: str, lose: str, lang: str, title: Callable[[str], str]
+) -> str:
     b = exp.discovery.boxes
     rows = b[(b["outcome"] == outcome) & (b["winner"] == win) & (b["loser"] == lose)]
     if rows.empty:
         return _t("no_box", lang)
-    return box_sentence(exp, rows.iloc[0], lang)
+    return box_sentence(exp, rows.iloc[0], lang, title)
 
 
 def _outcome_title(label: str, lang: str) -> str:
@@ -213,6 +225,7 @@ def robustness_section(
     *,
     outcomes: Sequence[str] | None = None,
     level: int = 2,
+    title: Callable[[str], str] | None = None,
 ) -> Section:
     """Build the "which mode, how sure" section from an exploration.
 
@@ -222,6 +235,8 @@ def robustness_section(
         lang: ``"en"`` or ``"zh"``.
         outcomes: Outcome labels to show (default: the exploration's discovery outcomes).
         level: Heading level of the section's title.
+        title: Turns a policy (scenario) name into the name the section shows, e.g.
+            the scenario's title in ``lang`` (default: the name itself).
 
     Returns:
         The HTML and Markdown fragments.
@@ -233,6 +248,7 @@ def robustness_section(
     if lang not in LANGS:
         raise ValueError(f"lang: expected one of {', '.join(LANGS)}, got {lang!r}")
     exp = source if isinstance(source, Exploration) else read_exploration(source)
+    name = title or str
     s = exp.settings
     shown = list(outcomes) if outcomes is not None else list(s.get("discover") or s["outcomes"])
     doc = _Frag()
@@ -251,7 +267,7 @@ def robustness_section(
     doc.para(scale_note(lang), cls="note")
     for policy, names in (s.get("policy_overrides") or {}).items():
         if names:
-            doc.para(_t("overrides", lang, p=policy, names=", ".join(names)), cls="note")
+            doc.para(_t("overrides", lang, p=name(policy), names=", ".join(names)), cls="note")
     policies = exp.policies
     for label in shown:
         doc.heading(level + 1, _outcome_title(label, lang))
@@ -262,8 +278,8 @@ def robustness_section(
                 _t(
                     "sentence",
                     lang,
-                    a=a,
-                    b=b,
+                    a=name(a),
+                    b=name(b),
                     words=likelihood(r["p_win"], lang),
                     p=pct(r["p_win"]),
                     lo=pct(r["p_win_low"]),
@@ -272,12 +288,12 @@ def robustness_section(
             )
             rows.append(
                 [
-                    f"{a} / {b}",
+                    f"{name(a)} / {name(b)}",
                     pct(r["p_win"]),
                     f"{pct(r['p_win_low'])}–{pct(r['p_win_high'])}",
                     likelihood(r["p_win"], lang),
-                    _box_for(exp, label, a, b, lang),
-                    _box_for(exp, label, b, a, lang),
+                    _box_for(exp, label, a, b, lang, name),
+                    _box_for(exp, label, b, a, lang, name),
                 ]
             )
         doc.items(sentences)
@@ -301,7 +317,7 @@ def robustness_section(
             doc.table(
                 [_t(k, lang) for k in ("policy", "mean", "p90", "max", "best_in")],
                 [
-                    [str(r.policy), num(r.mean), num(r.p90), num(r.max), pct(r.best_share)]
+                    [name(str(r.policy)), num(r.mean), num(r.p90), num(r.max), pct(r.best_share)]
                     for r in reg.itertuples()
                 ],
                 numeric=1,

@@ -115,9 +115,11 @@ def assert_interval(text: str, low: float, high: float, lang: str = "en") -> Non
     assert_shows(b, high)
 
 
-#: Latin words the Chinese brief may use: units, abbreviations and names of tools.
+#: Latin words the Chinese brief may use: units, abbreviations, names of tools and the
+#: "et al." of citations (authors' names stay as they are).
 LATIN_WHITELIST = frozenset(
     {"Git", "Wilson", "PRIM", "GDP", "PNG", "HTML", "Student", "t", "k", "pp", "m", "km"}
+    | {"et", "al"}
 )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import shutil
@@ -13,6 +14,7 @@ import pytest
 
 import sim
 from sim.analysis import brief, plotting
+from sim.analysis.safetext import md_cell as md_escape
 
 from .helpers import (
     END,
@@ -227,6 +229,51 @@ def test_tradeoff_table_is_signed_and_marks_the_better_direction(
 def test_chinese_brief_has_no_english_sentences(briefs: dict[str, brief.Brief]) -> None:
     assert latin_runs(briefs["zh"].html) == []
     assert len(latin_runs(briefs["en"].html)) > 50  # the scan finds English where it is
+    # every parameter's meaning and source, whichever parameters a scenario changes
+    for p in sim.REGISTRY.values():
+        for zh in (p.description_zh, p.source_zh):
+            assert latin_runs(f"<td>{html.escape(zh)}</td>") == [], (p.name, zh)
+
+
+def test_changes_show_meaning_and_source_in_the_brief_language(
+    briefs: dict[str, brief.Brief],
+) -> None:
+    for lang, b in briefs.items():
+        changes = md_section(
+            md_section(b.markdown, brief.text("whatif", lang, name=title("no_reform", lang))),
+            brief.heading("changes", lang),
+        )
+        rows = {r[0]: r[3:] for r in md_table(changes)}
+        ps = [p for p in sim.REGISTRY.values() if md_escape(p.name) in rows]
+        assert len(ps) == len(rows) > 5
+        assert any(p.is_assumption for p in ps) and not all(p.is_assumption for p in ps)
+        zh = lang == "zh"
+        for p in ps:
+            basis = (
+                brief.text("assumed", lang)
+                if p.is_assumption
+                else brief.text("measured_source", lang, source=p.source_zh if zh else p.source)
+            )
+            cells = [p.description_zh if zh else p.description, basis]
+            assert rows[md_escape(p.name)] == [md_escape(c) for c in cells], (lang, p.name)
+
+
+def test_robustness_section_names_policies_by_their_titles(
+    briefs: dict[str, brief.Brief], exploration: Path
+) -> None:
+    from sim.analysis.robustness.report import read_exploration
+    from sim.analysis.robustness.section import _t as robustness_text
+
+    policies = read_exploration(exploration).policies
+    assert len(policies) == 3
+    for lang, b in briefs.items():
+        section = md_section(b.markdown, robustness_text("title", lang))
+        pairs, regret = section.split(f"{robustness_text('regret_head', lang)}: ")
+        a, c, q = (title(p, lang) for p in policies)
+        assert [r[0] for r in md_table(pairs)] == [f"{a} / {c}", f"{a} / {q}", f"{c} / {q}"]
+        assert sorted(r[0] for r in md_table(regret)) == sorted((a, c, q))
+        for policy in policies:
+            assert policy not in section.replace("\\_", "_"), (lang, policy)
 
 
 def test_mode_comparison_is_labelled_descriptive(briefs: dict[str, brief.Brief]) -> None:

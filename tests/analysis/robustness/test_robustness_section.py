@@ -84,6 +84,23 @@ def test_chinese_section(exploration):
         robustness_section(exploration, "fr")
 
 
+def test_policies_are_named_by_the_given_titles(exploration):
+    titles = {"corp<b>": "All corporate <x>", "sanheyi": "All three-in-one", "quzheng": "Q"}
+    exp = exploration
+    settings = {**exp.settings, "policy_overrides": {"sanheyi": ["u2"]}}
+    exp = analyse(exp.states, exp.outcomes, settings)
+    sec = robustness_section(exp, "en", title=titles.__getitem__)
+    for name, title in titles.items():
+        if name != "quzheng":  # a one-letter title is in other words too
+            assert sec.markdown.count(md_escape(title)) >= 4, title  # sentences, tables
+        assert name not in sec.html and md_escape(name) not in sec.markdown
+    assert "All corporate &lt;x&gt; / All three-in-one" in sec.html  # the pair, escaped
+    assert "Policy All three-in-one sets u2" in sec.html
+    assert "| Q |" in sec.markdown  # the regret table
+    without = robustness_section(exp, "en")
+    assert "corp&lt;b&gt; / sanheyi" in without.html  # by default, the names
+
+
 def test_folder_round_trip(exploration, tmp_path):
     write_exploration(exploration, tmp_path)
     back = read_exploration(tmp_path)
