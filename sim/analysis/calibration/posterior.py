@@ -112,6 +112,31 @@ def _random_walk(x: np.ndarray) -> np.ndarray:
     return np.linalg.cholesky(cov + 1e-10 * np.eye(d))
 
 
+#: Smallest share of random-walk moves that must land inside the support (see
+#: :func:`_fit_to_support`).
+MIN_INSIDE = 0.25
+
+
+def _fit_to_support(
+    rng: np.random.Generator, x: np.ndarray, chol: np.ndarray, inside: Callable
+) -> np.ndarray:
+    """Shrink the random walk until :data:`MIN_INSIDE` of its moves stay in the support.
+
+    A walk shaped on the whole population steps out of a thin NROY region almost every
+    time (a move outside is rejected without a run, but it is a wasted move); shrinking
+    it by 0.7 at a time (at most 15 times), tested on moves from the particles
+    themselves, keeps most moves inside. The kernel stays symmetric, so the
+    Metropolis-Hastings ratio is unchanged.
+    """
+    for _ in range(15):
+        z = rng.standard_normal((2000, x.shape[1]))
+        moved = x[rng.integers(len(x), size=2000)] + z @ chol.T
+        if inside(moved).mean() >= MIN_INSIDE:
+            break
+        chol = chol * 0.7
+    return chol
+
+
 def support_digest(support: Support) -> str:
     """A digest naming a support region by its membership of fixed probe points."""
     probe = qmc.Halton(d=support.dim, scramble=False).random(4096)
@@ -146,8 +171,9 @@ def abc_smc(
     (an exact sample of the posterior at the new tolerance, since each was drawn from
     the posterior at the previous one), replaces the others by copies of kept ones
     drawn at random and moves every copy ``R`` times by Metropolis-Hastings: a Gaussian
-    random walk with the kept particles' covariance scaled by ``2.38**2 / d``, one run
-    per proposal inside the support, accepted when its distance is within the
+    random walk with the kept particles' covariance scaled by ``2.38**2 / d`` (shrunk
+    until a quarter of its moves stay inside the support, :func:`_fit_to_support`), one
+    run per proposal inside the support, accepted when its distance is within the
     tolerance (the prior is uniform and the kernel symmetric, so that is the whole
     acceptance ratio). ``R`` follows the previous generation's acceptance rate so that
     a copy stays where it was with probability at most :data:`STAY_PROBABILITY`. The
@@ -182,7 +208,7 @@ def abc_smc(
     d = len(lo)
     n = population
     settings = _settings_digest(
-        targets, seed=seed, population=n, q=targets.abc_quantile, kernel="rsmc-mcmc",
+        targets, seed=seed, population=n, q=targets.abc_quantile, kernel="rsmc-mcmc-fit",
         moves=(MAX_MOVES, STAY_PROBABILITY),
         support=None if support is None else support_digest(support),
     )  # fmt: skip
@@ -279,7 +305,9 @@ def abc_smc(
         x, dist, m = x.copy(), dist.copy(), m.copy()
         src = alive[rng.integers(len(alive), size=len(dead))]
         x[dead], dist[dead], m[dead] = x[src], dist[src], m[src]
-        chol = _random_walk(x[alive])
+        chol = _fit_to_support(
+            branch_rng(seed, ABC_PROPOSAL, t, 10_001), x[alive], _random_walk(x[alive]), inside
+        )
         proposed = accepted = 0
         for b in range(moves):
             rng = branch_rng(seed, ABC_PROPOSAL, t, b)
