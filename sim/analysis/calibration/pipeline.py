@@ -36,10 +36,11 @@ DEFAULT_OUT = Path("calibration")
 REPLICATES, CANDIDATES, CRN = 2, 8, 3
 #: Most point-seeds for history matching (three waves of 160, 80 and 80 points, two seeds).
 HM_MAX = 640
-#: Most ABC particles: about eight per calibrated parameter. A generation costs at most
-#: ``(1 - abc_quantile) * population * MAX_MOVES`` points, so the ABC share of the budget
-#: is kept at twenty or more populations.
-POPULATION_MAX = 150
+#: Most ABC particles: about fifteen per calibrated parameter, so that the posterior's
+#: 90 % intervals rest on a hundred or more distinct particles. A generation costs at most
+#: ``(1 - abc_quantile) * population * MAX_MOVES`` points (fewer: moves that leave the NROY
+#: space cost no run), so the ABC share of the budget is kept at sixteen populations or more.
+POPULATION_MAX = 300
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,7 @@ def _split(points: int, n_params: int) -> tuple[tuple[int, ...], int, int] | Non
     hm = min(int(0.4 * points), HM_MAX) // REPLICATES
     waves = (hm // 2, hm // 4, hm // 4)
     abc_points = points - REPLICATES * sum(waves) - CANDIDATES * CRN
-    population = max(20, min(POPULATION_MAX, abc_points // 20))
+    population = max(20, min(POPULATION_MAX, abc_points // 16))
     if waves[0] < 2 * (n_params + 1) or waves[2] < 1 or abc_points < 4 * population:
         return None
     return waves, abc_points, population

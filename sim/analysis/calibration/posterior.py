@@ -78,7 +78,7 @@ def weighted_cov(x: np.ndarray, w: np.ndarray) -> np.ndarray:
 
 
 #: Most MCMC moves of a replenished particle in one generation.
-MAX_MOVES = 5
+MAX_MOVES = 10
 #: The moves per generation are chosen so that a replenished particle stays where it was
 #: with at most this probability (Drovandi & Pettitt 2011), up to :data:`MAX_MOVES`.
 STAY_PROBABILITY = 0.1
