@@ -171,6 +171,29 @@ class CalibrationResult:
     stages: list[Stage] = field(default_factory=list)
 
 
+def history_stage(
+    targets: Targets, evaluator: Evaluator, plan: Plan, *, seed: int, progress: bool = True
+) -> HistoryResult:
+    """Screening and history matching of :func:`calibrate` (resumed from ``work/history``).
+
+    Args:
+        targets: The targets.
+        evaluator: Simulates moments; its folder holds the stored runs and waves.
+        plan: The budget plan (waves, replicates, runs per point).
+        seed: Master seed.
+        progress: Whether to report progress on stderr.
+    """
+
+    def evaluate_for(step: str, thetas: np.ndarray, seeds: np.ndarray, tg: Targets) -> np.ndarray:
+        return evaluator.for_targets(tg)(step, thetas, seeds)
+
+    return history_match(
+        targets, evaluate_for, seed=seed, points=plan.waves, replicates=plan.replicates,
+        store=evaluator.work_dir / "history", progress=progress,
+        runs_per_point=plan.runs_per_point,
+    )  # fmt: skip
+
+
 def calibrate(
     targets: Targets,
     *,
@@ -210,14 +233,8 @@ def calibrate(
     say(progress, f"calibrate: {plan}")
     stages: list[Stage] = []
 
-    def evaluate_for(step: str, thetas: np.ndarray, seeds: np.ndarray, tg: Targets) -> np.ndarray:
-        return evaluator.for_targets(tg)(step, thetas, seeds)
-
     t0 = time.perf_counter()
-    history = history_match(
-        targets, evaluate_for, seed=seed, points=plan.waves, replicates=plan.replicates,
-        store=work / "history", progress=progress, runs_per_point=plan.runs_per_point,
-    )  # fmt: skip
+    history = history_stage(targets, evaluator, plan, seed=seed, progress=progress)
     stages.append(Stage("screening and history matching", history.runs, time.perf_counter() - t0))
     fitted = history.targets
     ev = evaluator.for_targets(fitted)
