@@ -184,12 +184,16 @@ def test_reform_premium_fades_to_a_level(long_runs: dict[str, list[pd.DataFrame]
 def test_counterfactual_keeps_its_premium_and_its_firms(
     long_runs: dict[str, list[pd.DataFrame]],
 ) -> None:
-    """Without the reform, zones keep `zone_premium_pp` over the province; no shrinking."""
+    """Without the reform, zones keep `zone_premium_pp` over the province; no shrinking.
+
+    The firm count may grow (start-ups fill free land and the investment flow grows with
+    the province) but must neither shrink nor explode: between 0.75 and 2 times 2016's.
+    """
     premium = REGISTRY["zone_premium_pp"].default
     gaps = [n.loc[2019:2035, "growth_gap_pp"].mean() for n in long_runs["no_reform"]]
     assert np.mean(gaps) == pytest.approx(premium, abs=1.5)
     for n in long_runs["no_reform"]:
-        assert n.loc[2035, "firms"] == pytest.approx(n.loc[2016, "firms"], rel=0.25)
+        assert 0.75 <= n.loc[2035, "firms"] / n.loc[2016, "firms"] <= 2.0
 
 
 @pytest.mark.slow
