@@ -1,79 +1,84 @@
-"""Estimate the emulator's saving: model runs with history matching versus without.
+"""Measure the emulator's saving: runs to reach each ABC tolerance with and without it.
 
-Reads a finished calibration's stored runs (no new simulation): wave 1's design is a
-Latin hypercube over the whole prior box, and ABC's generation 0 draws from the NROY
-space left by history matching; both are single runs (one seed per point-seed). The
-share of each within ABC's final tolerance estimates the acceptance rate of rejection
-sampling from that space at that tolerance, so the runs to collect the final
-population are ``population / share * runs per point`` in each space (ABC-SMC's
-sequential proposals save over rejection in both spaces alike); with history matching,
-its own runs come on top.
+Real-model runs are counted. With history matching, the calibration's own record is used
+(``generations.csv`` of a finished ``zonesim calibrate`` in ``--out``; its history-
+matching runs are counted on top). Without it, the same ABC-SMC (same targets,
+calibrated parameters, population, seed and kernel) is run again with the whole prior
+box as its prior, through the same batch layer and work folder, until it reaches the
+target tolerance or has spent ``--factor`` times the runs the calibration spent in all.
+The table gives, for every tolerance the calibration's ABC passed, the real-model runs
+each way; the saving is their ratio (a lower bound where the run without history
+matching stopped first). Resumable like the calibration (each generation is stored in
+``work/abc_prior_box``).
 
 Usage::
 
-    python benchmarks/calibration_saving.py [--out calibration]
+    python benchmarks/calibration_saving.py [--out calibration] [--workers 2] [--factor 3]
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from sim.analysis import calibration as cal
+from sim.cli.calibrate_cmd import DEFAULT_BUDGET
+from sim.experiments.backends import make_backend
 
 
-def _moments(path: Path, names: list[str], prefix: str = "") -> np.ndarray:
-    df = pd.read_parquet(path)
-    return df[[f"{prefix}{n}" for n in names]].to_numpy(dtype=float)
+def runs_to(generations: pd.DataFrame, epsilon: float) -> int | None:
+    """Points simulated until the first generation at or below ``epsilon`` (None: never)."""
+    hit = generations[generations["epsilon"] <= epsilon + 1e-12]
+    return None if hit.empty else int(hit["runs"].iloc[0])
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=cal.DEFAULT_OUT)
+    parser.add_argument("--budget", type=int, default=DEFAULT_BUDGET)
+    parser.add_argument("--seed", type=int, default=20181231)
+    parser.add_argument("--workers", type=int, default=None)
+    parser.add_argument("--factor", type=float, default=3.0)
     args = parser.parse_args(argv)
     targets = cal.load_targets()
-    waves = cal.read_table(args.out, cal.WAVES_FILE)
-    gens = cal.read_table(args.out, "generations.csv")
-    stages = cal.read_table(args.out, cal.STAGES_FILE).set_index("name")
-    validation = cal.read_validation(args.out)
-    eps = float(gens["epsilon"].iloc[-1])
-    population = int(gens["accepted"].iloc[-1])
-    rpp = targets.runs_per_point
-    # Patterns fitted at the end (any dropped as unreachable are out of the distance).
-    fitted = validation.loc[validation["fitted"], "target"].tolist()
-    targets = targets.without(t.name for t in targets.fitted if t.name not in fitted)
-    work = args.out / "work"
-    prior = _moments(work / "history" / "wave_01.parquet", fitted, "m_")
-    gen0 = sorted((work / "abc").glob("*/gen_00_batch_00/moments.parquet"))
-    if not gen0:
-        raise SystemExit(f"{work / 'abc'}: no stored generation 0")
-    nroy = _moments(gen0[-1], fitted)
-    shares = {}
-    eps0 = float(gens["epsilon"].iloc[0])
-    for name, m in (("prior box (wave 1)", prior), ("NROY space (ABC generation 0)", nroy)):
-        d = cal.distance(targets, m)
-        shares[name] = (int((d <= eps).sum()), len(d))
-        print(f"{name}: {np.mean(d <= eps0):.3f} of single runs within generation 0's "
-              f"tolerance {eps0:.2f}; median distance {np.median(d):.2f}")  # fmt: skip
-    hm_runs = int(waves["runs"].sum())
-    print(f"final ABC tolerance {eps:.3f}; population {population}; {rpp} runs per point")
-    for name, (hit, n) in shares.items():
-        print(f"{name}: {hit} of {n} single runs within the tolerance")
-    (hp, n_prior), (hn, n_nroy) = shares.values()
-    bound = "at least " if hp == 0 else ""
-    without = population / (max(hp, 1) / n_prior) * rpp  # one hit if none: a lower bound
-    with_hm = hm_runs + population / (max(hn, 1) / n_nroy) * rpp
-    abc_runs = int(stages.loc["ABC-SMC", "runs"])
+    plan = cal.plan_budget(args.budget, len(targets.parameters), targets.runs_per_point)
+    with_hm = cal.read_table(args.out, "generations.csv")
+    rpp = plan.runs_per_point
+    with make_backend(args.workers) as backend:
+        evaluator = cal.Evaluator(targets, backend, args.out / "work", progress=False)
+        history = cal.history_stage(targets, evaluator, plan, seed=args.seed, progress=False)
+        hm_runs = history.runs
+        spent = hm_runs + int(with_hm["runs"].iloc[-1]) * rpp
+        t0 = time.perf_counter()
+        without = cal.abc_smc(
+            history.targets, evaluator.for_targets(history.targets), seed=args.seed,
+            population=plan.population, max_generations=plan.max_generations,
+            max_runs=int(args.factor * spent / rpp), store=args.out / "work" / "abc_prior_box",
+            progress=True,
+        )  # fmt: skip
+        minutes = (time.perf_counter() - t0) / 60
+    g = without.generations
+    print(f"history matching: {hm_runs} runs; runs per point {rpp}; population {plan.population}")
     print(
-        f"rejection runs to {population} particles: without history matching {bound}"
-        f"{without:,.0f}; with it {with_hm:,.0f} (of which {hm_runs} history matching); "
-        f"saving factor {bound}{without / with_hm:.1f}. Runs the calibration spent: "
-        f"{hm_runs} history matching + {abc_runs} ABC-SMC."
+        f"ABC without history matching: {len(g) - 1} generations, {int(g['runs'].iloc[-1])} "
+        f"points, final tolerance {g['epsilon'].iloc[-1]:.3f} ({minutes:.1f} min this call)"
     )
+    print("| tolerance | runs with history matching (its own included) | runs without | saving |")
+    print("|---|---|---|---|")
+    for eps in with_hm["epsilon"]:
+        a = runs_to(with_hm, eps)
+        b = runs_to(g, eps)
+        a_runs = hm_runs + a * rpp
+        if b is None:
+            b_runs = int(g["runs"].iloc[-1]) * rpp
+            print(f"| {eps:.3f} | {a_runs:,} | more than {b_runs:,} | more than "
+                  f"{b_runs / a_runs:.1f}× |")  # fmt: skip
+        else:
+            print(f"| {eps:.3f} | {a_runs:,} | {b * rpp:,} | {b * rpp / a_runs:.1f}× |")
     return 0
 
 

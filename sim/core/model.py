@@ -45,6 +45,9 @@ SECTORS = tuple(
 STREAMS = {"init": 0, "entry": 1, "growth": 2, "exit": 3, "assessment": 4}
 #: Largest share of a unit's planned area its initial firms may occupy.
 INITIAL_LAND_MAX = 0.85
+#: Age bands of the recorded exit rates, years: [0, 1), [1, 2), [2, 7) and 7 or more (the
+#: founding year, the second, the peak years 3-7 and later, as in SAIC 2013).
+EXIT_AGE_EDGES = (1.0, 2.0, 7.0)
 #: Largest factor by which a small firm's shock scale exceeds the median firm's.
 SHOCK_SCALE_MAX = 2.5
 
@@ -85,9 +88,13 @@ def log_exit_hazard(
     """Log of the quarterly exit hazard of firms.
 
     ``h = exit_hazard/4 * (1 + exit_churn * env) * rel_size^(-exit_size_elasticity)
-    * (1 + (exit_young_factor - 1) * exp(-age / exit_age_scale))``, with ``rel_size``
-    the size relative to the median firm: the hazard falls with size and age, and a
-    better environment raises it (churn: selection at the bottom).
+    * (1 + (exit_young_factor - 1) * (age / a) * exp(1 - age / a))`` with
+    ``a = exit_age_scale`` and ``rel_size`` the size relative to the median firm: the
+    hazard falls with size; with age it rises from the mature level at birth to
+    ``exit_young_factor`` times it at age ``a`` and falls back (the liability of
+    adolescence: a new firm's initial endowment carries it through its first years;
+    SAIC 2013 finds Chinese firms' hazard highest in their third year); a better
+    environment raises it (churn: selection at the bottom).
 
     Args:
         log_rel_size: Log of each firm's size relative to the median firm.
@@ -95,7 +102,8 @@ def log_exit_hazard(
         environment: Business-environment index of each firm's zone.
         params: Resolved parameters.
     """
-    young = np.exp(age / -params["exit_age_scale"])
+    rel_age = age / params["exit_age_scale"]
+    young = rel_age * np.exp(1 - rel_age)
     young *= params["exit_young_factor"] - 1
     out = np.log1p(young, out=young)
     out -= params["exit_size_elasticity"] * log_rel_size
@@ -162,9 +170,12 @@ class ZoneReformModel(mesa.Model):
         self._events = self._schedule_events()
         n = len(self.zone_list)
         self._year_va = np.zeros(n)
-        self._prev_va = self.data.units["value_added"].to_numpy(dtype=float).copy()
+        self._prev_va = self._initial_value_added()
         self._entries = np.zeros(n, dtype=np.int64)
         self._exits = np.zeros(n, dtype=np.int64)
+        #: Exits and exposure (firm-years at risk) by age band (:data:`EXIT_AGE_EDGES`).
+        self._band_exits = np.zeros(len(EXIT_AGE_EDGES) + 1)
+        self._band_exposure = np.zeros(len(EXIT_AGE_EDGES) + 1)
         self.annual: list[dict[str, float]] = []
         self.zone_rows: list[dict[str, Any]] = []
         self.running = True
@@ -183,7 +194,7 @@ class ZoneReformModel(mesa.Model):
         rng = self._stream("init")
         raw = reed_sizes(rng, n, self.p["entrant_size_sd"], self.p["size_tail_alpha"])
         unit_raw = np.bincount(zone, weights=raw, minlength=len(units))
-        size = raw * (units["value_added"].to_numpy() / unit_raw)[zone]
+        size = raw * (self._initial_value_added() / unit_raw)[zone]
         land_sd = self.p["land_sd"]
         land = self.p["land_per_firm"] * rng.lognormal(-0.5 * land_sd**2, land_sd, n)
         unit_land = np.bincount(zone, weights=land, minlength=len(units))
@@ -199,6 +210,10 @@ class ZoneReformModel(mesa.Model):
             land=land,
             origin=np.zeros(n, dtype=np.int8),
         )
+
+    def _initial_value_added(self) -> np.ndarray:
+        """Each unit's 2016 value added: the registry's, times ``value_added_scale``."""
+        return self.data.units["value_added"].to_numpy(dtype=float) * self.p["value_added_scale"]
 
     def _select(self, selector: str | list[str]) -> list[Zone]:
         """Zones (not merged) matching a mode-assignment selector."""
@@ -472,6 +487,10 @@ class ZoneReformModel(mesa.Model):
         hazard = np.exp(log_exit_hazard(log_rel, age, env[zone], p))
         dead = self._stream("exit").standard_exponential(n) < hazard
         self._exits += np.bincount(zone[dead], minlength=nz)
+        band = np.searchsorted(EXIT_AGE_EDGES, age, side="right")
+        nb = len(EXIT_AGE_EDGES) + 1
+        self._band_exposure += np.bincount(band, minlength=nb) / 4
+        self._band_exits += np.bincount(band[dead], minlength=nb)
         self._year_va += np.bincount(zone, weights=size, minlength=nz) / 4
         pop.remove(dead)
         self.gdp_index *= (1 + g_prov / 100) ** 0.25
@@ -505,6 +524,8 @@ class ZoneReformModel(mesa.Model):
         self._year_va[:] = 0
         self._entries[:] = 0
         self._exits[:] = 0
+        self._band_exits[:] = 0
+        self._band_exposure[:] = 0
 
     def _update_province(self, zone_gdp: float) -> None:
         """Rest of the province: on the province's path, less the displaced activity.
@@ -690,6 +711,9 @@ class ZoneReformModel(mesa.Model):
             "top1_share": top1,
             "largest_firm_share": largest,
         }
+        rates = self._band_exits / np.maximum(self._band_exposure, 1e-12)
+        for name, k in (("0_1", 0), ("2_7", 2), ("7_up", 3)):
+            row[f"exit_rate_age_{name}"] = float(rates[k]) if self._band_exposure[k] else 0.0
         for m in modes.MODE_NAMES:
             row[f"zones_{m}"] = sum(z.mode == m for z in counted)
         self.annual.append(row)

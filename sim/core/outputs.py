@@ -311,6 +311,30 @@ ANNUAL: tuple[Output, ...] = (
         label_zh="最大企业产出占比",
         meaning="Share of the largest living firm in the sum of firm sizes at year end.",
     ),
+    Output(
+        name="exit_rate_age_0_1",
+        unit="1/year",
+        kind="rate",
+        label_en="Exit rate, firms under 1 year old",
+        label_zh="成立不满1年企业的退出率",
+        meaning="Exits during the year of firms younger than 1 year over their firm-years at risk.",
+    ),
+    Output(
+        name="exit_rate_age_2_7",
+        unit="1/year",
+        kind="rate",
+        label_en="Exit rate, firms 2 to 7 years old",
+        label_zh="成立2至7年企业的退出率",
+        meaning="Exits during the year of firms aged 2 to 7 years over their firm-years at risk.",
+    ),
+    Output(
+        name="exit_rate_age_7_up",
+        unit="1/year",
+        kind="rate",
+        label_en="Exit rate, firms 7 years old or more",
+        label_zh="成立7年及以上企业的退出率",
+        meaning="Exits during the year of firms aged 7 or more over their firm-years at risk.",
+    ),
     *(
         Output(
             name=f"zones_{m.name}",

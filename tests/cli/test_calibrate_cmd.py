@@ -16,7 +16,7 @@ min_epsilon = 1.0
 
 [targets.firms]
 metric = "firms"
-value = 45000
+value = 40000
 tolerance = 0.02
 relative = true
 source = "test"
@@ -62,6 +62,20 @@ def test_bad_targets_key_named(tmp_path: Path, capsys: pytest.CaptureFixture[str
     path.write_text(TARGETS.replace('metric = "firms"', 'metric = "fims"'))
     assert main(["calibrate", "--targets", str(path), "--out", str(tmp_path / "o")]) == 2
     assert "t.toml: targets.firms.metric" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_patterns_out_of_reach_everywhere_are_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "t.toml"
+    path.write_text(TARGETS.replace("value = 40000", "value = 90000"))
+    args = ["calibrate", "--targets", str(path), "--budget", "200", "--workers", "1",
+            "--out", str(tmp_path / "o"), "--quiet"]  # fmt: skip
+    assert main(args) == 2
+    err = capsys.readouterr().err.strip()
+    assert "t.toml: no fitted pattern can be reached" in err and "firms" in err
+    assert len(err.splitlines()) == 1
 
 
 @pytest.mark.slow

@@ -11,6 +11,8 @@ checks the response against a published figure with a stated tolerance:
   by a permanently steeper path;
 - Zhang & Wang; Peng & Xia; Heinrich & Dai 2016: firm sizes have a power-law upper tail
   with a counter-cumulative exponent near 1;
+- SAIC 2013 (全国内资企业生存时间分析报告): the exit hazard of new firms rises over their
+  first years, peaks in the third and falls after the seventh;
 - no study compares the management modes: their effects share one prior, and with equal
   effects only the structural parameters tell them apart.
 
@@ -115,6 +117,20 @@ def test_net_entry_carries_more_than_half_of_the_2020_reform_effect() -> None:
     assert net_entry / effect > 0.5
 
 
+# ----------------------------------------------------------------------- survival by age
+
+
+def test_exit_rises_over_the_first_years_and_falls_after_the_seventh() -> None:
+    """SAIC 2013: 1.6 % in the founding year, 9.5 % in the third, falling after the seventh."""
+    rows = [run("baseline", s, 2020, (2018, 2020)).annual.set_index("year") for s in SEEDS]
+    young, peak, old = (
+        np.mean([r.loc[2018:2020, f"exit_rate_age_{band}"].mean() for r in rows])
+        for band in ("0_1", "2_7", "7_up")
+    )
+    assert young < peak
+    assert old < peak
+
+
 # ----------------------------------------------------------------------- heavy tails
 
 
@@ -168,12 +184,16 @@ def test_reform_premium_fades_to_a_level(long_runs: dict[str, list[pd.DataFrame]
 def test_counterfactual_keeps_its_premium_and_its_firms(
     long_runs: dict[str, list[pd.DataFrame]],
 ) -> None:
-    """Without the reform, zones keep `zone_premium_pp` over the province; no shrinking."""
+    """Without the reform, zones keep `zone_premium_pp` over the province; no shrinking.
+
+    The firm count may grow (start-ups fill free land and the investment flow grows with
+    the province) but must neither shrink nor explode: between 0.75 and 2 times 2016's.
+    """
     premium = REGISTRY["zone_premium_pp"].default
     gaps = [n.loc[2019:2035, "growth_gap_pp"].mean() for n in long_runs["no_reform"]]
     assert np.mean(gaps) == pytest.approx(premium, abs=1.5)
     for n in long_runs["no_reform"]:
-        assert n.loc[2035, "firms"] == pytest.approx(n.loc[2016, "firms"], rel=0.25)
+        assert 0.75 <= n.loc[2035, "firms"] / n.loc[2016, "firms"] <= 2.0
 
 
 @pytest.mark.slow

@@ -17,7 +17,7 @@ BOOL = next(n for n, p in REGISTRY.items() if p.kind == "bool")
 YEAR = next(n for n, p in REGISTRY.items() if p.kind == "year")
 
 #: Authors of the evidence listed in facts.md ("Evidence for mechanisms and priors").
-EVIDENCE = ("Lu", "Alder", "Wang", "Chen", "Barwick", "胡税根", "Liu & Zhu", "Brandt")
+EVIDENCE = ("Lu", "Alder", "Wang", "Chen", "Barwick", "胡税根", "Liu & Zhu", "Brandt", "SAIC 2013")
 
 
 def test_resolve_returns_every_parameter_with_defaults() -> None:

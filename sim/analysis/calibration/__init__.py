@@ -80,6 +80,7 @@ from sim.analysis.calibration.pipeline import (
     Plan,
     Stage,
     calibrate,
+    history_stage,
     plan_budget,
 )
 from sim.analysis.calibration.posterior import (
@@ -147,6 +148,7 @@ __all__ = [
     "format_defaults",
     "format_table",
     "history_match",
+    "history_stage",
     "identifiability",
     "implausibility",
     "load_targets",

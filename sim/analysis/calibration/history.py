@@ -29,7 +29,7 @@ from scipy.stats import qmc
 
 from sim.analysis.calibration.emulator import Emulator
 from sim.analysis.calibration.evaluation import result_digest, say
-from sim.analysis.calibration.targets import Targets, one_sided
+from sim.analysis.calibration.targets import Targets, TargetsError, one_sided
 from sim.experiments.fileio import atomic_write_parquet, parquet_metadata
 from sim.experiments.seeds import HISTORY, branch_rng, branch_seed
 
@@ -358,6 +358,13 @@ def history_match(
                            if v > targets.cutoff}  # fmt: skip
             if unreachable:
                 say(progress, f"history: unreachable patterns {sorted(unreachable)}")
+                if len(unreachable) == len(fitted_now):
+                    raise TargetsError(
+                        f"{targets.path}: no fitted pattern can be reached anywhere in the "
+                        f"prior box (least implausibility above {targets.cutoff:g}: "
+                        + ", ".join(f"{n} {v:.1f}" for n, v in sorted(unreachable.items()))
+                        + "); check the values, tolerances and parameter ranges"
+                    )
                 calibrated = calibrated.without(unreachable)
                 nroy.targets = calibrated
         cutoff = nroy.add(em, branch_rng(seed, HISTORY, w, 30_001))

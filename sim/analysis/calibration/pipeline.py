@@ -36,9 +36,11 @@ DEFAULT_OUT = Path("calibration")
 REPLICATES, CANDIDATES, CRN = 2, 8, 3
 #: Most point-seeds for history matching (three waves of 160, 80 and 80 points, two seeds).
 HM_MAX = 640
-#: Most ABC particles: about four per calibrated parameter. Single runs are noisy, so each
-#: generation narrows the tolerance only a little: more generations beat a larger population.
-POPULATION_MAX = 80
+#: Most ABC particles: about fifteen per calibrated parameter, so that the posterior's
+#: 90 % intervals rest on a hundred or more distinct particles. A generation costs at most
+#: ``(1 - abc_quantile) * population * MAX_MOVES`` points (fewer: moves that leave the NROY
+#: space cost no run), so the ABC share of the budget is kept at sixteen populations or more.
+POPULATION_MAX = 300
 
 
 @dataclass(frozen=True)
@@ -84,7 +86,7 @@ def _split(points: int, n_params: int) -> tuple[tuple[int, ...], int, int] | Non
     hm = min(int(0.4 * points), HM_MAX) // REPLICATES
     waves = (hm // 2, hm // 4, hm // 4)
     abc_points = points - REPLICATES * sum(waves) - CANDIDATES * CRN
-    population = max(20, min(POPULATION_MAX, abc_points // 12))
+    population = max(20, min(POPULATION_MAX, abc_points // 16))
     if waves[0] < 2 * (n_params + 1) or waves[2] < 1 or abc_points < 4 * population:
         return None
     return waves, abc_points, population
@@ -122,7 +124,7 @@ def plan_budget(budget: int, n_params: int, runs_per_point: int = 1) -> Plan:
         waves=waves,
         replicates=REPLICATES,
         population=population,
-        max_generations=12,
+        max_generations=30,
         abc_points=abc_points,
         candidates=CANDIDATES,
         crn=CRN,
@@ -169,6 +171,29 @@ class CalibrationResult:
     stages: list[Stage] = field(default_factory=list)
 
 
+def history_stage(
+    targets: Targets, evaluator: Evaluator, plan: Plan, *, seed: int, progress: bool = True
+) -> HistoryResult:
+    """Screening and history matching of :func:`calibrate` (resumed from ``work/history``).
+
+    Args:
+        targets: The targets.
+        evaluator: Simulates moments; its folder holds the stored runs and waves.
+        plan: The budget plan (waves, replicates, runs per point).
+        seed: Master seed.
+        progress: Whether to report progress on stderr.
+    """
+
+    def evaluate_for(step: str, thetas: np.ndarray, seeds: np.ndarray, tg: Targets) -> np.ndarray:
+        return evaluator.for_targets(tg)(step, thetas, seeds)
+
+    return history_match(
+        targets, evaluate_for, seed=seed, points=plan.waves, replicates=plan.replicates,
+        store=evaluator.work_dir / "history", progress=progress,
+        runs_per_point=plan.runs_per_point,
+    )  # fmt: skip
+
+
 def calibrate(
     targets: Targets,
     *,
@@ -208,14 +233,8 @@ def calibrate(
     say(progress, f"calibrate: {plan}")
     stages: list[Stage] = []
 
-    def evaluate_for(step: str, thetas: np.ndarray, seeds: np.ndarray, tg: Targets) -> np.ndarray:
-        return evaluator.for_targets(tg)(step, thetas, seeds)
-
     t0 = time.perf_counter()
-    history = history_match(
-        targets, evaluate_for, seed=seed, points=plan.waves, replicates=plan.replicates,
-        store=work / "history", progress=progress, runs_per_point=plan.runs_per_point,
-    )  # fmt: skip
+    history = history_stage(targets, evaluator, plan, seed=seed, progress=progress)
     stages.append(Stage("screening and history matching", history.runs, time.perf_counter() - t0))
     fitted = history.targets
     ev = evaluator.for_targets(fitted)

@@ -1,9 +1,9 @@
 """ABC-SMC posterior of the calibrated parameters, and what the targets identify.
 
-:func:`abc_smc` is a batch-synchronous population Monte Carlo ABC (Beaumont et al.
-2009; adaptive tolerances, Del Moral et al. 2012; optimal multivariate normal kernel,
-Filippi et al. 2013); :func:`identifiability` says which parameters the targets pin
-down (posterior-to-prior 90 % interval width ratio).
+:func:`abc_smc` is a batch-synchronous sequential Monte Carlo ABC with MCMC moves
+(Drovandi & Pettitt 2011; adaptive tolerances as in Del Moral, Doucet & Jasra 2012);
+:func:`identifiability` says which parameters the targets pin down (posterior-to-prior
+90 % interval width ratio).
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
-from scipy import linalg, special
 from scipy.stats import qmc
 
 from sim.analysis.calibration.evaluation import distance, result_digest, say
@@ -53,12 +52,13 @@ class ABCResult:
     """Output of :func:`abc_smc`.
 
     Attributes:
-        particles: Final population, shape ``(population, parameters)``.
-        weights: Normalised importance weights.
+        particles: Final population, shape ``(population, parameters)``; equally
+            weighted, so a particle that no move has left yet appears more than once.
+        weights: Normalised weights (all equal).
         distances: Distances of the final particles.
         moments: Moments of the final particles, ``(population, fitted targets)``.
-        generations: One row per generation: ``generation, epsilon, accepted,
-            proposed, acceptance, ess, runs``.
+        generations: One row per generation: ``generation, epsilon, alive, moves,
+            proposed, acceptance, distinct, runs``.
         runs: Runs used, including those of an unfinished last generation.
     """
 
@@ -77,97 +77,64 @@ def weighted_cov(x: np.ndarray, w: np.ndarray) -> np.ndarray:
     return (xc * w[:, None]).T @ xc / max(1e-12, 1 - np.sum(w**2))
 
 
-def _omvn(parents: np.ndarray, w: np.ndarray, dist: np.ndarray, eps: float) -> np.ndarray:
-    """Optimal multivariate normal kernel (Filippi et al. 2013), one shared covariance.
+#: Most MCMC moves of a replenished particle in one generation.
+MAX_MOVES = 10
+#: The moves per generation are chosen so that a replenished particle stays where it was
+#: with at most this probability (Drovandi & Pettitt 2011), up to :data:`MAX_MOVES`.
+STAY_PROBABILITY = 0.1
+#: ABC stops when the moves' acceptance rate falls below this (the population no longer
+#: mixes at the current tolerance).
+MIN_ACCEPTANCE = 0.02
 
-    ``Sigma = sum_i sum_k w_i w~_k (theta~_k - theta_i)(theta~_k - theta_i)^T`` where
-    ``theta~`` are the previous particles already within the new tolerance (at least
-    ``d + 1`` of them) and ``w~`` their normalised weights: it spans the moves from the
-    population to where the next generation will be accepted (narrower than twice the
-    population covariance once the tolerance concentrates). Returns its Cholesky
-    factor repeated for every parent, shape ``(particles, d, d)``.
+
+def moves_for(acceptance: float) -> int:
+    """MCMC moves so that a particle stays put with probability :data:`STAY_PROBABILITY`.
+
+    ``R = ceil(log c / log(1 - p))`` for acceptance rate ``p`` (Drovandi & Pettitt 2011),
+    between 1 and :data:`MAX_MOVES`.
     """
-    n, d = parents.shape
-    sel = dist <= eps
-    if sel.sum() < d + 1:
-        sel = np.zeros(n, dtype=bool)
-        sel[np.argsort(dist, kind="stable")[: d + 1]] = True
-    xs, ws = parents[sel], w[sel] / w[sel].sum()
-    mu_s, mu = ws @ xs, w @ parents
-    cs = ((xs - mu_s) * ws[:, None]).T @ (xs - mu_s)
-    ca = ((parents - mu) * w[:, None]).T @ (parents - mu)
-    cov = cs + ca + np.outer(mu_s - mu, mu_s - mu) + 1e-10 * np.eye(d)
-    return np.broadcast_to(np.linalg.cholesky(cov), (n, d, d))
+    if acceptance >= 1:
+        return 1
+    if acceptance <= 0:
+        return MAX_MOVES
+    r = math.ceil(math.log(STAY_PROBABILITY) / math.log1p(-acceptance))
+    return int(min(max(r, 1), MAX_MOVES))
 
 
-def _propose(
-    rng: np.random.Generator,
-    parents: np.ndarray,
-    w: np.ndarray,
-    chol: np.ndarray,
-    n: int,
-    support: Support | None = None,
-) -> np.ndarray:
-    """Perturb particles drawn by weight; redraw any proposal outside the prior's support."""
-    d = parents.shape[1]
-    out = np.empty((n, d))
-    todo = np.arange(n)
-    for _ in range(10_000):
-        idx = rng.choice(len(parents), size=len(todo), p=w)
-        z = rng.standard_normal((len(todo), d))
-        x = parents[idx] + np.einsum("nij,nj->ni", chol[idx], z)
-        ok = np.all((x >= 0) & (x <= 1), axis=1)
-        if support is not None and ok.any():
-            ok[ok] = support(x[ok])
-        out[todo[ok]] = x[ok]
-        todo = todo[~ok]
-        if not len(todo):
-            return out
-    raise RuntimeError("ABC proposal kernel keeps leaving the prior's support")
+def _random_walk(x: np.ndarray) -> np.ndarray:
+    """Cholesky factor of the random-walk kernel.
+
+    The population's covariance scaled by ``2.38**2 / d`` (Roberts & Rosenthal 2001),
+    with a small ridge.
+    """
+    d = x.shape[1]
+    cov = np.atleast_2d(np.cov(x, rowvar=False)) * (2.38**2 / d)
+    return np.linalg.cholesky(cov + 1e-10 * np.eye(d))
 
 
-#: Smallest share of kernel moves that must land in the support (see :func:`_fit_to_support`).
-MIN_INSIDE = 0.05
+#: Smallest share of random-walk moves that must land inside the support (see
+#: :func:`_fit_to_support`).
+MIN_INSIDE = 0.25
 
 
 def _fit_to_support(
-    rng: np.random.Generator,
-    parents: np.ndarray,
-    w: np.ndarray,
-    chol: np.ndarray,
-    support: Support,
+    rng: np.random.Generator, x: np.ndarray, chol: np.ndarray, inside: Callable
 ) -> np.ndarray:
-    """Shrink the kernel until :data:`MIN_INSIDE` of its moves land in the support.
+    """Shrink the random walk until :data:`MIN_INSIDE` of its moves stay in the support.
 
-    A kernel shaped on the whole population can step out of a thin NROY region almost
-    every time; shrinking it (by 0.7 at a time, at most ten times) keeps proposals
-    mostly inside. The importance weights use the kernel returned, so they stay exact
-    for the proposal actually made (up to the truncation to the support, as for the box).
+    A walk shaped on the whole population steps out of a thin NROY region almost every
+    time (a move outside is rejected without a run, but it is a wasted move); shrinking
+    it by 0.7 at a time (at most 15 times), tested on moves from the particles
+    themselves, keeps most moves inside. The kernel stays symmetric, so the
+    Metropolis-Hastings ratio is unchanged.
     """
-    d = parents.shape[1]
-    for _ in range(10):
-        idx = rng.choice(len(parents), size=2000, p=w)
-        moved = parents[idx] + np.einsum("nij,nj->ni", chol[idx], rng.standard_normal((2000, d)))
-        inside = np.all((moved >= 0) & (moved <= 1), axis=1)
-        inside[inside] = support(moved[inside])
-        if inside.mean() >= MIN_INSIDE:
+    for _ in range(15):
+        z = rng.standard_normal((2000, x.shape[1]))
+        moved = x[rng.integers(len(x), size=2000)] + z @ chol.T
+        if inside(moved).mean() >= MIN_INSIDE:
             break
         chol = chol * 0.7
     return chol
-
-
-def _new_weights(x: np.ndarray, parents: np.ndarray, w: np.ndarray, chol: np.ndarray) -> np.ndarray:
-    """Importance weights under a uniform prior: 1 / sum_j w_j K_j(x | parent_j)."""
-    d = x.shape[1]
-    logk = np.empty((len(x), len(parents)))
-    for j in range(len(parents)):
-        z = linalg.solve_triangular(chol[j], (x - parents[j]).T, lower=True)
-        logdet = np.sum(np.log(np.diag(chol[j])))
-        logk[:, j] = -0.5 * np.sum(z**2, axis=0) - logdet - 0.5 * d * math.log(2 * math.pi)
-    logw = -special.logsumexp(logk + np.log(np.maximum(w, 1e-300))[None, :], axis=1)
-    logw -= logw.max()
-    out = np.exp(logw)
-    return out / out.sum()
 
 
 def support_digest(support: Support) -> str:
@@ -194,44 +161,55 @@ def abc_smc(
     progress: bool = True,
     support: Support | None = None,
 ) -> ABCResult:
-    """Approximate the posterior by batch-synchronous ABC-SMC (population Monte Carlo).
+    """Approximate the posterior by ABC-SMC with MCMC moves (replenishment).
 
-    Generation 0 draws ``2 * population`` parameter sets from the uniform prior and
-    keeps the ``population`` nearest (tolerance = the largest distance kept).
-    Generation ``t`` sets its tolerance to the ``abc_quantile`` of the previous
-    generation's distances, proposes batches of ``population`` particles (drawn by
-    weight, perturbed with the optimal multivariate normal kernel,
-    redrawn outside the prior) until ``population`` are accepted, and weights them by
-    prior / proposal density. Each particle is one run with its own seed (ABC
-    compares one realisation with the one observed). It stops at ``min_epsilon``,
-    at an acceptance rate below 2 % (after ten batches), after ``max_generations``, or when the next
+    The algorithm of Drovandi & Pettitt (2011), an adaptive sequential Monte Carlo ABC
+    in the family of Del Moral, Doucet & Jasra (2012). Generation 0 draws
+    ``population`` points from the uniform prior (on ``support`` when given) and runs
+    each once. Generation ``t`` sets its tolerance to the ``abc_quantile`` of the
+    distances (never below the target ``min_epsilon``), keeps the particles within it
+    (an exact sample of the posterior at the new tolerance, since each was drawn from
+    the posterior at the previous one), replaces the others by copies of kept ones
+    drawn at random and moves every copy ``R`` times by Metropolis-Hastings: a Gaussian
+    random walk with the kept particles' covariance scaled by ``2.38**2 / d`` (shrunk
+    until a quarter of its moves stay inside the support, :func:`_fit_to_support`), one
+    run per proposal inside the support, accepted when its distance is within the
+    tolerance (the prior is uniform and the kernel symmetric, so that is the whole
+    acceptance ratio). ``R`` follows the previous generation's acceptance rate so that
+    a copy stays where it was with probability at most :data:`STAY_PROBABILITY`. The
+    particles keep equal weights, so the weights cannot degenerate as importance
+    weights do in high dimension; duplicates that no move has left are counted
+    (``distinct``).
+
+    It stops after the generation at the target tolerance, when the moves' acceptance
+    rate falls below :data:`MIN_ACCEPTANCE`, after ``max_generations``, or when the next
     generation could exceed ``max_runs``; the last complete generation is the
-    posterior. Proposals and seeds are drawn before each batch runs, from branches
-    of the master seed, so results do not depend on workers or timing. When ``store``
-    is given, each generation is written there and read back on a later call with
-    the same settings (resumption by generation). With ``support`` (the NROY space of
-    history matching), the prior is uniform on that region: generation 0 draws from
-    it and proposals outside it are redrawn.
+    posterior. Proposals and seeds are drawn before each batch runs, from branches of
+    the master seed, so results do not depend on workers or timing. When ``store`` is
+    given, each generation is written there and read back on a later call with the
+    same settings (resumption by generation).
 
     Args:
         targets: The targets.
         evaluate: ``evaluate(step, thetas, seeds) -> moments``.
         seed: Master seed.
-        population: Particles per generation.
+        population: Particles.
         max_generations: Most generations after generation 0.
-        max_runs: Most runs in all (default: unlimited).
+        max_runs: Most runs in all (points, as ``evaluate`` counts them; default:
+            unlimited).
         store: Folder for the generation files.
         progress: Whether to report each generation on stderr.
         support: Region of the unit box the prior is restricted to (default: all).
 
     Returns:
-        The final population, its weights and the per-generation record.
+        The final population and the per-generation record.
     """
     lo, hi = targets.bounds.T
     d = len(lo)
     n = population
     settings = _settings_digest(
-        targets, seed=seed, population=n, q=targets.abc_quantile, kernel="omvn-support",
+        targets, seed=seed, population=n, q=targets.abc_quantile, kernel="rsmc-mcmc-fit",
+        moves=(MAX_MOVES, STAY_PROBABILITY),
         support=None if support is None else support_digest(support),
     )  # fmt: skip
     runs = 0
@@ -239,6 +217,12 @@ def abc_smc(
 
     def unit_to_theta(x: np.ndarray) -> np.ndarray:
         return lo + x * (hi - lo)
+
+    def inside(x: np.ndarray) -> np.ndarray:
+        ok = np.all((x >= 0) & (x <= 1), axis=1)
+        if support is not None and ok.any():
+            ok[ok] = support(x[ok])
+        return ok
 
     def run_batch(t: int, b: int, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         nonlocal runs
@@ -252,7 +236,7 @@ def abc_smc(
         m = evaluate(step, unit_to_theta(x), seeds)[:, 0, :]
         return m, distance(targets, m)
 
-    def load_gen(t: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, dict] | None:
+    def load_gen(t: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict] | None:
         if store is None:
             return None
         path = store / f"generation_{t:02d}.parquet"
@@ -262,16 +246,14 @@ def abc_smc(
         meta = json.loads(parquet_metadata(path)["row"])
         x = np.ascontiguousarray(df[[f"u_{name}" for name in targets.parameters]].to_numpy())
         m = df[[f"m_{t_.name}" for t_ in targets.fitted]].to_numpy()
-        w, dist = (np.ascontiguousarray(df[c].to_numpy()) for c in ("weight", "distance"))
-        return x, w, dist, np.ascontiguousarray(m), meta
+        dist = np.ascontiguousarray(df["distance"].to_numpy())
+        return x, dist, np.ascontiguousarray(m), meta
 
-    def save_gen(
-        t: int, x: np.ndarray, w: np.ndarray, dist: np.ndarray, m: np.ndarray, row: dict
-    ) -> None:
+    def save_gen(t: int, x: np.ndarray, dist: np.ndarray, m: np.ndarray, row: dict) -> None:
         if store is None:
             return
         df = pd.DataFrame(unit_to_theta(x), columns=list(targets.parameters))
-        df["weight"], df["distance"] = w, dist
+        df["weight"], df["distance"] = 1.0 / len(x), dist
         for j, name in enumerate(targets.parameters):  # unit coordinates: exact resumption
             df[f"u_{name}"] = x[:, j]
         for j, t_ in enumerate(targets.fitted):
@@ -280,77 +262,79 @@ def abc_smc(
             store / f"generation_{t:02d}.parquet", df, {"digest": settings, "row": json.dumps(row)}
         )
 
-    # Generation 0: rejection from the prior.
+    def distinct(x: np.ndarray) -> int:
+        return len(np.unique(x, axis=0))
+
+    # Generation 0: the prior.
     loaded = load_gen(0)
     if loaded is not None:
-        x, w, dist, m, row = loaded
-        runs += int(row["proposed"])
+        x, dist, m, row = loaded
+        runs = int(row["runs"])
     else:
         rng = branch_rng(seed, ABC_PROPOSAL, 0, 0)
-        x0 = rng.random((2 * n, d)) if support is None else support.sample(rng, 2 * n)
-        if len(x0) < 2 * n:
-            raise RuntimeError(f"abc: the prior's support gave {len(x0)} of {2 * n} points")
-        m0, d0 = run_batch(0, 0, x0)
-        keep = np.argsort(d0, kind="stable")[:n]
-        x, dist, m = x0[keep], d0[keep], m0[keep]
-        w = np.full(n, 1.0 / n)
-        row = {"generation": 0, "epsilon": float(dist.max()), "accepted": n, "proposed": 2 * n,
-               "acceptance": 0.5, "ess": float(n), "runs": runs}  # fmt: skip
-        save_gen(0, x, w, dist, m, row)
+        x = rng.random((n, d)) if support is None else support.sample(rng, n)
+        if len(x) < n:
+            raise RuntimeError(f"abc: the prior's support gave {len(x)} of {n} points")
+        m, dist = run_batch(0, 0, x)
+        row = {"generation": 0, "epsilon": float(dist.max()), "alive": n, "moves": 0,
+               "proposed": n, "acceptance": 1.0, "distinct": n, "runs": runs}  # fmt: skip
+        save_gen(0, x, dist, m, row)
     rows.append(row)
-    say(progress, f"abc: generation 0, epsilon {row['epsilon']:.3f}, acceptance 0.50")
+    say(progress, f"abc: generation 0, epsilon {row['epsilon']:.3f}")
+    acceptance = 1.0
 
     for t in range(1, max_generations + 1):
-        eps = float(np.quantile(dist, targets.abc_quantile))
-        if rows[-1]["epsilon"] <= targets.min_epsilon:
+        if rows[-1]["epsilon"] <= targets.min_epsilon or acceptance < MIN_ACCEPTANCE:
             break
         loaded = load_gen(t)
         if loaded is not None:
-            x, w, dist, m, row = loaded
-            runs += int(row["proposed"])
+            x, dist, m, row = loaded
+            runs = int(row["runs"])
+            acceptance = float(row["acceptance"])
             rows.append(row)
             say(progress, f"abc: generation {t} (stored), epsilon {row['epsilon']:.3f}")
             continue
-        chol = _omvn(x, w, dist, eps)
-        if support is not None:
-            chol = _fit_to_support(branch_rng(seed, ABC_PROPOSAL, t, 10_000), x, w, chol, support)
-        acc_x, acc_d, acc_m = [], [], []
-        proposed, b = 0, 0
-        complete = True
-        while sum(len(a) for a in acc_x) < n:
-            if max_runs is not None and runs + n > max_runs:
-                complete = False
-                break
-            if proposed >= 10 * n and sum(len(a) for a in acc_x) / proposed < MIN_ACCEPTANCE:
-                complete = False
-                break
-            rng = branch_rng(seed, ABC_PROPOSAL, t, b)
-            xb = _propose(rng, x, w, chol, n, support)
-            mb, db = run_batch(t, b, xb)
-            ok = db <= eps
-            acc_x.append(xb[ok])
-            acc_d.append(db[ok])
-            acc_m.append(mb[ok])
-            proposed += n
-            b += 1
-        if not complete:
-            say(progress, f"abc: stopping before generation {t} (run budget or acceptance)")
+        eps = max(float(np.quantile(dist, targets.abc_quantile)), targets.min_epsilon)
+        alive = np.flatnonzero(dist <= eps)
+        dead = np.flatnonzero(dist > eps)
+        moves = moves_for(acceptance)
+        if max_runs is not None and runs + len(dead) * moves > max_runs:
+            say(progress, f"abc: stopping before generation {t} (run budget)")
             break
-        ax, ad, am = (np.ascontiguousarray(np.concatenate(a)[:n]) for a in (acc_x, acc_d, acc_m))
-        used = proposed  # every proposal of the generation's batches was simulated
-        w_new = _new_weights(ax, x, w, chol)
-        x, w, dist, m = ax, w_new, ad, am
-        row = {"generation": t, "epsilon": eps, "accepted": n, "proposed": used,
-               "acceptance": n / used, "ess": float(1.0 / np.sum(w**2)), "runs": runs}  # fmt: skip
-        save_gen(t, x, w, dist, m, row)
+        rng = branch_rng(seed, ABC_PROPOSAL, t, 10_000)
+        x, dist, m = x.copy(), dist.copy(), m.copy()
+        src = alive[rng.integers(len(alive), size=len(dead))]
+        x[dead], dist[dead], m[dead] = x[src], dist[src], m[src]
+        chol = _fit_to_support(
+            branch_rng(seed, ABC_PROPOSAL, t, 10_001), x[alive], _random_walk(x[alive]), inside
+        )
+        proposed = accepted = 0
+        for b in range(moves):
+            rng = branch_rng(seed, ABC_PROPOSAL, t, b)
+            xp = x[dead] + rng.standard_normal((len(dead), d)) @ chol.T
+            ok = inside(xp)
+            proposed += len(dead)
+            if not ok.any():
+                continue
+            idx = dead[ok]
+            mb, db = run_batch(t, b, xp[ok])
+            acc = db <= eps
+            x[idx[acc]], dist[idx[acc]], m[idx[acc]] = xp[ok][acc], db[acc], mb[acc]
+            accepted += int(acc.sum())
+        acceptance = accepted / max(proposed, 1)
+        row = {"generation": t, "epsilon": eps, "alive": len(alive), "moves": moves,
+               "proposed": proposed, "acceptance": acceptance, "distinct": distinct(x),
+               "runs": runs}  # fmt: skip
+        save_gen(t, x, dist, m, row)
         rows.append(row)
         say(
             progress,
-            f"abc: generation {t}, epsilon {eps:.3f}, acceptance {n / used:.2f}, runs {runs}",
+            f"abc: generation {t}, epsilon {eps:.3f}, {moves} moves, acceptance "
+            f"{acceptance:.2f}, distinct {row['distinct']}, runs {runs}",
         )
     return ABCResult(
         particles=unit_to_theta(x),
-        weights=w,
+        weights=np.full(len(x), 1.0 / len(x)),
         distances=dist,
         moments=m,
         generations=pd.DataFrame(rows),

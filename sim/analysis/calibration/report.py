@@ -119,9 +119,10 @@ def write_report(result: CalibrationResult, out: Path, *, seed: int, command: st
     axes[0].semilogy(g["generation"], g["epsilon"], "o-")
     axes[0].axhline(t.min_epsilon, color="0.5", ls="--", lw=1)
     axes[0].set(xlabel="ABC generation", ylabel="tolerance ε", title="ABC tolerance")
-    axes[1].plot(g["generation"], g["acceptance"], "o-")
-    axes[1].set(xlabel="ABC generation", ylabel="acceptance rate", title="ABC acceptance",
-                ylim=(0, 1))  # fmt: skip
+    axes[1].plot(g["generation"], g["acceptance"], "o-", label="moves accepted")
+    axes[1].plot(g["generation"], g["distinct"] / g["alive"].iloc[0], "s--", label="distinct")
+    axes[1].set(xlabel="ABC generation", ylabel="share", title="ABC mixing", ylim=(0, 1.05))
+    axes[1].legend(fontsize=7)
     if result.history is not None:
         waves = [w.index for w in result.history.waves]
         axes[2].semilogy(waves, [max(w.nroy, 1e-6) for w in result.history.waves], "o-")
@@ -207,7 +208,7 @@ def _report_text(result: CalibrationResult, *, seed: int, command: str) -> str:
         "Method (details in `docs/calibration.md`): candidate parameters screened on a "
         "Latin-hypercube design; Gaussian-process emulators of every pattern; history "
         f"matching in {len(plan.waves)} waves (implausibility cutoff {t.cutoff:g}); "
-        f"batch-synchronous ABC-SMC ({plan.population} particles) on the real model with "
+        f"ABC-SMC with MCMC moves ({plan.population} particles) on the real model with "
         "the not-ruled-out-yet (NROY) space as its prior's support; best fit among "
         f"{plan.candidates} posterior candidates on {plan.crn} common seeds.",
         "",
@@ -349,19 +350,25 @@ def _report_text(result: CalibrationResult, *, seed: int, command: str) -> str:
         "",
         "![convergence](figures/convergence.png)",
         "",
-        "| generation | tolerance ε | accepted | proposed | acceptance | ESS |",
-        "|---|---|---|---|---|---|",
+        "Each generation keeps the particles within its tolerance (alive), replaces the "
+        "others by copies of kept ones and moves each copy by Metropolis-Hastings steps "
+        "(moves); acceptance is the share of proposed moves accepted, distinct the particles "
+        "that differ after the moves, runs the cumulative real-model points.",
+        "",
+        "| generation | tolerance ε | alive | moves | proposed | acceptance | distinct | runs |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for r in g.itertuples():
         lines.append(
-            f"| {r.generation} | {r.epsilon:.3f} | {r.accepted} | {r.proposed} | "
-            f"{r.acceptance:.2f} | {r.ess:.0f} |"
+            f"| {r.generation} | {r.epsilon:.3f} | {r.alive} | {r.moves} | {r.proposed} | "
+            f"{r.acceptance:.2f} | {r.distinct} | {r.runs} |"
         )
     final = float(g["epsilon"].iloc[-1])
     stop = (
         f"reached the target tolerance {t.min_epsilon}" if final <= t.min_epsilon
-        else "stopped by the run budget or a low acceptance rate before reaching the target "
-        f"tolerance {t.min_epsilon}: the posterior is wider than the data alone would allow"
+        else "stopped by the run budget or a low acceptance rate of its moves before "
+        f"reaching the target tolerance {t.min_epsilon}: the posterior is wider than the "
+        "data alone would allow"
     )  # fmt: skip
     lines += [
         "",

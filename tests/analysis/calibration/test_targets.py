@@ -95,6 +95,13 @@ def test_bad_targets_name_file_and_key(tmp_path: Path, change: dict, needle: str
     assert needle in str(info.value)
 
 
+def test_shipped_targets_say_what_data_would_identify_every_candidate() -> None:
+    t = cal.load_targets()
+    assert {"exit_rises_after_founding", "exit_falls_after_seven"} <= {x.name for x in t.fitted}
+    assert set(t.parameters) <= set(t.identify), set(t.parameters) - set(t.identify)
+    assert all(t.identify[p].strip() for p in t.parameters)
+
+
 def test_missing_targets_file(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match=r"none\.toml"):
         cal.load_targets(tmp_path / "none.toml")
