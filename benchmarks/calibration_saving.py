@@ -4,12 +4,13 @@ Real-model runs are counted. With history matching, the calibration's own record
 (``generations.csv`` of a finished ``zonesim calibrate`` in ``--out``; its history-
 matching runs are counted on top). Without it, the same ABC-SMC (same targets,
 calibrated parameters, population, seed and kernel) is run again with the whole prior
-box as its prior, through the same batch layer and work folder, until it reaches the
-target tolerance or has spent ``--factor`` times the runs the calibration spent in all.
-The table gives, for every tolerance the calibration's ABC passed, the real-model runs
-each way; the saving is their ratio (a lower bound where the run without history
-matching stopped first). Resumable like the calibration (each generation is stored in
-``work/abc_prior_box``).
+box as its prior, through the same batch layer, until it reaches the target tolerance or
+has spent ``--factor`` times the runs the calibration spent in all. The table gives, for
+every tolerance the calibration's ABC passed, the real-model runs each way; the saving
+is their ratio (a lower bound where the run without history matching stopped first).
+Resumable like the calibration (each generation is stored in
+``work/saving/abc_prior_box``; history matching is re-run there once, the model version
+having changed with the calibrated defaults it wrote).
 
 Usage::
 
@@ -49,7 +50,10 @@ def main(argv: list[str] | None = None) -> int:
     with_hm = cal.read_table(args.out, "generations.csv")
     rpp = plan.runs_per_point
     with make_backend(args.workers) as backend:
-        evaluator = cal.Evaluator(targets, backend, args.out / "work", progress=False)
+        # Its own work folder: the calibration's runs belong to the model version before
+        # --write-defaults; history matching starts from the priors, so it is the same here.
+        work = args.out / "work" / "saving"
+        evaluator = cal.Evaluator(targets, backend, work, progress=False)
         history = cal.history_stage(targets, evaluator, plan, seed=args.seed, progress=False)
         hm_runs = history.runs
         spent = hm_runs + int(with_hm["runs"].iloc[-1]) * rpp
@@ -57,12 +61,14 @@ def main(argv: list[str] | None = None) -> int:
         without = cal.abc_smc(
             history.targets, evaluator.for_targets(history.targets), seed=args.seed,
             population=plan.population, max_generations=plan.max_generations,
-            max_runs=int(args.factor * spent / rpp), store=args.out / "work" / "abc_prior_box",
+            max_runs=int(args.factor * spent / rpp), store=work / "abc_prior_box",
             progress=True,
         )  # fmt: skip
         minutes = (time.perf_counter() - t0) / 60
     g = without.generations
-    print(f"history matching: {hm_runs} runs; runs per point {rpp}; population {plan.population}")
+    shares = ", ".join(f"{w.nroy:.4f}" for w in history.waves)
+    print(f"history matching: {hm_runs} runs, NROY shares {shares} (as in waves.csv); runs per "
+          f"point {rpp}; population {plan.population}")  # fmt: skip
     print(
         f"ABC without history matching: {len(g) - 1} generations, {int(g['runs'].iloc[-1])} "
         f"points, final tolerance {g['epsilon'].iloc[-1]:.3f} ({minutes:.1f} min this call)"
