@@ -32,6 +32,8 @@ R = TypeVar("R")
 
 #: Tasks kept in flight per worker.
 IN_FLIGHT_PER_WORKER = 2
+#: Seconds between two checks for a termination request while waiting on local workers.
+WAIT_POLL_SECONDS = 0.2
 #: Modules imported once in the fork server, before it forks the workers (the second ties
 #: the server's life to the main process).
 PRELOAD = ("sim.experiments.runs", "sim.experiments._forkserver_preload")
@@ -104,6 +106,7 @@ class SerialBackend(Backend):
     def imap_unordered(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[tuple[int, R]]:
         """Apply ``fn`` to each item in turn (see :meth:`Backend.imap_unordered`)."""
         for i, item in enumerate(items):
+            lifeline.checkpoint()
             yield i, fn(item)
 
 
@@ -167,8 +170,14 @@ class ProcessBackend(_WindowedBackend):
         return self._pool.submit(fn, item)
 
     def _wait_one(self, pending: dict[Any, int]) -> Any:
-        done, _ = futures.wait(pending, return_when=futures.FIRST_COMPLETED)
-        return min(done, key=pending.__getitem__)  # lowest index first among ties
+        # Wait in short steps so a termination request is honoured at a safe point.
+        while True:
+            done, _ = futures.wait(
+                pending, timeout=WAIT_POLL_SECONDS, return_when=futures.FIRST_COMPLETED
+            )
+            if done:
+                return min(done, key=pending.__getitem__)  # lowest index first among ties
+            lifeline.checkpoint()
 
     def close(self) -> None:
         """Stop the worker processes, cancelling queued tasks."""

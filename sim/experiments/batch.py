@@ -15,11 +15,9 @@ import json
 import math
 import platform
 import shlex
-import signal
 import subprocess
 import sys
-import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata
@@ -30,6 +28,7 @@ import pandas as pd
 from tqdm import tqdm
 
 import sim
+from sim.experiments import lifeline
 from sim.experiments.backends import Backend, make_backend
 from sim.experiments.errors import ArgumentError
 from sim.experiments.posterior import load_posterior, replicate_params
@@ -208,27 +207,6 @@ def _chunks(specs: Sequence[RunSpec], size: int) -> list[list[RunSpec]]:
     return [list(specs[i : i + size]) for i in range(0, len(specs), size)]
 
 
-class _Terminated(KeyboardInterrupt):
-    """SIGTERM received while a batch runs (handled as an interruption)."""
-
-
-@contextlib.contextmanager
-def _sigterm_interrupts() -> Iterator[None]:
-    """Turn SIGTERM into an exception while the batch runs (main thread only)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def handler(signum: int, frame: Any) -> None:
-        raise _Terminated
-
-    previous = signal.signal(signal.SIGTERM, handler)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
 def execute(
     specs: Sequence[RunSpec],
     out_dir: str | Path,
@@ -291,7 +269,7 @@ def execute(
         raise ValueError(f"specs: expected unique (scenario, replicate, sample) runs, got {dup}")
     out = Path(out_dir)
     identity = code_identity()
-    with BatchStore(out, allow_foreign=allow_foreign) as store, _sigterm_interrupts():
+    with BatchStore(out, allow_foreign=allow_foreign) as store, lifeline.sigterm_checkpoints():
         previous = store.manifest or {}
         if previous and previous.get("model_version") != identity["model"]:
             raise StoreError(
@@ -372,6 +350,7 @@ def execute(
                     store.write_output(output)
                     invocation["runs"]["run"] += len(output.keys)
                     bar.update(len(output.keys))
+                    lifeline.checkpoint()
             status = "complete"
         except Exception:
             status = "failed"

@@ -11,6 +11,13 @@ clean-up code. Two mechanisms that need nothing from the dying parent:
   that process is gone.
 
 With the pool's processes gone, the resource tracker sees its pipe close and exits too.
+
+The main process, asked to end by ``SIGTERM`` while a batch runs, must stop cleanly: a
+signal handler that raised at once could interrupt the executor half-way through taking
+its futures' locks, and the executor's thread would then wait on those locks for ever
+(and the interpreter on that thread at exit). :func:`sigterm_checkpoints` therefore only
+records the request; the batch loop raises :class:`Terminated` at its next
+:func:`checkpoint`, where no lock is held.
 """
 
 from __future__ import annotations
@@ -22,10 +29,43 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from typing import Any
 
 #: Seconds between two checks of the main process by the watchdog thread.
 POLL_SECONDS = 0.5
 _PR_SET_PDEATHSIG = 1
+#: Set when SIGTERM arrives during a batch (see :func:`sigterm_checkpoints`).
+_TERMINATE = threading.Event()
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM received while a batch ran, raised at a checkpoint (an interruption)."""
+
+
+def checkpoint() -> None:
+    """Raise :class:`Terminated` if SIGTERM arrived since the batch started."""
+    if _TERMINATE.is_set():
+        raise Terminated
+
+
+@contextlib.contextmanager
+def sigterm_checkpoints() -> Iterator[None]:
+    """Record SIGTERM while the block runs, for :func:`checkpoint` (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: Any) -> None:
+        _TERMINATE.set()
+
+    _TERMINATE.clear()
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        _TERMINATE.clear()
 
 
 def die_with_parent() -> None:

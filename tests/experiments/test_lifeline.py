@@ -1,0 +1,32 @@
+"""SIGTERM during a batch: recorded by the handler, raised at a checkpoint."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+
+import pytest
+
+from sim.experiments import lifeline
+
+
+def test_sigterm_is_deferred_to_the_next_checkpoint() -> None:
+    before = signal.getsignal(signal.SIGTERM)
+    with lifeline.sigterm_checkpoints():
+        lifeline.checkpoint()  # nothing requested yet
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(0.05)  # the handler ran and returned: no exception at an arbitrary point
+        with pytest.raises(lifeline.Terminated):
+            lifeline.checkpoint()
+        assert issubclass(lifeline.Terminated, KeyboardInterrupt)  # an interruption
+    assert signal.getsignal(signal.SIGTERM) is before
+    lifeline.checkpoint()  # cleared when the batch ends
+
+
+def test_a_new_batch_starts_without_an_old_request() -> None:
+    with lifeline.sigterm_checkpoints():
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(0.05)
+    with lifeline.sigterm_checkpoints():
+        lifeline.checkpoint()
