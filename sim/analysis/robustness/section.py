@@ -13,7 +13,6 @@ parameter names) is escaped.
 
 from __future__ import annotations
 
-import html
 import itertools
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -21,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sim.analysis import plotting
+from sim.analysis import plotting, safetext
 from sim.analysis.robustness.design import parse_outcome
 from sim.analysis.robustness.report import Exploration, read_exploration
 from sim.analysis.robustness.words import box_conditions, likelihood, num, pct, scale_note
@@ -102,8 +101,13 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
 
 
 def md_escape(text: str) -> str:
-    """Escape Markdown's special characters in user text."""
-    return _MD_SPECIAL.sub(r"\\\1", str(text))
+    """Escape Markdown's special characters in user text (cleaned as everywhere else).
+
+    Lighter than :func:`sim.analysis.safetext.md_escape` (parentheses, dashes and the
+    like stay as they are, so the Markdown file reads well); control and bidirectional
+    characters go the same way (:func:`sim.analysis.safetext.clean`).
+    """
+    return _MD_SPECIAL.sub(r"\\\1", safetext.clean(text))
 
 
 @dataclass(frozen=True)
@@ -127,27 +131,29 @@ class _Frag:
         self.md: list[str] = []
 
     def heading(self, level: int, title: str, anchor: str | None = None) -> None:
-        ident = f' id="{html.escape(anchor)}"' if anchor else ""
-        self.html.append(f"<h{level}{ident}>{html.escape(title)}</h{level}>")
+        ident = f' id="{safetext.html_text(anchor)}"' if anchor else ""
+        self.html.append(f"<h{level}{ident}>{safetext.html_text(title)}</h{level}>")
         self.md.append(f"{'#' * level} {md_escape(title)}\n")
 
     def para(self, body: str, cls: str | None = None) -> None:
         c = f' class="{cls}"' if cls else ""
-        self.html.append(f"<p{c}>{html.escape(body)}</p>")
+        self.html.append(f"<p{c}>{safetext.html_text(body)}</p>")
         self.md.append(md_escape(body) + "\n")
 
     def items(self, entries: Sequence[str]) -> None:
-        self.html.append("<ul>" + "".join(f"<li>{html.escape(e)}</li>" for e in entries) + "</ul>")
+        self.html.append(
+            "<ul>" + "".join(f"<li>{safetext.html_text(e)}</li>" for e in entries) + "</ul>"
+        )
         self.md.append("\n".join(f"- {md_escape(e)}" for e in entries) + "\n")
 
     def table(self, header: Sequence[str], rows: Sequence[Sequence[str]], numeric: int = 0) -> None:
-        head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
+        head = "".join(f"<th>{safetext.html_text(h)}</th>" for h in header)
         body = "".join(
             "<tr>"
             + "".join(
-                f'<td class="num">{html.escape(c)}</td>'
+                f'<td class="num">{safetext.html_text(c)}</td>'
                 if numeric and j >= numeric
-                else f"<td>{html.escape(c)}</td>"
+                else f"<td>{safetext.html_text(c)}</td>"
                 for j, c in enumerate(row)
             )
             + "</tr>"
