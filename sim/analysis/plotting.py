@@ -20,6 +20,7 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import cache
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -294,7 +295,7 @@ def fan_chart(
             fig = own = Figure(figsize=(6.0, 3.4), layout="constrained")
             ax = fig.add_subplot()
         else:
-            fig = ax.get_figure(root=True)
+            fig = cast(Figure, ax.get_figure(root=True))  # an Axes has a figure
         widest = max((hi - lo for lo, hi in bands), default=1.0)
         for s in scenarios:
             rows = table[table["scenario"] == s].sort_values("year")
@@ -307,10 +308,11 @@ def fan_chart(
             ax.plot(rows["year"], rows[0.5], color=colours[s], linewidth=1.6, label=name)
         ax.set_title(metric_label(metric, lang))
         ax.set_xlabel(_text("year", lang))
-        ax.xaxis.get_major_locator().set_params(integer=True)
+        # the default locator is a MaxNLocator, which takes integer=
+        ax.xaxis.get_major_locator().set_params(integer=True)  # type: ignore[call-arg]
         values = annual[metric].dropna()
         if len(values) and (values == values.round()).all():  # counts: whole-number ticks
-            ax.yaxis.get_major_locator().set_params(integer=True)
+            ax.yaxis.get_major_locator().set_params(integer=True)  # type: ignore[call-arg]
         ax.yaxis.set_major_formatter(FuncFormatter(_tick))
         ax.grid(alpha=0.3, linewidth=0.5)
         if legend:

@@ -94,7 +94,7 @@ UNIT_COLUMNS: dict[str, str] = {
 PROVENANCE_COLUMNS = ("table", "id", "field", "public_name", "public_column", "source")
 
 #: Figures the registry must reproduce (facts.md).
-FACTS = {
+FACTS: dict[str, Any] = {
     "zones": 67,
     "industrial_zones": 59,
     "industrial_area_km2": 2750.0,
@@ -146,7 +146,7 @@ TYPE_NAMES = {
 }
 
 #: Assumptions of the generated fill (reported in the ODD document).
-ASSUMPTIONS = {
+ASSUMPTIONS: dict[str, Any] = {
     "eco_tourism_zones": 5,
     "agri_hitech_zones": 3,
     "zones_absorbing_parks": 18,
@@ -177,14 +177,16 @@ class ZoneData:
     provenance: pd.DataFrame | None = None
 
     @cached_property
-    def zone_records(self) -> list[dict]:
+    def zone_records(self) -> list[dict[str, Any]]:
         """Zone rows as dictionaries (computed once; treat as read-only)."""
-        return self.zones.to_dict("records")
+        records: list[dict[str, Any]] = self.zones.to_dict("records")
+        return records
 
     @cached_property
-    def unit_records(self) -> list[dict]:
+    def unit_records(self) -> list[dict[str, Any]]:
         """Unit rows as dictionaries (computed once; treat as read-only)."""
-        return self.units.to_dict("records")
+        records: list[dict[str, Any]] = self.units.to_dict("records")
+        return records
 
 
 class ZoneDataError(ZonesimError, ValueError):
@@ -194,7 +196,7 @@ class ZoneDataError(ZonesimError, ValueError):
 def _split(rng: np.random.Generator, total: float, weights: np.ndarray) -> np.ndarray:
     """Split a total in proportion to weights (floats)."""
     w = np.asarray(weights, dtype=float)
-    return total * w / w.sum()
+    return np.asarray(total * w / w.sum())
 
 
 def _split_int(total: int, weights: np.ndarray, minimum: int = 0) -> np.ndarray:
@@ -205,7 +207,7 @@ def _split_int(total: int, weights: np.ndarray, minimum: int = 0) -> np.ndarray:
     out = np.floor(raw).astype(int)
     order = np.argsort(-(raw - out), kind="stable")
     out[order[: free - out.sum()]] += 1
-    return out + minimum
+    return np.asarray(out + minimum)
 
 
 def read_public(path: str | Path = PUBLIC_CSV) -> pd.DataFrame:
@@ -377,7 +379,8 @@ def generate(seed: int = SEED, public: str | Path = PUBLIC_CSV) -> ZoneData:
     pool = FACTS["industrial_area_km2"] - np.nansum(area[industrial]) - base[free].sum()
     area[free] = base[free] + _split(rng, pool, weights)
     other = ~industrial & np.isnan(area)
-    area[other] = rng.uniform(*a["non_industrial_area_km2"], other.sum())
+    low, high = a["non_industrial_area_km2"]
+    area[other] = rng.uniform(low, high, other.sum())
     area = np.round(area, 2)
     last = np.flatnonzero(free)[-1]
     area[last] = round(FACTS["industrial_area_km2"] - area[industrial].sum() + area[last], 2)
@@ -387,12 +390,12 @@ def generate(seed: int = SEED, public: str | Path = PUBLIC_CSV) -> ZoneData:
     cand = np.flatnonzero(industrial[1:]) + 1
     in_stats[cand[np.argsort(-area[cand], kind="stable")[: FACTS["statistics_zones"] - 1]]] = 1
     # Modes: the demonstration zone has its own committee.
-    others = (
+    other_modes = (
         ["sanheyi"] * (a["modes_2018"]["sanheyi"] - 1)
         + ["quzheng"] * a["modes_2018"]["quzheng"]
         + ["corporate"] * a["modes_2018"]["corporate"]
     )
-    modes = ["sanheyi", *rng.permutation(others).tolist()]
+    modes = ["sanheyi", *rng.permutation(other_modes).tolist()]
     departments = np.array(
         [
             int(rng.integers(6, 9))
@@ -486,6 +489,7 @@ def _provenance(rows: list[tuple[str, str, _Row]]) -> pd.DataFrame:
             "source": r.public["source"],
         }
         for table, rid, r in rows
+        if r.public is not None  # a generated row has no sourced field
         for name, column in r.sourced.items()
     ]
     return pd.DataFrame(out, columns=list(PROVENANCE_COLUMNS))
