@@ -39,6 +39,7 @@ import pandas as pd
 
 from sim.core.cities import CITIES, canonical_city, city_label
 from sim.core.cities import COUNTIES as COUNTIES  # re-exported with CITIES: the city vocabulary
+from sim.core.lang import Translated, check_lang, translate
 from sim.core.modes import REGISTRABLE_MODES
 from sim.errors import ZonesimError
 
@@ -137,7 +138,7 @@ DEMO_NOTE_UNITS = (
     ("University Town", "山西大学城", "park"),
 )
 #: Words that mark a synthetic row's name, by language.
-SYNTHETIC_MARK = {"en": "Synthetic", "zh": "合成"}
+SYNTHETIC_MARK: Translated = ("Synthetic", "合成")
 #: Type words of synthetic zones' names: type -> (English, Chinese).
 TYPE_NAMES = {
     "industrial": ("zone", "开发区"),
@@ -333,10 +334,10 @@ def _synthetic_zones(rng: np.random.Generator, named: list[_Row]) -> list[_Row]:
         out.append(
             _Row(
                 {
-                    "name": f"{SYNTHETIC_MARK['en']} provincial {en}, "
+                    "name": f"{translate(SYNTHETIC_MARK, 'en')} provincial {en}, "
                     f"{city_label(city, 'en')} {seen[city]}",
-                    "name_zh": f"{SYNTHETIC_MARK['zh']}省级{zh}（{city_label(city, 'zh')}"
-                    f"{seen[city]}）",
+                    "name_zh": f"{translate(SYNTHETIC_MARK, 'zh')}省级{zh}"
+                    f"（{city_label(city, 'zh')}{seen[city]}）",
                     "synthetic": 1,
                     "level": "provincial",
                     "city": city,
@@ -567,8 +568,9 @@ def _generate_units(
             else:
                 unit = _Row(
                     {
-                        "name": f"{SYNTHETIC_MARK['en']} park {k}, {z['name']}",
-                        "name_zh": f"{SYNTHETIC_MARK['zh']}园区{k}（并入{z['name_zh']}）",
+                        "name": f"{translate(SYNTHETIC_MARK, 'en')} park {k}, {z['name']}",
+                        "name_zh": f"{translate(SYNTHETIC_MARK, 'zh')}园区{k}"
+                        f"（并入{z['name_zh']}）",
                         "synthetic": 1,
                         "level": "park",
                     }
@@ -789,8 +791,7 @@ def zone_label(
     Raises:
         ValueError: If ``lang`` is neither ``"en"`` nor ``"zh"``.
     """
-    if lang not in SYNTHETIC_MARK:
-        raise ValueError(f"lang: expected one of {', '.join(SYNTHETIC_MARK)}, got {lang!r}")
+    check_lang(lang)
     if isinstance(zone, str):
         reg = data if data is not None else default()
         found = reg.zones[reg.zones["zone_id"] == zone]
@@ -805,7 +806,7 @@ def zone_label(
     if not isinstance(name, str) or not name:
         rid = row.get("zone_id", row.get("unit_id", ""))
         return zone_label(rid, lang, data) if rid else ""
-    mark = SYNTHETIC_MARK[lang]
+    mark = translate(SYNTHETIC_MARK, lang)
     if bool(row.get("synthetic", 0)) and mark.casefold() not in name.casefold():
         name += "（合成）" if lang == "zh" else " (synthetic)"
     return name
