@@ -36,7 +36,7 @@ from sim.experiments.evaluate import MetricAt, parse_metric_at, parse_metric_lis
 from sim.experiments.posterior import parameter_names
 from sim.experiments.runs import RunSpec
 from sim.experiments.scenarios import Scenario
-from sim.experiments.seeds import replicate_seed
+from sim.experiments.seeds import EXPLORE_DRAW, EXPLORE_STATES, branch_rng, replicate_seed
 
 #: Token of ``--uncertain`` selecting every assumption-sourced parameter.
 ASSUMPTIONS = "assumptions"
@@ -48,9 +48,6 @@ DEFAULT_OUTCOMES = (
     "zones_delisted@2035",
     "growth_gap_pp@2025",
 )
-#: Spawn-key branches of the master seed (kept apart from replicate seeds, branch 0..).
-_LHS_BRANCH = 2**31 - 11
-_DRAW_BRANCH = 2**31 - 12
 #: Columns of the state table that are not parameter values.
 STATE_COLUMNS = ("state", "seed", "draw")
 
@@ -211,7 +208,7 @@ def state_table(
     )
     if lhs_names:
         problem = salib_problem(lhs_names)
-        rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(_LHS_BRANCH,)))
+        rng = branch_rng(seed, EXPLORE_STATES)
         unit = qmc.LatinHypercube(d=len(lhs_names), seed=rng).random(n)
         lo, hi = np.asarray(problem["bounds"], dtype=float).T
         values = pd.DataFrame(to_overrides(problem, qmc.scale(unit, lo, hi)), columns=lhs_names)
@@ -221,7 +218,7 @@ def state_table(
         cdf = np.cumsum(weights)
         draws = []
         for i in range(n):
-            u = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(_DRAW_BRANCH, i)))
+            u = branch_rng(seed, EXPLORE_DRAW, i)
             j = np.searchsorted(cdf, u.random() * cdf[-1], side="right")
             draws.append(int(min(j, len(weights) - 1)))
         table["draw"] = np.asarray(draws, dtype=np.int64)
