@@ -40,7 +40,7 @@ import pandas as pd
 from sim.core.cities import CITIES, canonical_city, city_label
 from sim.core.cities import COUNTIES as COUNTIES  # re-exported with CITIES: the city vocabulary
 from sim.core.lang import Translated, check_lang, translate
-from sim.core.modes import REGISTRABLE_MODES
+from sim.core.modes import MODES, REGISTRABLE_MODES
 from sim.errors import ZonesimError
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -198,6 +198,14 @@ def _split(rng: np.random.Generator, total: float, weights: np.ndarray) -> np.nd
     """Split a total in proportion to weights (floats)."""
     w = np.asarray(weights, dtype=float)
     return np.asarray(total * w / w.sum())
+
+
+def _draw(rng: np.random.Generator, bounds: tuple[int, int] | None) -> int:
+    """A whole number from an inclusive range (a range of one value draws nothing)."""
+    if bounds is None:
+        raise ValueError("expected a mode's 2018 staffing range, got none")
+    lo, hi = bounds
+    return int(rng.integers(lo, hi + 1))
 
 
 def _split_int(total: int, weights: np.ndarray, minimum: int = 0) -> np.ndarray:
@@ -397,22 +405,9 @@ def generate(seed: int = SEED, public: str | Path = PUBLIC_CSV) -> ZoneData:
         + ["corporate"] * a["modes_2018"]["corporate"]
     )
     modes = ["sanheyi", *rng.permutation(other_modes).tolist()]
-    departments = np.array(
-        [
-            int(rng.integers(6, 9))
-            if m == "sanheyi"
-            else (3 if m == "quzheng" else int(rng.integers(2, 4)))
-            for m in modes
-        ]
-    )
-    staff = np.array(
-        [
-            int(rng.integers(55, 120))
-            if m == "sanheyi"
-            else (int(rng.integers(25, 45)) if m == "quzheng" else int(rng.integers(15, 35)))
-            for m in modes
-        ]
-    )
+    # Staffing of each mode (sim.core.modes); a range of one value draws nothing.
+    departments = np.array([_draw(rng, MODES[m].departments_2018) for m in modes])
+    staff = np.array([_draw(rng, MODES[m].staff_2018) for m in modes])
     staff[0] = FACTS["demo_staff_2018"]
     mode_year = np.where(rng.random(n) < 0.5, 2017.5, 2018.0)
     mode_year[0] = 2017.25
