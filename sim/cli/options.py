@@ -109,7 +109,11 @@ FLAGS: dict[str, str] = {
 
 
 #: The store's advice in its arguments' names -> the same advice in flags.
-STORE_ADVICE: dict[str, str] = {"out_dir": "--out", "allow_foreign=True": "--force-into-nonempty"}
+STORE_ADVICE: dict[str, str] = {
+    "out_dir": "--out",
+    "allow_foreign=True": "--force-into-nonempty",
+    "allow_missing=True": "--allow-missing",
+}
 
 
 def store_message(exc: StoreError) -> str:
