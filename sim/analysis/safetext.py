@@ -5,7 +5,10 @@ briefs. They may hold anything: markup (``<script>``, ``<img onerror=...>``), Ma
 syntax, NUL and other control characters, or Unicode bidirectional controls that make
 text display in another order than it reads (the "Trojan Source" trick). Every function
 here first removes control characters (keeping tab and newline) and bidirectional
-controls, then escapes for its target.
+controls, then escapes for its target: HTML with character references, Markdown with
+backslashes only, so a Markdown file never holds an HTML entity. Paths and command
+lines are shown without absolute paths of the machine (:func:`display_path`,
+:func:`display_command`).
 """
 
 from __future__ import annotations

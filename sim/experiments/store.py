@@ -202,7 +202,7 @@ def recompute_commands(
 
 
 def recompute_advice(commands: Sequence[tuple[str, pd.DataFrame]]) -> str:
-    """``recompute them by running again `cmd` (finished runs are reused)`` and the like."""
+    """``recompute them by running again `cmd` (stored runs are reused)`` and the like."""
     if len(commands) == 1:
         return f"recompute them by running again `{commands[0][0]}` (stored runs are reused)"
     each = "; ".join(f"`{cmd}` for {describe_runs(runs)}" for cmd, runs in commands)
