@@ -6,17 +6,16 @@ returns a :class:`matplotlib.figure.Figure`. Figures are built without
 ``pyplot``, so nothing depends on the interactive backend and nothing accumulates
 in global state; :func:`to_png` and :func:`to_svg` render them with Agg.
 
-Labels come in English (``"en"``) and Chinese (``"zh"``). Chinese text needs a CJK
-font (for example ``apt-get install fonts-noto-cjk``); :func:`cjk_font` finds one,
-and where none is installed :func:`figure_language` falls back to English labels,
-so figures never show missing-glyph boxes.
+Labels come in English (``"en"``) and Chinese (``"zh"``). Chinese text is set in the
+font that ships with the package (:mod:`sim.analysis.cjkfont`), registered with
+Matplotlib when a figure is drawn, so Chinese figures need no system font; English
+figures use DejaVu Sans (Matplotlib's own) with the same font for any Chinese name.
 """
 
 from __future__ import annotations
 
 import base64
 import io
-import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import cache
@@ -30,6 +29,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from sim.analysis import cjkfont
 from sim.core import modes as mode_registry
 from sim.core import outputs
 from sim.core.lang import Translated, check_lang, translate
@@ -78,54 +78,19 @@ _TEXT = {
     "mode_outcomes": ("Zone outcomes by management mode, {year}", "{year}年各管理模式开发区表现"),
 }
 
-#: Family names of fonts that cover Chinese, in order of preference.
-CJK_FAMILIES = (
-    "Noto Sans CJK SC",
-    "Noto Sans CJK TC",
-    "Noto Sans CJK JP",
-    "Source Han Sans SC",
-    "Source Han Sans CN",
-    "WenQuanYi Zen Hei",
-    "WenQuanYi Micro Hei",
-    "Droid Sans Fallback",
-    "SimHei",
-    "Microsoft YaHei",
-    "PingFang SC",
-    "Heiti SC",
-    "AR PL UMing CN",
-    "Noto Serif CJK SC",
-)
-_CJK_FILE = re.compile(
-    r"(cjk|wqy|wenquanyi|droidsansfallback|simhei|msyh|pingfang|uming|ukai)", re.I
-)
-_HAN = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
-
 
 @cache
-def cjk_font() -> str | None:
-    """Return the family name of an installed font that covers Chinese, or ``None``.
+def _figure_characters() -> frozenset[str]:
+    """Characters the figure fonts (the shipped CJK font and DejaVu Sans) can draw."""
+    from matplotlib.ft2font import FT2Font
 
-    Looks in Matplotlib's font list first; if that list predates a font installed
-    since, scans the system font folders once and registers what it finds.
-    """
-    names = {f.name for f in font_manager.fontManager.ttflist}
-    for family in CJK_FAMILIES:
-        if family in names:
-            return family
-    for path in font_manager.findSystemFonts():
-        if _CJK_FILE.search(path):
-            try:
-                font_manager.fontManager.addfont(path)
-            except (OSError, RuntimeError, ValueError):  # unreadable font file
-                continue
-    names = {f.name for f in font_manager.fontManager.ttflist}
-    return next((family for family in CJK_FAMILIES if family in names), None)
+    dejavu = FT2Font(font_manager.findfont("DejaVu Sans", fallback_to_default=False))
+    return cjkfont.characters() | {chr(c) for c in dejavu.get_charmap()}
 
 
-def figure_language(lang: Lang) -> Lang:
-    """Return the language figures can be drawn in: ``lang``, or English without a CJK font."""
-    check_lang(lang)
-    return "zh" if lang == "zh" and cjk_font() is not None else "en"
+def cjk_font() -> str:
+    """Register the shipped Chinese font with Matplotlib; return its family name."""
+    return cjkfont.register()
 
 
 def metric_label(metric: str, lang: Lang = "en") -> str:
@@ -148,14 +113,15 @@ def _text(key: str, lang: Lang, **fmt: object) -> str:
 
 
 @contextmanager
-def _style(lang: Lang) -> Iterator[Lang]:
-    """Matplotlib settings for one figure; yields the language its labels use.
+def _style(lang: Lang) -> Iterator[None]:
+    """Matplotlib settings for one figure drawn in ``lang``.
 
-    Fonts are named explicitly (the CJK font first where Chinese is drawn), so
-    the figure keeps them when it is drawn later, outside this context.
+    Fonts are named explicitly (the shipped CJK font first for Chinese, after DejaVu
+    Sans for English), so the figure keeps them when it is drawn later, outside this
+    context.
     """
-    lang = figure_language(lang)
-    families = [cjk_font(), "DejaVu Sans"] if lang == "zh" else ["DejaVu Sans"]
+    check_lang(lang)
+    families = [cjk_font(), "DejaVu Sans"] if lang == "zh" else ["DejaVu Sans", cjk_font()]
     with rc_context(
         {
             "font.family": families,
@@ -168,14 +134,18 @@ def _style(lang: Lang) -> Iterator[Lang]:
             "savefig.dpi": 110,
         }
     ):
-        yield lang
+        yield
 
 
-def _safe(text: str, lang: Lang) -> str:
-    """Drop Chinese characters from free text when the figure is drawn without a CJK font."""
-    if lang == "zh" or not _HAN.search(text):
+def _safe(text: str) -> str:
+    """Free text (a scenario's name) without characters no figure font can draw.
+
+    Figures then never show missing-glyph boxes, whatever a scenario file holds.
+    """
+    have = _figure_characters()
+    if all(c in have or c.isspace() for c in text):
         return text
-    return _HAN.sub("", text).strip() or "?"
+    return "".join(c for c in text if c in have or c.isspace()).strip() or "?"
 
 
 def _finish(fig: Figure) -> Figure:
@@ -266,7 +236,7 @@ def fan_chart(
         bands: Quantile pairs shaded around the median, widest first.
         labels: Display names of scenarios (default: the names).
         colours: Colours of scenarios (default: :data:`PALETTE` in order).
-        lang: ``"en"`` or ``"zh"`` (Chinese only where a CJK font is installed).
+        lang: ``"en"`` or ``"zh"``.
         ax: Axes to draw into (default: a new figure).
         legend: Whether to draw a legend.
 
@@ -277,7 +247,7 @@ def fan_chart(
     colours = _colours(scenarios, colours)
     levels = sorted({0.5, *(q for pair in bands for q in pair)})
     table = quantile_bands(annual[annual["scenario"].isin(scenarios)], metric, levels)
-    with _style(lang) as lang:
+    with _style(lang):
         own = None
         if ax is None:
             fig = own = Figure(figsize=(6.0, 3.4), layout="constrained")
@@ -287,7 +257,7 @@ def fan_chart(
         widest = max((hi - lo for lo, hi in bands), default=1.0)
         for s in scenarios:
             rows = table[table["scenario"] == s].sort_values("year")
-            name = _safe((labels or {}).get(s, s), lang)
+            name = _safe((labels or {}).get(s, s))
             for lo, hi in bands:
                 alpha = 0.12 + 0.18 * (1 - (hi - lo) / widest)
                 ax.fill_between(
@@ -340,7 +310,7 @@ def fan_grid(
     scenarios = _scenario_order(annual, scenarios)
     colours = _colours(scenarios, colours)
     nrows = -(-len(metrics) // ncols)
-    with _style(lang) as figlang:
+    with _style(lang):
         fig = Figure(figsize=(3.6 * ncols, 2.6 * nrows + 0.5), layout="constrained")
         axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
         for ax, metric in zip(axes, metrics, strict=False):
@@ -350,7 +320,7 @@ def fan_grid(
                 scenarios=scenarios,
                 labels=labels,
                 colours=colours,
-                lang=figlang,
+                lang=lang,
                 ax=ax,
                 legend=False,
             )
@@ -363,7 +333,7 @@ def fan_grid(
             names,
             loc="outside lower center",
             ncols=min(len(names), 4),
-            title=_text("band", figlang, lo=5, hi=95) + " / " + _text("median", figlang),
+            title=_text("band", lang, lo=5, hi=95) + " / " + _text("median", lang),
             fontsize=8,
             title_fontsize=8,
         )
@@ -400,7 +370,7 @@ def effects_chart(
     if effects.empty:
         raise ValueError("effects: expected at least one row")
     n = len(effects)
-    with _style(lang) as lang:
+    with _style(lang):
         fig = Figure(figsize=(6.0, 0.55 * n + 0.7), layout="constrained")
         axes = fig.subplots(n, 1, squeeze=False).ravel()
         for ax, (_, row) in zip(axes, effects.iterrows(), strict=True):
@@ -411,7 +381,7 @@ def effects_chart(
             ax.plot([v], [0], marker="o", color=c, markersize=5)
             span = max(abs(lo), abs(hi), abs(v), 1e-9) * 1.15
             ax.set_xlim(-span, span)
-            ax.set_yticks([0], [_safe(str(row[label]), lang)])
+            ax.set_yticks([0], [_safe(str(row[label]))])
             ax.tick_params(axis="x", labelsize=7)
             ax.xaxis.set_major_locator(MaxNLocator(nbins=4, symmetric=True))
             ax.xaxis.set_major_formatter(FuncFormatter(_signed_tick))
@@ -448,7 +418,7 @@ def mode_counts_chart(
     if rows.empty:
         raise ValueError(f"year: expected a year in the results, got {year}")
     means = rows.groupby("scenario")[columns].mean().reindex(scenarios)
-    with _style(lang) as lang:
+    with _style(lang):
         fig = Figure(figsize=(6.0, 0.45 * len(scenarios) + 1.4), layout="constrained")
         ax = fig.add_subplot()
         y = np.arange(len(scenarios))
@@ -458,7 +428,7 @@ def mode_counts_chart(
                 y, means[col], left=left, color=MODE_COLOURS[mode], label=mode_label(mode, lang)
             )
             left += means[col].to_numpy()
-        ax.set_yticks(y, [_safe((labels or {}).get(s, s), lang) for s in scenarios])
+        ax.set_yticks(y, [_safe((labels or {}).get(s, s)) for s in scenarios])
         ax.invert_yaxis()
         ax.set_xlabel(_text("zones", lang))
         ax.set_title(_text("mode_counts", lang, year=year))
@@ -499,7 +469,7 @@ def mode_outcomes_chart(
         raise ValueError(f"year: expected a year with zones in the results, got {year}")
     means = rows.groupby(["scenario", "mode"])[list(columns)].mean()
     modes = [m for m in MODES if m in set(rows["mode"])]
-    with _style(lang) as lang:
+    with _style(lang):
         fig = Figure(figsize=(3.0 * len(columns), 3.2), layout="constrained")
         axes = fig.subplots(1, len(columns), squeeze=False).ravel()
         width = 0.8 / len(modes)
@@ -517,7 +487,7 @@ def mode_outcomes_chart(
                     color=MODE_COLOURS[m],
                     label=mode_label(m, lang),
                 )
-            names = [_safe((labels or {}).get(s, s), lang) for s in scenarios]
+            names = [_safe((labels or {}).get(s, s)) for s in scenarios]
             ax.set_xticks(x, names, rotation=20, ha="right")
             ax.set_title(zone_label(col, lang))
             ax.grid(axis="y", alpha=0.3, linewidth=0.5)
@@ -551,5 +521,4 @@ def to_svg(fig: Figure) -> str:
 
 #: Public names of the figure helpers, for figures drawn outside this module.
 style = _style
-safe_text = _safe
 finish = _finish

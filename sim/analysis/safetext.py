@@ -5,13 +5,18 @@ briefs. They may hold anything: markup (``<script>``, ``<img onerror=...>``), Ma
 syntax, NUL and other control characters, or Unicode bidirectional controls that make
 text display in another order than it reads (the "Trojan Source" trick). Every function
 here first removes control characters (keeping tab and newline) and bidirectional
-controls, then escapes for its target.
+controls, then escapes for its target: HTML with character references, Markdown with
+backslashes only, so a Markdown file never holds an HTML entity. Paths and command
+lines are shown without absolute paths of the machine (:func:`display_path`,
+:func:`display_command`).
 """
 
 from __future__ import annotations
 
 import html
 import re
+import shlex
+from pathlib import Path
 
 #: Unicode bidirectional formatting characters (embeddings, overrides, isolates, marks).
 BIDI_CONTROLS = frozenset(
@@ -21,6 +26,16 @@ _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f" + "".join(sorted(BIDI_CONTR
 #: ASCII punctuation with a meaning in Markdown (CommonMark lets any of them be escaped).
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~])")
 _MD_LINE_START = re.compile(r"^(\s*\d*)([-=>.)])", re.MULTILINE)
+#: Backslashes that escape nothing before the next character (an even number of them).
+_UNESCAPED = r"(?<!\\)((?:\\\\)*)"
+#: A ``<`` that opens raw HTML or an autolink in Markdown (a tag, ``</``, ``<!``, ``<?``).
+_MD_TAG = re.compile(_UNESCAPED + r"<(?=[A-Za-z/!?])")
+#: An ``&`` that starts a character reference (``&lt;``, ``&#60;``, ``&#x3c;``).
+_MD_REFERENCE = re.compile(
+    _UNESCAPED + r"&(?=#[0-9]{1,7};|#[xX][0-9A-Fa-f]{1,6};|[A-Za-z][A-Za-z0-9]{0,31};)"
+)
+#: A ``>`` that starts a line (a block quote).
+_MD_QUOTE = re.compile(r"^(\s*)>", re.MULTILINE)
 
 
 def clean(text: object) -> str:
@@ -32,30 +47,82 @@ def clean(text: object) -> str:
     return _CONTROL.sub("", str(text))
 
 
+def display_path(path: str | Path, base: str | Path | None = None) -> str:
+    """A path as a document shows it: never an absolute path of the machine it ran on.
+
+    A path inside ``base`` (default: the working folder) is shown relative to it; a
+    relative path outside it as given; any other path by its last part (the file's or
+    folder's name).
+    """
+    given = Path(path)
+    root = Path(base if base is not None else Path.cwd()).resolve()
+    resolved = given.resolve()
+    if resolved.is_relative_to(root):
+        return clean(resolved.relative_to(root).as_posix() or ".")
+    return clean(given.as_posix() if not given.is_absolute() else given.name)
+
+
+def display_command(command: str) -> str:
+    """A recorded command line with every absolute path in it shown by :func:`display_path`.
+
+    Arguments that are absolute paths (``/data/run.toml``, ``--out=/data/b``) become
+    relative to the working folder, or their last part, so a document quoting the
+    command names no folder of the machine it ran on.
+    """
+    try:
+        words = shlex.split(command)
+    except ValueError:  # unbalanced quotes: not a command line shlex can read
+        return clean(command)
+
+    def shown(word: str) -> str:
+        flag, eq, value = word.partition("=")
+        if eq and flag.startswith("-") and value.startswith("/"):
+            return f"{flag}={display_path(value)}"
+        return display_path(word) if word.startswith("/") else word
+
+    return clean(shlex.join(shown(w) for w in words))
+
+
 def html_text(text: object) -> str:
     """Cleaned text escaped for HTML element content and quoted attribute values."""
     return html.escape(clean(text), quote=True)
 
 
+def md_references(text: str) -> str:
+    """``text`` with every ``&`` that would start a character reference backslash-escaped.
+
+    ``&lt;`` then shows as written, and a Markdown file never holds an HTML entity.
+    """
+    return _MD_REFERENCE.sub(r"\1\\&", text)
+
+
+def _md_no_html(text: str) -> str:
+    """``text`` (already cleaned) with raw HTML and character references neutralised."""
+    return md_references(_MD_TAG.sub(r"\1\\<", text))
+
+
 def md_inline(text: object) -> str:
     """Cleaned text with HTML neutralised, for Markdown built from templates.
 
-    ``&``, ``<`` and ``>`` become character references, so no raw HTML (``<script>``,
-    ``<img onerror=...>``) survives into the Markdown, while the templates' own Markdown
-    (``**bold**``, backtick code) still works.
+    A ``<`` that would open raw HTML or an autolink (``<script>``, ``<img onerror=...>``,
+    ``<!--``), an ``&`` that would start a character reference and a ``>`` that would
+    start a block quote are backslash-escaped, which CommonMark shows as the character
+    itself. So no raw HTML survives into the Markdown and no HTML entity appears in it,
+    while text such as ``< 33 %`` or ``R&D`` and the templates' own Markdown
+    (``**bold**``, backtick code) read as written.
     """
-    return clean(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MD_QUOTE.sub(r"\1\\>", _md_no_html(clean(text)))
 
 
 def md_escape(text: object) -> str:
     """Cleaned user text that renders literally in Markdown, on one line.
 
-    Newlines become spaces, HTML is neutralised (:func:`md_inline`), every Markdown
-    punctuation character is backslash-escaped, and so is a list, heading or quote
+    Newlines become spaces, every Markdown punctuation character is backslash-escaped,
+    HTML is neutralised (as by :func:`md_inline`), and so is a list, heading or quote
     marker at the start.
     """
     flat = " ".join(clean(text).splitlines())
-    out = _MD_SPECIAL.sub(r"\\\1", md_inline(flat))
+    out = _md_no_html(_MD_SPECIAL.sub(r"\\\1", flat))
     return _MD_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), out)
 
 

@@ -52,6 +52,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="`zonesim explore` folder: adds the 'which mode, how sure' section",
     )
     p.add_argument(
+        "--allow-missing",
+        action="store_true",
+        help="build from the stored runs of a batch that lists runs it does not store "
+        "(unfinished or corrupt; the brief warns of them) instead of stopping",
+    )
+    p.add_argument(
         "--pdf",
         action="store_true",
         help="also print the HTML to an A4 PDF beside it with headless Chromium",
@@ -96,6 +102,7 @@ def run(args: argparse.Namespace) -> int:
         calibration=calibration,
         sensitivity=sensitivity,
         robustness=args.robustness,
+        allow_missing=args.allow_missing,
     )
     page, md, _ = brief.output_paths(out)
     brief.write_brief(built, out)

@@ -85,6 +85,7 @@ def command_line() -> str:
 #: same argument passes its own entries to :func:`flag_message`.
 FLAGS: dict[str, str] = {
     "allow_foreign": "--force-into-nonempty",
+    "allow_missing": "--allow-missing",
     "baseline": "--baseline",
     "budget": "--budget",
     "delta": "--delta",

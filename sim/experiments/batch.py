@@ -17,6 +17,7 @@ import platform
 import shlex
 import subprocess
 import sys
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -48,12 +49,19 @@ from sim.experiments.store import (
     FORMAT,
     QUARANTINE,
     BatchStore,
+    Key,
+    Repair,
     Results,
     StoreError,
     check_compatible,
+    describe_runs,
     load_results,
     merge_runs,
     read_manifest,
+    recompute_advice,
+    recompute_commands,
+    run_counts,
+    run_keys,
     runs_table,
 )
 
@@ -287,17 +295,13 @@ def execute(
         new = runs_table(specs)
         if stored is not None:
             check_compatible(stored, new, out)
-        quarantined = store.repair()
-        if quarantined:
-            print(
-                f"{out}: moved {len(quarantined)} corrupt, truncated or unindexed file(s) "
-                f"to {out / QUARANTINE}: {', '.join(p.name for p in quarantined)}; "
-                "their runs are computed again",
-                file=sys.stderr,
-            )
+        repaired = store.repair()
         done = store.finished(zones=zones)
         todo = [s for s in specs if s.key not in done]
         runs = merge_runs(stored, new)
+        recomputed = set(repaired.runs) & {s.key for s in todo}
+        if repaired.moved:
+            print(quarantine_report(out, repaired, runs, recomputed, previous), file=sys.stderr)
         invocation: dict[str, Any] = {
             "command": shlex.join([Path(sys.argv[0]).name, *sys.argv[1:]]),
             "started": _now(),
@@ -308,8 +312,15 @@ def execute(
             "git": _git_state(),
             "backend": backend.name,
             "zones": zones,
-            "runs": {"total": len(specs), "skipped": len(specs) - len(todo), "run": 0},
-            "quarantined": [p.name for p in quarantined],
+            "scenarios": dict(Counter(s.scenario for s in specs)),
+            "runs": {
+                "total": len(specs),
+                "skipped": len(specs) - len(todo),
+                "run": 0,
+                "set_aside": len(repaired.runs),
+                "recomputed": len(recomputed),
+            },
+            "quarantined": [p.name for p in repaired.moved],
         }
         manifest: dict[str, Any] = {
             "format": FORMAT,
@@ -366,6 +377,47 @@ def execute(
     return out
 
 
+def quarantine_report(
+    out: Path,
+    repaired: Repair,
+    runs: pd.DataFrame,
+    recomputed: set[Key],
+    manifest: Mapping[str, Any],
+) -> str:
+    """The lines saying what a resume set aside and which of those runs it recomputes.
+
+    Args:
+        out: The batch folder.
+        repaired: What :meth:`~sim.experiments.store.BatchStore.repair` moved.
+        runs: The batch's run index (stored and new runs).
+        recomputed: Keys of the set-aside runs this command computes again.
+        manifest: The batch's manifest before this command (its earlier commands).
+    """
+    lines = [
+        f"{out}: moved {len(repaired.moved)} corrupt, truncated or unindexed file(s) to "
+        f"{out / QUARANTINE}: {', '.join(p.name for p in repaired.moved)}"
+    ]
+    if not repaired.runs:
+        lines.append("they held no finished run")
+        return "\n  ".join(lines)
+    set_aside = set(repaired.runs)
+    keys = run_keys(runs)
+    lost = runs[[k in set_aside for k in keys]]
+    again = runs[[k in recomputed for k in keys]]
+    other = runs[[k in set_aside and k not in recomputed for k in keys]]
+    lines.append(f"they held {len(lost)} finished run(s): {describe_runs(lost)}")
+    lines.append(
+        f"this command recomputes {len(again)} of them"
+        + (f": {describe_runs(again)}" if len(again) else "")
+    )
+    if len(other):
+        lines.append(
+            f"still missing, as this command does not ask for them: {describe_runs(other)}; "
+            f"{recompute_advice(recompute_commands(manifest, other))}"
+        )
+    return "\n  ".join(lines)
+
+
 @dataclass(frozen=True)
 class BatchOutcome:
     """What one call of :func:`run_batch` did.
@@ -376,6 +428,9 @@ class BatchOutcome:
         total: Runs the call asked for.
         reused: Runs already in the folder (skipped).
         ran: Runs computed by the call.
+        set_aside: Finished runs whose parts the call found corrupt and set aside.
+        recomputed: Those of them the call computed again (the others belong to
+            another command and stay missing).
     """
 
     path: Path
@@ -383,13 +438,14 @@ class BatchOutcome:
     total: int
     reused: int
     ran: int
+    set_aside: int = 0
+    recomputed: int = 0
 
     def summary(self) -> str:
-        """``"25 runs of 5 scenario(s): 5 ran, 20 reused"``."""
-        return (
-            f"{self.total} runs of {len(self.scenarios)} scenario(s): {self.ran} ran, "
-            f"{self.reused} reused"
-        )
+        """``"25 runs of 5 scenario(s): 5 ran, 20 reused"`` (and the set-aside runs)."""
+        counts = {"run": self.ran, "skipped": self.reused, "set_aside": self.set_aside,
+                  "recomputed": self.recomputed}  # fmt: skip
+        return f"{self.total} runs of {len(self.scenarios)} scenario(s): {run_counts(counts)}"
 
 
 def default_out(scenarios: Sequence[Scenario]) -> Path:
@@ -517,6 +573,8 @@ def run_batch(
         total=len(specs),
         reused=int(counts.get("skipped", 0)),
         ran=int(counts.get("run", 0)),
+        set_aside=int(counts.get("set_aside", 0)),
+        recomputed=int(counts.get("recomputed", 0)),
     )
 
 

@@ -24,11 +24,14 @@ Rules the store keeps:
   part first, then the annual part; only then is the part's line appended to the index
   and fsynced. A run is finished when an index line names it and its files match their
   checksums.
-* **Integrity.** :func:`load_results` verifies every part it reads against its sha256 and
-  leaves out (with a warning naming them) parts that do not match; their runs are listed
-  in :attr:`Results.missing`. Every resume (:meth:`BatchStore.repair`) verifies every part,
-  moves corrupt, truncated, unindexed (foreign) and leftover temporary files to
-  ``quarantine/`` and reports them on one line; the runs they held are recomputed.
+* **Integrity.** :func:`load_results` verifies every part against its sha256 and compares
+  the runs the run index lists with the runs stored: a run that is not (unfinished, or its
+  part is corrupt or was set aside) is an error (:class:`MissingRunsError`) naming the runs
+  and the command that recomputes them, unless the caller allows missing runs, which then
+  are listed in :attr:`Results.missing` with a warning. Every resume
+  (:meth:`BatchStore.repair`) verifies every part and moves corrupt, truncated, unindexed
+  (foreign) and leftover temporary files to ``quarantine/``; the batch reports which runs
+  they held and which of them it recomputes (those it was asked for).
   A run stored twice is read once, chosen by run key in index order, never by file name.
 * **Append-only.** The run index grows: a later batch into the same folder adds its runs
   (other scenarios, seeds or replicates) and every earlier run stays visible. A run that
@@ -39,6 +42,7 @@ Rules the store keeps:
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import io
@@ -85,16 +89,130 @@ Key = tuple[str, int, int, str]
 class StoreError(ZonesimError, ValueError):
     """A batch folder cannot be used as asked (message names the path and what to do).
 
-    The advice may name arguments of :func:`sim.experiments.batch.execute` as
-    ``{out_dir}`` and ``{allow_foreign}`` placeholders (:attr:`arguments`), which a front
-    end that calls them otherwise spells its own way
-    (:meth:`~sim.errors.ZonesimError.message`).
+    The advice may name arguments of :func:`sim.experiments.batch.execute` and
+    :func:`load_results` as ``{out_dir}``, ``{allow_foreign}`` and ``{allow_missing}``
+    placeholders (:attr:`arguments`), which a front end that calls them otherwise spells its
+    own way (:meth:`~sim.errors.ZonesimError.message`).
     """
 
     arguments: ClassVar[Mapping[str, str]] = {
         "out_dir": "out_dir",
         "allow_foreign": "allow_foreign=True",
+        "allow_missing": "allow_missing=True",
     }
+
+
+class MissingRunsError(StoreError):
+    """Runs that a batch's run index lists are not stored (unfinished, or their part was bad).
+
+    The message names the folder, the runs (scenario, replicate or sample, seed) and the
+    command(s) that recompute them; the same facts are attributes.
+
+    Attributes:
+        path: The batch folder.
+        missing: The missing runs (rows of the run index).
+        commands: Command lines that recompute them, each with the runs it covers.
+    """
+
+    def __init__(self, results: Results) -> None:
+        """Build the error for the runs of ``results`` that are not stored."""
+        self.path = results.path
+        self.missing = results.missing
+        self.commands = recompute_commands(results.manifest, self.missing)
+        corrupt = [p.relative_to(self.path).as_posix() for p in results.corrupt]
+        bad = (
+            f"{len(corrupt)} part(s) do not match their checksum (corrupt, truncated or "
+            f"changed: {', '.join(corrupt)}; running again sets them aside); "
+            if corrupt
+            else ""
+        )
+        super().__init__(
+            f"expected every run the batch lists in {RUNS} to be stored; "
+            f"{len(self.missing)} of {len(results.runs)} are not (unfinished, corrupt or set "
+            f"aside): {describe_runs(self.missing)}",
+            file=self.path,
+            advice=f"{bad}{recompute_advice(self.commands)}, or pass {{allow_missing}} to load "
+            "the runs that are stored",
+        )
+
+
+def run_counts(counts: Mapping[str, int]) -> str:
+    """``"5 ran, 20 reused"``, with the runs set aside and recomputed after a quarantine.
+
+    Args:
+        counts: An invocation's ``runs`` entry (``run``, ``skipped``, and ``set_aside``
+            and ``recomputed`` where a quarantine set runs aside).
+    """
+    text = f"{counts.get('run', 0)} ran, {counts.get('skipped', 0)} reused"
+    set_aside = counts.get("set_aside", 0)
+    if set_aside:
+        recomputed = counts.get("recomputed", 0)
+        text += f"; {recomputed} of the {set_aside} run(s) set aside in quarantine recomputed" + (
+            f", {set_aside - recomputed} still missing" if recomputed < set_aside else ""
+        )
+    return text
+
+
+def describe_runs(runs: pd.DataFrame, limit: int = 12) -> str:
+    """Runs in words, scenario by scenario: ``baseline replicates 0, 1 (seeds 5, 7)``.
+
+    At most ``limit`` runs are named; the rest are counted.
+    """
+    parts, named = [], 0
+    for name, grp in runs.groupby("scenario", sort=False):
+        grp = grp.iloc[: max(limit - named, 0)]
+        if grp.empty:
+            break
+        named += len(grp)
+        sampled = grp["sample"].notna().all()
+        ids = (grp["sample"] if sampled else grp["replicate"]).astype(int).astype(str)
+        kind = ("sample" if sampled else "replicate") + ("s" if len(grp) > 1 else "")
+        seeds = ", ".join(grp["seed"].astype(int).astype(str))
+        plural = "s" if len(grp) > 1 else ""
+        parts.append(f"{name} {kind} {', '.join(ids)} (seed{plural} {seeds})")
+    more = f" and {len(runs) - named} more" if named < len(runs) else ""
+    return "; ".join(parts) + more
+
+
+def recompute_commands(
+    manifest: Mapping[str, Any], runs: pd.DataFrame
+) -> list[tuple[str, pd.DataFrame]]:
+    """The recorded commands that compute ``runs``, each with the runs it covers.
+
+    A run belongs to the latest invocation that asked for its scenario with the master
+    seed that gives the run's seed (for a sample design, the latest that asked for its
+    scenario); runs no invocation claims go with the latest command.
+    """
+    from sim.experiments.seeds import replicate_seed
+
+    invocations = [i for i in manifest.get("invocations", []) if isinstance(i, dict)]
+    owner: list[str | None] = []
+    for r in runs.itertuples(index=False):
+        found = None
+        for inv in reversed(invocations):
+            asked = inv.get("scenarios")
+            if isinstance(asked, dict) and r.scenario not in asked:
+                continue
+            master = inv.get("master_seed")
+            seeded = pd.isna(r.sample) and isinstance(master, int) and master >= 0
+            if seeded and replicate_seed(master, int(r.replicate)) != int(r.seed):
+                continue
+            found = inv.get("command")
+            break
+        owner.append(found or (invocations[-1].get("command") if invocations else None))
+    out = []
+    for command in dict.fromkeys(owner):
+        mask = [o == command for o in owner]
+        out.append((command or "the command that made this batch", runs[mask]))
+    return out
+
+
+def recompute_advice(commands: Sequence[tuple[str, pd.DataFrame]]) -> str:
+    """``recompute them by running again `cmd` (stored runs are reused)`` and the like."""
+    if len(commands) == 1:
+        return f"recompute them by running again `{commands[0][0]}` (stored runs are reused)"
+    each = "; ".join(f"`{cmd}` for {describe_runs(runs)}" for cmd, runs in commands)
+    return f"recompute them by running again (stored runs are reused): {each}"
 
 
 def _sha256(data: bytes) -> str:
@@ -265,6 +383,20 @@ def check_compatible(stored: pd.DataFrame, new: pd.DataFrame, folder: Path) -> N
     )
 
 
+@dataclasses.dataclass(frozen=True)
+class Repair:
+    """What :meth:`BatchStore.repair` set aside.
+
+    Attributes:
+        moved: The quarantined files (their new paths), in the order found.
+        runs: Keys of the finished runs whose parts were among them (no other part
+            holds them), in index order: they are no longer stored.
+    """
+
+    moved: list[Path]
+    runs: list[Key]
+
+
 class BatchStore:
     """Writer for one batch folder, holding its lock while open."""
 
@@ -344,21 +476,24 @@ class BatchStore:
         self.close()
 
     # ---------------------------------------------------------------- state
-    def repair(self) -> list[Path]:
+    def repair(self) -> Repair:
         """Verify every part; move corrupt, unindexed and temporary files to quarantine.
 
         Returns:
-            The quarantined files (their new paths), in the order found.
+            The quarantined files and the finished runs they held.
         """
         good: list[dict[str, Any]] = []
         keep: set[tuple[str, str]] = set()
         moved: list[Path] = []
+        dropped: list[Key] = []
         records = _read_index(self.path)
         for rec in records:
             files = [(ANNUAL, rec[ANNUAL])] + ([(ZONES, rec[ZONES])] if rec.get(ZONES) else [])
             if all(self._verify(sub, rec["part"], sha) for sub, sha in files):
                 good.append(rec)
                 keep.update((sub, rec["part"]) for sub, _ in files)
+            else:
+                dropped.extend(rec["runs"])
         for sub in (ANNUAL, ZONES):
             for p in sorted((self.path / sub).iterdir()):
                 own = p.name.startswith(("part-", TMP_PREFIX)) and p.name.endswith(".parquet")
@@ -368,7 +503,9 @@ class BatchStore:
         wanted = "".join(json.dumps(_plain(r), ensure_ascii=False) + "\n" for r in good)
         if text.decode("utf-8", "replace") != wanted and (text or good):
             atomic_write_text(self.path / INDEX, wanted)
-        return moved
+        kept = {k for rec in good for k in rec["runs"]}
+        lost = [k for k in dict.fromkeys(dropped) if k not in kept]
+        return Repair(moved, lost)
 
     def _verify(self, sub: str, name: str, sha: str) -> bool:
         p = self.path / sub / name
@@ -493,10 +630,15 @@ class Results:
 
     @functools.cached_property
     def missing(self) -> pd.DataFrame:
-        """Runs of the batch that have not finished, or whose part is corrupt."""
+        """Runs of the batch that are not stored: unfinished, or a part of theirs is corrupt.
+
+        A run is stored when an index line names it and its parts (annual, and zones
+        where the line has one) match their checksums.
+        """
         done: set[int] = set()
         for rec in self._index:
-            if self._read(ANNUAL, rec) is not None:
+            parts = [ANNUAL] + ([ZONES] if rec.get(ZONES) else [])
+            if all(self._read(sub, rec) is not None for sub in parts):
                 done.update(self._order.get(k, -1) for k in rec["runs"])
         mask = ~np.isin(np.arange(len(self.runs)), list(done))
         return self.runs[mask]
@@ -523,12 +665,9 @@ class Results:
         return dict(invocations[-1])
 
     def summary(self) -> str:
-        """The latest invocation's runs: ``"25 runs: 5 ran, 20 reused"``."""
+        """The latest invocation's runs: ``"25 runs: 5 ran, 20 reused"`` (:func:`run_counts`)."""
         runs = self.last_invocation.get("runs", {})
-        return (
-            f"{runs.get('total', len(self.runs))} runs: {runs.get('run', 0)} ran, "
-            f"{runs.get('skipped', 0)} reused"
-        )
+        return f"{runs.get('total', len(self.runs))} runs: {run_counts(runs)}"
 
     def _with_design(self, df: pd.DataFrame) -> pd.DataFrame:
         """``df`` with one column per swept parameter after ``seed`` (NaN outside sweeps)."""
@@ -555,13 +694,6 @@ class Results:
         except OSError:
             data = b""
         ok = _sha256(data) == sha
-        if not ok and key not in self._checked:
-            warnings.warn(
-                f"{self.path / sub / rec['part']}: part does not match its checksum (corrupt, "
-                "truncated or changed); its runs are left out and listed in .missing; run "
-                "the batch again to quarantine and recompute them",
-                stacklevel=4,
-            )
         self._checked[key] = ok
         return data if ok else None
 
@@ -699,32 +831,41 @@ def _run_set(runs: pd.DataFrame, scenario: str) -> set[Key]:
     return {_run_key(r) for r in _key_rows(runs[runs["scenario"] == scenario])}
 
 
-def _load_one(path: Path) -> Results:
+def _load_one(path: Path, allow_missing: bool) -> Results:
     manifest = read_manifest(path) if path.is_dir() else None
     if manifest is None or not (path / RUNS).is_file():
         raise MissingFileError(
             f"{path}: expected a batch folder with {MANIFEST} and {RUNS} (none found)"
         )
-    return Results(path, manifest, _read_runs(path))
+    res = Results(path, manifest, _read_runs(path))
+    if len(res.missing):
+        error = MissingRunsError(res)
+        if not allow_missing:
+            raise error
+        warnings.warn(f"{error} (allow_missing=True: loading them)", stacklevel=3)
+    return res
 
 
 @overload
-def load_results(path: str | Path) -> Results: ...
+def load_results(path: str | Path, *, allow_missing: bool = ...) -> Results: ...
 @overload
 def load_results(
-    path: str | Path | Sequence[str | Path], *more: str | Path
+    path: str | Path | Sequence[str | Path], *more: str | Path, allow_missing: bool = ...
 ) -> Results | CombinedResults: ...
 def load_results(
-    path: str | Path | Sequence[str | Path], *more: str | Path
+    path: str | Path | Sequence[str | Path], *more: str | Path, allow_missing: bool = False
 ) -> Results | CombinedResults:
     """Load one batch folder written by :func:`sim.experiments.batch.execute`, or several.
 
     Tables are read on first access (``.annual``, ``.zones``) and hold every run of
     the batch's run index, each once, in batch order (scenario, then replicate or
-    sample), whatever the order the runs finished in. Each part is checked against
-    the sha256 in the part index; a part that does not match is left out with a
-    warning and its runs are listed in ``.missing``. Variants of a sweep carry their
-    swept parameters as columns after ``seed`` (NaN for other scenarios).
+    sample), whatever the order the runs finished in. Loading compares the runs the
+    index lists with the parts present (each checked against the sha256 in the part
+    index): a run that is not stored (not finished, or its part is corrupt or was set
+    aside) is an error naming the runs and the command that recomputes them, unless
+    ``allow_missing`` is true, which loads the stored runs with a warning and lists the
+    others in ``.missing``. Variants of a sweep carry their swept parameters as columns
+    after ``seed`` (NaN for other scenarios).
 
     Several folders (``load_results("a", "b")`` or ``load_results(["a", "b"])``, e.g. a
     baseline run once and what-ifs run later) are read as one
@@ -734,12 +875,15 @@ def load_results(
     Args:
         path: The batch folder, or a list of folders.
         *more: Further batch folders.
+        allow_missing: Load a batch with runs that are not stored (with a warning).
 
     Returns:
         The results (:class:`Results` for one folder).
 
     Raises:
         FileNotFoundError: If a path is not a batch folder.
+        MissingRunsError: If a batch lists runs that are not stored (and
+            ``allow_missing`` is false).
         StoreError: If a manifest or run index is unreadable or of another format, or
             the batches cannot be combined.
     """
@@ -747,7 +891,7 @@ def load_results(
     paths = [Path(p) for p in [*given, *more]]
     if not paths:
         raise MissingFileError("expected at least one batch folder, got none")
-    parts = [_load_one(p) for p in paths]
+    parts = [_load_one(p, allow_missing) for p in paths]
     return parts[0] if len(parts) == 1 else CombinedResults(parts)
 
 
@@ -766,6 +910,11 @@ def merge_runs(stored: pd.DataFrame | None, new: pd.DataFrame) -> pd.DataFrame:
     return merged.iloc[order].reset_index(drop=True)
 
 
+def run_keys(runs: pd.DataFrame) -> list[Key]:
+    """The store keys of a run index's rows, in order."""
+    return [_run_key(r) for r in _key_rows(runs)]
+
+
 def _key_rows(df: pd.DataFrame) -> Iterable[tuple[Any, ...]]:
     return zip(df["scenario"], df["replicate"], df["sample"], df["run_id"], strict=True)
 
@@ -774,11 +923,18 @@ __all__ = [
     "FORMAT",
     "BatchStore",
     "CombinedResults",
+    "MissingRunsError",
+    "Repair",
     "Results",
     "StoreError",
     "check_compatible",
+    "describe_runs",
     "load_results",
     "merge_runs",
     "read_manifest",
+    "recompute_advice",
+    "recompute_commands",
+    "run_counts",
+    "run_keys",
     "runs_table",
 ]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import Iterator
 
 import numpy as np
 import pandas as pd
@@ -51,12 +50,6 @@ def synthetic_zones() -> pd.DataFrame:
 
 def texts(fig: Figure) -> list[str]:
     return [t.get_text() for t in fig.findobj(Text) if t.get_text()]
-
-
-@pytest.fixture
-def no_cjk(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setattr(plotting, "cjk_font", lambda: None)
-    yield
 
 
 def test_quantile_bands_known_answer() -> None:
@@ -155,21 +148,13 @@ def test_charts_draw_each_mode_in_its_registry_colour() -> None:
     assert len({m.colour for m in MODES.values()}) == len(MODES)
 
 
-def test_chinese_labels_with_cjk_font() -> None:
-    if plotting.cjk_font() is None:
-        pytest.skip("no CJK font installed (apt-get install fonts-noto-cjk)")
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        fig = plotting.fan_grid(synthetic_annual(), ["firms", "approval_days"], lang="zh")
-        plotting.to_png(fig)
-    assert any(HAN.search(t) for t in texts(fig))
-    assert fig.axes[0].get_title() == "入区企业数"
+def test_chinese_figures_draw_every_glyph_from_the_shipped_font() -> None:
+    from matplotlib import font_manager
 
+    from sim.analysis import cjkfont
 
-def test_english_fallback_without_cjk_font(no_cjk: None) -> None:
-    assert plotting.figure_language("zh") == "en"
     with warnings.catch_warnings():
-        warnings.simplefilter("error")  # no missing-glyph warnings
+        warnings.simplefilter("error")  # a missing glyph is a UserWarning: fail on it
         figs = [
             plotting.fan_grid(synthetic_annual(("基准", "what_if")), ["firms"], lang="zh"),
             plotting.mode_counts_chart(synthetic_annual(), lang="zh"),
@@ -177,9 +162,25 @@ def test_english_fallback_without_cjk_font(no_cjk: None) -> None:
         ]
         for fig in figs:
             plotting.to_png(fig)
+            plotting.to_svg(fig)
     for fig in figs:
-        assert not any(HAN.search(t) for t in texts(fig)), texts(fig)
-    assert figs[0].axes[0].get_title() == plotting.metric_label("firms", "en")
+        assert any(HAN.search(t) for t in texts(fig)), texts(fig)
+        for text in fig.findobj(Text):
+            if HAN.search(text.get_text()):
+                found = font_manager.findfont(text.get_fontproperties(), fallback_to_default=False)
+                assert found == str(cjkfont.FONT_FILE), (text.get_text(), found)
+    assert figs[0].axes[0].get_title() == "入区企业数"
+    assert "基准" in texts(figs[0])  # a Chinese scenario name stays Chinese
+
+
+def test_english_figures_draw_chinese_names_and_drop_undrawable_characters() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fig = plotting.fan_chart(synthetic_annual(("基准", "what_if\ue000")), "firms")
+        plotting.to_png(fig)
+    labels = [ln.get_label() for ln in fig.axes[0].get_lines()]
+    assert labels == ["基准", "what_if"]  # a private-use character is in no figure font
+    assert fig.axes[0].get_title() == plotting.metric_label("firms", "en")
 
 
 def test_every_metric_and_mode_has_both_labels() -> None:

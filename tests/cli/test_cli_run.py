@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 import subprocess
 import sys
 import threading
@@ -13,7 +14,7 @@ import pytest
 
 from sim.cli import main
 from sim.experiments.scenarios import shipped_dir
-from sim.experiments.store import load_results
+from sim.experiments.store import load_results, read_manifest
 
 ZONESIM = [sys.executable, "-m", "sim.cli"]
 BASELINE = shipped_dir() / "baseline.toml"
@@ -50,7 +51,7 @@ def test_baseline_batch_runs_then_resumes(tmp_path: Path) -> None:
     assert again.returncode == 0, again.stderr  # every run reused, none recomputed:
     assert _parts(out) == parts
     assert json.loads((out / "manifest.json").read_text())["runs"] == {
-        "total": 8, "skipped": 8, "run": 0,
+        "total": 8, "skipped": 8, "run": 0, "set_aside": 0, "recomputed": 0,
     }  # fmt: skip
 
 
@@ -156,7 +157,8 @@ def test_dask_worker_with_other_model_code_is_refused(
     err = capsys.readouterr().err.strip()
     assert rc == 2 and len(err.splitlines()) == 1
     assert "Dask worker tcp://127.0.0.1:" in err and "0.0.0+othercode" in err
-    res = load_results(out)
+    with pytest.warns(UserWarning, match="2 of 2 are not"):
+        res = load_results(out, allow_missing=True)
     assert res.manifest["status"] == "failed" and len(res.missing) == 2 and res.annual.empty
 
 
@@ -180,7 +182,7 @@ def test_lost_scheduler_exits_2_with_one_line(
     err = capsys.readouterr().err.strip()
     assert rc == 2 and len(err.splitlines()) == 1
     assert f"--scheduler {address}: lost the connection" in err
-    assert load_results(out).manifest["status"] == "failed"
+    assert read_manifest(out)["status"] == "failed"
 
 
 def test_runs_into_one_folder_add_up_and_keep_their_provenance(
@@ -206,3 +208,69 @@ def test_runs_into_one_folder_add_up_and_keep_their_provenance(
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "scenario 'baseline'" in err and "new --out" in err
     assert len(load_results(out).runs) == 3
+
+
+def _truncate_part_of(out: Path, seed: int) -> str:
+    """Cut the annual part holding the run with ``seed`` in half; return its file name."""
+    runs = pd.read_parquet(out / "runs.parquet")
+    run_id = runs.loc[runs["seed"] == seed, "run_id"].item()
+    for line in (out / "parts.jsonl").read_text().splitlines():
+        rec = json.loads(line)
+        if [k[3] for k in rec["runs"]] == [run_id]:
+            part = out / "annual" / rec["part"]
+            part.write_bytes(part.read_bytes()[: part.stat().st_size // 2])
+            return rec["part"]
+    raise AssertionError(f"no part holds only the run with seed {seed}")
+
+
+def test_runs_set_aside_from_another_seed_are_named_until_their_command_restores_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Two seeds in one folder; one part of each is truncated; a run with the default
+    seed recomputes its own run only, says which other run stays missing and which
+    command recomputes it; loading fails naming it; that command restores it."""
+    from sim.experiments.seeds import replicate_seed
+    from sim.experiments.store import MissingRunsError
+
+    base = short_copy(tmp_path, end=2016)
+    out = tmp_path / "o"
+    common = ["--reps", "2", "--workers", "1", "--chunk-size", "1", "--out", str(out)]
+    default = ["run", str(base), *common]
+    assert main(["run", str(base), "--seed", "9", *common, "--quiet"]) == 0
+    assert main(default) == 0
+    clean = load_results(out).annual
+    lost = replicate_seed(9, 1)
+    _truncate_part_of(out, lost)
+    _truncate_part_of(out, replicate_seed(20170401, 0))  # the default master seed
+    capsys.readouterr()
+
+    assert main(default) == 0
+    err = capsys.readouterr().err
+    assert "they held 2 finished run(s): baseline replicates 1, 0 (seeds " in err
+    assert "this command recomputes 1 of them: baseline replicate 0" in err
+    assert (
+        f"still missing, as this command does not ask for them: baseline replicate 1 (seed {lost})"
+        in err
+    )
+    assert (
+        "1 ran, 1 reused; 1 of the 2 run(s) set aside in quarantine recomputed, 1 still missing"
+        in err
+    )
+
+    with pytest.raises(MissingRunsError) as info:
+        load_results(out)
+    message = str(info.value)
+    assert (
+        f"1 of 4 are not (unfinished, corrupt or set aside): baseline replicate 1 (seed {lost})"
+        in message
+    )
+    ((command, runs),) = info.value.commands
+    assert (
+        command.startswith("zonesim run ") and "--seed 9" in command and f"`{command}`" in message
+    )
+    assert runs["seed"].tolist() == [lost]
+
+    assert main(shlex.split(command)[1:]) == 0  # the command the message names
+    res = load_results(out)
+    assert res.missing.empty and len(res.runs) == 4
+    pd.testing.assert_frame_equal(res.annual, clean, check_exact=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pandas as pd
 import pytest
@@ -80,7 +81,11 @@ def test_default_posterior_is_the_shipped_one_whatever_the_folder(explored):
     design = pd.read_parquet(out / "design.parquet")
     assert (design["draw"] >= 0).all()
     report = (out / "report.md").read_text()
-    assert f"Calibration posterior: `{default_posterior()}` (the default" in report
+    sha = settings["posterior_sha256"][:16]
+    assert f"Calibration posterior: `calibration_posterior.parquet`, sha256 {sha} (the default" in (
+        report
+    )
+    assert not re.search(r"(^|[\s`(])/\w", report), "an absolute path in report.md"
 
 
 def test_report_and_help_say_that_run_tables_are_not_used(capsys, explored):

@@ -85,3 +85,14 @@ def test_wheel_installs_and_runs_outside_the_repository(tmp_path: Path) -> None:
     assert any(out.rglob("*.parquet"))
     uncertain = _run([zonesim, "validate", "baseline_uncertain"], work, env)
     assert uncertain.returncode == 0, uncertain.stderr
+
+    # the Chinese font and its licence ship in the wheel, registered from there
+    font = _run(
+        [python, "-c", "from sim.analysis import cjkfont; print(cjkfont.register(), "
+         "cjkfont.FONT_FILE.stat().st_size, cjkfont.LICENCE_FILE.is_file(), sep='|')"],
+        work,
+        env,
+    )  # fmt: skip
+    assert font.returncode == 0, font.stderr
+    family, size, licence = font.stdout.strip().split("|")
+    assert family == "Zonesim Sans SC" and int(size) > 1_000_000 and licence == "True"

@@ -21,7 +21,13 @@ from sim.experiments.batch import default_chunk_size, execute, scenario_specs
 from sim.experiments.runs import RunSpec
 from sim.experiments.scenarios import load_scenario
 from sim.experiments.seeds import replicate_seed
-from sim.experiments.store import BatchStore, load_results, runs_table
+from sim.experiments.store import (
+    BatchStore,
+    MissingRunsError,
+    load_results,
+    read_manifest,
+    runs_table,
+)
 
 
 def _parts(out: Path, sub: str = "annual") -> list[str]:
@@ -78,7 +84,7 @@ def test_resume_skips_finished_runs(tmp_path: Path, specs: list) -> None:
     assert _parts(out)[: len(first)] == first or set(first) <= set(_parts(out))
     assert len(_parts(out)) == 6
     manifest = json.loads((out / "manifest.json").read_text())
-    assert manifest["runs"] == {"total": 6, "skipped": 4, "run": 2}
+    assert manifest["runs"] == {"total": 6, "skipped": 4, "run": 2, "set_aside": 0, "recomputed": 0}
     assert [i["runs"]["run"] for i in manifest["invocations"]] == [4, 2]
     t0 = time.perf_counter()
     execute(specs, out, backend=SerialBackend(), progress=False)
@@ -112,7 +118,11 @@ def test_missing_runs_are_reported(tmp_path: Path, specs: list) -> None:
     out = execute(specs[:2], tmp_path / "b", backend=SerialBackend(), progress=False)
     with BatchStore(out) as store:
         store.write_runs(runs_table(specs))
-    assert len(load_results(out).missing) == 4
+    with pytest.raises(MissingRunsError, match="4 of 6 are not") as info:
+        load_results(out)
+    assert len(info.value.missing) == 4
+    with pytest.warns(UserWarning, match="allow_missing=True"):
+        assert len(load_results(out, allow_missing=True).missing) == 4
 
 
 def test_folder_in_use_is_refused(tmp_path: Path, specs: list) -> None:
@@ -184,7 +194,7 @@ def test_sigkill_then_resume_equals_uninterrupted(tmp_path: Path) -> None:
     os.killpg(proc.pid, signal.SIGKILL)  # the batch and its workers
     proc.wait()
     assert 3 <= len(_parts(out)) < 12
-    assert load_results(out).manifest["status"] == "running"
+    assert read_manifest(out)["status"] == "running"
     subprocess.run([sys.executable, str(script), str(out), "2"], check=True)
     subprocess.run([sys.executable, str(script), str(tmp_path / "clean"), "1"], check=True)
     killed, clean = load_results(out), load_results(tmp_path / "clean")
@@ -248,7 +258,7 @@ def test_killing_the_main_pid_ends_every_batch_process(tmp_path: Path, sig: int)
         while any(_alive(p) for p in batch) and time.monotonic() < deadline:
             time.sleep(0.1)
         assert not [p for p in batch if _alive(p)]
-        status = load_results(out).manifest["status"]
+        status = read_manifest(out)["status"]
         assert status == ("interrupted" if sig == signal.SIGTERM else "running")
     finally:
         with contextlib.suppress(ProcessLookupError):
@@ -265,5 +275,6 @@ def test_worker_with_other_code_fails_the_batch(
     out = tmp_path / "b"
     with pytest.raises(runs.CodeMismatchError, match=r"worker .*: model: expected the client's"):
         execute(specs[:2], out, backend=SerialBackend(), progress=False)
-    res = load_results(out)
+    with pytest.warns(UserWarning, match="2 of 2 are not"):
+        res = load_results(out, allow_missing=True)
     assert res.manifest["status"] == "failed" and len(res.missing) == 2

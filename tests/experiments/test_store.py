@@ -17,7 +17,7 @@ from sim.experiments.backends import SerialBackend
 from sim.experiments.batch import execute
 from sim.experiments.runs import RunSpec
 from sim.experiments.seeds import replicate_seed
-from sim.experiments.store import load_results
+from sim.experiments.store import MissingRunsError, load_results
 
 
 def _run(specs: list, out: Path, **kw: object) -> Path:
@@ -142,12 +142,13 @@ def test_corrupt_part_is_left_out_then_quarantined_and_recomputed(
     out = _run(specs, tmp_path / "b", chunk_size=2)
     victim = _parts(out, sub)[1]
     damage(victim)  # type: ignore[operator]
-    with pytest.warns(UserWarning, match=rf"{victim.name}: part does not match its checksum"):
-        res = load_results(out)
-        table = getattr(res, sub)
-        if sub == "annual":
-            assert len(res.missing) == 2
-    assert table["run_id"].nunique() == 4  # the good runs stay usable
+    with pytest.raises(MissingRunsError, match=rf"2 of 6 are not .*{sub}/{victim.name}") as info:
+        load_results(out)
+    assert len(info.value.missing) == 2
+    with pytest.warns(UserWarning, match="allow_missing=True: loading them"):
+        res = load_results(out, allow_missing=True)
+    assert len(res.missing) == 2 and res.corrupt == [victim]
+    assert getattr(res, sub)["run_id"].nunique() == 4  # the good runs stay usable
     _run(specs, out, chunk_size=2)
     moved = sorted(p.name for p in (out / "quarantine").iterdir())
     assert moved == [f"annual-{victim.name}", f"zones-{victim.name}"]  # the part as a whole
@@ -182,7 +183,8 @@ def test_unindexed_part_and_torn_index_line_after_a_crash(tmp_path: Path, specs:
     lines = index.read_bytes().splitlines(keepends=True)
     index.write_bytes(lines[0] + lines[1][:20])  # killed while appending the second line
     (out / "annual" / f"{fileio.TMP_PREFIX}x.parquet").write_bytes(b"half")
-    assert len(load_results(out).missing) == 1
+    with pytest.warns(UserWarning, match="1 of 2 are not"):
+        assert len(load_results(out, allow_missing=True).missing) == 1
     _run(specs[:2], out, chunk_size=1)
     res = load_results(out)
     assert res.missing.empty and len(res.annual) == 4

@@ -28,9 +28,9 @@ batch folders: building it twice gives the same bytes.
 
 The HTML needs no network to open: figures are embedded PNG images, the style
 sheet is inline (with a print style sheet for A4), and there is no script. Text
-comes in English (``"en"``) or Chinese (``"zh"``); figures use Chinese labels only
-where a CJK font is installed (:func:`sim.analysis.plotting.cjk_font`) and English
-labels otherwise.
+comes in English (``"en"``) or Chinese (``"zh"``), figures' labels too: Chinese is set
+in the font that ships with the package (:mod:`sim.analysis.cjkfont`), in the figures
+and, embedded as a subset of the characters the page uses, in the HTML.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from sim.analysis import plotting, safetext
+from sim.analysis import safetext
 from sim.analysis.brief import sections
 from sim.analysis.brief.data import headline_effects, load_batches
 from sim.analysis.brief.document import Brief, _Doc, _page
@@ -25,6 +25,7 @@ def build_brief(
     discover: bool = False,
     figure_dir: str = "brief_files",
     robustness: str | Path | None = None,
+    allow_missing: bool = False,
 ) -> Brief:
     """Build a brief from batch folders.
 
@@ -44,6 +45,10 @@ def build_brief(
             findings open the brief and its "which mode, how sure" section goes before
             the methods. Without one, the key findings say they are conditional on the
             default assumptions.
+        allow_missing: Build from the stored runs of a batch that lists runs it does
+            not store (unfinished, or their parts were corrupt); the brief warns of them.
+            Without it such a batch is an error naming the runs and the command that
+            recomputes them.
 
     Returns:
         The brief, in memory (see :func:`~sim.analysis.brief.write_brief`).
@@ -51,10 +56,12 @@ def build_brief(
     Raises:
         ValueError: If ``lang`` is unknown or the batches cannot be compared (see
             :func:`~sim.analysis.brief.load_batches`).
+        MissingRunsError: If a batch lists runs it does not store (unless
+            ``allow_missing``).
         FileNotFoundError: If a folder is not a batch folder.
     """
     check_lang(lang)
-    data = load_batches(paths, baseline)
+    data = load_batches(paths, baseline, allow_missing=allow_missing)
     if discover and (calibration is None or sensitivity is None):
         found_cal, found_sens = find_method_outputs(data.paths)
         calibration = found_cal if calibration is None else calibration
@@ -62,7 +69,6 @@ def build_brief(
     c = sections.Context(
         data=data,
         lang=lang,
-        figlang=plotting.figure_language(lang),
         head=headline_effects(data, years=years),
         doc=_Doc(figure_dir),
         calibration=calibration,

@@ -96,19 +96,25 @@ class BriefData:
         return bool(entry.get("posterior")) or ("params" in entry and entry["params"] is None)
 
 
-def load_batches(paths: Sequence[str | Path], baseline: str | None = None) -> BriefData:
+def load_batches(
+    paths: Sequence[str | Path], baseline: str | None = None, *, allow_missing: bool = False
+) -> BriefData:
     """Load and combine batch folders for a brief.
 
     Args:
         paths: Batch folders written by ``zonesim run``.
         baseline: Baseline scenario (default: ``"baseline"`` if present, else the
             first scenario of the first batch).
+        allow_missing: Build from the stored runs of a batch that lists runs it does not
+            store (:func:`~sim.experiments.store.load_results`); the brief then says so.
 
     Returns:
         The combined data.
 
     Raises:
         FileNotFoundError: If a folder is not a batch folder.
+        MissingRunsError: If a batch lists runs it does not store (unless
+            ``allow_missing``).
         ValueError: If a scenario appears in two batches, a batch has several runs
             per scenario and replicate (a calibration or sensitivity design), the
             baseline is unknown, there is nothing to compare, or a what-if shares no
@@ -117,7 +123,7 @@ def load_batches(paths: Sequence[str | Path], baseline: str | None = None) -> Br
     if not paths:
         raise ArgumentError("paths", ": expected at least one batch folder")
     folders = [Path(p) for p in paths]
-    results = [load_results(p) for p in folders]
+    results = [load_results(p, allow_missing=allow_missing) for p in folders]
     annual_parts, zone_parts = [], []
     scenarios: list[str] = []
     info: dict[str, dict[str, Any]] = {}

@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from sim.analysis import plotting, safetext
+from sim.analysis import cjkfont, plotting, safetext
 
 
 @dataclass
@@ -158,9 +158,7 @@ def _inline(body: str) -> str:
 
 
 _CSS = """
-body{font-family:"Noto Sans CJK SC","Source Han Sans SC","PingFang SC","Microsoft YaHei",
-"Helvetica Neue",Arial,sans-serif;max-width:58rem;margin:2rem auto;padding:0 1rem;
-color:#222;line-height:1.5}
+body{max-width:58rem;margin:2rem auto;padding:0 1rem;color:#222;line-height:1.5}
 h1{font-size:1.6rem;margin-bottom:.2rem}h2{border-bottom:2px solid #ccc;margin-top:2.2rem}
 h3{margin-top:1.4rem}.subtitle{color:#555;margin-top:0}
 table{border-collapse:collapse;margin:.6rem 0;font-size:.88rem}
@@ -190,13 +188,29 @@ td.better,td.worse,.findings,.warning{-webkit-print-color-adjust:exact;print-col
 """
 
 
+#: Body fonts by language: Chinese pages are set in the shipped font, as their figures
+#: are; English pages in the reader's sans-serif, with the shipped font for any Chinese.
+_FONTS = {
+    "zh": f'"{cjkfont.FAMILY}","Noto Sans CJK SC","Source Han Sans SC",sans-serif',
+    "en": f'"Helvetica Neue",Arial,"{cjkfont.FAMILY}",sans-serif',
+}
+
+
 def _page(doc: _Doc, lang: str, title: str) -> str:
+    """The HTML page: the document, its style sheet and the font subset it uses.
+
+    The shipped font (:mod:`sim.analysis.cjkfont`) is embedded as a subset holding the
+    characters of the page, so the page looks the same on every machine.
+    """
     code = "zh-CN" if lang == "zh" else "en"
+    body = "\n".join(doc.html)
+    font = cjkfont.font_face_css(html.unescape(title + body))
+    style = f"{font}\nbody{{font-family:{_FONTS[lang]}}}{_CSS}"
     return (
         "<!DOCTYPE html>\n"
         f'<html lang="{code}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{html.escape(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
-        + "\n".join(doc.html)
+        f"<title>{html.escape(title)}</title>\n<style>{style}</style>\n</head>\n<body>\n"
+        + body
         + "\n</body>\n</html>\n"
     )

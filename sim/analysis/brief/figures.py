@@ -20,7 +20,7 @@ def effects_figure(at_end: pd.DataFrame, lang: str) -> Figure:
     Args:
         at_end: Rows of the headline table (:func:`~sim.analysis.brief.headline_effects`)
             for one scenario and year.
-        lang: Figure language (:func:`sim.analysis.plotting.figure_language`).
+        lang: ``"en"`` or ``"zh"``.
     """
     at_end = at_end.copy()
     at_end["label"] = [plotting.metric_label(m, lang) for m in at_end["metric"]]
@@ -81,7 +81,7 @@ def prefecture_map(values: pd.Series, title: str, lang: str, note: str = "") -> 
     norm = Normalize(float(finite.min()) if len(finite) else 0.0,
                      float(finite.max()) if len(finite) else 1.0)  # fmt: skip
     cmap = colormaps["Blues"]
-    with plotting.style(lang) as lang:
+    with plotting.style(lang):
         fig = Figure(figsize=(4.6, 6.0), layout="constrained")
         ax = fig.subplots()
         for city, cell in prefecture_cells().items():
@@ -100,7 +100,7 @@ def prefecture_map(values: pd.Series, title: str, lang: str, note: str = "") -> 
             x, y = spot.x, spot.y
             if abs(x - SEATS[city][0]) < 0.3 and abs(y - SEATS[city][1]) < 0.2:
                 y = SEATS[city][1] + 0.25  # clear of the seat's dot
-            label = plotting.safe_text(city_label(city, lang), lang)
+            label = city_label(city, lang)
             amount = "–" if not known else fmt_number(v)
             ink = "white" if known and norm(v) > 0.55 else "#222222"
             ax.text(x, y, f"{label}\n{amount}", ha="center", va="center",
@@ -109,7 +109,7 @@ def prefecture_map(values: pd.Series, title: str, lang: str, note: str = "") -> 
         ax.plot(rim[:, 0], rim[:, 1], color="#555555", linewidth=0.8)
         ax.set_aspect(1 / X_SCALE)
         ax.axis("off")
-        ax.set_title(plotting.safe_text(title, lang))
+        ax.set_title(title)
         if note:
-            fig.supxlabel(plotting.safe_text(note, lang), fontsize=7, color="#555555")
+            fig.supxlabel(note, fontsize=7, color="#555555")
         return plotting.finish(fig)

@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from sim.analysis import safetext
 from sim.analysis.brief.text import text
 
 
@@ -93,8 +94,8 @@ def truthy(value: Any) -> bool:
 
 
 def shown_path(path: Path) -> str:
-    """A path as shown in the brief: relative to the working folder where possible."""
-    resolved = Path(path).resolve()
-    if resolved.is_relative_to(Path.cwd()):
-        return resolved.relative_to(Path.cwd()).as_posix()
-    return resolved.as_posix()
+    """A path as shown in the brief: relative to the working folder, never absolute.
+
+    See :func:`sim.analysis.safetext.display_path`.
+    """
+    return safetext.display_path(path)

@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from sim.analysis import plotting
+from sim.analysis import plotting, safetext
 from sim.analysis.brief.data import (
     MAX_LOST_ROWS,
     MODE_METRICS,
@@ -75,7 +75,6 @@ class Context:
     Attributes:
         data: The combined batches.
         lang: Text language (``"en"`` or ``"zh"``).
-        figlang: Figure language (Chinese only where a CJK font is installed).
         head: The headline table (:func:`~sim.analysis.brief.headline_effects`).
         doc: The document being written.
         calibration: Calibration fit to report, if any.
@@ -85,7 +84,6 @@ class Context:
 
     data: BriefData
     lang: str
-    figlang: str
     head: pd.DataFrame
     doc: _Doc
     calibration: Calibration | None = None
@@ -131,12 +129,11 @@ def title_section(c: Context) -> None:
     """Title, subtitle and a warning for every batch with unfinished runs."""
     c.doc.heading(1, c.t("title"))
     c.doc.para(c.t("subtitle", start=c.first, end=c.last), cls="subtitle")
-    if c.lang == "zh" and c.figlang != "zh":
-        c.doc.para(c.t("figure_fallback"), cls="note")
     for i, res in enumerate(c.data.results):
         if len(res.missing):
             c.doc.para(
-                c.t("missing_runs", n=len(res.missing)) + f" ({c.data.paths[i]})", cls="warning"
+                c.t("missing_runs", n=len(res.missing)) + f" ({shown_path(c.data.paths[i])})",
+                cls="warning",
             )
 
 
@@ -215,9 +212,9 @@ def prefectures_section(c: Context) -> None:
     doc.figure(
         prefecture_map(
             table["baseline"],
-            text("zone_output", c.figlang) + f", {c.last}",
-            c.figlang,
-            note=text("map_note", c.figlang),
+            text("zone_output", c.lang) + f", {c.last}",
+            c.lang,
+            note=text("map_note", c.lang),
         ),
         "prefectures-map.png",
         t("map_fig", year=c.last),
@@ -332,7 +329,7 @@ def effects_section(c: Context, scen: str) -> None:
             for r in at_end.itertuples()
         ]
         c.doc.figure(
-            effects_figure(at_end, c.figlang),
+            effects_figure(at_end, c.lang),
             f"{scen}-effects.png",
             f"{scen}: effects {c.last}",
             t("effects_fig", year=c.last),
@@ -343,7 +340,7 @@ def fans_section(c: Context, scen: str) -> None:
     """Fan charts of the key metrics, baseline against the what-if."""
     c.doc.heading(3, heading("fans", c.lang))
     c.doc.figure(
-        fans_figure(c.data, scen, c.figlang),
+        fans_figure(c.data, scen, c.lang),
         f"{scen}-fans.png",
         f"{scen}: key metrics {c.first}-{c.last}",
         c.t("fans_fig", start=c.first, end=c.last),
@@ -414,7 +411,7 @@ def modes_section(c: Context) -> None:
         ],
         numeric=1,
     )
-    doc.figure(mode_counts_figure(data, c.figlang), "modes-counts.png",
+    doc.figure(mode_counts_figure(data, c.lang), "modes-counts.png",
                f"zones by mode {c.last}", "")  # fmt: skip
     if data.zones is None:
         return
@@ -428,7 +425,7 @@ def modes_section(c: Context) -> None:
         numeric=2,
     )
     doc.para(t("modes_outcomes_note", year=c.last), cls="note")
-    doc.figure(mode_outcomes_figure(data, c.figlang), "modes-outcomes.png",
+    doc.figure(mode_outcomes_figure(data, c.lang), "modes-outcomes.png",
                f"zone outcomes by mode {c.last}", "")  # fmt: skip
 
 
@@ -569,7 +566,7 @@ def provenance_section(c: Context) -> None:
         runs = m.get("runs") or {}
         rows = [
             [t("batch"), f"{shown_path(data.paths[i])} ({', '.join(scen_here)})"],
-            [t("command"), str(m.get("command", t("unknown")))],
+            [t("command"), safetext.display_command(str(m.get("command", t("unknown"))))],
             [t("model_version"), str(m.get("model_version", t("unknown")))],
             [t("commit"), commit],
             [t("run_time"), f"{m.get('started', '?')} – {m.get('finished', '?')}"],

@@ -212,12 +212,9 @@ TEXT: dict[str, Translated] = {
     "replicate_seeds": ("replicate seeds {seeds}", "各次重复的种子 {seeds}"),
     "versions": ("Versions", "版本"),
     "missing_runs": (
-        "Warning: {n} run(s) of this batch have not finished; numbers use the finished runs.",
-        "注意：该批次有{n}次运行尚未完成；数字仅基于已完成的运行。",
-    ),
-    "figure_fallback": (
-        "",
-        "本机未安装中文字体，图中文字以英文显示（安装方法：apt-get install fonts-noto-cjk）。",
+        "Warning: {n} run(s) of this batch are missing (not finished, or their data were "
+        "damaged); numbers use the stored runs only.",
+        "注意：该批次有{n}次运行缺失（尚未完成或数据损坏）；数字仅基于已保存的运行。",
     ),
     "generated": (
         "Built by `zonesim brief` from the batch folder(s) above; numbers are means over "

@@ -14,6 +14,7 @@ import numpy as np
 
 from sim.analysis.calibration.posterior import IDENTIFIED_RATIO, WEAK_RATIO, weighted_cov
 from sim.analysis.calibration.targets import Target, prior_value
+from sim.analysis.safetext import display_path
 from sim.experiments.fileio import atomic_write, atomic_write_text
 from sim.experiments.runs import model_version
 
@@ -194,7 +195,7 @@ def _report_text(result: CalibrationResult, *, seed: int, command: str) -> str:
     lines = [
         "# Calibration: pattern-oriented, history matching and ABC-SMC",
         "",
-        f"Targets: `{t.path.as_posix()}`; year {t.year}; master seed {seed}; model "
+        f"Targets: `{display_path(t.path)}`; year {t.year}; master seed {seed}; model "
         f"`{model_version()}`.",
         f"Runs: {result.runs} for history matching, ABC and the best fit (budget "
         f"{plan.budget}), plus {n_val} validation and {plan.predictive_runs} "

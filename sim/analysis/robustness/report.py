@@ -31,6 +31,7 @@ import pandas as pd
 
 from sim.analysis.robustness.discovery import Discovery
 from sim.analysis.robustness.words import likelihood, num, pct, scale_note
+from sim.analysis.safetext import display_path
 from sim.errors import MissingFileError
 from sim.experiments.fileio import atomic_write, atomic_write_text
 
@@ -250,12 +251,21 @@ def box_sentences(exp: Exploration, outcome: str, lang: str = "en") -> list[str]
 
 
 def posterior_note(settings: dict[str, Any]) -> str:
-    """Which calibration posterior the states drew from, in words (from the settings)."""
+    """Which calibration posterior the states drew from, in words (from the settings).
+
+    The file is named relative to the working folder, or by its name, with its checksum
+    (:func:`sim.analysis.safetext.display_path`): never by an absolute path.
+    """
     used = settings.get("posterior")
     if used in (None, "none"):
         return "none (calibrated parameters at their defaults, or in the hypercube if named)"
+    sha = settings.get("posterior_sha256")
     default = " (the default: the copy shipped with the scenarios)"
-    return f"`{used}`" + (default if settings.get("posterior_default") else "")
+    return (
+        f"`{display_path(used)}`"
+        + (f", sha256 {sha[:16]}" if sha else "")
+        + (default if settings.get("posterior_default") else "")
+    )
 
 
 def render_report(exp: Exploration) -> str:

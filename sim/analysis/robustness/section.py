@@ -104,9 +104,10 @@ def md_escape(text: str) -> str:
 
     Lighter than :func:`sim.analysis.safetext.md_escape` (parentheses, dashes and the
     like stay as they are, so the Markdown file reads well); control and bidirectional
-    characters go the same way (:func:`sim.analysis.safetext.clean`).
+    characters go the same way (:func:`sim.analysis.safetext.clean`), and so do
+    character references (:func:`sim.analysis.safetext.md_references`).
     """
-    return _MD_SPECIAL.sub(r"\\\1", safetext.clean(text))
+    return safetext.md_references(_MD_SPECIAL.sub(r"\\\1", safetext.clean(text)))
 
 
 @dataclass(frozen=True)

@@ -126,10 +126,12 @@ LATIN_WHITELIST = frozenset(
 class _Text(HTMLParser):
     """The visible text of a page, without code, tables' ids and figure data."""
 
-    SKIP = ("code", "style", "title")
+    SKIP: tuple[str, ...] = ("code", "style", "title")
 
-    def __init__(self) -> None:
+    def __init__(self, skip: tuple[str, ...] | None = None) -> None:
         super().__init__()
+        if skip is not None:
+            self.SKIP = skip
         self.parts: list[str] = []
         self._skip = 0
 
@@ -144,6 +146,13 @@ class _Text(HTMLParser):
     def handle_data(self, data: str) -> None:
         if not self._skip:
             self.parts.append(data)
+
+
+def page_text(page: str) -> str:
+    """Every text of a page outside its style sheet: title, body, code (entities decoded)."""
+    p = _Text(skip=("style",))
+    p.feed(page)
+    return "".join(p.parts)
 
 
 def latin_runs(page: str, words: int = 3) -> list[str]:

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import base64
 import html
+import io
+import json
 import os
 import re
 import shutil
+import subprocess
+import sys
 import tempfile
-import warnings
 from pathlib import Path
 
 import pytest
 
 import sim
-from sim.analysis import brief, plotting
+from sim.analysis import brief, safetext
+from sim.analysis.brief.pdf import find_chromium
 from sim.analysis.safetext import md_cell as md_escape
 
 from .helpers import (
@@ -22,6 +27,7 @@ from .helpers import (
     latin_runs,
     md_section,
     md_table,
+    page_text,
     parse_html,
     title,
 )
@@ -62,7 +68,9 @@ def test_brief_states_question_assumptions_and_provenance(
     footer = md_section(b.markdown, brief.heading("provenance", "en"))
     assert m["model_version"] in footer
     assert (m["git"]["commit"] or "unknown") in footer
-    assert str(m["master_seed"]) in footer and m["command"] in footer
+    command = md_escape(safetext.display_command(m["command"]))
+    assert str(m["master_seed"]) in footer and command in footer
+    assert str(batch.parent) not in b.markdown + b.html  # the batch's own folder, by name
     seed0 = next(iter(m["scenarios"]["baseline"]["seeds"].values()))
     assert str(seed0) in footer
     # effects and fans per what-if, mode counts and outcomes, the prefecture map
@@ -77,44 +85,86 @@ def test_html_is_self_contained(briefs: dict[str, brief.Brief]) -> None:
         for img in page.imgs:
             assert (img["src"] or "").startswith("data:image/png;base64,")
             assert img.get("alt")
-        assert not re.search(r"(?i)(https?:|url\(|@import|@font-face)", b.html)
+        assert not re.search(r"(?i)(https?:|@import)", b.html)
+        # the one url() is the embedded font subset
+        urls = re.findall(r"url\(([^)]*)\)", b.html)
+        assert len(urls) == 1 and urls[0].startswith("data:font/woff;base64,")
 
 
-def test_chinese_brief_without_cjk_font_uses_english_figures(
-    batch: Path, monkeypatch: pytest.MonkeyPatch
+def test_html_embeds_the_shipped_font_for_every_character_of_the_page(
+    briefs: dict[str, brief.Brief],
 ) -> None:
-    monkeypatch.setattr(plotting, "cjk_font", lambda: None)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        b = brief.build_brief([batch], lang="zh", years=[END])
-    assert brief.text("figure_fallback", "zh") in b.markdown
-    assert brief.heading("effects", "zh") in b.html  # the text stays Chinese
+    from fontTools.ttLib import TTFont
+
+    from sim.analysis import cjkfont
+
+    for lang, b in briefs.items():
+        data = re.search(r"url\(data:font/woff;base64,([^)]*)\)", b.html).group(1)
+        with TTFont(io.BytesIO(base64.b64decode(data))) as font:
+            covered = {chr(c) for c in font.getBestCmap()}
+        shown = set(page_text(b.html))
+        assert {c for c in shown if c.isprintable() and not c.isspace()} <= covered, lang
+        family = re.search(r"body\{font-family:([^;}]*)", b.html).group(1)
+        first = family.split(",")[0].strip('"')
+        assert (first == cjkfont.FAMILY) == (lang == "zh"), family  # as its figures
 
 
-def _browser() -> tuple[str, str]:
-    """Paths of chromium and chromedriver; fail under CI, skip elsewhere, if missing."""
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    driver = shutil.which("chromedriver")
-    try:
-        import selenium  # noqa: F401
-    except ImportError:
-        chromium = None
-    if chromium and driver:
-        return chromium, driver
-    message = "chromium, chromium-driver and selenium are needed for the browser test"
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(message + " (CI=true)")
-    pytest.skip(message)
+def test_no_brief_asks_its_reader_to_install_anything(briefs: dict[str, brief.Brief]) -> None:
+    for b in briefs.values():
+        for text in (b.markdown, b.html):
+            assert not re.search(r"(?i)apt-get|pip install|brew install|安装", text)
 
 
+#: Run in a fresh interpreter that sees no font but Matplotlib's own (a clean Matplotlib
+#: cache, an empty fontconfig, the system fonts Matplotlib found in its folders dropped
+#: from its list): builds the Chinese brief, failing on any warning (a missing glyph is
+#: one), and prints every figure's texts.
+NO_SYSTEM_FONTS = """
+import json, sys, warnings
+warnings.simplefilter("error")
+from matplotlib import font_manager, get_data_path
+from matplotlib.text import Text
+from sim.analysis import brief, plotting
+fonts = font_manager.fontManager
+fonts.ttflist = [f for f in fonts.ttflist if f.fname.startswith(get_data_path())]
+fonts._findfont_cached.cache_clear()
+render, texts = plotting.to_png, []
+def record(fig, **kwargs):
+    texts.append([t.get_text() for t in fig.findobj(Text) if t.get_text()])
+    return render(fig, **kwargs)
+plotting.to_png = record
+built = brief.build_brief([sys.argv[1]], lang="zh")
+assert len(texts) == len(built.figures)
+print(json.dumps(texts))
+"""
+
+
+def test_chinese_figures_need_no_system_font(batch: Path, tmp_path: Path) -> None:
+    (tmp_path / "fonts.conf").write_text("<fontconfig></fontconfig>\n")
+    env = {
+        **os.environ,
+        "MPLCONFIGDIR": str(tmp_path / "mpl"),
+        "FONTCONFIG_FILE": str(tmp_path / "fonts.conf"),
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", NO_SYSTEM_FONTS, str(batch)],
+        env=env, capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    figures = json.loads(done.stdout.splitlines()[-1])
+    assert len(figures) == 2 * 2 + 2 + 1
+    for texts in figures:
+        assert any(re.search(r"[\u4e00-\u9fff]", t) for t in texts), texts
+
+
+@pytest.mark.requires_program("chromium", "chromedriver")
 def test_brief_opens_in_headless_chromium(briefs: dict[str, brief.Brief], tmp_path: Path) -> None:
-    chromium, driver_path = _browser()
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
     profile = tempfile.mkdtemp(dir=tmp_path)
     options = webdriver.ChromeOptions()
-    options.binary_location = chromium
+    options.binary_location = find_chromium()
     for arg in (
         "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -122,7 +172,7 @@ def test_brief_opens_in_headless_chromium(briefs: dict[str, brief.Brief], tmp_pa
     ):  # fmt: skip
         options.add_argument(arg)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    browser = webdriver.Chrome(service=Service(driver_path), options=options)
+    browser = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
     try:
         for lang, b in briefs.items():
             page = tmp_path / f"brief.{lang}.html"
@@ -307,3 +357,31 @@ def test_zone_ranking_marks_synthetic_zones(briefs: dict[str, brief.Brief]) -> N
         assert (r[5] == "yes") == ("Synthetic" in r[1])
     output = [float(r[6].replace(",", "")) for r in ranking]
     assert output == sorted(output, reverse=True)
+
+
+def test_a_batch_missing_runs_is_refused_unless_allowed_and_then_warned_of(
+    batch: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sim.cli import main
+
+    damaged = tmp_path / "batch"
+    shutil.copytree(batch, damaged)
+    part = sorted((damaged / "annual").glob("part-*.parquet"))[0]
+    part.write_bytes(part.read_bytes()[:100])
+    out = tmp_path / "brief.html"
+    assert main(["brief", str(damaged), "--out", str(out)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "are not (unfinished, corrupt or set aside)" in err
+    assert "running again `zonesim run " in err and "--allow-missing" in err
+    assert not out.exists()
+    with pytest.warns(UserWarning, match="allow_missing=True: loading them"):
+        assert main(["brief", str(damaged), "--out", str(out), "--allow-missing"]) == 0
+    first = md_section(out.with_suffix(".md").read_text(), brief.text("title", "en"))
+    assert "Warning: " in first and "run(s) of this batch are missing" in first
+
+
+def test_markdown_holds_no_html_entity(briefs: dict[str, brief.Brief]) -> None:
+    for b in briefs.values():
+        entity = re.search(r"(?<!\\)&(#[0-9]+|#x[0-9a-f]+|[a-z][a-z0-9]*);", b.markdown, re.I)
+        assert entity is None, b.markdown[entity.start() - 80 : entity.end() + 20]
+    assert "< 33 % 为" in briefs["zh"].markdown  # the legend of probability words

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 from pathlib import Path
@@ -10,33 +9,21 @@ from pathlib import Path
 import pytest
 
 from sim.analysis import brief
-from sim.analysis.brief.pdf import ChromiumNotFoundError, find_chromium, write_pdf
+from sim.analysis.brief.pdf import find_chromium, write_pdf
 from sim.cli import main
-
-
-def _chromium() -> str:
-    try:
-        import pypdf  # noqa: F401
-    except ImportError:
-        pytest.skip("pypdf is needed to read the PDF")
-    try:
-        return find_chromium()
-    except ChromiumNotFoundError:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("chromium is needed for the PDF test (CI=true)")
-        pytest.skip("chromium is needed for the PDF test")
 
 
 def _images(reader) -> int:
     return sum(len(page.images) for page in reader.pages)
 
 
+@pytest.mark.requires_program("chromium")
 def test_pdf_has_a_page_per_section_and_embeds_the_figures(
     briefs: dict[str, brief.Brief], tmp_path: Path
 ) -> None:
     from pypdf import PdfReader
 
-    chromium = _chromium()
+    chromium = find_chromium()
     for lang, b in briefs.items():
         page = tmp_path / f"brief.{lang}.html"
         brief.write_brief(b, page)

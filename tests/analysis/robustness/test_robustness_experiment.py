@@ -31,11 +31,21 @@ def test_named_posterior_or_none():
     assert info.value.argument == "posterior"
 
 
-def test_report_names_the_posterior_used():
+def test_report_names_the_posterior_used_without_an_absolute_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.chdir(tmp_path)
     shipped = str(default_posterior())
-    assert posterior_note({"posterior": shipped, "posterior_default": True}) == (
-        f"`{shipped}` (the default: the copy shipped with the scenarios)"
+    sha = "0123456789abcdef" * 4
+    note = posterior_note(
+        {"posterior": shipped, "posterior_default": True, "posterior_sha256": sha}
     )
-    assert posterior_note({"posterior": "p.parquet", "posterior_default": False}) == "`p.parquet`"
+    assert note == (
+        "`calibration_posterior.parquet`, sha256 0123456789abcdef (the default: the copy "
+        "shipped with the scenarios)"
+    )
+    (tmp_path / "cal").mkdir()
+    mine = str(tmp_path / "cal" / "p.parquet")  # inside the working folder: relative
+    assert posterior_note({"posterior": mine, "posterior_default": False}) == "`cal/p.parquet`"
     for none in ("none", None):  # None: folders written before the setting said "none"
         assert posterior_note({"posterior": none}).startswith("none (")
