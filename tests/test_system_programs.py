@@ -48,6 +48,7 @@ LAUNCHES = {
     ("tests/cli/test_install.py", "sys.executable"): "python",
     ("tests/conftest.py", "n"): "guard",  # requires_program's own lookup
     ("tests/experiments/test_batch.py", "sys.executable"): "python",
+    ("tests/test_import_layers.py", "str(LINT_IMPORTS)"): "python",
     ("tests/test_system_programs.py", "sys.executable"): "python",
     ("benchmarks/bench_batch_memory.py", "cmd"): "python",
 }
