@@ -25,7 +25,7 @@ import mesa
 import numpy as np
 from mesa.agentset import AgentSet
 
-from sim.core import modes, selectors, zonedata
+from sim.core import kernel, modes, selectors, zonedata
 from sim.core import params as registry
 from sim.core.agents import (
     CityGovernment,
@@ -34,7 +34,7 @@ from sim.core.agents import (
     Zone,
 )
 from sim.core.cities import city_label
-from sim.core.enterprises import FirmPopulation
+from sim.core.enterprises import ORIGINS, FirmPopulation
 
 #: Sectors of investment projects: one ``sector_weight_<sector>`` registry parameter each.
 SECTOR_PREFIX = "sector_weight_"
@@ -47,9 +47,9 @@ STREAMS = {"init": 0, "entry": 1, "growth": 2, "exit": 3, "assessment": 4}
 INITIAL_LAND_MAX = 0.85
 #: Age bands of the recorded exit rates, years: [0, 1), [1, 2), [2, 7) and 7 or more (the
 #: founding year, the second, the peak years 3-7 and later, as in SAIC 2013).
-EXIT_AGE_EDGES = (1.0, 2.0, 7.0)
+EXIT_AGE_EDGES = kernel.AGE_EDGES
 #: Largest factor by which a small firm's shock scale exceeds the median firm's.
-SHOCK_SCALE_MAX = 2.5
+SHOCK_SCALE_MAX = kernel.SHOCK_SCALE_MAX
 
 
 def reed_sizes(rng: np.random.Generator, n: int, body_sd: float, alpha: float) -> np.ndarray:
@@ -161,6 +161,8 @@ class ZoneReformModel(mesa.Model):
         self.firms = FirmPopulation(self)
         self._init_firms()
         self._size_2016 = float(self.firms.size.mean())
+        #: The median firm's size at the start of the last quarter's firm dynamics.
+        self._median: float | None = None
         self.gdp_index = 1.0  # province real GDP relative to the start of 2016
         #: Rest of the province's GDP (set at the end of the first year), 亿元.
         self.rest_gdp = math.nan
@@ -247,10 +249,18 @@ class ZoneReformModel(mesa.Model):
         # must not sit in the queue, where it would block every later event.
         return sorted((e for e in ev if not math.isnan(e[0])), key=lambda e: (e[0], e[1]))
 
+    def _seed_of(self, mechanism: str) -> np.random.SeedSequence:
+        """The seed of ``mechanism``'s random numbers in the current quarter."""
+        key = (STREAMS[mechanism], self.quarter)
+        return np.random.SeedSequence(self._stream_root, spawn_key=key)
+
     def _stream(self, mechanism: str) -> np.random.Generator:
         """The random stream of ``mechanism`` for the current quarter."""
-        key = (STREAMS[mechanism], self.quarter)
-        return np.random.default_rng(np.random.SeedSequence(self._stream_root, spawn_key=key))
+        return np.random.default_rng(self._seed_of(mechanism))
+
+    def _key(self, mechanism: str) -> np.uint64:
+        """The key of ``mechanism``'s counter-based draws in the current quarter."""
+        return self._seed_of(mechanism).generate_state(1, np.uint64)[0]
 
     # ------------------------------------------------------------------ time
     @property
@@ -361,11 +371,8 @@ class ZoneReformModel(mesa.Model):
         """
         p, rng, pop = self.p, self._stream("entry"), self.firms
         nz, ns = len(self.zone_list), len(SECTORS)
-        used = np.bincount(pop.zone, weights=pop.land, minlength=nz)
+        used, counts = kernel.zone_census(pop.zone, pop.sector, pop.land, nz, ns)
         free = np.maximum(za["planned"] - used, 0.0)
-        counts = np.bincount(
-            pop.zone.astype(np.int64) * ns + pop.sector, minlength=nz * ns
-        ).reshape(nz, ns)
         speed = p["approval_days_legacy"] / za["days"]
         with np.errstate(divide="ignore"):
             base = (
@@ -386,34 +393,20 @@ class ZoneReformModel(mesa.Model):
         starts = rng.poisson(np.where(za["located"], lam, 0.0))
         pace = registry.province_growth(self.year, p) / registry.REFERENCE_GROWTH
         projects = rng.poisson(p["projects_per_year"] / 4 * pace * self.sector_shares)
-        alloc = np.stack([rng.multinomial(projects[s], prob[:, s]) for s in range(ns)], axis=1)[
-            1:
-        ]  # zones x sectors
+        alloc = rng.multinomial(projects, prob.T)[:, 1:].T  # zones x sectors
         # A start-up's sector follows the zone's mix (the province's in an empty zone).
-        firms_z = counts.sum(axis=1)
-        mix = np.where(firms_z[:, None] > 0, counts, self.sector_shares[None, :])
+        mix = np.where(counts.sum(axis=1)[:, None] > 0, counts, self.sector_shares[None, :])
         cdf = np.cumsum(mix, axis=1) / mix.sum(axis=1)[:, None]
-        s_zone = np.repeat(np.arange(nz), starts)
-        s_sector = (rng.random(len(s_zone))[:, None] > cdf[s_zone]).sum(axis=1)
-        flat = alloc.ravel()
-        n_projects = int(flat.sum())
-        new_zone = np.concatenate([np.repeat(np.arange(nz), alloc.sum(axis=1)), s_zone])
-        origin = np.repeat(np.array([1, 2], dtype=np.int8), [n_projects, len(s_zone)])
-        new_sector = np.concatenate(
-            [np.repeat(np.tile(np.arange(ns), nz), flat), np.minimum(s_sector, ns - 1)]
-        )
-        k = len(new_zone)
+        u_sector = rng.random(int(starts.sum()))
+        n_projects = int(alloc.sum())
+        k = n_projects + len(u_sector)
         if k == 0:
             return
         land = p["land_per_firm"] * rng.lognormal(-0.5 * p["land_sd"] ** 2, p["land_sd"], k)
         # Land check: entrants take free land in order; those that do not fit leave.
-        order = np.argsort(new_zone, kind="stable")
-        zs, ls = new_zone[order], land[order]
-        cum = np.cumsum(ls)
-        first = np.searchsorted(zs, zs, side="left")
-        within = cum - (cum[first] - ls[first])
-        keep = np.zeros(k, dtype=bool)
-        keep[order] = within <= free[zs]
+        new_zone, new_sector, keep = kernel.place_entrants(
+            np.ascontiguousarray(alloc), starts, cdf, u_sector, land, free
+        )
         # Entrant size follows the economy, not the incumbents: 2016's mean firm scaled by
         # the province's real GDP since, times a Reed draw (mean 1) truncated at
         # `entrant_size_cap` times the mean. Projects gain from faster approvals.
@@ -422,77 +415,61 @@ class ZoneReformModel(mesa.Model):
         raw = np.minimum(reed_sizes(rng, k, sd, alpha), p["entrant_size_cap"] * mean_raw)
         size = p["entrant_size"] * self._size_2016 * self.gdp_index / mean_raw * raw
         size[:n_projects] *= speed[new_zone[:n_projects]] ** p["approval_investment"]
+        origin = np.full(k, ORIGINS.index("startup"), dtype=np.int8)
+        origin[:n_projects] = ORIGINS.index("project")
+        zone = new_zone[keep]
         pop.add(
-            zone=new_zone[keep].astype(np.intp),
-            sector=new_sector[keep].astype(np.int8),
+            zone=zone,
+            sector=new_sector[keep],
             size=size[keep],
-            level=np.zeros(int(keep.sum())),
-            birth=np.full(int(keep.sum()), self.now),
+            level=np.zeros(len(zone)),
+            birth=np.full(len(zone), self.now),
             land=land[keep],
             origin=origin[keep],
         )
-        self._entries += np.bincount(new_zone[keep], minlength=nz)
+        self._entries += np.bincount(zone, minlength=nz)
 
     def _firm_dynamics(self, za: dict[str, np.ndarray]) -> None:
-        """Growth and exit of every firm, vectorised (one pass over the arrays)."""
+        """Growth and exit of every firm: one pass of :func:`sim.core.kernel.firm_dynamics`."""
         p, pop = self.p, self.firms
-        n, nz = pop.n, len(self.zone_list)
-        if n == 0:
-            self.gdp_index *= (1 + registry.province_growth(self.year, p) / 100) ** 0.25
-            return
-        env = za["environment"]
-        zone = pop.zone
-        # Productivity level: partial adjustment towards a level target. Firms already in
-        # place when the reform starts get `incumbent_level_share` of it (levels, not a
-        # permanent growth premium; net entry carries most of the reform).
-        target = p["reform_level_effect"] * env - p["delisting_tfp_loss"] * za["delisted"]
-        tgt = target[zone]
-        if p["incumbent_level_share"] != 1.0:
-            tgt[pop.birth < p["integration_year"]] *= p["incumbent_level_share"]
-        level = pop.level
-        dl = tgt
-        dl -= level
-        dl *= 1 - math.exp(-p["level_convergence"] / 4)
-        level += dl
+        n = pop.n
         g_prov = registry.province_growth(self.year, p)
-        size = pop.size
-        # Log size relative to the median (one O(n) selection per quarter).
-        log_rel = np.log(size)
-        log_rel -= math.log(float(np.partition(size, n // 2)[n // 2]))
-        # Gibrat with Laplace shocks whose scale falls with relative size; the per-firm
-        # log(1 - b^2) removes the mean of exp(shock) so shocks add no growth.
-        b = np.exp(log_rel * -p["shock_size_elasticity"])
-        np.minimum(b, SHOCK_SCALE_MAX, out=b)
-        b *= p["shock_scale"] / (2 * math.sqrt(2))
-        u = self._stream("growth").random(n)
-        u -= 0.5
-        growth = np.abs(u)
-        growth *= -2.0
-        np.log1p(growth, out=growth)
-        growth *= b
-        np.negative(growth, out=growth)
-        np.copysign(growth, u, out=growth)
-        b *= b
-        np.negative(b, out=b)
-        growth += np.log1p(b, out=b)
-        growth += dl
-        age = self.now - pop.birth
-        young = age < p["young_years"]
-        growth += young * (p["young_growth"] / 4)
-        growth += (math.log1p(g_prov / 100) + math.log1p(p["zone_premium_pp"] / 100)) / 4
-        log_rel += growth
-        np.exp(growth, out=growth)
-        size *= growth
-        # Exit: an Exp(1) clock below the quarter's hazard (see `log_exit_hazard`).
-        hazard = np.exp(log_exit_hazard(log_rel, age, env[zone], p))
-        dead = self._stream("exit").standard_exponential(n) < hazard
-        self._exits += np.bincount(zone[dead], minlength=nz)
-        band = np.searchsorted(EXIT_AGE_EDGES, age, side="right")
-        nb = len(EXIT_AGE_EDGES) + 1
-        self._band_exposure += np.bincount(band, minlength=nb) / 4
-        self._band_exits += np.bincount(band[dead], minlength=nb)
-        self._year_va += np.bincount(zone, weights=size, minlength=nz) / 4
-        pop.remove(dead)
+        if n:
+            # Productivity level: partial adjustment towards a level target. Firms already
+            # in place when the reform starts get `incumbent_level_share` of it (levels,
+            # not a permanent growth premium; net entry carries most of the reform).
+            env = za["environment"]
+            target = p["reform_level_effect"] * env - p["delisting_tfp_loss"] * za["delisted"]
+            # Gibrat with Laplace shocks whose scale falls with size relative to the median
+            # firm (one O(n) selection per quarter); exit by an Exp(1) clock below the
+            # quarter's hazard (see `log_exit_hazard`).
+            self._median = kernel.order_statistic(pop.size, n // 2, near=self._median)
+            q = kernel.Quarter(
+                now=self.now,
+                incumbent_before=p["integration_year"],
+                incumbent_share=p["incumbent_level_share"],
+                kappa=1 - math.exp(-p["level_convergence"] / 4),
+                log_median=math.log(self._median),
+                shock_elasticity=p["shock_size_elasticity"],
+                shock_k=p["shock_scale"] / (2 * math.sqrt(2)),
+                young_years=p["young_years"],
+                young_step=p["young_growth"] / 4,
+                drift=(math.log1p(g_prov / 100) + math.log1p(p["zone_premium_pp"] / 100)) / 4,
+                size_elasticity=p["exit_size_elasticity"],
+                inv_age_scale=1 / p["exit_age_scale"],
+                young_excess=p["exit_young_factor"] - 1,
+                growth_key=self._key("growth"),
+                exit_key=self._key("exit"),
+            )
+            hazard0 = p["exit_hazard"] / 4 * (1 + p["exit_churn"] * env)
+            dead, va, exits, bands = kernel.firm_dynamics(
+                pop.zone, pop.size, pop.level, pop.birth, pop.firm_id, target, hazard0, q
+            )
+            self._exits += exits
+            self._band_exposure += bands[0] / 4
+            self._band_exits += bands[1]
+            self._year_va += va / 4
+            pop.remove(dead)
         self.gdp_index *= (1 + g_prov / 100) ** 0.25
 
     # ------------------------------------------------------------------ year end

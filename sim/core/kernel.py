@@ -1,0 +1,519 @@
+"""The firm population's inner loops: compiled (numba), with NumPy references.
+
+Every quarter the model updates each living firm once: level adjustment, growth,
+exit, its age band and the per-zone accumulators (:func:`firm_dynamics`); entry
+counts firms and land by zone and checks entrants against free land
+(:func:`zone_census`, :func:`land_check`). Each has two implementations with the
+same inputs and outputs: a numba kernel (one pass over the firms, compiled on first
+use and cached on disk, so later processes and workers load it instead of compiling)
+and a NumPy reference (array passes; the tests compare the two). :func:`use` selects
+one for the process; the kernel is the default.
+
+Random numbers are counter-based: firm ``i``'s draw of a mechanism in a quarter is
+:func:`uniforms` of that quarter's key (from the run's ``SeedSequence``, see
+``ZoneReformModel._key``) and the firm's id: the SplitMix64 output function of the
+key plus the counter times the golden-ratio increment (Steele, Lea and Flood 2014,
+"Fast splittable pseudorandom number generators"). Draws depend on neither the order
+of the firms nor the other firms, so both implementations consume them identically,
+the kernel can compute them inside its vectorised loop, and a paired run gives a
+surviving firm the same shocks (common random numbers at the firm level).
+
+The kernel's ``exp`` and ``log`` are polynomial (:func:`_exp`, :func:`_log`; within
+two units in the last place of the C library's) so that the compiler vectorises the
+loop; IEEE arithmetic without fast-math flags keeps results the same on any machine.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import NamedTuple
+
+import numba
+import numpy as np
+from llvmlite import ir
+from numba import types
+from numba.extending import intrinsic
+
+#: Implementations: the compiled kernel and the NumPy reference.
+IMPLEMENTATIONS = ("numba", "numpy")
+_current = "numba"
+
+#: Upper edges of the age bands of recorded exits, years (see ``model.EXIT_AGE_EDGES``).
+AGE_EDGES = (1.0, 2.0, 7.0)
+#: Largest factor by which a small firm's shock scale exceeds the median firm's.
+SHOCK_SCALE_MAX = 2.5
+
+_JIT = {"cache": True, "nogil": True, "error_model": "numpy", "boundscheck": False}
+
+GAMMA = np.uint64(0x9E3779B97F4A7C15)
+_M1 = np.uint64(0xBF58476D1CE4E5B9)
+_M2 = np.uint64(0x94D049BB133111EB)
+_ONE = np.uint64(1)
+_S11, _S27, _S30, _S31 = (np.uint64(k) for k in (11, 27, 30, 31))
+_TWO_M53 = 2.0**-53
+
+
+def use(name: str) -> None:
+    """Select the implementation for this process: ``"numba"`` or ``"numpy"``.
+
+    Raises:
+        ValueError: If ``name`` is not one of :data:`IMPLEMENTATIONS`.
+    """
+    global _current
+    if name not in IMPLEMENTATIONS:
+        raise ValueError(f"kernel: expected one of {IMPLEMENTATIONS}, got {name!r}")
+    _current = name
+
+
+def current() -> str:
+    """The implementation in use."""
+    return _current
+
+
+@contextmanager
+def using(name: str) -> Iterator[None]:
+    """Use implementation ``name`` inside a ``with`` block."""
+    before = _current
+    use(name)
+    try:
+        yield
+    finally:
+        use(before)
+
+
+# ---------------------------------------------------------------- random numbers
+def uniforms(key: int, ids: np.ndarray) -> np.ndarray:
+    """Uniform draws in (0, 1), one per counter in ``ids``, of the stream ``key``.
+
+    ``(SplitMix64(key + (id + 1) * GAMMA) >> 11 + 0.5) * 2**-53``: 53 random bits,
+    centred in their interval, so a draw is never 0 or 1.
+    """
+    z = np.uint64(key) + (ids.astype(np.uint64) + _ONE) * GAMMA
+    z ^= z >> _S30
+    z *= _M1
+    z ^= z >> _S27
+    z *= _M2
+    z ^= z >> _S31
+    return ((z >> _S11).astype(np.int64) + 0.5) * _TWO_M53
+
+
+@numba.njit(inline="always", **_JIT)
+def _uniform(key: np.uint64, i: np.int64) -> float:  # pragma: no cover - compiled
+    z = key + (np.uint64(i) + _ONE) * GAMMA
+    z = (z ^ (z >> _S30)) * _M1
+    z = (z ^ (z >> _S27)) * _M2
+    z = z ^ (z >> _S31)
+    return (np.int64(z >> _S11) + 0.5) * _TWO_M53
+
+
+# ---------------------------------------------------------------- exp and log
+@intrinsic
+def _bits(typingctx, x):  # pragma: no cover - compiled
+    """The IEEE bits of a float64 as an int64."""
+    if x != types.float64:
+        return None
+
+    def codegen(context, builder, signature, args):
+        return builder.bitcast(args[0], ir.IntType(64))
+
+    return types.int64(types.float64), codegen
+
+
+@intrinsic
+def _float(typingctx, k):  # pragma: no cover - compiled
+    """The float64 whose IEEE bits are the int64 ``k``."""
+    if k != types.int64:
+        return None
+
+    def codegen(context, builder, signature, args):
+        return builder.bitcast(args[0], ir.DoubleType())
+
+    return types.float64(types.int64), codegen
+
+
+_LN2_HI = 6.93147180369123816490e-01  # trailing zeros: k * _LN2_HI is exact
+_LN2_LO = 1.90821492927058770002e-10
+_INV_LN2 = 1.44269504088896338700e00
+_SQRT2 = 1.4142135623730951
+
+
+@numba.njit(inline="always", **_JIT)
+def _exp(x: float) -> float:  # pragma: no cover - compiled
+    """exp(x) for x in [-708, 709] (clamped), branch-free so loops vectorise.
+
+    ``exp(x) = 2^k exp(r)`` with ``|r| <= ln(2)/2`` and the Taylor polynomial of
+    degree 13 of ``exp(r)`` (truncation error below 1e-17), in Horner form.
+    """
+    x = min(max(x, -708.0), 709.0)
+    k = math.floor(x * _INV_LN2 + 0.5)
+    r = (x - k * _LN2_HI) - k * _LN2_LO
+    p = 1.6059043836821613e-10
+    p = p * r + 2.08767569878681e-09
+    p = p * r + 2.505210838544172e-08
+    p = p * r + 2.755731922398589e-07
+    p = p * r + 2.7557319223985893e-06
+    p = p * r + 2.48015873015873e-05
+    p = p * r + 0.0001984126984126984
+    p = p * r + 0.001388888888888889
+    p = p * r + 0.008333333333333333
+    p = p * r + 0.041666666666666664
+    p = p * r + 0.16666666666666666
+    p = p * r + 0.5
+    p = p * r + 1.0
+    p = p * r + 1.0
+    return p * _float((np.int64(k) + 1023) << 52)
+
+
+@numba.njit(inline="always", **_JIT)
+def _log(x: float) -> float:  # pragma: no cover - compiled
+    """log(x) for a positive normal x, branch-free so loops vectorise.
+
+    ``x = 2^e m`` with ``m`` in [sqrt(2)/2, sqrt(2)); ``log(m) = 2 atanh(s)`` with
+    ``s = (m - 1) / (m + 1)``, ``|s| <= 0.172``, by its series to ``s^23`` (error
+    below 1e-17).
+    """
+    b = _bits(x)
+    e = np.float64((b >> 52) - 1023)
+    m = _float((b & 0x000FFFFFFFFFFFFF) | 0x3FF0000000000000)  # [1, 2)
+    big = m > _SQRT2
+    m = m * 0.5 if big else m
+    e = e + 1.0 if big else e
+    f = m - 1.0
+    s = f / (2.0 + f)
+    z = s * s
+    w = 0.043478260869565216
+    w = w * z + 0.047619047619047616
+    w = w * z + 0.05263157894736842
+    w = w * z + 0.058823529411764705
+    w = w * z + 0.06666666666666667
+    w = w * z + 0.07692307692307693
+    w = w * z + 0.09090909090909091
+    w = w * z + 0.1111111111111111
+    w = w * z + 0.14285714285714285
+    w = w * z + 0.2
+    w = w * z + 0.3333333333333333
+    w = w * z + 1.0
+    return e * _LN2_HI + (2.0 * s * w + e * _LN2_LO)
+
+
+@numba.njit(inline="always", **_JIT)
+def _log1p(y: float) -> float:  # pragma: no cover - compiled
+    """log(1 + y) for y > -1, with the rounding of 1 + y corrected."""
+    w = 1.0 + y
+    return _log(w) + (y - (w - 1.0)) / w
+
+
+@numba.njit(**_JIT)
+def _exp_log_arrays(x: np.ndarray, out_exp: np.ndarray, out_log: np.ndarray) -> None:
+    """``exp`` and ``log`` of an array (for testing the polynomial versions)."""
+    for i in range(x.shape[0]):
+        out_exp[i] = _exp(x[i])
+        out_log[i] = _log(x[i])
+
+
+def exp_log(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The kernel's ``exp`` and ``log`` of every element of ``x`` (for tests)."""
+    x = np.ascontiguousarray(x, dtype=np.float64)
+    e, lg = np.empty_like(x), np.empty_like(x)
+    _exp_log_arrays(x, e, lg)
+    return e, lg
+
+
+# ---------------------------------------------------------------- firm dynamics
+class Quarter(NamedTuple):
+    """The scalars of one quarter's firm dynamics (see ``ZoneReformModel._firm_dynamics``)."""
+
+    now: float  # decimal year at the start of the quarter
+    incumbent_before: float  # firms born before this date get `incumbent_share` of the target
+    incumbent_share: float
+    kappa: float  # share of the gap to the level target closed this quarter
+    log_median: float  # log of the median firm's size
+    shock_elasticity: float
+    shock_k: float  # Laplace scale of the median firm's shock
+    young_years: float
+    young_step: float  # young firms' extra log growth this quarter
+    drift: float  # log growth of the province and the zone premium this quarter
+    size_elasticity: float  # of the exit hazard
+    inv_age_scale: float  # 1 / exit_age_scale
+    young_excess: float  # exit_young_factor - 1
+    growth_key: int
+    exit_key: int
+
+
+def _dynamics_numpy(zone, size, level, birth, firm_id, target, hazard0, q, va, exits, bands, dead):
+    """NumPy reference of :func:`_dynamics_kernel` (same arguments, same effects)."""
+    tgt = target[zone]
+    tgt[birth < q.incumbent_before] *= q.incumbent_share
+    dl = (tgt - level) * q.kappa
+    level += dl
+    x = np.log(size) - q.log_median
+    b = np.minimum(np.exp(-q.shock_elasticity * x), SHOCK_SCALE_MAX) * q.shock_k
+    v = uniforms(q.growth_key, firm_id) - 0.5
+    g = np.copysign(-b * np.log1p(-2.0 * np.abs(v)), v) + np.log1p(-b * b)
+    age = q.now - birth
+    g += dl + np.where(age < q.young_years, q.young_step, 0.0) + q.drift
+    size *= np.exp(g)
+    ra = age * q.inv_age_scale
+    h = hazard0[zone] * (1.0 + q.young_excess * ra * np.exp(1.0 - ra))
+    h *= np.exp(-q.size_elasticity * (x + g))
+    dead[:] = uniforms(q.exit_key, firm_id) < 1.0 - np.exp(-h)
+    nz, nb = len(va), len(AGE_EDGES) + 1
+    va += np.bincount(zone, weights=size, minlength=nz)
+    exits += np.bincount(zone[dead], minlength=nz)
+    band = np.searchsorted(AGE_EDGES, age, side="right")
+    bands[0] += np.bincount(band, minlength=nb)
+    bands[1] += np.bincount(band[dead], minlength=nb)
+
+
+@numba.njit(**_JIT)
+def _dynamics_kernel(
+    zone, size, level, birth, firm_id, target, hazard0, q, va, exits, bands, dead
+):  # pragma: no cover - compiled
+    n = size.shape[0]
+    # Gathers by zone first: the main loop then reads every array at its own index
+    # only, which lets the compiler vectorise it.
+    tgt = np.empty(n)
+    h0 = np.empty(n)
+    for i in range(n):
+        z = zone[i]
+        tgt[i] = target[z] * (q.incumbent_share if birth[i] < q.incumbent_before else 1.0)
+        h0[i] = hazard0[z]
+    for i in range(n):
+        dl = (tgt[i] - level[i]) * q.kappa
+        level[i] += dl
+        x = _log(size[i]) - q.log_median
+        b = min(_exp(-q.shock_elasticity * x), SHOCK_SCALE_MAX) * q.shock_k
+        v = _uniform(q.growth_key, firm_id[i]) - 0.5
+        g = math.copysign(-b * _log1p(-2.0 * abs(v)), v) + _log1p(-b * b)
+        age = q.now - birth[i]
+        g += dl + (q.young_step if age < q.young_years else 0.0) + q.drift
+        size[i] *= _exp(g)
+        ra = age * q.inv_age_scale
+        h = h0[i] * (1.0 + q.young_excess * ra * _exp(1.0 - ra))
+        h *= _exp(-q.size_elasticity * (x + g))
+        dead[i] = _uniform(q.exit_key, firm_id[i]) < 1.0 - _exp(-h)
+    for i in range(n):  # scatter: sums by zone and by age band
+        z = zone[i]
+        va[z] += size[i]
+        age = q.now - birth[i]
+        band = (age >= AGE_EDGES[0]) + (age >= AGE_EDGES[1]) + (age >= AGE_EDGES[2])
+        bands[0, band] += 1
+        if dead[i]:
+            exits[z] += 1
+            bands[1, band] += 1
+
+
+def firm_dynamics(
+    zone: np.ndarray,
+    size: np.ndarray,
+    level: np.ndarray,
+    birth: np.ndarray,
+    firm_id: np.ndarray,
+    target: np.ndarray,
+    hazard0: np.ndarray,
+    q: Quarter,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """One quarter of every firm: level adjustment, growth and exit, and their sums.
+
+    Updates ``level`` and ``size`` in place. Per firm: the level closes ``kappa`` of
+    its gap to the zone's ``target`` (times ``incumbent_share`` for firms born before
+    ``incumbent_before``); log growth is a Laplace shock (inverse transform of the
+    growth draw; scale ``shock_k`` times the firm's size relative to the median to the
+    power ``-shock_elasticity``, at most :data:`SHOCK_SCALE_MAX` times) less
+    ``log(1 - b^2)``, which takes out the mean of ``exp(shock)``, plus the level change,
+    ``young_step`` while younger than ``young_years``, and ``drift``; the firm exits
+    if its exit draw falls below ``1 - exp(-h)``, with the quarterly hazard
+    ``h = hazard0[zone] * (1 + young_excess * r * exp(1 - r)) * rel_size^(-size_elasticity)``
+    at relative age ``r = age * inv_age_scale`` and the size after growth (see
+    ``model.log_exit_hazard``).
+
+    Returns:
+        ``dead`` (exits, by firm), the quarter's value added by zone (sum of sizes
+        after growth, exits included), exits by zone, and a ``(2, bands)`` array of
+        firms and exits by age band (:data:`AGE_EDGES`).
+    """
+    n, nz = len(size), len(target)
+    dead = np.empty(n, dtype=np.bool_)
+    va = np.zeros(nz)
+    exits = np.zeros(nz, dtype=np.int64)
+    bands = np.zeros((2, len(AGE_EDGES) + 1), dtype=np.int64)
+    impl = _dynamics_kernel if _current == "numba" else _dynamics_numpy
+    impl(zone, size, level, birth, firm_id, target, hazard0, q, va, exits, bands, dead)
+    return dead, va, exits, bands
+
+
+@numba.njit(**_JIT)
+def _select_kernel(a, k):  # pragma: no cover - compiled
+    """The k-th smallest element of ``a`` (reordered in place): Hoare's quickselect."""
+    lo, hi = 0, a.shape[0] - 1
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        # Median of three as the pivot, and sentinels at both ends.
+        if a[mid] < a[lo]:
+            a[mid], a[lo] = a[lo], a[mid]
+        if a[hi] < a[lo]:
+            a[hi], a[lo] = a[lo], a[hi]
+        if a[hi] < a[mid]:
+            a[hi], a[mid] = a[mid], a[hi]
+        pivot = a[mid]
+        i, j = lo, hi
+        while i <= j:
+            while a[i] < pivot:
+                i += 1
+            while pivot < a[j]:
+                j -= 1
+            if i <= j:
+                a[i], a[j] = a[j], a[i]
+                i += 1
+                j -= 1
+        if k <= j:
+            hi = j
+        elif k >= i:
+            lo = i
+        else:
+            return a[k]
+    return a[k]
+
+
+@numba.njit(**_JIT)
+def _bracket_kernel(x, lo, hi, buf):  # pragma: no cover - compiled
+    """Count the elements of ``x`` below ``lo``; copy those in [lo, hi] into ``buf``."""
+    below = 0
+    m = 0
+    for i in range(x.shape[0]):
+        v = x[i]
+        if v < lo:
+            below += 1
+        elif v <= hi:
+            buf[m] = v
+            m += 1
+    return below, m
+
+
+def order_statistic(x: np.ndarray, k: int, near: float | None = None) -> float:
+    """The ``k``-th smallest element of ``x`` (0-based); ``x`` is left unchanged.
+
+    Args:
+        x: Values (not NaN).
+        k: Rank, ``0 <= k < len(x)``.
+        near: A guess of the answer (e.g. last quarter's median). The kernel then
+            counts the values below a narrow bracket around it in one pass and selects
+            among the few inside; it falls back to a full selection if the answer lies
+            outside. The answer does not depend on the guess.
+    """
+    if _current == "numpy":
+        return float(np.partition(x, k)[k])
+    if near is not None and near > 0:
+        buf = np.empty(len(x))
+        below, m = _bracket_kernel(x, near * BRACKET[0], near * BRACKET[1], buf)
+        if below <= k < below + m:
+            return float(_select_kernel(buf[:m], k - below))
+    return float(_select_kernel(x.copy(), k))
+
+
+#: Bracket of :func:`order_statistic` around its guess, as factors.
+BRACKET = (math.exp(-0.05), math.exp(0.05))
+
+
+# ---------------------------------------------------------------- entry
+def _census_numpy(zone, sector, land, used, counts):
+    nz, ns = counts.shape
+    used += np.bincount(zone, weights=land, minlength=nz)
+    flat = np.bincount(zone.astype(np.int64) * ns + sector, minlength=nz * ns)
+    counts += flat.reshape(nz, ns)
+
+
+@numba.njit(**_JIT)
+def _census_kernel(zone, sector, land, used, counts):  # pragma: no cover - compiled
+    for i in range(zone.shape[0]):
+        used[zone[i]] += land[i]
+        counts[zone[i], sector[i]] += 1
+
+
+def zone_census(
+    zone: np.ndarray, sector: np.ndarray, land: np.ndarray, zones: int, sectors: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Land in use by zone and firms by zone and sector."""
+    used = np.zeros(zones)
+    counts = np.zeros((zones, sectors), dtype=np.int64)
+    impl = _census_kernel if _current == "numba" else _census_numpy
+    impl(zone, sector, land, used, counts)
+    return used, counts
+
+
+def _place_numpy(alloc, starts, cdf, u_sector, land, free, new_zone, new_sector, keep):
+    nz, ns = alloc.shape
+    flat = alloc.ravel()
+    n_projects = int(flat.sum())
+    s_zone = np.repeat(np.arange(nz), starts)
+    s_sector = (u_sector[:, None] > cdf[s_zone]).sum(axis=1)
+    new_zone[:n_projects] = np.repeat(np.arange(nz), alloc.sum(axis=1))
+    new_zone[n_projects:] = s_zone
+    new_sector[:n_projects] = np.repeat(np.tile(np.arange(ns), nz), flat)
+    new_sector[n_projects:] = np.minimum(s_sector, ns - 1)
+    # Entrants sorted by zone (stable), cumulative land within each zone.
+    order = np.argsort(new_zone, kind="stable")
+    zs, ls = new_zone[order], land[order]
+    cum = np.cumsum(ls)
+    first = np.searchsorted(zs, zs, side="left")
+    within = cum - (cum[first] - ls[first])
+    keep[order] = within <= free[zs]
+
+
+@numba.njit(**_JIT)
+def _place_kernel(
+    alloc, starts, cdf, u_sector, land, free, new_zone, new_sector, keep
+):  # pragma: no cover - compiled
+    nz, ns = alloc.shape
+    k = 0
+    for z in range(nz):  # projects, by zone and sector
+        for s in range(ns):
+            for _ in range(alloc[z, s]):
+                new_zone[k] = z
+                new_sector[k] = s
+                k += 1
+    j = 0
+    for z in range(nz):  # start-ups, by zone; the sector from the zone's mix
+        for _ in range(starts[z]):
+            s = 0
+            while s < ns - 1 and u_sector[j] > cdf[z, s]:
+                s += 1
+            new_zone[k] = z
+            new_sector[k] = s
+            k += 1
+            j += 1
+    taken = np.zeros(nz)
+    for i in range(k):  # land check, in order
+        z = new_zone[i]
+        taken[z] += land[i]
+        keep[i] = taken[z] <= free[z]
+
+
+def place_entrants(
+    alloc: np.ndarray,
+    starts: np.ndarray,
+    cdf: np.ndarray,
+    u_sector: np.ndarray,
+    land: np.ndarray,
+    free: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Entrants' zones and sectors, and which of them find free land.
+
+    Entrants come in order: the projects (``alloc``, zones x sectors), by zone and
+    sector, then the start-ups (``starts`` by zone), whose sector is the first whose
+    cumulative share ``cdf[zone]`` reaches their draw ``u_sector``. Each takes
+    ``land``; within a zone, an entrant fits if the land taken by it and every entrant
+    before it is at most the zone's ``free`` land.
+
+    Returns:
+        Each entrant's zone and sector, and whether it fits.
+    """
+    k = len(land)
+    new_zone = np.empty(k, dtype=np.intp)
+    new_sector = np.empty(k, dtype=np.int8)
+    keep = np.empty(k, dtype=np.bool_)
+    impl = _place_kernel if _current == "numba" else _place_numpy
+    impl(alloc, starts, cdf, u_sector, land, free, new_zone, new_sector, keep)
+    return new_zone, new_sector, keep
