@@ -45,7 +45,15 @@ AGE_EDGES = (1.0, 2.0, 7.0)
 #: Largest factor by which a small firm's shock scale exceeds the median firm's.
 SHOCK_SCALE_MAX = 2.5
 
-_JIT = {"cache": True, "nogil": True, "error_model": "numpy", "boundscheck": False}
+#: Compiled once per machine and cached on disk; IEEE arithmetic except that a multiply
+#: and an add may fuse (FMA), which the polynomials below need to be fast.
+_JIT = {
+    "cache": True,
+    "nogil": True,
+    "error_model": "numpy",
+    "boundscheck": False,
+    "fastmath": {"contract"},
+}
 
 GAMMA = np.uint64(0x9E3779B97F4A7C15)
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
@@ -144,13 +152,12 @@ def _exp(x: float) -> float:  # pragma: no cover - compiled
     """exp(x) for x in [-708, 709] (clamped), branch-free so loops vectorise.
 
     ``exp(x) = 2^k exp(r)`` with ``|r| <= ln(2)/2`` and the Taylor polynomial of
-    degree 13 of ``exp(r)`` (truncation error below 1e-17), in Horner form.
+    degree 12 of ``exp(r)`` (truncation error below 2e-16), in Horner form.
     """
     x = min(max(x, -708.0), 709.0)
     k = math.floor(x * _INV_LN2 + 0.5)
     r = (x - k * _LN2_HI) - k * _LN2_LO
-    p = 1.6059043836821613e-10
-    p = p * r + 2.08767569878681e-09
+    p = 2.08767569878681e-09
     p = p * r + 2.505210838544172e-08
     p = p * r + 2.755731922398589e-07
     p = p * r + 2.7557319223985893e-06
@@ -171,8 +178,8 @@ def _log(x: float) -> float:  # pragma: no cover - compiled
     """log(x) for a positive normal x, branch-free so loops vectorise.
 
     ``x = 2^e m`` with ``m`` in [sqrt(2)/2, sqrt(2)); ``log(m) = 2 atanh(s)`` with
-    ``s = (m - 1) / (m + 1)``, ``|s| <= 0.172``, by its series to ``s^23`` (error
-    below 1e-17).
+    ``s = (m - 1) / (m + 1)``, ``|s| <= 0.172``, by its series to ``s^19`` (error
+    below 3e-17).
     """
     b = _bits(x)
     e = np.float64((b >> 52) - 1023)
@@ -183,9 +190,7 @@ def _log(x: float) -> float:  # pragma: no cover - compiled
     f = m - 1.0
     s = f / (2.0 + f)
     z = s * s
-    w = 0.043478260869565216
-    w = w * z + 0.047619047619047616
-    w = w * z + 0.05263157894736842
+    w = 0.05263157894736842
     w = w * z + 0.058823529411764705
     w = w * z + 0.06666666666666667
     w = w * z + 0.07692307692307693
@@ -196,13 +201,6 @@ def _log(x: float) -> float:  # pragma: no cover - compiled
     w = w * z + 0.3333333333333333
     w = w * z + 1.0
     return e * _LN2_HI + (2.0 * s * w + e * _LN2_LO)
-
-
-@numba.njit(inline="always", **_JIT)
-def _log1p(y: float) -> float:  # pragma: no cover - compiled
-    """log(1 + y) for y > -1, with the rounding of 1 + y corrected."""
-    w = 1.0 + y
-    return _log(w) + (y - (w - 1.0)) / w
 
 
 @numba.njit(**_JIT)
@@ -222,6 +220,43 @@ def exp_log(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 # ---------------------------------------------------------------- firm dynamics
+class Workspace:
+    """Scratch arrays of the kernel, kept between quarters; they grow by doubling.
+
+    Fresh large arrays would cost page faults every quarter.
+    """
+
+    def __init__(self) -> None:
+        self._floats = np.empty((3, 0))
+        self._dead = np.empty(0, dtype=np.bool_)
+
+    def floats(self, n: int) -> np.ndarray:
+        """A ``(3, >= n)`` float scratch array."""
+        if self._floats.shape[1] < n:
+            self._floats = np.empty((3, max(n, 2 * self._floats.shape[1])))
+        return self._floats
+
+    def dead(self, n: int) -> np.ndarray:
+        """A boolean array of length ``n`` (contents undefined)."""
+        if len(self._dead) < n:
+            self._dead = np.empty(max(n, 2 * len(self._dead)), dtype=np.bool_)
+        return self._dead[:n]
+
+
+class ZoneArrays(NamedTuple):
+    """Zone state as arrays indexed like ``model.zone_list`` (read once per quarter)."""
+
+    days: np.ndarray  # approval time
+    services: np.ndarray
+    effort: np.ndarray
+    national: np.ndarray  # 1.0 for a counted national zone
+    marketing: np.ndarray
+    environment: np.ndarray
+    located: np.ndarray  # bool: firms can be located here
+    planned: np.ndarray  # planned area, km2
+    delisted: np.ndarray  # 1.0 for a delisted zone
+
+
 class Quarter(NamedTuple):
     """The scalars of one quarter's firm dynamics (see ``ZoneReformModel._firm_dynamics``)."""
 
@@ -242,7 +277,9 @@ class Quarter(NamedTuple):
     exit_key: int
 
 
-def _dynamics_numpy(zone, size, level, birth, firm_id, target, hazard0, q, va, exits, bands, dead):
+def _dynamics_numpy(
+    zone, size, level, birth, firm_id, target, hazard0, q, va, exits, bands, dead, work
+):
     """NumPy reference of :func:`_dynamics_kernel` (same arguments, same effects)."""
     tgt = target[zone]
     tgt[birth < q.incumbent_before] *= q.incumbent_share
@@ -269,38 +306,43 @@ def _dynamics_numpy(zone, size, level, birth, firm_id, target, hazard0, q, va, e
 
 @numba.njit(**_JIT)
 def _dynamics_kernel(
-    zone, size, level, birth, firm_id, target, hazard0, q, va, exits, bands, dead
+    zone, size, level, birth, firm_id, target, hazard0, q, va, exits, bands, dead, work
 ):  # pragma: no cover - compiled
     n = size.shape[0]
-    # Gathers by zone first: the main loop then reads every array at its own index
-    # only, which lets the compiler vectorise it.
-    tgt = np.empty(n)
-    h0 = np.empty(n)
+    tgt, h, u = work[0, :n], work[1, :n], work[2, :n]
+    # Gathers by zone first: the main loops then read and write every array at its
+    # own index only, which lets the compiler vectorise them.
     for i in range(n):
         z = zone[i]
         tgt[i] = target[z] * (q.incumbent_share if birth[i] < q.incumbent_before else 1.0)
-        h0[i] = hazard0[z]
+        h[i] = hazard0[z]
     for i in range(n):
         dl = (tgt[i] - level[i]) * q.kappa
         level[i] += dl
         x = _log(size[i]) - q.log_median
         b = min(_exp(-q.shock_elasticity * x), SHOCK_SCALE_MAX) * q.shock_k
         v = _uniform(q.growth_key, firm_id[i]) - 0.5
-        g = math.copysign(-b * _log1p(-2.0 * abs(v)), v) + _log1p(-b * b)
+        # log(1 + y) as log of the rounded 1 + y: an absolute error below 2e-16.
+        g = math.copysign(-b * _log(1.0 - 2.0 * abs(v)), v) + _log(1.0 - b * b)
         age = q.now - birth[i]
         g += dl + (q.young_step if age < q.young_years else 0.0) + q.drift
         size[i] *= _exp(g)
-        ra = age * q.inv_age_scale
-        h = h0[i] * (1.0 + q.young_excess * ra * _exp(1.0 - ra))
-        h *= _exp(-q.size_elasticity * (x + g))
-        dead[i] = _uniform(q.exit_key, firm_id[i]) < 1.0 - _exp(-h)
-    for i in range(n):  # scatter: sums by zone and by age band
+        u[i] = x + g  # log relative size after growth
+    for i in range(n):  # a second loop: fewer values live at once
+        ra = (q.now - birth[i]) * q.inv_age_scale
+        h[i] *= (1.0 + q.young_excess * ra * _exp(1.0 - ra)) * _exp(-q.size_elasticity * u[i])
+        u[i] = _uniform(q.exit_key, firm_id[i])
+    for i in range(n):  # exits; sums by zone and by age band
         z = zone[i]
         va[z] += size[i]
         age = q.now - birth[i]
         band = (age >= AGE_EDGES[0]) + (age >= AGE_EDGES[1]) + (age >= AGE_EDGES[2])
         bands[0, band] += 1
-        if dead[i]:
+        # u < 1 - exp(-h), deciding by h - h^2/2 <= 1 - exp(-h) <= h where it can.
+        hi = h[i]
+        d = u[i] < hi and (u[i] < hi - 0.5 * hi * hi or u[i] < 1.0 - _exp(-hi))
+        dead[i] = d
+        if d:
             exits[z] += 1
             bands[1, band] += 1
 
@@ -314,6 +356,7 @@ def firm_dynamics(
     target: np.ndarray,
     hazard0: np.ndarray,
     q: Quarter,
+    work: Workspace,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """One quarter of every firm: level adjustment, growth and exit, and their sums.
 
@@ -329,18 +372,34 @@ def firm_dynamics(
     at relative age ``r = age * inv_age_scale`` and the size after growth (see
     ``model.log_exit_hazard``).
 
+    ``work`` holds the kernel's scratch arrays between calls.
+
     Returns:
-        ``dead`` (exits, by firm), the quarter's value added by zone (sum of sizes
-        after growth, exits included), exits by zone, and a ``(2, bands)`` array of
-        firms and exits by age band (:data:`AGE_EDGES`).
+        ``dead`` (exits, by firm; a view into ``work``), the quarter's value added by
+        zone (sum of sizes after growth, exits included), exits by zone, and a
+        ``(2, bands)`` array of firms and exits by age band (:data:`AGE_EDGES`).
     """
     n, nz = len(size), len(target)
-    dead = np.empty(n, dtype=np.bool_)
+    dead = work.dead(n)
     va = np.zeros(nz)
     exits = np.zeros(nz, dtype=np.int64)
     bands = np.zeros((2, len(AGE_EDGES) + 1), dtype=np.int64)
     impl = _dynamics_kernel if _current == "numba" else _dynamics_numpy
-    impl(zone, size, level, birth, firm_id, target, hazard0, q, va, exits, bands, dead)
+    impl(
+        zone,
+        size,
+        level,
+        birth,
+        firm_id,
+        target,
+        hazard0,
+        q,
+        va,
+        exits,
+        bands,
+        dead,
+        work.floats(n),
+    )
     return dead, va, exits, bands
 
 
@@ -382,17 +441,17 @@ def _bracket_kernel(x, lo, hi, buf):  # pragma: no cover - compiled
     """Count the elements of ``x`` below ``lo``; copy those in [lo, hi] into ``buf``."""
     below = 0
     m = 0
-    for i in range(x.shape[0]):
+    for i in range(x.shape[0]):  # branch-free: half the values fall below the bracket
         v = x[i]
-        if v < lo:
-            below += 1
-        elif v <= hi:
-            buf[m] = v
-            m += 1
+        below += v < lo
+        buf[m] = v
+        m += (v >= lo) & (v <= hi)
     return below, m
 
 
-def order_statistic(x: np.ndarray, k: int, near: float | None = None) -> float:
+def order_statistic(
+    x: np.ndarray, k: int, near: float | None = None, work: Workspace | None = None
+) -> float:
     """The ``k``-th smallest element of ``x`` (0-based); ``x`` is left unchanged.
 
     Args:
@@ -402,11 +461,12 @@ def order_statistic(x: np.ndarray, k: int, near: float | None = None) -> float:
             counts the values below a narrow bracket around it in one pass and selects
             among the few inside; it falls back to a full selection if the answer lies
             outside. The answer does not depend on the guess.
+        work: Scratch arrays to use (default: fresh ones).
     """
     if _current == "numpy":
         return float(np.partition(x, k)[k])
     if near is not None and near > 0:
-        buf = np.empty(len(x))
+        buf = np.empty(len(x)) if work is None else work.floats(len(x))[0]
         below, m = _bracket_kernel(x, near * BRACKET[0], near * BRACKET[1], buf)
         if below <= k < below + m:
             return float(_select_kernel(buf[:m], k - below))
@@ -418,32 +478,135 @@ BRACKET = (math.exp(-0.05), math.exp(0.05))
 
 
 # ---------------------------------------------------------------- entry
-def _census_numpy(zone, sector, land, used, counts):
-    nz, ns = counts.shape
-    used += np.bincount(zone, weights=land, minlength=nz)
-    flat = np.bincount(zone.astype(np.int64) * ns + sector, minlength=nz * ns)
-    counts += flat.reshape(nz, ns)
+class Choice(NamedTuple):
+    """The parameters of entry's choice (see ``ZoneReformModel._entry``)."""
+
+    approval_days_legacy: float
+    beta_approval: float
+    beta_services: float
+    beta_effort: float
+    beta_national: float
+    beta_land: float
+    beta_agglomeration: float
+    outside_utility: float
+    startup_density: float
+    beta_env_startup: float
+
+
+def _choice_numpy(zone, sector, land, za, c, shares, free, prob, lam, cdf, speed):
+    nz, ns = len(free), len(shares)
+    used = np.bincount(zone, weights=land, minlength=nz)
+    counts = np.bincount(zone.astype(np.int64) * ns + sector, minlength=nz * ns)
+    counts = counts.reshape(nz, ns)
+    free[:] = np.maximum(za.planned - used, 0.0)
+    speed[:] = c.approval_days_legacy / za.days
+    with np.errstate(divide="ignore"):
+        base = (
+            c.beta_approval * np.log(speed)
+            + c.beta_services * za.services
+            + c.beta_effort * np.log(za.effort)
+            + c.beta_national * za.national
+            + za.marketing
+            + c.beta_land * np.log(free / np.maximum(za.planned, 1e-12))
+        )
+    base[~za.located] = -np.inf
+    util = base[:, None] + c.beta_agglomeration * np.log1p(counts)
+    util = np.vstack([np.full(ns, c.outside_utility), util])  # row 0: no zone
+    p = np.exp(util - util.max(axis=0))
+    prob[:] = (p / p.sum(axis=0)).T
+    lam[:] = c.startup_density / 4 * free * np.exp(c.beta_env_startup * za.environment)
+    lam[~za.located] = 0.0
+    mix = np.where(counts.sum(axis=1)[:, None] > 0, counts, shares[None, :])
+    cdf[:] = np.cumsum(mix, axis=1) / mix.sum(axis=1)[:, None]
 
 
 @numba.njit(**_JIT)
-def _census_kernel(zone, sector, land, used, counts):  # pragma: no cover - compiled
+def _choice_kernel(
+    zone, sector, land, za, c, shares, free, prob, lam, cdf, speed
+):  # pragma: no cover - compiled
+    nz, ns = len(free), len(shares)
+    used = np.zeros(nz)
+    counts = np.zeros((nz, ns))
     for i in range(zone.shape[0]):
         used[zone[i]] += land[i]
-        counts[zone[i], sector[i]] += 1
+        counts[zone[i], sector[i]] += 1.0
+    base = np.empty(nz)
+    for z in range(nz):
+        free[z] = max(za.planned[z] - used[z], 0.0)
+        speed[z] = c.approval_days_legacy / za.days[z]
+        base[z] = (
+            c.beta_approval * np.log(speed[z])
+            + c.beta_services * za.services[z]
+            + c.beta_effort * np.log(za.effort[z])
+            + c.beta_national * za.national[z]
+            + za.marketing[z]
+            + c.beta_land * np.log(free[z] / max(za.planned[z], 1e-12))
+        )
+        lam[z] = c.startup_density / 4 * free[z] * np.exp(c.beta_env_startup * za.environment[z])
+        if not za.located[z]:
+            base[z] = -np.inf
+            lam[z] = 0.0
+    util = np.empty(nz + 1)
+    for s in range(ns):
+        util[0] = c.outside_utility
+        top = util[0]
+        for z in range(nz):
+            util[z + 1] = base[z] + c.beta_agglomeration * np.log1p(counts[z, s])
+            top = max(top, util[z + 1])
+        total = 0.0
+        for z in range(nz + 1):
+            util[z] = np.exp(util[z] - top)
+            total += util[z]
+        for z in range(nz + 1):
+            prob[s, z] = util[z] / total
+    for z in range(nz):
+        firms = 0.0
+        for s in range(ns):
+            firms += counts[z, s]
+        row = counts[z] if firms > 0 else shares
+        total = 0.0
+        for s in range(ns):
+            total += row[s]
+        acc = 0.0
+        for s in range(ns):
+            acc += row[s]
+            cdf[z, s] = acc / total
 
 
-def zone_census(
-    zone: np.ndarray, sector: np.ndarray, land: np.ndarray, zones: int, sectors: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """Land in use by zone and firms by zone and sector."""
-    used = np.zeros(zones)
-    counts = np.zeros((zones, sectors), dtype=np.int64)
-    impl = _census_kernel if _current == "numba" else _census_numpy
-    impl(zone, sector, land, used, counts)
-    return used, counts
+def entry_choice(
+    zone: np.ndarray,
+    sector: np.ndarray,
+    land: np.ndarray,
+    za: ZoneArrays,
+    c: Choice,
+    shares: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Free land and the entrants' choice probabilities, from one pass over the firms.
+
+    A project of sector ``s`` chooses zone ``z`` (or none, row 0) by a multinomial
+    logit: utility ``beta_approval log(speed) + beta_services services + beta_effort
+    log(effort) + beta_national national + marketing + beta_land log(free / planned) +
+    beta_agglomeration log(1 + firms of s in z)`` (``-inf`` where no firm can locate),
+    against ``outside_utility``, with ``speed = approval_days_legacy / days``. Start-ups
+    come at the rate ``startup_density / 4 * free * exp(beta_env_startup *
+    environment)`` (``model.startup_intensity``) with the sectors of the zone's firms
+    (the province's ``shares`` in an empty zone).
+
+    Returns:
+        Free land by zone, the choice probabilities (sectors x (1 + zones)), the
+        start-up rates by zone, the cumulative sector shares of start-ups (zones x
+        sectors) and the approval speed by zone.
+    """
+    nz, ns = len(za.planned), len(shares)
+    free, lam, speed = np.empty(nz), np.empty(nz), np.empty(nz)
+    prob, cdf = np.empty((ns, nz + 1)), np.empty((nz, ns))
+    impl = _choice_kernel if _current == "numba" else _choice_numpy
+    impl(zone, sector, land, za, c, shares, free, prob, lam, cdf, speed)
+    return free, prob, lam, cdf, speed
 
 
 def _place_numpy(alloc, starts, cdf, u_sector, land, free, new_zone, new_sector, keep):
+    alloc = alloc[:, 1:].T  # zones x sectors
     nz, ns = alloc.shape
     flat = alloc.ravel()
     n_projects = int(flat.sum())
@@ -466,11 +629,11 @@ def _place_numpy(alloc, starts, cdf, u_sector, land, free, new_zone, new_sector,
 def _place_kernel(
     alloc, starts, cdf, u_sector, land, free, new_zone, new_sector, keep
 ):  # pragma: no cover - compiled
-    nz, ns = alloc.shape
+    ns, nz = alloc.shape[0], alloc.shape[1] - 1
     k = 0
     for z in range(nz):  # projects, by zone and sector
         for s in range(ns):
-            for _ in range(alloc[z, s]):
+            for _ in range(alloc[s, z + 1]):
                 new_zone[k] = z
                 new_sector[k] = s
                 k += 1
@@ -501,8 +664,8 @@ def place_entrants(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Entrants' zones and sectors, and which of them find free land.
 
-    Entrants come in order: the projects (``alloc``, zones x sectors), by zone and
-    sector, then the start-ups (``starts`` by zone), whose sector is the first whose
+    Entrants come in order: the projects (``alloc``, sectors x (no zone, zones)), by
+    zone and sector, then the start-ups (``starts`` by zone), whose sector is the first whose
     cumulative share ``cdf[zone]`` reaches their draw ``u_sector``. Each takes
     ``land``; within a zone, an entrant fits if the land taken by it and every entrant
     before it is at most the zone's ``free`` land.

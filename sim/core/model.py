@@ -163,6 +163,7 @@ class ZoneReformModel(mesa.Model):
         self._size_2016 = float(self.firms.size.mean())
         #: The median firm's size at the start of the last quarter's firm dynamics.
         self._median: float | None = None
+        self._work = kernel.Workspace()
         self.gdp_index = 1.0  # province real GDP relative to the start of 2016
         #: Rest of the province's GDP (set at the end of the first year), 亿元.
         self.rest_gdp = math.nan
@@ -346,22 +347,26 @@ class ZoneReformModel(mesa.Model):
         self.firms.zone[:] = remap[self.firms.zone]
         self.integrated = True
 
-    def _zone_arrays(self) -> dict[str, np.ndarray]:
+    def _zone_arrays(self) -> kernel.ZoneArrays:
         """Zone state as arrays indexed like ``zone_list``, read once per quarter."""
-        zl = self.zone_list
-        return {
-            "days": np.array([z.approval_days for z in zl]),
-            "services": np.array([z.services for z in zl]),
-            "effort": np.array([z.effort for z in zl]),
-            "national": np.array([z.level == "national" and z.counted for z in zl], float),
-            "marketing": np.array([z.marketing for z in zl]),
-            "environment": np.array([z.environment for z in zl]),
-            "located": np.array([z.located for z in zl]),
-            "planned": np.array([z.planned_area for z in zl]),
-            "delisted": np.array([z.status == "delisted" for z in zl]),
-        }
+        rows = [
+            (
+                z.approval_days,
+                z.services,
+                z.effort,
+                z.level == "national" and z.counted,
+                z.marketing,
+                z.environment,
+                z.status != "merged",
+                z.planned_area,
+                z.status == "delisted",
+            )
+            for z in self.zone_list
+        ]
+        cols = np.array(rows, dtype=float).T
+        return kernel.ZoneArrays(*cols[:6], cols[6] > 0, cols[7], cols[8])
 
-    def _entry(self, za: dict[str, np.ndarray]) -> None:
+    def _entry(self, za: kernel.ZoneArrays) -> None:
         """Investment projects choose a zone (or none); start-ups; land check.
 
         Projects: a discrete choice in which reforms act through services, effort,
@@ -370,43 +375,25 @@ class ZoneReformModel(mesa.Model):
         free zone land, drawn by the business environment (:func:`startup_intensity`).
         """
         p, rng, pop = self.p, self._stream("entry"), self.firms
-        nz, ns = len(self.zone_list), len(SECTORS)
-        used, counts = kernel.zone_census(pop.zone, pop.sector, pop.land, nz, ns)
-        free = np.maximum(za["planned"] - used, 0.0)
-        speed = p["approval_days_legacy"] / za["days"]
-        with np.errstate(divide="ignore"):
-            base = (
-                p["beta_approval"] * np.log(speed)
-                + p["beta_services"] * za["services"]
-                + p["beta_effort"] * np.log(za["effort"])
-                + p["beta_national"] * za["national"]
-                + za["marketing"]
-                + p["beta_land"] * np.log(free / np.maximum(za["planned"], 1e-12))
-            )
-        base[~za["located"]] = -np.inf
-        util = base[:, None] + p["beta_agglomeration"] * np.log1p(counts)
-        util = np.vstack([np.full(ns, p["outside_utility"]), util])  # row 0: no zone
-        prob = np.exp(util - util.max(axis=0))
-        prob /= prob.sum(axis=0)
+        nz = len(self.zone_list)
+        choice = kernel.Choice(*(p[f] for f in kernel.Choice._fields))
+        free, prob, lam, cdf, speed = kernel.entry_choice(
+            pop.zone, pop.sector, pop.land, za, choice, self.sector_shares
+        )
         # Start-ups are drawn first: their count does not depend on the projects' draws.
-        lam = startup_intensity(free, za["environment"], p)
-        starts = rng.poisson(np.where(za["located"], lam, 0.0))
+        starts = rng.poisson(lam)
         pace = registry.province_growth(self.year, p) / registry.REFERENCE_GROWTH
         projects = rng.poisson(p["projects_per_year"] / 4 * pace * self.sector_shares)
-        alloc = rng.multinomial(projects, prob.T)[:, 1:].T  # zones x sectors
+        alloc = rng.multinomial(projects, prob)  # sectors x (no zone, zones)
         # A start-up's sector follows the zone's mix (the province's in an empty zone).
-        mix = np.where(counts.sum(axis=1)[:, None] > 0, counts, self.sector_shares[None, :])
-        cdf = np.cumsum(mix, axis=1) / mix.sum(axis=1)[:, None]
         u_sector = rng.random(int(starts.sum()))
-        n_projects = int(alloc.sum())
+        n_projects = int(alloc[:, 1:].sum())
         k = n_projects + len(u_sector)
         if k == 0:
             return
         land = p["land_per_firm"] * rng.lognormal(-0.5 * p["land_sd"] ** 2, p["land_sd"], k)
         # Land check: entrants take free land in order; those that do not fit leave.
-        new_zone, new_sector, keep = kernel.place_entrants(
-            np.ascontiguousarray(alloc), starts, cdf, u_sector, land, free
-        )
+        new_zone, new_sector, keep = kernel.place_entrants(alloc, starts, cdf, u_sector, land, free)
         # Entrant size follows the economy, not the incumbents: 2016's mean firm scaled by
         # the province's real GDP since, times a Reed draw (mean 1) truncated at
         # `entrant_size_cap` times the mean. Projects gain from faster approvals.
@@ -429,7 +416,7 @@ class ZoneReformModel(mesa.Model):
         )
         self._entries += np.bincount(zone, minlength=nz)
 
-    def _firm_dynamics(self, za: dict[str, np.ndarray]) -> None:
+    def _firm_dynamics(self, za: kernel.ZoneArrays) -> None:
         """Growth and exit of every firm: one pass of :func:`sim.core.kernel.firm_dynamics`."""
         p, pop = self.p, self.firms
         n = pop.n
@@ -438,12 +425,12 @@ class ZoneReformModel(mesa.Model):
             # Productivity level: partial adjustment towards a level target. Firms already
             # in place when the reform starts get `incumbent_level_share` of it (levels,
             # not a permanent growth premium; net entry carries most of the reform).
-            env = za["environment"]
-            target = p["reform_level_effect"] * env - p["delisting_tfp_loss"] * za["delisted"]
+            env = za.environment
+            target = p["reform_level_effect"] * env - p["delisting_tfp_loss"] * za.delisted
             # Gibrat with Laplace shocks whose scale falls with size relative to the median
             # firm (one O(n) selection per quarter); exit by an Exp(1) clock below the
             # quarter's hazard (see `log_exit_hazard`).
-            self._median = kernel.order_statistic(pop.size, n // 2, near=self._median)
+            self._median = kernel.order_statistic(pop.size, n // 2, self._median, self._work)
             q = kernel.Quarter(
                 now=self.now,
                 incumbent_before=p["integration_year"],
@@ -463,7 +450,15 @@ class ZoneReformModel(mesa.Model):
             )
             hazard0 = p["exit_hazard"] / 4 * (1 + p["exit_churn"] * env)
             dead, va, exits, bands = kernel.firm_dynamics(
-                pop.zone, pop.size, pop.level, pop.birth, pop.firm_id, target, hazard0, q
+                pop.zone,
+                pop.size,
+                pop.level,
+                pop.birth,
+                pop.firm_id,
+                target,
+                hazard0,
+                q,
+                self._work,
             )
             self._exits += exits
             self._band_exposure += bands[0] / 4
