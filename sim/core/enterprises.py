@@ -28,6 +28,8 @@ import mesa
 import numpy as np
 from mesa.agentset import AgentSet
 
+from sim.core import kernel
+
 if TYPE_CHECKING:
     from sim.core.model import ZoneReformModel
 
@@ -224,18 +226,8 @@ class FirmPopulation:
         Survivors from the tail fill the holes the dead leave (swap with last), so the
         cost is proportional to the deaths, not to the population.
         """
-        dead_rows = np.flatnonzero(dead)
-        if len(dead_rows) == 0:
-            return
-        n = self.n
-        n_keep = n - len(dead_rows)
         a = self.arrays
-        self.row_of[a["firm_id"][dead_rows]] = -1
-        holes = dead_rows[dead_rows < n_keep]
-        movers = n_keep + np.flatnonzero(~dead[n_keep:n])
-        for name, arr in a.items():
-            if name != "agent" or self.materialized:
-                arr[holes] = arr[movers]
-        a["agent"][n_keep:n] = None
-        self.row_of[a["firm_id"][holes]] = holes
+        live = {k: v for k, v in a.items() if k != "agent" or self.materialized}
+        n_keep = kernel.compact(dead, live, self.row_of)
+        a["agent"][n_keep : self.n] = None
         self.n = n_keep

@@ -328,23 +328,37 @@ def _dynamics_kernel(
         g += dl + (q.young_step if age < q.young_years else 0.0) + q.drift
         size[i] *= _exp(g)
         u[i] = x + g  # log relative size after growth
+    c1 = c2 = c3 = 0  # firms at least AGE_EDGES[k] old
     for i in range(n):  # a second loop: fewer values live at once
-        ra = (q.now - birth[i]) * q.inv_age_scale
+        age = q.now - birth[i]
+        ra = age * q.inv_age_scale
         h[i] *= (1.0 + q.young_excess * ra * _exp(1.0 - ra)) * _exp(-q.size_elasticity * u[i])
         u[i] = _uniform(q.exit_key, firm_id[i])
-    for i in range(n):  # exits; sums by zone and by age band
+        c1 += age >= AGE_EDGES[0]
+        c2 += age >= AGE_EDGES[1]
+        c3 += age >= AGE_EDGES[2]
+    bands[0, 0] += n - c1
+    bands[0, 1] += c1 - c2
+    bands[0, 2] += c2 - c3
+    bands[0, 3] += c3
+    # Value added by zone in eight interleaved partial sums: consecutive firms often
+    # share a zone, and one running sum per zone would wait on itself.
+    part = np.zeros((8, va.shape[0]))
+    for i in range(n):  # exits; sums by zone
         z = zone[i]
-        va[z] += size[i]
-        age = q.now - birth[i]
-        band = (age >= AGE_EDGES[0]) + (age >= AGE_EDGES[1]) + (age >= AGE_EDGES[2])
-        bands[0, band] += 1
+        part[i & 7, z] += size[i]
         # u < 1 - exp(-h), deciding by h - h^2/2 <= 1 - exp(-h) <= h where it can.
         hi = h[i]
         d = u[i] < hi and (u[i] < hi - 0.5 * hi * hi or u[i] < 1.0 - _exp(-hi))
         dead[i] = d
         if d:
             exits[z] += 1
-            bands[1, band] += 1
+            age = q.now - birth[i]
+            bands[1, (age >= AGE_EDGES[0]) + (age >= AGE_EDGES[1]) + (age >= AGE_EDGES[2])] += 1
+    for z in range(va.shape[0]):
+        va[z] += ((part[0, z] + part[1, z]) + (part[2, z] + part[3, z])) + (
+            (part[4, z] + part[5, z]) + (part[6, z] + part[7, z])
+        )
 
 
 def firm_dynamics(
@@ -680,3 +694,62 @@ def place_entrants(
     impl = _place_kernel if _current == "numba" else _place_numpy
     impl(alloc, starts, cdf, u_sector, land, free, new_zone, new_sector, keep)
     return new_zone, new_sector, keep
+
+
+# ---------------------------------------------------------------- exits
+@numba.njit(**_JIT)
+def _compact_kernel(dead, floats, ints, bytes_, firm_id, row_of):  # pragma: no cover
+    n = dead.shape[0]
+    n_dead = 0
+    for i in range(n):
+        n_dead += dead[i]
+    n_keep = n - n_dead
+    for i in range(n):
+        if dead[i]:
+            row_of[firm_id[i]] = -1
+    j = n_keep  # survivors beyond n_keep fill the holes below it, both in order
+    for i in range(n_keep):
+        if dead[i]:
+            while dead[j]:
+                j += 1
+            for c in floats:
+                c[i] = c[j]
+            for c in ints:
+                c[i] = c[j]
+            for c in bytes_:
+                c[i] = c[j]
+            firm_id[i] = firm_id[j]
+            row_of[firm_id[i]] = i
+            j += 1
+    return n_keep
+
+
+def compact(
+    dead: np.ndarray,
+    arrays: dict[str, np.ndarray],
+    row_of: np.ndarray,
+) -> int:
+    """Drop the rows marked ``dead`` from the live rows of ``arrays``; return the rows left.
+
+    Survivors from the tail fill the holes the dead leave, in order (swap with last),
+    so the cost is proportional to the deaths, not to the population. ``row_of`` maps
+    each firm id to its row (-1 once dead). Object columns (agent views) are moved too.
+    """
+    n = len(dead)
+    groups: dict[str, list[np.ndarray]] = {"f8": [], "i8": [], "i1": []}
+    for name, a in arrays.items():
+        if name != "firm_id":
+            groups.get(a.dtype.str[1:], []).append(a[:n])
+    if _current == "numba" and sum(map(len, groups.values())) == len(arrays) - 1:
+        return _compact_kernel(
+            dead, *(tuple(g) for g in groups.values()), arrays["firm_id"][:n], row_of
+        )
+    dead_rows = np.flatnonzero(dead)
+    n_keep = n - len(dead_rows)
+    row_of[arrays["firm_id"][dead_rows]] = -1
+    holes = dead_rows[dead_rows < n_keep]
+    movers = n_keep + np.flatnonzero(~dead[n_keep:n])
+    for arr in arrays.values():
+        arr[holes] = arr[movers]
+    row_of[arrays["firm_id"][holes]] = holes
+    return n_keep
