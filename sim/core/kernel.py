@@ -487,6 +487,39 @@ def order_statistic(
     return float(_select_kernel(x.copy(), k))
 
 
+def largest(
+    x: np.ndarray, k: int, near: float | None = None, work: Workspace | None = None
+) -> tuple[float, float]:
+    """The sum of the ``k`` largest elements of ``x`` and the smallest of them.
+
+    Args:
+        x: Values (not NaN).
+        k: How many, ``1 <= k <= len(x)``.
+        near: A guess of the ``k``-th largest (e.g. last year's): the kernel then
+            selects among the values above a bound below it (see
+            :func:`order_statistic`). The answer does not depend on the guess.
+        work: Scratch arrays to use (default: fresh ones).
+    """
+    n = len(x)
+    if _current == "numpy":
+        top = np.partition(x, n - k)[n - k :]
+        return float(top.sum()), float(top[0])
+    buf = np.empty(n) if work is None else work.floats(n)[0][:n]
+    if near is not None and near > 0:
+        below, m = _bracket_kernel(x, near * TAIL_BRACKET, np.inf, buf)
+        if below <= n - k:
+            r = n - k - below
+            _select_kernel(buf[:m], r)  # leaves the k largest at the end
+            return float(buf[r:m].sum()), float(buf[r])
+    buf[:] = x
+    _select_kernel(buf, n - k)
+    return float(buf[n - k :].sum()), float(buf[n - k])
+
+
+#: Lower bound of :func:`largest` below its guess, as a factor.
+TAIL_BRACKET = 0.7
+
+
 #: Bracket of :func:`order_statistic` around its guess, as factors.
 BRACKET = (math.exp(-0.05), math.exp(0.05))
 
@@ -620,7 +653,7 @@ def entry_choice(
 
 
 def _place_numpy(alloc, starts, cdf, u_sector, land, free, new_zone, new_sector, keep):
-    alloc = alloc[:, 1:].T  # zones x sectors
+    alloc = alloc.T  # zones x sectors
     nz, ns = alloc.shape
     flat = alloc.ravel()
     n_projects = int(flat.sum())
@@ -643,11 +676,11 @@ def _place_numpy(alloc, starts, cdf, u_sector, land, free, new_zone, new_sector,
 def _place_kernel(
     alloc, starts, cdf, u_sector, land, free, new_zone, new_sector, keep
 ):  # pragma: no cover - compiled
-    ns, nz = alloc.shape[0], alloc.shape[1] - 1
+    ns, nz = alloc.shape
     k = 0
     for z in range(nz):  # projects, by zone and sector
         for s in range(ns):
-            for _ in range(alloc[s, z + 1]):
+            for _ in range(alloc[s, z]):
                 new_zone[k] = z
                 new_sector[k] = s
                 k += 1
@@ -678,8 +711,8 @@ def place_entrants(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Entrants' zones and sectors, and which of them find free land.
 
-    Entrants come in order: the projects (``alloc``, sectors x (no zone, zones)), by
-    zone and sector, then the start-ups (``starts`` by zone), whose sector is the first whose
+    Entrants come in order: the projects (``alloc``, sectors x zones), by zone and
+    sector, then the start-ups (``starts`` by zone), whose sector is the first whose
     cumulative share ``cdf[zone]`` reaches their draw ``u_sector``. Each takes
     ``land``; within a zone, an entrant fits if the land taken by it and every entrant
     before it is at most the zone's ``free`` land.

@@ -42,7 +42,7 @@ SECTORS = tuple(
     n.removeprefix(SECTOR_PREFIX) for n in registry.REGISTRY if n.startswith(SECTOR_PREFIX)
 )
 #: Random streams, one per mechanism (see ``ZoneReformModel._stream``).
-STREAMS = {"init": 0, "entry": 1, "growth": 2, "exit": 3, "assessment": 4}
+STREAMS = {"init": 0, "entry": 1, "dynamics": 2, "assessment": 4}
 #: Largest share of a unit's planned area its initial firms may occupy.
 INITIAL_LAND_MAX = 0.85
 #: Age bands of the recorded exit rates, years: [0, 1), [1, 2), [2, 7) and 7 or more (the
@@ -163,6 +163,8 @@ class ZoneReformModel(mesa.Model):
         self._size_2016 = float(self.firms.size.mean())
         #: The median firm's size at the start of the last quarter's firm dynamics.
         self._median: float | None = None
+        #: The size of the smallest of last year's largest 1 % of firms.
+        self._top_size: float | None = None
         self._work = kernel.Workspace()
         self.gdp_index = 1.0  # province real GDP relative to the start of 2016
         #: Rest of the province's GDP (set at the end of the first year), 亿元.
@@ -259,9 +261,9 @@ class ZoneReformModel(mesa.Model):
         """The random stream of ``mechanism`` for the current quarter."""
         return np.random.default_rng(self._seed_of(mechanism))
 
-    def _key(self, mechanism: str) -> np.uint64:
-        """The key of ``mechanism``'s counter-based draws in the current quarter."""
-        return self._seed_of(mechanism).generate_state(1, np.uint64)[0]
+    def _keys(self, mechanism: str, k: int) -> np.ndarray:
+        """``k`` keys of ``mechanism``'s counter-based draws in the current quarter."""
+        return self._seed_of(mechanism).generate_state(k, np.uint64)
 
     # ------------------------------------------------------------------ time
     @property
@@ -380,26 +382,31 @@ class ZoneReformModel(mesa.Model):
         free, prob, lam, cdf, speed = kernel.entry_choice(
             pop.zone, pop.sector, pop.land, za, choice, self.sector_shares
         )
-        # Start-ups are drawn first: their count does not depend on the projects' draws.
-        starts = rng.poisson(lam)
+        # Start-ups by zone and projects by zone and sector: independent Poisson counts
+        # (a Poisson number of projects per sector, each choosing a zone with `prob`).
         pace = registry.province_growth(self.year, p) / registry.REFERENCE_GROWTH
-        projects = rng.poisson(p["projects_per_year"] / 4 * pace * self.sector_shares)
-        alloc = rng.multinomial(projects, prob)  # sectors x (no zone, zones)
+        flow = p["projects_per_year"] / 4 * pace * self.sector_shares
+        counts = rng.poisson(np.concatenate([lam, (flow[:, None] * prob[:, 1:]).ravel()]))
+        starts, alloc = counts[:nz], counts[nz:].reshape(len(flow), nz)
         # A start-up's sector follows the zone's mix (the province's in an empty zone).
         u_sector = rng.random(int(starts.sum()))
-        n_projects = int(alloc[:, 1:].sum())
+        n_projects = int(alloc.sum())
         k = n_projects + len(u_sector)
         if k == 0:
             return
-        land = p["land_per_firm"] * rng.lognormal(-0.5 * p["land_sd"] ** 2, p["land_sd"], k)
+        # Land (lognormal, mean land_per_firm) and the body of the size (lognormal) from
+        # one block of normal draws; the size's Pareto factor after them.
+        z = rng.standard_normal(2 * k)
+        sd_land, sd, alpha = p["land_sd"], p["entrant_size_sd"], p["entrant_tail_alpha"]
+        land = p["land_per_firm"] * np.exp(-0.5 * sd_land**2 + sd_land * z[:k])
         # Land check: entrants take free land in order; those that do not fit leave.
         new_zone, new_sector, keep = kernel.place_entrants(alloc, starts, cdf, u_sector, land, free)
         # Entrant size follows the economy, not the incumbents: 2016's mean firm scaled by
         # the province's real GDP since, times a Reed draw (mean 1) truncated at
         # `entrant_size_cap` times the mean. Projects gain from faster approvals.
-        sd, alpha = p["entrant_size_sd"], p["entrant_tail_alpha"]
         mean_raw = reed_mean(sd, alpha)
-        raw = np.minimum(reed_sizes(rng, k, sd, alpha), p["entrant_size_cap"] * mean_raw)
+        raw = np.exp(sd * z[k:]) * (1.0 + rng.pareto(alpha, k))
+        np.minimum(raw, p["entrant_size_cap"] * mean_raw, out=raw)
         size = p["entrant_size"] * self._size_2016 * self.gdp_index / mean_raw * raw
         size[:n_projects] *= speed[new_zone[:n_projects]] ** p["approval_investment"]
         origin = np.full(k, ORIGINS.index("startup"), dtype=np.int8)
@@ -431,6 +438,7 @@ class ZoneReformModel(mesa.Model):
             # firm (one O(n) selection per quarter); exit by an Exp(1) clock below the
             # quarter's hazard (see `log_exit_hazard`).
             self._median = kernel.order_statistic(pop.size, n // 2, self._median, self._work)
+            growth_key, exit_key = self._keys("dynamics", 2)
             q = kernel.Quarter(
                 now=self.now,
                 incumbent_before=p["integration_year"],
@@ -445,8 +453,8 @@ class ZoneReformModel(mesa.Model):
                 size_elasticity=p["exit_size_elasticity"],
                 inv_age_scale=1 / p["exit_age_scale"],
                 young_excess=p["exit_young_factor"] - 1,
-                growth_key=self._key("growth"),
-                exit_key=self._key("exit"),
+                growth_key=growth_key,
+                exit_key=exit_key,
             )
             hazard0 = p["exit_hazard"] / 4 * (1 + p["exit_churn"] * env)
             dead, va, exits, bands = kernel.firm_dynamics(
@@ -643,7 +651,11 @@ class ZoneReformModel(mesa.Model):
         size = self.firms.size
         n, total = len(size), float(size.sum())
         top = max(n // 100, 1)
-        top1 = float(np.partition(size, n - top)[n - top :].sum()) / total if n else 0.0
+        if n:
+            top_sum, self._top_size = kernel.largest(size, top, self._top_size, self._work)
+            top1 = top_sum / total
+        else:
+            top1 = 0.0
         largest = float(size.max()) / total if n else 0.0
         counted = [z for z in zl if z.counted]
         active = [z for z in zl if z.status == "active"]
