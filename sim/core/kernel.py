@@ -355,10 +355,18 @@ def _dynamics_kernel(
             exits[z] += 1
             age = q.now - birth[i]
             bands[1, (age >= AGE_EDGES[0]) + (age >= AGE_EDGES[1]) + (age >= AGE_EDGES[2])] += 1
-    for z in range(va.shape[0]):
-        va[z] += ((part[0, z] + part[1, z]) + (part[2, z] + part[3, z])) + (
+    va += _sum8(part)
+
+
+@numba.njit(**_JIT)
+def _sum8(part):  # pragma: no cover - compiled
+    """Column sums of an (8, m) array of partial sums, pairwise."""
+    out = np.empty(part.shape[1])
+    for z in range(part.shape[1]):
+        out[z] = ((part[0, z] + part[1, z]) + (part[2, z] + part[3, z])) + (
             (part[4, z] + part[5, z]) + (part[6, z] + part[7, z])
         )
+    return out
 
 
 def firm_dynamics(
@@ -481,9 +489,10 @@ def order_statistic(
         return float(np.partition(x, k)[k])
     if near is not None and near > 0:
         buf = np.empty(len(x)) if work is None else work.floats(len(x))[0]
-        below, m = _bracket_kernel(x, near * BRACKET[0], near * BRACKET[1], buf)
-        if below <= k < below + m:
-            return float(_select_kernel(buf[:m], k - below))
+        for width in BRACKETS:  # a narrow bracket, then a wide one
+            below, m = _bracket_kernel(x, near / width, near * width, buf)
+            if below <= k < below + m:
+                return float(_select_kernel(buf[:m], k - below))
     return float(_select_kernel(x.copy(), k))
 
 
@@ -520,8 +529,8 @@ def largest(
 TAIL_BRACKET = 0.7
 
 
-#: Bracket of :func:`order_statistic` around its guess, as factors.
-BRACKET = (math.exp(-0.05), math.exp(0.05))
+#: Brackets of :func:`order_statistic` around its guess: [near / w, near * w].
+BRACKETS = (math.exp(0.1), 2.0)
 
 
 # ---------------------------------------------------------------- entry
@@ -572,11 +581,16 @@ def _choice_kernel(
     zone, sector, land, za, c, shares, free, prob, lam, cdf, speed
 ):  # pragma: no cover - compiled
     nz, ns = len(free), len(shares)
-    used = np.zeros(nz)
-    counts = np.zeros((nz, ns))
+    # Land and firm counts by zone in eight interleaved partial sums (see the dynamics).
+    part_land = np.zeros((8, nz))
+    part_n = np.zeros((8, nz, ns), dtype=np.int64)
     for i in range(zone.shape[0]):
-        used[zone[i]] += land[i]
-        counts[zone[i], sector[i]] += 1.0
+        part_land[i & 7, zone[i]] += land[i]
+        part_n[i & 7, zone[i], sector[i]] += 1
+    used = _sum8(part_land)
+    counts = np.zeros((nz, ns))
+    for k in range(8):
+        counts += part_n[k]
     base = np.empty(nz)
     for z in range(nz):
         free[z] = max(za.planned[z] - used[z], 0.0)

@@ -222,7 +222,11 @@ class ZoneReformModel(mesa.Model):
 
     def _select(self, selector: str | list[str]) -> list[Zone]:
         """Zones (not merged) matching a mode-assignment selector."""
-        return selectors.select(selector, (z for z in self.zone_list if z.located))
+        located = [z for z in self.zone_list if z.status != "merged"]
+        if isinstance(selector, list):  # zone or unit ids: no parsing needed
+            ids = set(selector)
+            return [z for z in located if z.zone_id in ids or z.unit in ids]
+        return selectors.select(selector, located)
 
     def _check_selector(self, selector: str | list[str], key: str) -> None:
         """Raise if a mode-assignment selector names no zone of the registry."""
