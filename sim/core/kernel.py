@@ -582,15 +582,16 @@ def _choice_kernel(
 ):  # pragma: no cover - compiled
     nz, ns = len(free), len(shares)
     # Land and firm counts by zone in eight interleaved partial sums (see the dynamics).
-    part_land = np.zeros((8, nz))
-    part_n = np.zeros((8, nz, ns), dtype=np.int64)
+    part_land = np.zeros(8 * nz)
+    part_n = np.zeros(8 * nz * ns, dtype=np.int32)
     for i in range(zone.shape[0]):
-        part_land[i & 7, zone[i]] += land[i]
-        part_n[i & 7, zone[i], sector[i]] += 1
-    used = _sum8(part_land)
+        j = (i & 7) * nz + zone[i]
+        part_land[j] += land[i]
+        part_n[j * ns + sector[i]] += 1
+    used = _sum8(part_land.reshape(8, nz))
     counts = np.zeros((nz, ns))
     for k in range(8):
-        counts += part_n[k]
+        counts += part_n[k * nz * ns : (k + 1) * nz * ns].reshape(nz, ns)
     base = np.empty(nz)
     for z in range(nz):
         free[z] = max(za.planned[z] - used[z], 0.0)
