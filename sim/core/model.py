@@ -9,7 +9,7 @@ One step is a quarter. The schedule (see ``docs/ODD.md``, "Process overview"):
    on free zone land), in blocks;
 4. enterprises: growth (province trend + zone premium + level adjustment + young-firm
    catch-up + heavy-tailed shocks shrinking with size) and exit by a size-, age- and
-   environment-dependent hazard, vectorised;
+   environment-dependent hazard, in one compiled pass (:mod:`sim.core.kernel`);
 5. accounting; at year end: statistics (as published and at fixed boundaries), the
    province and its rest, assessment and exit, the land ledger (expansions, delisting,
    new zones), roll-outs and upgrades.
