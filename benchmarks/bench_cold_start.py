@@ -2,19 +2,21 @@
 
 Each figure is the median wall time of fresh Python processes:
 
-* ``import``: ``import sim.core.run`` (the model, numba and the cached kernel's module);
-* ``first compile``: a one-year run with an empty kernel cache (numba compiles and
-  writes the cache), in a temporary ``NUMBA_CACHE_DIR``;
-* ``cached first run``: the same run in a new process that loads that cache;
+* ``import``: ``import sim.core.run`` (the model, numba and the kernel's module);
+* ``first compile``: the first quarter's work, i.e. one year's run, with an empty kernel
+  cache (numba compiles every kernel and writes the cache), in a temporary
+  ``NUMBA_CACHE_DIR``;
+* ``cached first run``: the same in a new process that loads that cache (what a new
+  worker process does before its first run);
 * ``1-run batch``: ``zonesim run baseline --reps 1`` (2016-2035) with ``--workers 1``
   (in process) and ``--workers 2`` (a worker process started for the run), with the
-  kernel cache as it is (the project's own, warm after any earlier run).
+  kernel cache as it is (warm after ``make setup``).
 
-``--code DIR`` times another copy of the source tree instead (e.g. an older commit
-unpacked with ``git archive``), for before/after comparisons on the same machine;
-the kernel figures are skipped if that tree has no kernel.
+``--code DIR`` (repeatable) times other copies of the source tree too (e.g. an older
+commit unpacked with ``git archive``); the trees are timed in turn within each repeat,
+so machine load affects them alike. Kernel figures are skipped for a tree without one.
 
-Usage: ``python benchmarks/bench_cold_start.py [--repeats 5] [--code DIR]``
+Usage: ``python benchmarks/bench_cold_start.py [--repeats 5] [--code DIR ...]``
 """
 
 from __future__ import annotations
@@ -26,9 +28,11 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+RUN_A_YEAR = "from sim.core.run import simulate; simulate(seed=0, end=2016)"
 
 
 def _timed(args: list[str], env: dict[str, str], cwd: Path) -> float:
@@ -37,58 +41,47 @@ def _timed(args: list[str], env: dict[str, str], cwd: Path) -> float:
     return time.perf_counter() - t
 
 
-def _median(fn, repeats: int) -> str:
-    ts = [fn() for _ in range(repeats)]
-    return f"median {statistics.median(ts):.2f} s (min {min(ts):.2f}, max {max(ts):.2f})"
+def _measure(code: Path, cache: str) -> dict[str, float]:
+    """One repeat of every figure for the tree ``code``."""
+    py, env = sys.executable, {**os.environ, "PYTHONPATH": str(code)}
+    out = {"import sim.core.run": _timed([py, "-c", "import sim.core.run"], env, code)}
+    if (code / "sim" / "core" / "kernel.py").exists():
+        with tempfile.TemporaryDirectory() as empty:
+            cold = {**env, "NUMBA_CACHE_DIR": empty}
+            out["first compile + one year"] = _timed([py, "-c", RUN_A_YEAR], cold, code)
+        warm = {**env, "NUMBA_CACHE_DIR": cache}
+        _timed([py, "-c", RUN_A_YEAR], warm, code)  # fills the cache
+        out["cached first run (one year)"] = _timed([py, "-c", RUN_A_YEAR], warm, code)
+    else:
+        out["cached first run (one year)"] = _timed([py, "-c", RUN_A_YEAR], env, code)
+    scenario = str(code / "scenarios" / "baseline.toml")
+    for workers in (1, 2):
+        with tempfile.TemporaryDirectory() as tmp:
+            cmd = [py, "-m", "sim.cli", "run", scenario, "--reps", "1", "--workers",
+                   str(workers), "--out", str(Path(tmp) / "b"), "--quiet"]  # fmt: skip
+            out[f"1-run batch, --workers {workers}"] = _timed(cmd, env, code)
+    return out
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--code", type=Path, default=ROOT, help="source tree to time")
+    parser.add_argument("--code", type=Path, action="append", default=[], help="another tree")
     args = parser.parse_args()
-    code = args.code.resolve()
-    env = {**os.environ, "PYTHONPATH": str(code)}
-    py = sys.executable
-    has_kernel = (code / "sim" / "core" / "kernel.py").exists()
-    print(f"code: {code}")
-    print(
-        "import sim.core.run:",
-        _median(lambda: _timed([py, "-c", "import sim.core.run"], env, code), args.repeats),
-    )
-    run_year = "from sim.core.run import simulate; simulate(seed=0, end=2016)"
-    if has_kernel:
-
-        def first_compile() -> float:
-            with tempfile.TemporaryDirectory() as cache:
-                return _timed([py, "-c", run_year], {**env, "NUMBA_CACHE_DIR": cache}, code)
-
-        print(
-            "first compile (empty cache) + one year:",
-            _median(first_compile, max(args.repeats // 2, 1)),
-        )
-        with tempfile.TemporaryDirectory() as cache:
-            cached = {**env, "NUMBA_CACHE_DIR": cache}
-            _timed([py, "-c", run_year], cached, code)  # fills the cache
+    trees = [ROOT, *(c.resolve() for c in args.code)]
+    times: dict[Path, dict[str, list[float]]] = {t: defaultdict(list) for t in trees}
+    with tempfile.TemporaryDirectory() as cache:
+        for _ in range(args.repeats):
+            for tree in trees:
+                for label, t in _measure(tree, cache).items():
+                    times[tree][label].append(t)
+    for tree in trees:
+        print(f"code: {tree}")
+        for label, ts in times[tree].items():
             print(
-                "cached first run (one year):",
-                _median(lambda: _timed([py, "-c", run_year], cached, code), args.repeats),
+                f"  {label}: median {statistics.median(ts):.2f} s "
+                f"(min {min(ts):.2f}, max {max(ts):.2f})"
             )
-    else:
-        print(
-            "cached first run (one year):",
-            _median(lambda: _timed([py, "-c", run_year], env, code), args.repeats),
-        )
-    scenario = str(code / "scenarios" / "baseline.toml")
-    for workers in (1, 2):
-
-        def batch(workers: int = workers) -> float:
-            with tempfile.TemporaryDirectory() as out:
-                cmd = [py, "-m", "sim.cli", "run", scenario, "--reps", "1", "--workers",
-                       str(workers), "--out", str(Path(out) / "b"), "--quiet"]  # fmt: skip
-                return _timed(cmd, env, code)
-
-        print(f"1-run batch, --workers {workers}:", _median(batch, args.repeats))
 
 
 if __name__ == "__main__":
