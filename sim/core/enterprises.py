@@ -146,6 +146,11 @@ class FirmPopulation:
         self.row_of = np.full(capacity * 2, -1, dtype=np.int64)
         self.next_id = 0
         self.materialized = False
+        #: Land in use by zone and firms by zone and sector, as the firm dynamics left
+        #: them (``None`` once firms are added or removed, or zones remapped): entry reads
+        #: it instead of counting again. Code that writes ``zone``, ``sector`` or ``land``
+        #: directly sets it to ``None``.
+        self.census: tuple[np.ndarray, np.ndarray] | None = None
 
     def __len__(self) -> int:
         return self.n
@@ -196,6 +201,7 @@ class FirmPopulation:
             self.arrays[name][lo:hi] = ids if name == "firm_id" else values[name]
         self.row_of[ids] = np.arange(lo, hi)
         self.next_id += k
+        self.census = None
         self.n = hi
         if self.materialized:
             self._make_agents(lo, hi)
@@ -231,3 +237,4 @@ class FirmPopulation:
         n_keep = kernel.compact(dead, live, self.row_of)
         a["agent"][n_keep : self.n] = None
         self.n = n_keep
+        self.census = None

@@ -279,8 +279,9 @@ class Quarter(NamedTuple):
 
 
 def _dynamics_numpy(
-    zone, size, level, birth, firm_id, target, hazard0, q, va, exits, bands, dead, work
-):
+    zone, size, level, birth, firm_id, sector, land, target, hazard0, q, va, exits, bands,
+    dead, used, counts, work,
+):  # fmt: skip
     """NumPy reference of :func:`_dynamics_kernel` (same arguments, same effects)."""
     tgt = target[zone]
     tgt[birth < q.incumbent_before] *= q.incumbent_share
@@ -303,12 +304,15 @@ def _dynamics_numpy(
     band = np.searchsorted(AGE_EDGES, age, side="right")
     bands[0] += np.bincount(band, minlength=nb)
     bands[1] += np.bincount(band[dead], minlength=nb)
+    alive = ~dead
+    _census_numpy(zone[alive], sector[alive], land[alive], used, counts)
 
 
 @numba.njit(**_JIT)
 def _dynamics_kernel(
-    zone, size, level, birth, firm_id, target, hazard0, q, va, exits, bands, dead, work
-):  # pragma: no cover - compiled
+    zone, size, level, birth, firm_id, sector, land, target, hazard0, q, va, exits, bands,
+    dead, used, counts, work,
+):  # fmt: skip  # pragma: no cover - compiled
     n = size.shape[0]
     tgt, h, u = work[0, :n], work[1, :n], work[2, :n]
     # Gathers by zone first: the main loops then read and write every array at its
@@ -344,7 +348,10 @@ def _dynamics_kernel(
     bands[0, 3] += c3
     # Value added by zone in eight interleaved partial sums: consecutive firms often
     # share a zone, and one running sum per zone would wait on itself.
-    part = np.zeros((8, va.shape[0]))
+    nz, ns = counts.shape
+    part = np.zeros((8, nz))
+    part_land = np.zeros(8 * nz)  # the survivors' census, for the next quarter's entry
+    part_n = np.zeros(8 * nz * ns, dtype=np.int32)
     for i in range(n):  # exits; sums by zone
         z = zone[i]
         part[i & 7, z] += size[i]
@@ -356,7 +363,12 @@ def _dynamics_kernel(
             exits[z] += 1
             age = q.now - birth[i]
             bands[1, (age >= AGE_EDGES[0]) + (age >= AGE_EDGES[1]) + (age >= AGE_EDGES[2])] += 1
+        else:
+            j = (i & 7) * nz + z
+            part_land[j] += land[i]
+            part_n[j * ns + sector[i]] += 1
     va += _sum8(part)
+    _add_partials(part_land, part_n, used, counts)
 
 
 @numba.njit(**_JIT)
@@ -380,7 +392,10 @@ def firm_dynamics(
     hazard0: np.ndarray,
     q: Quarter,
     work: Workspace,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    sector: np.ndarray,
+    land: np.ndarray,
+    sectors: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray]]:
     """One quarter of every firm: level adjustment, growth and exit, and their sums.
 
     Updates ``level`` and ``size`` in place. Per firm: the level closes ``kappa`` of
@@ -395,12 +410,14 @@ def firm_dynamics(
     at relative age ``r = age * inv_age_scale`` and the size after growth (see
     ``model.log_exit_hazard``).
 
-    ``work`` holds the kernel's scratch arrays between calls.
+    ``work`` holds the kernel's scratch arrays between calls; ``sector`` and ``land``
+    (with the number of ``sectors``) serve the census of the survivors.
 
     Returns:
         ``dead`` (exits, by firm; a view into ``work``), the quarter's value added by
-        zone (sum of sizes after growth, exits included), exits by zone, and a
-        ``(2, bands)`` array of firms and exits by age band (:data:`AGE_EDGES`).
+        zone (sum of sizes after growth, exits included), exits by zone, a
+        ``(2, bands)`` array of firms and exits by age band (:data:`AGE_EDGES`), and
+        the survivors' census (:func:`zone_census`).
     """
     n, nz = len(size), len(target)
     q = q._replace(growth_key=np.uint64(q.growth_key), exit_key=np.uint64(q.exit_key))
@@ -408,23 +425,13 @@ def firm_dynamics(
     va = np.zeros(nz)
     exits = np.zeros(nz, dtype=np.int64)
     bands = np.zeros((2, len(AGE_EDGES) + 1), dtype=np.int64)
+    used, counts = np.zeros(nz), np.zeros((nz, sectors))
     impl = _dynamics_kernel if _current == "numba" else _dynamics_numpy
     impl(
-        zone,
-        size,
-        level,
-        birth,
-        firm_id,
-        target,
-        hazard0,
-        q,
-        va,
-        exits,
-        bands,
-        dead,
-        work.floats(n),
-    )
-    return dead, va, exits, bands
+        zone, size, level, birth, firm_id, sector, land, target, hazard0, q, va, exits, bands,
+        dead, used, counts, work.floats(n),
+    )  # fmt: skip
+    return dead, va, exits, bands, (used, counts)
 
 
 @numba.njit(**_JIT)
@@ -473,6 +480,32 @@ def _bracket_kernel(x, lo, hi, buf):  # pragma: no cover - compiled
     return below, m
 
 
+@numba.njit(**_JIT)
+def _order_kernel(x, k, lows, highs, buf):  # pragma: no cover - compiled
+    """The k-th smallest of ``x`` and the sum of those from it up, trying brackets first.
+
+    For each bracket ``[lows[t], highs[t]]`` in turn: count the values below it and copy
+    those inside into ``buf``; if rank ``k`` falls inside, select among those. Else
+    select in a copy of all of ``x``.
+    """
+    n = x.shape[0]
+    for t in range(lows.shape[0]):
+        below, m = _bracket_kernel(x, lows[t], highs[t], buf)
+        if below <= k < below + m:
+            r = k - below
+            value = _select_kernel(buf[:m], r)  # leaves the larger ones after it
+            return value, buf[r:m].sum()
+    buf[:n] = x
+    value = _select_kernel(buf[:n], k)
+    return value, buf[k:n].sum()
+
+
+def _brackets(near: float | None, factors: tuple[tuple[float, float], ...]) -> np.ndarray:
+    if near is None or not near > 0:
+        return np.empty((2, 0))
+    return np.array([[near * lo for lo, _ in factors], [near * hi for _, hi in factors]])
+
+
 def order_statistic(
     x: np.ndarray, k: int, near: float | None = None, work: Workspace | None = None
 ) -> float:
@@ -483,19 +516,16 @@ def order_statistic(
         k: Rank, ``0 <= k < len(x)``.
         near: A guess of the answer (e.g. last quarter's median). The kernel then
             counts the values below a narrow bracket around it in one pass and selects
-            among the few inside; it falls back to a full selection if the answer lies
-            outside. The answer does not depend on the guess.
+            among the few inside (then tries a wide bracket); it falls back to a full
+            selection if the answer lies outside. The answer does not depend on the
+            guess.
         work: Scratch arrays to use (default: fresh ones).
     """
     if _current == "numpy":
         return float(np.partition(x, k)[k])
-    if near is not None and near > 0:
-        buf = np.empty(len(x)) if work is None else work.floats(len(x))[0]
-        for width in BRACKETS:  # a narrow bracket, then a wide one
-            below, m = _bracket_kernel(x, near / width, near * width, buf)
-            if below <= k < below + m:
-                return float(_select_kernel(buf[:m], k - below))
-    return float(_select_kernel(x.copy(), k))
+    buf = np.empty(len(x)) if work is None else work.floats(len(x))[0]
+    lows, highs = _brackets(near, BRACKETS)
+    return float(_order_kernel(x, k, lows, highs, buf)[0])
 
 
 def largest(
@@ -515,24 +545,16 @@ def largest(
     if _current == "numpy":
         top = np.partition(x, n - k)[n - k :]
         return float(top.sum()), float(top[0])
-    buf = np.empty(n) if work is None else work.floats(n)[0][:n]
-    if near is not None and near > 0:
-        below, m = _bracket_kernel(x, near * TAIL_BRACKET, np.inf, buf)
-        if below <= n - k:
-            r = n - k - below
-            _select_kernel(buf[:m], r)  # leaves the k largest at the end
-            return float(buf[r:m].sum()), float(buf[r])
-    buf[:] = x
-    _select_kernel(buf, n - k)
-    return float(buf[n - k :].sum()), float(buf[n - k])
+    buf = np.empty(n) if work is None else work.floats(n)[0]
+    lows, highs = _brackets(near, ((TAIL_BRACKET, math.inf),))
+    value, total = _order_kernel(x, n - k, lows, highs, buf)
+    return float(total), float(value)
 
 
 #: Lower bound of :func:`largest` below its guess, as a factor.
 TAIL_BRACKET = 0.7
-
-
-#: Brackets of :func:`order_statistic` around its guess: [near / w, near * w].
-BRACKETS = (math.exp(0.1), 2.0)
+#: Brackets of :func:`order_statistic` around its guess, as factors: narrow, then wide.
+BRACKETS = ((math.exp(-0.1), math.exp(0.1)), (0.5, 2.0))
 
 
 # ---------------------------------------------------------------- entry
@@ -551,11 +573,49 @@ class Choice(NamedTuple):
     beta_env_startup: float
 
 
-def _choice_numpy(zone, sector, land, za, c, shares, free, prob, lam, cdf, speed):
-    nz, ns = len(free), len(shares)
-    used = np.bincount(zone, weights=land, minlength=nz)
-    counts = np.bincount(zone.astype(np.int64) * ns + sector, minlength=nz * ns)
-    counts = counts.reshape(nz, ns)
+def _census_numpy(zone, sector, land, used, counts):
+    nz, ns = counts.shape
+    used += np.bincount(zone, weights=land, minlength=nz)
+    counts += np.bincount(zone.astype(np.int64) * ns + sector, minlength=nz * ns).reshape(nz, ns)
+
+
+@numba.njit(**_JIT)
+def _census_kernel(zone, sector, land, used, counts):  # pragma: no cover - compiled
+    nz, ns = counts.shape
+    # Land and firm counts by zone in eight interleaved partial sums (see the dynamics).
+    part_land = np.zeros(8 * nz)
+    part_n = np.zeros(8 * nz * ns, dtype=np.int32)
+    for i in range(zone.shape[0]):
+        j = (i & 7) * nz + zone[i]
+        part_land[j] += land[i]
+        part_n[j * ns + sector[i]] += 1
+    _add_partials(part_land, part_n, used, counts)
+
+
+@numba.njit(**_JIT)
+def _add_partials(part_land, part_n, used, counts):  # pragma: no cover - compiled
+    nz, ns = counts.shape
+    used += _sum8(part_land.reshape(8, nz))
+    for k in range(8):
+        counts += part_n[k * nz * ns : (k + 1) * nz * ns].reshape(nz, ns)
+
+
+def zone_census(
+    zone: np.ndarray, sector: np.ndarray, land: np.ndarray, zones: int, sectors: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Land in use by zone, and firms by zone and sector (one pass over the firms)."""
+    used, counts = np.zeros(zones), np.zeros((zones, sectors))
+    impl = _census_kernel if _current == "numba" else _census_numpy
+    impl(zone, sector, land, used, counts)
+    return used, counts
+
+
+def _choice_numpy(
+    zone, sector, land, fresh, used, counts, za, c, shares, free, prob, lam, cdf, speed
+):
+    if fresh:
+        _census_numpy(zone, sector, land, used, counts)
+    ns = len(shares)
     free[:] = np.maximum(za.planned - used, 0.0)
     speed[:] = c.approval_days_legacy / za.days
     with np.errstate(divide="ignore"):
@@ -580,20 +640,11 @@ def _choice_numpy(zone, sector, land, za, c, shares, free, prob, lam, cdf, speed
 
 @numba.njit(**_JIT)
 def _choice_kernel(
-    zone, sector, land, za, c, shares, free, prob, lam, cdf, speed
+    zone, sector, land, fresh, used, counts, za, c, shares, free, prob, lam, cdf, speed
 ):  # pragma: no cover - compiled
+    if fresh:
+        _census_kernel(zone, sector, land, used, counts)
     nz, ns = len(free), len(shares)
-    # Land and firm counts by zone in eight interleaved partial sums (see the dynamics).
-    part_land = np.zeros(8 * nz)
-    part_n = np.zeros(8 * nz * ns, dtype=np.int32)
-    for i in range(zone.shape[0]):
-        j = (i & 7) * nz + zone[i]
-        part_land[j] += land[i]
-        part_n[j * ns + sector[i]] += 1
-    used = _sum8(part_land.reshape(8, nz))
-    counts = np.zeros((nz, ns))
-    for k in range(8):
-        counts += part_n[k * nz * ns : (k + 1) * nz * ns].reshape(nz, ns)
     base = np.empty(nz)
     for z in range(nz):
         free[z] = max(za.planned[z] - used[z], 0.0)
@@ -641,11 +692,16 @@ def entry_choice(
     zone: np.ndarray,
     sector: np.ndarray,
     land: np.ndarray,
+    census: tuple[np.ndarray, np.ndarray] | None,
     za: ZoneArrays,
     c: Choice,
     shares: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Free land and the entrants' choice probabilities, from one pass over the firms.
+    """Free land and the entrants' choice probabilities, from the zones' census.
+
+    ``census`` is the land in use by zone and the firms by zone and sector as
+    :func:`firm_dynamics` left them; without it (``None``) they are counted from the
+    firms' ``zone``, ``sector`` and ``land`` first (as :func:`zone_census` does).
 
     A project of sector ``s`` chooses zone ``z`` (or none, row 0) by a multinomial
     logit: utility ``beta_approval log(speed) + beta_services services + beta_effort
@@ -664,8 +720,10 @@ def entry_choice(
     nz, ns = len(za.planned), len(shares)
     free, lam, speed = np.empty(nz), np.empty(nz), np.empty(nz)
     prob, cdf = np.empty((ns, nz + 1)), np.empty((nz, ns))
+    fresh = census is None
+    used, counts = (np.zeros(nz), np.zeros((nz, ns))) if fresh else census
     impl = _choice_kernel if _current == "numba" else _choice_numpy
-    impl(zone, sector, land, za, c, shares, free, prob, lam, cdf, speed)
+    impl(zone, sector, land, fresh, used, counts, za, c, shares, free, prob, lam, cdf, speed)
     return free, prob, lam, cdf, speed
 
 
@@ -751,16 +809,15 @@ def place_entrants(
 def _compact_kernel(dead, floats, ints, bytes_, firm_id, row_of):  # pragma: no cover
     n = dead.shape[0]
     n_dead = 0
-    for i in range(n):
+    for i in range(n):  # vectorised
         n_dead += dead[i]
     n_keep = n - n_dead
-    for i in range(n):
-        if dead[i]:
-            row_of[firm_id[i]] = -1
     j = n_keep  # survivors beyond n_keep fill the holes below it, both in order
     for i in range(n_keep):
         if dead[i]:
+            row_of[firm_id[i]] = -1
             while dead[j]:
+                row_of[firm_id[j]] = -1
                 j += 1
             for c in floats:
                 c[i] = c[j]
@@ -771,6 +828,9 @@ def _compact_kernel(dead, floats, ints, bytes_, firm_id, row_of):  # pragma: no 
             firm_id[i] = firm_id[j]
             row_of[firm_id[i]] = i
             j += 1
+    for i in range(j, n):  # the dead in the tail not yet passed
+        if dead[i]:
+            row_of[firm_id[i]] = -1
     return n_keep
 
 

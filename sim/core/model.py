@@ -351,6 +351,7 @@ class ZoneReformModel(mesa.Model):
             lead.staff, lead.bodies = int(row["staff"]), 1
             lead.departments = int(row["departments"])
         self.firms.zone[:] = remap[self.firms.zone]
+        self.firms.census = None
         self.integrated = True
 
     def _zone_arrays(self) -> kernel.ZoneArrays:
@@ -369,7 +370,7 @@ class ZoneReformModel(mesa.Model):
             )
             for z in self.zone_list
         ]
-        cols = np.array(rows, dtype=float).T
+        cols = np.array(rows, dtype=float).T.copy()  # rows contiguous
         return kernel.ZoneArrays(*cols[:6], cols[6] > 0, cols[7], cols[8])
 
     def _entry(self, za: kernel.ZoneArrays) -> None:
@@ -383,8 +384,9 @@ class ZoneReformModel(mesa.Model):
         p, rng, pop = self.p, self._stream("entry"), self.firms
         nz = len(self.zone_list)
         choice = kernel.Choice(*(p[f] for f in kernel.Choice._fields))
+        census = pop.census if pop.census is not None and len(pop.census[0]) == nz else None
         free, prob, lam, cdf, speed = kernel.entry_choice(
-            pop.zone, pop.sector, pop.land, za, choice, self.sector_shares
+            pop.zone, pop.sector, pop.land, census, za, choice, self.sector_shares
         )
         # Start-ups by zone and projects by zone and sector: independent Poisson counts
         # (a Poisson number of projects per sector, each choosing a zone with `prob`).
@@ -461,7 +463,7 @@ class ZoneReformModel(mesa.Model):
                 exit_key=exit_key,
             )
             hazard0 = p["exit_hazard"] / 4 * (1 + p["exit_churn"] * env)
-            dead, va, exits, bands = kernel.firm_dynamics(
+            dead, va, exits, bands, census = kernel.firm_dynamics(
                 pop.zone,
                 pop.size,
                 pop.level,
@@ -471,12 +473,16 @@ class ZoneReformModel(mesa.Model):
                 hazard0,
                 q,
                 self._work,
+                pop.sector,
+                pop.land,
+                len(SECTORS),
             )
             self._exits += exits
             self._band_exposure += bands[0] / 4
             self._band_exits += bands[1]
             self._year_va += va / 4
             pop.remove(dead)
+            pop.census = census
         self.gdp_index *= (1 + g_prov / 100) ** 0.25
 
     # ------------------------------------------------------------------ year end

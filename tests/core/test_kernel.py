@@ -71,6 +71,8 @@ def firm_state(n: int = 20_000, nz: int = 30, seed: int = 1):
     level = rng.normal(0, 0.05, n)
     birth = 2018 - np.concatenate([rng.exponential(8, n // 2), np.arange(n - n // 2) % 12 / 4])
     firm_id = rng.permutation(3 * n)[:n].astype(np.int64)
+    sector = rng.integers(0, 4, n).astype(np.int8)
+    land = rng.lognormal(-4, 0.8, n)
     target = rng.uniform(-0.1, 0.3, nz)
     hazard0 = rng.uniform(0.005, 0.05, nz)
     q = kernel.Quarter(
@@ -79,16 +81,22 @@ def firm_state(n: int = 20_000, nz: int = 30, seed: int = 1):
         young_years=3.0, young_step=0.02, drift=0.015, size_elasticity=0.3,
         inv_age_scale=0.4, young_excess=2.0, growth_key=np.uint64(11), exit_key=np.uint64(12),
     )  # fmt: skip
-    return zone, size, level, birth, firm_id, target, hazard0, q
+    return zone, size, level, birth, firm_id, target, hazard0, q, sector, land
 
 
 def test_firm_dynamics_kernel_equals_the_reference() -> None:
     args = firm_state()
-    (k, (_, size_k, level_k, *_)), (r, (_, size_r, level_r, *_)) = both(
-        lambda *a: kernel.firm_dynamics(*a, kernel.Workspace()), *args
-    )
-    dead_k, va_k, exits_k, bands_k = k
-    dead_r, va_r, exits_r, bands_r = r
+    zone, sector, land = args[0], args[8], args[9]
+
+    def run(zone, size, level, birth, firm_id, target, hazard0, q, sector, land):
+        w = kernel.Workspace()
+        return kernel.firm_dynamics(
+            zone, size, level, birth, firm_id, target, hazard0, q, w, sector, land, 4
+        )
+
+    (k, (_, size_k, level_k, *_)), (r, (_, size_r, level_r, *_)) = both(run, *args)
+    dead_k, va_k, exits_k, bands_k, census_k = k
+    dead_r, va_r, exits_r, bands_r, census_r = r
     assert 200 < dead_k.sum() < 2_000  # exits happen, and not everywhere
     np.testing.assert_array_equal(dead_k, dead_r)
     np.testing.assert_array_equal(exits_k, exits_r)
@@ -97,17 +105,24 @@ def test_firm_dynamics_kernel_equals_the_reference() -> None:
     np.testing.assert_allclose(level_k, level_r, rtol=1e-13, atol=1e-16)
     np.testing.assert_allclose(va_k, va_r, rtol=1e-13)
     assert bands_k[0].sum() == len(size_k) and bands_k[1].sum() == dead_k.sum()
+    # The survivors' census equals a fresh count of them.
+    alive = ~dead_k
+    fresh = kernel.zone_census(zone[alive], sector[alive], land[alive], len(va_k), 4)
+    for got, ref, want in zip(census_k, census_r, fresh, strict=True):
+        np.testing.assert_allclose(got, want, rtol=1e-13)
+        np.testing.assert_allclose(ref, want, rtol=1e-13)
 
 
 def test_firm_dynamics_draws_are_tied_to_the_firm_not_its_row() -> None:
-    zone, size, level, birth, firm_id, target, hazard0, q = firm_state()
+    zone, size, level, birth, firm_id, target, hazard0, q, sector, land = firm_state()
     order = np.random.default_rng(5).permutation(len(size))
     runs = []
     for rows in (np.arange(len(size)), order):
         s, lv = size[rows].copy(), level[rows].copy()
         dead, *_ = kernel.firm_dynamics(
-            zone[rows], s, lv, birth[rows], firm_id[rows], target, hazard0, q, kernel.Workspace()
-        )
+            zone[rows], s, lv, birth[rows], firm_id[rows], target, hazard0, q,
+            kernel.Workspace(), sector[rows], land[rows], 4,
+        )  # fmt: skip
         back = np.argsort(rows)
         runs.append((dead.copy()[back], s[back]))
     np.testing.assert_array_equal(runs[0][0], runs[1][0])
@@ -134,9 +149,21 @@ def test_entry_choice_and_placement_equal_the_reference() -> None:
         model.step()
     pop, za = model.firms, model._zone_arrays()
     c = kernel.Choice(*(model.p[f] for f in kernel.Choice._fields))
+    nz, ns = len(model.zone_list), len(model.sector_shares)
+    (census_k, _), (census_r, _) = both(kernel.zone_census, pop.zone, pop.sector, pop.land, nz, ns)
+    for a, b in zip(census_k, census_r, strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-13)
+    # The census the firm dynamics left is that of the firms entry sees.
+    for a, b in zip(pop.census, census_k, strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-13)
     (k, _), (r, _) = both(
-        kernel.entry_choice, pop.zone, pop.sector, pop.land, za, c, model.sector_shares
+        kernel.entry_choice, pop.zone, pop.sector, pop.land, None, za, c, model.sector_shares
     )
+    given = kernel.entry_choice(
+        pop.zone, pop.sector, pop.land, census_k, za, c, model.sector_shares
+    )
+    for a, b in zip(k, given, strict=True):
+        np.testing.assert_array_equal(a, b)
     for a, b in zip(k, r, strict=True):
         np.testing.assert_allclose(a, b, rtol=1e-12)
     free, prob, lam, cdf, _ = k
