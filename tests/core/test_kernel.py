@@ -7,7 +7,7 @@ import pytest
 from scipy import stats
 
 from sim.core import kernel
-from sim.core.model import ZoneReformModel
+from sim.core.model import ZoneReformModel, log_exit_hazard, startup_intensity
 from sim.core.run import simulate
 
 #: Annual outputs compared between the implementations.
@@ -113,6 +113,25 @@ def test_firm_dynamics_kernel_equals_the_reference() -> None:
         np.testing.assert_allclose(ref, want, rtol=1e-13)
 
 
+def test_exits_follow_the_documented_hazard() -> None:
+    """A firm exits when its exit draw is below 1 - exp(-h), h from log_exit_hazard."""
+    zone, size, level, birth, firm_id, _, _, q, sector, land = firm_state()
+    p = {"exit_hazard": 0.3, "exit_churn": 0.5, "exit_size_elasticity": 0.3,
+         "exit_age_scale": 2.5, "exit_young_factor": 3.0}  # fmt: skip
+    env = np.random.default_rng(3).uniform(0, 1, 30)
+    hazard0 = p["exit_hazard"] / 4 * (1 + p["exit_churn"] * env)
+    q = q._replace(size_elasticity=0.3, inv_age_scale=1 / 2.5, young_excess=2.0)
+    after = size.copy()
+    dead, *_ = kernel.firm_dynamics(
+        zone, after, level.copy(), birth, firm_id, np.zeros(30), hazard0, q,
+        kernel.Workspace(), sector, land, 4,
+    )  # fmt: skip
+    h = np.exp(log_exit_hazard(np.log(after) - q.log_median, q.now - birth, env[zone], p))
+    expected = kernel.uniforms(q.exit_key, firm_id) < 1 - np.exp(-h)
+    np.testing.assert_array_equal(dead, expected)
+    assert 0.01 < dead.mean() < 0.3
+
+
 def test_firm_dynamics_draws_are_tied_to_the_firm_not_its_row() -> None:
     zone, size, level, birth, firm_id, target, hazard0, q, sector, land = firm_state()
     order = np.random.default_rng(5).permutation(len(size))
@@ -168,6 +187,8 @@ def test_entry_choice_and_placement_equal_the_reference() -> None:
         np.testing.assert_allclose(a, b, rtol=1e-12)
     free, prob, lam, cdf, _ = k
     np.testing.assert_allclose(prob.sum(axis=1), 1.0)
+    expected = np.where(za.located, startup_intensity(free, za.environment, model.p), 0.0)
+    np.testing.assert_allclose(lam, expected, rtol=1e-13)
     rng = np.random.default_rng(4)
     alloc = rng.poisson(3 * prob[:, 1:])
     starts = rng.poisson(lam)
