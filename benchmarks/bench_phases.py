@@ -20,7 +20,7 @@ import statistics
 import time
 from collections import defaultdict
 
-from sim.core import agents, kernel, model
+from sim.core import agents, model
 from sim.core.run import simulate
 
 #: Timed methods: (class, method name, phase label).
@@ -64,6 +64,8 @@ def main() -> None:
     parser.add_argument("--reference", action="store_true", help="time the NumPy reference")
     args = parser.parse_args()
     if args.reference:
+        from sim.core import kernel
+
         kernel.use("numpy")
     simulate(seed=args.seed, end=2017)  # warm-up: imports, registry, compiled kernel
     clock: dict[str, float] = defaultdict(float)
