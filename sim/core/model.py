@@ -491,8 +491,12 @@ class ZoneReformModel(mesa.Model):
         p, year = self.p, self.year
         pop, zl = self.firms, self.zone_list
         nz = len(zl)
-        firms_z = np.bincount(pop.zone, minlength=nz)
-        used = np.bincount(pop.zone, weights=pop.land, minlength=nz)
+        if pop.census is not None and len(pop.census[0]) == nz:  # as the dynamics left it
+            used, counts = pop.census
+            firms_z = counts.sum(axis=1).astype(np.int64)
+        else:
+            firms_z = np.bincount(pop.zone, minlength=nz)
+            used = np.bincount(pop.zone, weights=pop.land, minlength=nz)
         for z in zl:
             z.land_used = float(used[z.index])
         zone_growth = np.where(
