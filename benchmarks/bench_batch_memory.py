@@ -1,9 +1,11 @@
-"""Peak memory of a batch does not grow with its size (streaming store).
+"""Peak memory of one run, and of batches: a batch's does not grow with its size.
 
-Runs a 100-run and a 1,000-run batch (short horizon, two local workers), each in a
-fresh process, and samples the resident memory of that process and of every worker
-process under it. Prints the peak of the parent, of the largest worker, and of all
-processes together. A flat store keeps the 1,000-run peaks about those of 100 runs.
+First one full 2016-2035 run in a fresh process: its peak resident memory, and that
+after the imports alone (the run's own share is the difference). Then a 100-run and a
+1,000-run batch (short horizon, two local workers), each in a fresh process, sampling
+the resident memory of that process and of every worker process under it. Prints the
+peak of the parent, of the largest worker, and of all processes together. A flat store
+keeps the 1,000-run peaks about those of 100 runs.
 
 Usage: ``python benchmarks/bench_batch_memory.py [--runs 100 1000] [--end 2017] [--workers 2]``
 """
@@ -86,16 +88,37 @@ def _child(runs: int, end: int, workers: int) -> None:
     )
 
 
+def _single() -> None:
+    import resource
+
+    from sim.core.run import simulate
+
+    imported = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    simulate(seed=0, end=2035)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"imports_mb": round(imported / 1024, 1), "peak_mb": round(peak / 1024, 1)}))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, nargs="+", default=[100, 1000])
     parser.add_argument("--end", type=int, default=2017, help="last simulated year")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--single", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         _child(args.runs[0], args.end, args.workers)
         return
+    if args.single:
+        _single()
+        return
+    out = subprocess.run([sys.executable, __file__, "--single"], capture_output=True, text=True)
+    one = json.loads(out.stdout.strip().splitlines()[-1])
+    print(
+        f"one run 2016-2035: peak {one['peak_mb']} MB, after the imports {one['imports_mb']} MB "
+        f"(the run's own share {one['peak_mb'] - one['imports_mb']:.1f} MB)"
+    )
     rows = []
     for n in args.runs:
         cmd = [sys.executable, __file__, "--child", "--runs", str(n), "--end", str(args.end),

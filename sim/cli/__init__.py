@@ -116,23 +116,31 @@ def os_error_line(exc: OSError) -> str:
     return f"{path}: {what}" if path else what
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """Build the argument parser with every registered subcommand."""
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """Build the argument parser with every registered subcommand.
+
+    With ``argv`` naming a subcommand first, only that one is registered: each command
+    module imports what it needs (the analysis commands import scikit-learn, SALib and
+    SciPy's statistics), so ``zonesim run`` does not pay for the others.
+    """
     parser = _Parser(
         prog="zonesim",
         description="Agent-based model of Shanxi's development-zone reform.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {sim.__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    for name in COMMANDS:
+    first = next(iter(argv or ()), "")
+    only = [m for m in COMMANDS if m == f"sim.cli.{first}_cmd"]
+    for name in only or COMMANDS:
         importlib.import_module(name).register(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``zonesim``; returns the exit status."""
+    argv = sys.argv[1:] if argv is None else list(argv)
     try:
-        args = build_parser().parse_args(argv)
+        args = build_parser(argv).parse_args(argv)
     except SystemExit as exc:  # --help, or a bad option (one line, status 2)
         return exc.code if isinstance(exc.code, int) else 2
     prefix = f"zonesim {args.command}"

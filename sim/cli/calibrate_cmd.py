@@ -13,7 +13,7 @@ from sim.core.params import CALIBRATED_FILE
 from sim.experiments.backends import make_backend
 
 #: Default run budget (search + ABC-SMC); see docs/calibration.md for timings.
-DEFAULT_BUDGET = 18000
+DEFAULT_BUDGET = 45000
 DEFAULT_SEED = 20181231
 
 

@@ -42,7 +42,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     size = p.add_mutually_exclusive_group()
     size.add_argument(
-        "-N", "--samples", type=int_at_least(4), help="base sample size (sobol/pawn/dgsm; 1024)"
+        "-N",
+        "--samples",
+        type=int_at_least(4),
+        help="base sample size (sobol 2048; pawn/dgsm 1024)",
     )
     size.add_argument(
         "-r", "--trajectories", type=int_at_least(4), help="Morris trajectories (default 20)"

@@ -130,23 +130,26 @@ class Zone(mesa.Agent):
         """Set approval time, attraction effort, services and the environment index."""
         m = self.model
         p = m.p
-        eff = m.mode_effects[self.mode]
-        reformed = self.counted
+        mode = self.mode
+        eff = m.mode_effects[mode]
+        reformed = self.status == "active" and self.level in ("national", "provincial")
         deleg = m.delegation_progress if reformed else 0.0
         seal = m.seal_maturity if reformed else 0.0
         commit = 1.0 if (reformed and m.commitment_active) else 0.0
+        legacy_days = p["approval_days_legacy"]
         self.one_seal = seal > 0
         self.powers = deleg * (p["provincial_powers"] + self.local_powers)
-        self.approval_days = (
-            p["approval_days_legacy"]
+        days = self.approval_days = (
+            legacy_days
             * (1 - p["delegation_time_cut"] * deleg)
             * (1 - p["seal_time_cut"] * seal)
             * (1 - p["commitment_time_cut"] * commit)
             / eff.approval
         )
-        social = 0.0 if m.regulation_active else p["social_management_share"]
-        own = overhead(self.mode, self.departments, p)
-        free_time = (1 - own - social) / (1 - p["legacy_overhead"] - p["social_management_share"])
+        social_share = p["social_management_share"]
+        social = 0.0 if m.regulation_active else social_share
+        own = overhead(mode, self.departments, p)
+        free_time = (1 - own - social) / (1 - p["legacy_overhead"] - social_share)
         bonus = p["leadership_change_effect"] if m.now < self.leadership_bonus_until else 0.0
         self.effort = (
             eff.attraction
@@ -154,11 +157,12 @@ class Zone(mesa.Agent):
             * (1 + p["three_systems_effort"] * self.three_systems)
             * (1 + bonus)
         )
-        n_ops = min(len(self.operators), OPERATOR_CAP)
-        self.services = min(eff.services + p["operator_services"] * n_ops, 1.0)
+        n_ops = len(self.operators)
+        n_ops = n_ops if n_ops < OPERATOR_CAP else OPERATOR_CAP
+        services = self.services = min(eff.services + p["operator_services"] * n_ops, 1.0)
         self.marketing = p["operator_marketing"] * n_ops
-        speed = 1 - self.approval_days / p["approval_days_legacy"]
-        service_gain = (self.services - LEGACY_SERVICES) / (1 - LEGACY_SERVICES)
+        speed = 1 - days / legacy_days
+        service_gain = (services - LEGACY_SERVICES) / (1 - LEGACY_SERVICES)
         w = p["environment_speed_weight"]
         self.environment = min(max(w * speed + (1 - w) * service_gain, 0.0), 1.0)
 

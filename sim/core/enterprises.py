@@ -28,6 +28,8 @@ import mesa
 import numpy as np
 from mesa.agentset import AgentSet
 
+from sim.core import kernel
+
 if TYPE_CHECKING:
     from sim.core.model import ZoneReformModel
 
@@ -144,6 +146,11 @@ class FirmPopulation:
         self.row_of = np.full(capacity * 2, -1, dtype=np.int64)
         self.next_id = 0
         self.materialized = False
+        #: Land in use by zone and firms by zone and sector, as the firm dynamics left
+        #: them (``None`` once firms are added or removed, or zones remapped): entry reads
+        #: it instead of counting again. Code that writes ``zone``, ``sector`` or ``land``
+        #: directly sets it to ``None``.
+        self.census: tuple[np.ndarray, np.ndarray] | None = None
 
     def __len__(self) -> int:
         return self.n
@@ -194,6 +201,7 @@ class FirmPopulation:
             self.arrays[name][lo:hi] = ids if name == "firm_id" else values[name]
         self.row_of[ids] = np.arange(lo, hi)
         self.next_id += k
+        self.census = None
         self.n = hi
         if self.materialized:
             self._make_agents(lo, hi)
@@ -224,18 +232,9 @@ class FirmPopulation:
         Survivors from the tail fill the holes the dead leave (swap with last), so the
         cost is proportional to the deaths, not to the population.
         """
-        dead_rows = np.flatnonzero(dead)
-        if len(dead_rows) == 0:
-            return
-        n = self.n
-        n_keep = n - len(dead_rows)
         a = self.arrays
-        self.row_of[a["firm_id"][dead_rows]] = -1
-        holes = dead_rows[dead_rows < n_keep]
-        movers = n_keep + np.flatnonzero(~dead[n_keep:n])
-        for name, arr in a.items():
-            if name != "agent" or self.materialized:
-                arr[holes] = arr[movers]
-        a["agent"][n_keep:n] = None
-        self.row_of[a["firm_id"][holes]] = holes
+        live = {k: v for k, v in a.items() if k != "agent" or self.materialized}
+        n_keep = kernel.compact(dead, live, self.row_of)
+        a["agent"][n_keep : self.n] = None
         self.n = n_keep
+        self.census = None

@@ -9,7 +9,7 @@ One step is a quarter. The schedule (see ``docs/ODD.md``, "Process overview"):
    on free zone land), in blocks;
 4. enterprises: growth (province trend + zone premium + level adjustment + young-firm
    catch-up + heavy-tailed shocks shrinking with size) and exit by a size-, age- and
-   environment-dependent hazard, vectorised;
+   environment-dependent hazard, in one compiled pass (:mod:`sim.core.kernel`);
 5. accounting; at year end: statistics (as published and at fixed boundaries), the
    province and its rest, assessment and exit, the land ledger (expansions, delisting,
    new zones), roll-outs and upgrades.
@@ -25,7 +25,7 @@ import mesa
 import numpy as np
 from mesa.agentset import AgentSet
 
-from sim.core import modes, selectors, zonedata
+from sim.core import kernel, modes, selectors, zonedata
 from sim.core import params as registry
 from sim.core.agents import (
     CityGovernment,
@@ -34,7 +34,7 @@ from sim.core.agents import (
     Zone,
 )
 from sim.core.cities import city_label
-from sim.core.enterprises import FirmPopulation
+from sim.core.enterprises import ORIGINS, FirmPopulation
 
 #: Sectors of investment projects: one ``sector_weight_<sector>`` registry parameter each.
 SECTOR_PREFIX = "sector_weight_"
@@ -42,14 +42,14 @@ SECTORS = tuple(
     n.removeprefix(SECTOR_PREFIX) for n in registry.REGISTRY if n.startswith(SECTOR_PREFIX)
 )
 #: Random streams, one per mechanism (see ``ZoneReformModel._stream``).
-STREAMS = {"init": 0, "entry": 1, "growth": 2, "exit": 3, "assessment": 4}
+STREAMS = {"init": 0, "entry": 1, "dynamics": 2, "assessment": 4}
 #: Largest share of a unit's planned area its initial firms may occupy.
 INITIAL_LAND_MAX = 0.85
 #: Age bands of the recorded exit rates, years: [0, 1), [1, 2), [2, 7) and 7 or more (the
 #: founding year, the second, the peak years 3-7 and later, as in SAIC 2013).
-EXIT_AGE_EDGES = (1.0, 2.0, 7.0)
+EXIT_AGE_EDGES = kernel.AGE_EDGES
 #: Largest factor by which a small firm's shock scale exceeds the median firm's.
-SHOCK_SCALE_MAX = 2.5
+SHOCK_SCALE_MAX = kernel.SHOCK_SCALE_MAX
 
 
 def reed_sizes(rng: np.random.Generator, n: int, body_sd: float, alpha: float) -> np.ndarray:
@@ -161,6 +161,11 @@ class ZoneReformModel(mesa.Model):
         self.firms = FirmPopulation(self)
         self._init_firms()
         self._size_2016 = float(self.firms.size.mean())
+        #: The median firm's size at the start of the last quarter's firm dynamics.
+        self._median: float | None = None
+        #: The size of the smallest of last year's largest 1 % of firms.
+        self._top_size: float | None = None
+        self._work = kernel.Workspace()
         self.gdp_index = 1.0  # province real GDP relative to the start of 2016
         #: Rest of the province's GDP (set at the end of the first year), 亿元.
         self.rest_gdp = math.nan
@@ -217,7 +222,11 @@ class ZoneReformModel(mesa.Model):
 
     def _select(self, selector: str | list[str]) -> list[Zone]:
         """Zones (not merged) matching a mode-assignment selector."""
-        return selectors.select(selector, (z for z in self.zone_list if z.located))
+        located = [z for z in self.zone_list if z.status != "merged"]
+        if isinstance(selector, list):  # zone or unit ids: no parsing needed
+            ids = set(selector)
+            return [z for z in located if z.zone_id in ids or z.unit in ids]
+        return selectors.select(selector, located)
 
     def _check_selector(self, selector: str | list[str], key: str) -> None:
         """Raise if a mode-assignment selector names no zone of the registry."""
@@ -247,10 +256,18 @@ class ZoneReformModel(mesa.Model):
         # must not sit in the queue, where it would block every later event.
         return sorted((e for e in ev if not math.isnan(e[0])), key=lambda e: (e[0], e[1]))
 
+    def _seed_of(self, mechanism: str) -> np.random.SeedSequence:
+        """The seed of ``mechanism``'s random numbers in the current quarter."""
+        key = (STREAMS[mechanism], self.quarter)
+        return np.random.SeedSequence(self._stream_root, spawn_key=key)
+
     def _stream(self, mechanism: str) -> np.random.Generator:
         """The random stream of ``mechanism`` for the current quarter."""
-        key = (STREAMS[mechanism], self.quarter)
-        return np.random.default_rng(np.random.SeedSequence(self._stream_root, spawn_key=key))
+        return np.random.default_rng(self._seed_of(mechanism))
+
+    def _keys(self, mechanism: str, k: int) -> np.ndarray:
+        """``k`` keys of ``mechanism``'s counter-based draws in the current quarter."""
+        return self._seed_of(mechanism).generate_state(k, np.uint64)
 
     # ------------------------------------------------------------------ time
     @property
@@ -334,24 +351,29 @@ class ZoneReformModel(mesa.Model):
             lead.staff, lead.bodies = int(row["staff"]), 1
             lead.departments = int(row["departments"])
         self.firms.zone[:] = remap[self.firms.zone]
+        self.firms.census = None
         self.integrated = True
 
-    def _zone_arrays(self) -> dict[str, np.ndarray]:
+    def _zone_arrays(self) -> kernel.ZoneArrays:
         """Zone state as arrays indexed like ``zone_list``, read once per quarter."""
-        zl = self.zone_list
-        return {
-            "days": np.array([z.approval_days for z in zl]),
-            "services": np.array([z.services for z in zl]),
-            "effort": np.array([z.effort for z in zl]),
-            "national": np.array([z.level == "national" and z.counted for z in zl], float),
-            "marketing": np.array([z.marketing for z in zl]),
-            "environment": np.array([z.environment for z in zl]),
-            "located": np.array([z.located for z in zl]),
-            "planned": np.array([z.planned_area for z in zl]),
-            "delisted": np.array([z.status == "delisted" for z in zl]),
-        }
+        rows = [
+            (
+                z.approval_days,
+                z.services,
+                z.effort,
+                z.level == "national" and z.counted,
+                z.marketing,
+                z.environment,
+                z.status != "merged",
+                z.planned_area,
+                z.status == "delisted",
+            )
+            for z in self.zone_list
+        ]
+        cols = np.array(rows, dtype=float).T.copy()  # rows contiguous
+        return kernel.ZoneArrays(*cols[:6], cols[6] > 0, cols[7], cols[8])
 
-    def _entry(self, za: dict[str, np.ndarray]) -> None:
+    def _entry(self, za: kernel.ZoneArrays) -> None:
         """Investment projects choose a zone (or none); start-ups; land check.
 
         Projects: a discrete choice in which reforms act through services, effort,
@@ -360,139 +382,107 @@ class ZoneReformModel(mesa.Model):
         free zone land, drawn by the business environment (:func:`startup_intensity`).
         """
         p, rng, pop = self.p, self._stream("entry"), self.firms
-        nz, ns = len(self.zone_list), len(SECTORS)
-        used = np.bincount(pop.zone, weights=pop.land, minlength=nz)
-        free = np.maximum(za["planned"] - used, 0.0)
-        counts = np.bincount(
-            pop.zone.astype(np.int64) * ns + pop.sector, minlength=nz * ns
-        ).reshape(nz, ns)
-        speed = p["approval_days_legacy"] / za["days"]
-        with np.errstate(divide="ignore"):
-            base = (
-                p["beta_approval"] * np.log(speed)
-                + p["beta_services"] * za["services"]
-                + p["beta_effort"] * np.log(za["effort"])
-                + p["beta_national"] * za["national"]
-                + za["marketing"]
-                + p["beta_land"] * np.log(free / np.maximum(za["planned"], 1e-12))
-            )
-        base[~za["located"]] = -np.inf
-        util = base[:, None] + p["beta_agglomeration"] * np.log1p(counts)
-        util = np.vstack([np.full(ns, p["outside_utility"]), util])  # row 0: no zone
-        prob = np.exp(util - util.max(axis=0))
-        prob /= prob.sum(axis=0)
-        # Start-ups are drawn first: their count does not depend on the projects' draws.
-        lam = startup_intensity(free, za["environment"], p)
-        starts = rng.poisson(np.where(za["located"], lam, 0.0))
-        pace = registry.province_growth(self.year, p) / registry.REFERENCE_GROWTH
-        projects = rng.poisson(p["projects_per_year"] / 4 * pace * self.sector_shares)
-        alloc = np.stack([rng.multinomial(projects[s], prob[:, s]) for s in range(ns)], axis=1)[
-            1:
-        ]  # zones x sectors
-        # A start-up's sector follows the zone's mix (the province's in an empty zone).
-        firms_z = counts.sum(axis=1)
-        mix = np.where(firms_z[:, None] > 0, counts, self.sector_shares[None, :])
-        cdf = np.cumsum(mix, axis=1) / mix.sum(axis=1)[:, None]
-        s_zone = np.repeat(np.arange(nz), starts)
-        s_sector = (rng.random(len(s_zone))[:, None] > cdf[s_zone]).sum(axis=1)
-        flat = alloc.ravel()
-        n_projects = int(flat.sum())
-        new_zone = np.concatenate([np.repeat(np.arange(nz), alloc.sum(axis=1)), s_zone])
-        origin = np.repeat(np.array([1, 2], dtype=np.int8), [n_projects, len(s_zone)])
-        new_sector = np.concatenate(
-            [np.repeat(np.tile(np.arange(ns), nz), flat), np.minimum(s_sector, ns - 1)]
+        nz = len(self.zone_list)
+        choice = kernel.Choice(*(p[f] for f in kernel.Choice._fields))
+        census = pop.census if pop.census is not None and len(pop.census[0]) == nz else None
+        free, prob, lam, cdf, speed = kernel.entry_choice(
+            pop.zone, pop.sector, pop.land, census, za, choice, self.sector_shares
         )
-        k = len(new_zone)
+        # Start-ups by zone and projects by zone and sector: independent Poisson counts
+        # (a Poisson number of projects per sector, each choosing a zone with `prob`).
+        pace = registry.province_growth(self.year, p) / registry.REFERENCE_GROWTH
+        flow = p["projects_per_year"] / 4 * pace * self.sector_shares
+        counts = rng.poisson(np.concatenate([lam, (flow[:, None] * prob[:, 1:]).ravel()]))
+        starts, alloc = counts[:nz], counts[nz:].reshape(len(flow), nz)
+        # A start-up's sector follows the zone's mix (the province's in an empty zone).
+        u_sector = rng.random(int(starts.sum()))
+        n_projects = int(alloc.sum())
+        k = n_projects + len(u_sector)
         if k == 0:
             return
-        land = p["land_per_firm"] * rng.lognormal(-0.5 * p["land_sd"] ** 2, p["land_sd"], k)
+        # Land (lognormal, mean land_per_firm) and the body of the size (lognormal) from
+        # one block of normal draws; the size's Pareto factor after them.
+        z = rng.standard_normal(2 * k)
+        sd_land, sd, alpha = p["land_sd"], p["entrant_size_sd"], p["entrant_tail_alpha"]
+        land = p["land_per_firm"] * np.exp(-0.5 * sd_land**2 + sd_land * z[:k])
         # Land check: entrants take free land in order; those that do not fit leave.
-        order = np.argsort(new_zone, kind="stable")
-        zs, ls = new_zone[order], land[order]
-        cum = np.cumsum(ls)
-        first = np.searchsorted(zs, zs, side="left")
-        within = cum - (cum[first] - ls[first])
-        keep = np.zeros(k, dtype=bool)
-        keep[order] = within <= free[zs]
+        new_zone, new_sector, keep = kernel.place_entrants(alloc, starts, cdf, u_sector, land, free)
         # Entrant size follows the economy, not the incumbents: 2016's mean firm scaled by
         # the province's real GDP since, times a Reed draw (mean 1) truncated at
         # `entrant_size_cap` times the mean. Projects gain from faster approvals.
-        sd, alpha = p["entrant_size_sd"], p["entrant_tail_alpha"]
         mean_raw = reed_mean(sd, alpha)
-        raw = np.minimum(reed_sizes(rng, k, sd, alpha), p["entrant_size_cap"] * mean_raw)
+        raw = np.exp(sd * z[k:]) * (1.0 + rng.pareto(alpha, k))
+        np.minimum(raw, p["entrant_size_cap"] * mean_raw, out=raw)
         size = p["entrant_size"] * self._size_2016 * self.gdp_index / mean_raw * raw
         size[:n_projects] *= speed[new_zone[:n_projects]] ** p["approval_investment"]
+        origin = np.full(k, ORIGINS.index("startup"), dtype=np.int8)
+        origin[:n_projects] = ORIGINS.index("project")
+        zone = new_zone[keep]
         pop.add(
-            zone=new_zone[keep].astype(np.intp),
-            sector=new_sector[keep].astype(np.int8),
+            zone=zone,
+            sector=new_sector[keep],
             size=size[keep],
-            level=np.zeros(int(keep.sum())),
-            birth=np.full(int(keep.sum()), self.now),
+            level=np.zeros(len(zone)),
+            birth=np.full(len(zone), self.now),
             land=land[keep],
             origin=origin[keep],
         )
-        self._entries += np.bincount(new_zone[keep], minlength=nz)
+        self._entries += np.bincount(zone, minlength=nz)
 
-    def _firm_dynamics(self, za: dict[str, np.ndarray]) -> None:
-        """Growth and exit of every firm, vectorised (one pass over the arrays)."""
+    def _firm_dynamics(self, za: kernel.ZoneArrays) -> None:
+        """Growth and exit of every firm: one pass of :func:`sim.core.kernel.firm_dynamics`."""
         p, pop = self.p, self.firms
-        n, nz = pop.n, len(self.zone_list)
-        if n == 0:
-            self.gdp_index *= (1 + registry.province_growth(self.year, p) / 100) ** 0.25
-            return
-        env = za["environment"]
-        zone = pop.zone
-        # Productivity level: partial adjustment towards a level target. Firms already in
-        # place when the reform starts get `incumbent_level_share` of it (levels, not a
-        # permanent growth premium; net entry carries most of the reform).
-        target = p["reform_level_effect"] * env - p["delisting_tfp_loss"] * za["delisted"]
-        tgt = target[zone]
-        if p["incumbent_level_share"] != 1.0:
-            tgt[pop.birth < p["integration_year"]] *= p["incumbent_level_share"]
-        level = pop.level
-        dl = tgt
-        dl -= level
-        dl *= 1 - math.exp(-p["level_convergence"] / 4)
-        level += dl
+        n = pop.n
         g_prov = registry.province_growth(self.year, p)
-        size = pop.size
-        # Log size relative to the median (one O(n) selection per quarter).
-        log_rel = np.log(size)
-        log_rel -= math.log(float(np.partition(size, n // 2)[n // 2]))
-        # Gibrat with Laplace shocks whose scale falls with relative size; the per-firm
-        # log(1 - b^2) removes the mean of exp(shock) so shocks add no growth.
-        b = np.exp(log_rel * -p["shock_size_elasticity"])
-        np.minimum(b, SHOCK_SCALE_MAX, out=b)
-        b *= p["shock_scale"] / (2 * math.sqrt(2))
-        u = self._stream("growth").random(n)
-        u -= 0.5
-        growth = np.abs(u)
-        growth *= -2.0
-        np.log1p(growth, out=growth)
-        growth *= b
-        np.negative(growth, out=growth)
-        np.copysign(growth, u, out=growth)
-        b *= b
-        np.negative(b, out=b)
-        growth += np.log1p(b, out=b)
-        growth += dl
-        age = self.now - pop.birth
-        young = age < p["young_years"]
-        growth += young * (p["young_growth"] / 4)
-        growth += (math.log1p(g_prov / 100) + math.log1p(p["zone_premium_pp"] / 100)) / 4
-        log_rel += growth
-        np.exp(growth, out=growth)
-        size *= growth
-        # Exit: an Exp(1) clock below the quarter's hazard (see `log_exit_hazard`).
-        hazard = np.exp(log_exit_hazard(log_rel, age, env[zone], p))
-        dead = self._stream("exit").standard_exponential(n) < hazard
-        self._exits += np.bincount(zone[dead], minlength=nz)
-        band = np.searchsorted(EXIT_AGE_EDGES, age, side="right")
-        nb = len(EXIT_AGE_EDGES) + 1
-        self._band_exposure += np.bincount(band, minlength=nb) / 4
-        self._band_exits += np.bincount(band[dead], minlength=nb)
-        self._year_va += np.bincount(zone, weights=size, minlength=nz) / 4
-        pop.remove(dead)
+        if n:
+            # Productivity level: partial adjustment towards a level target. Firms already
+            # in place when the reform starts get `incumbent_level_share` of it (levels,
+            # not a permanent growth premium; net entry carries most of the reform).
+            env = za.environment
+            target = p["reform_level_effect"] * env - p["delisting_tfp_loss"] * za.delisted
+            # Gibrat with Laplace shocks whose scale falls with size relative to the median
+            # firm (one O(n) selection per quarter); exit by an Exp(1) clock below the
+            # quarter's hazard (see `log_exit_hazard`).
+            self._median = kernel.order_statistic(pop.size, n // 2, self._median, self._work)
+            growth_key, exit_key = self._keys("dynamics", 2)
+            q = kernel.Quarter(
+                now=self.now,
+                incumbent_before=p["integration_year"],
+                incumbent_share=p["incumbent_level_share"],
+                kappa=1 - math.exp(-p["level_convergence"] / 4),
+                log_median=math.log(self._median),
+                shock_elasticity=p["shock_size_elasticity"],
+                shock_k=p["shock_scale"] / (2 * math.sqrt(2)),
+                young_years=p["young_years"],
+                young_step=p["young_growth"] / 4,
+                drift=(math.log1p(g_prov / 100) + math.log1p(p["zone_premium_pp"] / 100)) / 4,
+                size_elasticity=p["exit_size_elasticity"],
+                inv_age_scale=1 / p["exit_age_scale"],
+                young_excess=p["exit_young_factor"] - 1,
+                growth_key=growth_key,
+                exit_key=exit_key,
+            )
+            hazard0 = p["exit_hazard"] / 4 * (1 + p["exit_churn"] * env)
+            dead, va, exits, bands, census = kernel.firm_dynamics(
+                pop.zone,
+                pop.size,
+                pop.level,
+                pop.birth,
+                pop.firm_id,
+                target,
+                hazard0,
+                q,
+                self._work,
+                pop.sector,
+                pop.land,
+                len(SECTORS),
+            )
+            self._exits += exits
+            self._band_exposure += bands[0] / 4
+            self._band_exits += bands[1]
+            self._year_va += va / 4
+            pop.remove(dead)
+            pop.census = census
         self.gdp_index *= (1 + g_prov / 100) ** 0.25
 
     # ------------------------------------------------------------------ year end
@@ -501,8 +491,12 @@ class ZoneReformModel(mesa.Model):
         p, year = self.p, self.year
         pop, zl = self.firms, self.zone_list
         nz = len(zl)
-        firms_z = np.bincount(pop.zone, minlength=nz)
-        used = np.bincount(pop.zone, weights=pop.land, minlength=nz)
+        if pop.census is not None and len(pop.census[0]) == nz:  # as the dynamics left it
+            used, counts = pop.census
+            firms_z = counts.sum(axis=1).astype(np.int64)
+        else:
+            firms_z = np.bincount(pop.zone, minlength=nz)
+            used = np.bincount(pop.zone, weights=pop.land, minlength=nz)
         for z in zl:
             z.land_used = float(used[z.index])
         zone_growth = np.where(
@@ -671,7 +665,11 @@ class ZoneReformModel(mesa.Model):
         size = self.firms.size
         n, total = len(size), float(size.sum())
         top = max(n // 100, 1)
-        top1 = float(np.partition(size, n - top)[n - top :].sum()) / total if n else 0.0
+        if n:
+            top_sum, self._top_size = kernel.largest(size, top, self._top_size, self._work)
+            top1 = top_sum / total
+        else:
+            top1 = 0.0
         largest = float(size.max()) / total if n else 0.0
         counted = [z for z in zl if z.counted]
         active = [z for z in zl if z.status == "active"]

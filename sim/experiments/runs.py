@@ -35,7 +35,7 @@ TRAILING = ("sample", "run_id")
 _CORE_DIR = Path(__file__).resolve().parent.parent / "core"
 _CORE_SUFFIXES = (".py", ".csv", ".toml")
 #: Packages whose versions change what a run computes (part of the code identity).
-MODEL_PACKAGES = ("numpy", "pandas", "pyarrow", "scipy", "mesa")
+MODEL_PACKAGES = ("numpy", "numba", "pandas", "pyarrow", "scipy", "mesa")
 
 
 class CodeMismatchError(ZonesimError, ValueError):

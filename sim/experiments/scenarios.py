@@ -57,8 +57,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from scipy.stats import qmc
-
 from sim.core import selectors, zonedata
 from sim.core.params import MODE_ASSIGNMENTS, REGISTRY, ParameterError, resolve
 from sim.core.run import FIRST_YEAR, LAST_YEAR
@@ -419,6 +417,8 @@ def design_points(sc: Scenario) -> list[tuple[str, dict[str, float]]]:
             (f"{sc.name}[{','.join(f'{k}={_format(k, v)}' for k, v in p.items())}]", p)
             for p in points
         ]
+    from scipy.stats import qmc  # here: scipy.stats takes a second to import
+
     unit = qmc.LatinHypercube(d=len(names), rng=sweep_rng(sc.run.seed)).random(sc.sweep.n)
     lower = [sc.sweep.values[k][0] for k in names]
     upper = [sc.sweep.values[k][1] for k in names]

@@ -36,11 +36,11 @@ DEFAULT_OUT = Path("calibration")
 REPLICATES, CANDIDATES, CRN = 2, 8, 3
 #: Most point-seeds for history matching (three waves of 160, 80 and 80 points, two seeds).
 HM_MAX = 640
-#: Most ABC particles: about fifteen per calibrated parameter, so that the posterior's
-#: 90 % intervals rest on a hundred or more distinct particles. A generation costs at most
+#: Most ABC particles: about thirty-five per calibrated parameter, so that the posterior's
+#: 90 % intervals rest on a few hundred distinct particles. A generation costs at most
 #: ``(1 - abc_quantile) * population * MAX_MOVES`` points (fewer: moves that leave the NROY
 #: space cost no run), so the ABC share of the budget is kept at sixteen populations or more.
-POPULATION_MAX = 300
+POPULATION_MAX = 750
 
 
 @dataclass(frozen=True)

@@ -171,6 +171,10 @@ def run_analysis(
     return SensitivityResult(design, list(outputs), Y, full, half, conv, noise, meta)
 
 
+#: Default base sample size by method (Morris: trajectories); others 1024. Sobol's
+#: N = 2048 (28,704 runs for the twelve mode effects) takes about the time N = 1024 took
+#: before the compiled firm kernel (docs/sensitivity.md, "Cost").
+DEFAULT_N = {"morris": 20, "sobol": 2048}
 #: Settings that identify an analysis in its folder; resuming requires the same.
 _IDENTITY = ("method", "parameters", "grouped", "n", "seed", "replicates", "base", "options")
 
@@ -236,7 +240,8 @@ def run_sensitivity(
         params: Parameters to vary (default: every non-boolean registry parameter).
         grouped: Vary the registry's parameter groups instead (Morris, Sobol).
         outputs: Output specs ``metric@year`` (default :data:`DEFAULT_OUTPUTS`).
-        n: Base sample size (default 20 Morris trajectories, N = 1024 otherwise).
+        n: Base sample size (default :data:`DEFAULT_N`: 20 Morris trajectories, Sobol
+            N = 2048, N = 1024 otherwise).
         scenario: Scenario file (or shipped name) giving the base point and horizon
             start; default the registry defaults.
         seed: Master seed (default: the scenario's, else 0).
@@ -270,7 +275,7 @@ def run_sensitivity(
         raise SensitivityArgumentError("workers", f": expected at least 1, got {workers}")
     specs = parse_outputs(outputs)
     problem = build_problem(params, grouped=grouped)
-    n = n if n is not None else (20 if method == "morris" else 1024)
+    n = n if n is not None else DEFAULT_N.get(method, 1024)
     base, label, start = resolve(), "sensitivity", FIRST_YEAR
     if scenario is not None:
         from sim.experiments.scenarios import find_scenario, load_scenario

@@ -1,0 +1,104 @@
+"""Where a run's time goes: per-phase time and firm-quarters per second.
+
+Times full 2016-2035 runs (:func:`sim.core.run.simulate`) with a timer around each
+phase of the model's step: firm dynamics (growth, level, exit), entry (projects,
+start-ups, land check), the year end without its recording, the recording of the
+annual and zone rows, the zones' Mesa steps, and the rest (the timeline, zone arrays,
+the run's tables). Prints each phase's median seconds per run and share, the run's
+median, and firm-quarters per second of the firm dynamics and of the whole run (each
+living firm in each quarter counts once).
+
+Usage: ``python benchmarks/bench_phases.py [--runs 7] [--seed 0] [--reference]``
+(``--reference`` times the NumPy reference implementation of the firm kernel).
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import statistics
+import time
+from collections import defaultdict
+
+from sim.core import agents, model
+from sim.core.run import simulate
+
+#: Timed methods: (class, method name, phase label).
+PHASES = (
+    (model.ZoneReformModel, "_firm_dynamics", "firm dynamics"),
+    (model.ZoneReformModel, "_entry", "entry"),
+    (model.ZoneReformModel, "_year_end", "year end"),
+    (model.ZoneReformModel, "_record", "recording"),
+    (agents.Zone, "step", "zone steps (Mesa)"),
+)
+
+
+def _instrument(clock: dict[str, float], firm_quarters: list[int]) -> None:
+    """Wrap each phase's method with a timer adding to ``clock``."""
+    for cls, name, label in PHASES:
+        fn = getattr(cls, name)
+
+        @functools.wraps(fn)
+        def timed(self, *args, fn=fn, label=label, **kwargs):
+            t = time.perf_counter()
+            try:
+                return fn(self, *args, **kwargs)
+            finally:
+                clock[label] += time.perf_counter() - t
+
+        setattr(cls, name, timed)
+    dynamics = model.ZoneReformModel._firm_dynamics
+
+    @functools.wraps(dynamics)
+    def counted(self, *args, **kwargs):
+        firm_quarters[0] += self.firms.n
+        return dynamics(self, *args, **kwargs)
+
+    model.ZoneReformModel._firm_dynamics = counted
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--reference", action="store_true", help="time the NumPy reference")
+    args = parser.parse_args()
+    if args.reference:
+        from sim.core import kernel
+
+        kernel.use("numpy")
+    simulate(seed=args.seed, end=2017)  # warm-up: imports, registry, compiled kernel
+    clock: dict[str, float] = defaultdict(float)
+    firm_quarters = [0]
+    _instrument(clock, firm_quarters)
+    per_run: dict[str, list[float]] = defaultdict(list)
+    totals, fq = [], []
+    for k in range(args.runs):
+        clock.clear()
+        firm_quarters[0] = 0
+        t = time.perf_counter()
+        simulate(seed=args.seed + k, end=2035)
+        total = time.perf_counter() - t
+        totals.append(total)
+        fq.append(firm_quarters[0])
+        own = dict(clock)
+        own["year end"] -= own["recording"]  # recording runs inside the year end
+        own["other"] = total - sum(own.values())
+        for label, s in own.items():
+            per_run[label].append(s)
+    m_total = statistics.median(totals)
+    print(f"{args.runs} runs of 2016-2035, median {m_total * 1000:.1f} ms per run")
+    print(f"{'phase':<20} {'ms/run':>8} {'share':>7}")
+    for label in [p[2] for p in PHASES] + ["other"]:
+        m = statistics.median(per_run[label])
+        print(f"{label:<20} {m * 1000:>8.1f} {m / m_total:>7.1%}")
+    m_fq = statistics.median(fq)
+    m_dyn = statistics.median(per_run["firm dynamics"])
+    print(
+        f"firm-quarters per run: {m_fq:,.0f}; firm dynamics {m_fq / m_dyn / 1e6:.1f} M/s "
+        f"({m_dyn / m_fq * 1e9:.1f} ns each); whole run {m_fq / m_total / 1e6:.2f} M/s"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,253 @@
+"""The compiled firm kernel against its NumPy reference (sim.core.kernel)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from sim.core import kernel
+from sim.core.model import ZoneReformModel, log_exit_hazard, startup_intensity
+from sim.core.run import simulate
+
+#: Annual outputs compared between the implementations.
+KEY_OUTPUTS = (
+    "firms", "firm_entries", "firm_exits", "stat_zone_gdp", "stat_zone_gdp_growth",
+    "zone_gdp", "province_gdp", "top1_share", "exit_rate_age_0_1", "exit_rate_age_7_up",
+    "land_used_km2", "zones_delisted",
+)  # fmt: skip
+
+
+@pytest.fixture
+def numpy_reference():
+    with kernel.using("numpy"):
+        yield
+
+
+def both(fn, *args):
+    """``fn(*args)`` with the kernel and with the reference, on copies of the arrays."""
+    out = {}
+    for impl in kernel.IMPLEMENTATIONS:
+        copies = [a.copy() if isinstance(a, np.ndarray) else a for a in args]
+        with kernel.using(impl):
+            out[impl] = (fn(*copies), copies)
+    return out["numba"], out["numpy"]
+
+
+def test_use_rejects_an_unknown_implementation() -> None:
+    with pytest.raises(ValueError, match="numba"):
+        kernel.use("fortran")
+    assert kernel.current() == "numba"
+
+
+def test_exp_and_log_match_the_c_library_to_three_ulps() -> None:
+    rng = np.random.default_rng(0)
+    x = np.concatenate([rng.uniform(-700, 700, 50_000), rng.uniform(-1, 1, 50_000)])
+    e, _ = kernel.exp_log(x)
+    assert np.max(np.abs(e - np.exp(x)) / np.spacing(np.exp(x))) <= 2.0
+    y = np.concatenate([rng.lognormal(0, 3, 50_000), 1 + rng.uniform(-1e-3, 1e-3, 50_000)])
+    _, lg = kernel.exp_log(y)
+    ulp = np.spacing(np.abs(np.log(y)))
+    assert np.max(np.abs(lg - np.log(y)) / ulp) <= 3.0
+    assert kernel.exp_log(np.array([1.0]))[1][0] == 0.0
+
+
+def test_uniforms_depend_on_key_and_counter_only() -> None:
+    ids = np.arange(200_000)
+    u = kernel.uniforms(7, ids)
+    assert u.min() > 0 and u.max() < 1
+    assert abs(u.mean() - 0.5) < 3 * np.sqrt(1 / 12 / len(u))
+    assert stats.kstest(u, "uniform").pvalue > 1e-3
+    # The same counter gives the same draw whatever else is drawn, in any order.
+    np.testing.assert_array_equal(kernel.uniforms(7, ids[::-7]), u[::-7])
+    assert np.corrcoef(u, kernel.uniforms(8, ids))[0, 1] < 0.01
+    assert np.corrcoef(u[:-1], u[1:])[0, 1] < 0.01
+
+
+def firm_state(n: int = 20_000, nz: int = 30, seed: int = 1):
+    rng = np.random.default_rng(seed)
+    zone = np.sort(rng.integers(0, nz, n)).astype(np.intp)
+    size = rng.lognormal(-3, 1.5, n)
+    level = rng.normal(0, 0.05, n)
+    birth = 2018 - np.concatenate([rng.exponential(8, n // 2), np.arange(n - n // 2) % 12 / 4])
+    firm_id = rng.permutation(3 * n)[:n].astype(np.int64)
+    sector = rng.integers(0, 4, n).astype(np.int8)
+    land = rng.lognormal(-4, 0.8, n)
+    target = rng.uniform(-0.1, 0.3, nz)
+    hazard0 = rng.uniform(0.005, 0.05, nz)
+    q = kernel.Quarter(
+        now=2018.25, incumbent_before=2017.0, incumbent_share=0.4, kappa=0.1,
+        log_median=float(np.log(np.median(size))), shock_elasticity=0.3, shock_k=0.1,
+        young_years=3.0, young_step=0.02, drift=0.015, size_elasticity=0.3,
+        inv_age_scale=0.4, young_excess=2.0, growth_key=np.uint64(11), exit_key=np.uint64(12),
+    )  # fmt: skip
+    return zone, size, level, birth, firm_id, target, hazard0, q, sector, land
+
+
+def test_firm_dynamics_kernel_equals_the_reference() -> None:
+    args = firm_state()
+    zone, sector, land = args[0], args[8], args[9]
+
+    def run(zone, size, level, birth, firm_id, target, hazard0, q, sector, land):
+        w = kernel.Workspace()
+        return kernel.firm_dynamics(
+            zone, size, level, birth, firm_id, target, hazard0, q, w, sector, land, 4
+        )
+
+    (k, (_, size_k, level_k, *_)), (r, (_, size_r, level_r, *_)) = both(run, *args)
+    dead_k, va_k, exits_k, bands_k, census_k = k
+    dead_r, va_r, exits_r, bands_r, census_r = r
+    assert 200 < dead_k.sum() < 2_000  # exits happen, and not everywhere
+    np.testing.assert_array_equal(dead_k, dead_r)
+    np.testing.assert_array_equal(exits_k, exits_r)
+    np.testing.assert_array_equal(bands_k, bands_r)
+    np.testing.assert_allclose(size_k, size_r, rtol=1e-13)
+    np.testing.assert_allclose(level_k, level_r, rtol=1e-13, atol=1e-16)
+    np.testing.assert_allclose(va_k, va_r, rtol=1e-13)
+    assert bands_k[0].sum() == len(size_k) and bands_k[1].sum() == dead_k.sum()
+    # The survivors' census equals a fresh count of them.
+    alive = ~dead_k
+    fresh = kernel.zone_census(zone[alive], sector[alive], land[alive], len(va_k), 4)
+    for got, ref, want in zip(census_k, census_r, fresh, strict=True):
+        np.testing.assert_allclose(got, want, rtol=1e-13)
+        np.testing.assert_allclose(ref, want, rtol=1e-13)
+
+
+def test_exits_follow_the_documented_hazard() -> None:
+    """A firm exits when its exit draw is below 1 - exp(-h), h from log_exit_hazard."""
+    zone, size, level, birth, firm_id, _, _, q, sector, land = firm_state()
+    p = {"exit_hazard": 0.3, "exit_churn": 0.5, "exit_size_elasticity": 0.3,
+         "exit_age_scale": 2.5, "exit_young_factor": 3.0}  # fmt: skip
+    env = np.random.default_rng(3).uniform(0, 1, 30)
+    hazard0 = p["exit_hazard"] / 4 * (1 + p["exit_churn"] * env)
+    q = q._replace(size_elasticity=0.3, inv_age_scale=1 / 2.5, young_excess=2.0)
+    after = size.copy()
+    dead, *_ = kernel.firm_dynamics(
+        zone, after, level.copy(), birth, firm_id, np.zeros(30), hazard0, q,
+        kernel.Workspace(), sector, land, 4,
+    )  # fmt: skip
+    h = np.exp(log_exit_hazard(np.log(after) - q.log_median, q.now - birth, env[zone], p))
+    expected = kernel.uniforms(q.exit_key, firm_id) < 1 - np.exp(-h)
+    np.testing.assert_array_equal(dead, expected)
+    assert 0.01 < dead.mean() < 0.3
+
+
+def test_firm_dynamics_draws_are_tied_to_the_firm_not_its_row() -> None:
+    zone, size, level, birth, firm_id, target, hazard0, q, sector, land = firm_state()
+    order = np.random.default_rng(5).permutation(len(size))
+    runs = []
+    for rows in (np.arange(len(size)), order):
+        s, lv = size[rows].copy(), level[rows].copy()
+        dead, *_ = kernel.firm_dynamics(
+            zone[rows], s, lv, birth[rows], firm_id[rows], target, hazard0, q,
+            kernel.Workspace(), sector[rows], land[rows], 4,
+        )  # fmt: skip
+        back = np.argsort(rows)
+        runs.append((dead.copy()[back], s[back]))
+    np.testing.assert_array_equal(runs[0][0], runs[1][0])
+    np.testing.assert_array_equal(runs[0][1], runs[1][1])
+
+
+@pytest.mark.parametrize("near", [None, 1.0, 1.04, 1.5, 0.2])
+def test_order_statistics_equal_numpys(near: float | None) -> None:
+    rng = np.random.default_rng(2)
+    x = np.round(rng.lognormal(0, 1, 9_999), 2)  # ties
+    for k in (0, 17, len(x) // 2, len(x) - 1):
+        want = np.partition(x, k)[k]
+        guess = None if near is None else near * want
+        assert kernel.order_statistic(x, k, guess) == want
+        top = np.sort(x)[k:]
+        total, smallest = kernel.largest(x, len(x) - k, guess)
+        assert smallest == top[0] and total == pytest.approx(top.sum(), rel=1e-13)
+    assert kernel.order_statistic(np.array([3.0]), 0, 1.0) == 3.0
+
+
+def test_entry_choice_and_placement_equal_the_reference() -> None:
+    model = ZoneReformModel(rng=3)
+    for _ in range(6):
+        model.step()
+    pop, za = model.firms, model._zone_arrays()
+    c = kernel.Choice(*(model.p[f] for f in kernel.Choice._fields))
+    nz, ns = len(model.zone_list), len(model.sector_shares)
+    (census_k, _), (census_r, _) = both(kernel.zone_census, pop.zone, pop.sector, pop.land, nz, ns)
+    for a, b in zip(census_k, census_r, strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-13)
+    # The census the firm dynamics left is that of the firms entry sees.
+    for a, b in zip(pop.census, census_k, strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-13)
+    (k, _), (r, _) = both(
+        kernel.entry_choice, pop.zone, pop.sector, pop.land, None, za, c, model.sector_shares
+    )
+    given = kernel.entry_choice(
+        pop.zone, pop.sector, pop.land, census_k, za, c, model.sector_shares
+    )
+    for a, b in zip(k, given, strict=True):
+        np.testing.assert_array_equal(a, b)
+    for a, b in zip(k, r, strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-12)
+    free, prob, lam, cdf, _ = k
+    np.testing.assert_allclose(prob.sum(axis=1), 1.0)
+    expected = np.where(za.located, startup_intensity(free, za.environment, model.p), 0.0)
+    np.testing.assert_allclose(lam, expected, rtol=1e-13)
+    rng = np.random.default_rng(4)
+    alloc = rng.poisson(3 * prob[:, 1:])
+    starts = rng.poisson(lam)
+    u = rng.random(starts.sum())
+    land = rng.lognormal(np.log(model.p["land_per_firm"]), 1.0, alloc.sum() + starts.sum())
+    tight = free * rng.uniform(0, 1, len(free))  # some entrants must be turned away
+    (k2, _), (r2, _) = both(kernel.place_entrants, alloc, starts, cdf, u, land, tight)
+    for a, b in zip(k2, r2, strict=True):
+        np.testing.assert_array_equal(a, b)
+    assert 0 < k2[2].sum() < len(land)
+
+
+def test_compaction_equals_the_reference() -> None:
+    model = ZoneReformModel(rng=5)
+    pop = model.firms
+    dead = np.random.default_rng(6).random(pop.n) < 0.1
+    dead[-3:] = True
+    out = {}
+    for impl in kernel.IMPLEMENTATIONS:
+        arrays = {k: v.copy() for k, v in pop.arrays.items() if k != "agent"}
+        row_of = pop.row_of.copy()
+        with kernel.using(impl):
+            out[impl] = (kernel.compact(dead, arrays, row_of), arrays, row_of)
+    (nk, a_k, row_k), (nr, a_r, row_r) = out["numba"], out["numpy"]
+    assert nk == nr == pop.n - dead.sum()
+    for name in a_k:
+        np.testing.assert_array_equal(a_k[name][:nk], a_r[name][:nr])
+    np.testing.assert_array_equal(row_k, row_r)
+    alive = a_k["firm_id"][:nk]
+    np.testing.assert_array_equal(row_k[alive], np.arange(nk))
+    assert (row_k[pop.firm_id[dead]] == -1).all()
+
+
+def test_a_run_with_the_kernel_equals_the_reference_run() -> None:
+    """Both consume the same random numbers: the tables agree to rounding."""
+    for seed in (0, 1):
+        fast = simulate(seed=seed, end=2019)
+        with kernel.using("numpy"):
+            ref = simulate(seed=seed, end=2019)
+        for table in ("annual", "zones"):
+            a, b = getattr(fast, table), getattr(ref, table)
+            num = a.select_dtypes("number").columns
+            np.testing.assert_allclose(a[num], b[num], rtol=1e-9, atol=1e-12)
+            other = a.columns.difference(num)
+            assert a[other].equals(b[other])
+
+
+def test_kernel_outputs_have_the_reference_distribution() -> None:
+    """50 runs of each on different seeds: same means (Monte Carlo error), same laws."""
+    n, end = 50, 2017
+    fast = [simulate(seed=s, end=end).annual.iloc[-1] for s in range(n)]
+    with kernel.using("numpy"):
+        ref = [simulate(seed=1_000 + s, end=end).annual.iloc[-1] for s in range(n)]
+    for name in KEY_OUTPUTS:
+        a = np.array([row[name] for row in fast], dtype=float)
+        b = np.array([row[name] for row in ref], dtype=float)
+        if a.std() == b.std() == 0:
+            assert a[0] == b[0], name
+            continue
+        se = np.sqrt(a.var(ddof=1) / n + b.var(ddof=1) / n)
+        assert abs(a.mean() - b.mean()) < 4 * se, name
+        assert stats.ks_2samp(a, b).pvalue > 1e-3, name
