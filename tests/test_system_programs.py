@@ -51,6 +51,8 @@ LAUNCHES = {
     ("tests/test_import_layers.py", "str(LINT_IMPORTS)"): "python",
     ("tests/test_system_programs.py", "sys.executable"): "python",
     ("benchmarks/bench_batch_memory.py", "cmd"): "python",
+    ("benchmarks/bench_batch_memory.py", "sys.executable"): "python",
+    ("benchmarks/bench_cold_start.py", "args"): "python",  # the interpreter, zonesim
 }
 
 #: Names in a test that mean it runs a program the project does not install.
