@@ -10,7 +10,7 @@ from sim.analysis import plotting
 from sim.analysis.robustness.experiment import analyse
 from sim.analysis.robustness.report import read_exploration, write_exploration
 from sim.analysis.robustness.section import md_escape, robustness_section
-from sim.analysis.robustness.words import likelihood, likelihood_key
+from sim.analysis.robustness.words import grade, likelihood, likelihood_key, scale_note, words
 
 N = 300
 POLICIES = ("corp<b>", "sanheyi", "quzheng")
@@ -56,7 +56,21 @@ def test_probability_words_follow_the_stated_scale():
     assert [likelihood_key(p) for p in (0.0, 0.3299, 0.33, 0.5, 0.6599, 0.66, 1.0)] == [
         "unlikely", "unlikely", "even", "even", "even", "likely", "likely"
     ]  # fmt: skip
-    assert likelihood(0.7, "en") == "likely" and likelihood(0.7, "zh") == "很可能"
+    # a word only where the whole interval lies in its band, the most specific band first
+    assert [grade(lo, hi) for lo, hi in [(0.92, 0.99), (0.7, 0.95), (0.4, 0.6), (0.1, 0.3),
+                                         (0.0, 0.08), (0.49, 0.94), (0.6, 0.7)]] == [
+        "very_likely", "likely", "even", "unlikely", "very_unlikely", None, None
+    ]  # fmt: skip
+    assert likelihood(0.49, 0.94) == "cannot tell at this budget"  # the example of the issue
+    assert likelihood(0.7, 0.9, "en") == "likely"
+
+
+def test_chinese_words_follow_the_calibrated_scale():
+    """可能 is "likely" and 很可能 "very likely", as in the IPCC's Chinese reports."""
+    assert words("likely", "zh") == "可能" and words("very_likely", "zh") == "很可能"
+    assert likelihood(0.7, 0.9, "zh") == "可能" and likelihood(0.95, 0.99, "zh") == "很可能"
+    note = scale_note("zh")
+    assert "≥ 90 % 为“很可能”" in note and "≥ 66 % 为“可能”" in note
 
 
 def test_section_states_probabilities_conditions_and_regret(exploration):
@@ -64,7 +78,8 @@ def test_section_states_probabilities_conditions_and_regret(exploration):
     p = exploration.p_win("firms@2030", "corp<b>", "sanheyi")["p_win"]
     assert f"{100 * p:.0f} %" in sec.markdown
     assert "about as likely as not" in sec.markdown  # corp vs sanheyi is near 50 %
-    assert "likely means 66 % or more" in sec.markdown  # the scale is stated
+    assert "likely 66 % or more" in sec.markdown  # the scale is stated
+    assert "whole 95 % interval lies in its band" in sec.markdown
     assert "u0 ≥ 0.5" in sec.markdown or "u0 ≥ 0.49" in sec.markdown  # PRIM box in words
     assert "Regret" in sec.markdown and "seed noise only" in sec.markdown
     assert "<h2" in sec.html and "<table>" in sec.html
@@ -120,6 +135,7 @@ def test_section_titles_name_the_models_metrics(exploration):
     settings = {**exploration.settings, "outcomes": [label], "discover": [label]}
     v2 = analyse(exploration.states, outcomes, settings)
     for lang in ("en", "zh"):
-        title = f"{plotting.metric_label('stat_zone_gdp_same_zones', lang)}, 2035"
+        metric = plotting.metric_label("stat_zone_gdp_same_zones", lang)
+        title = f"2035年{metric}" if lang == "zh" else f"{metric}, 2035"  # no half-width comma
         markdown = robustness_section(v2, lang).markdown
         assert title in markdown and label not in markdown.replace("\\_", "_")
