@@ -158,9 +158,7 @@ def analyse(
     features = [c for c in states.columns if c not in STATE_COLUMNS]
     shown = specs if discover_outcomes is None else discover_outcomes
     seed = int(settings["seed"])
-    found = discover(
-        states, outcomes, shown, features, seed=seed, density_target=density_target
-    )
+    found = discover(states, outcomes, shown, features, seed=seed, density_target=density_target)
     return Exploration(
         path=None,
         settings=settings,

@@ -61,10 +61,11 @@ _TEXT: dict[str, tuple[str, str]] = {
         "sampling of the states, parameters and seeds together; the run-to-run intervals "
         "elsewhere in this brief hold seed noise only and do not answer this question.",
         "每个政策都在同样的 {n} 个“世界状态”中运行：{k} 个不确定参数在其假定范围内"
-        "整体抽样{post}，每个状态 {seeds}，各政策相同；一个状态的结果是其各种子的均值。"
-        "目前没有研究测度各管理模式的效果，所以答案不是一个排名，而是：在这些假设下每种选择胜出的频率、"
-        "在哪些条件下胜出、不胜出时的代价，以及哪个假设能决定答案。区间（95 %，Wilson）同时涵盖状态、"
-        "参数与随机种子的抽样；本简报其他部分的区间只反映随机种子的波动，不能回答这个问题。",
+        "整体抽样{post}，每个状态 {k_seeds} 个随机种子，各政策相同；"
+        "一个状态的结果是其各种子的均值。目前没有研究测度各管理模式的效果，所以答案不是一个排名，"
+        "而是：在这些假设下每种选择胜出的频率、在哪些条件下胜出、不胜出时的代价，"
+        "以及哪个假设能决定答案。区间（95 %，Wilson）同时涵盖状态、参数与随机种子的抽样；"
+        "本简报其他部分的区间只反映随机种子的波动，不能回答这个问题。",
     ),
     "post": (
         ", plus draws from the calibration posterior for {m} calibrated parameters",
@@ -137,8 +138,10 @@ _TEXT: dict[str, tuple[str, str]] = {
         "了解{param}最能改变选择：在选择前知道它平均可多得 {v}（{unit}）。其临界值为 {t}："
         "低于该值时{below}平均表现更好，高于该值时{above}{more}。",
     ),
-    "voi_more": (" (the better choice changes {k} more time(s) across its range)",
-                 "（在其范围内更优选择还会再变化 {k} 次）"),
+    "voi_more": (
+        " (the better choice changes {k} more time(s) across its range)",
+        "（在其范围内更优选择还会再变化 {k} 次）",
+    ),
     "voi_none": (
         "No single parameter's value of information stands out from chance at this budget: "
         "learning any one assumption alone would not settle the choice.",
@@ -494,12 +497,15 @@ def robustness_section(
             n=s["states"],
             k=len(s.get("lhs_parameters") or []),
             post=post,
-            seeds=seeds_text(s) if lang == "en" else f"{int(s.get('seeds_per_state') or 1)} 个随机种子",
+            seeds=seeds_text(s),
+            k_seeds=int(s.get("seeds_per_state") or 1),
         )
     )
     doc.para(
         " ".join(
-            t for t in (width_sentence(exp, shown, lang), seed_noise_sentence(exp, shown, lang)) if t
+            t
+            for t in (width_sentence(exp, shown, lang), seed_noise_sentence(exp, shown, lang))
+            if t
         )
     )
     doc.para(scale_note(lang), cls="note")

@@ -13,8 +13,8 @@ from sim.analysis.robustness.design import (
     parse_outcomes,
     policy_overrides,
     run_specs,
-    state_seeds,
     select_uncertainties,
+    state_seeds,
     state_table,
 )
 from sim.core.params import MODE_ASSIGNMENTS, REGISTRY, groups

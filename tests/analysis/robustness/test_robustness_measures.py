@@ -9,7 +9,6 @@ import pandas as pd
 import pytest
 
 from sim.analysis.robustness.design import ExploreError, Outcome
-from sim.analysis.robustness.words import wilson_bounds
 from sim.analysis.robustness.measures import (
     compare,
     measure_all,
@@ -22,6 +21,7 @@ from sim.analysis.robustness.measures import (
     seed_noise,
     wilson_interval,
 )
+from sim.analysis.robustness.words import wilson_bounds
 
 # Four states, three policies; larger is better for firms.
 VALUES = pd.DataFrame(
