@@ -309,6 +309,19 @@ def load_exploration(folder: str | Path | None) -> Exploration | None:
     return None if folder is None else read_exploration(folder)
 
 
+def _prefecture_output(data: BriefData) -> pd.DataFrame:
+    """Summed output of the zones with status by prefecture in the last year, per run.
+
+    Index ``scenario, seed``; one column per prefecture (0 where none has status).
+    """
+    if data.zones is None:
+        raise InputError(f"{data.paths[0]}: expected zone tables (a batch run with zone tables)")
+    z = data.zones
+    rows = z[(z["year"] == data.years[1]) & (z["status"] == "active")]
+    per = rows.groupby(["scenario", "seed", "city"], sort=False)["gdp"].sum().unstack("city")
+    return per.reindex(columns=list(CITIES)).fillna(0.0)
+
+
 def prefecture_table(data: BriefData) -> pd.DataFrame:
     """Zone output by prefecture in the last year: baseline mean and each what-if's effect.
 
@@ -317,14 +330,7 @@ def prefecture_table(data: BriefData) -> pd.DataFrame:
         replicates of the summed output of zones with status) and one column per
         what-if (mean paired difference, replicate by replicate on shared seeds).
     """
-    if data.zones is None:
-        raise InputError(f"{data.paths[0]}: expected zone tables (a batch run with zone tables)")
-    z = data.zones
-    last = data.years[1]
-    rows = z[(z["year"] == last) & (z["status"] == "active")]
-    per = rows.groupby(["scenario", "seed", "city"], sort=False)["gdp"].sum().unstack("city")
-    cities = list(CITIES)
-    per = per.reindex(columns=cities).fillna(0.0)
+    per = _prefecture_output(data)
     base = per.loc[data.baseline]
     out = pd.DataFrame({"baseline": base.mean()})
     for scen in data.whatifs:
@@ -335,6 +341,23 @@ def prefecture_table(data: BriefData) -> pd.DataFrame:
         out[scen] = (other.loc[seeds] - base.loc[seeds]).mean()
     out.index.name = "city"
     return out
+
+
+def prefecture_intervals(data: BriefData) -> dict[str, pd.DataFrame]:
+    """95 % intervals of the mean effects of :func:`prefecture_table` (Student t, paired).
+
+    Returns:
+        Per what-if, one row per prefecture (index ``city``): ``ci_low, ci_high``.
+    """
+    from sim.experiments.summary import paired_differences
+
+    per = _prefecture_output(data).reset_index()
+    per = per.assign(replicate=0, year=data.years[1])  # paired on the seed alone
+    diffs = paired_differences(per, data.baseline, metrics=list(CITIES))
+    return {
+        str(scen): d.set_index("metric")[["ci_low", "ci_high"]].rename_axis("city")
+        for scen, d in diffs.groupby("scenario", sort=False)
+    }
 
 
 def zone_ranking(data: BriefData, n: int = RANKED_ZONES) -> pd.DataFrame:

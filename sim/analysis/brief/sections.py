@@ -55,6 +55,7 @@ from sim.analysis.brief.overview import (
     exploration_findings,
     exploration_intro,
     mode_verdict,
+    prefecture_intervals,
     prefecture_table,
     ranking_rows,
     scenario_question,
@@ -222,12 +223,13 @@ def prefectures_section(c: Context) -> None:
         doc.para(t("lost_no_zones"))
         return
     table = prefecture_table(c.data)
+    ci = prefecture_intervals(c.data)
     doc.para(t("prefectures_intro", year=c.last))
     doc.table(
         [t("city"), t("zone_output"), *(c.title(s) for s in table.columns[1:])],
         [
             [city_label(city, lang), fmt_number(r["baseline"]),
-             *(fmt_effect(r[s]) for s in table.columns[1:])]
+             *(fmt_effect(r[s], *ci[s].loc[city], lang) for s in table.columns[1:])]
             for city, r in table.iterrows()
         ],
         numeric=1,

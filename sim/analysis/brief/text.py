@@ -337,8 +337,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "unclear": ("unclear", "不明显"),
     "prefectures_intro": (
         "Output of the zones with status in each of Shanxi's 11 prefectures in {year} "
-        "(baseline, mean over replicates), and each what-if's effect on it.",
-        "{year}年山西11个地市在册开发区的产出（基准情景，重复运行均值），及各对比情景对其的影响。",
+        "(baseline, mean over replicates), and each what-if's effect on it (mean paired "
+        "difference, with the 95 % interval of the mean in brackets).",
+        "{year}年山西11个地市在册开发区的产出（基准情景，重复运行均值），及各对比情景对其的影响"
+        "（配对差值均值，括号内为均值的95%区间）。",
     ),
     "map_fig": (
         "Map: Shanxi's outline is Natural Earth's (public domain); each prefecture is drawn as "
