@@ -83,9 +83,24 @@ class _Doc:
         self.html.append(f'<blockquote class="question">{safetext.html_text(body)}</blockquote>')
         self.md.append("> " + safetext.md_escape(body) + "\n")
 
-    def items(self, entries: Sequence[str]) -> None:
-        self.html.append("<ul>" + "".join(f"<li>{_inline(e)}</li>" for e in entries) + "</ul>")
-        self.md.append("\n".join(f"- {safetext.md_inline(e)}" for e in entries) + "\n")
+    def items(self, entries: Sequence[str | tuple[str, Sequence[str]]]) -> None:
+        """A bulleted list; an entry ``(text, children)`` has a list of its own under it."""
+
+        def li(e: str | tuple[str, Sequence[str]]) -> str:
+            if isinstance(e, str):
+                return f"<li>{_inline(e)}</li>"
+            sub = "".join(f"<li>{_inline(c)}</li>" for c in e[1])
+            return f"<li>{_inline(e[0])}<ul>{sub}</ul></li>"
+
+        def md(e: str | tuple[str, Sequence[str]]) -> str:
+            if isinstance(e, str):
+                return f"- {safetext.md_inline(e)}"
+            return "\n".join(
+                [f"- {safetext.md_inline(e[0])}", *(f"  - {safetext.md_inline(c)}" for c in e[1])]
+            )
+
+        self.html.append("<ul>" + "".join(li(e) for e in entries) + "</ul>")
+        self.md.append("\n".join(md(e) for e in entries) + "\n")
 
     def table(
         self,

@@ -182,11 +182,16 @@ def _outcomes(best: dict[str, str | None], policy: str, lang: str) -> str:
     return sep.join(outcome_title(label, lang) for label, p in best.items() if p == policy)
 
 
-def exploration_findings(exp: Exploration, data: BriefData, lang: str) -> list[str]:
+def exploration_findings(
+    exp: Exploration, data: BriefData, lang: str
+) -> list[tuple[str, list[str]]]:
     """One item per outcome: each pair, the more frequent winner first, in graded words.
 
     Where a comparison of the outcome cannot be told at this budget, the item ends with
     what would settle it (the parameter with the largest value of information).
+
+    Returns:
+        ``(outcome title, sentences)`` per outcome.
     """
     name = lambda p: f"**{scenario_title(data, p, lang)}**"  # noqa: E731
     out = []
@@ -198,10 +203,7 @@ def exploration_findings(exp: Exploration, data: BriefData, lang: str) -> list[s
         if any(c.grade is None for c in cmps):
             voi = voi_sentence(exp, label, lang, name)
             parts += [voi] if voi else []
-        colon = "：" if lang == "zh" else ": "
-        out.append(
-            f"{outcome_title(label, lang)}{colon}" + ("" if lang == "zh" else " ").join(parts)
-        )
+        out.append((outcome_title(label, lang), parts))
     return out
 
 
