@@ -125,21 +125,28 @@ def best_mode(exp: Exploration, label: str) -> str | None:
     return None
 
 
-def settling_parameters(exp: Exploration, labels: list[str]) -> list[str]:
-    """The parameters whose value would settle the choice on ``labels``, in order.
+def settling_parameters(exp: Exploration, labels: list[str]) -> tuple[list[str], bool]:
+    """The parameters whose value would change the choice on ``labels`` most, in order.
 
     For each outcome, the parameter with the largest value of information for the
-    choice among all policies, where it is above its noise floor; each named once.
+    choice among all policies (where knowing it would change the choice at all); each
+    named once.
+
+    Returns:
+        The parameters, and whether every one of them stands out from chance (its EVPPI
+        is above the noise floor).
     """
     out: list[str] = []
+    clear = True
     for label in labels:
         rows = decision_voi(exp, label)
-        if rows.empty:
+        if rows.empty or int(rows.iloc[0]["switches"]) == 0:
             continue
         top = rows.iloc[0]
-        if bool(top["above_floor"]) and int(top["switches"]) > 0 and top["parameter"] not in out:
+        clear = clear and bool(top["above_floor"])
+        if top["parameter"] not in out:
             out.append(str(top["parameter"]))
-    return out
+    return out, clear
 
 
 def mode_verdict(exp: Exploration, data: BriefData, lang: str) -> str:

@@ -262,6 +262,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "depends": ("; the answer depends most on {params}", "；答案最取决于{params}"),
     "scope_one": ("the outcome measured", "所测的这项结果"),
     "scope_all": ("any of the {k} outcomes measured", "所测的{k}项结果中的任何一项"),
+    "depends_weak": (
+        "; no single assumption stands out at this budget (the most promising to measure: "
+        "{params})",
+        "；以目前的计算量，没有哪一个假设明显突出（最值得测定的是{params}）",
+    ),
     "depends_none": (
         "; no single assumption settles it at this budget",
         "；以目前的计算量，没有哪一个假设能单独决定答案",

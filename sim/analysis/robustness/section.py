@@ -139,8 +139,17 @@ _TEXT: dict[str, tuple[str, str]] = {
         "低于该值时{below}平均表现更好，高于该值时{above}{more}。",
     ),
     "voi_more": (
-        " (the better choice changes {k} more time(s) across its range)",
-        "（在其范围内更优选择还会再变化 {k} 次）",
+        "; the better choice changes {k} across its range",
+        "；在其范围内更优选择还会再变化 {k} 次",
+    ),
+    "voi_weak": (
+        "The assumption whose value would change the choice most is {param} (break-even "
+        "value {t}: below it {below} does better on average, above it {above}{more}), but at "
+        "this budget its value of information ({v}) does not stand out from chance (noise "
+        "floor {floor}): more states would tell whether measuring it would settle the choice.",
+        "最能改变选择的假设是{param}（临界值 {t}：低于该值时{below}平均表现更好，高于该值时"
+        "{above}{more}），但以目前的计算量，其信息价值（{v}）并未明显高于随机水平"
+        "（噪声下限 {floor}）：需要更多状态才能判断测定它能否决定选择。",
     ),
     "voi_none": (
         "No single parameter's value of information stands out from chance at this budget: "
@@ -151,10 +160,11 @@ _TEXT: dict[str, tuple[str, str]] = {
         "Expected value of partial perfect information (EVPPI; regression method of Strong, "
         "Oakley & Brennan 2014): what knowing each parameter before choosing among all the "
         "policies would gain on average, in the outcome's unit; values at or below the noise "
-        "floor ({floor}, the same estimate for a shuffled parameter) mean nothing.",
+        "floor ({floor}: the largest value any parameter reaches when the states' outcomes are "
+        "shuffled) do not stand out from chance.",
         "部分完全信息的期望价值（EVPPI；Strong、Oakley 与 Brennan 2014 年的回归方法）：在所有政策中"
         "选择之前知道某个参数，平均可多得多少（以该结果的单位计）；不高于噪声下限（{floor}，"
-        "即打乱参数取值后的同一估计）的数值没有意义。",
+        "即打乱各状态的结果后任一参数所能达到的最大值）的数值并未明显高于随机水平。",
     ),
     "param": ("Parameter", "参数"),
     "evppi": ("EVPPI", "EVPPI"),
@@ -431,26 +441,33 @@ def voi_sentence(
 ) -> str:
     """What would settle the choice on ``label``: the parameter with the largest EVPPI.
 
-    Empty without a value-of-information table; "nothing stands out" where the largest
-    EVPPI is not above its noise floor.
+    Its break-even value, and whether its EVPPI stands out from chance (is above the
+    comparison's noise floor); "nothing to learn" where no parameter would change the
+    choice; empty without a value-of-information table.
     """
     rows = decision_voi(exp, label)
     if rows.empty:
         return ""
     top = rows.iloc[0]
-    if not bool(top["above_floor"]) or int(top["switches"]) == 0:
+    switches = int(top["switches"])
+    if switches == 0:
         return _t("voi_none", lang)
-    more = int(top["switches"]) - 1
+    more = ""
+    if switches > 1:
+        k = switches - 1
+        en = "once more" if k == 1 else f"{k} more times"
+        more = _t("voi_more", lang, k=en if lang == "en" else k)
     return _t(
-        "voi",
+        "voi" if bool(top["above_floor"]) else "voi_weak",
         lang,
         param=param_phrase(str(top["parameter"]), lang),
         v=sig2(float(top["evppi"])),
+        floor=sig2(float(top["floor"])),
         unit=outcome_title(label, lang),
         t=num(float(top["break_even"])),
         below=title(str(top["best_below"])),
         above=title(str(top["best_above"])),
-        more=_t("voi_more", lang, k=more) if more > 0 else "",
+        more=more,
     )
 
 

@@ -23,9 +23,10 @@ parameter with fewer distinct values than basis functions is regressed on its va
 another.
 
 With a hundred states the estimate has an upward bias (a smoother fits some noise),
-so every decision also gets a *noise floor*: the 95th percentile of the EVPPI of the
-top parameter with its values shuffled across the states (which carries no
-information). A parameter is worth learning, by this estimate, only above the floor.
+and the largest of many parameters' estimates more so. Every decision therefore gets a
+*noise floor*: the 95th percentile, over shuffles of the states' outcomes (after which
+no parameter carries information), of the largest EVPPI of any parameter. A parameter
+is worth learning, by this estimate, only above the floor.
 
 Every comparison is a decision: each pair of policies, and all policies together.
 """
@@ -50,6 +51,9 @@ LAMBDAS = 10.0 ** np.linspace(-6, 8, 57)
 #: Shuffles of the noise floor, and the quantile taken.
 FLOOR_SHUFFLES = 49
 FLOOR_QUANTILE = 0.95
+#: A change of the best policy counts among the ``switches`` if it weighs at least this
+#: share of the weightiest one (smaller ones are near-ties between two policies).
+MINOR = 0.1
 #: Separator of the policies in a comparison's label (``"a|b"``, ``"a|b|c"``).
 SEP = "|"
 #: Spawn-key branch of the shuffles' generator.
@@ -79,23 +83,16 @@ class Smoother:
         y2 = y if y.ndim == 2 else y[:, None]
         n = len(y2)
         z = self.basis.T @ y2  # coordinates in the orthonormal basis
-        if not self.penalty.any():
-            out = self.basis @ z
-            return out if y.ndim == 2 else out[:, 0]
-        best = np.full(y2.shape[1], np.inf)
-        out = np.zeros_like(y2)
-        ss = (y2**2).sum(axis=0)
-        for lam in LAMBDAS:
-            shrink = 1.0 / (1.0 + lam * self.penalty)
-            edf = shrink.sum()
-            fitted_z = shrink[:, None] * z
+        if self.penalty.any():
+            # every smoothing parameter at once: shrinkage (L, k), coordinates (L, k, m)
+            shrink = 1.0 / (1.0 + LAMBDAS[:, None] * self.penalty[None, :])
+            edf = shrink.sum(axis=1)
+            fz = shrink[:, :, None] * z[None, :, :]
             # residual sum of squares: |y|^2 - 2 z.f + |f|^2 in the orthonormal basis
-            rss = ss - 2 * (z * fitted_z).sum(axis=0) + (fitted_z**2).sum(axis=0)
-            gcv = n * np.maximum(rss, 0.0) / max(n - edf, 1e-9) ** 2
-            better = gcv < best
-            if better.any():
-                best[better] = gcv[better]
-                out[:, better] = self.basis @ fitted_z[:, better]
+            rss = (y2**2).sum(axis=0)[None, :] - (fz * (2 * z[None] - fz)).sum(axis=1)
+            gcv = n * np.maximum(rss, 0.0) / np.maximum(n - edf, 1e-9)[:, None] ** 2
+            z = shrink[gcv.argmin(axis=0)].T * z
+        out = self.basis @ z
         return out if y.ndim == 2 else out[:, 0]
 
 
@@ -146,7 +143,7 @@ def evppi(fitted: np.ndarray) -> float:
     return max(float(g.max(axis=1).mean() - g.mean(axis=0).max()), 0.0)
 
 
-def break_evens(x: np.ndarray, fitted: np.ndarray) -> list[tuple[float, int, int]]:
+def break_evens(x: np.ndarray, fitted: np.ndarray) -> list[tuple[float, int, int, float]]:
     """Where the best policy by the fitted net benefits changes as ``x`` grows.
 
     Args:
@@ -154,9 +151,12 @@ def break_evens(x: np.ndarray, fitted: np.ndarray) -> list[tuple[float, int, int
         fitted: ``ĝ_d``, shape ``(states, policies - 1)`` (the first policy is 0).
 
     Returns:
-        ``(value, best below, best above)`` for each change, in increasing ``x``;
-        policies by index (0 the first). The value interpolates linearly between the
-        neighbouring states where the two fitted curves cross.
+        ``(value, best below, best above, weight)`` for each change, in increasing
+        ``x``; policies by index (0 the first). The value interpolates linearly between
+        the neighbouring states where the two fitted curves cross. The weight says how
+        much the change matters: the summed fitted advantage of the policy below over
+        the one above in the states below the value, plus the reverse above it (a
+        change between two policies that hardly differ weighs little).
     """
     x = np.asarray(x, dtype=float)
     g = np.column_stack([np.zeros(len(x)), np.asarray(fitted, dtype=float)])
@@ -168,19 +168,43 @@ def break_evens(x: np.ndarray, fitted: np.ndarray) -> list[tuple[float, int, int
     out = []
     for j in np.flatnonzero(best[1:] != best[:-1]):
         a, b = int(best[j]), int(best[j + 1])
-        h0 = gs[j, a] - gs[j, b]
-        h1 = gs[j + 1, a] - gs[j + 1, b]
-        t = h0 / (h0 - h1) if h0 != h1 else 0.5
-        out.append((float(xs[j] + t * (xs[j + 1] - xs[j])), a, b))
+        h = gs[:, a] - gs[:, b]
+        t = h[j] / (h[j] - h[j + 1]) if h[j] != h[j + 1] else 0.5
+        weight = float(np.clip(h[: j + 1], 0, None).sum() + np.clip(-h[j + 1 :], 0, None).sum())
+        out.append((float(xs[j] + t * (xs[j + 1] - xs[j])), a, b, weight))
     return out
 
 
-def _shuffle_floor(
-    smooth: Smoother, inb: np.ndarray, rng: np.random.Generator, shuffles: int
-) -> float:
-    """The ``FLOOR_QUANTILE`` of EVPPI with the parameter's values shuffled."""
-    values = [evppi(smooth.fit(inb[rng.permutation(len(inb))])) for _ in range(shuffles)]
-    return float(np.quantile(values, FLOOR_QUANTILE))
+def _noise_floors(
+    smooths: Sequence[Smoother],
+    inb: np.ndarray,
+    widths: Sequence[int],
+    rng: np.random.Generator,
+    shuffles: int,
+) -> np.ndarray:
+    """Each comparison's noise floor, from shuffles of the states' outcomes.
+
+    After a shuffle no parameter carries information; the floor is a quantile of the
+    largest EVPPI that any parameter then reaches.
+
+    Args:
+        smooths: One smoother per parameter.
+        inb: Incremental net benefits of every comparison side by side.
+        widths: Columns of ``inb`` per comparison.
+        rng: Generator of the shuffles.
+        shuffles: Number of shuffles.
+
+    Returns:
+        One floor per comparison (:data:`FLOOR_QUANTILE` of the maxima).
+    """
+    cuts = np.cumsum(widths)[:-1]
+    maxima = np.zeros((shuffles, len(widths)))
+    for s in range(shuffles):
+        y = inb[rng.permutation(len(inb))]
+        for smooth in smooths:
+            for c, g in enumerate(np.split(smooth.fit(y), cuts, axis=1)):
+                maxima[s, c] = max(maxima[s, c], evppi(g))
+    return np.quantile(maxima, FLOOR_QUANTILE, axis=0)
 
 
 def decisions(policies: Sequence[str]) -> list[tuple[str, ...]]:
@@ -212,9 +236,11 @@ def value_of_information(
         One row per (outcome, comparison, parameter), the comparison's largest EVPPI
         first: ``outcome, comparison`` (policies joined by ``|``), ``parameter,
         evppi`` (outcome's unit), ``rank`` (1 the largest), ``floor`` (the
-        comparison's noise floor), ``above_floor``, ``break_even`` (the first value
-        where the best policy changes, NaN if none), ``best_below``, ``best_above``
-        (policies on either side of it) and ``switches`` (how many changes).
+        comparison's noise floor, the same for all its parameters), ``above_floor``,
+        ``break_even`` (the change of the best policy that weighs most, NaN if none:
+        :func:`break_evens`), ``best_below``, ``best_above`` (the policies on either
+        side of it) and ``switches`` (how many changes weigh at least :data:`MINOR` of
+        that one).
     """
     x_all = states.set_index("state")
     varied = [f for f in features if x_all[f].nunique() > 1]
@@ -226,33 +252,35 @@ def value_of_information(
         cols = list(values.columns)
         comps = decisions(cols)
         inbs = [nb[:, [cols.index(p) for p in c[1:]]] - nb[:, [cols.index(c[0])]] for c in comps]
-        fits = {}
-        for name in varied:
-            smooth = smoother(x[name].to_numpy(dtype=float))
-            fitted = smooth.fit(np.column_stack(inbs))
-            fits[name] = (smooth, np.split(fitted, np.cumsum([i.shape[1] for i in inbs])[:-1], 1))
+        widths = [i.shape[1] for i in inbs]
+        stacked = np.column_stack(inbs)
+        smooths = [smoother(x[name].to_numpy(dtype=float)) for name in varied]
+        fits = {
+            name: np.split(sm.fit(stacked), np.cumsum(widths)[:-1], axis=1)
+            for name, sm in zip(varied, smooths, strict=True)
+        }
+        rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(_BRANCH, k)))
+        floors = _noise_floors(smooths, stacked, widths, rng, shuffles) if varied else []
         for c, comp in enumerate(comps):
             found = []
             for name in varied:
-                g = fits[name][1][c]
+                g = fits[name][c]
                 even = break_evens(x[name].to_numpy(dtype=float), g)
+                main = max(even, key=lambda e: e[3]) if even else None
                 found.append(
                     {
                         "outcome": o.label,
                         "comparison": SEP.join(comp),
                         "parameter": name,
                         "evppi": evppi(g),
-                        "break_even": even[0][0] if even else np.nan,
-                        "best_below": comp[even[0][1]] if even else "",
-                        "best_above": comp[even[0][2]] if even else "",
-                        "switches": len(even),
+                        "break_even": main[0] if main else np.nan,
+                        "best_below": comp[main[1]] if main else "",
+                        "best_above": comp[main[2]] if main else "",
+                        "switches": sum(e[3] >= MINOR * main[3] for e in even) if main else 0,
                     }
                 )
-            if not found:
-                continue
             found.sort(key=lambda r: -r["evppi"])
-            rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(_BRANCH, k, c)))
-            floor = _shuffle_floor(fits[found[0]["parameter"]][0], inbs[c], rng, shuffles)
+            floor = float(floors[c])
             for rank, r in enumerate(found, start=1):
                 rows.append(r | {"rank": rank, "floor": floor, "above_floor": r["evppi"] > floor})
     cols = ["outcome", "comparison", "parameter", "evppi", "rank", "floor", "above_floor"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -139,3 +141,32 @@ def test_section_titles_name_the_models_metrics(exploration):
         title = f"2035年{metric}" if lang == "zh" else f"{metric}, 2035"  # no half-width comma
         markdown = robustness_section(v2, lang).markdown
         assert title in markdown and label not in markdown.replace("\\_", "_")
+
+
+def test_what_would_settle_the_choice(exploration):
+    """corp wins where u0 > 0.5: learning u0 settles the choice, break-even near 0.5."""
+    from sim.analysis.robustness.section import voi_sentence
+
+    en = voi_sentence(exploration, "firms@2030", "en")
+    m = re.search(
+        r"Learning `u0` would change the choice most: .* break-even value is ([\d.]+)", en
+    )
+    assert m and abs(float(m.group(1)) - 0.5) < 0.05, en
+    zh = voi_sentence(exploration, "firms@2030", "zh")
+    assert zh.startswith("了解`u0`最能改变选择") and "临界值" in zh
+    assert "What would settle it: Learning `u0`" in robustness_section(exploration).markdown
+
+
+def test_value_of_information_within_chance_is_said_so(exploration):
+    """Outcomes unrelated to every parameter: the best candidate is named, but as chance."""
+    from sim.analysis.robustness.section import voi_sentence
+
+    rng = np.random.default_rng(9)
+    noisy = exploration.outcomes.assign(
+        **{"firms@2030": rng.normal(0, 1, len(exploration.outcomes))}
+    )
+    exp = analyse(exploration.states, noisy, exploration.settings)
+    top = exp.evppi[exp.evppi["comparison"].str.count(r"\|") == 2].iloc[0]
+    assert not top["above_floor"]
+    assert "does not stand out from chance" in voi_sentence(exp, "firms@2030", "en")
+    assert "并未明显高于随机水平" in voi_sentence(exp, "firms@2030", "zh")

@@ -28,7 +28,7 @@ def test_two_policies_linear_benefit_has_the_textbook_evppi():
     inb = theta - 0.5 + rng.normal(0, 0.5, N)
     fitted = smoother(theta).fit(inb[:, None])
     assert evppi(fitted) == pytest.approx(0.125, abs=0.015)
-    ((value, below, above),) = break_evens(theta, fitted)
+    ((value, below, above, _),) = break_evens(theta, fitted)
     assert value == pytest.approx(0.5, abs=0.05) and (below, above) == (0, 1)
     assert evppi(smoother(other).fit(inb[:, None])) < 0.015
 
@@ -42,7 +42,7 @@ def test_three_policies_evppi_and_the_switches():
     assert evppi(fitted) == pytest.approx(0.25, abs=0.02)
     switches = break_evens(theta, fitted)
     assert switches[0][1] == 2 and switches[-1][2] == 0  # 1 - θ below, θ above
-    assert all(abs(v - 0.5) < 0.05 for v, _, _ in switches)
+    assert all(abs(v - 0.5) < 0.05 for v, _, _, _ in switches)
 
 
 def test_no_information_where_one_policy_always_wins():
