@@ -164,15 +164,14 @@ def mode_verdict(exp: Exploration, data: BriefData, lang: str) -> str:
             for p in dict.fromkeys(best.values())
         ]
         return text("verdict_split", lang, items=("；" if lang == "zh" else "; ").join(items))
-    params = settling_parameters(exp, open_)
-    if params:
-        depends = text(
-            "depends",
-            lang,
-            params=text("and", lang).join(param_phrase(p, lang) for p in params[:2]),
-        )
-    else:
+    params, clear = settling_parameters(exp, open_)
+    named = text("and", lang).join(param_phrase(p, lang) for p in params[:2])
+    if not params:
         depends = text("depends_none", lang)
+    elif clear:
+        depends = text("depends", lang, params=named)
+    else:
+        depends = text("depends_weak", lang, params=named)
     decided = [p for p in dict.fromkeys(best.values()) if p is not None]
     if not decided:
         k = len(labels)

@@ -365,3 +365,23 @@ def test_zone_ranking_marks_synthetic_zones(briefs: dict[str, brief.Brief]) -> N
         assert (r[5] == "yes") == ("Synthetic" in r[1])
     output = [float(r[6].replace(",", "")) for r in ranking]
     assert output == sorted(output, reverse=True)
+
+
+def test_mode_verdict_says_when_no_assumption_stands_out(batch: Path, exploration: Path) -> None:
+    """Outcomes unrelated to the parameters: no mode is reliably best and no single
+    assumption stands out, though the most promising one to measure is named."""
+    import numpy as np
+
+    from sim.analysis.brief.overview import mode_verdict
+    from sim.analysis.robustness.experiment import analyse
+    from sim.analysis.robustness.report import read_exploration
+
+    exp = read_exploration(exploration)
+    rng = np.random.default_rng(3)
+    noisy = exp.outcomes.assign(**{"firms@2035": rng.normal(0, 1, len(exp.outcomes))})
+    exp = analyse(exp.states, noisy, exp.settings)
+    data = brief.load_batches([batch])
+    en = mode_verdict(exp, data, "en")
+    assert en.startswith("No mode is reliably best on the outcome measured")
+    assert "no single assumption stands out at this budget (the most promising to measure:" in en
+    assert "没有哪一个假设明显突出" in mode_verdict(exp, data, "zh")
