@@ -30,7 +30,7 @@ from sim.analysis.robustness.section import (
     decision_voi,
     outcome_title,
     pair_sentence,
-    seed_noise_sentence,
+    seed_noise_text,
     shown_outcomes,
     voi_sentence,
     width_sentence,
@@ -209,7 +209,8 @@ def exploration_findings(
         if any(c.grade is None for c in cmps):
             voi = voi_sentence(exp, label, lang, name)
             parts += [voi] if voi else []
-        out.append((outcome_title(label, lang), parts))
+        noise = seed_noise_text(exp, label, lang)
+        out.append((outcome_title(label, lang) + (bracket(noise, lang) if noise else ""), parts))
     return out
 
 
@@ -218,10 +219,11 @@ def exploration_intro(exp: Exploration, lang: str) -> str:
     s = exp.settings
     labels = shown_outcomes(exp)
     k = int(s.get("seeds_per_state") or 1)
+    has_noise = any(seed_noise_text(exp, label, lang) for label in labels)
     parts = [
         text("findings_robust_intro", lang, n=s["states"], seeds=seeds_text(s), k=k),
         width_sentence(exp, labels, lang),
-        seed_noise_sentence(exp, labels, lang),
+        text("seed_noise_note", lang) if has_noise else "",
     ]
     return ("" if lang == "zh" else " ").join(p for p in parts if p)
 

@@ -238,7 +238,11 @@ TEXT: dict[str, tuple[str, str]] = {
         "哪种管理模式更好：基于{n}个“世界状态”（每个假设参数在其范围内变化），每个状态{k}个"
         "随机种子（详见下文“哪种模式更好，把握有多大？”）。",
     ),
-    "verdict_head": ("The answers in one sentence each", "一句话回答"),
+    "seed_noise_note": (
+        "In brackets after each outcome: how much of the variance of its comparisons is seed "
+        "noise rather than the assumptions.",
+        "各结果后的括号内注明：其比较的方差中有多少来自随机种子波动而非假设。",
+    ),
     "verdict_mode_q": ("Which management mode?", "哪种管理模式更好？"),
     "verdict_whatif_q": ("What do the what-ifs change?", "各对比情景带来什么变化？"),
     "verdict_all": (

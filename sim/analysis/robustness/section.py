@@ -81,11 +81,7 @@ _TEXT: dict[str, tuple[str, str]] = {
         "在 {n} 个状态下，这些区间中最宽的为 ±{w} 个百分点，宽于明确回答所需的 ±{target} 个"
         "百分点；约需 {m} 个状态才能达到。",
     ),
-    "seed_noise": (
-        "Seed noise makes up {lo}–{hi} of the variance of these comparisons (column "
-        "'Seed noise'); the rest comes from the assumptions.",
-        "这些比较的方差中有 {lo}–{hi} 来自随机种子（“种子噪声”一列），其余来自假设。",
-    ),
+    "seed_noise_short": ("seed noise: {share} of the variance", "随机种子波动占方差的 {share}"),
     "overrides": (
         "Policy {p} sets {names} itself; its value is used in every state.",
         "政策 {p} 自行设定 {names}；在每个状态中均使用其设定值。",
@@ -414,17 +410,19 @@ def width_sentence(exp: Exploration, labels: Sequence[str], lang: str = "en") ->
     )  # fmt: skip
 
 
-def seed_noise_sentence(exp: Exploration, labels: Sequence[str], lang: str = "en") -> str:
-    """The range of the seed-noise shares of the comparisons on ``labels`` ("" if unknown)."""
-    shares = [
-        c.seed_share
-        for label in labels
-        for c in comparisons(exp, label)
-        if c.seed_share == c.seed_share  # not NaN
-    ]
-    if not shares:
+def seed_noise_range(exp: Exploration, label: str) -> tuple[float, float] | None:
+    """Smallest and largest seed-noise share of the comparisons on ``label`` (None if unknown)."""
+    shares = [c.seed_share for c in comparisons(exp, label) if c.seed_share == c.seed_share]
+    return (min(shares), max(shares)) if shares else None
+
+
+def seed_noise_text(exp: Exploration, label: str, lang: str = "en") -> str:
+    """``"seed noise 7–27 % of the variance"`` for ``label``'s comparisons ("" if unknown)."""
+    shares = seed_noise_range(exp, label)
+    if shares is None:
         return ""
-    return _t("seed_noise", lang, lo=pct(min(shares)), hi=pct(max(shares)))
+    lo, hi = (pct(v) for v in shares)
+    return _t("seed_noise_short", lang, share=lo if lo == hi else f"{lo}–{hi}")
 
 
 def decision_voi(exp: Exploration, label: str) -> pd.DataFrame:
@@ -518,19 +516,16 @@ def robustness_section(
             k_seeds=int(s.get("seeds_per_state") or 1),
         )
     )
-    doc.para(
-        " ".join(
-            t
-            for t in (width_sentence(exp, shown, lang), seed_noise_sentence(exp, shown, lang))
-            if t
-        )
-    )
+    doc.para(width_sentence(exp, shown, lang))
     doc.para(scale_note(lang), cls="note")
     for policy, names in (s.get("policy_overrides") or {}).items():
         if names:
             doc.para(_t("overrides", lang, p=name(policy), names=", ".join(names)), cls="note")
     for label in shown:
         doc.heading(level + 1, outcome_title(label, lang))
+        noise = seed_noise_text(exp, label, lang)
+        if noise:
+            doc.para(noise[:1].upper() + noise[1:] + ("。" if lang == "zh" else "."), cls="note")
         cmps = comparisons(exp, label)
         doc.items([pair_sentence(c, lang, name) for c in cmps])
         doc.table(

@@ -147,6 +147,10 @@ def states_for_half_width(p: float, target: float, conf: float = 0.95) -> int:
 def param_phrase(name: str, lang: str = "en") -> str:
     """A parameter in plain words: its meaning (without asides), then its name in code.
 
+    In English the meaning stops at its first comma or semicolon; in Chinese at its first
+    semicolon, less a closing clause that gives a value (a Chinese comma often joins the
+    parts of one phrase).
+
     ``"investment-attraction effort of a sanheyi zone relative to legacy
     (`sanheyi_attraction`)"``; a name outside the registry stays as it is.
     """
@@ -157,8 +161,10 @@ def param_phrase(name: str, lang: str = "en") -> str:
         return f"`{name}`"
     if lang == "zh":
         meaning = re.sub(r"（[^（）]*）", "", p.description_zh).split("；")[0].rstrip("。，")
+        meaning = re.sub(r"，[^，]*\d[^，]*$", "", meaning)  # a closing aside with a value
         return f"{meaning}（`{name}`）"
-    meaning = re.sub(r" \([^()]*\)", "", p.description).split("; ")[0].rstrip(".")
+    meaning = re.sub(r" \([^()]*\)", "", p.description).split("; ")[0].split(", ")[0]
+    meaning = meaning.rstrip(".")
     meaning = meaning[:1].lower() + meaning[1:] if meaning[1:2].islower() else meaning
     return f"{meaning} (`{name}`)"
 

@@ -170,3 +170,16 @@ def test_value_of_information_within_chance_is_said_so(exploration):
     assert not top["above_floor"]
     assert "does not stand out from chance" in voi_sentence(exp, "firms@2030", "en")
     assert "并未明显高于随机水平" in voi_sentence(exp, "firms@2030", "zh")
+
+
+def test_parameters_are_named_in_plain_words_with_their_code_name():
+    from sim.analysis.robustness.words import param_phrase
+
+    assert (
+        param_phrase("quzheng_services") == "service quality of a quzheng zone (`quzheng_services`)"
+    )
+    assert (
+        param_phrase("quzheng_services", "zh") == "区政合一开发区的服务质量（`quzheng_services`）"
+    )
+    assert param_phrase("young_growth", "zh") == "年轻企业的额外增长（`young_growth`）"
+    assert param_phrase("not_a_parameter") == "`not_a_parameter`"
