@@ -43,13 +43,12 @@ from sim.analysis.robustness.words import (
     states_for_half_width,
     words,
 )
+from sim.core.lang import Translated, check_lang, translate
 
 #: Half-width of the headline intervals that a clear answer needs (percentage points / 100).
 TARGET_HALF_WIDTH = 0.10
 
-LANGS = ("en", "zh")
-
-_TEXT: dict[str, tuple[str, str]] = {
+_TEXT: dict[str, Translated] = {
     "title": ("Which mode, how sure?", "哪种模式更好，把握有多大？"),
     "intro": (
         "Each policy ran in the same {n} states of the world: {k} uncertain parameters "
@@ -189,7 +188,7 @@ _TEXT: dict[str, tuple[str, str]] = {
 
 
 def _t(key: str, lang: str, **fmt: Any) -> str:
-    return _TEXT[key][LANGS.index(lang)].format(**fmt)
+    return translate(_TEXT[key], lang).format(**fmt)
 
 
 def _colon(lang: str) -> str:
@@ -495,8 +494,7 @@ def robustness_section(
         ValueError: If ``lang`` is unknown.
         FileNotFoundError: If the folder holds no exploration.
     """
-    if lang not in LANGS:
-        raise ValueError(f"lang: expected one of {', '.join(LANGS)}, got {lang!r}")
+    check_lang(lang)
     exp = source if isinstance(source, Exploration) else read_exploration(source)
     name = title or str
     s = exp.settings

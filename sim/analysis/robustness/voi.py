@@ -43,6 +43,7 @@ from scipy.interpolate import BSpline
 
 from sim.analysis.robustness.design import Outcome
 from sim.analysis.robustness.measures import outcome_matrix
+from sim.experiments.seeds import VOI_SHUFFLE, branch_rng
 
 #: B-spline basis functions of the smoother (mgcv's default for one smooth term).
 BASIS = 10
@@ -56,8 +57,6 @@ FLOOR_QUANTILE = 0.95
 MINOR = 0.1
 #: Separator of the policies in a comparison's label (``"a|b"``, ``"a|b|c"``).
 SEP = "|"
-#: Spawn-key branch of the shuffles' generator.
-_BRANCH = 2**31 - 15
 
 
 @dataclass(frozen=True)
@@ -259,7 +258,7 @@ def value_of_information(
             name: np.split(sm.fit(stacked), np.cumsum(widths)[:-1], axis=1)
             for name, sm in zip(varied, smooths, strict=True)
         }
-        rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(_BRANCH, k)))
+        rng = branch_rng(seed, VOI_SHUFFLE, k)
         floors = _noise_floors(smooths, stacked, widths, rng, shuffles) if varied else []
         for c, comp in enumerate(comps):
             found = []
