@@ -83,13 +83,14 @@ def fmt_effect(
     (``313.8`` reads ``+310``). ``interval=False`` writes the effect alone, rounded as
     with its interval (for a table with the interval in a column of its own).
     """
-    bounds = [] if low is None or high is None else [low, high]
-    decimals = _decimals(mean, *bounds, width=high - low if bounds else None)
-    shown = bool(bounds) and interval
+    if low is None or high is None:
+        decimals = _decimals(mean)
+        return "0" if decimals is None else _rounded(mean, decimals, sign=True)
+    decimals = _decimals(mean, low, high, width=high - low)
     if decimals is None:
-        return "0" + (f" ({fmt_interval(0.0, 0.0, lang, sign=True)})" if shown else "")
+        return "0" + (f" ({fmt_interval(0.0, 0.0, lang, sign=True)})" if interval else "")
     out = _rounded(mean, decimals, sign=True)
-    if shown:
+    if interval:
         to = text("to", lang)
         out += f" ({_rounded(low, decimals, True)} {to} {_rounded(high, decimals, True)})"
     return out

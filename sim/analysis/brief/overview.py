@@ -151,17 +151,21 @@ def mode_verdict(exp: Exploration, data: BriefData, lang: str) -> str:
     """One sentence: which mode, how sure, and what the answer depends on."""
     labels = shown_outcomes(exp)
     best = {label: best_mode(exp, label) for label in labels}
-    name = lambda p: f"**{scenario_title(data, p, lang)}**"  # noqa: E731
+    decided = [p for p in dict.fromkeys(best.values()) if p is not None]
+    listed = ("；" if lang == "zh" else "; ").join(
+        text(
+            "verdict_item",
+            lang,
+            p=f"**{scenario_title(data, p, lang)}**",
+            outcomes=_outcomes(best, p, lang),
+        )
+        for p in decided
+    )
     open_ = [label for label, p in best.items() if p is None]
     if not open_:
-        winners = set(best.values())
-        if len(winners) == 1:
-            return text("verdict_all", lang, p=name(winners.pop()))
-        items = [
-            text("verdict_item", lang, p=name(p), outcomes=_outcomes(best, p, lang))
-            for p in dict.fromkeys(best.values())
-        ]
-        return text("verdict_split", lang, items=("；" if lang == "zh" else "; ").join(items))
+        if len(decided) == 1:
+            return text("verdict_all", lang, p=f"**{scenario_title(data, decided[0], lang)}**")
+        return text("verdict_split", lang, items=listed)
     params, clear = settling_parameters(exp, open_)
     named = text("and", lang).join(param_phrase(p, lang) for p in params[:2])
     if not params:
@@ -170,15 +174,11 @@ def mode_verdict(exp: Exploration, data: BriefData, lang: str) -> str:
         depends = text("depends", lang, params=named)
     else:
         depends = text("depends_weak", lang, params=named)
-    decided = [p for p in dict.fromkeys(best.values()) if p is not None]
     if not decided:
         k = len(labels)
         scope = text("scope_one", lang) if k == 1 else text("scope_all", lang, k=k)
         return text("verdict_none", lang, scope=scope, depends=depends)
-    items = ("；" if lang == "zh" else "; ").join(
-        text("verdict_item", lang, p=name(p), outcomes=_outcomes(best, p, lang)) for p in decided
-    )
-    return text("verdict_some", lang, items=items, k=len(open_), n=len(labels), depends=depends)
+    return text("verdict_some", lang, items=listed, k=len(open_), n=len(labels), depends=depends)
 
 
 def _outcomes(best: dict[str, str | None], policy: str, lang: str) -> str:

@@ -227,7 +227,8 @@ def prefectures_section(c: Context) -> None:
         [t("city"), t("zone_output"), *(c.title(s) for s in table.columns[1:])],
         [
             [city_label(city, lang), fmt_number(r["baseline"]),
-             *(fmt_effect(r[s], *ci[s].loc[city], lang) for s in table.columns[1:])]
+             *(fmt_effect(r[s], ci[s].at[city, "ci_low"], ci[s].at[city, "ci_high"], lang)
+               for s in table.columns[1:])]
             for city, r in table.iterrows()
         ],
         numeric=1,

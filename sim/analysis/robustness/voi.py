@@ -36,6 +36,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -259,9 +260,11 @@ def value_of_information(
             for name, sm in zip(varied, smooths, strict=True)
         }
         rng = branch_rng(seed, VOI_SHUFFLE, k)
-        floors = _noise_floors(smooths, stacked, widths, rng, shuffles) if varied else []
+        if not varied:
+            continue
+        floors = _noise_floors(smooths, stacked, widths, rng, shuffles)
         for c, comp in enumerate(comps):
-            found = []
+            found: list[dict[str, Any]] = []
             for name in varied:
                 g = fits[name][c]
                 even = break_evens(x[name].to_numpy(dtype=float), g)
@@ -278,10 +281,11 @@ def value_of_information(
                         "switches": sum(e[3] >= MINOR * main[3] for e in even) if main else 0,
                     }
                 )
-            found.sort(key=lambda r: -r["evppi"])
+            found.sort(key=lambda r: -float(r["evppi"]))
             floor = float(floors[c])
             for rank, r in enumerate(found, start=1):
-                rows.append(r | {"rank": rank, "floor": floor, "above_floor": r["evppi"] > floor})
+                above = float(r["evppi"]) > floor
+                rows.append(r | {"rank": rank, "floor": floor, "above_floor": above})
     cols = ["outcome", "comparison", "parameter", "evppi", "rank", "floor", "above_floor"]
     cols += ["break_even", "best_below", "best_above", "switches"]
     return pd.DataFrame(rows, columns=cols)
