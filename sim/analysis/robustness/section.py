@@ -34,7 +34,7 @@ from sim.analysis.robustness.report import Exploration, read_exploration, seeds_
 from sim.analysis.robustness.voi import SEP
 from sim.analysis.robustness.words import (
     box_conditions,
-    half_width,
+    count,
     num,
     param_phrase,
     pct,
@@ -342,7 +342,7 @@ def verdict(cmp: Comparison, lang: str = "en") -> str:
         return words(cmp.grade, lang)
     if cmp.states_needed is None or cmp.states_needed < 0:
         return _t("cannot_tell_edge", lang)
-    return _t("cannot_tell", lang, m=sig2(cmp.states_needed), p=pct(cmp.p_win))
+    return _t("cannot_tell", lang, m=count(cmp.states_needed), p=pct(cmp.p_win))
 
 
 def pair_sentence(cmp: Comparison, lang: str = "en", title: Callable[[str], str] = str) -> str:
@@ -401,11 +401,10 @@ def width_sentence(exp: Exploration, labels: Sequence[str], lang: str = "en") ->
     w = (widest.p_win_high - widest.p_win_low) / 2
     if w <= TARGET_HALF_WIDTH + 1e-9:
         return _t("width", lang, n=n, w=f"{100 * w:.0f}")
-    worst = max(cmps, key=lambda c: half_width(c.p_win, n))
-    m = states_for_half_width(worst.p_win, TARGET_HALF_WIDTH)
+    m = states_for_half_width(widest.p_win, TARGET_HALF_WIDTH)
     return _t(
         "width_short", lang, n=n, w=f"{100 * w:.0f}", target=f"{100 * TARGET_HALF_WIDTH:.0f}",
-        m=sig2(m),
+        m=count(m),
     )  # fmt: skip
 
 

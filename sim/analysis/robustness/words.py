@@ -211,6 +211,14 @@ def sig2(v: float) -> str:
     return f"{rounded:,.{max(decimals, 0)}f}"
 
 
+def count(n: int) -> str:
+    """A count to two significant figures, as a whole number (``2,156`` is ``2,200``)."""
+    n = int(n)
+    if abs(n) < 100:
+        return str(n)
+    return f"{round(n, 2 - len(str(abs(n)))):,}"
+
+
 def num(v: float) -> str:
     """A parameter value for reading: three significant digits, whole numbers from 100 on.
 

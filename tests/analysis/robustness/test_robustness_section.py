@@ -183,3 +183,12 @@ def test_parameters_are_named_in_plain_words_with_their_code_name():
     )
     assert param_phrase("young_growth", "zh") == "年轻企业的额外增长（`young_growth`）"
     assert param_phrase("not_a_parameter") == "`not_a_parameter`"
+
+
+def test_numbers_in_words_have_two_significant_figures():
+    from sim.analysis.robustness.words import count, sig2
+
+    assert [sig2(v) for v in (79.58, 313.8, 0.333, 99.6, -0.12345)] == [
+        "80", "310", "0.33", "100", "-0.12"
+    ]  # fmt: skip
+    assert [count(n) for n in (5, 44, 156, 2156, 8494)] == ["5", "44", "160", "2,200", "8,500"]
