@@ -20,16 +20,19 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
-# The main job: the baseline and the what-ifs, paired replicates (common random numbers), a
-# small exploration of the three management modes over the assumed parameters, and the
-# brief in English and Chinese (results/main/brief.en.html, .zh.html). Runs go into a folder
+# The main job: the baseline and the what-ifs, paired replicates (common random numbers), an
+# exploration of the three management modes over the assumed parameters (MAIN_STATES states
+# of the world with MAIN_SEEDS seeds each: about 100 states keep the headline intervals
+# within +-10 points, and the brief says how wide they are), and the brief in English and
+# Chinese (results/main/brief.en.html, .zh.html). Runs go into a folder
 # per model version (results/main/<version>/): a results folder refuses runs of another
 # model version, so after the model code changes the job starts a new folder, and
 # re-running with the same code resumes (finished runs are skipped).
 MAIN_SCENARIOS := baseline no_reform all_corporate all_sanheyi all_quzheng slow_delegation \
 	no_exit_rule land_to_2pct one_city_one_national
 MAIN_REPS ?= 5
-MAIN_STATES ?= 12
+MAIN_STATES ?= 100
+MAIN_SEEDS ?= 2
 MAIN_OUT ?= results/main
 MODES := all_corporate all_sanheyi all_quzheng
 WORKERS ?= 2
@@ -41,8 +44,8 @@ run: $(STAMP)
 	@v=$(MODEL_VERSION); dir=$(MAIN_OUT)/$$v; echo "model version $$v: runs in $$dir"; \
 	$(BIN)/zonesim run $(MAIN_SCENARIOS:%=scenarios/%.toml) --reps $(MAIN_REPS) \
 		--workers $(WORKERS) --out $$dir/batch && \
-	$(BIN)/zonesim explore $(MODES) --states $(MAIN_STATES) --workers $(WORKERS) \
-		--out $$dir/explore --quiet && \
+	$(BIN)/zonesim explore $(MODES) --states $(MAIN_STATES) --seeds-per-state $(MAIN_SEEDS) \
+		--workers $(WORKERS) --out $$dir/explore --quiet && \
 	for lang in en zh; do \
 		$(BIN)/zonesim brief $$dir/batch --robustness $$dir/explore --lang $$lang \
 			--out $(MAIN_OUT)/brief.$$lang.html $(BRIEF_METHODS) || exit $$?; \

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from sim.analysis.robustness.design import ASSUMPTIONS, DEFAULT_OUTCOMES
+from sim.analysis.robustness.design import ASSUMPTIONS, DEFAULT_OUTCOMES, SEEDS_PER_STATE
 from sim.cli import UsageError
 from sim.cli.options import (
     add_backend_options,
@@ -22,6 +22,7 @@ FLAGS = {
     "policies": "POLICY",
     "uncertain": "--uncertain",
     "states": "--states",
+    "seeds_per_state": "--seeds-per-state",
     "outcomes": "--outcomes",
     "thresholds": "--threshold",
     "discover_outcomes": "--discover",
@@ -37,9 +38,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         description=(
             "Run every policy (scenario file) in the same states of the world: a Latin "
             "hypercube over the uncertain parameters' registry ranges, a calibration-posterior "
-            "draw and a seed per state. Report P(A beats B) with intervals over the states, "
-            "regret, satisficing shares, and scenario discovery (PRIM boxes, a classification "
-            "tree, feature scores, break-even values). The policy files' [run] tables are not "
+            "draw and several seeds per state (the same for every policy). Report P(A beats B) "
+            "on the states' means with intervals over the states, graded in words only where "
+            "the whole interval lies in one band, the share of each comparison's variance that "
+            "is seed noise, regret, satisficing shares, scenario discovery (PRIM boxes, a "
+            "classification tree, feature scores, break-even values) and the value of "
+            "information of each parameter (EVPPI). The policy files' [run] tables are not "
             "used: the exploration sets the years, seeds and posterior draws. Resumable: the "
             "same command skips finished runs."
         ),
@@ -52,6 +56,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument(
         "--states", metavar="N", type=int_at_least(2), default=100, help="states of the world (100)"
+    )
+    p.add_argument(
+        "--seeds-per-state",
+        metavar="K",
+        type=int_at_least(2),
+        default=SEEDS_PER_STATE,
+        help=f"seeds per state; a state's outcome is their mean ({SEEDS_PER_STATE})",
     )
     p.add_argument(
         "--outcomes",
@@ -94,6 +105,7 @@ def run(args: argparse.Namespace) -> int:
             args.policies,
             uncertain=args.uncertain,
             states=args.states,
+            seeds_per_state=args.seeds_per_state,
             outcomes=args.outcomes,
             thresholds=args.threshold,
             discover_outcomes=args.discover,
@@ -109,9 +121,10 @@ def run(args: argparse.Namespace) -> int:
     except ArgumentError as exc:  # the library names its arguments: name the flags instead
         raise UsageError(flag_message(exc, FLAGS)) from None
     if not args.quiet:
+        s = exp.settings
         print(
-            f"{out}: {len(exp.outcomes)} runs ({len(exp.policies)} policies x "
-            f"{exp.settings['states']} states) in {exp.settings.get('run_seconds', '?')} s; "
+            f"{out}: {len(exp.runs)} runs ({len(exp.policies)} policies x {s['states']} states "
+            f"x {s['seeds_per_state']} seeds) in {s.get('run_seconds', '?')} s; "
             f"see {out / 'report.md'}",
             file=sys.stderr,
         )

@@ -49,6 +49,11 @@ EXPLORE_STATES = 2**31 - 11
 EXPLORE_DRAW = 2**31 - 12
 #: Robustness: random states of scenario discovery's trees (key ``(DISCOVERY, ...)``).
 DISCOVERY = 2**31 - 13
+#: Robustness: a state's seeds after its first (key ``(EXPLORE_SEEDS, state, k)``, k >= 1).
+EXPLORE_SEEDS = 2**31 - 14
+#: Robustness: shuffles of the value of information's noise floor (key
+#: ``(VOI_SHUFFLE, outcome)``).
+VOI_SHUFFLE = 2**31 - 15
 
 
 def _check(master: int, key: tuple[int, ...]) -> None:

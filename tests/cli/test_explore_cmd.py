@@ -37,6 +37,7 @@ def _error(capsys, argv):
         (["baseline", "all_corporate", "--discover", "firms@2031"], "--discover firms@2031"),
         (["baseline", "all_corporate", "--posterior", "no/post.parquet"], "--posterior"),
         (["baseline", "all_corporate", "--states", "1"], "--states"),
+        (["baseline", "all_corporate", "--seeds-per-state", "1"], "--seeds-per-state"),
         (["baseline", "all_corporate", "--posterior", "x", "--no-posterior"], "--no-posterior"),
         (
             ["baseline", "all_corporate", "--workers", "2", "--scheduler", "tcp://x:1"],
@@ -98,19 +99,29 @@ def test_report_and_help_say_that_run_tables_are_not_used(capsys, explored):
 
 def test_small_exploration_writes_every_table(explored):
     out, _ = explored
-    for stem in ("design", "outcomes", "pairwise", "regret", "satisficing", "boxes",
-                 "box_limits", "trajectories", "feature_scores", "break_even"):  # fmt: skip
+    for stem in ("design", "outcome_runs", "outcomes", "pairwise", "regret", "satisficing",
+                 "boxes", "box_limits", "trajectories", "feature_scores", "break_even",
+                 "evppi"):  # fmt: skip
         assert (out / f"{stem}.csv").is_file() and (out / f"{stem}.parquet").is_file()
-    assert (out / "report.md").read_text().startswith("# Robustness analysis")
+    report = (out / "report.md").read_text()
+    assert report.startswith("# Robustness analysis") and "## Value of information" in report
+    assert "2 seeds per state" in report
     assert (out / "trees.txt").is_file() and (out / "figures" / "regret.png").is_file()
     exp = read_exploration(out)
     assert exp.policies == ["baseline", "all_corporate", "all_sanheyi"]
-    assert len(exp.outcomes) == 18 and len(exp.pairwise) == 2 * 6
-    # the outcomes are the runs' own values: policy x state -> the batch's annual table
+    assert len(exp.runs) == 36 and len(exp.outcomes) == 18 and len(exp.pairwise) == 2 * 6
+    # the runs' own values: policy x state x seed -> the batch's annual table; a state's
+    # outcome is the mean over its two seeds, the same seeds for every policy
     annual = load_results(out / "runs").annual
-    row = annual[(annual["scenario"] == "all_corporate") & (annual["replicate"] == 4)]
+    rows = annual[(annual["scenario"] == "all_corporate") & (annual["sample"] == 4)
+                  & (annual["year"] == 2017)].sort_values("replicate")  # fmt: skip
+    assert len(rows) == 2 and rows["seed"].nunique() == 2
     got = exp.outcomes.query("policy == 'all_corporate' and state == 4")["firms@2017"].item()
-    assert got == row.loc[row["year"] == 2017, "firms"].item()
+    assert got == rows["firms"].mean()
+    for policy in exp.policies:
+        seeds = annual[(annual["scenario"] == policy) & (annual["sample"] == 4)]["seed"]
+        assert set(seeds) == set(rows["seed"])
+    assert (exp.pairwise["seeds"] == 2).all()  # (the policies do not differ before 2018)
     settings = json.loads((out / "explore.json").read_text())
     assert settings["uncertain"] and all(isinstance(n, str) for n in settings["uncertain"])
 
@@ -120,7 +131,7 @@ def test_rerun_resumes_and_other_settings_are_refused(capsys, explored):
     before = pd.read_parquet(out / "pairwise.parquet")
     assert main(argv) == 0
     manifest = json.loads((out / "runs" / "manifest.json").read_text())
-    assert manifest["runs"]["skipped"] == manifest["runs"]["total"] == 18
+    assert manifest["runs"]["skipped"] == manifest["runs"]["total"] == 36
     pd.testing.assert_frame_equal(pd.read_parquet(out / "pairwise.parquet"), before)
     other = [a if a != "6" else "7" for a in argv]
     status = main(other)

@@ -41,10 +41,10 @@ def build_brief(
             batches (:func:`~sim.analysis.brief.methods.find_method_outputs`); off by
             default, so a brief reads only the folders it is given.
         figure_dir: Folder name for the Markdown's figure files.
-        robustness: An exploration folder (``zonesim explore --out``): its graded
-            findings open the brief and its "which mode, how sure" section goes before
-            the methods. Without one, the key findings say they are conditional on the
-            default assumptions.
+        robustness: An exploration folder (``zonesim explore --out``): its verdict and
+            graded findings open the brief and its "which mode, how sure" section
+            follows the key findings directly. Without one, the key findings say they
+            are conditional on the default assumptions.
         allow_missing: Build from the stored runs of a batch that lists runs it does
             not store (unfinished, or their parts were corrupt); the brief warns of them.
             Without it such a batch is an error naming the runs and the command that
@@ -77,15 +77,16 @@ def build_brief(
     )
     sections.title_section(c)
     sections.findings_section(c)
+    if c.exploration is not None:
+        sections.robustness_section(c, c.exploration)
     sections.tradeoff_section(c)
     sections.prefectures_section(c)
     for scen in data.whatifs:
         sections.whatif_section(c, scen)
     sections.modes_section(c)
-    if c.exploration is not None:
-        sections.robustness_section(c, c.exploration)
     sections.methods_section(c)
     sections.provenance_section(c)
+    c.doc.insert_toc()
     page = safetext.clean(_page(c.doc, lang, c.t("title")))
     markdown = safetext.clean("\n".join(c.doc.md).rstrip() + "\n")
     return Brief(lang, page, markdown, c.doc.figures, c.head, figure_dir)

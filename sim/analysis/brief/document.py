@@ -60,8 +60,14 @@ class _Doc:
         self.md: list[str] = []
         self.figures: list[BriefFigure] = []
         self.figure_dir = figure_dir
+        #: Sections for the contents: (position in ``html``, anchor, title).
+        self.entries: list[tuple[int, str, str]] = []
+        self._toc: tuple[int, int, str] | None = None
 
     def heading(self, level: int, title: str, anchor: str | None = None) -> None:
+        """A heading; a second-level one with an anchor is listed in the contents."""
+        if level == 2 and anchor:
+            self.contents(anchor, title)
         ident = f' id="{html.escape(anchor)}"' if anchor else ""
         self.html.append(f"<h{level}{ident}>{html.escape(title)}</h{level}>")
         self.md.append(f"{'#' * level} {safetext.md_inline(title)}\n")
@@ -77,9 +83,24 @@ class _Doc:
         self.html.append(f'<blockquote class="question">{safetext.html_text(body)}</blockquote>')
         self.md.append("> " + safetext.md_escape(body) + "\n")
 
-    def items(self, entries: Sequence[str]) -> None:
-        self.html.append("<ul>" + "".join(f"<li>{_inline(e)}</li>" for e in entries) + "</ul>")
-        self.md.append("\n".join(f"- {safetext.md_inline(e)}" for e in entries) + "\n")
+    def items(self, entries: Sequence[str | tuple[str, Sequence[str]]]) -> None:
+        """A bulleted list; an entry ``(text, children)`` has a list of its own under it."""
+
+        def li(e: str | tuple[str, Sequence[str]]) -> str:
+            if isinstance(e, str):
+                return f"<li>{_inline(e)}</li>"
+            sub = "".join(f"<li>{_inline(c)}</li>" for c in e[1])
+            return f"<li>{_inline(e[0])}<ul>{sub}</ul></li>"
+
+        def md(e: str | tuple[str, Sequence[str]]) -> str:
+            if isinstance(e, str):
+                return f"- {safetext.md_inline(e)}"
+            return "\n".join(
+                [f"- {safetext.md_inline(e[0])}", *(f"  - {safetext.md_inline(c)}" for c in e[1])]
+            )
+
+        self.html.append("<ul>" + "".join(li(e) for e in entries) + "</ul>")
+        self.md.append("\n".join(md(e) for e in entries) + "\n")
 
     def table(
         self,
@@ -136,6 +157,30 @@ class _Doc:
             f"![{alt}]({self.figure_dir}/{name})\n" + (f"\n*{caption}*\n" if caption else "")
         )
 
+    def contents(self, anchor: str, title: str) -> None:
+        """List a section that starts here (at ``anchor``) in the contents."""
+        self.entries.append((len(self.html), anchor, title))
+
+    def toc_here(self, title: str) -> None:
+        """Put the contents here, once the document is complete (:meth:`insert_toc`)."""
+        self._toc = (len(self.html), len(self.md), title)
+
+    def insert_toc(self) -> None:
+        """Insert the contents (every section listed after the mark) where it was marked."""
+        if self._toc is None:
+            return
+        at_html, at_md, title = self._toc
+        shown = [(a, t) for i, a, t in self.entries if i >= at_html]
+        links = "".join(
+            f'<li><a href="#{html.escape(a)}">{html.escape(t)}</a></li>' for a, t in shown
+        )
+        self.html.insert(
+            at_html, f'<nav class="toc"><h3>{html.escape(title)}</h3><ol>{links}</ol></nav>'
+        )
+        items = "\n".join(f"{i}. {safetext.md_inline(t)}" for i, (_, t) in enumerate(shown, 1))
+        self.md.insert(at_md, f"### {safetext.md_inline(title)}\n\n{items}\n")
+        self._toc = None
+
     def open(self, tag: str, cls: str) -> None:
         self.html.append(f'<{tag} class="{cls}">')
 
@@ -174,6 +219,8 @@ background:#fdf3f3}
 .note{font-size:.85rem;color:#555}code{font-size:.85em}
 .findings{background:#eef5fb;border:2px solid #2c6fad;border-radius:6px;padding:.2rem 1rem .8rem}
 .findings h2{border-bottom:none;margin-top:.8rem}.lead{font-size:1.05rem;font-weight:600}
+.verdict{font-size:1.05rem;border-left:4px solid #2c6fad;padding-left:.6rem}
+.toc ol{columns:2;margin:.2rem 0;padding-left:1.4rem}.toc a{color:#1d4f7c}
 td.better{background:#e3f4e6;color:#135c2b}td.worse{background:#fbe4e2;color:#8a1c14}
 td.unclear{color:#666}
 @page{size:A4;margin:16mm 14mm}

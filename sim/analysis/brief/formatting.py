@@ -1,4 +1,10 @@
-"""How the brief writes numbers, intervals, shares, parameter values and paths."""
+"""How the brief writes numbers, intervals, shares, parameter values and paths.
+
+Effects are written to two significant figures with their interval on the same
+rounding (``+80 (70 to 90)``, :func:`fmt_effect`); levels of counts (firms, zones,
+posts) as whole numbers (:func:`fmt_level`); other levels to about four significant
+digits (:func:`fmt_number`).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +16,94 @@ from typing import Any
 
 from sim.analysis import safetext
 from sim.analysis.brief.text import text
+
+#: Units of the outputs that count things (their levels are shown as whole numbers).
+COUNT_UNITS = frozenset(
+    {"firms", "firms/year", "zones", "posts", "bodies", "companies", "powers", "changes",
+     "departments"}
+)  # fmt: skip
+
+
+def is_count(metric: str) -> bool:
+    """Whether an annual or zone-table output counts things (its unit is a count)."""
+    from sim.core.outputs import ANNUAL_BY_NAME, ZONES_BY_NAME
+
+    out = ANNUAL_BY_NAME.get(metric) or ZONES_BY_NAME.get(metric)
+    return out is not None and out.unit in COUNT_UNITS
+
+
+def fmt_level(value: float, metric: str) -> str:
+    """A level of ``metric``: a whole number for counts, else :func:`fmt_number`."""
+    if is_count(metric) and value is not None and math.isfinite(value):
+        return fmt_number(float(round(value)))
+    return fmt_number(value)
+
+
+def _decimals(*values: float, width: float | None = None) -> int | None:
+    """Decimals for two significant figures of the largest ``|value|``.
+
+    Finer where an interval of ``width`` would otherwise lose its one significant
+    figure (``99.7 (95 to 104)`` keeps units). ``None`` when every value is 0.
+    """
+    finite = [abs(v) for v in values if v is not None and math.isfinite(v) and v != 0]
+    if not finite:
+        return None
+    top = max(finite)
+    decimals = 1 - math.floor(math.log10(top))
+    if abs(round(top, decimals)) >= 10 ** (math.floor(math.log10(top)) + 1):
+        decimals -= 1  # 99.6 rounds to 100: two figures are "1.0e2"
+    if width is not None and math.isfinite(width) and width > 0:
+        decimals = max(decimals, -math.floor(math.log10(width)))
+    return decimals
+
+
+def _rounded(value: float, decimals: int, sign: bool) -> str:
+    if value is None or not math.isfinite(value):
+        return "–"
+    r = round(value, decimals)
+    out = f"{r:,.{max(decimals, 0)}f}"
+    if re.fullmatch(r"-?[0.,]*", out):
+        out = out.lstrip("-")
+    return "+" + out if sign and not out.startswith("-") and re.search(r"[1-9]", out) else out
+
+
+def fmt_effect(
+    mean: float,
+    low: float | None = None,
+    high: float | None = None,
+    lang: str = "en",
+    *,
+    interval: bool = True,
+) -> str:
+    """An effect to two significant figures, with its interval on the same rounding.
+
+    The largest of the three numbers sets the rounding (two significant figures), so
+    ``79.58 (70.2 to 90.1)`` reads ``+80 (+70 to +90)`` and ``0.333 (-0.5 to 1.2)``
+    reads ``+0.3 (-0.5 to +1.2)``; a narrow interval keeps its first figure (``99.7 (95
+    to 104)`` reads ``+100 (+95 to +104)``). Without an interval, the effect alone
+    (``313.8`` reads ``+310``). ``interval=False`` writes the effect alone, rounded as
+    with its interval (for a table with the interval in a column of its own).
+    """
+    if low is None or high is None:
+        decimals = _decimals(mean)
+        return "0" if decimals is None else _rounded(mean, decimals, sign=True)
+    decimals = _decimals(mean, low, high, width=high - low)
+    if decimals is None:
+        return "0" + (f" ({fmt_interval(0.0, 0.0, lang, sign=True)})" if interval else "")
+    out = _rounded(mean, decimals, sign=True)
+    if interval:
+        to = text("to", lang)
+        out += f" ({_rounded(low, decimals, True)} {to} {_rounded(high, decimals, True)})"
+    return out
+
+
+def fmt_effect_interval(low: float, high: float, lang: str, *, like: float) -> str:
+    """An effect's interval alone, rounded as :func:`fmt_effect` rounds ``like`` with it."""
+    decimals = _decimals(like, low, high, width=high - low)
+    if decimals is None:
+        return fmt_interval(0.0, 0.0, lang, sign=True)
+    to = text("to", lang)
+    return f"{_rounded(low, decimals, True)} {to} {_rounded(high, decimals, True)}"
 
 
 def fmt_number(value: float) -> str:

@@ -1,14 +1,18 @@
 """The brief's first screen and overviews: key findings, trade-offs, prefectures, ranking.
 
-The key findings take their graded confidence from an exploration
-(:mod:`sim.analysis.robustness`) where one is given; otherwise they say that they are
-conditional on the default assumptions and point to ``zonesim explore``, because
-intervals over seeds alone cannot say which management mode is better.
+The key findings open with one verdict sentence per question (which management mode;
+what the what-ifs change), then the detail. The mode verdict and its detail come from
+an exploration (:mod:`sim.analysis.robustness`) where one is given: for each outcome,
+each pair of modes with the one that wins more often first and ties shown, graded in
+words only where the whole interval lies in one band, and, where the model cannot
+tell, the assumption whose value would settle it (its value of information and
+break-even value). Without an exploration the findings say that they are conditional
+on the default assumptions and point to ``zonesim explore``, because intervals over
+seeds alone cannot say which management mode is better.
 """
 
 from __future__ import annotations
 
-import itertools
 import math
 from functools import cache
 from pathlib import Path
@@ -17,12 +21,21 @@ import pandas as pd
 
 from sim.analysis import plotting
 from sim.analysis.brief.data import BriefData, headline_effects, registry_note, zone_cell
-from sim.analysis.brief.formatting import fmt_number, signed
+from sim.analysis.brief.formatting import fmt_effect, fmt_number
 from sim.analysis.brief.methods import Calibration
 from sim.analysis.brief.text import text, vocab
-from sim.analysis.robustness.design import parse_outcome
-from sim.analysis.robustness.report import Exploration, read_exploration
-from sim.analysis.robustness.words import likelihood, pct
+from sim.analysis.robustness.report import Exploration, read_exploration, seeds_text
+from sim.analysis.robustness.section import (
+    comparisons,
+    decision_voi,
+    outcome_title,
+    pair_sentence,
+    seed_noise_text,
+    shown_outcomes,
+    voi_sentence,
+    width_sentence,
+)
+from sim.analysis.robustness.words import param_phrase
 from sim.core.cities import CITIES, city_label
 from sim.core.outputs import better
 from sim.errors import InputError
@@ -96,37 +109,130 @@ def tradeoffs(data: BriefData) -> pd.DataFrame:
     return head
 
 
-def exploration_findings(exp: Exploration, data: BriefData, lang: str) -> list[str]:
-    """One sentence per outcome of an exploration: who beats whom, in graded words."""
-    s = exp.settings
-    shown = list(s.get("discover") or s["outcomes"])
+#: Grades that make a mode "reliably" better than another.
+RELIABLE = ("likely", "very_likely")
+
+
+def best_mode(exp: Exploration, label: str) -> str | None:
+    """The policy that reliably beats every other on ``label`` (graded likely or more)."""
+    cmps = comparisons(exp, label)
+    for p in exp.policies:
+        mine = [c for c in cmps if p in (c.first, c.second)]
+        if mine and all(c.first == p and c.grade in RELIABLE and not c.tied for c in mine):
+            return p
+    return None
+
+
+def settling_parameters(exp: Exploration, labels: list[str]) -> tuple[list[str], bool]:
+    """The parameters whose value would change the choice on ``labels`` most, in order.
+
+    For each outcome, the parameter with the largest value of information for the
+    choice among all policies (where knowing it would change the choice at all); each
+    named once.
+
+    Returns:
+        The parameters, and whether every one of them stands out from chance (its EVPPI
+        is above the noise floor).
+    """
+    out: list[str] = []
+    clear = True
+    for label in labels:
+        rows = decision_voi(exp, label)
+        if rows.empty or int(rows.iloc[0]["switches"]) == 0:
+            continue
+        top = rows.iloc[0]
+        clear = clear and bool(top["above_floor"])
+        if top["parameter"] not in out:
+            out.append(str(top["parameter"]))
+    return out, clear
+
+
+def mode_verdict(exp: Exploration, data: BriefData, lang: str) -> str:
+    """One sentence: which mode, how sure, and what the answer depends on."""
+    labels = shown_outcomes(exp)
+    best = {label: best_mode(exp, label) for label in labels}
+    decided = [p for p in dict.fromkeys(best.values()) if p is not None]
+    listed = ("；" if lang == "zh" else "; ").join(
+        text(
+            "verdict_item",
+            lang,
+            p=f"**{scenario_title(data, p, lang)}**",
+            outcomes=_outcomes(best, p, lang),
+        )
+        for p in decided
+    )
+    open_ = [label for label, p in best.items() if p is None]
+    if not open_:
+        if len(decided) == 1:
+            return text("verdict_all", lang, p=f"**{scenario_title(data, decided[0], lang)}**")
+        return text("verdict_split", lang, items=listed)
+    params, clear = settling_parameters(exp, open_)
+    named = text("and", lang).join(param_phrase(p, lang) for p in params[:2])
+    if not params:
+        depends = text("depends_none", lang)
+    elif clear:
+        depends = text("depends", lang, params=named)
+    else:
+        depends = text("depends_weak", lang, params=named)
+    if not decided:
+        k = len(labels)
+        scope = text("scope_one", lang) if k == 1 else text("scope_all", lang, k=k)
+        return text("verdict_none", lang, scope=scope, depends=depends)
+    return text("verdict_some", lang, items=listed, k=len(open_), n=len(labels), depends=depends)
+
+
+def _outcomes(best: dict[str, str | None], policy: str, lang: str) -> str:
+    sep = "、" if lang == "zh" else ", "
+    return sep.join(outcome_title(label, lang) for label, p in best.items() if p == policy)
+
+
+def exploration_findings(
+    exp: Exploration, data: BriefData, lang: str
+) -> list[tuple[str, list[str]]]:
+    """One item per outcome: each pair, the more frequent winner first, in graded words.
+
+    Where a comparison of the outcome cannot be told at this budget, the item ends with
+    what would settle it (the parameter with the largest value of information).
+
+    Returns:
+        ``(outcome title, sentences)`` per outcome.
+    """
+    name = lambda p: f"**{scenario_title(data, p, lang)}**"  # noqa: E731
     out = []
-    for label in shown:
-        o = parse_outcome(label)
-        items = []
-        for a, b in itertools.combinations(exp.policies, 2):
-            try:
-                r = exp.p_win(label, a, b)
-            except KeyError:
-                continue
-            items.append(
-                text(
-                    "finding_pair",
-                    lang,
-                    a=f"**{scenario_title(data, a, lang)}**",
-                    b=f"**{scenario_title(data, b, lang)}**",
-                    words=likelihood(r["p_win"], lang),
-                    p=pct(r["p_win"]),
-                    lo=pct(r["p_win_low"]),
-                    hi=pct(r["p_win_high"]),
-                )
-            )
-        if items:
-            label_ = plotting.metric_label(o.metric, lang)
-            metric = f"{o.year}年{label_}" if lang == "zh" else f"{label_}, {o.year}"
-            colon, sep, stop = ("：", "；", "。") if lang == "zh" else (": ", "; ", ".")
-            out.append(metric + colon + sep.join(items) + stop)
+    for label in shown_outcomes(exp):
+        cmps = comparisons(exp, label)
+        if not cmps:
+            continue
+        parts = [pair_sentence(c, lang, name) for c in cmps]
+        if any(c.grade is None for c in cmps):
+            voi = voi_sentence(exp, label, lang, name)
+            parts += [voi] if voi else []
+        noise = seed_noise_text(exp, label, lang)
+        out.append((outcome_title(label, lang) + (bracket(noise, lang) if noise else ""), parts))
     return out
+
+
+def exploration_intro(exp: Exploration, lang: str) -> str:
+    """What the mode findings rest on: states, seeds, the widest interval, seed noise."""
+    s = exp.settings
+    labels = shown_outcomes(exp)
+    k = int(s.get("seeds_per_state") or 1)
+    has_noise = any(seed_noise_text(exp, label, lang) for label in labels)
+    parts = [
+        text("findings_robust_intro", lang, n=s["states"], seeds=seeds_text(s), k=k),
+        width_sentence(exp, labels, lang),
+        text("seed_noise_note", lang) if has_noise else "",
+    ]
+    return ("" if lang == "zh" else " ").join(p for p in parts if p)
+
+
+def effect_cell(mean: float, low: float, high: float, verdict_: str, lang: str) -> str:
+    """An effect with its interval and verdict: ``+80 (+70 to +90; worse)``."""
+    body = fmt_effect(mean, low, high, lang)
+    word = text(verdict_, lang)
+    if lang == "zh":
+        return body.replace(" (", "（").removesuffix(")") + f"；{word}）"
+    return body.removesuffix(")") + f"; {word})"
 
 
 def default_findings(data: BriefData, table: pd.DataFrame, lang: str) -> list[str]:
@@ -136,14 +242,43 @@ def default_findings(data: BriefData, table: pd.DataFrame, lang: str) -> list[st
     for scen in data.whatifs:
         rows = table[(table["scenario"] == scen) & (table["verdict"] != "unclear")]
         items = [
-            f"{plotting.metric_label(r.metric, lang)} {signed(r.mean)}"
-            + bracket(text(r.verdict, lang), lang)
+            f"{plotting.metric_label(r.metric, lang)} "
+            + effect_cell(r.mean, r.ci_low, r.ci_high, r.verdict, lang)
             for r in rows.itertuples()
         ]
         colon, stop = ("：", "。") if lang == "zh" else (": ", ".")
         name = f"**{scenario_title(data, scen, lang)}**"
         out.append(name + colon + (sep.join(items) or text("finding_none", lang)) + stop)
     return out
+
+
+def whatif_verdict(data: BriefData, table: pd.DataFrame, lang: str) -> str:
+    """One sentence: which what-ifs do better or worse than the baseline.
+
+    Grouped by how many criteria are clearly better or worse in the last year (default
+    assumptions, seed noise only); those with no clear difference are named too.
+    """
+    groups: dict[str, list[str]] = {"wi_worse": [], "wi_better": [], "wi_mixed": [], "wi_none": []}
+    for scen in data.whatifs:
+        v = table.loc[table["scenario"] == scen, "verdict"]
+        better, worse = int((v == "better").sum()), int((v == "worse").sum())
+        key = (
+            "wi_none" if better == worse == 0
+            else "wi_worse" if worse > better
+            else "wi_better" if better > worse
+            else "wi_mixed"
+        )  # fmt: skip
+        groups[key].append(f"**{scenario_title(data, scen, lang)}**")
+    sep = "、" if lang == "zh" else ", "
+    items = [text(k, lang, names=sep.join(v)) for k, v in groups.items() if v]
+    if not items:
+        return ""
+    return text(
+        "verdict_whatifs",
+        lang,
+        year=data.years[1],
+        items=("；" if lang == "zh" else "; ").join(items),
+    )
 
 
 def caveats(calibration: Calibration | None, lang: str) -> list[str]:
@@ -182,6 +317,19 @@ def load_exploration(folder: str | Path | None) -> Exploration | None:
     return None if folder is None else read_exploration(folder)
 
 
+def _prefecture_output(data: BriefData) -> pd.DataFrame:
+    """Summed output of the zones with status by prefecture in the last year, per run.
+
+    Index ``scenario, seed``; one column per prefecture (0 where none has status).
+    """
+    if data.zones is None:
+        raise InputError(f"{data.paths[0]}: expected zone tables (a batch run with zone tables)")
+    z = data.zones
+    rows = z[(z["year"] == data.years[1]) & (z["status"] == "active")]
+    per = rows.groupby(["scenario", "seed", "city"], sort=False)["gdp"].sum().unstack("city")
+    return per.reindex(columns=list(CITIES)).fillna(0.0)
+
+
 def prefecture_table(data: BriefData) -> pd.DataFrame:
     """Zone output by prefecture in the last year: baseline mean and each what-if's effect.
 
@@ -190,14 +338,7 @@ def prefecture_table(data: BriefData) -> pd.DataFrame:
         replicates of the summed output of zones with status) and one column per
         what-if (mean paired difference, replicate by replicate on shared seeds).
     """
-    if data.zones is None:
-        raise InputError(f"{data.paths[0]}: expected zone tables (a batch run with zone tables)")
-    z = data.zones
-    last = data.years[1]
-    rows = z[(z["year"] == last) & (z["status"] == "active")]
-    per = rows.groupby(["scenario", "seed", "city"], sort=False)["gdp"].sum().unstack("city")
-    cities = list(CITIES)
-    per = per.reindex(columns=cities).fillna(0.0)
+    per = _prefecture_output(data)
     base = per.loc[data.baseline]
     out = pd.DataFrame({"baseline": base.mean()})
     for scen in data.whatifs:
@@ -208,6 +349,23 @@ def prefecture_table(data: BriefData) -> pd.DataFrame:
         out[scen] = (other.loc[seeds] - base.loc[seeds]).mean()
     out.index.name = "city"
     return out
+
+
+def prefecture_intervals(data: BriefData) -> dict[str, pd.DataFrame]:
+    """95 % intervals of the mean effects of :func:`prefecture_table` (Student t, paired).
+
+    Returns:
+        Per what-if, one row per prefecture (index ``city``): ``ci_low, ci_high``.
+    """
+    from sim.experiments.summary import paired_differences
+
+    per = _prefecture_output(data).reset_index()
+    per = per.assign(replicate=0, year=data.years[1])  # paired on the seed alone
+    diffs = paired_differences(per, data.baseline, metrics=list(CITIES))
+    return {
+        str(scen): d.set_index("metric")[["ci_low", "ci_high"]].rename_axis("city")
+        for scen, d in diffs.groupby("scenario", sort=False)
+    }
 
 
 def zone_ranking(data: BriefData, n: int = RANKED_ZONES) -> pd.DataFrame:

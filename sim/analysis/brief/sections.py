@@ -37,27 +37,32 @@ from sim.analysis.brief.figures import (
     prefecture_map,
 )
 from sim.analysis.brief.formatting import (
-    fmt_interval,
+    fmt_effect,
+    fmt_effect_interval,
+    fmt_level,
     fmt_number,
     fmt_param,
     fmt_share,
     shown_path,
-    signed,
     truthy,
 )
 from sim.analysis.brief.methods import Calibration, Sensitivity
 from sim.analysis.brief.overview import (
     TRADEOFF_CRITERIA,
-    bracket,
     caveats,
     default_findings,
+    effect_cell,
     exploration_findings,
+    exploration_intro,
+    mode_verdict,
+    prefecture_intervals,
     prefecture_table,
     ranking_rows,
     scenario_question,
     scenario_title,
     tradeoffs,
     verdict,
+    whatif_verdict,
     zone_ranking,
 )
 from sim.analysis.brief.text import heading, text, unit_label, vocab
@@ -142,21 +147,35 @@ VERDICT_COLOURS = {"better": "#1a9850", "worse": "#d73027", "unclear": "#8c8c8c"
 
 
 def findings_section(c: Context) -> None:
-    """The first section: the question, key findings with graded confidence, caveats."""
+    """The first section: the question, one verdict per question, the detail, caveats.
+
+    The contents follow at the end of the section (:meth:`_Doc.toc_here`).
+    """
     t, doc = c.t, c.doc
     doc.open("section", "findings")
     doc.heading(2, heading("findings", c.lang), "key-findings")
     doc.para(t("question_main"), cls="lead")
+    whatifs = whatif_verdict(c.data, c.tradeoffs, c.lang)
+    verdicts = []
     if c.exploration is not None:
-        doc.para(t("findings_robust_intro", n=c.exploration.settings["states"]))
+        verdicts.append(f"**{t('verdict_mode_q')}** " + mode_verdict(c.exploration, c.data, c.lang))
+    if whatifs:
+        verdicts.append(f"**{t('verdict_whatif_q')}** " + whatifs)
+    for v in verdicts:
+        doc.para(v, cls="verdict")
+    if c.exploration is not None:
+        doc.heading(3, t("findings_mode_head"))
+        doc.para(exploration_intro(c.exploration, c.lang))
         doc.items(exploration_findings(c.exploration, c.data, c.lang))
         doc.para(scale_note(c.lang), cls="note")
     else:
         doc.para(t("findings_no_robust"), cls="warning")
+    doc.heading(3, t("findings_whatif_head"))
     doc.para(t("findings_default_head", year=c.last))
     doc.items(default_findings(c.data, c.tradeoffs, c.lang))
     doc.heading(3, t("caveats_head"))
     doc.items(caveats(c.calibration, c.lang))
+    doc.toc_here(t("toc"))
     doc.close("section")
 
 
@@ -179,7 +198,7 @@ def tradeoff_section(c: Context) -> None:
         for m in metrics:
             if m in sub.index:
                 r = sub.loc[m]
-                row.append(signed(r["mean"]) + bracket(t(r["verdict"]), lang))
+                row.append(effect_cell(r["mean"], r["ci_low"], r["ci_high"], r["verdict"], lang))
                 cls.append(str(r["verdict"]))
             else:
                 row.append("–")
@@ -199,12 +218,14 @@ def prefectures_section(c: Context) -> None:
         doc.para(t("lost_no_zones"))
         return
     table = prefecture_table(c.data)
+    ci = prefecture_intervals(c.data)
     doc.para(t("prefectures_intro", year=c.last))
     doc.table(
         [t("city"), t("zone_output"), *(c.title(s) for s in table.columns[1:])],
         [
             [city_label(city, lang), fmt_number(r["baseline"]),
-             *(signed(r[s]) for s in table.columns[1:])]
+             *(fmt_effect(r[s], ci[s].at[city, "ci_low"], ci[s].at[city, "ci_high"], lang)
+               for s in table.columns[1:])]
             for city, r in table.iterrows()
         ],
         numeric=1,
@@ -307,11 +328,11 @@ def effects_section(c: Context, scen: str) -> None:
             [
                 plotting.metric_label(r.metric, lang),
                 str(r.year),
-                fmt_number(r.baseline_mean),
-                fmt_number(r.scenario_mean),
-                signed(r.mean),
-                fmt_interval(r.ci_low, r.ci_high, lang, sign=True),
-                fmt_interval(r.low, r.high, lang, sign=True),
+                fmt_level(r.baseline_mean, r.metric),
+                fmt_level(r.scenario_mean, r.metric),
+                fmt_effect(r.mean, r.ci_low, r.ci_high, lang, interval=False),
+                fmt_effect_interval(r.ci_low, r.ci_high, lang, like=r.mean),
+                fmt_effect_interval(r.low, r.high, lang, like=r.mean),
                 str(r.n),
             ]
             for r in rows_h.itertuples()
@@ -387,11 +408,22 @@ def lost_section(c: Context, scen: str) -> None:
     c.doc.para(t("lost_note", year=c.last, more=more), cls="note")
 
 
+#: Anchor of the "which mode, how sure" section (set by :mod:`sim.analysis.robustness.section`).
+ROBUSTNESS_ANCHOR = "robustness"
+
+
+def _section_title(lang: str) -> str:
+    from sim.analysis.robustness.section import _t as robustness_text
+
+    return robustness_text("title", lang)
+
+
 def robustness_section(c: Context, folder: str | Path | Exploration) -> None:
     """Which mode, how sure: the exploration's section (:mod:`sim.analysis.robustness`)."""
     from sim.analysis.robustness.section import robustness_section as build
 
     part = build(folder, c.lang, title=c.title)
+    c.doc.contents(ROBUSTNESS_ANCHOR, _section_title(c.lang))
     c.doc.html.append(part.html)
     c.doc.md.append(part.markdown)
 
@@ -406,7 +438,7 @@ def modes_section(c: Context) -> None:
     doc.table(
         [t("scenario"), *(plotting.mode_label(m, lang) for m in plotting.MODES)],
         [
-            [c.title(s), *(fmt_number(counts.loc[s, col]) for col in MODE_METRICS)]
+            [c.title(s), *(fmt_level(counts.loc[s, col], col) for col in MODE_METRICS)]
             for s in counts.index
         ],
         numeric=1,
@@ -419,7 +451,11 @@ def modes_section(c: Context) -> None:
     doc.table(
         [t("scenario"), t("mode"), *(plotting.zone_label(col, lang) for col in MODE_OUTCOMES)],
         [
-            [c.title(s), plotting.mode_label(m, lang), *(fmt_number(v) for v in row)]
+            [
+                c.title(s),
+                plotting.mode_label(m, lang),
+                *(fmt_level(v, col) for v, col in zip(row, MODE_OUTCOMES, strict=True)),
+            ]
             for (s, m), row in zip(outcomes.index, outcomes.to_numpy(), strict=True)
         ],
         numeric=2,

@@ -229,15 +229,64 @@ TEXT: dict[str, Translated] = {
         "审批时间、编制）上表现如何？我们有多大把握判断哪种更好？",
     ),
     "findings_robust_intro": (
-        "Which management mode does better, over {n} states of the world that vary every "
-        "assumed parameter over its range (see 'Which mode, how sure?' below):",
-        "在{n}个“世界状态”（每个假设参数在其范围内变化）中，哪种管理模式更好"
-        "（详见下文“哪种模式更好，把握有多大？”）：",
+        "Which management mode does better: over {n} states of the world that vary every "
+        "assumed parameter over its range, {seeds} per state (details in 'Which mode, how "
+        "sure?' below).",
+        "哪种管理模式更好：基于{n}个“世界状态”（每个假设参数在其范围内变化），每个状态{k}个"
+        "随机种子（详见下文“哪种模式更好，把握有多大？”）。",
     ),
-    "finding_pair": (
-        "{a} beats {b}: {words} ({p}; 95 % interval {lo}–{hi})",
-        "{a}胜过{b}：{words}（{p}；95%区间 {lo}–{hi}）",
+    "seed_noise_note": (
+        "In brackets after each outcome: how much of the variance of its comparisons is seed "
+        "noise rather than the assumptions.",
+        "各结果后的括号内注明：其比较的方差中有多少来自随机种子波动而非假设。",
     ),
+    "verdict_mode_q": ("Which management mode?", "哪种管理模式更好？"),
+    "verdict_whatif_q": ("What do the what-ifs change?", "各对比情景带来什么变化？"),
+    "verdict_all": (
+        "{p} is the better mode on every outcome measured: it likely beats each other mode "
+        "on each of them.",
+        "{p}在所测的每项结果上都更好：它在每项结果上都可能胜过其他每种模式。",
+    ),
+    "verdict_split": (
+        "The better mode depends on the outcome: {items}.",
+        "更好的模式取决于所看的结果：{items}。",
+    ),
+    "verdict_item": ("{p} likely does better on {outcomes}", "{p}在{outcomes}上可能更好"),
+    "verdict_some": (
+        "{items}; on the other {k} of the {n} outcomes measured no mode is reliably best{depends}.",
+        "{items}；在所测{n}项结果中的其余{k}项上，没有哪种模式稳定地更好{depends}。",
+    ),
+    "verdict_none": (
+        "No mode is reliably best on {scope}{depends}.",
+        "在{scope}上，没有哪种模式稳定地更好{depends}。",
+    ),
+    "depends": ("; the answer depends most on {params}", "；答案最取决于{params}"),
+    "scope_one": ("the outcome measured", "所测的这项结果"),
+    "scope_all": ("any of the {k} outcomes measured", "所测的{k}项结果中的任何一项"),
+    "depends_weak": (
+        "; no single assumption stands out at this budget (the most promising to measure: "
+        "{params})",
+        "；以目前的计算量，没有哪一个假设明显突出（最值得测定的是{params}）",
+    ),
+    "depends_none": (
+        "; no single assumption settles it at this budget",
+        "；以目前的计算量，没有哪一个假设能单独决定答案",
+    ),
+    "and": (" and ", "和"),
+    "verdict_whatifs": (
+        "Against the baseline in {year}, under the default assumptions (seed noise only): {items}.",
+        "与{year}年基准情景相比，在默认假设下（仅含随机种子波动）：{items}。",
+    ),
+    "wi_worse": ("worse on more criteria than better: {names}", "变差的标准多于变好的：{names}"),
+    "wi_better": ("better on more criteria than worse: {names}", "变好的标准多于变差的：{names}"),
+    "wi_mixed": ("as many criteria better as worse: {names}", "变好与变差的标准一样多：{names}"),
+    "wi_none": (
+        "no clear difference on any criterion: {names}",
+        "在各项标准上均无明显差别：{names}",
+    ),
+    "findings_mode_head": ("Which mode: the detail", "哪种模式：详细结论"),
+    "findings_whatif_head": ("The what-ifs: the detail", "各对比情景：详细结论"),
+    "toc": ("Contents", "目录"),
     "findings_no_robust": (
         "These findings are conditional on the default assumptions: the management modes' "
         "effects are assumed, and the intervals here hold seed noise only, so they cannot say "
@@ -294,8 +343,10 @@ TEXT: dict[str, Translated] = {
     "unclear": ("unclear", "不明显"),
     "prefectures_intro": (
         "Output of the zones with status in each of Shanxi's 11 prefectures in {year} "
-        "(baseline, mean over replicates), and each what-if's effect on it.",
-        "{year}年山西11个地市在册开发区的产出（基准情景，重复运行均值），及各对比情景对其的影响。",
+        "(baseline, mean over replicates), and each what-if's effect on it (mean paired "
+        "difference, with the 95 % interval of the mean in brackets).",
+        "{year}年山西11个地市在册开发区的产出（基准情景，重复运行均值），及各对比情景对其的影响"
+        "（配对差值均值，括号内为均值的95%区间）。",
     ),
     "map_fig": (
         "Map: Shanxi's outline is Natural Earth's (public domain); each prefecture is drawn as "

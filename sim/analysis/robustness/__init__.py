@@ -2,14 +2,18 @@
 
 An *exploration* runs every policy (a scenario file: mode assignments, lever timing,
 parameter overrides) in the same states of the world: a Latin hypercube over the
-uncertain parameters' registry bounds, plus a calibration-posterior draw and a seed per
-state (:mod:`.design`). It runs on the batch layer, resumes, and stores a batch folder
-beside its design table (:mod:`.experiment`). From the outcomes it measures how robust
-each policy is (:mod:`.measures`: probability that one policy beats another, regret,
-satisficing), finds the regions of the uncertainty space where each policy wins
-(:mod:`.discovery`: PRIM from EMA Workbench, a classification tree, feature scores,
-break-even values), writes tables, figures and a report (:mod:`.report`), and builds
-the "which mode, how sure" section of the brief (:mod:`.section`).
+uncertain parameters' registry bounds, plus a calibration-posterior draw and several
+seeds per state, the same for every policy (:mod:`.design`). It runs on the batch layer,
+resumes, and stores a batch folder beside its design table (:mod:`.experiment`). From
+the outcomes (each state's mean over its seeds) it measures how robust each policy is
+(:mod:`.measures`: probability that one policy beats another, graded in words only where
+its whole interval lies in one band of the scale of :mod:`.words`; the share of each
+comparison's variance that is seed noise; regret; satisficing), finds the regions of the
+uncertainty space where each policy wins (:mod:`.discovery`: PRIM from EMA Workbench, a
+classification tree, feature scores, break-even values), values the information each
+parameter would bring to the choice (:mod:`.voi`: EVPPI by regression, break-even values),
+writes tables, figures and a report (:mod:`.report`), and builds the "which mode, how
+sure" section of the brief (:mod:`.section`).
 """
 
 from __future__ import annotations

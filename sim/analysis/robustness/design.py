@@ -12,11 +12,14 @@ A state of the world ``i`` is
   integer parameters rounded),
 * a draw from the calibration posterior (by weight) for the calibrated parameters,
   which are then taken from the posterior rather than the hypercube, and
-* a seed (:func:`sim.experiments.seeds.replicate_seed` ``(seed, i)``).
+* its seeds: the first is :func:`sim.experiments.seeds.replicate_seed` ``(seed, i)``,
+  seed ``k >= 1`` is :func:`sim.experiments.seeds.branch_seed`
+  ``(seed, EXPLORE_SEEDS, i, k)`` (:func:`state_seeds`).
 
-Every policy runs in every state with the state's parameter values and seed (common
-random numbers for both); a parameter that a policy file sets itself wins over the
-state's value, and :func:`policy_overrides` reports it.
+Every policy runs in every state with the state's parameter values and each of its
+seeds (common random numbers for both); a parameter that a policy file sets itself
+wins over the state's value, and :func:`policy_overrides` reports it. The runs are
+stored with ``sample`` = state and ``replicate`` = the seed's index in its state.
 """
 
 from __future__ import annotations
@@ -36,7 +39,14 @@ from sim.experiments.evaluate import MetricAt, parse_metric_at, parse_metric_lis
 from sim.experiments.posterior import parameter_names
 from sim.experiments.runs import RunSpec
 from sim.experiments.scenarios import Scenario
-from sim.experiments.seeds import EXPLORE_DRAW, EXPLORE_STATES, branch_rng, replicate_seed
+from sim.experiments.seeds import (
+    EXPLORE_DRAW,
+    EXPLORE_SEEDS,
+    EXPLORE_STATES,
+    branch_rng,
+    branch_seed,
+    replicate_seed,
+)
 
 #: Token of ``--uncertain`` selecting every assumption-sourced parameter.
 ASSUMPTIONS = "assumptions"
@@ -48,6 +58,8 @@ DEFAULT_OUTCOMES = (
     "zones_delisted@2035",
     "growth_gap_pp@2025",
 )
+#: Seeds per state when none is given: a state's outcome is a mean over this many runs.
+SEEDS_PER_STATE = 2
 #: Columns of the state table that are not parameter values.
 STATE_COLUMNS = ("state", "seed", "draw")
 
@@ -227,6 +239,31 @@ def state_table(
     return table
 
 
+def state_seeds(states: pd.DataFrame, master: int, per_state: int) -> np.ndarray:
+    """The seeds of every state: the state table's ``seed`` first, then further ones.
+
+    Args:
+        states: The state table (:func:`state_table`).
+        master: The exploration's master seed.
+        per_state: Seeds per state (at least 1).
+
+    Returns:
+        Shape ``(states, per_state)``; column ``k >= 1`` holds
+        ``branch_seed(master, EXPLORE_SEEDS, state, k)``.
+
+    Raises:
+        ExploreError: If ``per_state`` is below 1.
+    """
+    if per_state < 1:
+        raise ExploreError("seeds_per_state", f": expected at least 1, got {per_state}")
+    seeds = np.empty((len(states), per_state), dtype=np.int64)
+    seeds[:, 0] = states["seed"].to_numpy()
+    for i, state in enumerate(states["state"].to_numpy()):
+        for k in range(1, per_state):
+            seeds[i, k] = branch_seed(master, EXPLORE_SEEDS, int(state), k)
+    return seeds
+
+
 def state_values(states: pd.DataFrame) -> list[dict[str, float]]:
     """The parameter values of each state (every column but :data:`STATE_COLUMNS`)."""
     cols = [c for c in states.columns if c not in STATE_COLUMNS]
@@ -242,27 +279,38 @@ def policy_overrides(policies: Sequence[Scenario], states: pd.DataFrame) -> dict
 
 
 def run_specs(
-    policies: Sequence[Scenario], states: pd.DataFrame, *, start: int, end: int
+    policies: Sequence[Scenario],
+    states: pd.DataFrame,
+    *,
+    start: int,
+    end: int,
+    seeds: np.ndarray | None = None,
 ) -> list[RunSpec]:
-    """One run per (policy, state): the state's values and seed under the policy's overrides.
+    """One run per (policy, state, seed): the state's values under the policy's overrides.
 
     Args:
         policies: The policies (scenario files; their ``[run]`` tables are not used).
         states: The state table (:func:`state_table`).
         start: First year stored.
         end: Last year simulated.
+        seeds: Seeds of every state, shape ``(states, seeds per state)``
+            (:func:`state_seeds`); default the state table's one seed per state.
 
     Returns:
-        Specifications labelled ``scenario = policy name``, ``replicate = state``, in
-        policy-major order.
+        Specifications labelled ``scenario = policy name``, ``sample = state``,
+        ``replicate`` = the seed's index in its state; policy-major, then state.
     """
     values = state_values(states)
-    seeds = states["seed"].to_numpy()
+    if seeds is None:
+        seeds = states["seed"].to_numpy()[:, None]
     specs = []
     for policy in policies:
         for i, state in enumerate(values):
             params = resolve({**state, **policy.overrides})
-            specs.append(RunSpec(policy.name, i, int(seeds[i]), params, start, end))
+            specs += [
+                RunSpec(policy.name, k, int(seed), params, start, end, sample=i)
+                for k, seed in enumerate(seeds[i])
+            ]
     return specs
 
 

@@ -1,10 +1,11 @@
 """Running an exploration: every policy in every state of the world, on the batch layer.
 
-:func:`run_exploration` validates everything first, samples the states
-(:mod:`.design`), runs ``policies x states`` through
+:func:`run_exploration` validates everything first, samples the states and their
+seeds (:mod:`.design`), runs ``policies x states x seeds`` through
 :func:`sim.experiments.batch.execute` into ``<out>/runs`` (local processes or Dask;
-running the same command again skips finished runs), collects the outcomes, measures
-and discovers (:func:`analyse`) and writes the folder (:mod:`.report`).
+running the same command again skips finished runs), collects the outcomes of every
+run and their means per state, measures, discovers and values information
+(:func:`analyse`) and writes the folder (:mod:`.report`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 import pandas as pd
 
 from sim.analysis.robustness.design import (
+    SEEDS_PER_STATE,
     STATE_COLUMNS,
     ExploreError,
     Outcome,
@@ -28,6 +30,7 @@ from sim.analysis.robustness.design import (
     policy_overrides,
     run_specs,
     select_uncertainties,
+    state_seeds,
     state_table,
 )
 from sim.analysis.robustness.discovery import DENSITY_TARGET, discover
@@ -38,6 +41,7 @@ from sim.analysis.robustness.report import (
     write_design,
     write_exploration,
 )
+from sim.analysis.robustness.voi import value_of_information
 from sim.experiments.runs import params_json
 
 #: File name of the calibration posterior shipped with the scenarios (package data, a
@@ -46,33 +50,53 @@ SHIPPED_POSTERIOR = "calibration_posterior.parquet"
 #: What the settings record as the posterior when none is used.
 NO_POSTERIOR = "none"
 #: Settings that identify an exploration in its folder; resuming requires the same.
-IDENTITY = ("policies", "uncertain", "states", "seed", "posterior_sha256", "start", "end")
+IDENTITY = (
+    "policies",
+    "uncertain",
+    "states",
+    "seeds_per_state",
+    "seed",
+    "posterior_sha256",
+    "start",
+    "end",
+)
 
 
 def collect_outcomes(
-    annual: pd.DataFrame, policies: Sequence[str], n_states: int, specs: Sequence[Outcome]
+    annual: pd.DataFrame,
+    policies: Sequence[str],
+    n_states: int,
+    specs: Sequence[Outcome],
+    seeds_per_state: int = 1,
 ) -> pd.DataFrame:
-    """The outcome table from a batch's annual table.
+    """The outcome of every run from a batch's annual table.
 
     Args:
-        annual: Annual metrics (``scenario, replicate, year``, metrics).
+        annual: Annual metrics (``scenario, replicate, sample, seed, year``, metrics;
+            ``sample`` is the state, ``replicate`` the seed's index in it).
         policies: Policy names (the batch's scenarios).
-        n_states: Number of states (replicates).
+        n_states: Number of states.
         specs: The outcomes.
+        seeds_per_state: Seeds per state.
 
     Returns:
-        One row per (policy, state), policy-major: ``policy, state``, one column per
-        outcome label.
+        One row per (policy, state, seed), policy-major: ``policy, state, replicate,
+        seed``, one column per outcome label.
 
     Raises:
         ExploreError: If a run or a year is missing.
     """
-    index = pd.MultiIndex.from_product([list(policies), range(n_states)], names=["policy", "state"])
-    table = annual.rename(columns={"scenario": "policy", "replicate": "state"})
-    table = table.drop_duplicates(["policy", "state", "year"]).set_index(
-        ["policy", "state", "year"]
+    index = pd.MultiIndex.from_product(
+        [list(policies), range(n_states), range(seeds_per_state)],
+        names=["policy", "state", "replicate"],
+    )
+    table = annual.rename(columns={"scenario": "policy", "sample": "state"})
+    table = table.drop_duplicates(["policy", "state", "replicate", "year"]).set_index(
+        ["policy", "state", "replicate", "year"]
     )
     out = pd.DataFrame(index=index)
+    seeds = table["seed"].groupby(level=["policy", "state", "replicate"]).first()
+    out["seed"] = seeds.reindex(index).to_numpy()
     for o in specs:
         try:
             values = table[o.metric].xs(o.year, level="year")
@@ -80,12 +104,25 @@ def collect_outcomes(
             raise ExploreError("annual", f": expected year {o.year} in the runs' outputs") from None
         out[o.label] = values.reindex(index).to_numpy(dtype=float)
         if out[o.label].isna().any():
-            policy, state = out.index[out[o.label].isna().to_numpy()][0]
+            policy, state, k = out.index[out[o.label].isna().to_numpy()][0]
             raise ExploreError(
                 "annual",
-                f": policy {policy}, state {state} has no {o.label}; expected a finished run",
+                f": policy {policy}, state {state}, seed {k} has no {o.label}; "
+                "expected a finished run",
             )
+    out["seed"] = out["seed"].astype("int64")
     return out.reset_index()
+
+
+def state_means(runs: pd.DataFrame, labels: Sequence[str]) -> pd.DataFrame:
+    """Each state's outcomes: the mean over its seeds.
+
+    Returns:
+        One row per (policy, state) in the runs' order: ``policy, state``, one column
+        per outcome label.
+    """
+    grouped = runs.groupby(["policy", "state"], sort=False)[list(labels)].mean()
+    return grouped.reset_index()
 
 
 def analyse(
@@ -93,34 +130,35 @@ def analyse(
     outcomes: pd.DataFrame,
     settings: dict[str, Any],
     *,
+    runs: pd.DataFrame | None = None,
     thresholds: Sequence[Threshold] = (),
     discover_outcomes: Sequence[Outcome] | None = None,
     density_target: float = DENSITY_TARGET,
 ) -> Exploration:
-    """Measures and scenario discovery of finished runs (no model run).
+    """Measures, scenario discovery and value of information of finished runs.
+
+    No model runs here.
 
     Args:
         states: State table (:func:`~sim.analysis.robustness.design.state_table`).
-        outcomes: Outcome table (:func:`collect_outcomes`).
+        outcomes: State means (:func:`state_means`): ``policy, state``, outcomes.
         settings: The exploration's settings (``outcomes``, ``seed``, ...).
+        runs: Every run's outcomes (:func:`collect_outcomes`), for the seed-noise
+            share of each comparison (default: not known).
         thresholds: Satisficing criteria.
-        discover_outcomes: Outcomes to run discovery on (default: every outcome).
+        discover_outcomes: Outcomes to run discovery and value of information on
+            (default: every outcome).
         density_target: Density the chosen PRIM box should reach.
 
     Returns:
         The exploration, in memory.
     """
     specs = parse_outcomes(settings["outcomes"])
-    measures = measure_all(outcomes, specs, thresholds)
+    measures = measure_all(outcomes, specs, thresholds, runs=runs)
     features = [c for c in states.columns if c not in STATE_COLUMNS]
-    found = discover(
-        states,
-        outcomes,
-        specs if discover_outcomes is None else discover_outcomes,
-        features,
-        seed=int(settings["seed"]),
-        density_target=density_target,
-    )
+    shown = specs if discover_outcomes is None else discover_outcomes
+    seed = int(settings["seed"])
+    found = discover(states, outcomes, shown, features, seed=seed, density_target=density_target)
     return Exploration(
         path=None,
         settings=settings,
@@ -130,6 +168,8 @@ def analyse(
         regret=measures["regret"],
         satisficing=measures["satisficing"],
         discovery=found,
+        runs=runs if runs is not None else pd.DataFrame(columns=["policy", "state"]),
+        evppi=value_of_information(states, outcomes, shown, features, seed=seed),
     )
 
 
@@ -201,6 +241,7 @@ def run_exploration(
     *,
     uncertain: str | Sequence[str] | None = None,
     states: int = 100,
+    seeds_per_state: int = SEEDS_PER_STATE,
     outcomes: str | Sequence[str] | None = None,
     thresholds: str | Sequence[str] | None = None,
     discover_outcomes: str | Sequence[str] | None = None,
@@ -221,6 +262,9 @@ def run_exploration(
         policies: Scenario files (or shipped scenario names), at least two.
         uncertain: Uncertainties (:func:`~sim.analysis.robustness.design.select_uncertainties`).
         states: Number of states of the world.
+        seeds_per_state: Seeds each policy runs with in each state (at least 2: a
+            state's outcome is their mean, and their spread gives each comparison's
+            seed noise).
         outcomes: ``metric@year`` outcomes (default
             :data:`~sim.analysis.robustness.design.DEFAULT_OUTCOMES`).
         thresholds: Satisficing criteria ``metric@year>=value`` (or ``<=``); each
@@ -256,6 +300,10 @@ def run_exploration(
         raise ExploreError("workers", ": expected None when scheduler is given")
     if seed < 0:
         raise ExploreError("seed", f": expected a whole number >= 0, got {seed}")
+    if seeds_per_state < 2:
+        raise ExploreError(
+            "seeds_per_state", f": expected at least 2 seeds per state, got {seeds_per_state}"
+        )
     specs = parse_outcomes(outcomes)
     labels = [o.label for o in specs]
     crit = parse_thresholds(thresholds)
@@ -288,6 +336,7 @@ def run_exploration(
         },
         "uncertain": names,
         "states": int(states),
+        "seeds_per_state": int(seeds_per_state),
         "seed": int(seed),
         "posterior": NO_POSTERIOR if post_path is None else str(post_path),
         "posterior_default": post_path is not None and posterior is None,
@@ -306,7 +355,9 @@ def run_exploration(
         "command": command,
     }
     check_out_dir(out_dir, settings)
-    runs = run_specs(loaded, table, start=start, end=end)
+    runs = run_specs(
+        loaded, table, start=start, end=end, seeds=state_seeds(table, seed, seeds_per_state)
+    )
     with make_backend(workers, scheduler) as backend:
         write_design(table, settings, out_dir)  # only once the backend is up
         t0 = time.perf_counter()
@@ -326,8 +377,15 @@ def run_exploration(
         settings["backend"] = backend.name
     settings["run_seconds"] = round(time.perf_counter() - t0, 1)
     annual = load_results(out_dir / "runs").annual
-    found = collect_outcomes(annual, [p.name for p in loaded], states, specs)
-    result = analyse(table, found, settings, thresholds=crit, discover_outcomes=disc)
+    per_run = collect_outcomes(annual, [p.name for p in loaded], states, specs, seeds_per_state)
+    result = analyse(
+        table,
+        state_means(per_run, labels),
+        settings,
+        runs=per_run,
+        thresholds=crit,
+        discover_outcomes=disc,
+    )
     write_exploration(result, out_dir)
     result.path = out_dir
     return result, out_dir

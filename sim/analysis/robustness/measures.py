@@ -6,10 +6,17 @@ column per policy (:func:`outcome_matrix`). Outcomes where smaller is better
 "beats" and "regret" always mean better and shortfall.
 
 * **P(A beats B)**: the share of states in which A's outcome is strictly better than
-  B's, with a Wilson score interval for a binomial proportion over the states. Each
-  state is an independent draw of the uncertain parameters, of the posterior and of
-  the seed, so the interval covers the sampling of all three, not seed noise alone.
-  Ties (equal outcomes, common for counts) are counted apart.
+  B's, with a Wilson score interval for a binomial proportion over the states. A
+  state's outcome is its mean over the state's seeds (every policy runs with the same
+  seeds: common random numbers). Each state is an independent draw of the uncertain
+  parameters, of the posterior and of the seeds, so the interval covers the sampling
+  of all three. Ties (equal outcomes, common for counts) are counted apart. The
+  probability is put in words only when its whole interval lies in one band of the
+  scale (:func:`~sim.analysis.robustness.words.grade`); otherwise the table gives the
+  number of states that would narrow it into one.
+* **Seed noise**: how much of the variance of a comparison (the difference A - B
+  between state means) is seed noise rather than the assumptions: a one-way analysis
+  of variance of the paired run differences by state (:func:`seed_noise`).
 * **Regret**: in each state, the shortfall of a policy from the best policy in that
   state (0 for the best), in the outcome's unit and as a share of the best value;
   summarised by mean, median, 90th percentile and maximum, and the share of states
@@ -32,6 +39,7 @@ import pandas as pd
 from scipy.stats import binomtest
 
 from sim.analysis.robustness.design import ExploreError, Outcome, parse_outcome
+from sim.analysis.robustness.words import grade, states_needed
 
 #: Confidence level of every interval.
 CONF_LEVEL = 0.95
@@ -135,8 +143,11 @@ def pairwise_wins(values: pd.DataFrame, outcome: Outcome, conf: float = CONF_LEV
         conf: Confidence level.
 
     Returns:
-        One row per ordered pair: ``outcome, policy_a, policy_b, states, wins, ties,
-        p_win, p_win_low, p_win_high, p_tie``.
+        One row per ordered pair: ``outcome, policy_a, policy_b, states, wins, losses,
+        ties, p_win, p_win_low, p_win_high, p_tie``, ``grade`` (the band of the scale
+        that holds the whole interval, empty if none: cannot tell) and
+        ``states_needed`` (states that would narrow the interval into the band of
+        ``p_win`` if the share stayed as it is; 0 when graded, -1 if no number would).
     """
     x = _signed(values, outcome)
     n = x.shape[0]
@@ -145,6 +156,9 @@ def pairwise_wins(values: pd.DataFrame, outcome: Outcome, conf: float = CONF_LEV
         wins = int(np.sum(x[:, i] > x[:, j]))
         ties = int(np.sum(x[:, i] == x[:, j]))
         lo, hi = wilson_interval(wins, n, conf)
+        p = wins / n if n else float("nan")
+        band = grade(lo, hi)
+        needed = 0 if band else states_needed(p, conf)
         rows.append(
             {
                 "outcome": outcome.label,
@@ -152,11 +166,65 @@ def pairwise_wins(values: pd.DataFrame, outcome: Outcome, conf: float = CONF_LEV
                 "policy_b": values.columns[j],
                 "states": n,
                 "wins": wins,
+                "losses": n - wins - ties,
                 "ties": ties,
-                "p_win": wins / n if n else float("nan"),
+                "p_win": p,
                 "p_win_low": lo,
                 "p_win_high": hi,
                 "p_tie": ties / n if n else float("nan"),
+                "grade": band or "",
+                "states_needed": -1 if needed is None else needed,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def seed_noise(runs: pd.DataFrame, outcome: Outcome) -> pd.DataFrame:
+    """Share of the variance of each comparison that is seed noise.
+
+    For a pair of policies, ``d[i, k]`` is the difference between their outcomes in
+    state ``i`` with seed ``k`` (the same seed for both: common random numbers). With
+    ``K`` seeds per state, the within-state variance ``w`` (mean over the states of the
+    sample variance over the seeds) is seed noise; the variance of the state means
+    ``v`` holds the assumptions' effect plus ``w / K``.
+
+    Args:
+        runs: Per-run outcomes: ``policy, state, replicate`` (the seed's index within
+            its state) and the outcome's column.
+        outcome: The outcome.
+
+    Returns:
+        One row per unordered pair (``policy_a`` before ``policy_b`` in policy order):
+        ``outcome, policy_a, policy_b, seeds`` (per state), ``seed_share`` (``w / K``
+        over ``v``: the share of the variance of the state-mean differences that the
+        probabilities are computed on) and ``seed_share_run`` (``w`` over ``w`` plus the
+        variance between states, ``v - w / K``: the share for a single run). NaN with
+        one seed per state, or where the differences do not vary.
+    """
+    label = outcome.label
+    policies = list(dict.fromkeys(runs["policy"]))
+    wide = runs.pivot_table(index=["state", "replicate"], columns="policy", values=label)
+    wide = wide[policies].dropna()
+    seeds = int(wide.groupby(level="state").size().min()) if len(wide) else 0
+    rows = []
+    for a, b in itertools.combinations(policies, 2):
+        d = (wide[a] - wide[b]).groupby(level="state")
+        share = share_run = float("nan")
+        if seeds >= 2:
+            within = float(d.var(ddof=1).mean())
+            between = float(d.mean().var(ddof=1))
+            if between > 0:
+                share = min(1.0, within / seeds / between)
+                total = max(between - within / seeds, 0.0) + within
+                share_run = within / total if total > 0 else float("nan")
+        rows.append(
+            {
+                "outcome": label,
+                "policy_a": a,
+                "policy_b": b,
+                "seeds": seeds,
+                "seed_share": share,
+                "seed_share_run": share_run,
             }
         )
     return pd.DataFrame(rows)
@@ -244,8 +312,18 @@ def measure_all(
     specs: Sequence[Outcome],
     thresholds: Sequence[Threshold] = (),
     conf: float = CONF_LEVEL,
+    runs: pd.DataFrame | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Every measure of every outcome.
+
+    Args:
+        outcomes: State means (``policy, state``, one column per outcome).
+        specs: The outcomes.
+        thresholds: Satisficing criteria.
+        conf: Confidence level.
+        runs: Per-run outcomes (``policy, state, replicate``, outcomes); with them the
+            pairwise table gets the seed-noise columns of :func:`seed_noise` (the same
+            for both orders of a pair), without them those columns are NaN.
 
     Returns:
         ``{"pairwise": ..., "regret": ..., "satisficing": ...}`` long tables.
@@ -253,7 +331,16 @@ def measure_all(
     pair, reg, sat = [], [], []
     for o in specs:
         values = outcome_matrix(outcomes, o.label)
-        pair.append(pairwise_wins(values, o, conf))
+        pw = pairwise_wins(values, o, conf)
+        noise = seed_noise(runs, o) if runs is not None else None
+        if noise is not None:
+            both = pd.concat(
+                [noise, noise.rename(columns={"policy_a": "policy_b", "policy_b": "policy_a"})]
+            ).drop(columns="outcome")
+            pw = pw.merge(both, on=["policy_a", "policy_b"], how="left")
+        else:
+            pw = pw.assign(seeds=np.nan, seed_share=np.nan, seed_share_run=np.nan)
+        pair.append(pw)
         reg.append(regret_summary(values, o))
     for t in thresholds:
         sat.append(satisficing(outcome_matrix(outcomes, t.outcome.label), t, conf))
@@ -267,3 +354,92 @@ def measure_all(
             else pd.DataFrame(columns=[*sat_cols, "share_high"])
         ),
     }
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A pair of policies on one outcome, the one that wins more often first.
+
+    Attributes:
+        outcome: Outcome label.
+        first: The policy that beats the other in more states (the first given on a tie).
+        second: The other policy.
+        states: States compared.
+        wins: States where ``first`` is strictly better.
+        losses: States where ``second`` is strictly better.
+        ties: States where they are equal.
+        p_win: ``wins / states``, with its Wilson interval ``p_win_low``, ``p_win_high``.
+        grade: Band of the scale holding the whole interval (``None``: cannot tell).
+        states_needed: States that would narrow the interval into the band of ``p_win``
+            (``None`` if graded, -1 if no number would).
+        seed_share: Share of the variance of the state-mean differences that is seed
+            noise (NaN if unknown).
+    """
+
+    outcome: str
+    first: str
+    second: str
+    states: int
+    wins: int
+    losses: int
+    ties: int
+    p_win: float
+    p_win_low: float
+    p_win_high: float
+    grade: str | None
+    states_needed: int | None
+    seed_share: float
+
+    @property
+    def tied(self) -> bool:
+        """Whether neither policy wins more often."""
+        return self.wins == self.losses
+
+
+def compare(pairwise: pd.DataFrame, outcome: str, a: str, b: str) -> Comparison:
+    """The pair ``a``, ``b`` on ``outcome``, the more frequent winner first.
+
+    Args:
+        pairwise: The pairwise table (:func:`pairwise_wins`, with the columns of
+            :func:`measure_all`).
+        outcome: Outcome label.
+        a: A policy (first on a tie).
+        b: The other policy.
+
+    Raises:
+        KeyError: If the table has no row for the pair.
+    """
+    pw = pairwise[pairwise["outcome"] == outcome]
+    rows = {
+        (r["policy_a"], r["policy_b"]): r
+        for r in pw[pw["policy_a"].isin([a, b]) & pw["policy_b"].isin([a, b])].to_dict("records")
+    }
+    if (a, b) not in rows:
+        raise KeyError(f"no P({a} beats {b}) for {outcome}")
+    r = rows[(a, b)]
+    wins, ties = int(r["wins"]), int(r["ties"])
+    losses = int(r.get("losses", r["states"] - wins - ties))
+    if losses > wins and (b, a) in rows:
+        r = rows[(b, a)]
+        a, b, wins, losses = b, a, losses, wins
+    band = r.get("grade") or None
+    band = band if isinstance(band, str) else None
+    needed = r.get("states_needed")
+    if needed is None or pd.isna(needed):  # tables written before the column
+        needed = states_needed(float(r["p_win"])) if band is None else 0
+    share = r.get("seed_share", float("nan"))
+    return Comparison(
+        outcome=outcome,
+        first=a,
+        second=b,
+        states=int(r["states"]),
+        wins=wins,
+        losses=losses,
+        ties=ties,
+        p_win=float(r["p_win"]),
+        p_win_low=float(r["p_win_low"]),
+        p_win_high=float(r["p_win_high"]),
+        grade=band,
+        states_needed=None if band else (-1 if needed is None else int(needed)),
+        seed_share=float("nan") if share is None or pd.isna(share) else float(share),
+    )

@@ -5,12 +5,14 @@ Layout::
     explore.json          settings (identity for resuming, policies, uncertainties)
     design.csv|parquet    the states of the world: state, seed, posterior draw, values
     runs/                 the batch folder (sim.load_results)
-    outcomes.csv|parquet  one row per (policy, state), one column per outcome
-    pairwise.*            P(A beats B) with Wilson intervals
+    outcome_runs.*        one row per (policy, state, seed), one column per outcome
+    outcomes.csv|parquet  one row per (policy, state): the means over the state's seeds
+    pairwise.*            P(A beats B) with Wilson intervals, grade, seed-noise share
     regret.*              regret distribution per policy and outcome
     satisficing.*         share of states meeting each threshold
     boxes.*, box_limits.*, trajectories.*   PRIM (chosen boxes, limits, peeling)
     feature_scores.*, break_even.*          feature ranking, single-parameter splits
+    evppi.*               value of information of each parameter per comparison
     trees.txt             classification trees
     figures/*.png         win probabilities, regret, PRIM trade-offs
     report.md             everything above in words
@@ -22,7 +24,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +32,8 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis.robustness.discovery import Discovery
-from sim.analysis.robustness.words import likelihood, num, pct, scale_note
+from sim.analysis.robustness.measures import Comparison, compare
+from sim.analysis.robustness.words import likelihood, num, pct, scale_note, sig2
 from sim.analysis.safetext import display_path
 from sim.errors import MissingFileError
 from sim.experiments.fileio import atomic_write, atomic_write_text
@@ -43,6 +46,8 @@ REPORT = "report.md"
 #: Tables of the folder: attributes of :class:`Exploration` stored under their own name,
 #: and attributes of :class:`~.discovery.Discovery` by file stem.
 _MEASURE_TABLES = ("outcomes", "pairwise", "regret", "satisficing")
+#: Tables of the folder that older explorations lack (read as empty): file stem, attribute.
+_OPTIONAL_TABLES = {"outcome_runs": "runs", "evppi": "evppi"}
 _DISCOVERY_TABLES = {
     "boxes": "boxes",
     "box_limits": "limits",
@@ -65,6 +70,10 @@ class Exploration:
         regret: Regret summary per outcome and policy.
         satisficing: Satisficing shares per criterion and policy.
         discovery: Scenario-discovery tables.
+        runs: One row per (policy, state, seed): ``policy, state, replicate, seed``,
+            outcomes (``outcomes`` holds their means per state).
+        evppi: Value of information per outcome, comparison and parameter
+            (:func:`~sim.analysis.robustness.voi.value_of_information`).
     """
 
     path: Path | None
@@ -75,11 +84,17 @@ class Exploration:
     regret: pd.DataFrame
     satisficing: pd.DataFrame
     discovery: Discovery
+    runs: pd.DataFrame = field(default_factory=pd.DataFrame)
+    evppi: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def policies(self) -> list[str]:
         """Policy names in order."""
         return list(dict.fromkeys(self.outcomes["policy"]))
+
+    def compare(self, outcome: str, a: str, b: str) -> Comparison:
+        """The pair ``a``, ``b`` on ``outcome``, the more frequent winner first."""
+        return compare(self.pairwise, outcome, a, b)
 
     def p_win(self, outcome: str, a: str, b: str) -> pd.Series:
         """The row of P(``a`` beats ``b``) for ``outcome``."""
@@ -126,6 +141,8 @@ def write_exploration(exp: Exploration, out_dir: Path) -> list[Path]:
     written = write_design(exp.states, exp.settings, out_dir)
     for stem in _MEASURE_TABLES:
         written += _write_table(getattr(exp, stem), out_dir, stem)
+    for stem, attr in _OPTIONAL_TABLES.items():
+        written += _write_table(getattr(exp, attr), out_dir, stem)
     for stem, attr in _DISCOVERY_TABLES.items():
         written += _write_table(getattr(exp.discovery, attr), out_dir, stem)
     trees = "".join(f"## {key}\n\n{body}\n" for key, body in exp.discovery.trees.items())
@@ -155,6 +172,9 @@ def read_exploration(folder: str | Path) -> Exploration:
         )
     settings = json.loads((folder / SETTINGS).read_text(encoding="utf-8"))
     tables = {stem: _read_table(folder, stem) for stem in _MEASURE_TABLES}
+    for stem, attr in _OPTIONAL_TABLES.items():
+        if (folder / f"{stem}.csv").is_file():
+            tables[attr] = _read_table(folder, stem)
     disc = {attr: _read_table(folder, stem) for stem, attr in _DISCOVERY_TABLES.items()}
     return Exploration(
         path=folder,
@@ -283,9 +303,10 @@ def render_report(exp: Exploration) -> str:
             if s.get("posterior_parameters")
             else "; calibrated parameters at their defaults"
         )
-        + f"); one seed per state; master seed {s['seed']}.",
+        + f"); {seeds_text(s)} per state; master seed {s['seed']}.",
         f"- Calibration posterior: {posterior_note(s)}.",
-        "- Every policy runs in every state with the same parameter values and seed.",
+        "- Every policy runs in every state with the same parameter values and seeds "
+        "(common random numbers); a state's outcome is the mean over its seeds.",
         f"- The policy files' `[run]` tables are not used: the exploration sets the years "
         f"({s['start']}–{s['end']}), the seeds and the posterior draws.",
         f"- Runs: {len(exp.outcomes)}"
@@ -302,17 +323,24 @@ def render_report(exp: Exploration) -> str:
         "",
         "P(A beats B) is the share of states in which A's outcome is strictly better; the "
         "95 % Wilson interval covers the sampling of states (parameter values, posterior "
-        "draw and seed together), not seed noise alone. " + scale_note("en"),
+        "draw and seeds together). " + scale_note("en") + " *Seed noise* is the share of "
+        "the variance of the difference A - B between state means that is seed noise "
+        "(within-state variance over the seeds, divided by their number); *states to "
+        "tell* is how many states would narrow an ungraded interval into the band of its "
+        "share, if the share stayed as it is.",
         "",
         "## P(A beats B)",
         "",
-        "| outcome | A | B | P(A beats B) | 95 % interval | in words | ties |",
-        "|---|---|---|---:|---:|---|---:|",
+        "| outcome | A | B | P(A beats B) | 95 % interval | in words | ties | seed noise "
+        "| states to tell |",
+        "|---|---|---|---:|---:|---|---:|---:|---:|",
     ]
     for r in exp.pairwise.itertuples():
         lines.append(
             f"| {r.outcome} | {r.policy_a} | {r.policy_b} | {pct(r.p_win)} | "
-            f"{pct(r.p_win_low)}–{pct(r.p_win_high)} | {likelihood(r.p_win)} | {pct(r.p_tie)} |"
+            f"{pct(r.p_win_low)}–{pct(r.p_win_high)} | {likelihood(r.p_win_low, r.p_win_high)} "
+            f"| {pct(r.p_tie)} | {pct(getattr(r, 'seed_share', float('nan')))} "
+            f"| {states_to_tell(getattr(r, 'states_needed', -1))} |"
         )
     lines += [
         "",
@@ -325,8 +353,8 @@ def render_report(exp: Exploration) -> str:
     ]
     for r in exp.regret.itertuples():
         lines.append(
-            f"| {r.outcome} | {r.policy} | {num(r.mean)} | {num(r.median)} | {num(r.p90)} | "
-            f"{num(r.max)} | {pct(r.mean_rel)} | {pct(r.best_share)} |"
+            f"| {r.outcome} | {r.policy} | {sig2(r.mean)} | {sig2(r.median)} | {sig2(r.p90)} | "
+            f"{sig2(r.max)} | {pct(r.mean_rel)} | {pct(r.best_share)} |"
         )
     if len(exp.satisficing):
         lines += [
@@ -372,11 +400,63 @@ def render_report(exp: Exploration) -> str:
             for (a, b), d in fs.groupby(["policy_a", "policy_b"], sort=False):
                 top = ", ".join(f"{r.parameter} ({r.score:.2f})" for r in d.head(5).itertuples())
                 lines.append(f"- Feature scores, {a} vs {b}: {top}")
+    lines += evppi_lines(exp)
     lines += [
         "",
-        "Tables: `design`, `outcomes`, `pairwise`, `regret`, `satisficing`, `boxes`, "
-        "`box_limits`, `trajectories`, `feature_scores`, `break_even` (CSV and Parquet); "
-        "figures in `figures/`; runs in `runs/` (`sim.load_results`).",
+        "Tables: `design`, `outcome_runs`, `outcomes`, `pairwise`, `regret`, `satisficing`, "
+        "`boxes`, `box_limits`, `trajectories`, `feature_scores`, `break_even`, `evppi` (CSV "
+        "and Parquet); figures in `figures/`; runs in `runs/` (`sim.load_results`).",
         "",
     ]
     return "\n".join(lines)
+
+
+#: Parameters per comparison in the report's value-of-information table.
+EVPPI_SHOWN = 5
+
+
+def seeds_text(settings: dict[str, Any]) -> str:
+    """``"2 seeds"`` (``"one seed"`` for explorations made before seeds per state)."""
+    k = int(settings.get("seeds_per_state") or 1)
+    return "one seed" if k == 1 else f"{k} seeds"
+
+
+def states_to_tell(needed: Any) -> str:
+    """The ``states_needed`` column in words: blank when graded, a count, or "more than"."""
+    from sim.analysis.robustness.words import MAX_STATES
+
+    if needed is None or pd.isna(needed) or int(needed) == 0:
+        return ""
+    return f"> {MAX_STATES:,}" if int(needed) < 0 else f"{int(needed):,}"
+
+
+def evppi_lines(exp: Exploration) -> list[str]:
+    """The report's value-of-information section (empty without an EVPPI table)."""
+    ev = exp.evppi
+    if ev is None or ev.empty:
+        return []
+    lines = [
+        "",
+        "## Value of information",
+        "",
+        "Expected value of partial perfect information (EVPPI) of each parameter, by the "
+        "regression method of Strong, Oakley & Brennan (2014): the expected gain, in the "
+        "outcome's unit, from knowing the parameter before choosing among the compared "
+        "policies (a penalised spline of each policy's incremental outcome on the "
+        "parameter, smoothing by generalised cross-validation). The noise floor is the 95th "
+        "percentile of the top parameter's EVPPI with its values shuffled across states; "
+        "only values above it say anything. The break-even value is where the policy that "
+        f"does better on average changes. The {EVPPI_SHOWN} largest per comparison:",
+        "",
+        "| outcome | comparison | parameter | EVPPI | noise floor | break-even | better below "
+        "| better above |",
+        "|---|---|---|---:|---:|---:|---|---|",
+    ]
+    for (_, comp), d in ev.groupby(["outcome", "comparison"], sort=False):
+        for r in d.sort_values("rank").head(EVPPI_SHOWN).itertuples():
+            lines.append(
+                f"| {r.outcome} | {comp.replace('|', ' / ')} | {r.parameter} | {sig2(r.evppi)} | "
+                f"{sig2(r.floor)} | {num(r.break_even)} | {r.best_below or '–'} | "
+                f"{r.best_above or '–'} |"
+            )
+    return lines

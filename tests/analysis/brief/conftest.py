@@ -27,8 +27,12 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def exploration(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """An exploration folder with known answers: corporate wins where u0 > 0.5 (half the
-    states), sanheyi always beats quzheng."""
+    """An exploration folder with known answers, two seeds per state.
+
+    Corporate wins where the first parameter exceeds 0.5 (about half the states);
+    quzheng, listed after sanheyi, beats it where the second parameter is at most 0.5
+    and ties with it elsewhere.
+    """
     rng = np.random.default_rng(0)
     x = rng.random((STATES, 2))
     states = pd.DataFrame(x, columns=["sanheyi_approval", "corporate_approval"])
@@ -38,20 +42,25 @@ def exploration(tmp_path_factory: pytest.TempPathFactory) -> Path:
     values = {
         "all_corporate": np.where(x[:, 0] > 0.5, 10.0, 0.0),
         "all_sanheyi": np.full(STATES, 6.0),
-        "all_quzheng": np.full(STATES, 5.0),
+        "all_quzheng": np.where(x[:, 1] > 0.5, 6.0, 7.0),
     }
-    outcomes = pd.concat(
+    noise = rng.normal(0, 0.1, STATES)  # seed noise that averages out in each state
+    runs = pd.concat(
         [
-            pd.DataFrame({"policy": p, "state": np.arange(STATES), "firms@2035": v})
+            pd.DataFrame({"policy": p, "state": np.arange(STATES), "replicate": k,
+                          "seed": k, "firms@2035": v + (noise if k else -noise)})
             for p, v in values.items()
+            for k in (0, 1)
         ],
         ignore_index=True,
-    )
+    )  # fmt: skip
+    outcomes = runs.groupby(["policy", "state"], sort=False)[["firms@2035"]].mean().reset_index()
     settings = {
         "outcomes": ["firms@2035"],
         "discover": ["firms@2035"],
         "seed": 0,
         "states": STATES,
+        "seeds_per_state": 2,
         "lhs_parameters": ["sanheyi_approval", "corporate_approval"],
         "posterior_parameters": [],
         "posterior": "none",
@@ -60,7 +69,7 @@ def exploration(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "end": 2035,
     }
     folder = tmp_path_factory.mktemp("explore")
-    write_exploration(analyse(states, outcomes, settings), folder)
+    write_exploration(analyse(states, outcomes, settings, runs=runs), folder)
     return folder
 
 

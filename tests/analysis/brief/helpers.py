@@ -96,10 +96,17 @@ def parse_html(page: str) -> _Tables:
 
 
 def parse_number(text: str) -> tuple[float, int]:
-    """Value and number of decimals of a number as the brief prints it."""
+    """Value and number of decimals of a number as the brief prints it.
+
+    A whole number's trailing zeros may be rounding (two significant figures: ``310``):
+    they count as negative decimals.
+    """
     clean = text.replace(",", "")
-    decimals = len(clean.split(".")[1]) if "." in clean else 0
-    return float(clean), decimals
+    if "." in clean:
+        return float(clean), len(clean.split(".")[1])
+    digits = clean.lstrip("+-")
+    zeros = len(digits) - len(digits.rstrip("0")) if digits.strip("0") else 0
+    return float(clean), -zeros
 
 
 def assert_shows(text: str, value: float) -> None:
@@ -118,7 +125,7 @@ def assert_interval(text: str, low: float, high: float, lang: str = "en") -> Non
 #: Latin words the Chinese brief may use: units, abbreviations, names of tools and the
 #: "et al." of citations (authors' names stay as they are).
 LATIN_WHITELIST = frozenset(
-    {"Git", "Wilson", "PRIM", "GDP", "PNG", "HTML", "Student", "t", "k", "pp", "m", "km"}
+    {"Git", "Wilson", "PRIM", "EVPPI", "GDP", "PNG", "HTML", "Student", "t", "k", "pp", "m", "km"}
     | {"et", "al"}
 )
 

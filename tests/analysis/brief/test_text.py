@@ -62,3 +62,32 @@ def test_axis_ticks_have_separators_and_signs() -> None:
 
     assert [_tick(v) for v in (43000.0, 2.5, -0.0, 72.0)] == ["43,000", "2.5", "0", "72"]
     assert [_signed_tick(v) for v in (1500.0, -2.5, 0.0)] == ["+1,500", "-2.5", "0"]
+
+
+def test_effects_have_two_significant_figures_and_their_interval() -> None:
+    from sim.analysis.brief.formatting import fmt_effect, fmt_effect_interval, fmt_level
+
+    assert fmt_effect(79.58, 70.2, 90.1) == "+80 (+70 to +90)"  # not "+79.58"
+    assert fmt_effect(0.333, -0.5, 1.2) == "+0.3 (-0.5 to +1.2)"  # not "+0.333"
+    assert fmt_effect(313.8) == "+310"
+    assert fmt_effect(99.7, 95.0, 104.0) == "+100 (+95 to +104)"  # the interval keeps a figure
+    assert fmt_effect(-20.8, -25.0, -16.0, "zh") == "-21 (-25 至 -16)"
+    assert fmt_effect(79.58, 70.2, 90.1, interval=False) == "+80"
+    assert fmt_effect_interval(70.2, 90.1, "en", like=79.58) == "+70 to +90"
+    assert fmt_level(47.333, "zones_active") == "47" and fmt_level(41269.5, "firms") == "41,270"
+    assert fmt_level(2047.83, "stat_zone_gdp") == "2,048"  # not a count: four figures
+
+
+def test_brief_tables_show_effects_with_intervals(briefs: dict[str, brief.Brief]) -> None:
+    from .helpers import md_section, md_table
+
+    for lang, b in briefs.items():
+        to = brief.text("to", lang)
+        section = md_section(b.markdown, brief.heading("prefectures", lang)).split("\n### ")[0]
+        table = md_table(section)
+        cells = [c for row in table for c in row[2:]]
+        assert cells and all(re.fullmatch(rf"[+-]?[\d,.]+ \([+-]?[\d,.]+ {to} [+-]?[\d,.]+\)", c)
+                             for c in cells), cells[:3]  # fmt: skip
+        for c in cells:  # two significant figures: at most two digits before the zeros
+            digits = re.sub(r"[^\d]", "", c.split(" ")[0]).lstrip("0")
+            assert len(digits.rstrip("0")) <= 2, c

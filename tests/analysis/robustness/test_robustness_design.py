@@ -14,6 +14,7 @@ from sim.analysis.robustness.design import (
     policy_overrides,
     run_specs,
     select_uncertainties,
+    state_seeds,
     state_table,
 )
 from sim.core.params import MODE_ASSIGNMENTS, REGISTRY, groups
@@ -109,12 +110,17 @@ def test_policies_meet_exactly_the_same_states(tmp_path):
     (tmp_path / "fixed.toml").write_text(text, encoding="utf-8")
     policies = [load_scenario(find_scenario(r)) for r in ("baseline", "all_corporate")]
     policies.append(load_scenario(tmp_path / "fixed.toml"))
-    specs = run_specs(policies, states, start=2016, end=2018)
-    by = {(s.scenario, s.replicate): s for s in specs}
+    seeds = state_seeds(states, 11, 2)
+    specs = run_specs(policies, states, start=2016, end=2018, seeds=seeds)
+    assert len(specs) == 3 * 6 * 2
+    by = {(s.scenario, s.sample, s.replicate): s for s in specs}
     cols = [c for c in states.columns if c not in STATE_COLUMNS]
     for i in range(len(states)):
-        runs = [by[(p.name, i)] for p in policies]
+        runs = [by[(p.name, i, 0)] for p in policies]
         assert len({r.seed for r in runs}) == 1 and runs[0].seed == states["seed"].iloc[i]
+        second = [by[(p.name, i, 1)] for p in policies]  # common random numbers, a new seed
+        assert len({r.seed for r in second}) == 1 and second[0].seed != runs[0].seed
+        assert [r.params for r in second] == [r.params for r in runs]
         for c in cols:
             expected = states[c].iloc[i]
             values = [r.params[c] for r in runs]
@@ -139,6 +145,17 @@ def test_outcome_parsing():
             parse_outcomes(bad)
     with pytest.raises(ExploreError, match=r"^states"):
         state_table(select_uncertainties("assumptions")[:1], 1, 0)
+
+
+def test_state_seeds_are_distinct_and_keep_the_first_seed():
+    states = state_table(select_uncertainties("modes"), 20, seed=4)
+    seeds = state_seeds(states, 4, 3)
+    assert seeds.shape == (20, 3) and len(np.unique(seeds)) == 60
+    np.testing.assert_array_equal(seeds[:, 0], states["seed"].to_numpy())
+    np.testing.assert_array_equal(state_seeds(states, 4, 2), seeds[:, :2])  # nested
+    assert not np.array_equal(state_seeds(states, 5, 3)[:, 1:], seeds[:, 1:])
+    with pytest.raises(ExploreError, match=r"^seeds_per_state"):
+        state_seeds(states, 4, 0)
 
 
 def test_better_direction_is_the_output_registrys() -> None:

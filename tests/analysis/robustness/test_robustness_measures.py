@@ -10,6 +10,7 @@ import pytest
 
 from sim.analysis.robustness.design import ExploreError, Outcome
 from sim.analysis.robustness.measures import (
+    compare,
     measure_all,
     outcome_matrix,
     pairwise_wins,
@@ -17,8 +18,10 @@ from sim.analysis.robustness.measures import (
     regret,
     regret_summary,
     satisficing,
+    seed_noise,
     wilson_interval,
 )
+from sim.analysis.robustness.words import wilson_bounds
 
 # Four states, three policies; larger is better for firms.
 VALUES = pd.DataFrame(
@@ -99,3 +102,57 @@ def test_measure_all_from_the_long_outcome_table():
     assert outcome_matrix(table, "firms@2030").equals(VALUES.rename_axis(columns="policy"))
     m = measure_all(table, [FIRMS], parse_thresholds("firms@2030>=6"))
     assert len(m["pairwise"]) == 6 and len(m["regret"]) == 3 and len(m["satisficing"]) == 3
+
+
+def test_grades_come_from_the_whole_interval_and_say_how_many_states_would_tell():
+    """80 % of 10 states (interval 49-94 %) is not "likely"; the same share of 100 states is."""
+    few = pd.DataFrame({"A": [1.0] * 8 + [0.0] * 2, "B": [0.5] * 10})
+    row = pairwise_wins(few, FIRMS).set_index(["policy_a", "policy_b"]).loc[("A", "B")]
+    assert row["p_win"] == 0.8 and row["p_win_low"] < 0.66 and row["grade"] == ""
+    needed = row["states_needed"]
+    assert 10 < needed < 100
+    assert wilson_bounds(0.8, needed)[0] >= 0.66 > wilson_bounds(0.8, needed - 1)[0]
+    assert wilson_bounds(0.5, 10) == pytest.approx(wilson_interval(5, 10))
+    many = pd.DataFrame({"A": [1.0] * 80 + [0.0] * 20, "B": [0.5] * 100})
+    row = pairwise_wins(many, FIRMS).set_index(["policy_a", "policy_b"]).loc[("A", "B")]
+    assert row["grade"] == "likely" and row["states_needed"] == 0
+
+
+def test_the_more_frequent_winner_comes_first_and_ties_are_kept():
+    # zones lost: B has fewer (better) in 2 states, A in 1, 1 tie
+    values = pd.DataFrame({"A": [3.0, 1.0, 2.0, 5.0], "B": [2.0, 1.0, 4.0, 4.0]})
+    table = long(values.rename_axis("state"), "zones_delisted@2030")
+    pw = measure_all(table, [DELISTED])["pairwise"]
+    cmp = compare(pw, "zones_delisted@2030", "A", "B")
+    assert (cmp.first, cmp.second) == ("B", "A")
+    assert (cmp.wins, cmp.losses, cmp.ties, cmp.states) == (2, 1, 1, 4)
+    assert cmp.p_win == 0.5 and not cmp.tied
+    even = pd.DataFrame({"A": [1.0, 0.0, 1.0, 2.0], "B": [0.0, 1.0, 1.0, 2.0]})
+    cmp = compare(pairwise_wins(even, FIRMS), "firms@2030", "A", "B")
+    assert cmp.tied and (cmp.first, cmp.ties) == ("A", 2)  # the given order on a tie
+
+
+def test_seed_noise_share_recovers_known_variance_components():
+    """d = s_i + e_ik: between-state variance 4, seed variance 1, two seeds per state."""
+    rng = np.random.default_rng(0)
+    n, k = 4000, 2
+    s = rng.normal(0, 2, n)
+    rows = []
+    for rep in range(k):
+        e = rng.normal(0, 1, n)
+        rows += [
+            pd.DataFrame({"policy": "A", "state": np.arange(n), "replicate": rep,
+                          "firms@2030": 10 + s + e}),
+            pd.DataFrame({"policy": "B", "state": np.arange(n), "replicate": rep,
+                          "firms@2030": 10.0}),
+        ]  # fmt: skip
+    runs = pd.concat(rows, ignore_index=True)
+    (row,) = seed_noise(runs, FIRMS).to_dict("records")
+    assert row["seeds"] == 2
+    assert row["seed_share_run"] == pytest.approx(1 / 5, abs=0.02)  # 1 / (4 + 1)
+    assert row["seed_share"] == pytest.approx(0.5 / 4.5, abs=0.02)  # (1/2) / (4 + 1/2)
+    means = runs.groupby(["policy", "state"], sort=False)["firms@2030"].mean().reset_index()
+    pw = measure_all(means, [FIRMS], runs=runs)["pairwise"]
+    assert pw["seed_share"].tolist() == pytest.approx([row["seed_share"]] * 2)
+    one = runs[runs["replicate"] == 0]
+    assert np.isnan(seed_noise(one, FIRMS)["seed_share"].item())  # one seed: unknown

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -10,7 +12,7 @@ from sim.analysis import plotting
 from sim.analysis.robustness.experiment import analyse
 from sim.analysis.robustness.report import read_exploration, write_exploration
 from sim.analysis.robustness.section import md_escape, robustness_section
-from sim.analysis.robustness.words import likelihood, likelihood_key
+from sim.analysis.robustness.words import grade, likelihood, likelihood_key, scale_note, words
 
 N = 300
 POLICIES = ("corp<b>", "sanheyi", "quzheng")
@@ -56,7 +58,21 @@ def test_probability_words_follow_the_stated_scale():
     assert [likelihood_key(p) for p in (0.0, 0.3299, 0.33, 0.5, 0.6599, 0.66, 1.0)] == [
         "unlikely", "unlikely", "even", "even", "even", "likely", "likely"
     ]  # fmt: skip
-    assert likelihood(0.7, "en") == "likely" and likelihood(0.7, "zh") == "很可能"
+    # a word only where the whole interval lies in its band, the most specific band first
+    assert [grade(lo, hi) for lo, hi in [(0.92, 0.99), (0.7, 0.95), (0.4, 0.6), (0.1, 0.3),
+                                         (0.0, 0.08), (0.49, 0.94), (0.6, 0.7)]] == [
+        "very_likely", "likely", "even", "unlikely", "very_unlikely", None, None
+    ]  # fmt: skip
+    assert likelihood(0.49, 0.94) == "cannot tell at this budget"  # the example of the issue
+    assert likelihood(0.7, 0.9, "en") == "likely"
+
+
+def test_chinese_words_follow_the_calibrated_scale():
+    """可能 is "likely" and 很可能 "very likely", as in the IPCC's Chinese reports."""
+    assert words("likely", "zh") == "可能" and words("very_likely", "zh") == "很可能"
+    assert likelihood(0.7, 0.9, "zh") == "可能" and likelihood(0.95, 0.99, "zh") == "很可能"
+    note = scale_note("zh")
+    assert "≥ 90 % 为“很可能”" in note and "≥ 66 % 为“可能”" in note
 
 
 def test_section_states_probabilities_conditions_and_regret(exploration):
@@ -64,7 +80,8 @@ def test_section_states_probabilities_conditions_and_regret(exploration):
     p = exploration.p_win("firms@2030", "corp<b>", "sanheyi")["p_win"]
     assert f"{100 * p:.0f} %" in sec.markdown
     assert "about as likely as not" in sec.markdown  # corp vs sanheyi is near 50 %
-    assert "likely means 66 % or more" in sec.markdown  # the scale is stated
+    assert "likely 66 % or more" in sec.markdown  # the scale is stated
+    assert "whole 95 % interval lies in its band" in sec.markdown
     assert "u0 ≥ 0.5" in sec.markdown or "u0 ≥ 0.49" in sec.markdown  # PRIM box in words
     assert "Regret" in sec.markdown and "seed noise only" in sec.markdown
     assert "<h2" in sec.html and "<table>" in sec.html
@@ -120,6 +137,58 @@ def test_section_titles_name_the_models_metrics(exploration):
     settings = {**exploration.settings, "outcomes": [label], "discover": [label]}
     v2 = analyse(exploration.states, outcomes, settings)
     for lang in ("en", "zh"):
-        title = f"{plotting.metric_label('stat_zone_gdp_same_zones', lang)}, 2035"
+        metric = plotting.metric_label("stat_zone_gdp_same_zones", lang)
+        title = f"2035年{metric}" if lang == "zh" else f"{metric}, 2035"  # no half-width comma
         markdown = robustness_section(v2, lang).markdown
         assert title in markdown and label not in markdown.replace("\\_", "_")
+
+
+def test_what_would_settle_the_choice(exploration):
+    """corp wins where u0 > 0.5: learning u0 settles the choice, break-even near 0.5."""
+    from sim.analysis.robustness.section import voi_sentence
+
+    en = voi_sentence(exploration, "firms@2030", "en")
+    m = re.search(
+        r"Learning `u0` would change the choice most: .* break-even value is ([\d.]+)", en
+    )
+    assert m and abs(float(m.group(1)) - 0.5) < 0.05, en
+    zh = voi_sentence(exploration, "firms@2030", "zh")
+    assert zh.startswith("了解`u0`最能改变选择") and "临界值" in zh
+    assert "What would settle it: Learning `u0`" in robustness_section(exploration).markdown
+
+
+def test_value_of_information_within_chance_is_said_so(exploration):
+    """Outcomes unrelated to every parameter: the best candidate is named, but as chance."""
+    from sim.analysis.robustness.section import voi_sentence
+
+    rng = np.random.default_rng(9)
+    noisy = exploration.outcomes.assign(
+        **{"firms@2030": rng.normal(0, 1, len(exploration.outcomes))}
+    )
+    exp = analyse(exploration.states, noisy, exploration.settings)
+    top = exp.evppi[exp.evppi["comparison"].str.count(r"\|") == 2].iloc[0]
+    assert not top["above_floor"]
+    assert "does not stand out from chance" in voi_sentence(exp, "firms@2030", "en")
+    assert "并未明显高于随机水平" in voi_sentence(exp, "firms@2030", "zh")
+
+
+def test_parameters_are_named_in_plain_words_with_their_code_name():
+    from sim.analysis.robustness.words import param_phrase
+
+    assert (
+        param_phrase("quzheng_services") == "service quality of a quzheng zone (`quzheng_services`)"
+    )
+    assert (
+        param_phrase("quzheng_services", "zh") == "区政合一开发区的服务质量（`quzheng_services`）"
+    )
+    assert param_phrase("young_growth", "zh") == "年轻企业的额外增长（`young_growth`）"
+    assert param_phrase("not_a_parameter") == "`not_a_parameter`"
+
+
+def test_numbers_in_words_have_two_significant_figures():
+    from sim.analysis.robustness.words import count, sig2
+
+    assert [sig2(v) for v in (79.58, 313.8, 0.333, 99.6, -0.12345)] == [
+        "80", "310", "0.33", "100", "-0.12"
+    ]  # fmt: skip
+    assert [count(n) for n in (5, 44, 156, 2156, 8494)] == ["5", "44", "160", "2,200", "8,500"]
