@@ -442,7 +442,7 @@ def test_markdown_holds_no_html_entity(briefs: dict[str, brief.Brief]) -> None:
     for b in briefs.values():
         entity = re.search(r"(?<!\\)&(#[0-9]+|#x[0-9a-f]+|[a-z][a-z0-9]*);", b.markdown, re.I)
         assert entity is None, b.markdown[entity.start() - 80 : entity.end() + 20]
-    assert "< 33 % 为" in briefs["zh"].markdown  # the legend of probability words
+    assert "≤ 33 % 为“不太可能”" in briefs["zh"].markdown  # the legend of probability words
 
 
 def test_mode_verdict_says_when_no_assumption_stands_out(batch: Path, exploration: Path) -> None:
