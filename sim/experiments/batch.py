@@ -31,8 +31,9 @@ import sim
 from sim.experiments import lifeline
 from sim.experiments.backends import Backend, make_backend
 from sim.experiments.errors import ArgumentError
+from sim.experiments.identity import code_identity, identity_difference
 from sim.experiments.posterior import load_posterior, replicate_params
-from sim.experiments.runs import RunSpec, code_identity, run_chunk
+from sim.experiments.runs import RunSpec, run_chunk
 from sim.experiments.scenarios import (
     MAX_REPLICATIONS,
     Scenario,
@@ -271,12 +272,20 @@ def execute(
     identity = code_identity()
     with BatchStore(out, allow_foreign=allow_foreign) as store, lifeline.sigterm_checkpoints():
         previous = store.manifest or {}
+        folder_identity = {k: v for k, v in identity.items() if k != "code"}
         if previous and previous.get("model_version") != identity["model"]:
             raise StoreError(
                 f"{out}: expected runs of the batch's model version "
                 f"{previous.get('model_version')}, this code is {identity['model']}; the "
                 "model changed, so run the batch into a new out_dir folder (or move this one "
                 "aside)"
+            )
+        changed = identity_difference(previous.get("identity") or {}, folder_identity)
+        if changed:
+            raise StoreError(
+                f"{out}: expected the Python and package versions the batch's runs were "
+                f"computed with, got other ones ({changed}); run the batch into a new out_dir "
+                "folder, or install the versions of the batch"
             )
         stored = store.read_runs()
         new = runs_table(specs)
@@ -299,6 +308,7 @@ def execute(
             "finished": None,
             "status": "running",
             "model_version": identity["model"],
+            "identity": folder_identity,
             "packages": _versions(),
             "git": _git_state(),
             "backend": backend.name,
@@ -319,7 +329,10 @@ def execute(
         _merge(manifest, extra)
         _merge(manifest["scenarios"], _scenario_summary(runs))
         # The latest invocation's provenance, also at the top level for readers.
-        top = ("command", "started", "finished", "status", "model_version", "packages", "git")
+        top = (
+            "command", "started", "finished", "status", "model_version", "identity", "packages",
+            "git",
+        )  # fmt: skip
         manifest.update({k: invocation[k] for k in top})
         manifest.update(backend=backend.name, zones=zones, runs=invocation["runs"])
         manifest["invocations"].append(invocation)

@@ -111,7 +111,7 @@ def test_other_model_version_is_refused(
 ) -> None:
     out = tmp_path / "b"
     _run(specs[:1], out)
-    monkeypatch.setattr("sim.experiments.runs.model_version", lambda: "9.9.9+changed")
+    monkeypatch.setattr("sim.experiments.identity.model_version", lambda: "9.9.9+changed")
     with pytest.raises(ValueError, match="the model changed, so run the batch into a new"):
         _run(specs[3:4], out)
 
