@@ -31,13 +31,17 @@ def int_at_least(low: int, high: int | None = None) -> Callable[[str], int]:
 
 
 def setting(text: str) -> str:
-    """Argument type of ``--set``: ``KEY=VALUE`` (parsed by :func:`parse_settings`)."""
+    """Argument type of ``--set``: one ``KEY=VALUE`` on one line (see :func:`parse_settings`)."""
     key, sep, value = text.partition("=")
-    if not sep or not key.strip() or not value.strip():
+    if not sep or not key.strip() or not value.strip() or _CONTROL.search(text):
         raise argparse.ArgumentTypeError(
-            f"expected KEY=VALUE (e.g. delegation_years=4), got {text!r}"
+            f"expected one KEY=VALUE on one line (e.g. delegation_years=4), got {text!r}"
         )
     return text
+
+
+#: Line breaks and other control characters, which no ``--set`` text may hold.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def parse_settings(texts: list[str]) -> dict[str, Any]:
@@ -45,14 +49,27 @@ def parse_settings(texts: list[str]) -> dict[str, Any]:
 
     A value that is not TOML (a bare word) stays a string, for the registry to reject
     with its own message. A key given twice keeps its last value.
+
+    Raises:
+        ArgumentError: Naming ``set``, if a text is not one assignment of one value (a
+            line break, a second assignment, or lists nested without end).
     """
     out: dict[str, Any] = {}
     for text in texts:
         key, _, value = text.partition("=")
+        if _CONTROL.search(text):
+            raise ArgumentError("set", f" {text!r}: expected one KEY=VALUE on one line")
         try:
-            out[key.strip()] = tomllib.loads(f"v = {value.strip()}")["v"]
+            doc = tomllib.loads(f"v = {value.strip()}")
         except tomllib.TOMLDecodeError:
-            out[key.strip()] = value.strip()
+            doc = {"v": value.strip()}
+        except RecursionError:
+            raise ArgumentError(
+                "set", f" {key.strip()}: expected one value, got lists or tables nested too deep"
+            ) from None
+        if list(doc) != ["v"]:
+            raise ArgumentError("set", f" {text!r}: expected one KEY=VALUE, got several")
+        out[key.strip()] = doc["v"]
     return out
 
 
