@@ -28,12 +28,13 @@ import pandas as pd
 from tqdm import tqdm
 
 import sim
+from sim.core import version
 from sim.experiments import lifeline
 from sim.experiments.backends import Backend, make_backend
 from sim.experiments.errors import ArgumentError
 from sim.experiments.identity import code_identity, identity_difference
 from sim.experiments.posterior import load_posterior, replicate_params
-from sim.experiments.runs import RunSpec, run_chunk
+from sim.experiments.runs import RunSpec, params_json, run_chunk
 from sim.experiments.scenarios import (
     MAX_REPLICATIONS,
     Scenario,
@@ -179,11 +180,13 @@ def _scenario_summary(runs: pd.DataFrame) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name, grp in runs.groupby("scenario", sort=False):
         params = grp["params"].unique()
-        first = grp.drop_duplicates("replicate")
+        first = grp.drop_duplicates(["replicate", "seed"])
         seeds: dict[str, int] | str = {
             str(r): int(s) for r, s in zip(first["replicate"], first["seed"], strict=True)
         }
-        if len(seeds) > 1000:
+        if len(seeds) < len(first):
+            seeds = f"{len(first)} runs under several master seeds (see runs.parquet)"
+        elif len(seeds) > 1000:
             seeds = f"{len(seeds)} replicates (see runs.parquet)"
         out[str(name)] = {
             "start": int(grp["start"].min()),
@@ -193,6 +196,67 @@ def _scenario_summary(runs: pd.DataFrame) -> dict[str, Any]:
             "seeds": seeds,
         }
     return out
+
+
+def check_scenarios(
+    out: Path,
+    manifest: Mapping[str, Any],
+    stored: pd.DataFrame,
+    new: pd.DataFrame,
+    entries: Mapping[str, Any] | None,
+) -> None:
+    """Refuse a scenario whose parameters differ from those of its runs in the batch.
+
+    A scenario's runs under any master seed must share its parameters: a scenario entry's
+    ``identity`` (:func:`scenario_identity`) must be the stored one; without identities
+    (a batch of an earlier version, or a call of :func:`execute` with bare run
+    specifications), a scenario of one parameter set must keep it. Sample designs
+    (calibration, sensitivity: runs with a ``sample``) vary their parameters by design
+    and are not checked.
+
+    Raises:
+        StoreError: Naming the scenario and what to do.
+    """
+    old = manifest.get("scenarios") or {}
+    for name, grp in new.groupby("scenario", sort=False):
+        before = old.get(name) if isinstance(old.get(name), Mapping) else {}
+        mine = ((entries or {}).get(name) or {}).get("identity")
+        if before.get("identity") and mine:
+            same = before["identity"] == mine
+        elif grp["sample"].isna().all():
+            had = set(stored.loc[stored["scenario"] == name, "params"])
+            have = set(grp["params"])
+            same = not had or len(had) > 1 or len(have) > 1 or had == have
+        else:
+            same = True
+        if not same:
+            raise StoreError(
+                f"{out}: scenario {name!r}: expected the parameters and horizon of its runs "
+                "already in this batch, got different ones (an edited scenario or another "
+                "--set); a batch never pools two versions of a scenario, so give the changed "
+                "scenario another name or run it into a new out_dir folder"
+            )
+
+
+def scenario_identity(sc: Scenario) -> str:
+    """Hash of what a scenario's runs are computed from, whatever the master seed.
+
+    Its resolved parameters, horizon and (with ``run.posterior``) the posterior file's
+    content: two scenarios with the same identity run the same replicates.
+    """
+    posterior = None
+    if sc.run.posterior:
+        posterior = hashlib.sha256(Path(sc.run.posterior).read_bytes()).hexdigest()
+    text = json.dumps(
+        {
+            "params": json.loads(params_json(sc.params)),
+            "posterior": posterior,
+            "start": sc.run.start,
+            "end": sc.run.end,
+        },
+        sort_keys=True,
+    )
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def _merge(base: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
@@ -291,6 +355,7 @@ def execute(
         new = runs_table(specs)
         if stored is not None:
             check_compatible(stored, new, out)
+            check_scenarios(out, previous, stored, new, (manifest_extra or {}).get("scenarios"))
         quarantined = store.repair()
         if quarantined:
             print(
@@ -308,6 +373,7 @@ def execute(
             "finished": None,
             "status": "running",
             "model_version": identity["model"],
+            "model_date": version.DATE,
             "identity": folder_identity,
             "packages": _versions(),
             "git": _git_state(),
@@ -330,8 +396,8 @@ def execute(
         _merge(manifest["scenarios"], _scenario_summary(runs))
         # The latest invocation's provenance, also at the top level for readers.
         top = (
-            "command", "started", "finished", "status", "model_version", "identity", "packages",
-            "git",
+            "command", "started", "finished", "status", "model_version", "model_date",
+            "identity", "packages", "git",
         )  # fmt: skip
         manifest.update({k: invocation[k] for k in top})
         manifest.update(backend=backend.name, zones=zones, runs=invocation["runs"])
@@ -543,6 +609,7 @@ def _scenario_entry(
         "source": sc.source,
         "base": sc.base,
         "design": dict(sc.design),
+        "identity": scenario_identity(sc),
         # every text of the scenario run into this folder, with its master seeds
         "versions": {
             version.hexdigest()[:12]: {

@@ -542,13 +542,33 @@ class Results:
 
     @functools.cached_property
     def missing(self) -> pd.DataFrame:
-        """Runs of the batch that have not finished, or whose part is corrupt."""
+        """Runs of the batch absent from a table it keeps (not finished, or a part corrupt).
+
+        The zone table counts when the batch keeps zone tables (its manifest's ``zones``).
+        """
+        tables = (ANNUAL, ZONES) if self.keeps_zones else (ANNUAL,)
+        done = set.intersection(*(self._done(t) for t in tables))
+        return self.runs[~np.isin(np.arange(len(self.runs)), list(done))]
+
+    def missing_from(self, table: str) -> pd.DataFrame:
+        """Runs of the batch absent from ``table`` (``"annual"`` or ``"zones"``)."""
+        if table not in (ANNUAL, ZONES):
+            raise ValueError(f"table: expected {ANNUAL!r} or {ZONES!r}, got {table!r}")
+        return self.runs[~np.isin(np.arange(len(self.runs)), list(self._done(table)))]
+
+    @property
+    def keeps_zones(self) -> bool:
+        """Whether the batch keeps zone tables (``zonesim run`` without ``--no-zones``)."""
+        return bool(self.manifest.get("zones", True))
+
+    def _done(self, table: str) -> set[int]:
+        """Positions (in :attr:`runs`) of the runs whose ``table`` part reads intact."""
         done: set[int] = set()
         for rec in self._index:
-            if self._read(ANNUAL, rec) is not None:
+            known = self._checked.get((table, rec["part"])) if rec.get(table) else False
+            if known or (known is None and self._read(table, rec) is not None):
                 done.update(self._order.get(k, -1) for k in rec["runs"])
-        mask = ~np.isin(np.arange(len(self.runs)), list(done))
-        return self.runs[mask]
+        return done
 
     @property
     def scenarios(self) -> list[str]:

@@ -201,6 +201,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "item": ("Item", "项目"),
     "command": ("Command", "命令"),
     "model_version": ("Model version", "模型版本"),
+    "model_version_value": (
+        "{number} of {date} (code {code})",
+        "{number}（{date}；代码 {code}）",
+    ),
     "commit": ("Git commit", "Git 提交"),
     "dirty": (" (uncommitted changes)", "（含未提交的修改）"),
     "unknown": ("unknown", "未知"),
@@ -211,10 +215,19 @@ TEXT: dict[str, tuple[str, str]] = {
     "master_seed": ("master seed {seed}", "主种子 {seed}"),
     "replicate_seeds": ("replicate seeds {seeds}", "各次重复的种子 {seeds}"),
     "versions": ("Versions", "版本"),
-    "missing_runs": (
-        "Warning: {n} run(s) of this batch have not finished; numbers use the finished runs.",
-        "注意：该批次有{n}次运行尚未完成；数字仅基于已完成的运行。",
+    "missing_annual": (
+        "Warning: {n} run(s) of this batch are missing from its annual tables (not finished, "
+        "or a part damaged); the numbers use the {found} of {total} runs found.",
+        "注意：该批次有{n}次运行不在年度表中（尚未完成或文件损坏）；数字仅基于找到的{found}/{total}次运行。",
     ),
+    "missing_zones": (
+        "Warning: {n} run(s) of this batch are missing from its zone tables (not finished, "
+        "or a part damaged); the sections on zones and prefectures use the {found} of {total} "
+        "runs found.",
+        "注意：该批次有{n}次运行不在开发区表中（尚未完成或文件损坏）；有关开发区和地市的部分仅基于找到的{found}/{total}次运行。",
+    ),
+    "runs_in_annual": ("annual tables {found} / {total}", "年度表 {found} / {total}"),
+    "runs_in_zones": ("zone tables {found} / {total}", "开发区表 {found} / {total}"),
     "figure_fallback": (
         "",
         "本机未安装中文字体，图中文字以英文显示（安装方法：apt-get install fonts-noto-cjk）。",
