@@ -93,6 +93,28 @@ def add_backend_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_work_option(parser: argparse.ArgumentParser) -> None:
+    """Add ``--max-work RUN_YEARS``: the total-work limit checked before any work."""
+    from sim.experiments.batch import MAX_WORK
+
+    parser.add_argument(
+        "--max-work",
+        metavar="RUN_YEARS",
+        type=positive_int,
+        help=f"most run-years (runs x years simulated) to ask for (default: {MAX_WORK:,})",
+    )
+
+
+def add_foreign_option(parser: argparse.ArgumentParser, what: str = "the output") -> None:
+    """Add ``--force-into-nonempty``: write beside the files of a non-empty folder."""
+    parser.add_argument(
+        "--force-into-nonempty",
+        action="store_true",
+        help=f"allow --out to be a non-empty folder of other files ({what} goes beside them; "
+        "none is replaced)",
+    )
+
+
 def command_line() -> str:
     """The command as typed, for manifests and reports."""
     return shlex.join(["zonesim", *sys.argv[1:]])
@@ -122,11 +144,16 @@ FLAGS: dict[str, str] = {
     "seed": "--seed",
     "set": "--set",
     "workers": "--workers",
+    "max_work": "--max-work",
 }
 
 
 #: The store's advice in its arguments' names -> the same advice in flags.
-STORE_ADVICE: dict[str, str] = {"out_dir": "--out", "allow_foreign=True": "--force-into-nonempty"}
+STORE_ADVICE: dict[str, str] = {
+    "out_dir": "--out",
+    "allow_foreign=True": "--force-into-nonempty",
+    "overwrite=True": "--overwrite",
+}
 
 
 def store_message(exc: StoreError) -> str:

@@ -17,7 +17,7 @@ import platform
 import shlex
 import subprocess
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata
@@ -29,6 +29,7 @@ from tqdm import tqdm
 
 import sim
 from sim.core import version
+from sim.core.run import FIRST_YEAR
 from sim.experiments import lifeline
 from sim.experiments.backends import Backend, make_backend
 from sim.experiments.errors import ArgumentError
@@ -64,6 +65,9 @@ MAX_CHUNK = 10
 TASKS_PER_WORKER = 4
 #: Default parent folder of batch folders.
 RESULTS_DIR = Path("results")
+#: Most run-years (runs times years simulated) a command asks for unless told otherwise:
+#: about a core-week at the model's speed of a few hundredths of a second per year.
+MAX_WORK = 10_000_000
 #: Packages whose versions go into the manifest.
 PACKAGES = ("numpy", "pandas", "pyarrow", "scipy", "mesa", "dask", "distributed", "tqdm")
 
@@ -129,6 +133,39 @@ def scenario_specs(
                 )
             )
     return specs
+
+
+def check_work(runs: int, years: int, limit: int | None = None, *, what: str = "runs") -> int:
+    """Refuse a request for more work than ``limit`` run-years, before any work is done.
+
+    Args:
+        runs: Runs asked for.
+        years: Years each run simulates (the longest horizon).
+        limit: Most run-years allowed (default :data:`MAX_WORK`); at least 1.
+        what: What to ask fewer of, in the message (``"replicates"``, ``"states"``).
+
+    Returns:
+        The run-years asked for.
+
+    Raises:
+        ArgumentError: Naming ``max_work``, the work asked for and the limit.
+    """
+    limit = MAX_WORK if limit is None else limit
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+        raise ArgumentError("max_work", f": expected a whole number of at least 1, got {limit!r}")
+    work = int(runs) * max(int(years), 1)
+    if work > limit:
+        raise ArgumentError(
+            "max_work",
+            f": expected at most {limit:,} run-years of work, got {_count(runs)} runs of "
+            f"{years} year(s) = {_count(work)}; ask for fewer {what}, or raise the limit",
+        )
+    return work
+
+
+def _count(n: int) -> str:
+    """A whole number with thousands separators, or its order of magnitude if enormous."""
+    return f"{n:,}" if n < 10**18 else f"about 10^{len(str(n)) - 1}"
 
 
 def default_chunk_size(n_runs: int, workers: int) -> int:
@@ -282,6 +319,7 @@ def execute(
     chunk_size: int | None = None,
     zones: bool = True,
     allow_foreign: bool = False,
+    before_runs: Callable[[], object] | None = None,
 ) -> Path:
     """Run a batch, streaming outputs into the store at ``out_dir``.
 
@@ -292,7 +330,9 @@ def execute(
     would replace a stored one with other parameters, or a model version other than
     the batch's, is refused. Each invocation is recorded under ``invocations`` in the
     manifest (command, times, status, packages, backend); scenario entries given in
-    ``manifest_extra`` are merged key by key.
+    ``manifest_extra`` are merged key by key. The batch records the command that owns
+    it (``manifest_extra["owner"]``, default ``"run"``); a batch of another command is
+    refused.
 
     Every part is verified before the batch starts; corrupt or foreign parts are moved
     to ``quarantine/`` (reported on one line on stderr) and their runs recomputed.
@@ -312,6 +352,9 @@ def execute(
         zones: Whether to store zone-year tables (``False`` keeps annual ones only).
         allow_foreign: Accept a non-empty folder that is not a batch (its files are
             left untouched).
+        before_runs: Called once the folder has accepted the batch (every check
+            passed), before its first run: a command writes its own files then, so a
+            refused batch leaves none.
 
     Returns:
         The batch folder.
@@ -336,6 +379,13 @@ def execute(
     identity = code_identity()
     with BatchStore(out, allow_foreign=allow_foreign) as store, lifeline.sigterm_checkpoints():
         previous = store.manifest or {}
+        owner = str((manifest_extra or {}).get("owner", "run"))
+        if previous.get("owner", owner) != owner:
+            raise StoreError(
+                f"{out}: expected an empty folder or a batch folder of `zonesim {owner}`, got "
+                f"the runs of `zonesim {previous['owner']}`, which this command never writes "
+                "into; choose another out_dir"
+            )
         folder_identity = {k: v for k, v in identity.items() if k != "code"}
         if previous and previous.get("model_version") != identity["model"]:
             raise StoreError(
@@ -400,7 +450,7 @@ def execute(
             "identity", "packages", "git",
         )  # fmt: skip
         manifest.update({k: invocation[k] for k in top})
-        manifest.update(backend=backend.name, zones=zones, runs=invocation["runs"])
+        manifest.update(backend=backend.name, zones=zones, runs=invocation["runs"], owner=owner)
         manifest["invocations"].append(invocation)
 
         def save(**changes: Any) -> None:
@@ -424,6 +474,8 @@ def execute(
         )
         status = "interrupted"
         try:
+            if before_runs is not None:
+                before_runs()
             with bar:
                 for _, output in backend.imap_unordered(task, _chunks(todo, size)):
                     store.write_output(output)
@@ -530,6 +582,7 @@ def run_batch(
     chunk_size: int | None = None,
     zones: bool = True,
     allow_foreign: bool = False,
+    max_work: int | None = None,
 ) -> BatchOutcome:
     """Load scenarios and run them as one batch (what ``zonesim run`` does).
 
@@ -548,6 +601,8 @@ def run_batch(
         chunk_size: Runs per task.
         zones: Whether to keep zone-year tables.
         allow_foreign: Accept a non-empty folder that is not a batch.
+        max_work: Most run-years the batch may ask for (default :data:`MAX_WORK`),
+            checked before any run specification is built.
 
     Returns:
         What the call did, with how many runs it reused and how many it ran.
@@ -563,6 +618,12 @@ def run_batch(
         )
     settings = check_settings(settings)
     scenarios = load_scenarios(files_or_specs, settings)
+    check_work(
+        sum(reps or sc.run.replications for sc in scenarios),
+        max(sc.run.end - FIRST_YEAR + 1 for sc in scenarios),
+        max_work,
+        what="replicates or design points",
+    )
     specs = scenario_specs(scenarios, reps=reps, seed=seed)
     path = Path(out) if out is not None else default_out(scenarios)
     master = seed if seed is not None else scenarios[0].run.seed
@@ -634,6 +695,7 @@ def run_scenarios(
     scheduler: str | None = None,
     progress: bool = True,
     zones: bool = True,
+    max_work: int | None = None,
 ) -> Results:
     """Run scenarios as one batch and return its results (``zonesim run`` from Python).
 
@@ -652,6 +714,7 @@ def run_scenarios(
             ``dask_jobqueue.SLURMCluster``), instead of local workers.
         progress: Whether to show a progress bar.
         zones: Whether to keep zone-year tables.
+        max_work: Most run-years the batch may ask for (default :data:`MAX_WORK`).
 
     Returns:
         The batch's results (:func:`sim.experiments.store.load_results`).
@@ -667,5 +730,6 @@ def run_scenarios(
         command=f"sim.run_scenarios({files_or_specs!r})"[:2000],
         progress=progress,
         zones=zones,
+        max_work=max_work,
     )
     return load_results(outcome.path)  # type: ignore[return-value]

@@ -104,7 +104,7 @@ class StoreError(ValueError):
 
 
 #: Argument names :class:`StoreError` messages use in their advice.
-ADVICE_TERMS = ("out_dir", "allow_foreign=True")
+ADVICE_TERMS = ("out_dir", "allow_foreign=True", "overwrite=True")
 
 
 def _sha256(data: bytes) -> str:
@@ -358,6 +358,15 @@ class BatchStore:
         self._counter = 0
 
     def _check_new_folder(self, allow_foreign: bool) -> None:
+        from sim.experiments.outfolder import RECORD, owner
+
+        command = owner(self.path)
+        if command is not None:
+            raise StoreError(
+                f"{self.path}: expected an empty folder or a batch folder, got the folder of "
+                f"`zonesim {command}` ({RECORD}), which a batch never writes into; choose "
+                "another out_dir"
+            )
         entries = sorted(p.name for p in self.path.iterdir())
         ours = [
             e for e in entries if e == LOCK or (e in (ANNUAL, ZONES) and self._empty_dir(e))

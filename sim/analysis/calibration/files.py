@@ -43,8 +43,21 @@ WAVES_FILE = "waves.csv"
 SCREENING_FILE = "screening.csv"
 SENSITIVITY_FILE = "sensitivity.csv"
 STAGES_FILE = "stages.csv"
+#: Figures of the report (``figures/``).
+FIGURE_FILES = ("targets.png", "marginals.png", "pairs.png", "convergence.png", "sensitivity.png")
+#: Folder of intermediate batches and wave files.
+WORK = "work"
 #: The posterior a default calibration writes (``zonesim calibrate`` without ``--out``).
 DEFAULT_POSTERIOR = Path("calibration") / POSTERIOR_FILE
+
+
+def output_files() -> list[str]:
+    """Every file a calibration may write in its folder (relative paths)."""
+    return [
+        BEST_FIT_FILE, POSTERIOR_FILE, POSTERIOR_CSV, GENERATIONS_FILE, IDENTIFIABILITY_FILE,
+        VALIDATION_FILE, PREDICTIVE_FILE, WAVES_FILE, SCREENING_FILE, SENSITIVITY_FILE,
+        STAGES_FILE, "report.md", *(f"figures/{name}" for name in FIGURE_FILES),
+    ]  # fmt: skip
 
 
 def format_defaults(names: Sequence[str], theta: Sequence[float], header: str = "") -> str:
@@ -65,13 +78,19 @@ def write_defaults(path: Path, names: Sequence[str], theta: Sequence[float], hea
     atomic_write_text(path, format_defaults(names, theta, header))
 
 
-def write_outputs(result: CalibrationResult, out: Path, *, seed: int, search_runs: int) -> None:
-    """Write the tables of a calibration (see :func:`~sim.analysis.calibration.calibrate`)."""
+def write_outputs(
+    result: CalibrationResult, out: Path, *, seed: int, search_runs: int
+) -> list[Path]:
+    """Write the tables of a calibration (see :func:`~sim.analysis.calibration.calibrate`).
+
+    Returns:
+        The paths written.
+    """
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     t = result.targets
     post = posterior_frame(t, result.abc)
-    atomic_write_parquet(out / POSTERIOR_FILE, post)
+    written = [atomic_write_parquet(out / POSTERIOR_FILE, post)]
     tables = {
         POSTERIOR_CSV: post,
         GENERATIONS_FILE: result.abc.generations,
@@ -86,7 +105,7 @@ def write_outputs(result: CalibrationResult, out: Path, *, seed: int, search_run
         tables[SCREENING_FILE] = h.screening
         tables[SENSITIVITY_FILE] = h.sensitivity.rename_axis("pattern").reset_index()
     for name, df in tables.items():
-        atomic_write_text(out / name, df.to_csv(index=False))
+        written.append(atomic_write_text(out / name, df.to_csv(index=False)))
     moments = "\n".join(
         f"{tg.name} = {float(v)!r}" for tg, v in zip(t.fitted, result.best.moments, strict=True)
     )
@@ -102,7 +121,8 @@ def write_outputs(result: CalibrationResult, out: Path, *, seed: int, search_run
         f"total_runs = {result.runs}\nseed = {seed}\nmodel_version = {model_version()!r}\n"
         f"\n[fit.moments]\n{moments}\n"
     )
-    atomic_write_text(out / BEST_FIT_FILE, text)
+    written.append(atomic_write_text(out / BEST_FIT_FILE, text))
+    return written
 
 
 def waves_table(history: HistoryResult) -> pd.DataFrame:

@@ -38,6 +38,10 @@ DESIGN = "design"
 FIGURES = "figures"
 TREES = "trees.txt"
 REPORT = "report.md"
+#: The batch folder of the runs.
+RUNS = "runs"
+#: Figures of :func:`write_figures`.
+FIGURE_FILES = ("win_probability.png", "regret.png", "prim_tradeoff.png")
 #: Tables of the folder: attributes of :class:`Exploration` stored under their own name,
 #: and attributes of :class:`~.discovery.Discovery` by file stem.
 _MEASURE_TABLES = ("outcomes", "pairwise", "regret", "satisficing")
@@ -86,6 +90,18 @@ class Exploration:
         if rows.empty:
             raise KeyError(f"no P({a} beats {b}) for {outcome}")
         return rows.iloc[0]
+
+
+def output_files() -> list[str]:
+    """Every file an exploration may write in its folder (relative paths)."""
+    stems = [DESIGN, *_MEASURE_TABLES, *_DISCOVERY_TABLES]
+    return [
+        SETTINGS,
+        TREES,
+        REPORT,
+        *(f"{stem}.{ext}" for stem in stems for ext in ("csv", "parquet")),
+        *(f"{FIGURES}/{name}" for name in FIGURE_FILES),
+    ]
 
 
 def _write_table(df: pd.DataFrame, folder: Path, stem: str) -> list[Path]:
@@ -204,7 +220,7 @@ def write_figures(exp: Exploration, fig_dir: Path) -> list[Path]:
         ax.set_title(o.label, fontsize=8)
     fig.suptitle("P(row beats column) over the states of the world", fontsize=9)
     fig.tight_layout()
-    paths.append(_save(fig, fig_dir / "win_probability.png"))
+    paths.append(_save(fig, fig_dir / FIGURE_FILES[0]))
 
     fig = Figure(figsize=(3.4 * n + 0.6, 3.4))
     axes = fig.subplots(1, n, squeeze=False)[0]
@@ -215,7 +231,7 @@ def write_figures(exp: Exploration, fig_dir: Path) -> list[Path]:
         ax.set_title(f"regret, {o.label}", fontsize=8)
         ax.tick_params(axis="y", labelsize=7)
     fig.tight_layout()
-    paths.append(_save(fig, fig_dir / "regret.png"))
+    paths.append(_save(fig, fig_dir / FIGURE_FILES[1]))
 
     traj = exp.discovery.trajectories
     if len(traj):
@@ -232,7 +248,7 @@ def write_figures(exp: Exploration, fig_dir: Path) -> list[Path]:
             ax.set_title(f"PRIM peeling, {label}", fontsize=8)
         axes[0].legend(fontsize=6)
         fig.tight_layout()
-        paths.append(_save(fig, fig_dir / "prim_tradeoff.png"))
+        paths.append(_save(fig, fig_dir / FIGURE_FILES[2]))
     return paths
 
 
