@@ -5,6 +5,9 @@ subparser and sets ``func`` (a callable taking the parsed namespace and returnin
 exit status). Errors a user can fix (bad scenario, unknown parameter, missing file,
 bad option) raise :class:`UsageError` or a ``ValueError`` subclass with a message
 naming the file and key; :func:`main` prints it on one line and exits with status 2.
+Ctrl-C and SIGTERM (to the process or its whole group) end a command alike: one line
+saying it was interrupted, exit status 130 (Ctrl-C) or 143 (SIGTERM), and a batch's
+manifest says ``interrupted``.
 Library errors name the function's argument
 (:class:`sim.experiments.errors.ArgumentError`); :func:`main` puts the option's flag
 in its place (:data:`sim.cli.options.FLAGS`).
@@ -21,6 +24,7 @@ from collections.abc import Sequence
 import sim
 from sim.cli.options import flag_message, store_message
 from sim.core.suggest import did_you_mean
+from sim.experiments import lifeline
 from sim.experiments.errors import ArgumentError
 from sim.experiments.store import StoreError
 
@@ -118,7 +122,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # --help, or a bad option (one line, status 2)
         return exc.code if isinstance(exc.code, int) else 2
     try:
-        status = args.func(args)
+        with lifeline.sigterm_raises():
+            status = args.func(args)
     except ArgumentError as exc:  # the library names an argument: name its flag instead
         print(f"zonesim {args.command}: error: {flag_message(exc)}", file=sys.stderr)
         return 2
@@ -133,9 +138,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:  # missing file, read-only or full disk, permission, ...
         print(f"zonesim {args.command}: error: {os_error_line(exc)}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM (lifeline.Terminated)
         print(f"zonesim {args.command}: interrupted; finished runs are kept", file=sys.stderr)
-        return 130
+        return 143 if isinstance(exc, lifeline.Terminated) else 130
     return int(status or 0)
 
 
