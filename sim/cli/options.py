@@ -10,8 +10,8 @@ import tomllib
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from sim.errors import ZonesimError
 from sim.experiments.errors import ArgumentError
-from sim.experiments.store import ADVICE_TERMS, StoreError
 
 
 def int_at_least(low: int, high: int | None = None) -> Callable[[str], int]:
@@ -121,9 +121,11 @@ def command_line() -> str:
 
 
 #: Command-line names of library arguments, for errors that name an argument
-#: (:class:`sim.experiments.errors.ArgumentError`). A subcommand whose flag differs
-#: for the same argument passes its own entries to :func:`flag_message`.
+#: (:class:`sim.experiments.errors.ArgumentError`, or advice such as a
+#: :class:`~sim.experiments.store.StoreError`'s). A subcommand whose flag differs for the
+#: same argument passes its own entries to :func:`flag_message`.
 FLAGS: dict[str, str] = {
+    "allow_foreign": "--force-into-nonempty",
     "baseline": "--baseline",
     "budget": "--budget",
     "delta": "--delta",
@@ -134,6 +136,8 @@ FLAGS: dict[str, str] = {
     "noise_replicates": "--noise-replicates",
     "num_levels": "--levels",
     "out": "--out",
+    "out_dir": "--out",
+    "overwrite": "--overwrite",
     "outputs": "--outputs",
     "params": "--params",
     "paths": "RESULTS_DIR",
@@ -148,24 +152,8 @@ FLAGS: dict[str, str] = {
 }
 
 
-#: The store's advice in its arguments' names -> the same advice in flags.
-STORE_ADVICE: dict[str, str] = {
-    "out_dir": "--out",
-    "allow_foreign=True": "--force-into-nonempty",
-    "overwrite=True": "--overwrite",
-}
-
-
-def store_message(exc: StoreError) -> str:
-    """A results-store error's message with flags in place of argument names."""
-    text = str(exc)
-    for term in ADVICE_TERMS:
-        text = re.sub(rf"(?<![\w/.-]){re.escape(term)}(?![\w/.-])", STORE_ADVICE[term], text)
-    return text
-
-
-def flag_message(exc: ArgumentError, flags: Mapping[str, str] | None = None) -> str:
-    """An argument error's message with the command-line flag for the argument's name.
+def flag_message(exc: ZonesimError, flags: Mapping[str, str] | None = None) -> str:
+    """A library error's message with command-line flags for the arguments it names.
 
     Args:
         exc: The library's error.
@@ -174,5 +162,4 @@ def flag_message(exc: ArgumentError, flags: Mapping[str, str] | None = None) -> 
     Returns:
         The message; an argument without a flag keeps its name.
     """
-    names = {**FLAGS, **(flags or {})}
-    return exc.renamed(names.get(exc.argument, exc.argument))
+    return exc.message({**FLAGS, **(flags or {})})

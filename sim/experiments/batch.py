@@ -39,6 +39,7 @@ from sim.experiments.runs import RunSpec, params_json, run_chunk
 from sim.experiments.scenarios import (
     MAX_REPLICATIONS,
     Scenario,
+    ScenarioError,
     check_settings,
     expand,
     find_scenario,
@@ -92,25 +93,28 @@ def scenario_specs(
         Specifications in batch order: scenario by scenario, replicate by replicate.
 
     Raises:
-        ValueError: If two scenarios share a name, or their master seeds differ and
+        ScenarioError: If two scenarios share a name, or their master seeds differ and
             no ``seed`` is given.
     """
     names: dict[str, Scenario] = {}
     for sc in scenarios:
         if sc.name in names:
-            raise ValueError(
-                f"{sc.path}: name: expected a name not used by another scenario of the batch "
-                f"({names[sc.name].path}), got {sc.name!r}"
+            raise ScenarioError(
+                sc.path,
+                "name",
+                "expected a name not used by another scenario of the batch "
+                f"({names[sc.name].path}), got {sc.name!r}",
             )
         names[sc.name] = sc
     if seed is None and scenarios:
         first = scenarios[0]
         for sc in scenarios[1:]:
             if sc.run.seed != first.run.seed:
-                raise ValueError(
-                    f"{sc.path}: run.seed: expected the master seed of {first.path} "
-                    f"({first.run.seed}) so that runs are paired, got {sc.run.seed} "
-                    "(or give the batch one master seed)"
+                raise ScenarioError(
+                    sc.path,
+                    "run.seed",
+                    f"expected the master seed of {first.path} ({first.run.seed}) so that "
+                    f"runs are paired, got {sc.run.seed} (or give the batch one master seed)",
                 )
     specs = []
     for sc in scenarios:
@@ -268,10 +272,11 @@ def check_scenarios(
             same = True
         if not same:
             raise StoreError(
-                f"{out}: scenario {name!r}: expected the parameters and horizon of its runs "
-                "already in this batch, got different ones (an edited scenario or another "
-                "--set); a batch never pools two versions of a scenario, so give the changed "
-                "scenario another name or run it into a new out_dir folder"
+                f"scenario {name!r}: expected the parameters and horizon of its runs already "
+                "in this batch, got different ones (an edited scenario, or other settings)",
+                file=out,
+                advice="a batch never pools two versions of a scenario, so give the changed "
+                "scenario another name or run it into a new {out_dir} folder",
             )
 
 
@@ -382,24 +387,28 @@ def execute(
         owner = str((manifest_extra or {}).get("owner", "run"))
         if previous.get("owner", owner) != owner:
             raise StoreError(
-                f"{out}: expected an empty folder or a batch folder of `zonesim {owner}`, got "
-                f"the runs of `zonesim {previous['owner']}`, which this command never writes "
-                "into; choose another out_dir"
+                f"expected an empty folder or a batch folder of `zonesim {owner}`, got the "
+                f"runs of `zonesim {previous['owner']}`, which this command never writes into",
+                file=out,
+                advice="choose another {out_dir}",
             )
         folder_identity = {k: v for k, v in identity.items() if k != "code"}
         if previous and previous.get("model_version") != identity["model"]:
             raise StoreError(
-                f"{out}: expected runs of the batch's model version "
-                f"{previous.get('model_version')}, this code is {identity['model']}; the "
-                "model changed, so run the batch into a new out_dir folder (or move this one "
-                "aside)"
+                f"expected runs of the batch's model version "
+                f"{previous.get('model_version')}, this code is {identity['model']}",
+                file=out,
+                advice="the model changed, so run the batch into a new {out_dir} folder (or "
+                "move this one aside)",
             )
         changed = identity_difference(previous.get("identity") or {}, folder_identity)
         if changed:
             raise StoreError(
-                f"{out}: expected the Python and package versions the batch's runs were "
-                f"computed with, got other ones ({changed}); run the batch into a new out_dir "
-                "folder, or install the versions of the batch"
+                "expected the Python and package versions the batch's runs were computed "
+                f"with, got other ones ({changed})",
+                file=out,
+                advice="run the batch into a new {out_dir} folder, or install the versions "
+                "of the batch",
             )
         stored = store.read_runs()
         new = runs_table(specs)

@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.core import version
+from sim.errors import ZonesimError
 
 #: The ``sim`` package's folder.
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -53,7 +54,7 @@ MODEL_PACKAGES = ("numpy", "pandas", "pyarrow", "scipy", "mesa")
 SHORT = 8
 
 
-class CodeMismatchError(ValueError):
+class CodeMismatchError(ZonesimError, ValueError):
     """A worker's model code or packages differ from the client's (message names the worker)."""
 
 

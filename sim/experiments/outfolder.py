@@ -50,7 +50,8 @@ class OutputFolderError(StoreError):
     """A folder or file cannot take a command's output (message names it and what to do).
 
     The advice names the library's arguments as :class:`~sim.experiments.store.StoreError`
-    does (``out_dir``, ``allow_foreign=True``), which a front end renames.
+    does (``{out_dir}``, ``{allow_foreign}``, ``{overwrite}`` placeholders), which a front
+    end spells its own way.
     """
 
 
@@ -127,13 +128,14 @@ class OutputFolder:
         self.files = sorted(set(files))
         self.folders = tuple(folders)
         if self.path.exists() and not self.path.is_dir():
-            raise OutputFolderError(f"{self.path}: expected a folder, got a file")
+            raise OutputFolderError("expected a folder, got a file", file=self.path)
         found = owner(self.path) if self.path.is_dir() else None
         if found is not None and found != command:
             raise OutputFolderError(
-                f"{self.path}: expected an empty folder or a `zonesim {command}` folder, got "
-                f"the folder of `zonesim {found}`, which this command never writes into; "
-                "choose another out_dir"
+                f"expected an empty folder or a `zonesim {command}` folder, got the folder of "
+                f"`zonesim {found}`, which this command never writes into",
+                file=self.path,
+                advice="choose another {out_dir}",
             )
         record = read_record(self.path)
         if record is not None:
@@ -145,10 +147,12 @@ class OutputFolder:
             entries = _entries(self.path)
             if entries and not allow_foreign:
                 raise OutputFolderError(
-                    f"{self.path}: expected an empty folder or a `zonesim {command}` folder; "
-                    f"it holds {len(entries)} other entr{'y' if len(entries) == 1 else 'ies'} "
-                    f"(e.g. {entries[0]!r}); choose another out_dir, or pass allow_foreign=True "
-                    "to put the output beside them (they are left untouched)"
+                    f"expected an empty folder or a `zonesim {command}` folder; it holds "
+                    f"{len(entries)} other entr{'y' if len(entries) == 1 else 'ies'} (e.g. "
+                    f"{entries[0]!r})",
+                    file=self.path,
+                    advice="choose another {out_dir}, or pass {allow_foreign} to put the "
+                    "output beside them (they are left untouched)",
                 )
         self._check_clashes(own_folders=record is not None or bool(self.owned))
 
@@ -158,22 +162,25 @@ class OutputFolder:
             parent = target.parent
             if parent != self.path and parent.is_symlink():
                 raise OutputFolderError(
-                    f"{parent}: expected a folder of `zonesim {self.command}`, got a symbolic "
-                    "link; remove it or choose another out_dir"
+                    f"expected a folder of `zonesim {self.command}`, got a symbolic link",
+                    file=parent,
+                    advice="remove it or choose another {out_dir}",
                 )
             if (target.exists() or target.is_symlink()) and name not in self.owned:
                 raise OutputFolderError(
-                    f"{target}: expected no file of this name or one `zonesim {self.command}` "
-                    "wrote, got another file, which this command would replace; move it or "
-                    "choose another out_dir"
+                    f"expected no file of this name or one `zonesim {self.command}` wrote, got "
+                    "another file, which this command would replace",
+                    file=target,
+                    advice="move it or choose another {out_dir}",
                 )
         for name in self.folders:
             sub = self.path / name
             if sub.is_symlink() or ((sub.exists() or sub.is_symlink()) and not own_folders):
                 raise OutputFolderError(
-                    f"{sub}: expected no entry of this name or the folder `zonesim "
-                    f"{self.command}` keeps there, got another one; move it or choose another "
-                    "out_dir"
+                    f"expected no entry of this name or the folder `zonesim {self.command}` "
+                    "keeps there, got another one",
+                    file=sub,
+                    advice="move it or choose another {out_dir}",
                 )
 
     def _write_record(self, files: Iterable[str]) -> None:
@@ -264,22 +271,25 @@ def check_brief_targets(
     for target in (*files, fig_dir):
         if _store_entry(target):
             raise OutputFolderError(
-                f"{target}: expected a file name outside the batch's own entries, got one the "
-                "batch needs; write the brief elsewhere (e.g. brief.en.html beside them)"
+                "expected a file name outside the batch's own entries, got one the batch needs",
+                file=target,
+                advice="write the brief elsewhere (e.g. brief.en.html beside them)",
             )
         other = read_record(target.parent)
         if other is not None and target.name in _top_names(other):
             raise OutputFolderError(
-                f"{target}: expected a file name `zonesim brief` may write, got a file of "
-                f"`zonesim {other['command']}`; write the brief elsewhere"
+                f"expected a file name `zonesim brief` may write, got a file of `zonesim "
+                f"{other['command']}`",
+                file=target,
+                advice="write the brief elsewhere",
             )
         if target.is_symlink() or (target.is_dir() != (target is fig_dir) and target.exists()):
-            raise OutputFolderError(_not_ours(target))
+            raise _not_ours(target)
     theirs = [t for t in files if t.exists() and t.name not in ours]
     if record is None and _entries(fig_dir):
         theirs.append(fig_dir)
     if theirs and not overwrite:
-        raise OutputFolderError(_not_ours(theirs[0]))
+        raise _not_ours(theirs[0])
     return ours - {t.name for t in files}
 
 
@@ -287,11 +297,12 @@ def _top_names(record: dict[str, Any]) -> set[str]:
     return {Path(f).parts[0] for f in record["files"]} | set(record.get("folders") or [])
 
 
-def _not_ours(target: Path) -> str:
-    return (
-        f"{target}: expected no file of this name or one `zonesim brief` wrote, got another "
-        "one, which the brief would replace; choose another file name for the brief, or pass "
-        "overwrite=True"
+def _not_ours(target: Path) -> OutputFolderError:
+    return OutputFolderError(
+        "expected no file of this name or one `zonesim brief` wrote, got another one, which "
+        "the brief would replace",
+        file=target,
+        advice="choose another file name for the brief, or pass {overwrite}",
     )
 
 

@@ -63,6 +63,7 @@ from sim.core import selectors, zonedata
 from sim.core.params import MODE_ASSIGNMENTS, REGISTRY, ParameterError, resolve
 from sim.core.run import FIRST_YEAR, LAST_YEAR
 from sim.core.suggest import closest, did_you_mean
+from sim.errors import MissingFileError, ZonesimError
 from sim.experiments.errors import ArgumentError
 from sim.experiments.posterior import PosteriorError, load_posterior
 from sim.experiments.seeds import sweep_rng
@@ -100,7 +101,7 @@ MAX_DEPTH = 4
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
-class ScenarioError(ValueError):
+class ScenarioError(ZonesimError, ValueError):
     """A scenario file is missing, malformed or invalid.
 
     The message reads ``<file>: <key>: expected <what>, got <value>``.
@@ -112,8 +113,7 @@ class ScenarioError(ValueError):
 
     def __init__(self, path: str | Path, key: str, message: str) -> None:
         self.path = str(path)
-        self.key = key
-        super().__init__(": ".join(part for part in (self.path, key, message) if part))
+        super().__init__(message, file=path, key=key)
 
 
 @dataclass(frozen=True)
@@ -743,7 +743,7 @@ def shipped_scenarios() -> list[Scenario]:
     """
     files = [shipped_dir() / f"{n}.toml" for n in shipped_names()]
     if not files:
-        raise FileNotFoundError(
+        raise MissingFileError(
             f"{shipped_dir()}: no shipped scenario files (*.toml); the installation is incomplete"
         )
     return [load_scenario(p) for p in files]

@@ -27,7 +27,7 @@ def output_paths(out: str | Path) -> tuple[Path, Path, Path]:
     out = Path(out)
     if out.suffix.lower() not in SUFFIXES:
         raise OutputFolderError(
-            f"{out}: expected a file name ending {', '.join(SUFFIXES)} for the brief"
+            f"expected a file name ending {', '.join(SUFFIXES)} for the brief", file=out
         )
     if out.suffix.lower() in (".md", ".markdown"):
         md, page = out, out.with_suffix(".html")
