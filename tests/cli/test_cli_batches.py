@@ -92,3 +92,25 @@ def test_corrupt_zone_part_is_missing_and_counted_in_the_brief(
     md = (tmp_path / "b.md").read_text(encoding="utf-8")
     assert f"annual tables 8 / 8; zone tables {8 - gone} / 8" in md
     assert f"{gone} run(s) of this batch are missing from its zone tables" in md
+
+
+def test_markdown_brief_has_no_live_link_and_no_raw_html(tmp_path: Path) -> None:
+    base = write(tmp_path, "baseline")
+    alt = tmp_path / "alt.toml"
+    alt.write_text(
+        SCENARIO.format(name="alt", params="exit_rule_on = false").replace(
+            'description = "What if alt?"',
+            'title = "[click](javascript:alert(1))"\n'
+            'description = "What if ![x](javascript:alert(2)) <img src=x onerror=alert(3)>?"',
+        ),
+        encoding="utf-8",
+    )
+    batch = tmp_path / "batch"
+    assert run(str(base), str(alt), "--out", str(batch)) == 0
+    out = tmp_path / "<svg onload=alert(1)>.html"
+    assert main(["brief", str(batch), "--out", str(out)]) == 0
+    md = out.with_suffix(".md").read_text(encoding="utf-8")
+    assert "](javascript" not in md and "](<svg" not in md
+    assert "<svg" not in md and "<img" not in md
+    assert "](%3Csvg%20onload%3Dalert%281%29%3E_files/" in md  # the figures, inert paths
+    assert (tmp_path / "<svg onload=alert(1)>_files").is_dir()

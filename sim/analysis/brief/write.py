@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from sim.analysis import safetext
 from sim.analysis.brief.document import Brief
 from sim.experiments.fileio import atomic_write_bytes, atomic_write_text
 from sim.experiments.outfolder import (
@@ -64,7 +65,9 @@ def write_brief(
     """
     page, md, fig_dir = output_paths(out)
     stale = check_brief_targets(page, md, fig_dir, also=also, overwrite=overwrite)
-    markdown = brief.markdown.replace(f"]({brief.figure_dir}/", f"]({fig_dir.name}/")
+    markdown = brief.markdown.replace(
+        f"]({safetext.md_url(brief.figure_dir)}/", f"]({safetext.md_url(fig_dir.name)}/"
+    )
     page.parent.mkdir(parents=True, exist_ok=True)
     fig_dir.mkdir(parents=True, exist_ok=True)
     names = [fig.name for fig in brief.figures]

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from sim.analysis import safetext
 from sim.analysis.calibration.posterior import posterior_frame
 from sim.core.params import REGISTRY
 from sim.errors import InputError, MissingFileError
@@ -106,7 +107,7 @@ def write_outputs(
         tables[SCREENING_FILE] = h.screening
         tables[SENSITIVITY_FILE] = h.sensitivity.rename_axis("pattern").reset_index()
     for name, df in tables.items():
-        written.append(atomic_write_text(out / name, df.to_csv(index=False)))
+        written.append(safetext.write_csv(out / name, df))
     moments = "\n".join(
         f"{tg.name} = {float(v)!r}" for tg, v in zip(t.fitted, result.best.moments, strict=True)
     )
@@ -145,7 +146,7 @@ def waves_table(history: HistoryResult) -> pd.DataFrame:
 
 def read_table(folder: str | Path, name: str) -> pd.DataFrame:
     """Read one of a calibration's CSV tables (e.g. :data:`WAVES_FILE`)."""
-    return pd.read_csv(_calibration_file(folder, name))
+    return safetext.read_csv(_calibration_file(folder, name))
 
 
 @dataclass(frozen=True)
@@ -212,12 +213,12 @@ def read_posterior(folder: str | Path) -> pd.DataFrame:
 
 def read_validation(folder: str | Path) -> pd.DataFrame:
     """Read ``validation.csv``: one row per target (see ``validation_table``)."""
-    return pd.read_csv(_calibration_file(folder, VALIDATION_FILE))
+    return safetext.read_csv(_calibration_file(folder, VALIDATION_FILE))
 
 
 def read_identifiability(folder: str | Path) -> pd.DataFrame:
     """Read ``identifiability.csv``: one row per calibrated parameter with its verdict."""
-    return pd.read_csv(_calibration_file(folder, IDENTIFIABILITY_FILE))
+    return safetext.read_csv(_calibration_file(folder, IDENTIFIABILITY_FILE))
 
 
 def posterior_draws(

@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.analysis import safetext
 from sim.analysis.robustness.discovery import Discovery
 from sim.analysis.robustness.words import likelihood, num, pct, scale_note
 from sim.errors import MissingFileError
@@ -107,7 +108,7 @@ def output_files() -> list[str]:
 
 def _write_table(df: pd.DataFrame, folder: Path, stem: str) -> list[Path]:
     return [
-        atomic_write(folder / f"{stem}.csv", lambda p: df.to_csv(p, index=False)),
+        safetext.write_csv(folder / f"{stem}.csv", df),
         atomic_write(folder / f"{stem}.parquet", lambda p: df.to_parquet(p, index=False)),
     ]
 
@@ -116,7 +117,7 @@ def _read_table(folder: Path, stem: str) -> pd.DataFrame:
     path = folder / f"{stem}.parquet"
     if path.is_file():
         return pd.read_parquet(path)
-    return pd.read_csv(folder / f"{stem}.csv")
+    return safetext.read_csv(folder / f"{stem}.csv")
 
 
 def _json(settings: dict[str, Any]) -> str:

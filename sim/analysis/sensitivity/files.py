@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from sim.analysis import safetext
 from sim.analysis.sensitivity.figures import write_figures
 from sim.analysis.sensitivity.problem import to_overrides
 from sim.analysis.sensitivity.report import render_report
@@ -51,7 +52,7 @@ def output_files(method: str) -> list[str]:
 
 
 def _write_table(df: pd.DataFrame, path_stem: Path) -> None:
-    atomic_write(path_stem.with_suffix(".csv"), lambda p: df.to_csv(p, index=False))
+    safetext.write_csv(path_stem.with_suffix(".csv"), df)
     atomic_write(path_stem.with_suffix(".parquet"), lambda p: df.to_parquet(p, index=False))
 
 
