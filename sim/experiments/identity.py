@@ -188,7 +188,8 @@ def check_identity(expected: dict[str, str | None]) -> None:
     mine = code_identity()
     if mine == expected:
         return
-    key = next(k for k in sorted(set(mine) | set(expected)) if mine.get(k) != expected.get(k))
+    keys = [*expected, *(k for k in mine if k not in expected)]  # the model first, code last
+    key = next(k for k in keys if mine.get(k) != expected.get(k))
     raise CodeMismatchError(
         f"{_worker_name()}: {key}: expected the client's {expected.get(key)}, got "
         f"{mine.get(key)}; install the same model code and packages on every worker "
