@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.experiments.identity import PACKAGE_DIR
+import sim
 
 
 @pytest.fixture
@@ -15,7 +15,9 @@ def copy_package() -> Callable[[Path], Path]:
 
     def copy(folder: Path) -> Path:
         target = folder / "sim"
-        shutil.copytree(PACKAGE_DIR, target, ignore=shutil.ignore_patterns("__pycache__"))
+        shutil.copytree(
+            Path(sim.__file__).parent, target, ignore=shutil.ignore_patterns("__pycache__")
+        )
         return target
 
     return copy
