@@ -1,3 +1,10 @@
+"""Suite-wide markers (``e2e`` for the modules that run the program end to end) and fixtures.
+
+``make test-fast`` (``-m "not slow and not e2e"``) leaves out the tests marked ``slow`` and
+every test of the modules below, which run batches, briefs, calibrations, the command line
+or notebooks from end to end; ``make test`` runs them all.
+"""
+
 from __future__ import annotations
 
 import shutil
@@ -8,6 +15,35 @@ import pytest
 
 import sim
 
+TESTS = Path(__file__).parent
+
+#: Test modules and folders (relative to ``tests/``) that run the program end to end.
+E2E = (
+    "cli/",
+    "analysis/brief/",
+    "analysis/test_brief_safety.py",
+    "analysis/calibration/test_history.py",
+    "analysis/calibration/test_evaluation.py",
+    "analysis/calibration/test_report.py",
+    "analysis/robustness/test_robustness_discovery.py",
+    "analysis/robustness/test_robustness_section.py",
+    "analysis/sensitivity/test_pipeline.py",
+    "experiments/test_api.py",
+    "experiments/test_backends.py",
+    "experiments/test_batch.py",
+    "experiments/test_identity.py",
+    "experiments/test_store_trust.py",
+    "test_audit_mechanisms.py",
+    "test_notebooks.py",
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark the tests of the :data:`E2E` modules ``e2e``."""
+    for item in items:
+        if item.path.relative_to(TESTS).as_posix().startswith(E2E):
+            item.add_marker(pytest.mark.e2e)
+
 
 @pytest.fixture
 def copy_package() -> Callable[[Path], Path]:
@@ -15,9 +51,8 @@ def copy_package() -> Callable[[Path], Path]:
 
     def copy(folder: Path) -> Path:
         target = folder / "sim"
-        shutil.copytree(
-            Path(sim.__file__).parent, target, ignore=shutil.ignore_patterns("__pycache__")
-        )
+        source = Path(sim.__file__).parent
+        shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__"))
         return target
 
     return copy

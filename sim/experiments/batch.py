@@ -260,10 +260,11 @@ def check_scenarios(
     """
     old = manifest.get("scenarios") or {}
     for name, grp in new.groupby("scenario", sort=False):
-        before = old.get(name) if isinstance(old.get(name), Mapping) else {}
+        entry = old.get(name)
+        stored_identity = entry.get("identity") if isinstance(entry, Mapping) else None
         mine = ((entries or {}).get(name) or {}).get("identity")
-        if before.get("identity") and mine:
-            same = before["identity"] == mine
+        if stored_identity and mine:
+            same = stored_identity == mine
         elif grp["sample"].isna().all():
             had = set(stored.loc[stored["scenario"] == name, "params"])
             have = set(grp["params"])
@@ -552,7 +553,7 @@ def load_scenarios(
         ArgumentError: On a bad ``settings`` entry.
     """
     if isinstance(files_or_specs, str | Path | Mapping | Scenario):
-        files_or_specs = [files_or_specs]  # type: ignore[list-item]
+        files_or_specs = [files_or_specs]
     settings = check_settings(settings)
     out: list[Scenario] = []
     for i, item in enumerate(files_or_specs):
@@ -741,4 +742,4 @@ def run_scenarios(
         zones=zones,
         max_work=max_work,
     )
-    return load_results(outcome.path)  # type: ignore[return-value]
+    return load_results(outcome.path)

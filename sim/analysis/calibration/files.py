@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from sim.analysis import safetext
@@ -62,7 +63,9 @@ def output_files() -> list[str]:
     ]  # fmt: skip
 
 
-def format_defaults(names: Sequence[str], theta: Sequence[float], header: str = "") -> str:
+def format_defaults(
+    names: Sequence[str], theta: Sequence[float] | np.ndarray, header: str = ""
+) -> str:
     """Text of a ``calibrated.toml`` file (``[defaults]`` name = value)."""
     lines = [f"# {line}" if line else "#" for line in header.splitlines()]
     lines.append("[defaults]")
@@ -71,7 +74,9 @@ def format_defaults(names: Sequence[str], theta: Sequence[float], header: str = 
     return "\n".join(lines) + "\n"
 
 
-def write_defaults(path: Path, names: Sequence[str], theta: Sequence[float], header: str) -> None:
+def write_defaults(
+    path: Path, names: Sequence[str], theta: Sequence[float] | np.ndarray, header: str
+) -> None:
     """Write calibrated defaults, checked against the registry bounds first."""
     for n, v in zip(names, theta, strict=True):
         REGISTRY[n].check(float(f"{v:.6g}"), n)

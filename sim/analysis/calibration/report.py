@@ -151,10 +151,10 @@ def write_report(
         fig.tight_layout()
         written.append(_save(fig, figs / "sensitivity.png", dpi=110))
 
-    written.append(
-        atomic_write_text(out / "report.md", _report_text(result, seed=seed, command=command))
-    )
-    return written
+    return [
+        *written,
+        atomic_write_text(out / "report.md", _report_text(result, seed=seed, command=command)),
+    ]
 
 
 def _save(fig: Any, path: Path, *, dpi: int) -> Path:
