@@ -120,13 +120,28 @@ def os_error_line(exc: OSError) -> str:
     return f"{path}: {what}" if path else what
 
 
+class _Version(argparse.Action):
+    """``--version``: the package version and the model version (computed only when asked)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: object) -> None:
+        from sim.core import version
+        from sim.experiments.identity import model_version
+
+        parser.exit(0, f"zonesim {sim.__version__} (model {model_version()} of {version.DATE})\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Build the argument parser with every registered subcommand."""
     parser = _Parser(
         prog="zonesim",
         description="Agent-based model of Shanxi's development-zone reform.",
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {sim.__version__}")
+    parser.add_argument(
+        "--version",
+        action=_Version,
+        nargs=0,
+        help="show the package and model versions and exit",
+    )
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for name in COMMANDS:
         importlib.import_module(name).register(sub)
