@@ -127,7 +127,8 @@ class _Version(argparse.Action):
         from sim.core import version
         from sim.experiments.identity import model_version
 
-        parser.exit(0, f"zonesim {sim.__version__} (model {model_version()} of {version.DATE})\n")
+        print(f"zonesim {sim.__version__} (model {model_version()} of {version.DATE})")
+        parser.exit()
 
 
 def build_parser() -> argparse.ArgumentParser:

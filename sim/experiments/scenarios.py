@@ -97,8 +97,6 @@ NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 #: Deepest nesting of tables and lists a scenario needs (file, ``[[modes]]``, a mode's
 #: table, its list of zone ids); anything deeper is refused before it is read further.
 MAX_DEPTH = 4
-#: Control characters (other than tab and newline) that no text of a scenario may hold.
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 class ScenarioError(ZonesimError, ValueError):
@@ -564,10 +562,6 @@ def _check_text(path: Path, doc: Mapping[str, Any], key: str) -> str:
         raise ScenarioError(path, key, "expected a string (missing)")
     if not isinstance(doc[key], str) or not doc[key].strip():
         raise ScenarioError(path, key, f"expected a non-empty string, got {doc[key]!r}")
-    if CONTROL.search(doc[key]):
-        raise ScenarioError(
-            path, key, f"expected text without control characters, got {doc[key]!r}"
-        )
     return str(doc[key])
 
 

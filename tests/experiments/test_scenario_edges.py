@@ -18,13 +18,6 @@ def test_name_with_control_characters_is_refused(tmp_path: Path, name: str) -> N
         load_scenario(path)
 
 
-def test_description_with_control_characters_is_refused(tmp_path: Path) -> None:
-    path = tmp_path / "s.toml"
-    path.write_text('name = "s"\ndescription = "q\\u001b[31m"\n', encoding="utf-8")
-    with pytest.raises(ScenarioError, match=r"description: expected text without control"):
-        load_scenario(path)
-
-
 UNIT_AFTER_INTEGRATION = """
 [[modes]]
 year = {year}
