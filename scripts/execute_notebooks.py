@@ -116,7 +116,7 @@ def execute(path: Path, base: Path) -> nbformat.NotebookNode:
 
 #: Hashes that change with any edit of ``sim/core`` though no number moves: run ids (20 hex
 #: digits) and the model version's code hash (``0.1.0+`` and 12 hex digits).
-_VOLATILE = re.compile(r"\b[0-9a-f]{20}\b|(?<=\+)[0-9a-f]{12}\b")
+_VOLATILE = re.compile(r"\b[0-9a-f]{20}\b|(?<=\+)[0-9a-f]{8}(?:[0-9a-f]{4})?\b")
 
 
 def fingerprint(nb: nbformat.NotebookNode) -> list[dict[str, Any]]:

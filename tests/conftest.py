@@ -1,4 +1,5 @@
-"""Suite-wide marks: ``e2e`` for end-to-end modules, ``requires_program`` for outside programs.
+"""Suite-wide marks (``e2e`` for end-to-end modules, ``requires_program`` for outside
+programs) and fixtures.
 
 ``make test-fast`` (``-m "not slow and not e2e"``) leaves out the tests marked ``slow`` and
 every test of the :data:`E2E` modules, which run batches, briefs, calibrations, the command
@@ -15,10 +16,12 @@ carries the mark.
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+import sim
 from sim.analysis.brief.pdf import CHROMIUM_NAMES
 
 TESTS = Path(__file__).parent
@@ -37,6 +40,8 @@ E2E = (
     "experiments/test_api.py",
     "experiments/test_backends.py",
     "experiments/test_batch.py",
+    "experiments/test_identity.py",
+    "experiments/test_store_trust.py",
     "test_audit_mechanisms.py",
     "test_notebooks.py",
 )
@@ -96,3 +101,16 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 def system_programs() -> dict[str, tuple[tuple[str, ...], str]]:
     """:data:`SYSTEM_PROGRAMS`, for the test that checks them."""
     return SYSTEM_PROGRAMS
+
+
+@pytest.fixture
+def copy_package() -> Callable[[Path], Path]:
+    """Copy the ``sim`` package into a folder (importable with that folder on the path)."""
+
+    def copy(folder: Path) -> Path:
+        target = folder / "sim"
+        source = Path(sim.__file__).parent
+        shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__"))
+        return target
+
+    return copy

@@ -9,6 +9,19 @@ controls, then escapes for its target: HTML with character references, Markdown 
 backslashes only, so a Markdown file never holds an HTML entity. Paths and command
 lines are shown without absolute paths of the machine (:func:`display_path`,
 :func:`display_command`).
+
+One policy for every writer of the project:
+
+* **Markdown**: text never forms raw HTML, a link or an image (``<`` before a tag, ``&``
+  before a character reference and ``](`` are backslash-escaped, so neither
+  ``[x](javascript:...)`` nor ``<javascript:...>`` survives, and no HTML entity appears);
+  a link the project writes itself goes through :func:`md_url`, which keeps
+  ``http``/``https`` addresses and relative paths (percent-encoded) and drops every
+  other scheme.
+* **CSV**: a text cell (or column name) starting with ``=``, ``+``, ``-``, ``@``, tab or
+  carriage return is written with a leading ``'`` (:func:`csv_frame`,
+  :func:`write_csv`), so a spreadsheet shows it as text instead of running it as a
+  formula; :func:`read_csv` takes the quote off again.
 """
 
 from __future__ import annotations
@@ -17,6 +30,12 @@ import html
 import re
 import shlex
 from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+import pandas as pd
+
+from sim.experiments.fileio import atomic_write
 
 #: Unicode bidirectional formatting characters (embeddings, overrides, isolates, marks).
 BIDI_CONTROLS = frozenset(
@@ -102,16 +121,82 @@ def _md_no_html(text: str) -> str:
 
 
 def md_inline(text: object) -> str:
-    """Cleaned text with HTML neutralised, for Markdown built from templates.
+    """Cleaned text with HTML and links neutralised, for Markdown built from templates.
 
     A ``<`` that would open raw HTML or an autolink (``<script>``, ``<img onerror=...>``,
     ``<!--``), an ``&`` that would start a character reference and a ``>`` that would
     start a block quote are backslash-escaped, which CommonMark shows as the character
-    itself. So no raw HTML survives into the Markdown and no HTML entity appears in it,
-    while text such as ``< 33 %`` or ``R&D`` and the templates' own Markdown
-    (``**bold**``, backtick code) read as written.
+    itself. So no raw HTML survives into the Markdown and no HTML entity appears in it.
+    ``](`` is escaped too, so no text forms a link or an image, while text such as
+    ``< 33 %`` or ``R&D`` and the templates' own Markdown (``**bold**``, backtick code)
+    read as written.
     """
-    return _MD_QUOTE.sub(r"\1\\>", _md_no_html(clean(text)))
+    return _MD_QUOTE.sub(r"\1\\>", _md_no_html(clean(text))).replace("](", "]\\(")
+
+
+def md_url(target: str) -> str:
+    """A link or image target for Markdown: ``http``/``https`` or a relative path, else ``#``.
+
+    A relative path is percent-encoded (``/`` kept), so a folder named
+    ``<svg onload=...>`` or ``a) [b`` stays one inert path; an address with any other
+    scheme (``javascript:``, ``data:``, ``file:``) becomes ``#``.
+    """
+    text = clean(target).strip()
+    parts = urlsplit(text)
+    if parts.scheme.lower() in ("http", "https") and parts.netloc:
+        return quote(text, safe=":/?#[]@!$&'*+,;=%~")
+    if parts.scheme or text.startswith("//"):
+        return "#"
+    return quote(text, safe="/")
+
+
+#: First characters that make a spreadsheet read a cell as a formula.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> Any:
+    """A CSV cell that a spreadsheet shows as text: ``'`` before a formula's first character."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _uncell(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith("'") and value[1:2] in FORMULA_START:
+        return value[1:]
+    return value
+
+
+def _text_columns(df: pd.DataFrame) -> list[Any]:
+    return [
+        c
+        for c in df.columns
+        if pd.api.types.is_object_dtype(df[c].dtype) or pd.api.types.is_string_dtype(df[c].dtype)
+    ]
+
+
+def csv_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of a table with every text cell and column name passed through :func:`csv_cell`."""
+    out = df.copy()
+    for c in _text_columns(out):
+        out[c] = out[c].map(csv_cell)
+    out.columns = [csv_cell(c) for c in out.columns]
+    return out
+
+
+def write_csv(path: str | Path, df: pd.DataFrame) -> Path:
+    """Write a table to CSV atomically, text cells neutralised (:func:`csv_frame`)."""
+    safe = csv_frame(df)
+    return atomic_write(path, lambda p: safe.to_csv(p, index=False))
+
+
+def read_csv(path: str | Path) -> pd.DataFrame:
+    """Read a CSV written by :func:`write_csv`, with the neutralising quotes taken off."""
+    df = pd.read_csv(path)
+    for c in _text_columns(df):
+        df[c] = df[c].map(_uncell)
+    df.columns = [_uncell(c) for c in df.columns]
+    return df
 
 
 def md_escape(text: object) -> str:

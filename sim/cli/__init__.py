@@ -11,6 +11,9 @@ operating-system error about a file (a missing file, a full disk, a read-only fo
 Library errors name the function's arguments; :func:`main` puts the options' flags in
 their place (:data:`sim.cli.options.FLAGS`). Any other exception is a bug: :func:`main`
 prints its traceback and a request to report it, and exits with status 1.
+Ctrl-C and SIGTERM (to the process or its whole group) end a command alike: one line
+saying it was interrupted, exit status 130 (Ctrl-C) or 143 (SIGTERM), and a batch's
+manifest says ``interrupted``.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ import sim
 from sim.cli.options import FLAGS
 from sim.core.suggest import did_you_mean
 from sim.errors import ZonesimError
+from sim.experiments import lifeline
 
 #: Subcommand modules, in the order ``zonesim --help`` lists them.
 COMMANDS = (
@@ -116,6 +120,17 @@ def os_error_line(exc: OSError) -> str:
     return f"{path}: {what}" if path else what
 
 
+class _Version(argparse.Action):
+    """``--version``: the package version and the model version (computed only when asked)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: object) -> None:
+        from sim.core import version
+        from sim.experiments.identity import model_version
+
+        print(f"zonesim {sim.__version__} (model {model_version()} of {version.DATE})")
+        parser.exit()
+
+
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     """Build the argument parser with every registered subcommand.
 
@@ -127,7 +142,12 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         prog="zonesim",
         description="Agent-based model of Shanxi's development-zone reform.",
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {sim.__version__}")
+    parser.add_argument(
+        "--version",
+        action=_Version,
+        nargs=0,
+        help="show the package and model versions and exit",
+    )
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     first = next(iter(argv or ()), "")
     only = [m for m in COMMANDS if m == f"sim.cli.{first}_cmd"]
@@ -145,7 +165,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.code if isinstance(exc.code, int) else 2
     prefix = f"zonesim {args.command}"
     try:
-        status = args.func(args)
+        with lifeline.sigterm_raises():
+            status = args.func(args)
     except ZonesimError as exc:  # the library names its arguments: name the flags instead
         print(f"{prefix}: error: {exc.message(FLAGS)}", file=sys.stderr)
         return 2
@@ -157,9 +178,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         # missing file, read-only or full disk, permission, ...
         print(f"{prefix}: error: {os_error_line(exc)}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM (lifeline.Terminated)
         print(f"{prefix}: interrupted; finished runs are kept", file=sys.stderr)
-        return 130
+        return 143 if isinstance(exc, lifeline.Terminated) else 130
     except Exception:
         return _bug(prefix)
     return int(status or 0)

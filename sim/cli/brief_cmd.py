@@ -58,6 +58,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         "(unfinished or corrupt; the brief warns of them) instead of stopping",
     )
     p.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="replace files of the output's names that a brief did not write (never a "
+        "batch's or another command's file)",
+    )
+    p.add_argument(
         "--pdf",
         action="store_true",
         help="also print the HTML to an A4 PDF beside it with headless Chromium",
@@ -69,10 +75,13 @@ def run(args: argparse.Namespace) -> int:
     """Build the brief in memory, then write it."""
     from sim.analysis import brief
     from sim.analysis.brief.pdf import find_chromium, write_pdf
+    from sim.experiments.outfolder import check_brief_targets
 
     out = args.out if args.out is not None else args.results[0] / f"brief.{args.lang}.html"
     if out.is_dir():
         raise UsageError(f"--out {out}: expected a file name (.html or .md), got a folder")
+    also = [brief.output_paths(out)[0].with_suffix(".pdf")] if args.pdf else []
+    check_brief_targets(*brief.output_paths(out), also=also, overwrite=args.overwrite)
     chromium = find_chromium() if args.pdf else None  # before building or writing anything
     calibration = None
     if args.calibration is not None:
@@ -105,7 +114,7 @@ def run(args: argparse.Namespace) -> int:
         allow_missing=args.allow_missing,
     )
     page, md, _ = brief.output_paths(out)
-    brief.write_brief(built, out)
+    brief.write_brief(built, out, overwrite=args.overwrite, also=also)
     print(page)
     print(md)
     if args.pdf:

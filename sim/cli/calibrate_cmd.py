@@ -8,9 +8,18 @@ from pathlib import Path
 
 from sim.analysis import calibration as cal
 from sim.cli import UsageError
-from sim.cli.options import add_backend_options, command_line, positive_int, seed_int
+from sim.cli.options import (
+    add_backend_options,
+    add_foreign_option,
+    add_work_option,
+    command_line,
+    positive_int,
+    seed_int,
+)
 from sim.core.params import CALIBRATED_FILE
+from sim.core.run import FIRST_YEAR
 from sim.experiments.backends import make_backend
+from sim.experiments.batch import check_work
 
 #: Default run budget (search + ABC-SMC); see docs/calibration.md for timings.
 DEFAULT_BUDGET = 45000
@@ -65,6 +74,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="write the best fit as the model's defaults ([defaults] TOML; default path: "
         "the package's calibrated.toml)",
     )
+    add_foreign_option(p, "the calibration")
+    add_work_option(p)
     p.add_argument("--no-report", action="store_true", help="skip report.md and the figures")
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
     p.set_defaults(func=run)
@@ -73,6 +84,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     """Check the inputs, calibrate, write the outputs and print a summary."""
     targets = cal.load_targets(args.targets)  # checked before anything is written
+    check_work(args.budget, targets.year - FIRST_YEAR + 1, args.max_work, what="runs (budget)")
     plan = cal.plan_budget(args.budget, len(targets.parameters), targets.runs_per_point)
     if args.out.exists() and not args.out.is_dir():
         raise UsageError(f"--out {args.out}: expected a folder, found a file")
@@ -85,11 +97,11 @@ def run(args: argparse.Namespace) -> int:
             seed=args.seed,
             plan=plan,
             progress=progress,
-            report=False,
+            report=not args.no_report,
+            command=command_line() if sys.argv[1:2] == ["calibrate"] else "",
+            allow_foreign=args.force_into_nonempty,
+            max_work=args.max_work,
         )
-    command = command_line() if sys.argv[1:2] == ["calibrate"] else ""
-    if not args.no_report:
-        cal.write_report(result, args.out, seed=args.seed, command=command)
     if args.write_defaults is not None:
         cal.write_defaults(
             args.write_defaults,

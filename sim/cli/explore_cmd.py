@@ -10,6 +10,8 @@ from sim.analysis.robustness.design import ASSUMPTIONS, DEFAULT_OUTCOMES, SEEDS_
 from sim.cli import UsageError
 from sim.cli.options import (
     add_backend_options,
+    add_foreign_option,
+    add_work_option,
     command_line,
     flag_message,
     int_at_least,
@@ -90,6 +92,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--seed", metavar="S", type=seed_int, default=0, help="master seed (0)")
     add_backend_options(p)
     p.add_argument("--out", metavar="DIR", type=Path, help="folder (default: results/explore)")
+    add_foreign_option(p, "the exploration")
+    add_work_option(p)
     p.add_argument("--quiet", action="store_true", help="no progress bar or summary")
     p.set_defaults(func=run)
 
@@ -117,6 +121,8 @@ def run(args: argparse.Namespace) -> int:
             out=args.out,
             progress=not args.quiet,
             command=command_line(),
+            allow_foreign=args.force_into_nonempty,
+            max_work=args.max_work,
         )
     except ArgumentError as exc:  # the library names its arguments: name the flags instead
         raise UsageError(flag_message(exc, FLAGS)) from None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import shlex
 import sys
 import tomllib
@@ -10,6 +11,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from sim.errors import ZonesimError
+from sim.experiments.errors import ArgumentError
 
 
 def int_at_least(low: int, high: int | None = None) -> Callable[[str], int]:
@@ -29,13 +31,17 @@ def int_at_least(low: int, high: int | None = None) -> Callable[[str], int]:
 
 
 def setting(text: str) -> str:
-    """Argument type of ``--set``: ``KEY=VALUE`` (parsed by :func:`parse_settings`)."""
+    """Argument type of ``--set``: one ``KEY=VALUE`` on one line (see :func:`parse_settings`)."""
     key, sep, value = text.partition("=")
-    if not sep or not key.strip() or not value.strip():
+    if not sep or not key.strip() or not value.strip() or _CONTROL.search(text):
         raise argparse.ArgumentTypeError(
-            f"expected KEY=VALUE (e.g. delegation_years=4), got {text!r}"
+            f"expected one KEY=VALUE on one line (e.g. delegation_years=4), got {text!r}"
         )
     return text
+
+
+#: Line breaks and other control characters, which no ``--set`` text may hold.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def parse_settings(texts: list[str]) -> dict[str, Any]:
@@ -43,14 +49,27 @@ def parse_settings(texts: list[str]) -> dict[str, Any]:
 
     A value that is not TOML (a bare word) stays a string, for the registry to reject
     with its own message. A key given twice keeps its last value.
+
+    Raises:
+        ArgumentError: Naming ``set``, if a text is not one assignment of one value (a
+            line break, a second assignment, or lists nested without end).
     """
     out: dict[str, Any] = {}
     for text in texts:
         key, _, value = text.partition("=")
+        if _CONTROL.search(text):
+            raise ArgumentError("set", f" {text!r}: expected one KEY=VALUE on one line")
         try:
-            out[key.strip()] = tomllib.loads(f"v = {value.strip()}")["v"]
+            doc = tomllib.loads(f"v = {value.strip()}")
         except tomllib.TOMLDecodeError:
-            out[key.strip()] = value.strip()
+            doc = {"v": value.strip()}
+        except RecursionError:
+            raise ArgumentError(
+                "set", f" {key.strip()}: expected one value, got lists or tables nested too deep"
+            ) from None
+        if list(doc) != ["v"]:
+            raise ArgumentError("set", f" {text!r}: expected one KEY=VALUE, got several")
+        out[key.strip()] = doc["v"]
     return out
 
 
@@ -71,6 +90,28 @@ def add_backend_options(parser: argparse.ArgumentParser) -> None:
     )
     where.add_argument(
         "--scheduler", metavar="ADDRESS", help="run on a Dask cluster, e.g. tcp://host:8786"
+    )
+
+
+def add_work_option(parser: argparse.ArgumentParser) -> None:
+    """Add ``--max-work RUN_YEARS``: the total-work limit checked before any work."""
+    from sim.experiments.batch import MAX_WORK
+
+    parser.add_argument(
+        "--max-work",
+        metavar="RUN_YEARS",
+        type=positive_int,
+        help=f"most run-years (runs x years simulated) to ask for (default: {MAX_WORK:,})",
+    )
+
+
+def add_foreign_option(parser: argparse.ArgumentParser, what: str = "the output") -> None:
+    """Add ``--force-into-nonempty``: write beside the files of a non-empty folder."""
+    parser.add_argument(
+        "--force-into-nonempty",
+        action="store_true",
+        help=f"allow --out to be a non-empty folder of other files ({what} goes beside them; "
+        "none is replaced)",
     )
 
 
@@ -97,6 +138,7 @@ FLAGS: dict[str, str] = {
     "num_levels": "--levels",
     "out": "--out",
     "out_dir": "--out",
+    "overwrite": "--overwrite",
     "outputs": "--outputs",
     "params": "--params",
     "paths": "RESULTS_DIR",
@@ -107,6 +149,7 @@ FLAGS: dict[str, str] = {
     "seed": "--seed",
     "set": "--set",
     "workers": "--workers",
+    "max_work": "--max-work",
 }
 
 

@@ -11,6 +11,8 @@ from pathlib import Path
 from sim.cli import UsageError
 from sim.cli.options import (
     add_backend_options,
+    add_foreign_option,
+    add_work_option,
     int_at_least,
     parse_settings,
     positive_int,
@@ -55,11 +57,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--out", metavar="DIR", type=Path, help="batch folder (default: results/<scenario names>)"
     )
-    p.add_argument(
-        "--force-into-nonempty",
-        action="store_true",
-        help="allow --out to be a non-empty folder that is not a batch (its files are kept)",
-    )
+    add_foreign_option(p, "the batch")
+    add_work_option(p)
     p.add_argument("--chunk-size", type=positive_int, help="runs per task (default: automatic)")
     p.add_argument("--no-zones", action="store_true", help="store annual tables only")
     p.add_argument("--quiet", action="store_true", help="no progress bar or summary")
@@ -68,7 +67,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def _command(args: argparse.Namespace) -> str:
     parts = ["zonesim", "run", *args.scenarios]
-    for flag in ("reps", "seed", "workers", "scheduler", "out", "chunk_size"):
+    for flag in ("reps", "seed", "workers", "scheduler", "out", "chunk_size", "max_work"):
         value = getattr(args, flag)
         if value is not None:
             parts += [f"--{flag.replace('_', '-')}", str(value)]
@@ -98,6 +97,7 @@ def run(args: argparse.Namespace) -> int:
         chunk_size=args.chunk_size,
         zones=not args.no_zones,
         allow_foreign=args.force_into_nonempty,
+        max_work=args.max_work,
     )
     if not args.quiet:
         print(

@@ -13,7 +13,14 @@ from sim.analysis.sensitivity import (
     run_sensitivity,
 )
 from sim.cli import UsageError
-from sim.cli.options import add_backend_options, command_line, flag_message, int_at_least
+from sim.cli.options import (
+    add_backend_options,
+    add_foreign_option,
+    add_work_option,
+    command_line,
+    flag_message,
+    int_at_least,
+)
 from sim.experiments.errors import ArgumentError
 
 
@@ -83,6 +90,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     add_backend_options(p)
     p.add_argument("--out", metavar="DIR", type=Path, help="folder (results/sensitivity-METHOD)")
+    add_foreign_option(p, "the analysis")
+    add_work_option(p)
     p.add_argument("--quiet", action="store_true", help="no progress bar or summary")
     p.set_defaults(func=run)
 
@@ -127,4 +136,6 @@ def _run(args: argparse.Namespace) -> tuple[SensitivityResult, Path]:
         resamples=args.resamples,
         progress=not args.quiet,
         command=command_line(),
+        allow_foreign=args.force_into_nonempty,
+        max_work=args.max_work,
     )

@@ -197,7 +197,7 @@ class ProcessBackend(_WindowedBackend):
             # the executor without waiting and reap the terminated workers directly.
             procs = list((getattr(self._pool, "_processes", None) or {}).values())
             for proc in procs:
-                proc.terminate()
+                proc.kill()  # workers ignore SIGTERM (see sim.experiments.lifeline)
             self._pool.shutdown(wait=False, cancel_futures=True)
             for proc in procs:
                 proc.join(timeout=5)

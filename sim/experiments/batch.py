@@ -18,7 +18,7 @@ import shlex
 import subprocess
 import sys
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata
@@ -29,11 +29,14 @@ import pandas as pd
 from tqdm import tqdm
 
 import sim
+from sim.core import version
+from sim.core.run import FIRST_YEAR
 from sim.experiments import lifeline
 from sim.experiments.backends import Backend, make_backend
 from sim.experiments.errors import ArgumentError
+from sim.experiments.identity import code_identity, identity_difference
 from sim.experiments.posterior import load_posterior, replicate_params
-from sim.experiments.runs import RunSpec, code_identity, run_chunk
+from sim.experiments.runs import RunSpec, params_json, run_chunk
 from sim.experiments.scenarios import (
     MAX_REPLICATIONS,
     Scenario,
@@ -71,6 +74,9 @@ MAX_CHUNK = 10
 TASKS_PER_WORKER = 4
 #: Default parent folder of batch folders.
 RESULTS_DIR = Path("results")
+#: Most run-years (runs times years simulated) a command asks for unless told otherwise:
+#: about a core-week at the model's speed of a few hundredths of a second per year.
+MAX_WORK = 10_000_000
 #: Packages whose versions go into the manifest.
 PACKAGES = ("numpy", "pandas", "pyarrow", "scipy", "mesa", "dask", "distributed", "tqdm")
 
@@ -141,6 +147,39 @@ def scenario_specs(
     return specs
 
 
+def check_work(runs: int, years: int, limit: int | None = None, *, what: str = "runs") -> int:
+    """Refuse a request for more work than ``limit`` run-years, before any work is done.
+
+    Args:
+        runs: Runs asked for.
+        years: Years each run simulates (the longest horizon).
+        limit: Most run-years allowed (default :data:`MAX_WORK`); at least 1.
+        what: What to ask fewer of, in the message (``"replicates"``, ``"states"``).
+
+    Returns:
+        The run-years asked for.
+
+    Raises:
+        ArgumentError: Naming ``max_work``, the work asked for and the limit.
+    """
+    limit = MAX_WORK if limit is None else limit
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+        raise ArgumentError("max_work", f": expected a whole number of at least 1, got {limit!r}")
+    work = int(runs) * max(int(years), 1)
+    if work > limit:
+        raise ArgumentError(
+            "max_work",
+            f": expected at most {limit:,} run-years of work, got {_count(runs)} runs of "
+            f"{years} year(s) = {_count(work)}; ask for fewer {what}, or raise the limit",
+        )
+    return work
+
+
+def _count(n: int) -> str:
+    """A whole number with thousands separators, or its order of magnitude if enormous."""
+    return f"{n:,}" if n < 10**18 else f"about 10^{len(str(n)) - 1}"
+
+
 def default_chunk_size(n_runs: int, workers: int) -> int:
     """Runs per task: about four tasks per worker, at most :data:`MAX_CHUNK`."""
     return max(1, min(MAX_CHUNK, math.ceil(n_runs / (max(workers, 1) * TASKS_PER_WORKER))))
@@ -190,11 +229,13 @@ def _scenario_summary(runs: pd.DataFrame) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name, grp in runs.groupby("scenario", sort=False):
         params = grp["params"].unique()
-        first = grp.drop_duplicates("replicate")
+        first = grp.drop_duplicates(["replicate", "seed"])
         seeds: dict[str, int] | str = {
             str(r): int(s) for r, s in zip(first["replicate"], first["seed"], strict=True)
         }
-        if len(seeds) > 1000:
+        if len(seeds) < len(first):
+            seeds = f"{len(first)} runs under several master seeds (see runs.parquet)"
+        elif len(seeds) > 1000:
             seeds = f"{len(seeds)} replicates (see runs.parquet)"
         out[str(name)] = {
             "start": int(grp["start"].min()),
@@ -204,6 +245,69 @@ def _scenario_summary(runs: pd.DataFrame) -> dict[str, Any]:
             "seeds": seeds,
         }
     return out
+
+
+def check_scenarios(
+    out: Path,
+    manifest: Mapping[str, Any],
+    stored: pd.DataFrame,
+    new: pd.DataFrame,
+    entries: Mapping[str, Any] | None,
+) -> None:
+    """Refuse a scenario whose parameters differ from those of its runs in the batch.
+
+    A scenario's runs under any master seed must share its parameters: a scenario entry's
+    ``identity`` (:func:`scenario_identity`) must be the stored one; without identities
+    (a batch of an earlier version, or a call of :func:`execute` with bare run
+    specifications), a scenario of one parameter set must keep it. Sample designs
+    (calibration, sensitivity: runs with a ``sample``) vary their parameters by design
+    and are not checked.
+
+    Raises:
+        StoreError: Naming the scenario and what to do.
+    """
+    old = manifest.get("scenarios") or {}
+    for name, grp in new.groupby("scenario", sort=False):
+        entry = old.get(name)
+        stored_identity = entry.get("identity") if isinstance(entry, Mapping) else None
+        mine = ((entries or {}).get(name) or {}).get("identity")
+        if stored_identity and mine:
+            same = stored_identity == mine
+        elif grp["sample"].isna().all():
+            had = set(stored.loc[stored["scenario"] == name, "params"])
+            have = set(grp["params"])
+            same = not had or len(had) > 1 or len(have) > 1 or had == have
+        else:
+            same = True
+        if not same:
+            raise StoreError(
+                f"scenario {name!r}: expected the parameters and horizon of its runs already "
+                "in this batch, got different ones (an edited scenario, or other settings)",
+                file=out,
+                advice="a batch never pools two versions of a scenario, so give the changed "
+                "scenario another name or run it into a new {out_dir} folder",
+            )
+
+
+def scenario_identity(sc: Scenario) -> str:
+    """Hash of what a scenario's runs are computed from, whatever the master seed.
+
+    Its resolved parameters, horizon and (with ``run.posterior``) the posterior file's
+    content: two scenarios with the same identity run the same replicates.
+    """
+    posterior = None
+    if sc.run.posterior:
+        posterior = hashlib.sha256(Path(sc.run.posterior).read_bytes()).hexdigest()
+    text = json.dumps(
+        {
+            "params": json.loads(params_json(sc.params)),
+            "posterior": posterior,
+            "start": sc.run.start,
+            "end": sc.run.end,
+        },
+        sort_keys=True,
+    )
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def _merge(base: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
@@ -229,6 +333,7 @@ def execute(
     chunk_size: int | None = None,
     zones: bool = True,
     allow_foreign: bool = False,
+    before_runs: Callable[[], object] | None = None,
 ) -> Path:
     """Run a batch, streaming outputs into the store at ``out_dir``.
 
@@ -239,7 +344,9 @@ def execute(
     would replace a stored one with other parameters, or a model version other than
     the batch's, is refused. Each invocation is recorded under ``invocations`` in the
     manifest (command, times, status, packages, backend); scenario entries given in
-    ``manifest_extra`` are merged key by key.
+    ``manifest_extra`` are merged key by key. The batch records the command that owns
+    it (``manifest_extra["owner"]``, default ``"run"``); a batch of another command is
+    refused.
 
     Every part is verified before the batch starts; corrupt or foreign parts are moved
     to ``quarantine/`` (reported on one line on stderr) and their runs recomputed.
@@ -259,6 +366,9 @@ def execute(
         zones: Whether to store zone-year tables (``False`` keeps annual ones only).
         allow_foreign: Accept a non-empty folder that is not a batch (its files are
             left untouched).
+        before_runs: Called once the folder has accepted the batch (every check
+            passed), before its first run: a command writes its own files then, so a
+            refused batch leaves none.
 
     Returns:
         The batch folder.
@@ -283,6 +393,15 @@ def execute(
     identity = code_identity()
     with BatchStore(out, allow_foreign=allow_foreign) as store, lifeline.sigterm_checkpoints():
         previous = store.manifest or {}
+        owner = str((manifest_extra or {}).get("owner", "run"))
+        if previous.get("owner", owner) != owner:
+            raise StoreError(
+                f"expected an empty folder or a batch folder of `zonesim {owner}`, got the "
+                f"runs of `zonesim {previous['owner']}`, which this command never writes into",
+                file=out,
+                advice="choose another {out_dir}",
+            )
+        folder_identity = {k: v for k, v in identity.items() if k != "code"}
         if previous and previous.get("model_version") != identity["model"]:
             raise StoreError(
                 f"expected runs of the batch's model version "
@@ -291,10 +410,20 @@ def execute(
                 advice="the model changed, so run the batch into a new {out_dir} folder (or "
                 "move this one aside)",
             )
+        changed = identity_difference(previous.get("identity") or {}, folder_identity)
+        if changed:
+            raise StoreError(
+                "expected the Python and package versions the batch's runs were computed "
+                f"with, got other ones ({changed})",
+                file=out,
+                advice="run the batch into a new {out_dir} folder, or install the versions "
+                "of the batch",
+            )
         stored = store.read_runs()
         new = runs_table(specs)
         if stored is not None:
             check_compatible(stored, new, out)
+            check_scenarios(out, previous, stored, new, (manifest_extra or {}).get("scenarios"))
         repaired = store.repair()
         done = store.finished(zones=zones)
         todo = [s for s in specs if s.key not in done]
@@ -308,6 +437,8 @@ def execute(
             "finished": None,
             "status": "running",
             "model_version": identity["model"],
+            "model_date": version.DATE,
+            "identity": folder_identity,
             "packages": _versions(),
             "git": _git_state(),
             "backend": backend.name,
@@ -335,9 +466,12 @@ def execute(
         _merge(manifest, extra)
         _merge(manifest["scenarios"], _scenario_summary(runs))
         # The latest invocation's provenance, also at the top level for readers.
-        top = ("command", "started", "finished", "status", "model_version", "packages", "git")
+        top = (
+            "command", "started", "finished", "status", "model_version", "model_date",
+            "identity", "packages", "git",
+        )  # fmt: skip
         manifest.update({k: invocation[k] for k in top})
-        manifest.update(backend=backend.name, zones=zones, runs=invocation["runs"])
+        manifest.update(backend=backend.name, zones=zones, runs=invocation["runs"], owner=owner)
         manifest["invocations"].append(invocation)
 
         def save(**changes: Any) -> None:
@@ -361,6 +495,8 @@ def execute(
         )
         status = "interrupted"
         try:
+            if before_runs is not None:
+                before_runs()
             with bar:
                 for _, output in backend.imap_unordered(task, _chunks(todo, size)):
                     store.write_output(output)
@@ -512,6 +648,7 @@ def run_batch(
     chunk_size: int | None = None,
     zones: bool = True,
     allow_foreign: bool = False,
+    max_work: int | None = None,
 ) -> BatchOutcome:
     """Load scenarios and run them as one batch (what ``zonesim run`` does).
 
@@ -530,6 +667,8 @@ def run_batch(
         chunk_size: Runs per task.
         zones: Whether to keep zone-year tables.
         allow_foreign: Accept a non-empty folder that is not a batch.
+        max_work: Most run-years the batch may ask for (default :data:`MAX_WORK`),
+            checked before any run specification is built.
 
     Returns:
         What the call did, with how many runs it reused and how many it ran.
@@ -545,6 +684,12 @@ def run_batch(
         )
     settings = check_settings(settings)
     scenarios = load_scenarios(files_or_specs, settings)
+    check_work(
+        sum(reps or sc.run.replications for sc in scenarios),
+        max(sc.run.end - FIRST_YEAR + 1 for sc in scenarios),
+        max_work,
+        what="replicates or design points",
+    )
     specs = scenario_specs(scenarios, reps=reps, seed=seed)
     path = Path(out) if out is not None else default_out(scenarios)
     master = seed if seed is not None else scenarios[0].run.seed
@@ -593,6 +738,7 @@ def _scenario_entry(
         "source": sc.source,
         "base": sc.base,
         "design": dict(sc.design),
+        "identity": scenario_identity(sc),
         # every text of the scenario run into this folder, with its master seeds
         "versions": {
             version.hexdigest()[:12]: {
@@ -617,6 +763,7 @@ def run_scenarios(
     scheduler: str | None = None,
     progress: bool = True,
     zones: bool = True,
+    max_work: int | None = None,
 ) -> Results:
     """Run scenarios as one batch and return its results (``zonesim run`` from Python).
 
@@ -635,6 +782,7 @@ def run_scenarios(
             ``dask_jobqueue.SLURMCluster``), instead of local workers.
         progress: Whether to show a progress bar.
         zones: Whether to keep zone-year tables.
+        max_work: Most run-years the batch may ask for (default :data:`MAX_WORK`).
 
     Returns:
         The batch's results (:func:`sim.experiments.store.load_results`).
@@ -650,5 +798,6 @@ def run_scenarios(
         command=f"sim.run_scenarios({files_or_specs!r})"[:2000],
         progress=progress,
         zones=zones,
+        max_work=max_work,
     )
     return load_results(outcome.path)

@@ -12,6 +12,12 @@ clean-up code. Two mechanisms that need nothing from the dying parent:
 
 With the pool's processes gone, the resource tracker sees its pipe close and exits too.
 
+``SIGTERM`` sent to the whole process group (by ``timeout``, a cluster's job cancel or a
+service manager) reaches the workers and the fork server as well as the main process.
+They ignore it (:func:`ignore_sigterm`): their lives are tied to the main process, which
+ends them itself (with ``SIGKILL``) once it has recorded the interruption, so a batch
+ends the same way whether the signal went to its main process or to its group.
+
 The main process, asked to end by ``SIGTERM`` while a batch runs, must stop cleanly: a
 signal handler that raised at once could interrupt the executor half-way through taking
 its futures' locks, and the executor's thread would then wait on those locks for ever
@@ -46,12 +52,16 @@ class Terminated(KeyboardInterrupt):
 def checkpoint() -> None:
     """Raise :class:`Terminated` if SIGTERM arrived since the batch started."""
     if _TERMINATE.is_set():
+        _TERMINATE.clear()  # raised once
         raise Terminated
 
 
 @contextlib.contextmanager
 def sigterm_checkpoints() -> Iterator[None]:
-    """Record SIGTERM while the block runs, for :func:`checkpoint` (main thread only)."""
+    """Record SIGTERM while the block runs, for :func:`checkpoint` (main thread only).
+
+    A request not yet raised at a checkpoint is raised when the block ends.
+    """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -65,7 +75,36 @@ def sigterm_checkpoints() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
+        requested = _TERMINATE.is_set()
         _TERMINATE.clear()
+    if requested:  # arrived after the last checkpoint: the caller still stops
+        raise Terminated
+
+
+def ignore_sigterm() -> None:
+    """Ignore SIGTERM in this process (a worker or the fork server; see above)."""
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+
+@contextlib.contextmanager
+def sigterm_raises() -> Iterator[None]:
+    """Raise :class:`Terminated` on SIGTERM while the block runs (main thread only).
+
+    A batch inside the block records the signal instead, until its next checkpoint
+    (:func:`sigterm_checkpoints` sets its own handler for the batch's duration).
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: Any) -> None:
+        raise Terminated
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def die_with_parent() -> None:
@@ -95,6 +134,7 @@ def _watch(pid: int) -> None:
 
 def init_worker(main_pid: int) -> None:
     """Pool initializer: tie this worker's life to the main process ``main_pid``."""
+    ignore_sigterm()
     die_with_parent()
     if not _alive(main_pid):
         os._exit(1)

@@ -12,92 +12,34 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import os
-import platform
-import socket
 from collections.abc import Mapping
 from dataclasses import dataclass
-from importlib import metadata
-from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 
-import sim
 from sim.core.run import simulate
-from sim.errors import ZonesimError
+from sim.experiments.identity import (
+    CodeMismatchError,
+    check_identity,
+    code_identity,
+    model_version,
+)
 
 #: Columns that label every stored row, in order: leading, then trailing.
 LEADING = ("scenario", "replicate", "seed")
 TRAILING = ("sample", "run_id")
-
-#: Files of the model whose content defines the model version.
-_CORE_DIR = Path(__file__).resolve().parent.parent / "core"
-_CORE_SUFFIXES = (".py", ".csv", ".toml")
-#: Packages whose versions change what a run computes (part of the code identity).
-MODEL_PACKAGES = ("numpy", "numba", "pandas", "pyarrow", "scipy", "mesa")
-
-
-class CodeMismatchError(ZonesimError, ValueError):
-    """A worker's model code or packages differ from the client's (message names the worker)."""
-
-
-@functools.cache
-def model_version() -> str:
-    """Return the model version: ``sim.__version__`` plus a hash of ``sim/core``.
-
-    The hash covers the model's source, zone registry and calibrated defaults, so
-    any change to what a run computes changes the version (and so every run id).
-    """
-    h = hashlib.sha256()
-    for path in sorted(_CORE_DIR.rglob("*")):
-        if path.suffix in _CORE_SUFFIXES and "__pycache__" not in path.parts:
-            h.update(path.relative_to(_CORE_DIR).as_posix().encode())
-            h.update(b"\0")
-            h.update(path.read_bytes())
-            h.update(b"\0")
-    return f"{sim.__version__}+{h.hexdigest()[:12]}"
-
-
-def code_identity() -> dict[str, str | None]:
-    """The model version plus the Python and model package versions of this process.
-
-    Two processes with the same identity compute the same run bit for bit; every task of
-    a batch carries the client's identity and a worker with another one refuses it.
-    """
-    out: dict[str, str | None] = {"model": model_version(), "python": platform.python_version()}
-    for name in MODEL_PACKAGES:
-        try:
-            out[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            out[name] = None
-    return out
-
-
-def _worker_name() -> str:
-    try:
-        from distributed import get_worker
-
-        return f"Dask worker {get_worker().address}"
-    except (ImportError, ValueError):
-        return f"worker {socket.gethostname()} (pid {os.getpid()})"
-
-
-def check_identity(expected: dict[str, str | None]) -> None:
-    """Refuse to run if this process's :func:`code_identity` differs from ``expected``.
-
-    Raises:
-        CodeMismatchError: Naming the worker and the first difference.
-    """
-    mine = code_identity()
-    if mine == expected:
-        return
-    key = next(k for k in sorted(set(mine) | set(expected)) if mine.get(k) != expected.get(k))
-    raise CodeMismatchError(
-        f"{_worker_name()}: {key}: expected the client's {expected.get(key)}, got "
-        f"{mine.get(key)}; install the same model code and packages on every worker "
-        "(no run of this task was stored)"
-    )
+__all__ = [
+    "CodeMismatchError",
+    "RunOutput",
+    "RunSpec",
+    "check_identity",
+    "code_identity",
+    "model_version",
+    "params_json",
+    "run_chunk",
+    "run_one",
+]
 
 
 def _canonical(value: Any) -> Any:

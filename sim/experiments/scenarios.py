@@ -91,7 +91,10 @@ SWEEP_METHODS = ("grid", "lhs")
 #: Largest number of design points of one sweep.
 MAX_DESIGN_POINTS = 10_000
 MAX_REPLICATIONS = 100_000
-NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
+#: Deepest nesting of tables and lists a scenario needs (file, ``[[modes]]``, a mode's
+#: table, its list of zone ids); anything deeper is refused before it is read further.
+MAX_DEPTH = 4
 
 
 class ScenarioError(ZonesimError, ValueError):
@@ -291,6 +294,33 @@ def _check_mode(path: Path, key: str, item: Any, run: RunSettings) -> dict[str, 
         )
     _check_zones(path, f"{key}.zones", checked["zones"])
     return checked
+
+
+def _check_in_time(path: Path, params: Mapping[str, Any]) -> None:
+    """Refuse a mode assignment whose zone ids select nothing in its year.
+
+    A 2016 unit id (``U002``) names a zone only until integration
+    (``integration_year``, with ``integration_on``): the units then merge into their
+    zones (``Z01``) and the unit id selects nothing.
+
+    Raises:
+        ScenarioError: Naming ``modes[i].zones`` and the id.
+    """
+    if not params.get("integration_on"):
+        return
+    units = zonedata.default().units.set_index("unit_id")["zone_id"]
+    merged_at = float(params["integration_year"])
+    for i, a in enumerate(params.get(MODE_ASSIGNMENTS, [])):
+        zones = a["zones"]
+        ids = [z for z in zones if z in units.index] if isinstance(zones, list) else []
+        if ids and float(a["year"]) >= merged_at:
+            raise ScenarioError(
+                path,
+                f"modes[{i}].zones",
+                f"expected zone ids (e.g. {units[ids[0]]}) in year {a['year']}, after "
+                f"integration (integration_year {merged_at:g}); got the 2016 unit {ids[0]!r}, "
+                f"merged into {units[ids[0]]} by then, which selects nothing",
+            )
 
 
 def _check_modes(
@@ -495,11 +525,36 @@ def _read(path: Path) -> tuple[str, dict[str, Any]]:
         raise ScenarioError(path, "", "expected a scenario file (TOML), got a folder")
     try:
         text = path.read_text(encoding="utf-8-sig")  # a byte-order mark is accepted
-        return text, tomllib.loads(text)
+        doc = tomllib.loads(text)
     except UnicodeDecodeError:
         raise ScenarioError(path, "", "expected a UTF-8 text file") from None
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError(path, "", f"expected valid TOML: {exc}") from None
+    except RecursionError:
+        raise ScenarioError(path, "", _too_deep()) from None
+    _check_depth(path, doc)
+    return text, doc
+
+
+def _too_deep() -> str:
+    return f"expected tables and lists nested at most {MAX_DEPTH} deep, got deeper nesting"
+
+
+def _check_depth(path: Path, doc: Any) -> None:
+    """Refuse tables and lists nested deeper than :data:`MAX_DEPTH` (the file is depth 1)."""
+    level = [doc]
+    for depth in range(1, MAX_DEPTH + 2):
+        inner = [
+            v
+            for c in level
+            for v in (c.values() if isinstance(c, Mapping) else c)
+            if isinstance(v, Mapping | list | tuple)
+        ]
+        if not inner:
+            return
+        if depth >= MAX_DEPTH:
+            raise ScenarioError(path, "", _too_deep())
+        level = inner
 
 
 def _check_text(path: Path, doc: Mapping[str, Any], key: str) -> str:
@@ -512,7 +567,7 @@ def _check_text(path: Path, doc: Mapping[str, Any], key: str) -> str:
 
 def _check_name(path: Path, doc: Mapping[str, Any]) -> str:
     name = _check_text(path, doc, "name")
-    if not NAME_PATTERN.match(name):
+    if not NAME_PATTERN.fullmatch(name):
         raise ScenarioError(
             path, "name", f"expected letters, digits, '_', '.' or '-' (at most 64), got {name!r}"
         )
@@ -553,6 +608,15 @@ def _load(
         params = resolve(overrides, prefix="parameters.")
     except ParameterError as exc:  # checked above; kept as the last guard
         raise ScenarioError(path, "", str(exc)) from None
+    swept = set(sweep.values) if sweep else set()
+    if swept & {"integration_on", "integration_year"}:
+        bare = Scenario(name, "", run, {}, {}, "", str(path), sweep=sweep)
+        for _, point in design_points(bare):
+            collect(None, _check_in_time, path, resolve({**overrides, **point}))
+    else:
+        collect(None, _check_in_time, path, params)
+    if collect.errors:
+        return None
     return Scenario(
         name=name,
         description=" ".join(description.split()),
@@ -610,6 +674,7 @@ def load_doc(
         ScenarioError: As :func:`load_scenario` (naming ``label``).
     """
     collect = _Collect()
+    _check_depth(Path(label), doc)
     text = json.dumps(doc, ensure_ascii=False, sort_keys=True, default=str)
     sc = _load(Path(label), text, doc, check_settings(settings), collect)
     if sc is None:

@@ -12,6 +12,13 @@ Layout of a batch folder::
 
 Rules the store keeps:
 
+* **It trusts only names it made.** A part named in the index must match the store's own
+  pattern (:data:`PART_PATTERN`: no folder, no ``..``, no absolute path), so it lies in
+  the batch folder; an index line naming anything else is ignored like a torn line (its
+  runs are missing, a resume drops the line and recomputes them). No symbolic link is
+  followed: a store entry (``annual/``, ``parts.jsonl``, ...) that is a link is refused
+  with a message, and a part file that is a link, or not a regular file, is read as
+  corrupt (a resume moves the link itself to ``quarantine/``).
 * **It knows its own files.** A folder is a batch when its ``manifest.json`` carries the
   format marker :data:`FORMAT`. The store writes only the entries above and never deletes
   or overwrites anything else. A non-empty folder that is not a batch is refused, unless the
@@ -48,6 +55,8 @@ import hashlib
 import io
 import json
 import os
+import re
+import stat
 import time
 import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -80,6 +89,10 @@ QUARANTINE = "quarantine"
 LOCK = ".lock"
 #: Every name the store writes at the top of a batch folder.
 OWN_ENTRIES = (MANIFEST, RUNS, INDEX, ANNUAL, ZONES, QUARANTINE, LOCK)
+SUBFOLDERS = (ANNUAL, ZONES, QUARANTINE)
+#: Names of the part files the store writes (``part-<ns hex>-<pid>-<counter>.parquet``).
+PART_PATTERN = re.compile(r"part-[0-9a-f]{1,20}-[0-9]{1,10}-[0-9]{5,}\.parquet")
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 KEY_COLUMNS = ("scenario", "replicate", "sample", "run_id")
 RUN_COLUMNS = ("scenario", "replicate", "sample", "seed", "start", "end", "run_id", "params")
 
@@ -99,6 +112,7 @@ class StoreError(ZonesimError, ValueError):
         "out_dir": "out_dir",
         "allow_foreign": "allow_foreign=True",
         "allow_missing": "allow_missing=True",
+        "overwrite": "overwrite=True",
     }
 
 
@@ -242,6 +256,40 @@ def _keys_of(table: pa.Table) -> Iterator[tuple[Key, int, int]]:
         yield (str(cols[0][a]), int(cols[1][a]), int(cols[2][a]), str(cols[3][a])), int(a), int(b)
 
 
+def check_no_links(folder: Path) -> None:
+    """Refuse a batch folder whose store entries include a symbolic link.
+
+    Raises:
+        StoreError: Naming the link and what to do.
+    """
+    for name in OWN_ENTRIES:
+        entry = folder / name
+        if entry.is_symlink():
+            raise StoreError(
+                f"expected the batch's own {'folder' if name in SUBFOLDERS else 'file'}, got a "
+                "symbolic link, which the store never follows",
+                file=entry,
+                advice="replace it with the real one or run the batch into a new {out_dir} folder",
+            )
+
+
+def read_part(path: Path) -> bytes | None:
+    """A part file's bytes; ``None`` if it is absent, a symbolic link or not a regular file."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        with os.fdopen(os.dup(fd), "rb") as f:
+            return f.read()
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
 def read_manifest(path: str | Path) -> dict[str, Any] | None:
     """Read a batch folder's manifest.
 
@@ -256,8 +304,9 @@ def read_manifest(path: str | Path) -> dict[str, Any] | None:
             format, or has malformed entries.
     """
     file = Path(path) / MANIFEST
-    if not file.exists():
+    if not file.exists() and not file.is_symlink():
         return None
+    check_no_links(Path(path))
     if not file.is_file():
         raise StoreError(f"{file}: expected a file, got a folder; choose another folder")
     try:
@@ -306,8 +355,15 @@ def _read_index(folder: Path) -> list[dict[str, Any]]:
         if (
             isinstance(rec, dict)
             and isinstance(rec.get("part"), str)
+            and PART_PATTERN.fullmatch(rec["part"])
             and isinstance(rec.get(ANNUAL), str)
+            and _SHA256.fullmatch(rec[ANNUAL])
+            and (
+                rec.get(ZONES) is None
+                or (isinstance(rec[ZONES], str) and _SHA256.fullmatch(rec[ZONES]))
+            )
             and isinstance(rec.get("runs"), list)
+            and all(isinstance(k, list) and len(k) == 4 for k in rec["runs"])
         ):
             rec["runs"] = [tuple(k) for k in rec["runs"]]
             out.append(rec)
@@ -419,10 +475,14 @@ class BatchStore:
         if self.path.exists() and not self.path.is_dir():
             raise StoreError(f"{self.path}: expected a folder for the batch, got a file")
         self.path.mkdir(parents=True, exist_ok=True)
+        check_no_links(self.path)
         self.manifest = read_manifest(self.path)
         if self.manifest is None:
             self._check_new_folder(allow_foreign)
-        self._lock = (self.path / LOCK).open("a")
+        fd = os.open(
+            self.path / LOCK, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_NOFOLLOW, 0o666
+        )
+        self._lock = os.fdopen(fd, "a")
         if fcntl is not None:
             try:
                 fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -437,6 +497,16 @@ class BatchStore:
         self._counter = 0
 
     def _check_new_folder(self, allow_foreign: bool) -> None:
+        from sim.experiments.outfolder import RECORD, owner
+
+        command = owner(self.path)
+        if command is not None:
+            raise StoreError(
+                f"expected an empty folder or a batch folder, got the folder of `zonesim "
+                f"{command}` ({RECORD}), which a batch never writes into",
+                file=self.path,
+                advice="choose another {out_dir}",
+            )
         entries = sorted(p.name for p in self.path.iterdir())
         ours = [
             e for e in entries if e == LOCK or (e in (ANNUAL, ZONES) and self._empty_dir(e))
@@ -497,7 +567,7 @@ class BatchStore:
         for sub in (ANNUAL, ZONES):
             for p in sorted((self.path / sub).iterdir()):
                 own = p.name.startswith(("part-", TMP_PREFIX)) and p.name.endswith(".parquet")
-                if own and (sub, p.name) not in keep and p.is_file():
+                if own and (sub, p.name) not in keep and (p.is_symlink() or p.is_file()):
                     moved.append(self._quarantine(p, sub))
         text = (self.path / INDEX).read_bytes() if (self.path / INDEX).is_file() else b""
         wanted = "".join(json.dumps(_plain(r), ensure_ascii=False) + "\n" for r in good)
@@ -508,11 +578,8 @@ class BatchStore:
         return Repair(moved, lost)
 
     def _verify(self, sub: str, name: str, sha: str) -> bool:
-        p = self.path / sub / name
-        try:
-            return p.is_file() and _sha256(p.read_bytes()) == sha
-        except OSError:
-            return False
+        data = read_part(self.path / sub / name)
+        return data is not None and _sha256(data) == sha
 
     def _quarantine(self, p: Path, sub: str) -> Path:
         folder = self.path / QUARANTINE
@@ -578,7 +645,9 @@ class BatchStore:
         rec["runs"] = [list(k) for k in output.keys]
         line = (json.dumps(rec, ensure_ascii=False) + "\n").encode("utf-8")
         new = not (self.path / INDEX).exists()
-        fd = os.open(self.path / INDEX, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
+        fd = os.open(
+            self.path / INDEX, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW, 0o666
+        )
         try:
             os.write(fd, line)
             os.fsync(fd)
@@ -630,18 +699,33 @@ class Results:
 
     @functools.cached_property
     def missing(self) -> pd.DataFrame:
-        """Runs of the batch that are not stored: unfinished, or a part of theirs is corrupt.
+        """Runs of the batch absent from a table it keeps (not finished, or a part corrupt).
 
-        A run is stored when an index line names it and its parts (annual, and zones
-        where the line has one) match their checksums.
+        The zone table counts when the batch keeps zone tables (its manifest's ``zones``).
         """
+        tables = (ANNUAL, ZONES) if self.keeps_zones else (ANNUAL,)
+        done = set.intersection(*(self._done(t) for t in tables))
+        return self.runs[~np.isin(np.arange(len(self.runs)), list(done))]
+
+    def missing_from(self, table: str) -> pd.DataFrame:
+        """Runs of the batch absent from ``table`` (``"annual"`` or ``"zones"``)."""
+        if table not in (ANNUAL, ZONES):
+            raise ValueError(f"table: expected {ANNUAL!r} or {ZONES!r}, got {table!r}")
+        return self.runs[~np.isin(np.arange(len(self.runs)), list(self._done(table)))]
+
+    @property
+    def keeps_zones(self) -> bool:
+        """Whether the batch keeps zone tables (``zonesim run`` without ``--no-zones``)."""
+        return bool(self.manifest.get("zones", True))
+
+    def _done(self, table: str) -> set[int]:
+        """Positions (in :attr:`runs`) of the runs whose ``table`` part reads intact."""
         done: set[int] = set()
         for rec in self._index:
-            parts = [ANNUAL] + ([ZONES] if rec.get(ZONES) else [])
-            if all(self._read(sub, rec) is not None for sub in parts):
+            known = self._checked.get((table, rec["part"])) if rec.get(table) else False
+            if known or (known is None and self._read(table, rec) is not None):
                 done.update(self._order.get(k, -1) for k in rec["runs"])
-        mask = ~np.isin(np.arange(len(self.runs)), list(done))
-        return self.runs[mask]
+        return done
 
     @property
     def scenarios(self) -> list[str]:
@@ -689,11 +773,8 @@ class Results:
         key = (sub, rec["part"])
         if self._checked.get(key) is False:
             return None
-        try:
-            data = (self.path / sub / rec["part"]).read_bytes()
-        except OSError:
-            data = b""
-        ok = _sha256(data) == sha
+        data = read_part(self.path / sub / rec["part"])
+        ok = data is not None and _sha256(data) == sha
         self._checked[key] = ok
         return data if ok else None
 
@@ -832,6 +913,8 @@ def _run_set(runs: pd.DataFrame, scenario: str) -> set[Key]:
 
 
 def _load_one(path: Path, allow_missing: bool) -> Results:
+    if path.is_dir():
+        check_no_links(path)
     manifest = read_manifest(path) if path.is_dir() else None
     if manifest is None or not (path / RUNS).is_file():
         raise MissingFileError(

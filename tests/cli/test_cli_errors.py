@@ -52,6 +52,17 @@ CASES = [
      ["s.toml", "modes[0].zones", "at least one zone id, got []"]),
     ("too_many_reps", GOOD, ["--reps", "100000000"],
      ["--reps", "expected a whole number in [1, 100001)"]),
+    ("name_with_newline", GOOD.replace('name = "s"', 'name = "s\\n"'), [],
+     ["s.toml", "name: expected"]),
+    ("unit_after_integration",
+     GOOD + "[[modes]]\nyear = 2017\nmode = 'corporate'\nzones = ['U002']\n", [],
+     ["s.toml", "modes[0].zones", "2016 unit 'U002'", "selects nothing"]),
+    ("deep_nesting", GOOD + "[parameters]\nx = " + "[" * 50_000 + "]" * 50_000 + "\n", [],
+     ["s.toml", "expected tables and lists nested at most 4 deep"]),
+    ("set_two_assignments", GOOD, ["--set", "delegation_years=4\nexit_rule_on=0"],
+     ["--set", "expected one KEY=VALUE on one line"]),
+    ("set_deep", GOOD, ["--set", "delegation_years=" + "[" * 50_000 + "]" * 50_000],
+     ["--set delegation_years: expected one value, got lists or tables nested too deep"]),
 ]  # fmt: skip
 
 

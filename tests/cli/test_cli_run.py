@@ -135,28 +135,56 @@ def test_zone_tables_name_the_real_national_zones(tmp_path: Path) -> None:
     assert (z.loc[z["city"] != "Datong", "mode"] != "corporate").any()
 
 
-#: A worker preload that changes the worker's model version (as edited model code would).
+#: A worker preload that makes the worker import ``sim`` from another folder.
 OTHER_CODE = """
-import sim.experiments.runs as runs
+import sys
 
-runs.model_version = lambda: "0.0.0+othercode"
+sys.path.insert(0, {folder!r})
 """
 
 
 @pytest.mark.slow
-def test_dask_worker_with_other_model_code_is_refused(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], start_dask: Callable
+@pytest.mark.parametrize(
+    ("module", "old", "new", "key"),
+    [
+        ("experiments/runs.py", "int(spec.seed)] * n", "int(spec.seed) + 1] * n", "model"),
+        ("core/run.py", "def simulate(", "def simulate_(", "model"),
+        ("experiments/summary.py", "(0.05, 0.5, 0.95)", "(0.05, 0.5, 0.9)", "code"),
+    ],
+    ids=["run-boundary", "model", "elsewhere"],
+)
+def test_dask_worker_with_other_code_is_refused(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    start_dask: Callable,
+    copy_package: Callable,
+    module: str,
+    old: str,
+    new: str,
+    key: str,
 ) -> None:
+    other = tmp_path / "other"
+    pkg = copy_package(other)
+    text = (pkg / module).read_text(encoding="utf-8")
+    assert old in text
+    if module == "core/run.py":  # a changed model: simulate wraps the original, 1 % off
+        new_text = text.replace(old, new, 1) + (
+            "\n\ndef simulate(*a, **k):\n    r = simulate_(*a, **k)\n"
+            "    r.annual['firms'] = r.annual['firms'] * 1.01\n    return r\n"
+        )
+    else:
+        new_text = text.replace(old, new, 1)
+    (pkg / module).write_text(new_text, encoding="utf-8")
     preload = tmp_path / "other_code.py"
-    preload.write_text(OTHER_CODE)
+    preload.write_text(OTHER_CODE.format(folder=str(other)))
     address, _ = start_dask(worker_args=("--preload", str(preload)))
     path = short_copy(tmp_path, end=2016)
     out = tmp_path / "d"
     rc = main(["run", str(path), "--reps", "2", "--scheduler", address, "--out", str(out),
                "--quiet"])  # fmt: skip
     err = capsys.readouterr().err.strip()
-    assert rc == 2 and len(err.splitlines()) == 1
-    assert "Dask worker tcp://127.0.0.1:" in err and "0.0.0+othercode" in err
+    assert rc == 2 and len(err.splitlines()) == 1, err
+    assert "Dask worker tcp://127.0.0.1:" in err and f": {key}: expected the client's" in err
     with pytest.warns(UserWarning, match="2 of 2 are not"):
         res = load_results(out, allow_missing=True)
     assert res.manifest["status"] == "failed" and len(res.missing) == 2 and res.annual.empty

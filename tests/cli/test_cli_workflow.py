@@ -100,7 +100,7 @@ def test_run_with_sweep_and_set_says_what_ran_and_what_was_reused(
         ("land_cap=3", "--set land_cap: expected a registered parameter name (see `zonesim "
          "params`); did you mean 'land_cap_share'?"),
         ("land_cap_share=3", "--set land_cap_share: expected a value between"),
-        ("land_cap_share", "argument --set: expected KEY=VALUE"),
+        ("land_cap_share", "argument --set: expected one KEY=VALUE"),
         ("exit_rule_on=maybe", "--set exit_rule_on: expected true or false, got 'maybe'"),
     ],
 )  # fmt: skip

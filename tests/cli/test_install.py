@@ -67,7 +67,13 @@ def test_wheel_installs_and_runs_outside_the_repository(tmp_path: Path) -> None:
 
     version = _run([zonesim, "--version"], work, env)
     assert version.returncode == 0, version.stderr
-    assert version.stdout.strip() == f"zonesim {sim.__version__}"
+    from sim.core.version import DATE
+    from sim.experiments.identity import model_version
+
+    # the installed package computes the model version of this source tree
+    assert (
+        version.stdout.strip() == f"zonesim {sim.__version__} (model {model_version()} of {DATE})"
+    )
 
     listing = _run([zonesim, "list"], work, env)
     assert listing.returncode == 0, listing.stderr

@@ -18,12 +18,14 @@ import pytest
 from sim.core.params import resolve
 from sim.experiments.backends import SerialBackend, make_backend
 from sim.experiments.batch import default_chunk_size, execute, scenario_specs
+from sim.experiments.identity import code_identity, model_version
 from sim.experiments.runs import RunSpec
 from sim.experiments.scenarios import load_scenario
 from sim.experiments.seeds import replicate_seed
 from sim.experiments.store import (
     BatchStore,
     MissingRunsError,
+    StoreError,
     load_results,
     read_manifest,
     runs_table,
@@ -153,7 +155,20 @@ def test_manifest_records_provenance(tmp_path: Path, specs: list) -> None:
     sc = m["scenarios"]["baseline"]
     assert sc["a"] == 1 and sc["seeds"] == {"0": specs[0].seed}
     assert sc["params"]["exit_rule_on"] == 1.0
-    assert m["model_version"].startswith("0.")
+    assert m["model_version"] == model_version()
+    assert m["identity"] == {k: v for k, v in code_identity().items() if k != "code"}
+
+
+def test_other_package_versions_are_refused(
+    tmp_path: Path, specs: list, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = execute(specs[:1], tmp_path / "b", backend=SerialBackend(), progress=False)
+    other = {**code_identity(), "numpy": "0.0.1"}
+    monkeypatch.setattr("sim.experiments.batch.code_identity", lambda: other)
+    with pytest.raises(StoreError, match=r"b: expected the Python and package versions .*"
+                       r"\(numpy .* -> 0.0.1\)"):  # fmt: skip
+        execute(specs[:2], out, backend=SerialBackend(), progress=False)
+    assert len(load_results(out).runs) == 1
 
 
 def test_default_chunk_size() -> None:

@@ -24,9 +24,17 @@ def test_sigterm_is_deferred_to_the_next_checkpoint() -> None:
     lifeline.checkpoint()  # cleared when the batch ends
 
 
-def test_a_new_batch_starts_without_an_old_request() -> None:
-    with lifeline.sigterm_checkpoints():
+def test_a_request_after_the_last_checkpoint_is_raised_at_the_end() -> None:
+    with pytest.raises(lifeline.Terminated), lifeline.sigterm_checkpoints():
         os.kill(os.getpid(), signal.SIGTERM)
         time.sleep(0.05)
-    with lifeline.sigterm_checkpoints():
+    with lifeline.sigterm_checkpoints():  # a new batch starts without the old request
         lifeline.checkpoint()
+
+
+def test_outside_a_batch_sigterm_raises_at_once() -> None:
+    before = signal.getsignal(signal.SIGTERM)
+    with pytest.raises(lifeline.Terminated), lifeline.sigterm_raises():
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(1)
+    assert signal.getsignal(signal.SIGTERM) is before

@@ -111,7 +111,7 @@ def test_other_model_version_is_refused(
 ) -> None:
     out = tmp_path / "b"
     _run(specs[:1], out)
-    monkeypatch.setattr("sim.experiments.runs.model_version", lambda: "9.9.9+changed")
+    monkeypatch.setattr("sim.experiments.identity.model_version", lambda: "9.9.9+changed")
     with pytest.raises(ValueError, match="the model changed, so run the batch into a new"):
         _run(specs[3:4], out)
 
@@ -147,7 +147,7 @@ def test_corrupt_part_is_left_out_then_quarantined_and_recomputed(
     assert len(info.value.missing) == 2
     with pytest.warns(UserWarning, match="allow_missing=True: loading them"):
         res = load_results(out, allow_missing=True)
-    assert len(res.missing) == 2 and res.corrupt == [victim]
+    assert len(res.missing) == len(res.missing_from(sub)) == 2 and res.corrupt == [victim]
     assert getattr(res, sub)["run_id"].nunique() == 4  # the good runs stay usable
     _run(specs, out, chunk_size=2)
     moved = sorted(p.name for p in (out / "quarantine").iterdir())

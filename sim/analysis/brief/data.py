@@ -115,8 +115,8 @@ def load_batches(
         FileNotFoundError: If a folder is not a batch folder.
         MissingRunsError: If a batch lists runs it does not store (unless
             ``allow_missing``).
-        ValueError: If a scenario appears in two batches, a batch has several runs
-            per scenario and replicate (a calibration or sensitivity design), the
+        ValueError: If a scenario appears in two batches, a batch is a sample design
+            (calibration or sensitivity: runs with a ``sample``), the
             baseline is unknown, there is nothing to compare, or a what-if shares no
             seed with the baseline.
     """
@@ -132,10 +132,10 @@ def load_batches(
         annual = res.annual
         if annual.empty:
             raise InputError(f"{path}: expected finished runs in the batch, found none")
-        if annual.duplicated(["scenario", "replicate", "year"]).any():
+        if annual["sample"].notna().any():
             raise InputError(
-                f"{path}: expected one run per scenario and replicate (a scenario batch from "
-                "`zonesim run`), got a sample design (calibration or sensitivity)"
+                f"{path}: expected a scenario batch from `zonesim run` (one run per scenario, "
+                "replicate and master seed), got a sample design (calibration or sensitivity)"
             )
         for name in dict.fromkeys(annual["scenario"]):
             if name in batch_of:
@@ -286,7 +286,9 @@ def lost_status(data: BriefData, scenario: str) -> pd.DataFrame:
     rows = z[z["scenario"].isin([scenario, data.baseline])]
     gone = rows[rows["status"] == "delisted"]
     first = (
-        gone.groupby(["scenario", "replicate", "zone_id"], sort=False)["year"].min().reset_index()
+        gone.groupby(["scenario", "replicate", "seed", "zone_id"], sort=False)["year"]
+        .min()
+        .reset_index()
     )
     out = []
     meta = rows[rows["year"] == last].drop_duplicates("zone_id").set_index("zone_id")

@@ -153,8 +153,10 @@ class _Doc:
             + (f"<figcaption>{html.escape(caption)}</figcaption>" if caption else "")
             + "</figure>"
         )
+        target = safetext.md_url(f"{self.figure_dir}/{name}")
         self.md.append(
-            f"![{alt}]({self.figure_dir}/{name})\n" + (f"\n*{caption}*\n" if caption else "")
+            f"![{safetext.md_escape(alt)}]({target})\n"
+            + (f"\n*{safetext.md_inline(caption)}*\n" if caption else "")
         )
 
     def contents(self, anchor: str, title: str) -> None:

@@ -71,6 +71,7 @@ from sim.analysis.robustness.words import scale_note
 from sim.core.cities import city_label
 from sim.core.outputs import better
 from sim.core.params import MODE_ASSIGNMENTS, REGISTRY
+from sim.experiments.store import Results
 
 
 @dataclass
@@ -135,11 +136,28 @@ def title_section(c: Context) -> None:
     c.doc.heading(1, c.t("title"))
     c.doc.para(c.t("subtitle", start=c.first, end=c.last), cls="subtitle")
     for i, res in enumerate(c.data.results):
-        if len(res.missing):
-            c.doc.para(
-                c.t("missing_runs", n=len(res.missing)) + f" ({shown_path(c.data.paths[i])})",
-                cls="warning",
-            )
+        for table in _tables(res):
+            gone = len(res.missing_from(table))
+            if gone:
+                c.doc.para(
+                    c.t(f"missing_{table}", n=gone, found=len(res.runs) - gone, total=len(res.runs))
+                    + f" ({shown_path(c.data.paths[i])})",
+                    cls="warning",
+                )
+
+
+def _tables(res: Results) -> tuple[str, ...]:
+    """The tables a batch keeps (annual, and zone tables unless run without them)."""
+    return ("annual", "zones") if res.keeps_zones else ("annual",)
+
+
+def run_counts(res: Results, lang: str) -> str:
+    """Runs found in each table of a batch against the runs of its index."""
+    total = len(res.runs)
+    return "; ".join(
+        text(f"runs_in_{table}", lang, found=total - len(res.missing_from(table)), total=total)
+        for table in _tables(res)
+    )
 
 
 #: Colours of effects that are better, worse or unclear (the 95 % interval holds zero).
@@ -599,15 +617,14 @@ def provenance_section(c: Context) -> None:
         scen_here = [s for s in data.scenarios if data.batch_of[s] == i]
         packages = m.get("packages") or {}
         versions = ", ".join(f"{k} {v}" for k, v in packages.items() if v)
-        runs = m.get("runs") or {}
         rows = [
             [t("batch"), f"{shown_path(data.paths[i])} ({', '.join(scen_here)})"],
             [t("command"), safetext.display_command(str(m.get("command", t("unknown"))))],
-            [t("model_version"), str(m.get("model_version", t("unknown")))],
+            [t("model_version"), model_version_text(m, c.lang)],
             [t("commit"), commit],
             [t("run_time"), f"{m.get('started', '?')} – {m.get('finished', '?')}"],
             [t("status"), str(m.get("status", t("unknown")))],
-            [t("runs_done"), f"{runs.get('run', '?')} / {runs.get('total', len(res.runs))}"],
+            [t("runs_done"), run_counts(res, c.lang)],
             [t("seeds"), _seed_text(m, scen_here, c.lang)],
             [t("versions"), versions or t("unknown")],
         ]
@@ -622,11 +639,24 @@ def provenance_section(c: Context) -> None:
     doc.close("footer")
 
 
+def model_version_text(manifest: Mapping[str, Any], lang: str) -> str:
+    """The batch's model version as a reader reads it: number, date, code hash."""
+    full = str(manifest.get("model_version") or text("unknown", lang))
+    number, _, code = full.partition("+")
+    date = manifest.get("model_date")
+    if not code or not date:
+        return full
+    return text("model_version_value", lang, number=number, date=date, code=code)
+
+
 def _seed_text(manifest: Mapping[str, Any], scenarios: Sequence[str], lang: str) -> str:
     parts = []
-    master = manifest.get("master_seed")
-    if master is not None:
-        parts.append(text("master_seed", lang, seed=master))
+    masters = [inv.get("master_seed") for inv in manifest.get("invocations") or []]
+    masters = list(
+        dict.fromkeys(m for m in [*masters, manifest.get("master_seed")] if m is not None)
+    )
+    if masters:
+        parts.append(text("master_seed", lang, seed=", ".join(map(str, masters))))
     entries = manifest.get("scenarios") or {}
     seeds = None
     for s in scenarios:

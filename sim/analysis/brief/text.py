@@ -201,6 +201,10 @@ TEXT: dict[str, Translated] = {
     "item": ("Item", "项目"),
     "command": ("Command", "命令"),
     "model_version": ("Model version", "模型版本"),
+    "model_version_value": (
+        "{number} of {date} (code {code})",
+        "{number}（{date}；代码 {code}）",
+    ),
     "commit": ("Git commit", "Git 提交"),
     "dirty": (" (uncommitted changes)", "（含未提交的修改）"),
     "unknown": ("unknown", "未知"),
@@ -211,11 +215,19 @@ TEXT: dict[str, Translated] = {
     "master_seed": ("master seed {seed}", "主种子 {seed}"),
     "replicate_seeds": ("replicate seeds {seeds}", "各次重复的种子 {seeds}"),
     "versions": ("Versions", "版本"),
-    "missing_runs": (
-        "Warning: {n} run(s) of this batch are missing (not finished, or their data were "
-        "damaged); numbers use the stored runs only.",
-        "注意：该批次有{n}次运行缺失（尚未完成或数据损坏）；数字仅基于已保存的运行。",
+    "missing_annual": (
+        "Warning: {n} run(s) of this batch are missing from its annual tables (not finished, "
+        "or a part damaged); the numbers use the {found} of {total} runs found.",
+        "注意：该批次有{n}次运行不在年度表中（尚未完成或文件损坏）；数字仅基于找到的{found}/{total}次运行。",
     ),
+    "missing_zones": (
+        "Warning: {n} run(s) of this batch are missing from its zone tables (not finished, "
+        "or a part damaged); the sections on zones and prefectures use the {found} of {total} "
+        "runs found.",
+        "注意：该批次有{n}次运行不在开发区表中（尚未完成或文件损坏）；有关开发区和地市的部分仅基于找到的{found}/{total}次运行。",
+    ),
+    "runs_in_annual": ("annual tables {found} / {total}", "年度表 {found} / {total}"),
+    "runs_in_zones": ("zone tables {found} / {total}", "开发区表 {found} / {total}"),
     "generated": (
         "Built by `zonesim brief` from the batch folder(s) above; numbers are means over "
         "replicates as stored by `sim.load_results`.",

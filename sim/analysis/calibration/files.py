@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from sim.analysis import safetext
 from sim.analysis.calibration.posterior import posterior_frame
 from sim.core.params import REGISTRY
 from sim.errors import InputError, MissingFileError
@@ -45,8 +46,21 @@ WAVES_FILE = "waves.csv"
 SCREENING_FILE = "screening.csv"
 SENSITIVITY_FILE = "sensitivity.csv"
 STAGES_FILE = "stages.csv"
+#: Figures of the report (``figures/``).
+FIGURE_FILES = ("targets.png", "marginals.png", "pairs.png", "convergence.png", "sensitivity.png")
+#: Folder of intermediate batches and wave files.
+WORK = "work"
 #: The posterior a default calibration writes (``zonesim calibrate`` without ``--out``).
 DEFAULT_POSTERIOR = Path("calibration") / POSTERIOR_FILE
+
+
+def output_files() -> list[str]:
+    """Every file a calibration may write in its folder (relative paths)."""
+    return [
+        BEST_FIT_FILE, POSTERIOR_FILE, POSTERIOR_CSV, GENERATIONS_FILE, IDENTIFIABILITY_FILE,
+        VALIDATION_FILE, PREDICTIVE_FILE, WAVES_FILE, SCREENING_FILE, SENSITIVITY_FILE,
+        STAGES_FILE, "report.md", *(f"figures/{name}" for name in FIGURE_FILES),
+    ]  # fmt: skip
 
 
 def format_defaults(
@@ -71,13 +85,19 @@ def write_defaults(
     atomic_write_text(path, format_defaults(names, theta, header))
 
 
-def write_outputs(result: CalibrationResult, out: Path, *, seed: int, search_runs: int) -> None:
-    """Write the tables of a calibration (see :func:`~sim.analysis.calibration.calibrate`)."""
+def write_outputs(
+    result: CalibrationResult, out: Path, *, seed: int, search_runs: int
+) -> list[Path]:
+    """Write the tables of a calibration (see :func:`~sim.analysis.calibration.calibrate`).
+
+    Returns:
+        The paths written.
+    """
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     t = result.targets
     post = posterior_frame(t, result.abc)
-    atomic_write_parquet(out / POSTERIOR_FILE, post)
+    written = [atomic_write_parquet(out / POSTERIOR_FILE, post)]
     tables = {
         POSTERIOR_CSV: post,
         GENERATIONS_FILE: result.abc.generations,
@@ -92,7 +112,7 @@ def write_outputs(result: CalibrationResult, out: Path, *, seed: int, search_run
         tables[SCREENING_FILE] = h.screening
         tables[SENSITIVITY_FILE] = h.sensitivity.rename_axis("pattern").reset_index()
     for name, df in tables.items():
-        atomic_write_text(out / name, df.to_csv(index=False))
+        written.append(safetext.write_csv(out / name, df))
     moments = "\n".join(
         f"{tg.name} = {float(v)!r}" for tg, v in zip(t.fitted, result.best.moments, strict=True)
     )
@@ -108,7 +128,8 @@ def write_outputs(result: CalibrationResult, out: Path, *, seed: int, search_run
         f"total_runs = {result.runs}\nseed = {seed}\nmodel_version = {model_version()!r}\n"
         f"\n[fit.moments]\n{moments}\n"
     )
-    atomic_write_text(out / BEST_FIT_FILE, text)
+    written.append(atomic_write_text(out / BEST_FIT_FILE, text))
+    return written
 
 
 def waves_table(history: HistoryResult) -> pd.DataFrame:
@@ -130,7 +151,7 @@ def waves_table(history: HistoryResult) -> pd.DataFrame:
 
 def read_table(folder: str | Path, name: str) -> pd.DataFrame:
     """Read one of a calibration's CSV tables (e.g. :data:`WAVES_FILE`)."""
-    return pd.read_csv(_calibration_file(folder, name))
+    return safetext.read_csv(_calibration_file(folder, name))
 
 
 @dataclass(frozen=True)
@@ -197,12 +218,12 @@ def read_posterior(folder: str | Path) -> pd.DataFrame:
 
 def read_validation(folder: str | Path) -> pd.DataFrame:
     """Read ``validation.csv``: one row per target (see ``validation_table``)."""
-    return pd.read_csv(_calibration_file(folder, VALIDATION_FILE))
+    return safetext.read_csv(_calibration_file(folder, VALIDATION_FILE))
 
 
 def read_identifiability(folder: str | Path) -> pd.DataFrame:
     """Read ``identifiability.csv``: one row per calibrated parameter with its verdict."""
-    return pd.read_csv(_calibration_file(folder, IDENTIFIABILITY_FILE))
+    return safetext.read_csv(_calibration_file(folder, IDENTIFIABILITY_FILE))
 
 
 def posterior_draws(

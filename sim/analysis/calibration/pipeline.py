@@ -18,15 +18,18 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis.calibration.evaluation import Evaluator, result_digest, say
-from sim.analysis.calibration.files import write_outputs
+from sim.analysis.calibration.files import BEST_FIT_FILE, WORK, output_files, write_outputs
 from sim.analysis.calibration.history import HistoryResult, history_match
 from sim.analysis.calibration.posterior import ABCResult, abc_smc, identifiability, posterior_frame
 from sim.analysis.calibration.report import write_report
 from sim.analysis.calibration.search import SearchResult, candidates, search
 from sim.analysis.calibration.targets import Targets
 from sim.analysis.calibration.validation import simulate_targets, validation_table
+from sim.core.run import FIRST_YEAR
 from sim.experiments.backends import Backend
+from sim.experiments.batch import check_work
 from sim.experiments.errors import ArgumentError
+from sim.experiments.outfolder import OutputFolder
 from sim.experiments.posterior import posterior_draws as _posterior_draws
 from sim.experiments.seeds import PREDICTIVE, branch_seed, validation_seeds
 
@@ -204,6 +207,9 @@ def calibrate(
     plan: Plan | None = None,
     progress: bool = True,
     report: bool = True,
+    command: str = "",
+    allow_foreign: bool = False,
+    max_work: int | None = None,
 ) -> CalibrationResult:
     """Run the whole calibration and write its outputs to ``out``.
 
@@ -214,7 +220,10 @@ def calibrate(
     ``best_fit.toml``, ``posterior.parquet`` (and ``.csv``), the tables of
     :func:`~sim.analysis.calibration.files.write_outputs` and (with ``report``)
     ``report.md`` with figures in ``figures/``. Intermediate batches and wave files
-    live in ``out/work`` (resumable).
+    live in ``out/work`` (resumable). The folder follows the output-folder policy
+    (:class:`~sim.experiments.outfolder.OutputFolder`): an empty folder or a
+    calibration's, never another command's, and no file of the user's replaced (the
+    targets file may sit there); the budget is checked against ``max_work`` first.
 
     Args:
         targets: The targets.
@@ -225,11 +234,23 @@ def calibrate(
         plan: Explicit plan (overrides ``budget``).
         progress: Whether to report progress on stderr.
         report: Whether to write the report and figures.
+        command: The command line, quoted in the report.
+        allow_foreign: Accept a non-empty folder that is not a calibration's (its files
+            are left untouched).
+        max_work: Most run-years the calibration may ask for (default
+            :data:`~sim.experiments.batch.MAX_WORK`).
     """
     out = Path(out)
-    work = out / "work"
-    evaluator = Evaluator(targets, backend, work, progress=progress)
     plan = plan or plan_budget(budget, len(targets.parameters), targets.runs_per_point)
+    runs = plan.budget + (plan.validation_runs + plan.predictive_runs) * targets.runs_per_point
+    check_work(runs, targets.year - FIRST_YEAR + 1, max_work, what="runs (budget)")
+    folder = OutputFolder(
+        out, "calibrate", output_files(), folders=(WORK,), legacy=BEST_FIT_FILE,
+        allow_foreign=allow_foreign,
+    )  # fmt: skip
+    folder.claim()
+    work = out / WORK
+    evaluator = Evaluator(targets, backend, work, progress=progress)
     say(progress, f"calibrate: {plan}")
     stages: list[Stage] = []
 
@@ -281,7 +302,8 @@ def calibrate(
     result = CalibrationResult(
         fitted, plan, best, abc, ident, validation, predictive, runs, history, stages
     )
-    write_outputs(result, out, seed=seed, search_runs=best_runs)
+    written = write_outputs(result, out, seed=seed, search_runs=best_runs)
     if report:
-        write_report(result, out, seed=seed)
+        written += write_report(result, out, seed=seed, command=command)
+    folder.finish(written)
     return result

@@ -22,7 +22,9 @@ if TYPE_CHECKING:
     from sim.analysis.calibration.pipeline import CalibrationResult
 
 
-def write_report(result: CalibrationResult, out: Path, *, seed: int, command: str = "") -> None:
+def write_report(
+    result: CalibrationResult, out: Path, *, seed: int, command: str = ""
+) -> list[Path]:
     """Write ``report.md`` and its figures (``figures/*.png``) to ``out``.
 
     Args:
@@ -30,11 +32,15 @@ def write_report(result: CalibrationResult, out: Path, *, seed: int, command: st
         out: Output folder.
         seed: Master seed used.
         command: Command line that produced it (quoted in the report).
+
+    Returns:
+        The paths written.
     """
     from matplotlib.figure import Figure
 
     figs = out / "figures"
     figs.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
     t, abc, ident = result.targets, result.abc, result.ident
     names = list(t.parameters)
 
@@ -62,7 +68,7 @@ def write_report(result: CalibrationResult, out: Path, *, seed: int, command: st
     flat[0].legend(fontsize=6, loc="lower left")
     fig.suptitle("End-2018 targets: value ± tolerance, simulated mean and 5-95 % range", fontsize=9)
     fig.tight_layout()
-    _save(fig, figs / "targets.png", dpi=110)
+    written.append(_save(fig, figs / "targets.png", dpi=110))
 
     # Marginals.
     d = len(names)
@@ -84,7 +90,7 @@ def write_report(result: CalibrationResult, out: Path, *, seed: int, command: st
         axes[k // cols][k % cols].axis("off")
     axes[0][0].legend(fontsize=6)
     fig.tight_layout()
-    _save(fig, figs / "marginals.png", dpi=110)
+    written.append(_save(fig, figs / "marginals.png", dpi=110))
 
     # Pairs.
     fig = Figure(figsize=(1.45 * d + 1, 1.45 * d + 1))
@@ -111,7 +117,7 @@ def write_report(result: CalibrationResult, out: Path, *, seed: int, command: st
                 ax.set_ylabel(names[i], fontsize=6, rotation=60)
     fig.suptitle("Posterior pairs (axes span the prior ranges)", fontsize=9)
     fig.subplots_adjust(left=0.1, right=0.98, bottom=0.1, top=0.95, wspace=0.08, hspace=0.08)
-    _save(fig, figs / "pairs.png", dpi=100)
+    written.append(_save(fig, figs / "pairs.png", dpi=100))
 
     # Convergence.
     g = abc.generations
@@ -131,7 +137,7 @@ def write_report(result: CalibrationResult, out: Path, *, seed: int, command: st
     axes[2].set(xlabel="history-matching wave", ylabel="NROY share of the prior box",
                 title="History matching")  # fmt: skip
     fig.tight_layout()
-    _save(fig, figs / "convergence.png", dpi=110)
+    written.append(_save(fig, figs / "convergence.png", dpi=110))
 
     if result.history is not None:
         sens = result.history.sensitivity
@@ -144,13 +150,16 @@ def write_report(result: CalibrationResult, out: Path, *, seed: int, command: st
         ax.set_title("Which pattern constrains which parameter (emulator main effects)",
                      fontsize=9)  # fmt: skip
         fig.tight_layout()
-        _save(fig, figs / "sensitivity.png", dpi=110)
+        written.append(_save(fig, figs / "sensitivity.png", dpi=110))
 
-    atomic_write_text(out / "report.md", _report_text(result, seed=seed, command=command))
+    return [
+        *written,
+        atomic_write_text(out / "report.md", _report_text(result, seed=seed, command=command)),
+    ]
 
 
-def _save(fig: Any, path: Path, *, dpi: int) -> None:
-    atomic_write(path, lambda p: fig.savefig(p, dpi=dpi))
+def _save(fig: Any, path: Path, *, dpi: int) -> Path:
+    return atomic_write(path, lambda p: fig.savefig(p, dpi=dpi))
 
 
 def _fmt(x: float) -> str:

@@ -13,6 +13,7 @@ are checked all the same.
 from __future__ import annotations
 
 import math
+import re
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -27,6 +28,8 @@ from sim.errors import MissingFileError, ZonesimError
 
 #: Default targets file and output folder (relative to the working directory).
 DEFAULT_TARGETS = Path("calibration/targets_2018.toml")
+#: Names a target may have (they become table cells, figure titles and report rows).
+NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 
 
 _TARGET_KEYS = {
@@ -241,6 +244,11 @@ def _year(path: Path, key: str, value: Any) -> int | None:
 
 
 def _target(path: Path, name: str, table: Any, levers: Mapping[str, Any]) -> Target:
+    if not NAME_PATTERN.fullmatch(name):
+        raise TargetsError(
+            f"{path}: targets.{name!r}: expected a name of letters, digits, '_', '.' or '-' "
+            "(at most 64, starting with a letter or digit)"
+        )
     key = f"targets.{name}"
     if not isinstance(table, Mapping):
         raise TargetsError(f"{path}: {key}: expected a table, got {table!r}")

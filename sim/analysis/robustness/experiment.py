@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from sim.analysis.robustness.design import (
@@ -36,13 +37,16 @@ from sim.analysis.robustness.design import (
 from sim.analysis.robustness.discovery import DENSITY_TARGET, discover
 from sim.analysis.robustness.measures import Threshold, measure_all, parse_thresholds
 from sim.analysis.robustness.report import (
+    RUNS,
     SETTINGS,
     Exploration,
+    output_files,
     write_design,
     write_exploration,
 )
 from sim.analysis.robustness.voi import value_of_information
-from sim.experiments.runs import params_json
+from sim.experiments.outfolder import OutputFolder
+from sim.experiments.runs import RunSpec, params_json
 
 #: File name of the calibration posterior shipped with the scenarios (package data, a
 #: copy of ``calibration/posterior.parquet`` that a test keeps equal to it).
@@ -63,55 +67,49 @@ IDENTITY = (
 
 
 def collect_outcomes(
-    annual: pd.DataFrame,
-    policies: Sequence[str],
-    n_states: int,
-    specs: Sequence[Outcome],
-    seeds_per_state: int = 1,
+    annual: pd.DataFrame, runs: Sequence[RunSpec], specs: Sequence[Outcome]
 ) -> pd.DataFrame:
-    """The outcome of every run from a batch's annual table.
+    """The outcome of every run of an exploration, from a batch's annual table.
+
+    Only the rows of ``runs`` count (matched by policy, state, seed index and run id, so
+    by their parameters and seed): a batch folder that also holds runs of another design
+    (another seed, other uncertainties) never lends them to this one.
 
     Args:
-        annual: Annual metrics (``scenario, replicate, sample, seed, year``, metrics;
-            ``sample`` is the state, ``replicate`` the seed's index in it).
-        policies: Policy names (the batch's scenarios).
-        n_states: Number of states.
+        annual: Annual metrics (``scenario, replicate, sample, seed, year``, metrics,
+            ``run_id``; ``sample`` is the state, ``replicate`` the seed's index in it).
+        runs: The exploration's runs (:func:`~sim.analysis.robustness.design.run_specs`).
         specs: The outcomes.
-        seeds_per_state: Seeds per state.
 
     Returns:
-        One row per (policy, state, seed), policy-major: ``policy, state, replicate,
-        seed``, one column per outcome label.
+        One row per run, in the order of ``runs`` (policy-major): ``policy, state,
+        replicate, seed``, one column per outcome label.
 
     Raises:
         ExploreError: If a run or a year is missing.
     """
-    index = pd.MultiIndex.from_product(
-        [list(policies), range(n_states), range(seeds_per_state)],
-        names=["policy", "state", "replicate"],
+    names = ["policy", "state", "replicate", "run_id"]
+    keys = pd.MultiIndex.from_tuples(
+        [(r.scenario, r.sample, r.replicate, r.run_id) for r in runs], names=names
     )
     table = annual.rename(columns={"scenario": "policy", "sample": "state"})
-    table = table.drop_duplicates(["policy", "state", "replicate", "year"]).set_index(
-        ["policy", "state", "replicate", "year"]
-    )
-    out = pd.DataFrame(index=index)
-    seeds = table["seed"].groupby(level=["policy", "state", "replicate"]).first()
-    out["seed"] = seeds.reindex(index).to_numpy()
+    table = table.drop_duplicates([*names, "year"]).set_index([*names, "year"])
+    out = pd.DataFrame(index=keys)
+    out["seed"] = np.array([r.seed for r in runs], dtype=np.int64)
     for o in specs:
         try:
             values = table[o.metric].xs(o.year, level="year")
         except KeyError:
             raise ExploreError("annual", f": expected year {o.year} in the runs' outputs") from None
-        out[o.label] = values.reindex(index).to_numpy(dtype=float)
+        out[o.label] = values.reindex(keys).to_numpy(dtype=float)
         if out[o.label].isna().any():
-            policy, state, k = out.index[out[o.label].isna().to_numpy()][0]
+            policy, state, k, _ = out.index[out[o.label].isna().to_numpy()][0]
             raise ExploreError(
                 "annual",
                 f": policy {policy}, state {state}, seed {k} has no {o.label}; "
                 "expected a finished run",
             )
-    out["seed"] = out["seed"].astype("int64")
-    return out.reset_index()
+    return out.reset_index().drop(columns="run_id")
 
 
 def state_means(runs: pd.DataFrame, labels: Sequence[str]) -> pd.DataFrame:
@@ -253,10 +251,18 @@ def run_exploration(
     out: str | Path | None = None,
     progress: bool = True,
     command: str | None = None,
+    allow_foreign: bool = False,
+    max_work: int | None = None,
 ) -> tuple[Exploration, Path]:
     """Explore policies over the states of the world, end to end (``zonesim explore``).
 
-    Everything is validated before anything is run or written.
+    Everything is validated before anything is run or written. A policy file with a
+    ``[sweep]`` gives one policy per design point
+    (:func:`~sim.experiments.scenarios.expand`). The folder follows the output-folder
+    policy (:class:`~sim.experiments.outfolder.OutputFolder`): an empty folder or an
+    exploration's, never another command's, and no file of the user's replaced. The
+    results are those of this call's runs (matched by run id), whatever else the
+    folder's batch holds.
 
     Args:
         policies: Scenario files (or shipped scenario names), at least two.
@@ -281,6 +287,10 @@ def run_exploration(
         out: Exploration folder (default ``results/explore``).
         progress: Show a progress bar.
         command: The command line, recorded in the settings and manifest.
+        allow_foreign: Accept a non-empty folder that is not an exploration's (its
+            files are left untouched).
+        max_work: Most run-years the exploration may ask for (default
+            :data:`~sim.experiments.batch.MAX_WORK`).
 
     Returns:
         The exploration and its folder.
@@ -291,9 +301,9 @@ def run_exploration(
         ValueError: From the scenario loader, posterior or backend, likewise.
     """
     from sim.experiments.backends import make_backend
-    from sim.experiments.batch import execute
+    from sim.experiments.batch import check_work, execute
     from sim.experiments.posterior import load_posterior, parameter_names
-    from sim.experiments.scenarios import find_scenario, load_scenario
+    from sim.experiments.scenarios import expand, find_scenario, load_scenario
     from sim.experiments.store import load_results
 
     if scheduler is not None and workers is not None:
@@ -320,14 +330,24 @@ def run_exploration(
                 f" {o.label}: expected one of the outcomes ({', '.join(labels)})",
             )
     names = select_uncertainties(uncertain)
-    loaded = [load_scenario(find_scenario(str(ref))) for ref in policies]
+    loaded = [v for ref in policies for v in expand(load_scenario(find_scenario(str(ref))))]
     check_policies(loaded)
+    start, end = horizon(specs)
+    check_work(
+        len(loaded) * states * seeds_per_state,
+        end - start + 1,
+        max_work,
+        what="states or seeds per state",
+    )
+    out_dir = Path(out) if out is not None else Path("results") / "explore"
+    folder = OutputFolder(
+        out_dir, "explore", output_files(), folders=(RUNS,), legacy=SETTINGS,
+        allow_foreign=allow_foreign,
+    )  # fmt: skip
     post_path = choose_posterior(posterior, use_posterior)
     post = load_posterior(post_path) if post_path is not None else None
     table = state_table(names, states, seed, post)
     from_post = parameter_names(post) if post is not None else []
-    start, end = horizon(specs)
-    out_dir = Path(out) if out is not None else Path("results") / "explore"
     overrides = policy_overrides(loaded, table)
     settings: dict[str, Any] = {
         "policies": {
@@ -359,13 +379,18 @@ def run_exploration(
         loaded, table, start=start, end=end, seeds=state_seeds(table, seed, seeds_per_state)
     )
     with make_backend(workers, scheduler) as backend:
-        write_design(table, settings, out_dir)  # only once the backend is up
         t0 = time.perf_counter()
+
+        def start_runs() -> None:  # once the runs' folder has accepted the batch
+            folder.claim()
+            write_design(table, settings, out_dir)
+
         execute(
             runs,
-            out_dir / "runs",
+            out_dir / RUNS,
             backend=backend,
             manifest_extra={
+                "owner": "explore",
                 "explore": {k: settings[k] for k in IDENTITY},
                 **({"command": command} if command else {}),
                 "scenarios": {p.name: {"file": p.path, "source": p.source} for p in loaded},
@@ -373,11 +398,12 @@ def run_exploration(
             },
             progress=progress,
             zones=False,
+            before_runs=start_runs,
         )
         settings["backend"] = backend.name
     settings["run_seconds"] = round(time.perf_counter() - t0, 1)
-    annual = load_results(out_dir / "runs").annual
-    per_run = collect_outcomes(annual, [p.name for p in loaded], states, specs, seeds_per_state)
+    annual = load_results(out_dir / RUNS).annual
+    per_run = collect_outcomes(annual, runs, specs)
     result = analyse(
         table,
         state_means(per_run, labels),
@@ -386,6 +412,6 @@ def run_exploration(
         thresholds=crit,
         discover_outcomes=disc,
     )
-    write_exploration(result, out_dir)
+    folder.finish(write_exploration(result, out_dir))
     result.path = out_dir
     return result, out_dir

@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.analysis import safetext
 from sim.analysis.robustness.discovery import Discovery
 from sim.analysis.robustness.measures import Comparison, compare
 from sim.analysis.robustness.words import likelihood, num, pct, scale_note, sig2
@@ -43,6 +44,10 @@ DESIGN = "design"
 FIGURES = "figures"
 TREES = "trees.txt"
 REPORT = "report.md"
+#: The batch folder of the runs.
+RUNS = "runs"
+#: Figures of :func:`write_figures`.
+FIGURE_FILES = ("win_probability.png", "regret.png", "prim_tradeoff.png")
 #: Tables of the folder: attributes of :class:`Exploration` stored under their own name,
 #: and attributes of :class:`~.discovery.Discovery` by file stem.
 _MEASURE_TABLES = ("outcomes", "pairwise", "regret", "satisficing")
@@ -105,9 +110,21 @@ class Exploration:
         return rows.iloc[0]
 
 
+def output_files() -> list[str]:
+    """Every file an exploration may write in its folder (relative paths)."""
+    stems = [DESIGN, *_MEASURE_TABLES, *_DISCOVERY_TABLES]
+    return [
+        SETTINGS,
+        TREES,
+        REPORT,
+        *(f"{stem}.{ext}" for stem in stems for ext in ("csv", "parquet")),
+        *(f"{FIGURES}/{name}" for name in FIGURE_FILES),
+    ]
+
+
 def _write_table(df: pd.DataFrame, folder: Path, stem: str) -> list[Path]:
     return [
-        atomic_write(folder / f"{stem}.csv", lambda p: df.to_csv(p, index=False)),
+        safetext.write_csv(folder / f"{stem}.csv", df),
         atomic_write(folder / f"{stem}.parquet", lambda p: df.to_parquet(p, index=False)),
     ]
 
@@ -116,7 +133,7 @@ def _read_table(folder: Path, stem: str) -> pd.DataFrame:
     path = folder / f"{stem}.parquet"
     if path.is_file():
         return pd.read_parquet(path)
-    return pd.read_csv(folder / f"{stem}.csv")
+    return safetext.read_csv(folder / f"{stem}.csv")
 
 
 def _json(settings: dict[str, Any]) -> str:
@@ -226,7 +243,7 @@ def write_figures(exp: Exploration, fig_dir: Path) -> list[Path]:
         ax.set_title(o.label, fontsize=8)
     fig.suptitle("P(row beats column) over the states of the world", fontsize=9)
     fig.tight_layout()
-    paths.append(_save(fig, fig_dir / "win_probability.png"))
+    paths.append(_save(fig, fig_dir / FIGURE_FILES[0]))
 
     fig = Figure(figsize=(3.4 * n + 0.6, 3.4))
     axes = fig.subplots(1, n, squeeze=False)[0]
@@ -237,7 +254,7 @@ def write_figures(exp: Exploration, fig_dir: Path) -> list[Path]:
         ax.set_title(f"regret, {o.label}", fontsize=8)
         ax.tick_params(axis="y", labelsize=7)
     fig.tight_layout()
-    paths.append(_save(fig, fig_dir / "regret.png"))
+    paths.append(_save(fig, fig_dir / FIGURE_FILES[1]))
 
     traj = exp.discovery.trajectories
     if len(traj):
@@ -254,7 +271,7 @@ def write_figures(exp: Exploration, fig_dir: Path) -> list[Path]:
             ax.set_title(f"PRIM peeling, {label}", fontsize=8)
         axes[0].legend(fontsize=6)
         fig.tight_layout()
-        paths.append(_save(fig, fig_dir / "prim_tradeoff.png"))
+        paths.append(_save(fig, fig_dir / FIGURE_FILES[2]))
     return paths
 
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from sim.analysis import safetext
 from sim.analysis.sensitivity.figures import write_figures
 from sim.analysis.sensitivity.problem import to_overrides
 from sim.analysis.sensitivity.report import render_report
@@ -32,10 +33,26 @@ SUMMARY_FILE = "summary.json"
 #: Identifying settings, written before the runs (resumption checks them).
 SETTINGS_FILE = "sensitivity.json"
 REPORT_FILE = "report.md"
+#: Folder of the figures.
+FIGURES = "figures"
+#: The batch folder of the runs.
+RUNS = "runs"
+
+
+def output_files(method: str) -> list[str]:
+    """Every file an analysis of ``method`` may write in its folder (relative paths)."""
+    figures = ["morris_mu_star_sigma.png", f"{method}_indices.png", "convergence.png"]
+    return [
+        SETTINGS_FILE,
+        SUMMARY_FILE,
+        REPORT_FILE,
+        *(f"{name}.{ext}" for name in TABLES for ext in ("csv", "parquet")),
+        *(f"{FIGURES}/{name}" for name in figures),
+    ]
 
 
 def _write_table(df: pd.DataFrame, path_stem: Path) -> None:
-    atomic_write(path_stem.with_suffix(".csv"), lambda p: df.to_csv(p, index=False))
+    safetext.write_csv(path_stem.with_suffix(".csv"), df)
     atomic_write(path_stem.with_suffix(".parquet"), lambda p: df.to_parquet(p, index=False))
 
 
@@ -79,7 +96,7 @@ def write_outputs(result: SensitivityResult, out_dir: Path) -> list[Path]:
     for name, df in tables.items():
         _write_table(df, out_dir / name)
         written += [out_dir / f"{name}.csv", out_dir / f"{name}.parquet"]
-    written += write_figures(result, out_dir / "figures")
+    written += write_figures(result, out_dir / FIGURES)
     report = atomic_write_text(out_dir / REPORT_FILE, render_report(result))
     meta = atomic_write_text(out_dir / SUMMARY_FILE, json.dumps(result.meta, indent=1) + "\n")
     return [*written, report, meta]

@@ -26,7 +26,7 @@ from sim.analysis.sensitivity.analysis import (
     method_module,
 )
 from sim.analysis.sensitivity.evaluation import Evaluator, ModelEvaluator
-from sim.analysis.sensitivity.files import SETTINGS_FILE, write_outputs
+from sim.analysis.sensitivity.files import RUNS, SETTINGS_FILE, output_files, write_outputs
 from sim.analysis.sensitivity.noise import adjust_for_noise, noise_table, probe_rows
 from sim.analysis.sensitivity.problem import (
     SensitivityArgumentError,
@@ -36,7 +36,9 @@ from sim.analysis.sensitivity.problem import (
 )
 from sim.core.params import resolve
 from sim.core.run import FIRST_YEAR
+from sim.experiments.batch import check_work
 from sim.experiments.fileio import atomic_write_text
+from sim.experiments.outfolder import OutputFolder
 
 
 @dataclass
@@ -228,6 +230,8 @@ def run_sensitivity(
     resamples: int = 1000,
     progress: bool = True,
     command: str | None = None,
+    allow_foreign: bool = False,
+    max_work: int | None = None,
 ) -> tuple[SensitivityResult, Path]:
     """Run a sensitivity analysis of the model end to end (the ``zonesim`` command).
 
@@ -256,6 +260,10 @@ def run_sensitivity(
         resamples: Bootstrap resamples.
         progress: Show a progress bar.
         command: The command line, recorded in the manifest.
+        allow_foreign: Accept a non-empty folder that is not an analysis's (its files
+            are left untouched; see :class:`~sim.experiments.outfolder.OutputFolder`).
+        max_work: Most run-years the analysis may ask for (default
+            :data:`~sim.experiments.batch.MAX_WORK`), checked before the design is drawn.
 
     Returns:
         The result and the folder written.
@@ -291,8 +299,14 @@ def run_sensitivity(
         raise SensitivityArgumentError(
             "outputs", f" {first}: expected years from the scenario's start ({start}) on"
         )
+    runs = n * method_module(method).block(problem) * replicates + noise_points * noise_replicates
+    check_work(runs, max(s.year for s in specs) - FIRST_YEAR + 1, max_work, what="samples")
     make_design(method, problem, n, seed=seed, num_levels=num_levels, delta=delta)  # validates
     out_dir = Path(out) if out is not None else Path("results") / f"sensitivity-{method}"
+    folder = OutputFolder(
+        out_dir, "sensitivity", output_files(method), folders=(RUNS,), legacy=SETTINGS_FILE,
+        allow_foreign=allow_foreign,
+    )  # fmt: skip
     options = {
         k: v
         for k, v in {"num_levels": num_levels, "delta": delta}.items()
@@ -312,19 +326,23 @@ def run_sensitivity(
     }
     check_out_dir(out_dir, settings)
     with make_backend(workers, scheduler) as backend:
-        out_dir.mkdir(parents=True, exist_ok=True)
+        folder.claim()
         atomic_write_text(out_dir / SETTINGS_FILE, json.dumps(settings, indent=1) + "\n")
         evaluator = ModelEvaluator(
             problem,
             specs,
-            out_dir / "runs",
+            out_dir / RUNS,
             backend=backend,
             seed=seed,
             base=base,
             scenario=label,
             start=start,
             progress=progress,
-            manifest_extra={"sensitivity": settings, **({"command": command} if command else {})},
+            manifest_extra={
+                "owner": "sensitivity",
+                "sensitivity": settings,
+                **({"command": command} if command else {}),
+            },
         )
         result = run_analysis(
             method,
@@ -341,5 +359,5 @@ def run_sensitivity(
             resamples=resamples,
         )
     result.meta["backend"] = backend.name
-    write_outputs(result, out_dir)
+    folder.finish([out_dir / SETTINGS_FILE, *write_outputs(result, out_dir)])
     return result, out_dir

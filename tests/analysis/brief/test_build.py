@@ -66,7 +66,8 @@ def test_brief_states_question_assumptions_and_provenance(
         assert name in assumed and f"| {name} |" in methods
     assert f"{len(assumed)} of the model's {len(sim.REGISTRY)} parameters" in methods
     footer = md_section(b.markdown, brief.heading("provenance", "en"))
-    assert m["model_version"] in footer
+    number, code = m["model_version"].split("+")
+    assert f"{number} of {m['model_date']} (code {code})" in footer
     assert (m["git"]["commit"] or "unknown") in footer
     command = md_escape(safetext.display_command(m["command"]))
     assert str(m["master_seed"]) in footer and command in footer

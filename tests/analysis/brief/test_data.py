@@ -140,7 +140,7 @@ def test_sample_designs_are_refused(tmp_path: Path) -> None:
     ]
     with make_backend(1) as backend:
         out = execute(specs, tmp_path / "design", backend=backend, progress=False)
-    with pytest.raises(ValueError, match="one run per scenario and replicate"):
+    with pytest.raises(ValueError, match="got a sample design"):
         brief.load_batches([out])
 
 
