@@ -44,10 +44,13 @@ LAUNCHES = {
     ("tests/cli/conftest.py", "str(DASK)"): "python",
     ("tests/cli/test_cli_errors.py", "sys.executable"): "python",
     ("tests/cli/test_cli_run.py", "cmd"): "python",
+    ("tests/cli/test_cli_signals.py", "argv"): "python",
+    ("tests/cli/test_cli_signals.py", "*argv[:-2]"): "python",
     ("tests/cli/test_install.py", "[str(a) for a in args]"): "python",
     ("tests/cli/test_install.py", "sys.executable"): "python",
     ("tests/conftest.py", "n"): "guard",  # requires_program's own lookup
     ("tests/experiments/test_batch.py", "sys.executable"): "python",
+    ("tests/experiments/test_identity.py", "sys.executable"): "python",
     ("tests/test_import_layers.py", "str(LINT_IMPORTS)"): "python",
     ("tests/test_system_programs.py", "sys.executable"): "python",
     ("benchmarks/bench_batch_memory.py", "cmd"): "python",
