@@ -591,7 +591,7 @@ class ZoneReformModel(mesa.Model):
             for z in [z for z in ranked if not z.three_systems][: int(p["three_systems_rollout"])]:
                 z.three_systems = True
         if p["operators_on"]:
-            for z in [z for z in ranked if not z.operators][: int(p["operator_rollout"])]:
+            for z in [z for z in ranked if not z.service_operators][: int(p["operator_rollout"])]:
                 OperatingCompany(self, z, now)
         upgrades = self._due_count(p["upgrades_per_year"])
         for city in sorted(self.cities.values(), key=lambda c: c.name):
@@ -647,12 +647,24 @@ class ZoneReformModel(mesa.Model):
             "departments": 3,
         }
         z = Zone(self, unit, row)
-        z.set_mode("quzheng")
+        z.set_mode(self._new_zone_mode(z))
         for acc in ("_year_va", "_prev_va"):
             setattr(self, acc, np.append(getattr(self, acc), 0.0))
         for acc in ("_entries", "_exits"):
             setattr(self, acc, np.append(getattr(self, acc), 0))
         return z
+
+    def _new_zone_mode(self, zone: Zone) -> str:
+        """A new zone's mode: the last due mode assignment that selects it, else 区政合一.
+
+        A scenario that puts every zone (or every provincial zone, ...) in one mode puts
+        the zones approved later in it too.
+        """
+        mode = str(zone.registered["mode"])
+        for a in sorted(self.p[registry.MODE_ASSIGNMENTS], key=lambda a: a["year"]):
+            if self._due(a["year"]) and selectors.select(a["zones"], [zone]):
+                mode = a["mode"]
+        return mode
 
     def _record(self, year: int, firms_z: np.ndarray, zone_growth: np.ndarray) -> None:
         zl = self.zone_list

@@ -13,8 +13,8 @@ checks the response against a published figure with a stated tolerance:
   with a counter-cumulative exponent near 1;
 - SAIC 2013 (全国内资企业生存时间分析报告): the exit hazard of new firms rises over their
   first years, peaks in the third and falls after the seventh;
-- no study compares the management modes: their effects share one prior, and with equal
-  effects only the structural parameters tell them apart.
+- no study compares the management modes: their effects share one prior (the structure's
+  symmetric ranges are tested in ``test_mode_symmetry.py``).
 
 Runs are short where the figure allows it; the full-horizon runs (level effect, tail in
 2030) are marked ``slow``.
@@ -222,26 +222,9 @@ def test_the_level_effect_adds_little_to_2018_growth() -> None:
 
 def test_every_mode_effect_has_the_same_prior_in_the_three_reform_modes() -> None:
     effects = {n.split("_", 1)[1] for n in REGISTRY if n.split("_", 1)[0] in REFORM_MODES}
-    effects -= {"operator"}  # corporate_operator: structure, not an effect (tested below)
+    # corporate_operator(_effect): structure, not an effect (tests/core/test_mode_symmetry.py)
+    effects -= {"operator", "operator_effect"}
     assert effects >= {"approval", "attraction", "services", "capital"}
     for eff in effects:
         params = [REGISTRY[f"{m}_{eff}"] for m in REFORM_MODES]
         assert len({(p.lower, p.upper, p.default, p.prior, p.unit) for p in params}) == 1, eff
-
-
-def test_with_equal_effects_modes_differ_only_by_their_structure() -> None:
-    """No departments' overhead and no operator: the three modes give identical runs."""
-    flat = {"overhead_per_department": 0.0, "corporate_operator": 0}
-    tables = []
-    for m in REFORM_MODES:
-        res = simulate(scenario(f"all_{m}") | flat, seed=5, end=2020)
-        a = res.annual.drop(columns=[f"zones_{k}" for k in modes.MODE_NAMES])
-        z = res.zones.drop(columns=["mode", "departments"])
-        tables.append((a, z))
-    for a, z in tables[1:]:
-        pd.testing.assert_frame_equal(a, tables[0][0], check_exact=True)
-        pd.testing.assert_frame_equal(z, tables[0][1], check_exact=True)
-    # the structure alone does tell them apart
-    corporate = simulate(scenario("all_corporate"), seed=5, end=2020).annual
-    sanheyi = simulate(scenario("all_sanheyi"), seed=5, end=2020).annual
-    assert not corporate["firm_entries"].equals(sanheyi["firm_entries"])
