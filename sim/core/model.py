@@ -52,6 +52,11 @@ EXIT_AGE_EDGES = (1.0, 2.0, 7.0)
 SHOCK_SCALE_MAX = 2.5
 
 
+def _growth(now: float, before: float) -> float:
+    """Growth in percent from ``before`` to ``now`` (0 when there was nothing before)."""
+    return 100 * (now / before - 1) if before > 0 else 0.0
+
+
 def reed_sizes(rng: np.random.Generator, n: int, body_sd: float, alpha: float) -> np.ndarray:
     """Firm sizes with a lognormal body and a Pareto upper tail (Reed's product).
 
@@ -177,6 +182,9 @@ class ZoneReformModel(mesa.Model):
         self._band_exits = np.zeros(len(EXIT_AGE_EDGES) + 1)
         self._band_exposure = np.zeros(len(EXIT_AGE_EDGES) + 1)
         self.annual: list[dict[str, float]] = []
+        #: Zones in the statistics, and the number of units, at the last year end.
+        self._covered = np.zeros(0, dtype=np.intp)
+        self._units_recorded = 0
         self.zone_rows: list[dict[str, Any]] = []
         self.running = True
 
@@ -675,10 +683,22 @@ class ZoneReformModel(mesa.Model):
         stats = np.array([z.in_statistics and z.counted for z in zl])
         same = np.array([z.in_statistics for z in zl])
         gdp, same_gdp = float(va[stats].sum()), float(va[same].sum())
-        gdp_prev, same_prev = float(prev[stats].sum()), float(prev[same].sum())
-        growth = 100 * (gdp / gdp_prev - 1) if gdp_prev > 0 else 0.0
-        same_growth = 100 * (same_gdp / same_prev - 1) if same_prev > 0 else 0.0
         zone_gdp = float(va.sum())
+        # As reported: this year's total over last year's. Same coverage: the zones in the
+        # statistics (the units in the model) in both years, at this year's boundaries.
+        if self.annual:
+            last = self.annual[-1]
+            covered = np.zeros(len(zl), dtype=bool)
+            covered[self._covered] = True
+            covered &= stats
+            existed = np.arange(len(zl)) < self._units_recorded
+            reported, zone_reported = last["stat_zone_gdp"], last["zone_gdp"]
+        else:
+            covered, existed = stats, np.ones(len(zl), dtype=bool)
+            reported, zone_reported = float(prev[stats].sum()), float(prev.sum())
+        self._covered, self._units_recorded = np.flatnonzero(stats), len(zl)
+        growth = _growth(gdp, reported)
+        same_growth = _growth(same_gdp, float(prev[same].sum()))
         province_gdp = self.rest_gdp + zone_gdp
         size = self.firms.size
         n, total = len(size), float(size.sum())
@@ -697,11 +717,19 @@ class ZoneReformModel(mesa.Model):
             "zones_active": len(counted),
             "stat_zone_gdp": gdp,
             "stat_zone_gdp_growth": growth,
+            "stat_zone_gdp_same_coverage_growth": _growth(
+                float(va[covered].sum()), float(prev[covered].sum())
+            ),
             "province_gdp_growth": g_prov,
             "growth_gap_pp": growth - g_prov,
             "stat_zone_gdp_same_zones": same_gdp,
             "stat_zone_gdp_same_zones_growth": same_growth,
             "zone_gdp": zone_gdp,
+            "zone_gdp_growth": _growth(zone_gdp, zone_reported),
+            "zone_gdp_same_coverage_growth": _growth(
+                float(va[existed].sum()), float(prev[existed].sum())
+            ),
+            "zone_growth_gap_pp": _growth(zone_gdp, zone_reported) - g_prov,
             "province_gdp": province_gdp,
             "rest_gdp": self.rest_gdp,
             "zone_gdp_share": zone_gdp / province_gdp if province_gdp > 0 else 0.0,
@@ -716,6 +744,12 @@ class ZoneReformModel(mesa.Model):
             "staff": sum(z.staff for z in active),
             "bodies": sum(z.bodies for z in active),
             "approval_days": float(np.mean([z.approval_days for z in counted])),
+            "approval_days_territory": float(
+                np.average(
+                    [z.approval_days for z in zl if z.located],
+                    weights=[z.planned_area for z in zl if z.located],
+                )
+            ),
             "delegated_powers": float(sum(z.powers for z in counted)),
             "zones_delisted": len(self.province.delisted),
             "leadership_changes": len(self.province.leadership_changes),

@@ -159,7 +159,7 @@ def long_runs() -> dict[str, list[pd.DataFrame]]:
 @pytest.mark.slow
 def test_reform_premium_fades_to_a_level(long_runs: dict[str, list[pd.DataFrame]]) -> None:
     """Alder, Shao & Zilibotti 2016: a level effect of about +20 %, not a steeper path."""
-    col = "stat_zone_gdp_growth"
+    col = "stat_zone_gdp_same_coverage_growth"
     late = slice(2030, 2035)
     gap = np.mean(
         [
