@@ -11,6 +11,7 @@ from sim.cli import UsageError
 from sim.cli.options import add_backend_options, command_line, positive_int, seed_int
 from sim.core.params import CALIBRATED_FILE
 from sim.experiments.backends import make_backend
+from sim.experiments.errors import ArgumentError
 
 #: Default run budget (search + ABC-SMC); see docs/calibration.md for timings.
 DEFAULT_BUDGET = 18000
@@ -45,6 +46,14 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="N",
         help=f"model runs for history matching, ABC and the best fit (default: {DEFAULT_BUDGET})",
     )
+    p.add_argument(
+        "--leave-one-out",
+        type=positive_int,
+        default=None,
+        metavar="N",
+        help="also refit without each fitted pattern in turn, N runs per fit, and predict the "
+        "pattern left out (loo.csv and a section of the report)",
+    )
     add_backend_options(p)
     p.add_argument(
         "--out",
@@ -74,6 +83,11 @@ def run(args: argparse.Namespace) -> int:
     """Check the inputs, calibrate, write the outputs and print a summary."""
     targets = cal.load_targets(args.targets)  # checked before anything is written
     plan = cal.plan_budget(args.budget, len(targets.parameters), targets.runs_per_point)
+    if args.leave_one_out is not None:
+        try:
+            cal.plan_budget(args.leave_one_out, len(targets.parameters), targets.runs_per_point)
+        except ArgumentError as exc:
+            raise UsageError(exc.renamed("--leave-one-out")) from None
     if args.out.exists() and not args.out.is_dir():
         raise UsageError(f"--out {args.out}: expected a folder, found a file")
     progress = not args.quiet
@@ -87,6 +101,15 @@ def run(args: argparse.Namespace) -> int:
             progress=progress,
             report=False,
         )
+        if args.leave_one_out is not None:
+            result.loo = cal.leave_one_out(
+                targets,
+                backend=backend,
+                out=args.out,
+                budget=args.leave_one_out,
+                seed=args.seed,
+                progress=progress,
+            )
     command = command_line() if sys.argv[1:2] == ["calibrate"] else ""
     if not args.no_report:
         cal.write_report(result, args.out, seed=args.seed, command=command)

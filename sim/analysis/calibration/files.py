@@ -5,7 +5,8 @@ never guesses a file name or a column: :func:`write_outputs` writes
 ``best_fit.toml``, ``posterior.parquet`` (and ``.csv``), ``generations.csv``,
 ``identifiability.csv``, ``validation.csv``, ``predictive.csv``, and the record of
 history matching and of the stages (``waves.csv``, ``screening.csv``,
-``sensitivity.csv``, ``stages.csv``);
+``sensitivity.csv``, ``stages.csv``); :func:`~sim.analysis.calibration.leave_one_out`
+writes ``loo.csv``;
 :func:`read_best_fit`, :func:`read_posterior`, :func:`read_validation` and
 :func:`read_identifiability` read them back.
 """
@@ -43,6 +44,7 @@ WAVES_FILE = "waves.csv"
 SCREENING_FILE = "screening.csv"
 SENSITIVITY_FILE = "sensitivity.csv"
 STAGES_FILE = "stages.csv"
+LOO_FILE = "loo.csv"
 #: The posterior a default calibration writes (``zonesim calibrate`` without ``--out``).
 DEFAULT_POSTERIOR = Path("calibration") / POSTERIOR_FILE
 

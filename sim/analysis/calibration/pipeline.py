@@ -6,6 +6,8 @@ parameters and history-matches the patterns in waves with Gaussian-process emula
 model inside the not-ruled-out-yet space, chooses the best fit on common seeds,
 validates it on fresh seeds, draws posterior-predictive runs and writes the outputs
 (:func:`~sim.analysis.calibration.files.write_outputs`) and, optionally, the report.
+:func:`leave_one_out` repeats the whole calibration without each fitted pattern in turn
+and predicts the pattern left out.
 """
 
 from __future__ import annotations
@@ -18,22 +20,23 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis.calibration.evaluation import Evaluator, result_digest, say
-from sim.analysis.calibration.files import write_outputs
+from sim.analysis.calibration.files import LOO_FILE, write_outputs
 from sim.analysis.calibration.history import HistoryResult, history_match
 from sim.analysis.calibration.posterior import ABCResult, abc_smc, identifiability, posterior_frame
 from sim.analysis.calibration.report import write_report
 from sim.analysis.calibration.search import SearchResult, candidates, search
-from sim.analysis.calibration.targets import Targets
+from sim.analysis.calibration.targets import Targets, one_sided
 from sim.analysis.calibration.validation import simulate_targets, validation_table
 from sim.experiments.backends import Backend
 from sim.experiments.errors import ArgumentError
+from sim.experiments.fileio import atomic_write_text
 from sim.experiments.posterior import posterior_draws as _posterior_draws
 from sim.experiments.seeds import PREDICTIVE, branch_seed, validation_seeds
 
 #: Default output folder (relative to the working directory).
 DEFAULT_OUT = Path("calibration")
 #: Seeds per history-matching design point; best-fit candidates and their common seeds.
-REPLICATES, CANDIDATES, CRN = 2, 8, 3
+REPLICATES, CANDIDATES, CRN = 2, 12, 4
 #: Most point-seeds for history matching (three waves of 160, 80 and 80 points, two seeds).
 HM_MAX = 640
 #: Most ABC particles: about fifteen per calibrated parameter, so that the posterior's
@@ -70,8 +73,8 @@ class Plan:
     population: int
     max_generations: int
     abc_points: int
-    candidates: int = 8
-    crn: int = 3
+    candidates: int = CANDIDATES
+    crn: int = CRN
     validation_runs: int = 20
     predictive_runs: int = 100
 
@@ -157,6 +160,7 @@ class CalibrationResult:
         runs: Runs used by history matching, ABC and the best fit.
         history: Screening and history matching (``None`` without).
         stages: Runs and time of every stage.
+        loo: The leave-one-pattern-out check (:func:`leave_one_out`), if run.
     """
 
     targets: Targets
@@ -169,6 +173,7 @@ class CalibrationResult:
     runs: int
     history: HistoryResult | None = None
     stages: list[Stage] = field(default_factory=list)
+    loo: pd.DataFrame | None = None
 
 
 def history_stage(
@@ -246,7 +251,8 @@ def calibrate(
     )  # fmt: skip
     stages.append(Stage("ABC-SMC", abc.runs * plan.runs_per_point, time.perf_counter() - t0))
     t0 = time.perf_counter()
-    best = search(fitted, ev, candidates(abc, plan.candidates), seed=seed, crn=plan.crn)
+    pool = candidates(abc, plan.candidates, fitted.clear_of_edges)
+    best = search(fitted, ev, pool, seed=seed, crn=plan.crn)
     best_runs = best.evaluations * plan.crn * plan.runs_per_point
     stages.append(Stage("best fit", best_runs, time.perf_counter() - t0))
     runs = history.runs + abc.runs * plan.runs_per_point + best_runs
@@ -285,3 +291,67 @@ def calibrate(
     if report:
         write_report(result, out, seed=seed)
     return result
+
+
+def leave_one_out(
+    targets: Targets,
+    *,
+    backend: Backend,
+    out: Path = DEFAULT_OUT,
+    budget: int = 3000,
+    seed: int = 20181231,
+    plan: Plan | None = None,
+    progress: bool = True,
+) -> pd.DataFrame:
+    """Calibrate without each fitted pattern in turn and predict the pattern left out.
+
+    Each fit is the whole calibration (screening, history matching, ABC-SMC, best fit)
+    on the other patterns, in ``out/loo/<pattern>`` (resumable); the pattern left out is
+    then predicted at that fit's best fit (mean and 5-95 % over its validation seeds)
+    and by its posterior predictive (5-95 %). Validation patterns are never fitted, so
+    they are predictions already and are not left out again. Writes ``loo.csv``.
+
+    Args:
+        targets: The targets as loaded (before screening).
+        backend: Where runs execute.
+        out: The calibration's output folder.
+        budget: Runs of each fit (see :func:`plan_budget`).
+        seed: Master seed.
+        plan: Explicit plan of each fit (overrides ``budget``).
+        progress: Whether to report progress on stderr.
+
+    Returns:
+        One row per fitted pattern: ``pattern, value, tolerance, predicted, q05, q95,
+        predictive_q05, predictive_q95, error`` (in tolerances, ``(predicted - value) /
+        tolerance``, 0 on the right side of a one-sided pattern), ``within`` (the
+        prediction within tolerance) and ``covered`` (the value inside the predictive
+        5-95 %, or on its right side for a one-sided pattern).
+    """
+    rows = []
+    for t in targets.fitted:
+        say(progress, f"leave one out: {t.name}")
+        fit = calibrate(
+            targets.without([t.name]), backend=backend, out=Path(out) / "loo" / t.name,
+            budget=budget, seed=seed, plan=plan, progress=progress, report=False,
+        )  # fmt: skip
+        v = fit.validation.set_index("target").loc[t.name]
+        pr = fit.predictive.set_index("target").loc[t.name]
+        lo, hi = float(pr["q05"]), float(pr["q95"])
+        covered = {
+            "at_least": hi >= t.value,
+            "at_most": lo <= t.value,
+        }.get(t.bound or "", lo <= t.value <= hi)
+        off = float(one_sided([t], np.array([float(v["simulated"]) - t.value]))[0])
+        rows.append({
+            "pattern": t.name, "value": t.value, "tolerance": t.abs_tolerance,
+            "bound": t.bound or "", "predicted": float(v["simulated"]),
+            "q05": float(v["q05"]), "q95": float(v["q95"]),
+            "predictive_q05": lo, "predictive_q95": hi,
+            "error": off / t.abs_tolerance, "within": t.passes(float(v["simulated"])),
+            "covered": bool(covered), "calibrated": len(fit.targets.parameters),
+            "distance": fit.best.distance,
+        })  # fmt: skip
+    table = pd.DataFrame(rows)
+    Path(out).mkdir(parents=True, exist_ok=True)
+    atomic_write_text(Path(out) / LOO_FILE, table.to_csv(index=False))
+    return table
