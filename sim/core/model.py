@@ -487,7 +487,7 @@ class ZoneReformModel(mesa.Model):
         age = self.now - pop.birth
         young = age < p["young_years"]
         growth += young * (p["young_growth"] / 4)
-        growth += (math.log1p(g_prov / 100) + math.log1p(p["zone_premium_pp"] / 100)) / 4
+        growth += (math.log1p(g_prov / 100) + math.log1p(self.premium_pp() / 100)) / 4
         log_rel += growth
         np.exp(growth, out=growth)
         size *= growth
@@ -502,6 +502,16 @@ class ZoneReformModel(mesa.Model):
         self._year_va += np.bincount(zone, weights=size, minlength=nz) / 4
         pop.remove(dead)
         self.gdp_index *= (1 + g_prov / 100) ** 0.25
+
+    def premium_pp(self) -> float:
+        """The zones' growth premium over the province this quarter, pp/year.
+
+        ``zone_premium_pp`` at the start, fading at the speed of level adjustment
+        (``level_convergence``): zones raise output by a level, not by a permanently
+        steeper path (Alder, Shao & Zilibotti 2016).
+        """
+        fade = math.exp(-self.p["level_convergence"] * (self.now - self.start_year))
+        return self.p["zone_premium_pp"] * fade
 
     # ------------------------------------------------------------------ year end
     def _year_end(self) -> None:
