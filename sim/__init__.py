@@ -30,6 +30,7 @@ _EXPORTS = {
     "ZoneReformModel": "sim.core.model",
     "REGISTRY": "sim.core.params",
     "ParameterError": "sim.core.params",
+    "ZonesimError": "sim.errors",
     "load_results": "sim.experiments.store",
     "run_scenarios": "sim.experiments.batch",
 }

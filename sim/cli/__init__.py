@@ -2,12 +2,15 @@
 
 Each module in :data:`COMMANDS` exposes ``register(subparsers)``, which adds its
 subparser and sets ``func`` (a callable taking the parsed namespace and returning an
-exit status). Errors a user can fix (bad scenario, unknown parameter, missing file,
-bad option) raise :class:`UsageError` or a ``ValueError`` subclass with a message
-naming the file and key; :func:`main` prints it on one line and exits with status 2.
-Library errors name the function's argument
-(:class:`sim.experiments.errors.ArgumentError`); :func:`main` puts the option's flag
-in its place (:data:`sim.cli.options.FLAGS`).
+exit status).
+
+Errors a user can fix (bad scenario, unknown parameter, missing file, bad option)
+derive from :class:`sim.errors.ZonesimError` (:class:`UsageError` for the command line's own);
+:func:`main` prints one on one line and exits with status 2, as it does for an
+operating-system error about a file (a missing file, a full disk, a read-only folder).
+Library errors name the function's arguments; :func:`main` puts the options' flags in
+their place (:data:`sim.cli.options.FLAGS`). Any other exception is a bug: :func:`main`
+prints its traceback and a request to report it, and exits with status 1.
 """
 
 from __future__ import annotations
@@ -16,13 +19,13 @@ import argparse
 import errno
 import importlib
 import sys
+import traceback
 from collections.abc import Sequence
 
 import sim
-from sim.cli.options import flag_message, store_message
+from sim.cli.options import FLAGS
 from sim.core.suggest import did_you_mean
-from sim.experiments.errors import ArgumentError
-from sim.experiments.store import StoreError
+from sim.errors import ZonesimError
 
 #: Subcommand modules, in the order ``zonesim --help`` lists them.
 COMMANDS = (
@@ -37,8 +40,8 @@ COMMANDS = (
 )
 
 
-class UsageError(Exception):
-    """An error in the user's input; reported on one line with exit status 2."""
+class UsageError(ZonesimError):
+    """An error in the user's command line; reported on one line with exit status 2."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -87,6 +90,18 @@ _OS_HINTS = {
 }
 
 
+def _about_a_file(exc: OSError) -> bool:
+    """Whether an operating-system error concerns a file or the disk (not the program)."""
+    return exc.filename is not None or exc.errno in _OS_HINTS
+
+
+#: What :func:`main` prints after the traceback of an unexpected exception.
+BUG_REPORT = (
+    "this is a bug in zonesim, not in your input; please report it with the command "
+    "and the traceback above"
+)
+
+
 def os_error_line(exc: OSError) -> str:
     """One line for an operating-system error: the path, what happened, what to do."""
     path = exc.filename if exc.filename is not None else ""
@@ -117,26 +132,33 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
     except SystemExit as exc:  # --help, or a bad option (one line, status 2)
         return exc.code if isinstance(exc.code, int) else 2
+    prefix = f"zonesim {args.command}"
     try:
         status = args.func(args)
-    except ArgumentError as exc:  # the library names an argument: name its flag instead
-        print(f"zonesim {args.command}: error: {flag_message(exc)}", file=sys.stderr)
-        return 2
-    except StoreError as exc:  # the store's advice names arguments: name the flags instead
-        print(f"zonesim {args.command}: error: {store_message(exc)}", file=sys.stderr)
-        return 2
-    except (UsageError, ValueError, FileNotFoundError) as exc:
-        print(f"zonesim {args.command}: error: {exc}", file=sys.stderr)
+    except ZonesimError as exc:  # the library names its arguments: name the flags instead
+        print(f"{prefix}: error: {exc.message(FLAGS)}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # output piped into `head` and closed
         return 0
-    except OSError as exc:  # missing file, read-only or full disk, permission, ...
-        print(f"zonesim {args.command}: error: {os_error_line(exc)}", file=sys.stderr)
+    except OSError as exc:
+        if not _about_a_file(exc):
+            return _bug(prefix)
+        # missing file, read-only or full disk, permission, ...
+        print(f"{prefix}: error: {os_error_line(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print(f"zonesim {args.command}: interrupted; finished runs are kept", file=sys.stderr)
+        print(f"{prefix}: interrupted; finished runs are kept", file=sys.stderr)
         return 130
+    except Exception:
+        return _bug(prefix)
     return int(status or 0)
+
+
+def _bug(prefix: str) -> int:
+    """Report the exception being handled as a bug: its traceback, a request, status 1."""
+    traceback.print_exc()
+    print(f"{prefix}: internal error: {BUG_REPORT}", file=sys.stderr)
+    return 1
 
 
 if __name__ == "__main__":

@@ -72,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
     calibration = None
     if args.calibration is not None:
         if not args.calibration.is_dir():
-            raise FileNotFoundError(f"--calibration {args.calibration}: expected a folder")
+            raise UsageError(f"--calibration {args.calibration}: expected a folder")
         calibration = brief.read_calibration(args.calibration)
         if calibration is None:
             raise UsageError(

@@ -88,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
     from sim.analysis.robustness import run_exploration
 
     if args.posterior is not None and not args.posterior.is_file():
-        raise FileNotFoundError(f"--posterior {args.posterior}: expected an existing file")
+        raise UsageError(f"--posterior {args.posterior}: expected an existing file")
     try:
         exp, out = run_exploration(
             args.policies,

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import re
 import shlex
 import sys
 import tomllib
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from sim.experiments.errors import ArgumentError
-from sim.experiments.store import ADVICE_TERMS, StoreError
+from sim.errors import ZonesimError
 
 
 def int_at_least(low: int, high: int | None = None) -> Callable[[str], int]:
@@ -82,9 +80,11 @@ def command_line() -> str:
 
 
 #: Command-line names of library arguments, for errors that name an argument
-#: (:class:`sim.experiments.errors.ArgumentError`). A subcommand whose flag differs
-#: for the same argument passes its own entries to :func:`flag_message`.
+#: (:class:`sim.experiments.errors.ArgumentError`, or advice such as a
+#: :class:`~sim.experiments.store.StoreError`'s). A subcommand whose flag differs for the
+#: same argument passes its own entries to :func:`flag_message`.
 FLAGS: dict[str, str] = {
+    "allow_foreign": "--force-into-nonempty",
     "baseline": "--baseline",
     "budget": "--budget",
     "delta": "--delta",
@@ -95,6 +95,7 @@ FLAGS: dict[str, str] = {
     "noise_replicates": "--noise-replicates",
     "num_levels": "--levels",
     "out": "--out",
+    "out_dir": "--out",
     "outputs": "--outputs",
     "params": "--params",
     "paths": "RESULTS_DIR",
@@ -108,20 +109,8 @@ FLAGS: dict[str, str] = {
 }
 
 
-#: The store's advice in its arguments' names -> the same advice in flags.
-STORE_ADVICE: dict[str, str] = {"out_dir": "--out", "allow_foreign=True": "--force-into-nonempty"}
-
-
-def store_message(exc: StoreError) -> str:
-    """A results-store error's message with flags in place of argument names."""
-    text = str(exc)
-    for term in ADVICE_TERMS:
-        text = re.sub(rf"(?<![\w/.-]){re.escape(term)}(?![\w/.-])", STORE_ADVICE[term], text)
-    return text
-
-
-def flag_message(exc: ArgumentError, flags: Mapping[str, str] | None = None) -> str:
-    """An argument error's message with the command-line flag for the argument's name.
+def flag_message(exc: ZonesimError, flags: Mapping[str, str] | None = None) -> str:
+    """A library error's message with command-line flags for the arguments it names.
 
     Args:
         exc: The library's error.
@@ -130,5 +119,4 @@ def flag_message(exc: ArgumentError, flags: Mapping[str, str] | None = None) -> 
     Returns:
         The message; an argument without a flag keeps its name.
     """
-    names = {**FLAGS, **(flags or {})}
-    return exc.renamed(names.get(exc.argument, exc.argument))
+    return exc.message({**FLAGS, **(flags or {})})

@@ -6,6 +6,7 @@ import argparse
 import json
 
 from sim.core.params import REGISTRY
+from sim.errors import MissingFileError
 
 KEYS = (
     "name",
@@ -38,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
     """Print the registry as a table or as JSON."""
     rows = [{k: getattr(p, k) for k in KEYS} for p in REGISTRY.values()]
     if not rows:  # never succeed with nothing to show
-        raise FileNotFoundError(
+        raise MissingFileError(
             "the parameter registry is empty (sim/core/data/parameters.toml); the installation "
             "is incomplete"
         )

@@ -87,9 +87,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     """Check the option combination, then run the analysis."""
     if args.method == "morris" and args.samples is not None:
-        raise ValueError("-N: expected -r TRAJECTORIES with --method morris")
+        raise UsageError("-N: expected -r TRAJECTORIES with --method morris")
     if args.method != "morris" and args.trajectories is not None:
-        raise ValueError(f"-r: expected -N SAMPLES with --method {args.method}")
+        raise UsageError(f"-r: expected -N SAMPLES with --method {args.method}")
     try:
         result, out = _run(args)
     except ArgumentError as exc:  # the sample size is -r for Morris, -N otherwise

@@ -28,6 +28,7 @@ from typing import Any, Literal
 from sim.core import selectors
 from sim.core.modes import MODE_NAMES
 from sim.core.suggest import did_you_mean
+from sim.errors import ZonesimError
 
 Kind = Literal["real", "int", "bool", "year"]
 
@@ -36,7 +37,7 @@ Kind = Literal["real", "int", "bool", "year"]
 MODE_ASSIGNMENTS = "mode_assignments"
 
 
-class ParameterError(ValueError):
+class ParameterError(ZonesimError, ValueError):
     """A parameter value or key is invalid.
 
     Attributes:
@@ -47,12 +48,11 @@ class ParameterError(ValueError):
     """
 
     def __init__(self, key: str, expected: str, got: Any = None, *, hint: str = "") -> None:
-        self.key = key
         self.expected = expected
         self.got = got
         self.hint = hint
         got_text = "" if got is None else f", got {got!r}"
-        super().__init__(f"{key}: expected {expected}{got_text}{hint}")
+        super().__init__(f"expected {expected}{got_text}{hint}", key=key)
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from sim.core.cities import canonical_city
 from sim.core.suggest import did_you_mean
+from sim.errors import ZonesimError
 
 if TYPE_CHECKING:
     from sim.core.zonedata import ZoneData
@@ -40,7 +41,7 @@ GRAMMAR = (
 )
 
 
-class SelectorError(ValueError):
+class SelectorError(ZonesimError, ValueError):
     """A selector is malformed or names nothing in the zone registry.
 
     Attributes:

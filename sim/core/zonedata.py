@@ -40,6 +40,7 @@ import pandas as pd
 from sim.core.cities import CITIES, canonical_city, city_label
 from sim.core.cities import COUNTIES as COUNTIES  # re-exported with CITIES: the city vocabulary
 from sim.core.modes import REGISTRABLE_MODES
+from sim.errors import ZonesimError
 
 DATA_DIR = Path(__file__).parent / "data"
 #: What public sources give about individual zones, one row each with its source.
@@ -186,7 +187,7 @@ class ZoneData:
         return self.units.to_dict("records")
 
 
-class ZoneDataError(ValueError):
+class ZoneDataError(ZonesimError, ValueError):
     """The zone registry files are missing or malformed."""
 
 

@@ -36,6 +36,7 @@ from sim.experiments.runs import RunSpec, code_identity, run_chunk
 from sim.experiments.scenarios import (
     MAX_REPLICATIONS,
     Scenario,
+    ScenarioError,
     check_settings,
     expand,
     find_scenario,
@@ -86,25 +87,28 @@ def scenario_specs(
         Specifications in batch order: scenario by scenario, replicate by replicate.
 
     Raises:
-        ValueError: If two scenarios share a name, or their master seeds differ and
+        ScenarioError: If two scenarios share a name, or their master seeds differ and
             no ``seed`` is given.
     """
     names: dict[str, Scenario] = {}
     for sc in scenarios:
         if sc.name in names:
-            raise ValueError(
-                f"{sc.path}: name: expected a name not used by another scenario of the batch "
-                f"({names[sc.name].path}), got {sc.name!r}"
+            raise ScenarioError(
+                sc.path,
+                "name",
+                "expected a name not used by another scenario of the batch "
+                f"({names[sc.name].path}), got {sc.name!r}",
             )
         names[sc.name] = sc
     if seed is None and scenarios:
         first = scenarios[0]
         for sc in scenarios[1:]:
             if sc.run.seed != first.run.seed:
-                raise ValueError(
-                    f"{sc.path}: run.seed: expected the master seed of {first.path} "
-                    f"({first.run.seed}) so that runs are paired, got {sc.run.seed} "
-                    "(or give the batch one master seed)"
+                raise ScenarioError(
+                    sc.path,
+                    "run.seed",
+                    f"expected the master seed of {first.path} ({first.run.seed}) so that "
+                    f"runs are paired, got {sc.run.seed} (or give the batch one master seed)",
                 )
     specs = []
     for sc in scenarios:
@@ -273,10 +277,11 @@ def execute(
         previous = store.manifest or {}
         if previous and previous.get("model_version") != identity["model"]:
             raise StoreError(
-                f"{out}: expected runs of the batch's model version "
-                f"{previous.get('model_version')}, this code is {identity['model']}; the "
-                "model changed, so run the batch into a new out_dir folder (or move this one "
-                "aside)"
+                f"expected runs of the batch's model version "
+                f"{previous.get('model_version')}, this code is {identity['model']}",
+                file=out,
+                advice="the model changed, so run the batch into a new {out_dir} folder (or "
+                "move this one aside)",
             )
         stored = store.read_runs()
         new = runs_table(specs)

@@ -25,13 +25,14 @@ import pandas as pd
 import pyarrow as pa
 
 from sim.core.params import REGISTRY, ParameterError, resolve
+from sim.errors import MissingFileError, ZonesimError
 from sim.experiments.seeds import POSTERIOR_DRAW, branch_rng
 
 #: Columns of a posterior file that are not parameters.
 META_COLUMNS = ("weight", "distance", "generation")
 
 
-class PosteriorError(ValueError):
+class PosteriorError(ZonesimError, ValueError):
     """A posterior file is missing, malformed or invalid (message names file and key)."""
 
 
@@ -53,7 +54,7 @@ def load_posterior(path: str | Path) -> pd.DataFrame:
     """
     path = Path(path)
     if not path.is_file():
-        raise FileNotFoundError(f"{path}: posterior file not found")
+        raise MissingFileError(f"{path}: posterior file not found")
     if path.suffix not in (".parquet", ".csv"):
         raise PosteriorError(f"{path}: expected a .parquet or .csv posterior file")
     try:

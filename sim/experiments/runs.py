@@ -25,6 +25,7 @@ import pyarrow as pa
 
 import sim
 from sim.core.run import simulate
+from sim.errors import ZonesimError
 
 #: Columns that label every stored row, in order: leading, then trailing.
 LEADING = ("scenario", "replicate", "seed")
@@ -37,7 +38,7 @@ _CORE_SUFFIXES = (".py", ".csv", ".toml")
 MODEL_PACKAGES = ("numpy", "pandas", "pyarrow", "scipy", "mesa")
 
 
-class CodeMismatchError(ValueError):
+class CodeMismatchError(ZonesimError, ValueError):
     """A worker's model code or packages differ from the client's (message names the worker)."""
 
 

@@ -63,6 +63,7 @@ from sim.core import selectors, zonedata
 from sim.core.params import MODE_ASSIGNMENTS, REGISTRY, ParameterError, resolve
 from sim.core.run import FIRST_YEAR, LAST_YEAR
 from sim.core.suggest import closest, did_you_mean
+from sim.errors import MissingFileError, ZonesimError
 from sim.experiments.errors import ArgumentError
 from sim.experiments.posterior import PosteriorError, load_posterior
 from sim.experiments.seeds import sweep_rng
@@ -95,7 +96,7 @@ MAX_REPLICATIONS = 100_000
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
 
-class ScenarioError(ValueError):
+class ScenarioError(ZonesimError, ValueError):
     """A scenario file is missing, malformed or invalid.
 
     The message reads ``<file>: <key>: expected <what>, got <value>``.
@@ -107,8 +108,7 @@ class ScenarioError(ValueError):
 
     def __init__(self, path: str | Path, key: str, message: str) -> None:
         self.path = str(path)
-        self.key = key
-        super().__init__(": ".join(part for part in (self.path, key, message) if part))
+        super().__init__(message, file=path, key=key)
 
 
 @dataclass(frozen=True)
@@ -672,7 +672,7 @@ def shipped_scenarios() -> list[Scenario]:
     """
     files = [shipped_dir() / f"{n}.toml" for n in shipped_names()]
     if not files:
-        raise FileNotFoundError(
+        raise MissingFileError(
             f"{shipped_dir()}: no shipped scenario files (*.toml); the installation is incomplete"
         )
     return [load_scenario(p) for p in files]

@@ -48,7 +48,7 @@ import time
 import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -56,6 +56,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from sim.errors import MissingFileError, ZonesimError
 from sim.experiments.fileio import TMP_PREFIX, atomic_write_bytes, atomic_write_text, fsync_dir
 from sim.experiments.runs import RunOutput, RunSpec, params_json
 
@@ -81,17 +82,19 @@ RUN_COLUMNS = ("scenario", "replicate", "sample", "seed", "start", "end", "run_i
 Key = tuple[str, int, int, str]
 
 
-class StoreError(ValueError):
+class StoreError(ZonesimError, ValueError):
     """A batch folder cannot be used as asked (message names the path and what to do).
 
-    The advice names the arguments of :func:`sim.experiments.batch.execute`
-    (``out_dir``, ``allow_foreign=True``); :data:`ADVICE_TERMS` lists them for a front end
-    that calls them otherwise.
+    The advice may name arguments of :func:`sim.experiments.batch.execute` as
+    ``{out_dir}`` and ``{allow_foreign}`` placeholders (:attr:`arguments`), which a front
+    end that calls them otherwise spells its own way
+    (:meth:`~sim.errors.ZonesimError.message`).
     """
 
-
-#: Argument names :class:`StoreError` messages use in their advice.
-ADVICE_TERMS = ("out_dir", "allow_foreign=True")
+    arguments: ClassVar[Mapping[str, str]] = {
+        "out_dir": "out_dir",
+        "allow_foreign": "allow_foreign=True",
+    }
 
 
 def _sha256(data: bytes) -> str:
@@ -253,10 +256,12 @@ def check_compatible(stored: pd.DataFrame, new: pd.DataFrame, folder: Path) -> N
         return
     row = clash.iloc[0]
     raise StoreError(
-        f"{folder}: scenario {row['scenario']!r} (replicate {row['replicate']}, seed "
+        f"scenario {row['scenario']!r} (replicate {row['replicate']}, seed "
         f"{row['seed']}): expected the parameters and horizon of the runs already in this "
-        "batch, got different ones; a batch only grows, so run the changed scenario into a "
-        "new out_dir folder (or give it another name)"
+        "batch, got different ones",
+        file=folder,
+        advice="a batch only grows, so run the changed scenario into a new {out_dir} folder "
+        "(or give it another name)",
     )
 
 
@@ -310,15 +315,18 @@ class BatchStore:
         clash = [e for e in foreign if e in OWN_ENTRIES]
         if clash:
             raise StoreError(
-                f"{self.path}: expected an empty folder or a batch folder; it holds "
-                f"{clash[0]!r}, which this batch would overwrite; choose another out_dir"
+                f"expected an empty folder or a batch folder; it holds {clash[0]!r}, which "
+                "this batch would overwrite",
+                file=self.path,
+                advice="choose another {out_dir}",
             )
         if not allow_foreign:
             raise StoreError(
-                f"{self.path}: expected an empty folder or a batch folder; it holds "
-                f"{len(foreign)} other entr{'y' if len(foreign) == 1 else 'ies'} (e.g. "
-                f"{foreign[0]!r}); choose another out_dir, or pass allow_foreign=True to "
-                "put the batch beside them (they are left untouched)"
+                f"expected an empty folder or a batch folder; it holds {len(foreign)} other "
+                f"entr{'y' if len(foreign) == 1 else 'ies'} (e.g. {foreign[0]!r})",
+                file=self.path,
+                advice="choose another {out_dir}, or pass {allow_foreign} to put the batch "
+                "beside them (they are left untouched)",
             )
 
     def _empty_dir(self, name: str) -> bool:
@@ -619,8 +627,9 @@ class CombinedResults:
         if len(versions) > 1:
             detail = ", ".join(f"{r.path} {r.manifest.get('model_version')}" for r in self.parts)
             raise StoreError(
-                f"expected batches of one model version to combine, got {detail}; run the "
-                "older batches again with this code (into a new out_dir) to compare them"
+                f"expected batches of one model version to combine, got {detail}",
+                advice="run the older batches again with this code (into a new {out_dir}) to "
+                "compare them",
             )
         self._owner: dict[str, int] = {}
         for i, res in enumerate(self.parts):
@@ -693,7 +702,7 @@ def _run_set(runs: pd.DataFrame, scenario: str) -> set[Key]:
 def _load_one(path: Path) -> Results:
     manifest = read_manifest(path) if path.is_dir() else None
     if manifest is None or not (path / RUNS).is_file():
-        raise FileNotFoundError(
+        raise MissingFileError(
             f"{path}: expected a batch folder with {MANIFEST} and {RUNS} (none found)"
         )
     return Results(path, manifest, _read_runs(path))
@@ -731,7 +740,7 @@ def load_results(
     paths = [path] if isinstance(path, str | Path) else list(path)
     paths = [Path(p) for p in [*paths, *more]]
     if not paths:
-        raise FileNotFoundError("expected at least one batch folder, got none")
+        raise MissingFileError("expected at least one batch folder, got none")
     parts = [_load_one(p) for p in paths]
     return parts[0] if len(parts) == 1 else CombinedResults(parts)
 

@@ -267,3 +267,60 @@ def test_closed_output_pipe_is_not_an_error(monkeypatch: pytest.MonkeyPatch) -> 
 
     monkeypatch.setattr("sim.cli.list_cmd.run", closed)
     assert main(["list"]) == 0
+
+
+def test_unexpected_exception_is_a_bug_exit_1_with_traceback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A library ValueError (say from NumPy) is not the user's fault: no one-line verdict."""
+
+    def broken(args: object) -> int:
+        raise ValueError("operands could not be broadcast together")
+
+    monkeypatch.setattr("sim.cli.list_cmd.run", broken)
+    assert main(["list"]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback (most recent call last)" in err
+    assert "ValueError: operands could not be broadcast together" in err
+    assert err.strip().splitlines()[-1].startswith("zonesim list: internal error: this is a bug")
+
+
+def test_oserror_not_about_a_file_is_a_bug(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def broken(args: object) -> int:
+        raise ConnectionResetError("reset by peer")
+
+    monkeypatch.setattr("sim.cli.list_cmd.run", broken)
+    assert main(["list"]) == 1
+    assert "Traceback" in capsys.readouterr().err
+
+
+def test_zonesim_error_exits_2_with_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sim.experiments.store import StoreError
+
+    def refuse(args: object) -> int:
+        raise StoreError("expected x", file="o", advice="choose another {out_dir}")
+
+    monkeypatch.setattr("sim.cli.list_cmd.run", refuse)
+    assert main(["list"]) == 2
+    assert _one_line(capsys) == "zonesim list: error: o: expected x; choose another --out"
+
+
+def test_real_command_bug_exits_1_with_traceback(tmp_path: Path) -> None:
+    """The installed command, in its own process, with a bug planted in a subcommand."""
+    code = (
+        "import sys, sim.cli.list_cmd as m\n"
+        "def run(args): return 1 / 0\n"
+        "m.run = run\n"
+        "from sim.cli import main\n"
+        "sys.exit(main(['list']))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 1
+    assert "Traceback" in done.stderr and "ZeroDivisionError" in done.stderr
+    assert "please report it" in done.stderr

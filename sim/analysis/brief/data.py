@@ -22,6 +22,7 @@ from sim.analysis.brief.text import text
 from sim.core import zonedata
 from sim.core.cities import city_label
 from sim.core.params import REGISTRY
+from sim.errors import InputError
 from sim.experiments.errors import ArgumentError
 from sim.experiments.store import Results, load_results
 from sim.experiments.summary import paired_differences, summarize
@@ -124,15 +125,15 @@ def load_batches(paths: Sequence[str | Path], baseline: str | None = None) -> Br
     for i, (path, res) in enumerate(zip(paths, results, strict=True)):
         annual = res.annual
         if annual.empty:
-            raise ValueError(f"{path}: expected finished runs in the batch, found none")
+            raise InputError(f"{path}: expected finished runs in the batch, found none")
         if annual.duplicated(["scenario", "replicate", "year"]).any():
-            raise ValueError(
+            raise InputError(
                 f"{path}: expected one run per scenario and replicate (a scenario batch from "
                 "`zonesim run`), got a sample design (calibration or sensitivity)"
             )
         for name in dict.fromkeys(annual["scenario"]):
             if name in batch_of:
-                raise ValueError(
+                raise InputError(
                     f"{path}: scenario {name!r}: expected each scenario in one batch only, "
                     f"it is also in {paths[batch_of[name]]}"
                 )
@@ -153,7 +154,7 @@ def load_batches(paths: Sequence[str | Path], baseline: str | None = None) -> Br
             f": expected a scenario of the batch ({', '.join(scenarios)}), got {baseline!r}",
         )
     if len(scenarios) < 2:
-        raise ValueError(
+        raise InputError(
             f"{paths[0]}: expected at least two scenarios (a baseline and a what-if), "
             f"got {', '.join(scenarios)}"
         )
@@ -162,7 +163,7 @@ def load_batches(paths: Sequence[str | Path], baseline: str | None = None) -> Br
         if name != baseline and not base_seeds & set(
             annual.loc[annual["scenario"] == name, "seed"]
         ):
-            raise ValueError(
+            raise InputError(
                 f"{paths[batch_of[name]]}: scenario {name!r}: expected seeds shared with the "
                 f"baseline {baseline!r} (run them with the same master seed), got none in common"
             )
@@ -256,7 +257,7 @@ def zone_cell(row: Mapping[str, Any], lang: str) -> str:
 
 def _zones(data: BriefData) -> pd.DataFrame:
     if data.zones is None:
-        raise ValueError(f"{data.paths[0]}: expected zone tables (a batch run with zone tables)")
+        raise InputError(f"{data.paths[0]}: expected zone tables (a batch run with zone tables)")
     return data.zones
 
 

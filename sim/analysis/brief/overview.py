@@ -24,6 +24,7 @@ from sim.analysis.robustness.design import parse_outcome
 from sim.analysis.robustness.report import Exploration, read_exploration
 from sim.analysis.robustness.words import likelihood, pct
 from sim.core.cities import CITIES, city_label
+from sim.errors import InputError
 from sim.experiments.scenarios import shipped_scenarios
 
 #: Criteria of the trade-off table, with the better direction (+1 higher, -1 lower).
@@ -192,7 +193,7 @@ def prefecture_table(data: BriefData) -> pd.DataFrame:
         what-if (mean paired difference, replicate by replicate on shared seeds).
     """
     if data.zones is None:
-        raise ValueError(f"{data.paths[0]}: expected zone tables (a batch run with zone tables)")
+        raise InputError(f"{data.paths[0]}: expected zone tables (a batch run with zone tables)")
     z = data.zones
     last = data.years[1]
     rows = z[(z["year"] == last) & (z["status"] == "active")]
@@ -214,7 +215,7 @@ def prefecture_table(data: BriefData) -> pd.DataFrame:
 def zone_ranking(data: BriefData, n: int = RANKED_ZONES) -> pd.DataFrame:
     """The ``n`` zones with the largest mean output in the baseline's last year."""
     if data.zones is None:
-        raise ValueError(f"{data.paths[0]}: expected zone tables (a batch run with zone tables)")
+        raise InputError(f"{data.paths[0]}: expected zone tables (a batch run with zone tables)")
     z = data.zones
     last = data.years[1]
     rows = z[(z["scenario"] == data.baseline) & (z["year"] == last) & (z["status"] == "active")]

@@ -12,6 +12,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from sim.errors import ZonesimError
 from sim.experiments.fileio import atomic_write
 
 #: Executable names tried, in order, when no browser is given.
@@ -34,11 +35,11 @@ CHROMIUM_FLAGS = (
 TIMEOUT = 180
 
 
-class ChromiumNotFoundError(FileNotFoundError):
+class ChromiumNotFoundError(ZonesimError, FileNotFoundError):
     """No Chromium (or Chrome) executable was found."""
 
 
-class PdfError(OSError):
+class PdfError(ZonesimError, OSError):
     """Chromium failed to print the page."""
 
 

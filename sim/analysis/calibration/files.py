@@ -23,6 +23,7 @@ import pandas as pd
 
 from sim.analysis.calibration.posterior import posterior_frame
 from sim.core.params import REGISTRY
+from sim.errors import InputError, MissingFileError
 from sim.experiments.fileio import atomic_write_parquet, atomic_write_text
 from sim.experiments.posterior import load_posterior
 from sim.experiments.posterior import posterior_draws as _posterior_draws
@@ -155,7 +156,7 @@ class BestFit:
 def _calibration_file(folder: str | Path, name: str) -> Path:
     path = Path(folder) / name
     if not path.is_file():
-        raise FileNotFoundError(f"{path}: calibration output not found (run `zonesim calibrate`)")
+        raise MissingFileError(f"{path}: calibration output not found (run `zonesim calibrate`)")
     return path
 
 
@@ -181,9 +182,9 @@ def read_best_fit(folder: str | Path) -> BestFit:
             moments={k: float(v) for k, v in fit.get("moments", {}).items()},
         )
     except tomllib.TOMLDecodeError as exc:
-        raise ValueError(f"{path}: expected valid TOML ({exc})") from None
+        raise InputError(f"{path}: expected valid TOML ({exc})") from None
     except KeyError as exc:
-        raise ValueError(f"{path}: {exc.args[0]}: expected a value (missing)") from None
+        raise InputError(f"{path}: {exc.args[0]}: expected a value (missing)") from None
 
 
 def read_posterior(folder: str | Path) -> pd.DataFrame:

@@ -28,6 +28,7 @@ import numpy as np
 
 from sim.core.params import REGISTRY, ParameterError, resolve
 from sim.core.run import FIRST_YEAR, METRICS
+from sim.errors import MissingFileError, ZonesimError
 
 #: Default targets file and output folder (relative to the working directory).
 DEFAULT_TARGETS = Path("calibration/targets_2018.toml")
@@ -56,7 +57,7 @@ BOUNDS = ("at_least", "at_most")
 RATIO_CLIP = 5.0
 
 
-class TargetsError(ValueError):
+class TargetsError(ZonesimError, ValueError):
     """A targets file is missing, malformed or invalid (message names file and key)."""
 
 
@@ -467,7 +468,7 @@ def load_targets(path: str | Path = DEFAULT_TARGETS) -> Targets:
     """
     path = Path(path)
     if not path.is_file():
-        raise FileNotFoundError(f"{path}: targets file not found")
+        raise MissingFileError(f"{path}: targets file not found")
     try:
         with path.open("rb") as f:
             doc = tomllib.load(f)

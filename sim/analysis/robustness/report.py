@@ -31,6 +31,7 @@ import pandas as pd
 
 from sim.analysis.robustness.discovery import Discovery
 from sim.analysis.robustness.words import likelihood, num, pct, scale_note
+from sim.errors import MissingFileError
 from sim.experiments.fileio import atomic_write, atomic_write_text
 
 SETTINGS = "explore.json"
@@ -148,7 +149,7 @@ def read_exploration(folder: str | Path) -> Exploration:
     """
     folder = Path(folder)
     if not (folder / SETTINGS).is_file() or not (folder / "pairwise.csv").is_file():
-        raise FileNotFoundError(
+        raise MissingFileError(
             f"{folder}: expected a `zonesim explore` folder ({SETTINGS} and pairwise.csv)"
         )
     settings = json.loads((folder / SETTINGS).read_text(encoding="utf-8"))

@@ -19,6 +19,7 @@ from sim.analysis.sensitivity.figures import write_figures
 from sim.analysis.sensitivity.problem import to_overrides
 from sim.analysis.sensitivity.report import render_report
 from sim.core.params import REGISTRY
+from sim.errors import InputError, MissingFileError
 from sim.experiments.fileio import atomic_write, atomic_write_text
 
 if TYPE_CHECKING:
@@ -87,7 +88,7 @@ def write_outputs(result: SensitivityResult, out_dir: Path) -> list[Path]:
 def _sensitivity_file(folder: str | Path, name: str) -> Path:
     path = Path(folder) / name
     if not path.is_file():
-        raise FileNotFoundError(f"{path}: sensitivity output not found (run `zonesim sensitivity`)")
+        raise MissingFileError(f"{path}: sensitivity output not found (run `zonesim sensitivity`)")
     return path
 
 
@@ -128,5 +129,5 @@ def read_summary(folder: str | Path) -> dict[str, Any]:
     except json.JSONDecodeError:
         meta = None
     if not isinstance(meta, dict):
-        raise ValueError(f"{path}: expected the JSON settings of a sensitivity analysis")
+        raise InputError(f"{path}: expected the JSON settings of a sensitivity analysis")
     return meta

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from sim.core.params import REGISTRY, ParameterError, salib_problem
+from sim.errors import ZonesimError
 from sim.experiments.errors import ArgumentError
 from sim.experiments.evaluate import MetricAt, parse_metric_at, parse_metric_list
 
@@ -32,7 +33,7 @@ DEFAULT_OUTPUTS = (
 OutputSpec = MetricAt
 
 
-class SensitivityError(ValueError):
+class SensitivityError(ZonesimError, ValueError):
     """An invalid sensitivity-analysis request (reported on one line)."""
 
 
