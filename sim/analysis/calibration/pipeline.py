@@ -36,7 +36,7 @@ from sim.experiments.seeds import PREDICTIVE, branch_seed, validation_seeds
 #: Default output folder (relative to the working directory).
 DEFAULT_OUT = Path("calibration")
 #: Seeds per history-matching design point; best-fit candidates and their common seeds.
-REPLICATES, CANDIDATES, CRN = 2, 12, 4
+REPLICATES, CANDIDATES, CRN = 2, 10, 4
 #: Most point-seeds for history matching (three waves of 160, 80 and 80 points, two seeds).
 HM_MAX = 640
 #: Most ABC particles: about fifteen per calibrated parameter, so that the posterior's
