@@ -51,8 +51,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         type=positive_int,
         default=None,
         metavar="N",
-        help="also refit without each fitted pattern in turn, N runs per fit, and predict the "
-        "pattern left out (loo.csv and a section of the report)",
+        help="also refit without each fitted pattern in turn (the parameters the full fit "
+        "calibrates), N runs per fit, and predict the pattern left out (loo.csv and a section "
+        "of the report)",
     )
     add_backend_options(p)
     p.add_argument(
@@ -84,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
     targets = cal.load_targets(args.targets)  # checked before anything is written
     plan = cal.plan_budget(args.budget, len(targets.parameters), targets.runs_per_point)
     if args.leave_one_out is not None:
-        try:
+        try:  # at most the candidates are calibrated: enough for every fit
             cal.plan_budget(args.leave_one_out, len(targets.parameters), targets.runs_per_point)
         except ArgumentError as exc:
             raise UsageError(exc.renamed("--leave-one-out")) from None
@@ -108,6 +109,7 @@ def run(args: argparse.Namespace) -> int:
                 out=args.out,
                 budget=args.leave_one_out,
                 seed=args.seed,
+                parameters=result.targets.parameters,
                 progress=progress,
             )
     command = command_line() if sys.argv[1:2] == ["calibrate"] else ""
