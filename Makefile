@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run example-brief test lint bench notebooks clean
+.PHONY: setup run example-brief test test-fast docs lint bench notebooks clean
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "error: Python >= 3.12 not found (install it, e.g. pyenv install 3.12)" >&2; exit 2; }
@@ -67,10 +67,29 @@ example-brief: $(STAMP)
 	done
 	$(BIN)/python scripts/screenshot_brief.py $(EXAMPLE_DOC)/brief.en.html docs/brief-screenshot.png
 
+# The whole suite, as CI runs it: lint and format, the import layers (pyproject's
+# [tool.importlinter]), the type checker (pyproject's [tool.mypy]), every test.
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-logo
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -n 2
+
+# The edit-test loop: lint and the unit tests (not the tests marked slow or e2e).
+test-fast: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -n 2 -q -m "not slow and not e2e"
+
+# The documentation site (mkdocs.yml) in site/, built offline; a warning is an error.
+DOCS_STAMP := $(VENV)/.installed-docs
+$(DOCS_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[test,docs]"
+	@touch $(DOCS_STAMP)
+
+docs: $(DOCS_STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
+	@echo "site/index.html"
 
 # Execute every notebook and store it with its outputs (tests check they are up to date).
 notebooks: $(STAMP)
@@ -80,4 +99,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_simulate.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .import_linter_cache site

@@ -20,6 +20,7 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import cache
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -31,10 +32,10 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from sim.core import modes as mode_registry
 from sim.core import outputs
+from sim.core.lang import Translated, check_lang, translate
 from sim.experiments.summary import summarize
 
-Lang = str  # "en" or "zh"
-LANGS = ("en", "zh")
+Lang = str  # one of sim.core.lang.LANGS
 
 #: Metrics shown in fan charts and headline tables, in display order.
 KEY_METRICS = (
@@ -48,16 +49,14 @@ KEY_METRICS = (
 
 #: Display names of the annual metrics (``en``, ``zh``), with units, from the output
 #: registry.
-METRIC_LABELS: dict[str, tuple[str, str]] = {
-    o.name: (o.label_en, o.label_zh) for o in outputs.ANNUAL
-}
+METRIC_LABELS: dict[str, Translated] = {o.name: (o.label_en, o.label_zh) for o in outputs.ANNUAL}
 
 #: Display names of the zone-table columns (``en``, ``zh``), from the output registry.
-ZONE_LABELS: dict[str, tuple[str, str]] = {o.name: (o.label_en, o.label_zh) for o in outputs.ZONES}
+ZONE_LABELS: dict[str, Translated] = {o.name: (o.label_en, o.label_zh) for o in outputs.ZONES}
 
 #: Management modes in display order, with labels and colours, from the mode registry.
 MODES = mode_registry.MODE_NAMES
-MODE_LABELS: dict[str, tuple[str, str]] = {
+MODE_LABELS: dict[str, Translated] = {
     m.name: (m.label_en, m.label_zh) for m in mode_registry.MODES.values()
 }
 MODE_COLOURS: dict[str, str] = {m.name: m.colour for m in mode_registry.MODES.values()}
@@ -129,33 +128,23 @@ def figure_language(lang: Lang) -> Lang:
     return "zh" if lang == "zh" and cjk_font() is not None else "en"
 
 
-def check_lang(lang: str) -> None:
-    """Raise ``ValueError`` unless ``lang`` is ``"en"`` or ``"zh"``."""
-    if lang not in LANGS:
-        raise ValueError(f"lang: expected one of {', '.join(LANGS)}, got {lang!r}")
-
-
-def _pick(pair: tuple[str, str], lang: Lang) -> str:
-    return pair[LANGS.index(lang)]
-
-
 def metric_label(metric: str, lang: Lang = "en") -> str:
     """Return the display name of an annual metric (the metric itself if unknown)."""
-    return _pick(METRIC_LABELS[metric], lang) if metric in METRIC_LABELS else metric
+    return translate(METRIC_LABELS[metric], lang) if metric in METRIC_LABELS else metric
 
 
 def zone_label(column: str, lang: Lang = "en") -> str:
     """Return the display name of a zone-table column (the column itself if unknown)."""
-    return _pick(ZONE_LABELS[column], lang) if column in ZONE_LABELS else column
+    return translate(ZONE_LABELS[column], lang) if column in ZONE_LABELS else column
 
 
 def mode_label(mode: str, lang: Lang = "en") -> str:
     """Return the display name of a management mode (the mode itself if unknown)."""
-    return _pick(MODE_LABELS[mode], lang) if mode in MODE_LABELS else mode
+    return translate(MODE_LABELS[mode], lang) if mode in MODE_LABELS else mode
 
 
 def _text(key: str, lang: Lang, **fmt: object) -> str:
-    return _pick(_TEXT[key], lang).format(**fmt)
+    return translate(_TEXT[key], lang).format(**fmt)
 
 
 @contextmanager
@@ -294,7 +283,7 @@ def fan_chart(
             fig = own = Figure(figsize=(6.0, 3.4), layout="constrained")
             ax = fig.add_subplot()
         else:
-            fig = ax.get_figure(root=True)
+            fig = cast(Figure, ax.get_figure(root=True))  # an Axes has a figure
         widest = max((hi - lo for lo, hi in bands), default=1.0)
         for s in scenarios:
             rows = table[table["scenario"] == s].sort_values("year")
@@ -307,10 +296,11 @@ def fan_chart(
             ax.plot(rows["year"], rows[0.5], color=colours[s], linewidth=1.6, label=name)
         ax.set_title(metric_label(metric, lang))
         ax.set_xlabel(_text("year", lang))
-        ax.xaxis.get_major_locator().set_params(integer=True)
+        # the default locator is a MaxNLocator, which takes integer=
+        ax.xaxis.get_major_locator().set_params(integer=True)  # type: ignore[call-arg]
         values = annual[metric].dropna()
         if len(values) and (values == values.round()).all():  # counts: whole-number ticks
-            ax.yaxis.get_major_locator().set_params(integer=True)
+            ax.yaxis.get_major_locator().set_params(integer=True)  # type: ignore[call-arg]
         ax.yaxis.set_major_formatter(FuncFormatter(_tick))
         ax.grid(alpha=0.3, linewidth=0.5)
         if legend:

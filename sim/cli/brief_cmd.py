@@ -6,8 +6,7 @@ import argparse
 from pathlib import Path
 
 from sim.cli import UsageError
-
-LANGS = ("en", "zh")
+from sim.core.lang import LANGS
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
+from sim.core.lang import LANGS
 from sim.core.params import REGISTRY
 from sim.errors import MissingFileError
 
@@ -19,7 +20,6 @@ KEYS = (
     "description_zh",
     "source_zh",
 )
-LANGS = ("en", "zh")
 
 
 def register(sub: argparse._SubParsersAction) -> None:

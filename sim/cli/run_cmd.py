@@ -17,7 +17,8 @@ from sim.cli.options import (
     seed_int,
     setting,
 )
-from sim.experiments.batch import MAX_REPLICATIONS, run_batch
+from sim.experiments.batch import run_batch
+from sim.experiments.scenarios import MAX_REPLICATIONS
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -40,8 +40,8 @@ def run(args: argparse.Namespace) -> int:
             f"{sc.run.replications} replicates, seed {sc.run.seed}, "
             f"{n_params} parameter override(s), {n_modes} mode assignment(s){sweep}"
         )
-    for exc in errors:
-        print(f"zonesim validate: error: {exc}", file=sys.stderr)
+    for err in errors:
+        print(f"zonesim validate: error: {err}", file=sys.stderr)
     if len(errors) > 1:
         files = len({e.path for e in errors})
         print(f"zonesim validate: {len(errors)} error(s) in {files} file(s)", file=sys.stderr)

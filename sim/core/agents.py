@@ -7,7 +7,7 @@ brief and ``docs/ODD.md``; every numerical effect is a registry parameter.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import mesa
 
@@ -65,7 +65,7 @@ class Zone(mesa.Agent):
         environment: Business-environment index in [0, 1] (legacy = 0).
     """
 
-    def __init__(self, model: ZoneReformModel, unit: dict, zone: dict) -> None:
+    def __init__(self, model: ZoneReformModel, unit: dict[str, Any], zone: dict[str, Any]) -> None:
         """Create a zone agent from a 2016 unit row and its integrated zone's row."""
         super().__init__(model)
         self.index = len(model.zone_list)
@@ -244,7 +244,7 @@ class ProvincialGovernment(mesa.Agent):
     @property
     def land_cap(self) -> float:
         """Cap on the land designated for industrial zones (the land ledger), km2."""
-        return self.model.p["land_cap_share"] * self.land_area
+        return float(self.model.p["land_cap_share"] * self.land_area)
 
     def assess(self, year: int, score: dict[Zone, float]) -> None:
         """Rank counted zones and apply dynamic exit.

@@ -15,9 +15,9 @@ import unicodedata
 from pathlib import Path
 from types import MappingProxyType
 
+from sim.core.lang import check_lang
+
 CITIES_CSV = Path(__file__).parent / "data" / "cities.csv"
-#: Languages of the display names.
-LANGS = ("en", "zh")
 
 
 def _key(name: str) -> str:
@@ -75,8 +75,7 @@ def city_label(city: str, lang: str = "en") -> str:
     Raises:
         ValueError: If ``lang`` is neither ``"en"`` nor ``"zh"``.
     """
-    if lang not in LANGS:
-        raise ValueError(f"lang: expected one of {', '.join(LANGS)}, got {lang!r}")
+    check_lang(lang)
     canon = canonical_city(city)
     if canon is None:
         return city

@@ -42,6 +42,11 @@ class Mode:
         operator_runs_zone: Whether an operating company develops and runs the zone.
         registrable: Whether a zone of the zone registry may hold the mode (the modes
             chosen in the reform; ``legacy`` is only the state before it).
+        departments_2018: Range (inclusive) the zone generator draws a registered zone's
+            2018 departments from (``sim.core.zonedata``; an assumption within
+            ``departments``), or ``None`` for a mode no zone is registered in.
+        staff_2018: Range (inclusive) the zone generator draws a registered zone's 2018
+            staff establishment from (an assumption), or ``None``.
     """
 
     name: str
@@ -53,6 +58,8 @@ class Mode:
     dispatched_agencies: bool
     operator_runs_zone: bool
     registrable: bool = True
+    departments_2018: tuple[int, int] | None = None
+    staff_2018: tuple[int, int] | None = None
 
 
 #: The reference mode: the state before the reform, against which effects are measured.
@@ -82,6 +89,8 @@ MODES: dict[str, Mode] = {
             departments=(6, 8),
             dispatched_agencies=False,
             operator_runs_zone=False,
+            departments_2018=(6, 8),
+            staff_2018=(55, 119),
         ),
         Mode(
             name="quzheng",
@@ -92,6 +101,8 @@ MODES: dict[str, Mode] = {
             departments=(3, 3),
             dispatched_agencies=False,
             operator_runs_zone=False,
+            departments_2018=(3, 3),
+            staff_2018=(25, 44),
         ),
         Mode(
             name="corporate",
@@ -102,6 +113,8 @@ MODES: dict[str, Mode] = {
             departments=(1, 3),
             dispatched_agencies=False,
             operator_runs_zone=True,
+            departments_2018=(2, 3),
+            staff_2018=(15, 34),
         ),
     )
 }

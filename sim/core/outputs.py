@@ -41,6 +41,12 @@ class Output:
         label_en: English display name (with the unit where it has one).
         label_zh: Chinese display name.
         meaning: Definition, in one sentence.
+        better: The direction a reader counts as better: ``+1`` more, ``-1`` less, ``0``
+            neither (an input, a count the reform changes by design, a share or a
+            structure). It is a reading of the reform's aims (more output and firms, faster
+            approval, fewer delisted zones and, for lean administration, fewer staff posts),
+            not a finding; every table, figure and comparison that marks a better direction
+            reads it here.
     """
 
     name: str
@@ -49,6 +55,7 @@ class Output:
     label_en: str
     label_zh: str
     meaning: str
+    better: Literal[-1, 0, 1] = 0
 
     def label(self, lang: str = "en") -> str:
         """Return the display name in ``"en"`` or ``"zh"``."""
@@ -61,6 +68,7 @@ ANNUAL: tuple[Output, ...] = (
         name="firms",
         unit="firms",
         kind="stock",
+        better=+1,
         label_en="Firms in zones",
         label_zh="入区企业数",
         meaning="Living firms at year end (all zones, including delisted ones).",
@@ -69,6 +77,7 @@ ANNUAL: tuple[Output, ...] = (
         name="firm_entries",
         unit="firms/year",
         kind="flow",
+        better=+1,
         label_en="Firm entries per year",
         label_zh="年新进入企业数",
         meaning="Entries during the year: projects located plus start-ups that found land.",
@@ -77,6 +86,7 @@ ANNUAL: tuple[Output, ...] = (
         name="firm_exits",
         unit="firms/year",
         kind="flow",
+        better=-1,
         label_en="Firm exits per year",
         label_zh="年退出企业数",
         meaning="Exits during the year.",
@@ -93,6 +103,7 @@ ANNUAL: tuple[Output, ...] = (
         name="stat_zone_gdp",
         unit="亿元/year",
         kind="flow",
+        better=+1,
         label_en="GDP of zones in the statistics (100 m yuan)",
         label_zh="统计内开发区GDP（亿元）",
         meaning="Value added of counted zones in the statistics (mean over the year's "
@@ -102,6 +113,7 @@ ANNUAL: tuple[Output, ...] = (
         name="stat_zone_gdp_growth",
         unit="%",
         kind="rate",
+        better=+1,
         label_en="Their GDP growth, as reported (%)",
         label_zh="统计内开发区GDP增速，按公布口径（%）",
         meaning="Growth of `stat_zone_gdp` over the previous year's `stat_zone_gdp`, as "
@@ -112,6 +124,7 @@ ANNUAL: tuple[Output, ...] = (
         name="stat_zone_gdp_same_coverage_growth",
         unit="%",
         kind="rate",
+        better=+1,
         label_en="Their GDP growth, same coverage (%)",
         label_zh="统计内开发区GDP增速，同口径（%）",
         meaning="Growth of the GDP of the zones in the statistics in both years, at this year's "
@@ -129,6 +142,7 @@ ANNUAL: tuple[Output, ...] = (
         name="growth_gap_pp",
         unit="pp",
         kind="rate",
+        better=+1,
         label_en="Growth margin over the province (pp)",
         label_zh="高于全省增速（百分点）",
         meaning="`stat_zone_gdp_growth` less `province_gdp_growth` (as reported).",
@@ -137,6 +151,7 @@ ANNUAL: tuple[Output, ...] = (
         name="stat_zone_gdp_same_zones",
         unit="亿元/year",
         kind="flow",
+        better=+1,
         label_en="GDP of the statistics zones, fixed boundaries (100 m yuan)",
         label_zh="统计内开发区GDP，固定边界（亿元）",
         meaning="Value added of every unit of the zones in the statistics, whatever its level "
@@ -146,6 +161,7 @@ ANNUAL: tuple[Output, ...] = (
         name="stat_zone_gdp_same_zones_growth",
         unit="%",
         kind="rate",
+        better=+1,
         label_en="Their GDP growth, fixed boundaries (%)",
         label_zh="固定边界GDP增速（%）",
         meaning="Growth of `stat_zone_gdp_same_zones` over the previous year.",
@@ -154,6 +170,7 @@ ANNUAL: tuple[Output, ...] = (
         name="zone_gdp",
         unit="亿元/year",
         kind="flow",
+        better=+1,
         label_en="GDP of all zones (100 m yuan)",
         label_zh="全部开发区GDP（亿元）",
         meaning="Value added of every unit that is part of a zone (parks, merged units and "
@@ -163,6 +180,7 @@ ANNUAL: tuple[Output, ...] = (
         name="zone_gdp_growth",
         unit="%",
         kind="rate",
+        better=+1,
         label_en="GDP growth of all zones (%)",
         label_zh="全部开发区GDP增速（%）",
         meaning="Growth of `zone_gdp` over the previous year's: the fixed-territory growth (new "
@@ -172,6 +190,7 @@ ANNUAL: tuple[Output, ...] = (
         name="zone_gdp_same_coverage_growth",
         unit="%",
         kind="rate",
+        better=+1,
         label_en="GDP growth of all zones, same coverage (%)",
         label_zh="全部开发区GDP增速，同口径（%）",
         meaning="Growth of the GDP of the units that were in the model in both years (zones "
@@ -181,6 +200,7 @@ ANNUAL: tuple[Output, ...] = (
         name="zone_growth_gap_pp",
         unit="pp",
         kind="rate",
+        better=+1,
         label_en="Growth margin of all zones over the province (pp)",
         label_zh="全部开发区高于全省增速（百分点）",
         meaning="`zone_gdp_growth` less `province_gdp_growth`: the fixed-territory version of "
@@ -190,6 +210,7 @@ ANNUAL: tuple[Output, ...] = (
         name="province_gdp",
         unit="亿元/year",
         kind="flow",
+        better=+1,
         label_en="Provincial GDP (100 m yuan)",
         label_zh="全省GDP（亿元）",
         meaning="All zones plus the rest of the province (7.11).",
@@ -198,6 +219,7 @@ ANNUAL: tuple[Output, ...] = (
         name="rest_gdp",
         unit="亿元/year",
         kind="flow",
+        better=+1,
         label_en="GDP outside zones (100 m yuan)",
         label_zh="开发区以外GDP（亿元）",
         meaning="The rest of the province: on the province's path, less the activity zones "
@@ -215,6 +237,7 @@ ANNUAL: tuple[Output, ...] = (
         name="firms_in_active_zones",
         unit="firms",
         kind="stock",
+        better=+1,
         label_en="Firms in zones with status",
         label_zh="在册开发区企业数",
         meaning="Firms in counted zones.",
@@ -281,6 +304,7 @@ ANNUAL: tuple[Output, ...] = (
         name="staff",
         unit="posts",
         kind="stock",
+        better=-1,
         label_en="Staff establishment",
         label_zh="编制人数",
         meaning="Staff establishment of active (not delisted) zones and units.",
@@ -297,6 +321,7 @@ ANNUAL: tuple[Output, ...] = (
         name="approval_days",
         unit="days",
         kind="rate",
+        better=-1,
         label_en="Approval time (days)",
         label_zh="审批时间（天）",
         meaning="Mean approval time of an investment project over counted zones.",
@@ -305,6 +330,7 @@ ANNUAL: tuple[Output, ...] = (
         name="approval_days_territory",
         unit="days",
         kind="rate",
+        better=-1,
         label_en="Approval time over all zone land (days)",
         label_zh="全部开发区用地的平均审批时间（天）",
         meaning="Approval time averaged over every located unit (parks and delisted zones "
@@ -322,6 +348,7 @@ ANNUAL: tuple[Output, ...] = (
         name="zones_delisted",
         unit="zones",
         kind="stock",
+        better=-1,
         label_en="Zones that lost status (cumulative)",
         label_zh="被撤销资格的开发区（累计）",
         meaning="Zones delisted since 2016 (cumulative).",
@@ -330,6 +357,7 @@ ANNUAL: tuple[Output, ...] = (
         name="leadership_changes",
         unit="changes",
         kind="stock",
+        better=-1,
         label_en="Leadership changes (cumulative)",
         label_zh="领导班子调整（累计）",
         meaning="Leadership replacements in national zones since 2016 (cumulative).",
@@ -658,3 +686,12 @@ ZONE_NAMES: tuple[str, ...] = tuple(o.name for o in ZONES)
 #: Outputs by name.
 ANNUAL_BY_NAME: dict[str, Output] = {o.name: o for o in ANNUAL}
 ZONES_BY_NAME: dict[str, Output] = {o.name: o for o in ZONES}
+
+
+def better(metric: str) -> int:
+    """The better direction of an annual metric (:attr:`Output.better`).
+
+    Raises:
+        KeyError: If ``metric`` is not an annual metric.
+    """
+    return ANNUAL_BY_NAME[metric].better

@@ -47,6 +47,8 @@ class ParameterError(ZonesimError, ValueError):
         hint: A did-you-mean suffix (``"; did you mean 'x'?"``) or ``""``.
     """
 
+    key: str
+
     def __init__(self, key: str, expected: str, got: Any = None, *, hint: str = "") -> None:
         self.expected = expected
         self.got = got

@@ -39,7 +39,8 @@ import pandas as pd
 
 from sim.core.cities import CITIES, canonical_city, city_label
 from sim.core.cities import COUNTIES as COUNTIES  # re-exported with CITIES: the city vocabulary
-from sim.core.modes import REGISTRABLE_MODES
+from sim.core.lang import Translated, check_lang, translate
+from sim.core.modes import MODES, REGISTRABLE_MODES
 from sim.errors import ZonesimError
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -94,7 +95,7 @@ UNIT_COLUMNS: dict[str, str] = {
 PROVENANCE_COLUMNS = ("table", "id", "field", "public_name", "public_column", "source")
 
 #: Figures the registry must reproduce (facts.md).
-FACTS = {
+FACTS: dict[str, Any] = {
     "zones": 67,
     "industrial_zones": 59,
     "industrial_area_km2": 2750.0,
@@ -137,7 +138,7 @@ DEMO_NOTE_UNITS = (
     ("University Town", "山西大学城", "park"),
 )
 #: Words that mark a synthetic row's name, by language.
-SYNTHETIC_MARK = {"en": "Synthetic", "zh": "合成"}
+SYNTHETIC_MARK: Translated = ("Synthetic", "合成")
 #: Type words of synthetic zones' names: type -> (English, Chinese).
 TYPE_NAMES = {
     "industrial": ("zone", "开发区"),
@@ -146,7 +147,7 @@ TYPE_NAMES = {
 }
 
 #: Assumptions of the generated fill (reported in the ODD document).
-ASSUMPTIONS = {
+ASSUMPTIONS: dict[str, Any] = {
     "eco_tourism_zones": 5,
     "agri_hitech_zones": 3,
     "zones_absorbing_parks": 18,
@@ -177,14 +178,16 @@ class ZoneData:
     provenance: pd.DataFrame | None = None
 
     @cached_property
-    def zone_records(self) -> list[dict]:
+    def zone_records(self) -> list[dict[str, Any]]:
         """Zone rows as dictionaries (computed once; treat as read-only)."""
-        return self.zones.to_dict("records")
+        records: list[dict[str, Any]] = self.zones.to_dict("records")
+        return records
 
     @cached_property
-    def unit_records(self) -> list[dict]:
+    def unit_records(self) -> list[dict[str, Any]]:
         """Unit rows as dictionaries (computed once; treat as read-only)."""
-        return self.units.to_dict("records")
+        records: list[dict[str, Any]] = self.units.to_dict("records")
+        return records
 
 
 class ZoneDataError(ZonesimError, ValueError):
@@ -194,7 +197,15 @@ class ZoneDataError(ZonesimError, ValueError):
 def _split(rng: np.random.Generator, total: float, weights: np.ndarray) -> np.ndarray:
     """Split a total in proportion to weights (floats)."""
     w = np.asarray(weights, dtype=float)
-    return total * w / w.sum()
+    return np.asarray(total * w / w.sum())
+
+
+def _draw(rng: np.random.Generator, bounds: tuple[int, int] | None) -> int:
+    """A whole number from an inclusive range (a range of one value draws nothing)."""
+    if bounds is None:
+        raise ValueError("expected a mode's 2018 staffing range, got none")
+    lo, hi = bounds
+    return int(rng.integers(lo, hi + 1))
 
 
 def _split_int(total: int, weights: np.ndarray, minimum: int = 0) -> np.ndarray:
@@ -205,7 +216,7 @@ def _split_int(total: int, weights: np.ndarray, minimum: int = 0) -> np.ndarray:
     out = np.floor(raw).astype(int)
     order = np.argsort(-(raw - out), kind="stable")
     out[order[: free - out.sum()]] += 1
-    return out + minimum
+    return np.asarray(out + minimum)
 
 
 def read_public(path: str | Path = PUBLIC_CSV) -> pd.DataFrame:
@@ -331,10 +342,10 @@ def _synthetic_zones(rng: np.random.Generator, named: list[_Row]) -> list[_Row]:
         out.append(
             _Row(
                 {
-                    "name": f"{SYNTHETIC_MARK['en']} provincial {en}, "
+                    "name": f"{translate(SYNTHETIC_MARK, 'en')} provincial {en}, "
                     f"{city_label(city, 'en')} {seen[city]}",
-                    "name_zh": f"{SYNTHETIC_MARK['zh']}省级{zh}（{city_label(city, 'zh')}"
-                    f"{seen[city]}）",
+                    "name_zh": f"{translate(SYNTHETIC_MARK, 'zh')}省级{zh}"
+                    f"（{city_label(city, 'zh')}{seen[city]}）",
                     "synthetic": 1,
                     "level": "provincial",
                     "city": city,
@@ -377,7 +388,8 @@ def generate(seed: int = SEED, public: str | Path = PUBLIC_CSV) -> ZoneData:
     pool = FACTS["industrial_area_km2"] - np.nansum(area[industrial]) - base[free].sum()
     area[free] = base[free] + _split(rng, pool, weights)
     other = ~industrial & np.isnan(area)
-    area[other] = rng.uniform(*a["non_industrial_area_km2"], other.sum())
+    low, high = a["non_industrial_area_km2"]
+    area[other] = rng.uniform(low, high, other.sum())
     area = np.round(area, 2)
     last = np.flatnonzero(free)[-1]
     area[last] = round(FACTS["industrial_area_km2"] - area[industrial].sum() + area[last], 2)
@@ -387,28 +399,15 @@ def generate(seed: int = SEED, public: str | Path = PUBLIC_CSV) -> ZoneData:
     cand = np.flatnonzero(industrial[1:]) + 1
     in_stats[cand[np.argsort(-area[cand], kind="stable")[: FACTS["statistics_zones"] - 1]]] = 1
     # Modes: the demonstration zone has its own committee.
-    others = (
+    other_modes = (
         ["sanheyi"] * (a["modes_2018"]["sanheyi"] - 1)
         + ["quzheng"] * a["modes_2018"]["quzheng"]
         + ["corporate"] * a["modes_2018"]["corporate"]
     )
-    modes = ["sanheyi", *rng.permutation(others).tolist()]
-    departments = np.array(
-        [
-            int(rng.integers(6, 9))
-            if m == "sanheyi"
-            else (3 if m == "quzheng" else int(rng.integers(2, 4)))
-            for m in modes
-        ]
-    )
-    staff = np.array(
-        [
-            int(rng.integers(55, 120))
-            if m == "sanheyi"
-            else (int(rng.integers(25, 45)) if m == "quzheng" else int(rng.integers(15, 35)))
-            for m in modes
-        ]
-    )
+    modes = ["sanheyi", *rng.permutation(other_modes).tolist()]
+    # Staffing of each mode (sim.core.modes); a range of one value draws nothing.
+    departments = np.array([_draw(rng, MODES[m].departments_2018) for m in modes])
+    staff = np.array([_draw(rng, MODES[m].staff_2018) for m in modes])
     staff[0] = FACTS["demo_staff_2018"]
     mode_year = np.where(rng.random(n) < 0.5, 2017.5, 2018.0)
     mode_year[0] = 2017.25
@@ -486,6 +485,7 @@ def _provenance(rows: list[tuple[str, str, _Row]]) -> pd.DataFrame:
             "source": r.public["source"],
         }
         for table, rid, r in rows
+        if r.public is not None  # a generated row has no sourced field
         for name, column in r.sourced.items()
     ]
     return pd.DataFrame(out, columns=list(PROVENANCE_COLUMNS))
@@ -563,8 +563,9 @@ def _generate_units(
             else:
                 unit = _Row(
                     {
-                        "name": f"{SYNTHETIC_MARK['en']} park {k}, {z['name']}",
-                        "name_zh": f"{SYNTHETIC_MARK['zh']}园区{k}（并入{z['name_zh']}）",
+                        "name": f"{translate(SYNTHETIC_MARK, 'en')} park {k}, {z['name']}",
+                        "name_zh": f"{translate(SYNTHETIC_MARK, 'zh')}园区{k}"
+                        f"（并入{z['name_zh']}）",
                         "synthetic": 1,
                         "level": "park",
                     }
@@ -785,8 +786,7 @@ def zone_label(
     Raises:
         ValueError: If ``lang`` is neither ``"en"`` nor ``"zh"``.
     """
-    if lang not in SYNTHETIC_MARK:
-        raise ValueError(f"lang: expected one of {', '.join(SYNTHETIC_MARK)}, got {lang!r}")
+    check_lang(lang)
     if isinstance(zone, str):
         reg = data if data is not None else default()
         found = reg.zones[reg.zones["zone_id"] == zone]
@@ -801,7 +801,7 @@ def zone_label(
     if not isinstance(name, str) or not name:
         rid = row.get("zone_id", row.get("unit_id", ""))
         return zone_label(rid, lang, data) if rid else ""
-    mark = SYNTHETIC_MARK[lang]
+    mark = translate(SYNTHETIC_MARK, lang)
     if bool(row.get("synthetic", 0)) and mark.casefold() not in name.casefold():
         name += "（合成）" if lang == "zh" else " (synthetic)"
     return name

@@ -153,6 +153,7 @@ class ProcessBackend(_WindowedBackend):
     def __init__(self, workers: int | None = None) -> None:
         """Start a pool of ``workers`` processes (default: every available core)."""
         self.workers = workers or available_cores()
+        ctx: multiprocessing.context.BaseContext
         if "forkserver" in multiprocessing.get_all_start_methods():
             ctx = multiprocessing.get_context("forkserver")
             ctx.set_forkserver_preload(list(PRELOAD))  # workers fork with the model imported

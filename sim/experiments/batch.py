@@ -417,7 +417,7 @@ def load_scenarios(
         ArgumentError: On a bad ``settings`` entry.
     """
     if isinstance(files_or_specs, str | Path | Mapping | Scenario):
-        files_or_specs = [files_or_specs]  # type: ignore[list-item]
+        files_or_specs = [files_or_specs]
     settings = check_settings(settings)
     out: list[Scenario] = []
     for i, item in enumerate(files_or_specs):
@@ -593,4 +593,4 @@ def run_scenarios(
         progress=progress,
         zones=zones,
     )
-    return load_results(outcome.path)  # type: ignore[return-value]
+    return load_results(outcome.path)

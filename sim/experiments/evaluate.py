@@ -46,7 +46,11 @@ class MetricAt:
 
 
 def parse_metric_at[M: MetricAt](
-    text: str, *, argument: str, cls: type[M] = MetricAt, example: str = "firms@2018"
+    text: str,
+    *,
+    argument: str,
+    cls: type[M] = MetricAt,  # type: ignore[assignment]  # a type parameter's default is 3.13
+    example: str = "firms@2018",
 ) -> M:
     """Parse ``metric@year`` (e.g. ``firms@2018``) into ``cls``.
 
@@ -84,7 +88,7 @@ def parse_metric_list[M: MetricAt](
     texts: str | Sequence[str],
     *,
     argument: str,
-    cls: type[M] = MetricAt,
+    cls: type[M] = MetricAt,  # type: ignore[assignment]  # a type parameter's default is 3.13
     example: str = "firms@2018",
 ) -> tuple[M, ...]:
     """Parse comma-separated or listed ``metric@year`` texts (see :func:`parse_metric_at`).

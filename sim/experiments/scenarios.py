@@ -276,6 +276,7 @@ def _check_zones(path: Path, key: str, zones: Any) -> None:
 def _check_mode(path: Path, key: str, item: Any, run: RunSettings) -> dict[str, Any]:
     if not isinstance(item, Mapping):
         raise ScenarioError(path, key, f"expected a table, got {_type_name(item)}")
+    checked: dict[str, Any]
     try:
         (checked,) = resolve({MODE_ASSIGNMENTS: [item]})[MODE_ASSIGNMENTS]
     except ParameterError as exc:
@@ -294,7 +295,9 @@ def _check_mode(path: Path, key: str, item: Any, run: RunSettings) -> dict[str, 
     return checked
 
 
-def _check_modes(path: Path, modes: Any, run: RunSettings, collect: _Collect) -> list[dict]:
+def _check_modes(
+    path: Path, modes: Any, run: RunSettings, collect: _Collect
+) -> list[dict[str, Any]]:
     if not isinstance(modes, list):
         raise ScenarioError(
             path, "modes", "expected [[modes]] tables with year, mode and zones, got "
@@ -365,10 +368,11 @@ def _check_sweep(path: Path, table: Any, fixed: Mapping[str, Any], collect: _Col
         if not isinstance(given, list) or not given or (method == "lhs" and len(given) != 2):
             collect.errors.append(ScenarioError(path, key, f"expected {what}, got {given!r}"))
             continue
-        checked = [
+        given_checked = [
             collect(None, _check_value, path, f"{key}[{i}]", name, v) for i, v in enumerate(given)
         ]
-        if any(v is None for v in checked):
+        checked = [v for v in given_checked if v is not None]
+        if len(checked) < len(given_checked):
             continue
         if method == "lhs" and not checked[0] < checked[1]:
             collect.errors.append(
@@ -503,7 +507,7 @@ def _check_text(path: Path, doc: Mapping[str, Any], key: str) -> str:
         raise ScenarioError(path, key, "expected a string (missing)")
     if not isinstance(doc[key], str) or not doc[key].strip():
         raise ScenarioError(path, key, f"expected a non-empty string, got {doc[key]!r}")
-    return doc[key]
+    return str(doc[key])
 
 
 def _check_name(path: Path, doc: Mapping[str, Any]) -> str:
@@ -523,14 +527,18 @@ def _load(
         collect.errors.append(_unknown_key(path, key, TOP_KEYS))
     name = collect("", _check_name, path, doc)
     description = collect("", _check_text, path, doc, "description")
-    texts = {
+    texts: dict[str, Any] = {  # title, title_zh, description_zh
         key: " ".join(collect("", _check_text, path, doc, key).split())
         for key in OPTIONAL_TEXTS
         if key in doc
     }
     run = collect(RunSettings(), _check_run, path, doc.get("run", {}), collect)
-    overrides = collect({}, _check_parameters, path, doc.get("parameters", {}), collect)
-    modes = collect([], _check_modes, path, doc.get("modes", []), run, collect)
+    overrides: dict[str, Any] = collect(
+        {}, _check_parameters, path, doc.get("parameters", {}), collect
+    )
+    modes: list[dict[str, Any]] = collect(
+        [], _check_modes, path, doc.get("modes", []), run, collect
+    )
     sweep = None
     if "sweep" in doc:
         sweep = collect(None, _check_sweep, path, doc["sweep"], overrides, collect)

@@ -42,6 +42,13 @@ HISTORY = 8
 SWEEP = 9
 #: Sensitivity analysis: SALib's sampling (stream 0) and bootstrap (stream ``1 + output``).
 SALIB = 1_000_003
+#: Robustness: the Latin hypercube of an exploration's states of the world (key
+#: ``(EXPLORE_STATES,)``).
+EXPLORE_STATES = 2**31 - 11
+#: Robustness: the posterior draw of each state of the world (key ``(EXPLORE_DRAW, state)``).
+EXPLORE_DRAW = 2**31 - 12
+#: Robustness: random states of scenario discovery's trees (key ``(DISCOVERY, ...)``).
+DISCOVERY = 2**31 - 13
 
 
 def _check(master: int, key: tuple[int, ...]) -> None:
@@ -65,6 +72,13 @@ def branch_seed(master: int, *key: int) -> int:
     _check(master, key)
     child = np.random.SeedSequence(master, spawn_key=key)
     return int(child.generate_state(1, np.uint64)[0] >> np.uint64(64 - SEED_BITS))
+
+
+def branch_state32(master: int, *key: int) -> int:
+    """Return a 32-bit integer at ``key`` under ``master`` (a library's ``random_state``)."""
+    key = tuple(int(k) for k in key)
+    _check(master, key)
+    return int(np.random.SeedSequence(master, spawn_key=key).generate_state(1, np.uint32)[0])
 
 
 def branch_rng(master: int, *key: int) -> np.random.Generator:

@@ -48,7 +48,7 @@ import time
 import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, overload
 
 import numpy as np
 import pandas as pd
@@ -708,6 +708,12 @@ def _load_one(path: Path) -> Results:
     return Results(path, manifest, _read_runs(path))
 
 
+@overload
+def load_results(path: str | Path) -> Results: ...
+@overload
+def load_results(
+    path: str | Path | Sequence[str | Path], *more: str | Path
+) -> Results | CombinedResults: ...
 def load_results(
     path: str | Path | Sequence[str | Path], *more: str | Path
 ) -> Results | CombinedResults:
@@ -737,8 +743,8 @@ def load_results(
         StoreError: If a manifest or run index is unreadable or of another format, or
             the batches cannot be combined.
     """
-    paths = [path] if isinstance(path, str | Path) else list(path)
-    paths = [Path(p) for p in [*paths, *more]]
+    given = [path] if isinstance(path, str | Path) else list(path)
+    paths = [Path(p) for p in [*given, *more]]
     if not paths:
         raise MissingFileError("expected at least one batch folder, got none")
     parts = [_load_one(p) for p in paths]

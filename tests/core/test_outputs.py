@@ -91,3 +91,11 @@ def test_zone_counts_by_mode_add_up_to_the_counted_zones() -> None:
     annual = simulate(seed=1, end=2019).annual
     by_mode = annual[[f"zones_{m}" for m in modes.MODE_NAMES]].sum(axis=1)
     assert (by_mode == annual["zones_active"]).all()
+
+
+def test_better_direction_is_one_of_three_and_set_for_the_headline_metrics() -> None:
+    assert {o.better for o in (*outputs.ANNUAL, *outputs.ZONES)} <= {-1, 0, 1}
+    assert outputs.better("stat_zone_gdp") == outputs.better("firms") == 1
+    assert outputs.better("approval_days") == outputs.better("zones_delisted") == -1
+    assert outputs.better("staff") == -1  # lean administration: one of the reform's aims
+    assert outputs.better("zones_active") == outputs.better("province_gdp_growth") == 0

@@ -92,6 +92,21 @@ def test_modes_fit_their_structure(registry: ZoneData) -> None:
     assert z["mode_year"].between(2017, 2018).all()
 
 
+def test_staffing_is_drawn_from_the_mode_registry(registry: ZoneData) -> None:
+    from sim.core.modes import MODES
+
+    z = registry.zones[registry.zones["demonstration"] == 0]
+    for row in z.itertuples():
+        mode = MODES[row.mode]
+        assert mode.departments_2018 is not None and mode.staff_2018 is not None
+        lo, hi = mode.departments_2018
+        assert (
+            lo <= row.departments <= hi and mode.departments[0] <= lo <= hi <= mode.departments[1]
+        )
+        lo, hi = mode.staff_2018
+        assert lo <= row.staff <= hi
+
+
 def test_units_fit_their_zones(registry: ZoneData) -> None:
     z, u = registry.zones, registry.units
     assert u["unit_id"].is_unique

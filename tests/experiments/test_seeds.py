@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -47,12 +49,16 @@ def test_derived_seeds_are_pinned() -> None:
     assert seeds.branch_rng(20181231, seeds.ABC_PROPOSAL, 1, 0).random() == 0.6442277253238642
     assert seeds.branch_seed(20181231, seeds.HISTORY, 1, 0) == 4769012161204893711
     assert seeds.salib_seed(0, 0) == 728363086 and seeds.salib_seed(7, 3) == 1211875410
+    assert seeds.branch_rng(20181231, seeds.EXPLORE_STATES).random() == 0.8928613833296305
+    assert seeds.branch_rng(20181231, seeds.EXPLORE_DRAW, 3).random() == 0.37887344614079344
+    assert seeds.branch_state32(20181231, seeds.DISCOVERY, 1, 2) == 359905100
 
 
 def test_branches_are_distinct_and_posterior_draws_use_theirs() -> None:
     branches = [seeds.CRN, seeds.ABC_SIMULATION, seeds.ABC_PROPOSAL, seeds.SEARCH,
                 seeds.PREDICTIVE, seeds.VALIDATION, seeds.POSTERIOR_DRAW, seeds.HISTORY,
-                seeds.SWEEP, seeds.SALIB]  # fmt: skip
+                seeds.SWEEP, seeds.SALIB, seeds.EXPLORE_STATES, seeds.EXPLORE_DRAW,
+                seeds.DISCOVERY]  # fmt: skip
     assert len(set(branches)) == len(branches)
     weights = np.full(1000, 1 / 1000)
     assert _draw_index(weights, 11, 5) == 267
@@ -63,3 +69,19 @@ def test_branches_are_distinct_and_posterior_draws_use_theirs() -> None:
 def test_negative_branch_is_rejected() -> None:
     with pytest.raises(ValueError, match="seed"):
         seeds.branch_seed(1, seeds.CRN, -1)
+
+
+def test_every_seed_branch_outside_the_model_is_in_the_seeds_module() -> None:
+    """Branches of a master seed live in sim/experiments/seeds.py (the model's own streams,
+    which derive from the run's one seed, live in sim/core)."""
+    import sim
+
+    root = Path(sim.__file__).parent
+    found = [
+        p.relative_to(root).as_posix()
+        for p in root.rglob("*.py")
+        if "spawn_key" in p.read_text(encoding="utf-8")
+        and p.relative_to(root).parts[0] != "core"
+        and p.name != "seeds.py"
+    ]
+    assert found == []

@@ -11,6 +11,7 @@ from sim.analysis.brief.data import headline_effects, load_batches
 from sim.analysis.brief.document import Brief, _Doc, _page
 from sim.analysis.brief.methods import Calibration, Sensitivity, find_method_outputs
 from sim.analysis.brief.overview import load_exploration
+from sim.core.lang import check_lang
 
 
 def build_brief(
@@ -52,7 +53,7 @@ def build_brief(
             :func:`~sim.analysis.brief.load_batches`).
         FileNotFoundError: If a folder is not a batch folder.
     """
-    plotting.check_lang(lang)
+    check_lang(lang)
     data = load_batches(paths, baseline)
     if discover and (calibration is None or sensitivity is None):
         found_cal, found_sens = find_method_outputs(data.paths)

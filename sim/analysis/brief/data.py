@@ -116,8 +116,8 @@ def load_batches(paths: Sequence[str | Path], baseline: str | None = None) -> Br
     """
     if not paths:
         raise ArgumentError("paths", ": expected at least one batch folder")
-    paths = [Path(p) for p in paths]
-    results = [load_results(p) for p in paths]
+    folders = [Path(p) for p in paths]
+    results = [load_results(p) for p in folders]
     annual_parts, zone_parts = [], []
     scenarios: list[str] = []
     info: dict[str, dict[str, Any]] = {}
@@ -167,7 +167,7 @@ def load_batches(paths: Sequence[str | Path], baseline: str | None = None) -> Br
                 f"{paths[batch_of[name]]}: scenario {name!r}: expected seeds shared with the "
                 f"baseline {baseline!r} (run them with the same master seed), got none in common"
             )
-    return BriefData(paths, results, annual, zones, scenarios, baseline, info, batch_of)
+    return BriefData(folders, results, annual, zones, scenarios, baseline, info, batch_of)
 
 
 def headline_years(data: BriefData, years: Sequence[int] = HEADLINE_YEARS) -> list[int]:

@@ -24,17 +24,15 @@ from sim.analysis.robustness.design import parse_outcome
 from sim.analysis.robustness.report import Exploration, read_exploration
 from sim.analysis.robustness.words import likelihood, pct
 from sim.core.cities import CITIES, city_label
+from sim.core.outputs import better
 from sim.errors import InputError
 from sim.experiments.scenarios import shipped_scenarios
 
-#: Criteria of the trade-off table, with the better direction (+1 higher, -1 lower).
-TRADEOFF_CRITERIA: tuple[tuple[str, int], ...] = (
-    ("stat_zone_gdp", +1),
-    ("firms", +1),
-    ("growth_gap_pp", +1),
-    ("zones_delisted", -1),
-    ("approval_days", -1),
-    ("staff", -1),
+#: Criteria of the trade-off table, with the better direction (+1 higher, -1 lower) of
+#: the output registry (``Output.better``).
+TRADEOFF_CRITERIA: tuple[tuple[str, int], ...] = tuple(
+    (m, better(m))
+    for m in ("stat_zone_gdp", "firms", "growth_gap_pp", "zones_delisted", "approval_days", "staff")
 )
 
 #: Zones shown in the ranking.

@@ -64,6 +64,7 @@ from sim.analysis.brief.text import heading, text, unit_label, vocab
 from sim.analysis.robustness.report import Exploration
 from sim.analysis.robustness.words import scale_note
 from sim.core.cities import city_label
+from sim.core.outputs import better
 from sim.core.params import MODE_ASSIGNMENTS, REGISTRY
 
 
@@ -141,9 +142,6 @@ def title_section(c: Context) -> None:
 
 #: Colours of effects that are better, worse or unclear (the 95 % interval holds zero).
 VERDICT_COLOURS = {"better": "#1a9850", "worse": "#d73027", "unclear": "#8c8c8c"}
-
-#: The better direction of the headline metrics (+1 higher, -1 lower, 0 neither).
-BETTER = {**dict(TRADEOFF_CRITERIA), "stat_zone_gdp_growth": +1, "zones_active": 0}
 
 
 def findings_section(c: Context) -> None:
@@ -328,8 +326,8 @@ def effects_section(c: Context, scen: str) -> None:
     at_end = rows_h[rows_h["year"] == c.last].copy()
     if len(at_end):
         at_end["colour"] = [
-            VERDICT_COLOURS[verdict(r.mean, r.ci_low, r.ci_high, BETTER.get(r.metric, 0))]
-            if BETTER.get(r.metric, 0)
+            VERDICT_COLOURS[verdict(r.mean, r.ci_low, r.ci_high, better(r.metric))]
+            if better(r.metric)
             else plotting.PALETTE[0]
             for r in at_end.itertuples()
         ]

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sim.analysis import plotting
+from sim.core.lang import Translated, translate
 
 #: Section headings, by identifier: (English, Chinese).
-SECTIONS: dict[str, tuple[str, str]] = {
+SECTIONS: dict[str, Translated] = {
     "findings": ("Key findings", "主要结论"),
     "tradeoffs": (
         "Trade-offs: every scenario on every criterion",
@@ -35,7 +35,7 @@ SECTIONS: dict[str, tuple[str, str]] = {
 
 
 #: Every other string of the brief, by key: (English, Chinese).
-TEXT: dict[str, tuple[str, str]] = {
+TEXT: dict[str, Translated] = {
     "title": ("Policy brief: what-if scenarios", "政策简报：情景分析"),
     "subtitle": (
         "Agent-based model of Shanxi's development-zone reform, {start}–{end}",
@@ -357,12 +357,12 @@ TEXT: dict[str, tuple[str, str]] = {
 
 def text(key: str, lang: str, **fmt: Any) -> str:
     """Return the text ``key`` in ``lang`` (``"en"`` or ``"zh"``), formatted."""
-    return TEXT[key][plotting.LANGS.index(lang)].format(**fmt)
+    return translate(TEXT[key], lang).format(**fmt)
 
 
 def heading(section: str, lang: str) -> str:
     """Return the heading of a section (a key of :data:`SECTIONS`) in ``lang``."""
-    return SECTIONS[section][plotting.LANGS.index(lang)]
+    return translate(SECTIONS[section], lang)
 
 
 def vocab(key: str, value: str, lang: str) -> str:

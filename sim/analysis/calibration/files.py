@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from sim.analysis.calibration.posterior import posterior_frame
@@ -50,7 +51,9 @@ LOO_FILE = "loo.csv"
 DEFAULT_POSTERIOR = Path("calibration") / POSTERIOR_FILE
 
 
-def format_defaults(names: Sequence[str], theta: Sequence[float], header: str = "") -> str:
+def format_defaults(
+    names: Sequence[str], theta: Sequence[float] | np.ndarray, header: str = ""
+) -> str:
     """Text of a ``calibrated.toml`` file (``[defaults]`` name = value)."""
     lines = [f"# {line}" if line else "#" for line in header.splitlines()]
     lines.append("[defaults]")
@@ -59,7 +62,9 @@ def format_defaults(names: Sequence[str], theta: Sequence[float], header: str = 
     return "\n".join(lines) + "\n"
 
 
-def write_defaults(path: Path, names: Sequence[str], theta: Sequence[float], header: str) -> None:
+def write_defaults(
+    path: Path, names: Sequence[str], theta: Sequence[float] | np.ndarray, header: str
+) -> None:
     """Write calibrated defaults, checked against the registry bounds first."""
     for n, v in zip(names, theta, strict=True):
         REGISTRY[n].check(float(f"{v:.6g}"), n)

@@ -29,13 +29,14 @@ import pandas as pd
 from scipy.stats import qmc
 
 from sim.analysis.sensitivity import to_overrides
+from sim.core.outputs import better
 from sim.core.params import MODE_ASSIGNMENTS, REGISTRY, groups, resolve, salib_problem
 from sim.experiments.errors import ArgumentError
 from sim.experiments.evaluate import MetricAt, parse_metric_at, parse_metric_list
 from sim.experiments.posterior import parameter_names
 from sim.experiments.runs import RunSpec
 from sim.experiments.scenarios import Scenario
-from sim.experiments.seeds import replicate_seed
+from sim.experiments.seeds import EXPLORE_DRAW, EXPLORE_STATES, branch_rng, replicate_seed
 
 #: Token of ``--uncertain`` selecting every assumption-sourced parameter.
 ASSUMPTIONS = "assumptions"
@@ -47,11 +48,6 @@ DEFAULT_OUTCOMES = (
     "zones_delisted@2035",
     "growth_gap_pp@2025",
 )
-#: Metrics where a smaller value is the better one (every other metric: larger is better).
-LOWER_IS_BETTER = frozenset({"zones_delisted", "approval_days", "firm_exits", "leadership_changes"})
-#: Spawn-key branches of the master seed (kept apart from replicate seeds, branch 0..).
-_LHS_BRANCH = 2**31 - 11
-_DRAW_BRANCH = 2**31 - 12
 #: Columns of the state table that are not parameter values.
 STATE_COLUMNS = ("state", "seed", "draw")
 
@@ -76,8 +72,8 @@ class Outcome(MetricAt):
 
     @property
     def sense(self) -> int:
-        """``+1`` if larger is better, ``-1`` if smaller is better."""
-        return -1 if self.metric in LOWER_IS_BETTER else 1
+        """``+1`` if larger is better, ``-1`` if smaller is better (``Output.better``)."""
+        return better(self.metric)
 
 
 def parse_outcome(text: str) -> Outcome:
@@ -97,10 +93,11 @@ def parse_outcomes(texts: str | Sequence[str] | None) -> tuple[Outcome, ...]:
     """Parse comma-separated or listed outcomes (default :data:`DEFAULT_OUTCOMES`).
 
     Raises:
-        ExploreError: On a malformed or repeated outcome, or an empty list.
+        ExploreError: On a malformed or repeated outcome, an outcome without a better
+            direction, or an empty list.
     """
     try:
-        return parse_metric_list(
+        parsed = parse_metric_list(
             DEFAULT_OUTCOMES if texts is None else texts,
             argument="outcomes",
             cls=Outcome,
@@ -108,6 +105,14 @@ def parse_outcomes(texts: str | Sequence[str] | None) -> tuple[Outcome, ...]:
         )
     except ArgumentError as exc:
         raise ExploreError(exc.argument, exc.detail) from None
+    for o in parsed:  # policies are compared on them: "beats" needs a better direction
+        if o.sense == 0:
+            raise ExploreError(
+                "outcomes",
+                f" {o.label!r}: expected a metric with a better direction (more or less; "
+                f"sim.core.outputs), got {o.metric}, for which neither counts as better",
+            )
+    return parsed
 
 
 def is_assumption(name: str) -> bool:
@@ -203,7 +208,7 @@ def state_table(
     )
     if lhs_names:
         problem = salib_problem(lhs_names)
-        rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(_LHS_BRANCH,)))
+        rng = branch_rng(seed, EXPLORE_STATES)
         unit = qmc.LatinHypercube(d=len(lhs_names), seed=rng).random(n)
         lo, hi = np.asarray(problem["bounds"], dtype=float).T
         values = pd.DataFrame(to_overrides(problem, qmc.scale(unit, lo, hi)), columns=lhs_names)
@@ -213,7 +218,7 @@ def state_table(
         cdf = np.cumsum(weights)
         draws = []
         for i in range(n):
-            u = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(_DRAW_BRANCH, i)))
+            u = branch_rng(seed, EXPLORE_DRAW, i)
             j = np.searchsorted(cdf, u.random() * cdf[-1], side="right")
             draws.append(int(min(j, len(weights) - 1)))
         table["draw"] = np.asarray(draws, dtype=np.int64)

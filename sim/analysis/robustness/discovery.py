@@ -37,6 +37,7 @@ import pandas as pd
 from sim.analysis.robustness.design import Outcome
 from sim.analysis.robustness.measures import outcome_matrix
 from sim.core.params import REGISTRY
+from sim.experiments.seeds import DISCOVERY, branch_state32
 
 #: A chosen PRIM box has at least this density where one exists.
 DENSITY_TARGET = 0.8
@@ -49,8 +50,6 @@ QP_MAX = 0.05
 TREE_DEPTH = 3
 #: Trees of the extra-trees feature ranking.
 N_TREES = 100
-#: Spawn-key branch for the random states of the tree methods.
-_BRANCH = 2**31 - 13
 
 
 @contextlib.contextmanager
@@ -68,8 +67,7 @@ def _quiet() -> Iterator[None]:
 
 
 def _random_state(seed: int, *key: int) -> int:
-    child = np.random.SeedSequence(seed, spawn_key=(_BRANCH, *key))
-    return int(child.generate_state(1, np.uint32)[0])
+    return branch_state32(seed, DISCOVERY, *key)
 
 
 @dataclass

@@ -2,8 +2,8 @@
 
 Every measure works on a matrix of one outcome: one row per state of the world, one
 column per policy (:func:`outcome_matrix`). Outcomes where smaller is better
-(:data:`sim.analysis.robustness.design.LOWER_IS_BETTER`) are compared with the sign
-turned, so "beats" and "regret" always mean better and shortfall.
+(``Output.better`` in :mod:`sim.core.outputs`) are compared with the sign turned, so
+"beats" and "regret" always mean better and shortfall.
 
 * **P(A beats B)**: the share of states in which A's outcome is strictly better than
   B's, with a Wilson score interval for a binomial proportion over the states. Each

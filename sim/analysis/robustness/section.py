@@ -24,10 +24,9 @@ from sim.analysis import plotting, safetext
 from sim.analysis.robustness.design import parse_outcome
 from sim.analysis.robustness.report import Exploration, read_exploration
 from sim.analysis.robustness.words import box_conditions, likelihood, num, pct, scale_note
+from sim.core.lang import Translated, check_lang, translate
 
-LANGS = ("en", "zh")
-
-_TEXT: dict[str, tuple[str, str]] = {
+_TEXT: dict[str, Translated] = {
     "title": ("Which mode, how sure?", "哪种模式更好，把握有多大？"),
     "intro": (
         "Each policy ran in the same {n} states of the world: {k} uncertain parameters "
@@ -94,7 +93,7 @@ _TEXT: dict[str, tuple[str, str]] = {
 
 
 def _t(key: str, lang: str, **fmt: Any) -> str:
-    return _TEXT[key][LANGS.index(lang)].format(**fmt)
+    return translate(_TEXT[key], lang).format(**fmt)
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
@@ -251,8 +250,7 @@ def robustness_section(
         ValueError: If ``lang`` is unknown.
         FileNotFoundError: If the folder holds no exploration.
     """
-    if lang not in LANGS:
-        raise ValueError(f"lang: expected one of {', '.join(LANGS)}, got {lang!r}")
+    check_lang(lang)
     exp = source if isinstance(source, Exploration) else read_exploration(source)
     name = title or str
     s = exp.settings

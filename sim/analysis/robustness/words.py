@@ -73,14 +73,15 @@ def num(v: float) -> str:
 def condition(row: Mapping[str, Any], lang: str = "en") -> str:
     """One restricted dimension of a box in words, e.g. ``x ≥ 1.6`` or ``0.2 ≤ x ≤ 0.5``."""
     name = str(row["parameter"])
-    lo, hi = row.get("lower"), row.get("upper")
-    has_lo = lo is not None and math.isfinite(lo)
-    has_hi = hi is not None and math.isfinite(hi)
-    if has_lo and has_hi:
+    lo, hi = (
+        v if v is not None and math.isfinite(v) else None
+        for v in (row.get("lower"), row.get("upper"))
+    )
+    if lo is not None and hi is not None:
         return f"{num(lo)} ≤ {name} ≤ {num(hi)}"
-    if has_lo:
+    if lo is not None:
         return f"{name} ≥ {num(lo)}"
-    if has_hi:
+    if hi is not None:
         return f"{name} ≤ {num(hi)}"
     return name
 

@@ -142,7 +142,7 @@ def run_analysis(
         upper=1.0
     )
 
-    kwargs = {"seed": seed, "conf_level": conf_level, "resamples": resamples}
+    kwargs: dict[str, Any] = {"seed": seed, "conf_level": conf_level, "resamples": resamples}
     full = analyze_design(design, Y, outputs, **kwargs)
     half_n = design.n_base // 2
     half = analyze_design(design, Y, outputs, n_base=half_n, **kwargs)

@@ -8,9 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.analysis import brief, plotting
+from sim.analysis import brief
 from sim.analysis.robustness.experiment import analyse
 from sim.analysis.robustness.report import write_exploration
+from sim.core.lang import LANGS
 
 from .helpers import make_batch
 
@@ -66,10 +67,7 @@ def exploration(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def briefs(batch: Path, exploration: Path) -> dict[str, brief.Brief]:
     """The briefs in both languages, with the exploration's findings."""
-    return {
-        lang: brief.build_brief([batch], lang=lang, robustness=exploration)
-        for lang in plotting.LANGS
-    }
+    return {lang: brief.build_brief([batch], lang=lang, robustness=exploration) for lang in LANGS}
 
 
 @pytest.fixture(scope="session")

@@ -139,3 +139,20 @@ def test_outcome_parsing():
             parse_outcomes(bad)
     with pytest.raises(ExploreError, match=r"^states"):
         state_table(select_uncertainties("assumptions")[:1], 1, 0)
+
+
+def test_better_direction_is_the_output_registrys() -> None:
+    """Robustness and the brief read one direction per metric: fewer staff posts is better."""
+    from sim.analysis.brief.overview import TRADEOFF_CRITERIA
+    from sim.core.outputs import ANNUAL
+
+    for out in ANNUAL:
+        if out.better:
+            assert parse_outcomes(f"{out.name}@2030")[0].sense == out.better
+    assert dict(TRADEOFF_CRITERIA)["staff"] == parse_outcomes("staff@2030")[0].sense == -1
+    assert all(d == parse_outcomes(f"{m}@2030")[0].sense for m, d in TRADEOFF_CRITERIA)
+
+
+def test_outcome_without_a_better_direction_is_refused() -> None:
+    with pytest.raises(ExploreError, match=r"^outcomes 'zones_active@2030': expected a metric"):
+        parse_outcomes("firms@2030,zones_active@2030")
