@@ -85,10 +85,8 @@ def run(args: argparse.Namespace) -> int:
     targets = cal.load_targets(args.targets)  # checked before anything is written
     plan = cal.plan_budget(args.budget, len(targets.parameters), targets.runs_per_point)
     if args.leave_one_out is not None:
-        try:  # at most the candidates are calibrated: enough for every fit
-            cal.plan_budget(args.leave_one_out, len(targets.parameters), targets.runs_per_point)
-        except ArgumentError as exc:
-            raise UsageError(exc.renamed("--leave-one-out")) from None
+        # the leave-one-out fits calibrate what screening keeps: at least one parameter
+        _check_loo_budget(args.leave_one_out, targets.parameters[:1], targets)
     if args.out.exists() and not args.out.is_dir():
         raise UsageError(f"--out {args.out}: expected a folder, found a file")
     progress = not args.quiet
@@ -103,6 +101,7 @@ def run(args: argparse.Namespace) -> int:
             report=False,
         )
         if args.leave_one_out is not None:
+            _check_loo_budget(args.leave_one_out, result.targets.parameters, targets)
             result.loo = cal.leave_one_out(
                 targets,
                 backend=backend,
@@ -133,3 +132,11 @@ def run(args: argparse.Namespace) -> int:
         + (f"; defaults in {args.write_defaults}" if args.write_defaults else "")
     )
     return 0
+
+
+def _check_loo_budget(budget: int, parameters: tuple[str, ...], targets: cal.Targets) -> None:
+    """Raise a usage error naming ``--leave-one-out`` if ``budget`` cannot fit ``parameters``."""
+    try:
+        cal.plan_budget(budget, len(parameters), targets.runs_per_point)
+    except ArgumentError as exc:
+        raise UsageError(exc.renamed("--leave-one-out")) from None
