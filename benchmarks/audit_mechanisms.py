@@ -346,7 +346,8 @@ def fig1(r: Mapping[str, list[Out]]) -> list[Row]:
     for y in (2020, 2025):
         if y <= last:
             prem = [
-                by_year(b, "stat_zone_gdp_growth")[y] - by_year(n, "stat_zone_gdp_growth")[y]
+                by_year(b, "stat_zone_gdp_same_coverage_growth")[y]
+                - by_year(n, "stat_zone_gdp_same_coverage_growth")[y]
                 for b, n in zip(base, noref, strict=True)
             ]
             rows.append(row(1, f"growth premium baseline - no_reform {y}, pp", prem))
@@ -355,8 +356,8 @@ def fig1(r: Mapping[str, list[Out]]) -> list[Row]:
         prem = [
             float(
                 (
-                    by_year(b, "stat_zone_gdp_growth")[late]
-                    - by_year(n, "stat_zone_gdp_growth")[late]
+                    by_year(b, "stat_zone_gdp_same_coverage_growth")[late]
+                    - by_year(n, "stat_zone_gdp_same_coverage_growth")[late]
                 ).mean()
             )
             for b, n in zip(base, noref, strict=True)

@@ -54,6 +54,15 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="N",
         help=f"model runs for history matching, ABC and the best fit (default: {DEFAULT_BUDGET})",
     )
+    p.add_argument(
+        "--leave-one-out",
+        type=positive_int,
+        default=None,
+        metavar="N",
+        help="also refit without each fitted pattern in turn (the parameters the full fit "
+        "calibrates), N runs per fit, and predict the pattern left out (loo.csv and a section "
+        "of the report)",
+    )
     add_backend_options(p)
     p.add_argument(
         "--out",
@@ -101,6 +110,7 @@ def run(args: argparse.Namespace) -> int:
             command=command_line() if sys.argv[1:2] == ["calibrate"] else "",
             allow_foreign=args.force_into_nonempty,
             max_work=args.max_work,
+            loo_budget=args.leave_one_out,
         )
     if args.write_defaults is not None:
         cal.write_defaults(

@@ -131,6 +131,7 @@ FLAGS: dict[str, str] = {
     "budget": "--budget",
     "delta": "--delta",
     "grouped": "--groups",
+    "loo_budget": "--leave-one-out",
     "method": "--method",
     "n": "-N",
     "noise_points": "--noise-points",

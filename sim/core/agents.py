@@ -40,7 +40,7 @@ class OperatingCompany(mesa.Agent):
         self.zone = zone
         self.since = since
         self.runs_zone = runs_zone
-        k = len(zone.operators)
+        k = len(zone.service_operators)
         # Operators take service lines in turn; one that runs the zone does all four.
         self.lines = (
             SERVICE_LINES if runs_zone else (SERVICE_LINES[(k + 1) % 4], SERVICE_LINES[k % 4])
@@ -109,6 +109,16 @@ class Zone(mesa.Agent):
         return self.status == "active" and self.level in ("national", "provincial")
 
     @property
+    def service_operators(self) -> list[OperatingCompany]:
+        """Operators that serve the zone without running it (管运分离)."""
+        return [o for o in self.operators if not o.runs_zone]
+
+    @property
+    def run_by_operator(self) -> bool:
+        """Whether an operating company runs the zone (corporate mode)."""
+        return any(o.runs_zone for o in self.operators)
+
+    @property
     def located(self) -> bool:
         """Whether firms can be located here (not absorbed by integration)."""
         return self.status != "merged"
@@ -116,15 +126,20 @@ class Zone(mesa.Agent):
     def set_mode(self, mode: str) -> None:
         """Adopt a management mode; a corporate zone gets an operator that runs it.
 
-        The operator comes with ``corporate_operator`` (a structural parameter; its
-        effect is that of any operator: services and marketing).
+        The operator comes with ``corporate_operator`` and leaves when the zone leaves
+        the corporate mode; its effect is ``corporate_operator_effect`` (see
+        :meth:`step`). Operators that only serve the zone stay whatever the mode.
         """
         self.mode = mode
         if mode != REFERENCE:
             self.departments = departments_for(mode, int(self.registered["departments"]))
         runs = MODES[mode].operator_runs_zone and self.model.p["corporate_operator"]
-        if runs and not any(o.runs_zone for o in self.operators):
+        if runs and not self.run_by_operator:
             OperatingCompany(self.model, self, self.model.now, runs_zone=True)
+        elif not runs:
+            for op in [o for o in self.operators if o.runs_zone]:
+                self.operators.remove(op)
+                op.remove()
 
     def step(self) -> None:
         """Set approval time, attraction effort, services and the environment index."""
@@ -157,12 +172,15 @@ class Zone(mesa.Agent):
             * (1 + p["three_systems_effort"] * self.three_systems)
             * (1 + bonus)
         )
-        n_ops = len(self.operators)
-        n_ops = n_ops if n_ops < OPERATOR_CAP else OPERATOR_CAP
-        services = self.services = min(eff.services + p["operator_services"] * n_ops, 1.0)
+        # Service operators (the first OPERATOR_CAP count) and the company that runs a
+        # corporate zone, in units of one service operator (its sign is open).
+        n_ops = min(len(self.service_operators), OPERATOR_CAP)
+        if self.run_by_operator:
+            n_ops += p["corporate_operator_effect"]
+        self.services = min(max(eff.services + p["operator_services"] * n_ops, 0.0), 1.0)
         self.marketing = p["operator_marketing"] * n_ops
         speed = 1 - days / legacy_days
-        service_gain = (services - LEGACY_SERVICES) / (1 - LEGACY_SERVICES)
+        service_gain = (self.services - LEGACY_SERVICES) / (1 - LEGACY_SERVICES)
         w = p["environment_speed_weight"]
         self.environment = min(max(w * speed + (1 - w) * service_gain, 0.0), 1.0)
 

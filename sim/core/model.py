@@ -52,6 +52,11 @@ EXIT_AGE_EDGES = kernel.AGE_EDGES
 SHOCK_SCALE_MAX = kernel.SHOCK_SCALE_MAX
 
 
+def _growth(now: float, before: float) -> float:
+    """Growth in percent from ``before`` to ``now`` (0 when there was nothing before)."""
+    return 100 * (now / before - 1) if before > 0 else 0.0
+
+
 def reed_sizes(rng: np.random.Generator, n: int, body_sd: float, alpha: float) -> np.ndarray:
     """Firm sizes with a lognormal body and a Pareto upper tail (Reed's product).
 
@@ -182,6 +187,9 @@ class ZoneReformModel(mesa.Model):
         self._band_exits = np.zeros(len(EXIT_AGE_EDGES) + 1)
         self._band_exposure = np.zeros(len(EXIT_AGE_EDGES) + 1)
         self.annual: list[dict[str, float]] = []
+        #: Zones in the statistics, and the number of units, at the last year end.
+        self._covered = np.zeros(0, dtype=np.intp)
+        self._units_recorded = 0
         self.zone_rows: list[dict[str, Any]] = []
         self.running = True
 
@@ -455,7 +463,7 @@ class ZoneReformModel(mesa.Model):
                 shock_k=p["shock_scale"] / (2 * math.sqrt(2)),
                 young_years=p["young_years"],
                 young_step=p["young_growth"] / 4,
-                drift=(math.log1p(g_prov / 100) + math.log1p(p["zone_premium_pp"] / 100)) / 4,
+                drift=(math.log1p(g_prov / 100) + math.log1p(self.premium_pp() / 100)) / 4,
                 size_elasticity=p["exit_size_elasticity"],
                 inv_age_scale=1 / p["exit_age_scale"],
                 young_excess=p["exit_young_factor"] - 1,
@@ -484,6 +492,16 @@ class ZoneReformModel(mesa.Model):
             pop.remove(dead)
             pop.census = census
         self.gdp_index *= (1 + g_prov / 100) ** 0.25
+
+    def premium_pp(self) -> float:
+        """The zones' growth premium over the province this quarter, pp/year.
+
+        ``zone_premium_pp`` at the start, fading at the speed of level adjustment
+        (``level_convergence``): zones raise output by a level, not by a permanently
+        steeper path (Alder, Shao & Zilibotti 2016).
+        """
+        fade = math.exp(-self.p["level_convergence"] * (self.now - self.start_year))
+        return self.p["zone_premium_pp"] * fade
 
     # ------------------------------------------------------------------ year end
     def _year_end(self) -> None:
@@ -585,7 +603,7 @@ class ZoneReformModel(mesa.Model):
             for z in [z for z in ranked if not z.three_systems][: int(p["three_systems_rollout"])]:
                 z.three_systems = True
         if p["operators_on"]:
-            for z in [z for z in ranked if not z.operators][: int(p["operator_rollout"])]:
+            for z in [z for z in ranked if not z.service_operators][: int(p["operator_rollout"])]:
                 OperatingCompany(self, z, now)
         upgrades = self._due_count(p["upgrades_per_year"])
         for city in sorted(self.cities.values(), key=lambda c: c.name):
@@ -641,12 +659,24 @@ class ZoneReformModel(mesa.Model):
             "departments": 3,
         }
         z = Zone(self, unit, row)
-        z.set_mode("quzheng")
+        z.set_mode(self._new_zone_mode(z))
         for acc in ("_year_va", "_prev_va"):
             setattr(self, acc, np.append(getattr(self, acc), 0.0))
         for acc in ("_entries", "_exits"):
             setattr(self, acc, np.append(getattr(self, acc), 0))
         return z
+
+    def _new_zone_mode(self, zone: Zone) -> str:
+        """A new zone's mode: the last due mode assignment that selects it, else 区政合一.
+
+        A scenario that puts every zone (or every provincial zone, ...) in one mode puts
+        the zones approved later in it too.
+        """
+        mode = str(zone.registered["mode"])
+        for a in sorted(self.p[registry.MODE_ASSIGNMENTS], key=lambda a: a["year"]):
+            if self._due(a["year"]) and selectors.select(a["zones"], [zone]):
+                mode = a["mode"]
+        return mode
 
     def _record(self, year: int, firms_z: np.ndarray, zone_growth: np.ndarray) -> None:
         zl = self.zone_list
@@ -657,10 +687,22 @@ class ZoneReformModel(mesa.Model):
         stats = np.array([z.in_statistics and z.counted for z in zl])
         same = np.array([z.in_statistics for z in zl])
         gdp, same_gdp = float(va[stats].sum()), float(va[same].sum())
-        gdp_prev, same_prev = float(prev[stats].sum()), float(prev[same].sum())
-        growth = 100 * (gdp / gdp_prev - 1) if gdp_prev > 0 else 0.0
-        same_growth = 100 * (same_gdp / same_prev - 1) if same_prev > 0 else 0.0
         zone_gdp = float(va.sum())
+        # As reported: this year's total over last year's. Same coverage: the zones in the
+        # statistics (the units in the model) in both years, at this year's boundaries.
+        if self.annual:
+            last = self.annual[-1]
+            covered = np.zeros(len(zl), dtype=bool)
+            covered[self._covered] = True
+            covered &= stats
+            existed = np.arange(len(zl)) < self._units_recorded
+            reported, zone_reported = last["stat_zone_gdp"], last["zone_gdp"]
+        else:
+            covered, existed = stats, np.ones(len(zl), dtype=bool)
+            reported, zone_reported = float(prev[stats].sum()), float(prev.sum())
+        self._covered, self._units_recorded = np.flatnonzero(stats), len(zl)
+        growth = _growth(gdp, reported)
+        same_growth = _growth(same_gdp, float(prev[same].sum()))
         province_gdp = self.rest_gdp + zone_gdp
         size = self.firms.size
         n, total = len(size), float(size.sum())
@@ -683,11 +725,19 @@ class ZoneReformModel(mesa.Model):
             "zones_active": len(counted),
             "stat_zone_gdp": gdp,
             "stat_zone_gdp_growth": growth,
+            "stat_zone_gdp_same_coverage_growth": _growth(
+                float(va[covered].sum()), float(prev[covered].sum())
+            ),
             "province_gdp_growth": g_prov,
             "growth_gap_pp": growth - g_prov,
             "stat_zone_gdp_same_zones": same_gdp,
             "stat_zone_gdp_same_zones_growth": same_growth,
             "zone_gdp": zone_gdp,
+            "zone_gdp_growth": _growth(zone_gdp, zone_reported),
+            "zone_gdp_same_coverage_growth": _growth(
+                float(va[existed].sum()), float(prev[existed].sum())
+            ),
+            "zone_growth_gap_pp": _growth(zone_gdp, zone_reported) - g_prov,
             "province_gdp": province_gdp,
             "rest_gdp": self.rest_gdp,
             "zone_gdp_share": zone_gdp / province_gdp if province_gdp > 0 else 0.0,
@@ -702,6 +752,12 @@ class ZoneReformModel(mesa.Model):
             "staff": sum(z.staff for z in active),
             "bodies": sum(z.bodies for z in active),
             "approval_days": float(np.mean([z.approval_days for z in counted])),
+            "approval_days_territory": float(
+                np.average(
+                    [z.approval_days for z in zl if z.located],
+                    weights=[z.planned_area for z in zl if z.located],
+                )
+            ),
             "delegated_powers": float(sum(z.powers for z in counted)),
             "zones_delisted": len(self.province.delisted),
             "leadership_changes": len(self.province.leadership_changes),

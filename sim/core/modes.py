@@ -6,9 +6,16 @@ provincial account reports about its organisation (who leads, departments, dispa
 agencies, whether an operating company runs the zone). The mode's effects on approval
 capacity, attraction effort, services and capital are assumptions: no study measures or
 compares them, so each is a registry parameter (``<mode>_approval``, ...) with the same
-range and default for every reform mode, explored by the sensitivity analysis. The
-structural differences (departments, hence overhead; an operator that runs a corporate
-zone) have parameters of their own (``overhead_per_department``, ``corporate_operator``).
+range and default for every reform mode, explored by the sensitivity analysis.
+
+Of the structure, two features enter an outcome, each through a parameter whose range is
+symmetric around "no effect" because no source gives the direction of its effect: the
+departments (``overhead_per_department``: coordination overhead or specialised capacity)
+and the company that runs a corporate zone (``corporate_operator_effect``: professional
+services or a focus on land revenue). Who leads and the dispatched agencies enter no
+outcome (their effects, if any, are part of the mode's own effect parameters). With both
+structural parameters at 0, exchanging two modes' effect parameters exchanges their
+outcomes exactly (``tests/core/test_mode_symmetry.py``).
 
 Adding a mode means one :class:`Mode` entry here plus its effect parameters in
 ``sim/core/data/parameters.toml``.
@@ -117,6 +124,12 @@ MODE_NAMES: tuple[str, ...] = tuple(MODES)
 #: Modes a zone of the zone registry may hold.
 REGISTRABLE_MODES: tuple[str, ...] = tuple(n for n, m in MODES.items() if m.registrable)
 
+#: A reform mode's effect parameters: ``<mode>_<effect>`` in the parameter registry.
+EFFECT_NAMES: tuple[str, ...] = ("approval", "attraction", "services", "capital")
+#: Parameters through which the modes' structure enters outcomes; each has a range
+#: symmetric around 0, "no effect" (no source gives the direction of the effect).
+STRUCTURE_PARAMETERS: tuple[str, ...] = ("overhead_per_department", "corporate_operator_effect")
+
 #: Service quality of a legacy zone (the scale's reference point).
 LEGACY_SERVICES = 0.3
 
@@ -145,7 +158,8 @@ def effects(params: Mapping[str, float]) -> dict[str, ModeEffects]:
     mode ``m`` reads ``m_approval``, ``m_attraction``, ``m_services`` and
     ``m_capital``. No study compares the modes, so the registry gives each effect the
     same prior range and default for every reform mode; what tells the modes apart by
-    construction is their structure (departments, an operator that runs the zone).
+    construction is their structure (departments, an operator that runs the zone), whose
+    effects have ranges symmetric around none.
     """
     out = {}
     for m in MODE_NAMES:
@@ -166,7 +180,9 @@ def overhead(mode: str, departments: int, params: Mapping[str, float]) -> float:
 
     A legacy zone has ``legacy_overhead``; a reformed zone ``overhead_base`` plus
     ``overhead_per_department`` for each internal department, the structural
-    difference between the modes that the provincial account reports.
+    difference between the modes that the provincial account reports. The
+    per-department term may be negative (departments as specialised capacity), so the
+    share may fall below 0: staff time beyond that of a zone without departments.
     """
     if mode == REFERENCE:
         return params["legacy_overhead"]

@@ -114,9 +114,21 @@ ANNUAL: tuple[Output, ...] = (
         unit="%",
         kind="rate",
         better=+1,
-        label_en="Their GDP growth (%)",
-        label_zh="统计内开发区GDP增速（%）",
-        meaning="Growth of `stat_zone_gdp` over the previous year.",
+        label_en="Their GDP growth, as reported (%)",
+        label_zh="统计内开发区GDP增速，按公布口径（%）",
+        meaning="Growth of `stat_zone_gdp` over the previous year's `stat_zone_gdp`, as "
+        "published: the zones in the statistics change (integration, delisting) between the "
+        "two years.",
+    ),
+    Output(
+        name="stat_zone_gdp_same_coverage_growth",
+        unit="%",
+        kind="rate",
+        better=+1,
+        label_en="Their GDP growth, same coverage (%)",
+        label_zh="统计内开发区GDP增速，同口径（%）",
+        meaning="Growth of the GDP of the zones in the statistics in both years, at this year's "
+        "boundaries (equals the as-reported growth when coverage does not change).",
     ),
     Output(
         name="province_gdp_growth",
@@ -133,7 +145,7 @@ ANNUAL: tuple[Output, ...] = (
         better=+1,
         label_en="Growth margin over the province (pp)",
         label_zh="高于全省增速（百分点）",
-        meaning="`stat_zone_gdp_growth` less `province_gdp_growth`.",
+        meaning="`stat_zone_gdp_growth` less `province_gdp_growth` (as reported).",
     ),
     Output(
         name="stat_zone_gdp_same_zones",
@@ -161,7 +173,38 @@ ANNUAL: tuple[Output, ...] = (
         better=+1,
         label_en="GDP of all zones (100 m yuan)",
         label_zh="全部开发区GDP（亿元）",
-        meaning="Value added of all located zones.",
+        meaning="Value added of every unit that is part of a zone (parks, merged units and "
+        "delisted zones included): the fixed territory of `stat_zone_gdp`.",
+    ),
+    Output(
+        name="zone_gdp_growth",
+        unit="%",
+        kind="rate",
+        better=+1,
+        label_en="GDP growth of all zones (%)",
+        label_zh="全部开发区GDP增速（%）",
+        meaning="Growth of `zone_gdp` over the previous year's: the fixed-territory growth (new "
+        "zones add their first year's output).",
+    ),
+    Output(
+        name="zone_gdp_same_coverage_growth",
+        unit="%",
+        kind="rate",
+        better=+1,
+        label_en="GDP growth of all zones, same coverage (%)",
+        label_zh="全部开发区GDP增速，同口径（%）",
+        meaning="Growth of the GDP of the units that were in the model in both years (zones "
+        "approved during the year left out).",
+    ),
+    Output(
+        name="zone_growth_gap_pp",
+        unit="pp",
+        kind="rate",
+        better=+1,
+        label_en="Growth margin of all zones over the province (pp)",
+        label_zh="全部开发区高于全省增速（百分点）",
+        meaning="`zone_gdp_growth` less `province_gdp_growth`: the fixed-territory version of "
+        "`growth_gap_pp`.",
     ),
     Output(
         name="province_gdp",
@@ -282,6 +325,16 @@ ANNUAL: tuple[Output, ...] = (
         label_en="Approval time (days)",
         label_zh="审批时间（天）",
         meaning="Mean approval time of an investment project over counted zones.",
+    ),
+    Output(
+        name="approval_days_territory",
+        unit="days",
+        kind="rate",
+        better=-1,
+        label_en="Approval time over all zone land (days)",
+        label_zh="全部开发区用地的平均审批时间（天）",
+        meaning="Approval time averaged over every located unit (parks and delisted zones "
+        "included), weighted by planned area: the fixed-territory version of `approval_days`.",
     ),
     Output(
         name="delegated_powers",
@@ -606,6 +659,25 @@ ZONES: tuple[Output, ...] = (
         meaning="Consecutive years the zone was rated unqualified.",
     ),
 )
+
+#: As-reported outputs (the zones in the statistics or with status, whose coverage and
+#: boundaries change with integration, delisting and new zones) and their fixed-territory
+#: versions (every unit that is part of a zone, whatever its status). ``zones_active`` is a
+#: count of zones, not of a territory, and has none.
+FIXED_TERRITORY: dict[str, str] = {
+    "stat_zone_gdp": "zone_gdp",
+    "stat_zone_gdp_growth": "zone_gdp_growth",
+    "growth_gap_pp": "zone_growth_gap_pp",
+    "firms_in_active_zones": "firms",
+    "approval_days": "approval_days_territory",
+}
+#: Each zone output growth series (as reported: ratio of this year's total to last
+#: year's) and its same-coverage growth (only the zones covered in both years).
+SAME_COVERAGE: dict[str, str] = {
+    "stat_zone_gdp_growth": "stat_zone_gdp_same_coverage_growth",
+    "zone_gdp_growth": "zone_gdp_same_coverage_growth",
+    "stat_zone_gdp_same_zones_growth": "stat_zone_gdp_same_zones_growth",
+}
 
 #: Annual metric names, in column order after ``year``.
 ANNUAL_NAMES: tuple[str, ...] = tuple(o.name for o in ANNUAL)

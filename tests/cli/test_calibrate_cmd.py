@@ -42,6 +42,7 @@ def targets(tmp_path: Path) -> Path:
     [
         (["--targets", "missing.toml"], "missing.toml: targets file not found"),
         (["--budget", "50"], "--budget: expected at least"),
+        (["--leave-one-out", "50"], "--leave-one-out: expected at least"),
         (["--workers", "2", "--scheduler", "tcp://127.0.0.1:1"], "--workers"),
     ],
 )

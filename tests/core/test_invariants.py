@@ -27,6 +27,7 @@ STOCKS_ANNUAL = [
     "land_designated_km2", "land_cap_km2", "top1_share", "largest_firm_share",
     "firms_in_active_zones", "industrial_area_km2", "land_used_km2", "zones_three_systems",
     "operators", "zones_with_operators", "staff", "bodies", "approval_days",
+    "approval_days_territory",
     "delegated_powers", "zones_delisted", "leadership_changes", "national_zones",
     "zones_legacy", "zones_sanheyi", "zones_quzheng", "zones_corporate",
 ]  # fmt: skip
@@ -100,8 +101,16 @@ def check_invariants(annual: pd.DataFrame, zones: pd.DataFrame) -> None:
     used = industrial.reindex(annual["year"], fill_value=0.0).to_numpy()
     assert (used <= annual["land_designated_km2"].to_numpy() + 1e-9).all()
     assert (annual["land_designated_km2"] <= annual["land_cap_km2"] + 1e-9).all()
-    # statistics at fixed boundaries cover at least the published ones
+    # statistics at fixed boundaries cover at least the published ones, the fixed territory
+    # of every zone at least those
     assert (annual["stat_zone_gdp_same_zones"] >= annual["stat_zone_gdp"] - 1e-9).all()
+    assert (annual["zone_gdp"] >= annual["stat_zone_gdp_same_zones"] - 1e-9).all()
+    assert (annual["firms_in_active_zones"] <= annual["firms"]).all()
+    for gap, growth in (("growth_gap_pp", "stat_zone_gdp_growth"),
+                        ("zone_growth_gap_pp", "zone_gdp_growth")):  # fmt: skip
+        np.testing.assert_allclose(
+            annual[gap], annual[growth] - annual["province_gdp_growth"], atol=1e-9
+        )
     assert (annual["largest_firm_share"] <= annual["top1_share"] + 1e-12).all()
     assert (annual["top1_share"] <= 1.0 + 1e-12).all()
     modes = annual[["zones_legacy", "zones_sanheyi", "zones_quzheng", "zones_corporate"]]

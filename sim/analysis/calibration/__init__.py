@@ -26,7 +26,8 @@ The package's modules are the pipeline's parts (see ``docs/calibration.md``):
    :func:`read_identifiability`, :func:`posterior_draws`).
 9. :mod:`~sim.analysis.calibration.report`: ``report.md`` and its figures.
 10. :mod:`~sim.analysis.calibration.pipeline`: :func:`calibrate` runs it all within a
-   run budget (:func:`plan_budget`).
+   run budget (:func:`plan_budget`); :func:`leave_one_out` refits without each fitted
+   pattern and predicts it.
 
 Every simulation goes through the batch layer (:func:`sim.experiments.batch.execute`,
 local processes or Dask), one batch folder per evaluation step under ``<out>/work``.
@@ -49,6 +50,7 @@ from sim.analysis.calibration.evaluation import (
 from sim.analysis.calibration.files import (
     BEST_FIT_FILE,
     DEFAULT_POSTERIOR,
+    LOO_FILE,
     POSTERIOR_FILE,
     SCREENING_FILE,
     SENSITIVITY_FILE,
@@ -81,6 +83,7 @@ from sim.analysis.calibration.pipeline import (
     Stage,
     calibrate,
     history_stage,
+    leave_one_out,
     plan_budget,
 )
 from sim.analysis.calibration.posterior import (
@@ -115,6 +118,7 @@ __all__ = [
     "DEFAULT_POSTERIOR",
     "DEFAULT_TARGETS",
     "IDENTIFIED_RATIO",
+    "LOO_FILE",
     "MIN_ACCEPTANCE",
     "NROY",
     "POSTERIOR_FILE",
@@ -151,6 +155,7 @@ __all__ = [
     "history_stage",
     "identifiability",
     "implausibility",
+    "leave_one_out",
     "load_targets",
     "pattern_value",
     "plan_budget",

@@ -5,7 +5,8 @@ never guesses a file name or a column: :func:`write_outputs` writes
 ``best_fit.toml``, ``posterior.parquet`` (and ``.csv``), ``generations.csv``,
 ``identifiability.csv``, ``validation.csv``, ``predictive.csv``, and the record of
 history matching and of the stages (``waves.csv``, ``screening.csv``,
-``sensitivity.csv``, ``stages.csv``);
+``sensitivity.csv``, ``stages.csv``); :func:`~sim.analysis.calibration.leave_one_out`
+writes ``loo.csv``;
 :func:`read_best_fit`, :func:`read_posterior`, :func:`read_validation` and
 :func:`read_identifiability` read them back.
 """
@@ -50,6 +51,9 @@ STAGES_FILE = "stages.csv"
 FIGURE_FILES = ("targets.png", "marginals.png", "pairs.png", "convergence.png", "sensitivity.png")
 #: Folder of intermediate batches and wave files.
 WORK = "work"
+#: Folder of the leave-one-out fits (one calibration folder per pattern left out).
+LOO = "loo"
+LOO_FILE = "loo.csv"
 #: The posterior a default calibration writes (``zonesim calibrate`` without ``--out``).
 DEFAULT_POSTERIOR = Path("calibration") / POSTERIOR_FILE
 
@@ -59,7 +63,7 @@ def output_files() -> list[str]:
     return [
         BEST_FIT_FILE, POSTERIOR_FILE, POSTERIOR_CSV, GENERATIONS_FILE, IDENTIFIABILITY_FILE,
         VALIDATION_FILE, PREDICTIVE_FILE, WAVES_FILE, SCREENING_FILE, SENSITIVITY_FILE,
-        STAGES_FILE, "report.md", *(f"figures/{name}" for name in FIGURE_FILES),
+        STAGES_FILE, LOO_FILE, "report.md", *(f"figures/{name}" for name in FIGURE_FILES),
     ]  # fmt: skip
 
 

@@ -6,24 +6,35 @@ parameters and history-matches the patterns in waves with Gaussian-process emula
 model inside the not-ruled-out-yet space, chooses the best fit on common seeds,
 validates it on fresh seeds, draws posterior-predictive runs and writes the outputs
 (:func:`~sim.analysis.calibration.files.write_outputs`) and, optionally, the report.
+:func:`leave_one_out` repeats the whole calibration without each fitted pattern in turn
+and predicts the pattern left out.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from sim.analysis import safetext
 from sim.analysis.calibration.evaluation import Evaluator, result_digest, say
-from sim.analysis.calibration.files import BEST_FIT_FILE, WORK, output_files, write_outputs
+from sim.analysis.calibration.files import (
+    BEST_FIT_FILE,
+    LOO,
+    LOO_FILE,
+    WORK,
+    output_files,
+    write_outputs,
+)
 from sim.analysis.calibration.history import HistoryResult, history_match
 from sim.analysis.calibration.posterior import ABCResult, abc_smc, identifiability, posterior_frame
 from sim.analysis.calibration.report import write_report
 from sim.analysis.calibration.search import SearchResult, candidates, search
-from sim.analysis.calibration.targets import Targets
+from sim.analysis.calibration.targets import Targets, one_sided
 from sim.analysis.calibration.validation import simulate_targets, validation_table
 from sim.core.run import FIRST_YEAR
 from sim.experiments.backends import Backend
@@ -36,7 +47,7 @@ from sim.experiments.seeds import PREDICTIVE, branch_seed, validation_seeds
 #: Default output folder (relative to the working directory).
 DEFAULT_OUT = Path("calibration")
 #: Seeds per history-matching design point; best-fit candidates and their common seeds.
-REPLICATES, CANDIDATES, CRN = 2, 8, 3
+REPLICATES, CANDIDATES, CRN = 2, 10, 4
 #: Most point-seeds for history matching (three waves of 160, 80 and 80 points, two seeds).
 HM_MAX = 640
 #: Most ABC particles: about thirty-five per calibrated parameter, so that the posterior's
@@ -73,8 +84,8 @@ class Plan:
     population: int
     max_generations: int
     abc_points: int
-    candidates: int = 8
-    crn: int = 3
+    candidates: int = CANDIDATES
+    crn: int = CRN
     validation_runs: int = 20
     predictive_runs: int = 100
 
@@ -160,6 +171,7 @@ class CalibrationResult:
         runs: Runs used by history matching, ABC and the best fit.
         history: Screening and history matching (``None`` without).
         stages: Runs and time of every stage.
+        loo: The leave-one-pattern-out check (:func:`leave_one_out`), if run.
     """
 
     targets: Targets
@@ -172,6 +184,7 @@ class CalibrationResult:
     runs: int
     history: HistoryResult | None = None
     stages: list[Stage] = field(default_factory=list)
+    loo: pd.DataFrame | None = None
 
 
 def history_stage(
@@ -210,6 +223,7 @@ def calibrate(
     command: str = "",
     allow_foreign: bool = False,
     max_work: int | None = None,
+    loo_budget: int | None = None,
 ) -> CalibrationResult:
     """Run the whole calibration and write its outputs to ``out``.
 
@@ -239,13 +253,23 @@ def calibrate(
             are left untouched).
         max_work: Most run-years the calibration may ask for (default
             :data:`~sim.experiments.batch.MAX_WORK`).
+        loo_budget: Also refit without each fitted pattern in turn, this many runs per
+            fit, calibrating the parameters the full fit calibrates
+            (:func:`leave_one_out`; ``loo.csv`` in ``out`` and the fits in ``out/loo``).
+
+    Raises:
+        ArgumentError: If ``loo_budget`` cannot fit one parameter (checked before any
+            run) or the parameters the full fit keeps (checked after it).
     """
     out = Path(out)
     plan = plan or plan_budget(budget, len(targets.parameters), targets.runs_per_point)
     runs = plan.budget + (plan.validation_runs + plan.predictive_runs) * targets.runs_per_point
+    if loo_budget is not None:
+        _loo_plan(loo_budget, 1, targets)  # screening keeps at least one parameter
+        runs += loo_budget * len(targets.fitted)
     check_work(runs, targets.year - FIRST_YEAR + 1, max_work, what="runs (budget)")
     folder = OutputFolder(
-        out, "calibrate", output_files(), folders=(WORK,), legacy=BEST_FIT_FILE,
+        out, "calibrate", output_files(), folders=(WORK, LOO), legacy=BEST_FIT_FILE,
         allow_foreign=allow_foreign,
     )  # fmt: skip
     folder.claim()
@@ -267,7 +291,8 @@ def calibrate(
     )  # fmt: skip
     stages.append(Stage("ABC-SMC", abc.runs * plan.runs_per_point, time.perf_counter() - t0))
     t0 = time.perf_counter()
-    best = search(fitted, ev, candidates(abc, plan.candidates), seed=seed, crn=plan.crn)
+    pool = candidates(abc, plan.candidates, fitted.clear_of_edges)
+    best = search(fitted, ev, pool, seed=seed, crn=plan.crn)
     best_runs = best.evaluations * plan.crn * plan.runs_per_point
     stages.append(Stage("best fit", best_runs, time.perf_counter() - t0))
     runs = history.runs + abc.runs * plan.runs_per_point + best_runs
@@ -303,7 +328,92 @@ def calibrate(
         fitted, plan, best, abc, ident, validation, predictive, runs, history, stages
     )
     written = write_outputs(result, out, seed=seed, search_runs=best_runs)
+    if loo_budget is not None:
+        _loo_plan(loo_budget, len(fitted.parameters), targets)
+        result.loo = leave_one_out(
+            targets, backend=backend, out=out, budget=loo_budget, seed=seed,
+            parameters=fitted.parameters, progress=progress,
+        )  # fmt: skip
+        written.append(out / LOO_FILE)
     if report:
         written += write_report(result, out, seed=seed, command=command)
     folder.finish(written)
     return result
+
+
+def _loo_plan(budget: int, parameters: int, targets: Targets) -> Plan:
+    """The plan of each leave-one-out fit; an error naming ``loo_budget`` if none fits."""
+    try:
+        return plan_budget(budget, parameters, targets.runs_per_point)
+    except ArgumentError as exc:
+        raise ArgumentError("loo_budget", exc.detail) from None
+
+
+def leave_one_out(
+    targets: Targets,
+    *,
+    backend: Backend,
+    out: Path = DEFAULT_OUT,
+    budget: int = 3000,
+    seed: int = 20181231,
+    plan: Plan | None = None,
+    parameters: Sequence[str] | None = None,
+    progress: bool = True,
+) -> pd.DataFrame:
+    """Calibrate without each fitted pattern in turn and predict the pattern left out.
+
+    Each fit is the whole calibration (screening unless ``parameters`` are given,
+    history matching, ABC-SMC, best fit) on the other patterns, in
+    ``out/loo/<pattern>`` (resumable); the pattern left out is
+    then predicted at that fit's best fit (mean and 5-95 % over its validation seeds)
+    and by its posterior predictive (5-95 %). Validation patterns are never fitted, so
+    they are predictions already and are not left out again. Writes ``loo.csv``.
+
+    Args:
+        targets: The targets as loaded (before screening).
+        backend: Where runs execute.
+        out: The calibration's output folder.
+        budget: Runs of each fit (see :func:`plan_budget`).
+        seed: Master seed.
+        plan: Explicit plan of each fit (overrides ``budget``).
+        parameters: Calibrate these (e.g. those the full fit's screening kept) instead
+            of screening the candidates in each fit: much cheaper; the choice of which
+            parameters are free then saw every pattern, their values do not.
+        progress: Whether to report progress on stderr.
+
+    Returns:
+        One row per fitted pattern: ``pattern, value, tolerance, predicted, q05, q95,
+        predictive_q05, predictive_q95, error`` (in tolerances, ``(predicted - value) /
+        tolerance``, 0 on the right side of a one-sided pattern), ``within`` (the
+        prediction within tolerance) and ``covered`` (the value inside the predictive
+        5-95 %, or on its right side for a one-sided pattern).
+    """
+    rows = []
+    base = targets if parameters is None else targets.with_parameters(parameters)
+    for t in targets.fitted:
+        say(progress, f"leave one out: {t.name}")
+        fit = calibrate(
+            base.without([t.name]), backend=backend, out=Path(out) / "loo" / t.name,
+            budget=budget, seed=seed, plan=plan, progress=progress, report=False,
+        )  # fmt: skip
+        v = fit.validation.set_index("target").loc[t.name]
+        pr = fit.predictive.set_index("target").loc[t.name]
+        lo, hi = float(pr["q05"]), float(pr["q95"])
+        covered = {
+            "at_least": hi >= t.value,
+            "at_most": lo <= t.value,
+        }.get(t.bound or "", lo <= t.value <= hi)
+        off = float(one_sided([t], np.array([float(v["simulated"]) - t.value]))[0])
+        rows.append({
+            "pattern": t.name, "value": t.value, "tolerance": t.abs_tolerance,
+            "bound": t.bound or "", "predicted": float(v["simulated"]),
+            "q05": float(v["q05"]), "q95": float(v["q95"]),
+            "predictive_q05": lo, "predictive_q95": hi,
+            "error": off / t.abs_tolerance, "within": t.passes(float(v["simulated"])),
+            "covered": bool(covered), "calibrated": len(fit.targets.parameters),
+            "distance": fit.best.distance,
+        })  # fmt: skip
+    table = pd.DataFrame(rows)
+    Path(out).mkdir(parents=True, exist_ok=True)
+    safetext.write_csv(Path(out) / LOO_FILE, table)
+    return table

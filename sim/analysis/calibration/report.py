@@ -11,10 +11,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import pandas as pd
 
 from sim.analysis.calibration.posterior import IDENTIFIED_RATIO, WEAK_RATIO, weighted_cov
-from sim.analysis.calibration.targets import Target, prior_value
+from sim.analysis.calibration.targets import Target, Targets, prior_value
 from sim.analysis.safetext import display_path
+from sim.core.params import REGISTRY
 from sim.experiments.fileio import atomic_write, atomic_write_text
 from sim.experiments.runs import model_version
 
@@ -174,6 +176,8 @@ def _role(tg: Target, unreachable: dict[str, float]) -> str:
         )
     if tg.structural:
         return "structural (exact by construction; checked, not fitted)"
+    if tg.validation:
+        return "validation (never fitted: an out-of-sample check)"
     return "fitted" if tg.fitted else "checked (weight 0)"
 
 
@@ -220,7 +224,8 @@ def _report_text(result: CalibrationResult, *, seed: int, command: str) -> str:
         f"matching in {len(plan.waves)} waves (implausibility cutoff {t.cutoff:g}); "
         f"ABC-SMC with MCMC moves ({plan.population} particles) on the real model with "
         "the not-ruled-out-yet (NROY) space as its prior's support; best fit among "
-        f"{plan.candidates} posterior candidates on {plan.crn} common seeds.",
+        f"{plan.candidates} posterior candidates on {plan.crn} common seeds, each at least "
+        f"{t.edge:.0%} of its prior's range from every bound that is not physical.",
         "",
         "## Time and runs by stage",
         "",
@@ -249,6 +254,7 @@ def _report_text(result: CalibrationResult, *, seed: int, command: str) -> str:
             f"{_fmt(v.simulated)} | {_fmt(v.q05)}–{_fmt(v.q95)} | {_fmt(pr.q05)}–{_fmt(pr.q95)} "
             f"| {'yes' if v.within else '**no**'} | {_role(tg, unreach)} | {tg.source} |"
         )
+    held_out = {tg.name for tg in t.targets if tg.validation}
     missed = [v.target for v in result.validation.itertuples() if not v.within]
     lines += [
         "",
@@ -260,6 +266,13 @@ def _report_text(result: CalibrationResult, *, seed: int, command: str) -> str:
             + " (see `docs/calibration.md` for why)."
         ),
     ]
+    if held_out:
+        lines += [
+            "",
+            f"Validation patterns ({', '.join(sorted(held_out))}) never enter the fit: the "
+            "screening, the history matching, ABC and the best fit do not see them, so their "
+            "rows are predictions.",
+        ]
     if h is not None:
         calibrated = set(t.parameters)
         lines += [
@@ -328,16 +341,20 @@ def _report_text(result: CalibrationResult, *, seed: int, command: str) -> str:
         "fit equally well and carries no evidence. The last column says which data would "
         "identify it.",
         "",
-        "| parameter | prior default | prior range | best fit | posterior mean | posterior 90 % "
-        "| width ratio | verdict | data that would identify it |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "The column 'from a bound' gives the best fit's distance from the nearer bound, in "
+        "% of the prior's range (a physical bound is named, with the reason): "
+        + _edge_summary(t, result.best.theta),
+        "",
+        "| parameter | prior default | prior range | best fit | from a bound | posterior mean "
+        "| posterior 90 % | width ratio | verdict | data that would identify it |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r, b in zip(ident.itertuples(), result.best.theta, strict=True):
         hint = "" if r.verdict == "identified" else t.identify.get(r.parameter, "")
         lines.append(
             f"| {r.parameter} | {_fmt(r.prior_default)} | {_fmt(r.lower)}–{_fmt(r.upper)} | "
-            f"{_fmt(b)} | {_fmt(r.posterior_mean)} | {_fmt(r.q05)}–{_fmt(r.q95)} | "
-            f"{r.width_ratio:.2f} | {r.verdict} | {hint} |"
+            f"{_fmt(b)} | {_edge_text(t, r.parameter, b)} | {_fmt(r.posterior_mean)} | "
+            f"{_fmt(r.q05)}–{_fmt(r.q95)} | {r.width_ratio:.2f} | {r.verdict} | {hint} |"
         )
     corr = _weighted_corr(abc.particles, abc.weights)
     pairs = [
@@ -355,6 +372,8 @@ def _report_text(result: CalibrationResult, *, seed: int, command: str) -> str:
             *[f"- {a} and {b}: {c:+.2f}" for _, a, b, c in strong],
             "",
         ]
+    if result.loo is not None:
+        lines += _loo_lines(result.loo)
     lines += [
         "## Convergence",
         "",
@@ -388,6 +407,59 @@ def _report_text(result: CalibrationResult, *, seed: int, command: str) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def _edge_text(t: Targets, name: str, value: float) -> str:
+    """Distance of a best-fit value from its nearer bound, in % of the range."""
+    p = REGISTRY[name]
+    u = (value - p.lower) / (p.upper - p.lower)
+    side = "lower" if u <= 0.5 else "upper"
+    text = f"{100 * min(u, 1 - u):.0f} %"
+    reason = t.physical.get(name, {}).get(side)
+    if reason and min(u, 1 - u) < t.edge:
+        text += f" ({side} bound physical: {reason})"
+    return text
+
+
+def _edge_summary(t: Targets, theta: np.ndarray) -> str:
+    """Which best-fit values lie within the edge of a bound that is not physical."""
+    close = [n for n, near in zip(t.parameters, t.near_edges(theta)[0], strict=True) if near]
+    edge = f"{100 * t.edge:g} %"
+    if not close:
+        return f"none is within {edge} of a bound that is not physical."
+    return f"within {edge} of a bound that is not physical: {', '.join(close)}."
+
+
+def _loo_lines(loo: pd.DataFrame) -> list[str]:
+    """The leave-one-pattern-out section."""
+    n_within, n_cov = int(loo["within"].sum()), int(loo["covered"].sum())
+    lines = [
+        "## Leave one pattern out",
+        "",
+        "Each fitted pattern in turn is left out of the whole calibration (screening, "
+        "history matching, ABC and the best fit on the other patterns, at a smaller run "
+        "budget) and then predicted: at that fit's best fit (mean and 5-95 % over its "
+        "validation seeds) and by its posterior predictive (5-95 %). Error: the "
+        "prediction's distance from the figure in tolerances (0 on the right side of a "
+        f"one-sided pattern). {n_within} of {len(loo)} predictions are within tolerance; "
+        f"the predictive range covers {n_cov} of {len(loo)} figures. A pattern the others "
+        "predict is corroborated by them; one they do not predict carries information the "
+        "others lack (and the model fits it only by being fitted to it).",
+        "",
+        "| pattern left out | value | tolerance | predicted (mean) | 5-95 % | predictive "
+        "5-95 % | error (tolerances) | within | covered | calibrated parameters |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in loo.itertuples():
+        side = {"at_least": "≥ ", "at_most": "≤ "}.get(r.bound if isinstance(r.bound, str) else "")
+        lines.append(
+            f"| {r.pattern} | {side or ''}{_fmt(r.value)} | ±{_fmt(r.tolerance)} | "
+            f"{_fmt(r.predicted)} | {_fmt(r.q05)}–{_fmt(r.q95)} | "
+            f"{_fmt(r.predictive_q05)}–{_fmt(r.predictive_q95)} | {r.error:+.1f} | "
+            f"{'yes' if r.within else '**no**'} | {'yes' if r.covered else '**no**'} | "
+            f"{r.calibrated} |"
+        )
+    return [*lines, ""]
 
 
 def _weighted_corr(x: np.ndarray, w: np.ndarray) -> np.ndarray:

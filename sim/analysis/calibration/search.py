@@ -4,7 +4,10 @@ ABC-SMC compares each particle on one seed; the best fit is chosen among a few
 candidates from its posterior (the weighted median, the weighted mean and the
 particles nearest the targets) by the mean moments over common seeds (branch
 :data:`sim.experiments.seeds.CRN`), so the choice reflects parameters rather than
-luck. The best fit feeds ``sim/core/data/calibrated.toml``.
+luck. Candidates within the targets' ``edge`` of a bound that is not physical are left
+out: where the patterns do not identify a direction (a ridge of equally good points),
+one particle's position along it is chance, and the best fit must not put a default
+at the edge of the prior by chance. The best fit feeds ``sim/core/data/calibrated.toml``.
 """
 
 from __future__ import annotations
@@ -41,11 +44,14 @@ class SearchResult:
     evaluations: int = 0
 
 
-def candidates(abc: ABCResult, n: int) -> np.ndarray:
+def candidates(
+    abc: ABCResult, n: int, keep: Callable[[np.ndarray], np.ndarray] | None = None
+) -> np.ndarray:
     """``n`` best-fit candidates from a posterior, shape ``(n, parameters)``.
 
     The weighted median and mean, then the particles nearest the targets (distinct,
-    by distance).
+    by distance); with ``keep`` (rows -> bool mask, e.g.
+    :meth:`Targets.clear_of_edges`) only the points it keeps, unless it keeps none.
     """
     median = np.array(
         [
@@ -55,7 +61,9 @@ def candidates(abc: ABCResult, n: int) -> np.ndarray:
     )
     mean = abc.weights @ abc.particles
     order = np.argsort(abc.distances, kind="stable")
-    rows = [median, mean, *abc.particles[order]]
+    rows = np.array([median, mean, *abc.particles[order]])
+    if keep is not None and keep(rows).any():
+        rows = rows[keep(rows)]
     out: list[np.ndarray] = []
     for r in rows:
         if len(out) == n:

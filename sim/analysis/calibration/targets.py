@@ -7,7 +7,12 @@ registry groups to screen). A pattern is a metric of the annual table in a year,
 optionally divided by another (a rate), optionally the effect of a lever (the same
 seeds with the lever off), optionally one-sided (at least / at most its value).
 Structural targets (exact by construction of the zone registry) carry no weight but
-are checked all the same.
+are checked all the same. Validation targets are never fitted, screened against or
+matched: they are predictions the fit never saw (out-of-sample checks).
+
+The best fit keeps clear of the prior's edges: a calibrated default within ``edge`` (a
+share of the range) of a bound is a sign of a missing mechanism or a misread target, not
+a finding, unless the bound is a physical limit (``[physical]``: parameter, bound and why).
 """
 
 from __future__ import annotations
@@ -35,12 +40,13 @@ NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 _TARGET_KEYS = {
     "metric", "value", "tolerance", "relative", "weight", "structural", "source", "table",
     "zone_id", "year", "over", "over_year", "lever", "effect", "transform", "bound",
+    "validation",
 }  # fmt: skip
 
 
 _CAL_KEYS = {
     "year", "parameters", "groups", "exclude", "screen_threshold", "ridge", "abc_quantile",
-    "min_epsilon", "cutoff", "observation_sd", "discrepancy_sd",
+    "min_epsilon", "cutoff", "observation_sd", "discrepancy_sd", "edge",
 }  # fmt: skip
 
 #: How a lever's effect is measured: ``relative`` (with / without - 1) or ``log``.
@@ -81,6 +87,8 @@ class Target:
         effect: ``"relative"`` or ``"log"`` effect of the lever.
         transform: ``None`` or one of :data:`TRANSFORMS`.
         bound: ``None`` (two-sided) or one of :data:`BOUNDS`.
+        validation: Whether the pattern is kept out of the fit (weight 0): a
+            prediction checked against the figure, never used to choose parameters.
     """
 
     name: str
@@ -100,6 +108,7 @@ class Target:
     effect: str = "relative"
     transform: str | None = None
     bound: str | None = None
+    validation: bool = False
 
     @property
     def abs_tolerance(self) -> float:
@@ -143,6 +152,10 @@ class Targets:
         discrepancy_sd: Model discrepancy sd, as a share of each tolerance.
         identify: For parameters the patterns may leave unidentified, the data that
             would identify them (``[identify]``: parameter = text).
+        edge: Share of a parameter's range next to each bound that the best fit keeps
+            clear of (unless the bound is physical).
+        physical: Bounds that are physical limits, with the reason
+            (``[physical.<parameter>]``: ``lower`` / ``upper`` = text).
     """
 
     path: Path
@@ -159,6 +172,8 @@ class Targets:
     observation_sd: float = 0.5
     discrepancy_sd: float = 0.5
     identify: dict[str, str] = field(default_factory=dict)
+    edge: float = 0.05
+    physical: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @property
     def fitted(self) -> tuple[Target, ...]:
@@ -192,6 +207,29 @@ class Targets:
     def bounds(self) -> np.ndarray:
         """Prior bounds (registry bounds), shape ``(parameters, 2)``."""
         return np.array([[REGISTRY[n].lower, REGISTRY[n].upper] for n in self.parameters])
+
+    def near_edges(self, thetas: np.ndarray) -> np.ndarray:
+        """Which coordinates lie within ``edge`` of the range from a non-physical bound.
+
+        Args:
+            thetas: Points, shape ``(points, parameters)`` (or one point).
+
+        Returns:
+            Booleans of the same shape (2-d).
+        """
+        thetas = np.atleast_2d(thetas)
+        lo, hi = self.bounds.T
+        u = (thetas - lo) / (hi - lo)
+        free_lo = np.array(["lower" in self.physical.get(n, {}) for n in self.parameters])
+        free_hi = np.array(["upper" in self.physical.get(n, {}) for n in self.parameters])
+        return ((u < self.edge) & ~free_lo) | ((u > 1 - self.edge) & ~free_hi)
+
+    def clear_of_edges(self, thetas: np.ndarray) -> np.ndarray:
+        """Whether each point (row) keeps ``edge`` of the range from every bound.
+
+        Physical bounds (:attr:`physical`) do not count.
+        """
+        return ~self.near_edges(thetas).any(axis=1)
 
     @property
     def prior_defaults(self) -> np.ndarray:
@@ -283,12 +321,18 @@ def _target(path: Path, name: str, table: Any, levers: Mapping[str, Any]) -> Tar
         for field_ in ("over", "over_year", "lever", "transform", "year"):
             if field_ in table:
                 raise TargetsError(f"{path}: {key}.{field_}: expected only on annual targets")
-    for flag in ("relative", "structural"):
+    for flag in ("relative", "structural", "validation"):
         if not isinstance(table.get(flag, False), bool):
             raise TargetsError(f"{path}: {key}.{flag}: expected true or false")
     source = table.get("source", "")
     if not isinstance(source, str):
         raise TargetsError(f"{path}: {key}.source: expected text, got {source!r}")
+    validation = table.get("validation", False)
+    if validation and table.get("weight", 0.0) != 0:
+        raise TargetsError(
+            f"{path}: {key}.weight: expected none (or 0) for a validation pattern, which is "
+            "never fitted"
+        )
     lever = table.get("lever")
     if lever is not None and lever not in levers:
         raise TargetsError(
@@ -301,7 +345,9 @@ def _target(path: Path, name: str, table: Any, levers: Mapping[str, Any]) -> Tar
         value=_number(path, f"{key}.value", table["value"]),
         tolerance=_number(path, f"{key}.tolerance", table["tolerance"], lo=0.0),
         relative=table.get("relative", False),
-        weight=_number(path, f"{key}.weight", table.get("weight", 1.0), lo=0.0),
+        weight=0.0
+        if validation
+        else _number(path, f"{key}.weight", table.get("weight", 1.0), lo=0.0),
         structural=table.get("structural", False),
         source=source,
         table=kind,
@@ -313,7 +359,28 @@ def _target(path: Path, name: str, table: Any, levers: Mapping[str, Any]) -> Tar
         effect=_choice(path, f"{key}.effect", table.get("effect", "relative"), EFFECTS) or "",
         transform=_choice(path, f"{key}.transform", table.get("transform"), TRANSFORMS),
         bound=_choice(path, f"{key}.bound", table.get("bound"), BOUNDS),
+        validation=validation,
     )
+
+
+def _physical(path: Path, tables: Any) -> dict[str, dict[str, str]]:
+    """Check ``[physical.<parameter>]`` tables: ``lower`` / ``upper`` = the reason."""
+    if not isinstance(tables, Mapping):
+        raise TargetsError(f"{path}: physical: expected [physical.<parameter>] tables")
+    out = {}
+    for name, table in tables.items():
+        key = f"physical.{name}"
+        if name not in REGISTRY:
+            raise TargetsError(f"{path}: {key}: expected a registered parameter, got {name!r}")
+        if not isinstance(table, Mapping) or not table:
+            raise TargetsError(f"{path}: {key}: expected lower and/or upper = the reason")
+        for side, reason in table.items():
+            if side not in ("lower", "upper") or not isinstance(reason, str) or not reason:
+                raise TargetsError(
+                    f"{path}: {key}.{side}: expected lower or upper = the reason (text)"
+                )
+        out[str(name)] = dict(table)
+    return out
 
 
 def _levers(path: Path, tables: Any) -> dict[str, dict[str, Any]]:
@@ -415,11 +482,11 @@ def load_targets(path: str | Path = DEFAULT_TARGETS) -> Targets:
             doc = tomllib.load(f)
     except tomllib.TOMLDecodeError as exc:
         raise TargetsError(f"{path}: expected valid TOML ({exc})") from None
-    extra = set(doc) - {"calibration", "targets", "levers", "identify"}
+    extra = set(doc) - {"calibration", "targets", "levers", "identify", "physical"}
     if extra:
         raise TargetsError(
-            f"{path}: {sorted(extra)[0]}: expected only [calibration], [levers], [targets] "
-            "and [identify]"
+            f"{path}: {sorted(extra)[0]}: expected only [calibration], [levers], [targets], "
+            "[identify] and [physical]"
         )
     identify = doc.get("identify", {})
     for k, v in identify.items():
@@ -475,7 +542,11 @@ def load_targets(path: str | Path = DEFAULT_TARGETS) -> Targets:
         discrepancy_sd=_number(
             path, "calibration.discrepancy_sd", cal.get("discrepancy_sd", 0.5), lo=0.0
         ),
+        edge=_number(path, "calibration.edge", cal.get("edge", 0.05), lo=0.0),
+        physical=_physical(path, doc.get("physical", {})),
     )
+    if out.edge >= 0.5:
+        raise TargetsError(f"{path}: calibration.edge: expected a share below 0.5")
     if not out.fitted:
         raise TargetsError(f"{path}: targets: expected at least one fitted (weighted) target")
     return out

@@ -85,3 +85,36 @@ def test_recovers_known_parameters_from_several_patterns(tmp_path: Path) -> None
     assert res.history is not None and res.history.waves[-1].nroy < 0.5
     assert res.abc.generations["epsilon"].iloc[-1] < res.abc.generations["epsilon"].iloc[0]
     assert res.validation["within"].all()
+
+
+@pytest.mark.slow
+def test_leave_one_out_refits_without_each_pattern_and_predicts_it(tmp_path: Path) -> None:
+    """Each fit drops one pattern; its row predicts that pattern, never seen by the fit."""
+    patterns = {
+        "firms": {"metric": "firms", "value": 41000.0, "tolerance": 0.05, "relative": True},
+        "entry_rate": {"metric": "firm_entries", "over": "firms", "value": 0.1,
+                       "tolerance": 0.05},
+        "exit_rate": {"metric": "firm_exits", "over": "firms", "value": 0.08,
+                      "tolerance": 0.04},
+        "entries_check": {"metric": "firm_entries", "value": 4000.0, "tolerance": 0.5,
+                          "relative": True, "validation": True},
+    }  # fmt: skip
+    path = write_targets(
+        tmp_path / "loo.toml", parameters=["projects_per_year", "exit_hazard"],
+        targets=patterns, year=2016,
+    )  # fmt: skip
+    targets = cal.load_targets(path)
+    plan = cal.Plan(budget=0, runs_per_point=1, waves=(8, 6, 6), replicates=2, population=20,
+                    max_generations=2, abc_points=120, candidates=3, crn=2, validation_runs=4,
+                    predictive_runs=6)  # fmt: skip
+    with ProcessBackend(2) as backend:
+        loo = cal.leave_one_out(targets, backend=backend, out=tmp_path / "cal", seed=3,
+                                plan=plan, progress=False)  # fmt: skip
+    assert list(loo["pattern"]) == ["firms", "entry_rate", "exit_rate"]  # not the validation one
+    for r in loo.itertuples():
+        fit = cal.read_validation(tmp_path / "cal" / "loo" / r.pattern).set_index("target")
+        assert not fit.loc[r.pattern, "fitted"] and fit.drop(r.pattern)["fitted"].sum() == 1
+        assert r.predicted == pytest.approx(fit.loc[r.pattern, "simulated"])
+        assert r.predictive_q05 <= r.predictive_q95 and r.q05 <= r.predicted <= r.q95
+        assert r.within == (abs(r.error) <= 1 + 1e-9)
+    assert (tmp_path / "cal" / cal.LOO_FILE).is_file()

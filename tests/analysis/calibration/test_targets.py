@@ -21,8 +21,13 @@ def test_shipped_targets() -> None:
     assert by["demonstration_staff"].table == "zones" and by["demonstration_staff"].zone_id == "Z01"
     fitted = {x.name for x in t.fitted}
     assert fitted >= {"firms", "stat_zone_gdp", "stat_zone_gdp_growth", "entry_rate",
-                      "exit_rate", "reform_entry_effect", "reform_exit_effect", "net_entry_share",
-                      "zone_level_effect", "bureau_entry_effect", "bureau_lag"}  # fmt: skip
+                      "exit_rate", "net_entry_share", "zone_level_effect"}  # fmt: skip
+    # The effect sizes of other reforms are validation patterns: never fitted.
+    validation = {x.name for x in t.targets if x.validation}
+    assert validation == {"reform_entry_effect", "reform_exit_effect", "bureau_entry_effect",
+                          "bureau_lag"}  # fmt: skip
+    assert not validation & fitted and all(by[n].weight == 0 for n in validation)
+    assert t.edge == 0.05 and t.physical["displacement"].keys() == {"lower", "upper"}
     structural = {x.name for x in t.targets if x.structural}
     assert structural >= {"zones_active", "industrial_area_km2", "operators", "demonstration_staff",
                           "province_growth_2016", "province_growth_2017"}  # fmt: skip
@@ -39,7 +44,8 @@ def test_shipped_targets() -> None:
     assert by["net_entry_share"].bound == "at_least" and by["net_entry_share"].value == 0.5
     assert by["bureau_entry_effect"].value == 0 and by["bureau_entry_effect"].lever == "no_bureau"
     assert t.levers["no_bureau"] == {"approval_bureau_on": False}
-    assert t.runs_per_point == 3 and t.horizon == 2021
+    # Only the fitted patterns' levers run while fitting; validation reads no_bureau too.
+    assert t.runs_per_point == 2 and t.horizon == 2021
     # Candidates come from registry groups, screened in wave 1.
     assert t.screened and len(t.parameters) > 9
     groups = ["entry", "growth", "environment", "province"]
@@ -81,6 +87,21 @@ def test_shipped_targets() -> None:
             {"target": {"metric": "firms", "value": 1, "tolerance": 1, "year": 1999}},
             "targets.x.year",
         ),
+        (
+            {
+                "target": {
+                    "metric": "firms",
+                    "value": 1,
+                    "tolerance": 1,
+                    "validation": True,
+                    "weight": 1,
+                }
+            },
+            "targets.x.weight",
+        ),
+        ({"extra": "edge = 0.5"}, "calibration.edge"),
+        ({"extra": '[physical.young_growth]\nside = "x"'}, "physical.young_growth.side"),
+        ({"extra": '[physical.nope]\nlower = "x"'}, "physical.nope"),
         ({"groups": ["nope"]}, "calibration.groups[0]"),
         ({"levers": {"off": {"exit_hazard": 9.0}}}, "levers.off"),
     ],
@@ -89,7 +110,8 @@ def test_bad_targets_name_file_and_key(tmp_path: Path, change: dict, needle: str
     params = change.get("parameters", ["young_growth"])
     targets = {"x": change["target"]} if "target" in change else TOY
     path = write_targets(tmp_path / "bad.toml", parameters=params, targets=targets,
-                         groups=change.get("groups"), levers=change.get("levers"))  # fmt: skip
+                         groups=change.get("groups"), levers=change.get("levers"),
+                         extra=change.get("extra", ""))  # fmt: skip
     with pytest.raises(cal.TargetsError, match=r"bad\.toml") as info:
         cal.load_targets(path)
     assert needle in str(info.value)
