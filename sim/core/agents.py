@@ -275,7 +275,9 @@ class ProvincialGovernment(mesa.Agent):
         """
         p = self.model.p
         budget = p["planned_expansion_km2"]
-        ranked = sorted((z for z in score if z.type == "industrial"), key=lambda z: (-score[z], z.unit))
+        ranked = sorted(
+            (z for z in score if z.type == "industrial"), key=lambda z: (-score[z], z.unit)
+        )
         for z in ranked:
             capital = self.model.mode_effects[z.mode].capital
             inc = min(p["expansion_step"] * z.planned_area * capital, budget, room)

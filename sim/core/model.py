@@ -166,9 +166,15 @@ class ZoneReformModel(mesa.Model):
         self._park_template = (
             (float(parks["firms"].median()), float(parks["value_added"].median()))
             if len(parks)
-            else (float(self.data.units["firms"].min()), float(self.data.units["value_added"].min()))
+            else (
+                float(self.data.units["firms"].min()),
+                float(self.data.units["value_added"].min()),
+            )
         )
         self.new_zones = 0  # new zones approved so far (designated and greenfield)
+        #: Designated zones whose parks join at the start of the next quarter.
+        self._pending_parks: list[Zone] = []
+        self._designated_firms = 0  # firms that joined with designated parks this year
         self._size_2016 = float(self.firms.size.mean())
         self.gdp_index = 1.0  # province real GDP relative to the start of 2016
         #: Rest of the province's GDP (set at the end of the first year), 亿元.
@@ -314,6 +320,7 @@ class ZoneReformModel(mesa.Model):
     # ------------------------------------------------------------------ step
     def step(self) -> None:
         """Advance one quarter."""
+        self._join_parks()
         self._apply_timeline()
         # Located zones, in creation order: merged units leave the model (Agent.remove).
         self.agents_by_type[Zone].do("step")
@@ -573,6 +580,7 @@ class ZoneReformModel(mesa.Model):
         self._year_va[:] = 0
         self._entries[:] = 0
         self._exits[:] = 0
+        self._designated_firms = 0
         self._band_exits[:] = 0
         self._band_exposure[:] = 0
 
@@ -689,7 +697,7 @@ class ZoneReformModel(mesa.Model):
         return math.floor(share * k + 1e-9) > math.floor(share * (k - 1) + 1e-9)
 
     def _new_zone(self, city: str, since: float, park: bool = False) -> Zone:
-        """Approve a new county-level provincial zone (区政合一).
+        """Approve a new county-level provincial zone (区政合一 while modes are on).
 
         Args:
             city: The city of the county.
@@ -700,7 +708,9 @@ class ZoneReformModel(mesa.Model):
         """
         k = len(self.zone_list) + 1
         zid = f"N{k:03d}"
-        kind_en, kind_zh = ("designated park", "认定园区") if park else ("new county zone", "新设县级开发区")
+        kind_en, kind_zh = (
+            ("designated park", "认定园区") if park else ("new county zone", "新设县级开发区")
+        )
         row = {
             "zone_id": zid,
             "name": f"{kind_en.capitalize()} {zid}, {city_label(city, 'en')}",
@@ -732,27 +742,34 @@ class ZoneReformModel(mesa.Model):
             "departments": 3,
         }
         z = Zone(self, unit, row)
-        z.set_mode("quzheng")
+        if self.p["modes_on"]:
+            z.set_mode("quzheng")
         for acc in ("_year_va", "_prev_va"):
             setattr(self, acc, np.append(getattr(self, acc), 0.0))
         for acc in ("_entries", "_exits"):
             setattr(self, acc, np.append(getattr(self, acc), 0))
         self.new_zones += 1
         if park:
-            self._designate_park(z)
+            self._pending_parks.append(z)
         return z
+
+    def _join_parks(self) -> None:
+        """Designated parks approved at the last year end join their zones with their firms."""
+        for z in self._pending_parks:
+            self._designate_park(z)
+        self._pending_parks = []
 
     def _designate_park(self, z: Zone) -> np.ndarray:
         """Bring an existing park's firms and output into zone ``z`` from the rest of the province.
 
-        The park has ``designated_park_scale`` times the firms and 2016 value added of
-        the registry's median sub-provincial park, its value added grown with the
-        province since 2016. That output leaves the rest of the province
-        (``rest_gdp``) as it enters the zones, so provincial output does not change;
-        it also counts as the zone's output of the year (designation happens at the
-        year end, after the year is recorded, so it becomes the zone's output of the
-        year before the next), so neither the zone's growth nor displacement sees a
-        jump. Each designation draws from its own stream (year end, zone number).
+        The park joins at the start of the first quarter after its approval. It has
+        ``designated_park_scale`` times the firms and 2016 value added of the
+        registry's median sub-provincial park, its value added grown with the province
+        since 2016. That output leaves the rest of the province (``rest_gdp``) as it
+        enters the zones, so provincial output does not change; it also counts as the
+        zone's output of the year before, so neither the zone's growth nor
+        displacement sees a jump. Each designation draws from its own stream
+        (quarter, zone).
 
         Returns:
             The park's firm ids.
@@ -764,9 +781,10 @@ class ZoneReformModel(mesa.Model):
             va = min(va, self.rest_gdp)
             self.rest_gdp -= va
             self._prev_zone_gdp += va
-        self._year_va[z.index] = va
+        self._prev_va[z.index] = va
         n = max(round(scale * firms), 1)
-        key = (STREAMS["designation"], self.quarter, self.new_zones)
+        self._designated_firms += n
+        key = (STREAMS["designation"], self.quarter, z.index)
         rng = np.random.default_rng(np.random.SeedSequence(self._stream_root, spawn_key=key))
         return self._add_established_firms(
             rng,
@@ -805,6 +823,7 @@ class ZoneReformModel(mesa.Model):
             "firms": self.firms.n,
             "firm_entries": int(self._entries.sum()),
             "firm_exits": int(self._exits.sum()),
+            "firms_designated": self._designated_firms,
             "zones_active": len(counted),
             "stat_zone_gdp": gdp,
             "stat_zone_gdp_growth": growth,

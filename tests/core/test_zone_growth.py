@@ -29,6 +29,9 @@ def test_designation_moves_firms_into_zones_without_changing_provincial_output()
     output = m.rest_gdp + float(pop.size.sum())
     rest, zone_output = m.rest_gdp, float(pop.size.sum())
     z = m._new_zone("Xinzhou", m.now, park=True)
+    assert m.firms.n == len(pop)  # the park joins at the start of the next quarter
+    m._join_parks()
+    pop = m.firms
     firms = pop.zone == z.index
     assert firms.sum() == round(m._park_template[0])
     moved = float(pop.size[firms].sum())
@@ -46,6 +49,7 @@ def test_a_greenfield_zone_brings_no_firms_and_stays_outside_the_statistics() ->
     m = _model_at_end_of(2018, {"new_zones_per_year": 0})
     rest, n = m.rest_gdp, m.firms.n
     z = m._new_zone("Xinzhou", m.now, park=False)
+    m._join_parks()
     assert m.firms.n == n and m.rest_gdp == rest
     assert not z.in_statistics and z.counted
 
@@ -77,9 +81,10 @@ def test_planned_expansion_designates_area_ahead_of_use() -> None:
             "exit_rule_on": 0, "land_cap_share": _hi("land_cap_share")}  # fmt: skip
     ahead = simulate({**base, "planned_expansion_km2": 60.0}, seed=3, end=2021).annual
     none = simulate({**base, "planned_expansion_km2": 0.0}, seed=3, end=2021).annual
-    gained = ahead.set_index("year")["industrial_area_km2"] - none.set_index("year")[
-        "industrial_area_km2"
-    ]
+    gained = (
+        ahead.set_index("year")["industrial_area_km2"]
+        - none.set_index("year")["industrial_area_km2"]
+    )
     # the end-of-year plans of 2019 and 2020 count in 2020 and 2021
     assert gained.loc[2021] == pytest.approx(2 * 60.0, rel=1e-9)
 
