@@ -243,6 +243,7 @@ class ProvincialGovernment(mesa.Agent):
         self.delisted: list[tuple[str, int]] = []
         self.leadership_changes: list[tuple[str, int]] = []
         self.expanded_km2 = 0.0
+        self.planned_km2 = 0.0
 
     @property
     def land_cap(self) -> float:
@@ -278,6 +279,37 @@ class ProvincialGovernment(mesa.Agent):
                 # released from the ledger.
                 unused = max(z.planned_area - z.land_used, 0.0)
                 z.planned_area -= p["delisted_land_release"] * unused
+
+    def plan_expansions(self, room: float, score: dict[Zone, float]) -> float:
+        """Designate planned area ahead of use: ``planned_expansion_km2`` a year, in phases.
+
+        "Planned once, built in phases": whatever their land use, the best-ranked
+        industrial zones receive a phase of ``expansion_step`` times their planned area
+        (times their mode's capital factor) in turn until the year's amount or the
+        land room is spent.
+
+        Args:
+            room: Land still free under the cap in the ledger, km2.
+            score: Assessment scores of the counted zones.
+
+        Returns:
+            The room left, km2.
+        """
+        p = self.model.p
+        budget = p["planned_expansion_km2"]
+        ranked = sorted(
+            (z for z in score if z.type == "industrial"), key=lambda z: (-score[z], z.unit)
+        )
+        for z in ranked:
+            capital = self.model.mode_effects[z.mode].capital
+            inc = min(p["expansion_step"] * z.planned_area * capital, budget, room)
+            if inc <= 0:
+                break
+            z.planned_area += inc
+            budget -= inc
+            room -= inc
+            self.planned_km2 += inc
+        return room
 
     def approve_expansions(self, room: float, score: dict[Zone, float]) -> float:
         """Approve expansions of crowded zones within the yearly budget and the land room.

@@ -44,8 +44,9 @@ FIELDS: dict[str, type] = {
     "origin": np.int8,  # index into ORIGINS: how the firm came to the zone
     "firm_id": np.int64,
 }
-#: How a firm came to its zone: in the 2016 registry, an investment project, a start-up.
-ORIGINS = ("initial", "project", "startup")
+#: How a firm came to its zone: in the 2016 registry, an investment project, a start-up,
+#: with an existing park designated as a new zone.
+ORIGINS = ("initial", "project", "startup", "designated")
 
 
 class Enterprise(mesa.Agent):

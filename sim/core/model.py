@@ -42,7 +42,7 @@ SECTORS = tuple(
     n.removeprefix(SECTOR_PREFIX) for n in registry.REGISTRY if n.startswith(SECTOR_PREFIX)
 )
 #: Random streams, one per mechanism (see ``ZoneReformModel._stream``).
-STREAMS = {"init": 0, "entry": 1, "dynamics": 2, "assessment": 4}
+STREAMS = {"init": 0, "entry": 1, "dynamics": 2, "assessment": 4, "designation": 5}
 #: Largest share of a unit's planned area its initial firms may occupy.
 INITIAL_LAND_MAX = 0.85
 #: Age bands of the recorded exit rates, years: [0, 1), [1, 2), [2, 7) and 7 or more (the
@@ -165,6 +165,21 @@ class ZoneReformModel(mesa.Model):
             Zone(self, unit, zones_by_id[unit["zone_id"]])
         self.firms = FirmPopulation(self)
         self._init_firms()
+        #: Median firms and value added (2016) of the registry's sub-provincial parks: the
+        #: template of a park outside the zones that is designated as a new zone.
+        parks = self.data.units[self.data.units["level"] == "park"]
+        self._park_template = (
+            (float(parks["firms"].median()), float(parks["value_added"].median()))
+            if len(parks)
+            else (
+                float(self.data.units["firms"].min()),
+                float(self.data.units["value_added"].min()),
+            )
+        )
+        self.new_zones = 0  # new zones approved so far (designated and greenfield)
+        #: Designated zones whose parks join at the start of the next quarter.
+        self._pending_parks: list[Zone] = []
+        self._designated_firms = 0  # firms that joined with designated parks this year
         self._size_2016 = float(self.firms.size.mean())
         #: The median firm's size at the start of the last quarter's firm dynamics.
         self._median: float | None = None
@@ -201,27 +216,62 @@ class ZoneReformModel(mesa.Model):
         that each unit's firms add up to its registered value added exactly.
         """
         units = self.data.units
-        counts = units["firms"].to_numpy(dtype=np.int64)
-        zone = np.repeat(np.arange(len(units), dtype=np.intp), counts)
-        n = len(zone)
-        rng = self._stream("init")
+        self._add_established_firms(
+            self._stream("init"),
+            np.arange(len(units), dtype=np.intp),
+            units["firms"].to_numpy(dtype=np.int64),
+            self._initial_value_added(),
+            units["planned_area_km2"].to_numpy(dtype=float),
+            origin=0,
+        )
+
+    def _add_established_firms(
+        self,
+        rng: np.random.Generator,
+        zones: np.ndarray,
+        counts: np.ndarray,
+        value_added: np.ndarray,
+        area: np.ndarray,
+        origin: int,
+    ) -> np.ndarray:
+        """Add the established firms of some zones, sized to their value added exactly.
+
+        Sizes are Reed draws (lognormal body, Pareto tail ``size_tail_alpha``) scaled so
+        that each zone's firms add up to its value added; their land fills at most
+        :data:`INITIAL_LAND_MAX` of the zone's planned area; ages are exponential (mean
+        8 years).
+
+        Args:
+            rng: Random stream.
+            zones: Zone indices.
+            counts: Firms in each zone.
+            value_added: Each zone's value added, 亿元 per year.
+            area: Each zone's planned area, km2.
+            origin: Index into :data:`sim.core.enterprises.ORIGINS`.
+
+        Returns:
+            The new firms' ids.
+        """
+        k = len(zones)
+        local = np.repeat(np.arange(k, dtype=np.intp), counts)
+        n = len(local)
         raw = reed_sizes(rng, n, self.p["entrant_size_sd"], self.p["size_tail_alpha"])
-        unit_raw = np.bincount(zone, weights=raw, minlength=len(units))
-        size = raw * (self._initial_value_added() / unit_raw)[zone]
+        unit_raw = np.bincount(local, weights=raw, minlength=k)
+        size = raw * (value_added / np.maximum(unit_raw, 1e-300))[local]
         land_sd = self.p["land_sd"]
         land = self.p["land_per_firm"] * rng.lognormal(-0.5 * land_sd**2, land_sd, n)
-        unit_land = np.bincount(zone, weights=land, minlength=len(units))
-        cap = INITIAL_LAND_MAX * units["planned_area_km2"].to_numpy()
-        land *= np.minimum(1.0, cap / np.maximum(unit_land, 1e-12))[zone]
+        unit_land = np.bincount(local, weights=land, minlength=k)
+        cap = INITIAL_LAND_MAX * area
+        land *= np.minimum(1.0, cap / np.maximum(unit_land, 1e-12))[local]
         age = rng.exponential(8.0, n)
-        self.firms.add(
-            zone=zone,
+        return self.firms.add(
+            zone=zones[local],
             sector=rng.choice(len(SECTORS), n, p=self.sector_shares).astype(np.int8),
             size=size,
             level=np.zeros(n),
-            birth=self.start_year - age,
+            birth=self.now - age,
             land=land,
-            origin=np.zeros(n, dtype=np.int8),
+            origin=np.full(n, origin, dtype=np.int8),
         )
 
     def _initial_value_added(self) -> np.ndarray:
@@ -295,6 +345,7 @@ class ZoneReformModel(mesa.Model):
     # ------------------------------------------------------------------ step
     def step(self) -> None:
         """Advance one quarter."""
+        self._join_parks()
         self._apply_timeline()
         # Located zones, in creation order: merged units leave the model (Agent.remove).
         self.agents_by_type[Zone].do("step")
@@ -527,15 +578,21 @@ class ZoneReformModel(mesa.Model):
         if p["exit_rule_on"] and year >= p["assessment_year"]:
             self.province.assess(year, score)
             score = {z: s for z, s in score.items() if z.counted}
+        # The ledger's order: new zones (the programme's one zone per county), then the
+        # area planned ahead, then expansions applied for by crowded zones; while new
+        # zones are being approved, expansions leave room for the counties still without.
         room = self._land_room()
-        if p["expansion_on"] and year >= p["expansion_year"]:
-            room = self.province.approve_expansions(room, score)
         if year >= p["rollout_year"]:
-            self._roll_out(score, room)
+            room = self._roll_out(score, room)
+        if p["expansion_on"] and year >= p["expansion_year"]:
+            reserve = self._county_reserve()
+            room = self.province.plan_expansions(room - reserve, score)
+            self.province.approve_expansions(room, score)
         self._prev_va = self._year_va.copy()
         self._year_va[:] = 0
         self._entries[:] = 0
         self._exits[:] = 0
+        self._designated_firms = 0
         self._band_exits[:] = 0
         self._band_exposure[:] = 0
 
@@ -562,6 +619,18 @@ class ZoneReformModel(mesa.Model):
     def _land_room(self) -> float:
         """Land the ledger can still designate: ``max(cap, designated_2016) - designated``."""
         return max(self.province.land_cap, self.designated_2016) - self._designated()
+
+    def _county_reserve(self) -> float:
+        """Land kept for the new zones of the coming years, km2.
+
+        ``new_zone_area_km2`` for each new zone due within ``county_reserve_years`` at
+        the pace ``new_zones_per_year``, at most one per county still without a zone:
+        the programme's one provincial zone per county comes before enlarging zones.
+        """
+        p = self.p
+        missing = sum(c.counties_without_zone for c in self.cities.values())
+        due = min(missing, math.ceil(p["new_zones_per_year"] * p["county_reserve_years"] - 1e-9))
+        return due * p["new_zone_area_km2"]
 
     def _scores(self, zones: list[Zone], zone_growth: np.ndarray) -> dict[Zone, float]:
         """Assessment score: mean rank of value-added growth and entries per km2."""
@@ -590,12 +659,16 @@ class ZoneReformModel(mesa.Model):
         years = self.year - math.ceil(self.p["rollout_year"] - 1e-9) + 1
         return math.floor(pace * years + 1e-9) - math.floor(pace * (years - 1) + 1e-9)
 
-    def _roll_out(self, score: dict[Zone, float], room: float) -> None:
+    def _roll_out(self, score: dict[Zone, float], room: float) -> float:
         """From ``rollout_year``: three systems, operators, upgrades and new zones, best first.
 
         Upgrades (in cities without a national zone) and new county zones (in cities
         with counties without one) follow their paces; a new zone needs room in the
-        land ledger.
+        land ledger. A share ``designation_share`` of new zones are existing parks
+        designated with their firms (:meth:`_designate_park`), the rest greenfield.
+
+        Returns:
+            The room left in the land ledger, km2.
         """
         p, now = self.p, self.now + 0.25
         ranked = sorted(score, key=lambda z: (-score[z], z.unit))
@@ -620,24 +693,46 @@ class ZoneReformModel(mesa.Model):
             if new == 0 or room < area:
                 break
             if city.counties_without_zone > 0:
-                self._new_zone(city.name, now)
+                self._new_zone(city.name, now, park=self._next_is_park())
                 new -= 1
                 room -= area
+        return room
 
-    def _new_zone(self, city: str, since: float) -> Zone:
-        """Approve a new county-level provincial zone (区政合一, no firms yet)."""
+    def _next_is_park(self) -> bool:
+        """Whether the next new zone is a designated park: shares accumulate zone by zone.
+
+        The ``k``-th new zone is a park when ``floor(share * k)`` exceeds
+        ``floor(share * (k - 1))``, so ``designation_share`` of every run of new zones
+        are parks, deterministically.
+        """
+        share, k = self.p["designation_share"], self.new_zones + 1
+        return math.floor(share * k + 1e-9) > math.floor(share * (k - 1) + 1e-9)
+
+    def _new_zone(self, city: str, since: float, park: bool = False) -> Zone:
+        """Approve a new county-level provincial zone (区政合一 while modes are on).
+
+        Args:
+            city: The city of the county.
+            since: Decimal year of approval.
+            park: Whether the zone is an existing park designated with its firms
+                (:meth:`_designate_park`; it enters the zone statistics) rather than
+                greenfield land with no firms yet (outside the statistics).
+        """
         k = len(self.zone_list) + 1
         zid = f"N{k:03d}"
+        kind_en, kind_zh = (
+            ("designated park", "认定园区") if park else ("new county zone", "新设县级开发区")
+        )
         row = {
             "zone_id": zid,
-            "name": f"New county zone {zid}, {city_label(city, 'en')}",
-            "name_zh": f"新设县级开发区{zid}（{city_label(city, 'zh')}）",
+            "name": f"{kind_en.capitalize()} {zid}, {city_label(city, 'en')}",
+            "name_zh": f"{kind_zh}{zid}（{city_label(city, 'zh')}）",
             "synthetic": 1,
             "city": city,
             "level": "provincial",
             "type": "industrial",
             "demonstration": 0,
-            "in_statistics": 0,
+            "in_statistics": int(park),
             "planned_area_km2": self.p["new_zone_area_km2"],
             "staff": 25,
             "departments": 3,
@@ -659,11 +754,15 @@ class ZoneReformModel(mesa.Model):
             "departments": 3,
         }
         z = Zone(self, unit, row)
-        z.set_mode(self._new_zone_mode(z))
+        if self.p["modes_on"]:
+            z.set_mode(self._new_zone_mode(z))
         for acc in ("_year_va", "_prev_va"):
             setattr(self, acc, np.append(getattr(self, acc), 0.0))
         for acc in ("_entries", "_exits"):
             setattr(self, acc, np.append(getattr(self, acc), 0))
+        self.new_zones += 1
+        if park:
+            self._pending_parks.append(z)
         return z
 
     def _new_zone_mode(self, zone: Zone) -> str:
@@ -677,6 +776,48 @@ class ZoneReformModel(mesa.Model):
             if self._due(a["year"]) and selectors.select(a["zones"], [zone]):
                 mode = a["mode"]
         return mode
+
+    def _join_parks(self) -> None:
+        """Designated parks approved at the last year end join their zones with their firms."""
+        for z in self._pending_parks:
+            self._designate_park(z)
+        self._pending_parks = []
+
+    def _designate_park(self, z: Zone) -> np.ndarray:
+        """Bring an existing park's firms and output into zone ``z`` from the rest of the province.
+
+        The park joins at the start of the first quarter after its approval. It has
+        ``designated_park_scale`` times the firms and 2016 value added of the
+        registry's median sub-provincial park, its value added grown with the province
+        since 2016. That output leaves the rest of the province (``rest_gdp``) as it
+        enters the zones, so provincial output does not change; it also counts as the
+        zone's output of the year before, so neither the zone's growth nor
+        displacement sees a jump. Each designation draws from its own stream
+        (quarter, zone).
+
+        Returns:
+            The park's firm ids.
+        """
+        firms, va = self._park_template
+        scale = self.p["designated_park_scale"]
+        va = scale * va * self.p["value_added_scale"] * self.gdp_index
+        if not math.isnan(self.rest_gdp):
+            va = min(va, self.rest_gdp)
+            self.rest_gdp -= va
+            self._prev_zone_gdp += va
+        self._prev_va[z.index] = va
+        n = max(round(scale * firms), 1)
+        self._designated_firms += n
+        key = (STREAMS["designation"], self.quarter, z.index)
+        rng = np.random.default_rng(np.random.SeedSequence(self._stream_root, spawn_key=key))
+        return self._add_established_firms(
+            rng,
+            np.array([z.index], dtype=np.intp),
+            np.array([n]),
+            np.array([va]),
+            np.array([z.planned_area]),
+            origin=ORIGINS.index("designated"),
+        )
 
     def _record(self, year: int, firms_z: np.ndarray, zone_growth: np.ndarray) -> None:
         zl = self.zone_list
@@ -722,6 +863,7 @@ class ZoneReformModel(mesa.Model):
             "firms": self.firms.n,
             "firm_entries": int(self._entries.sum()),
             "firm_exits": int(self._exits.sum()),
+            "firms_designated": self._designated_firms,
             "zones_active": len(counted),
             "stat_zone_gdp": gdp,
             "stat_zone_gdp_growth": growth,

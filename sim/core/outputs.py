@@ -92,6 +92,15 @@ ANNUAL: tuple[Output, ...] = (
         meaning="Exits during the year.",
     ),
     Output(
+        name="firms_designated",
+        unit="firms/year",
+        kind="flow",
+        label_en="Firms joining with designated parks per year",
+        label_zh="年随认定园区进入开发区的企业数",
+        meaning="Firms of existing parks designated as new zones that joined the zones "
+        "during the year, from the rest of the province.",
+    ),
+    Output(
         name="zones_active",
         unit="zones",
         kind="stock",

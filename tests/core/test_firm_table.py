@@ -43,7 +43,7 @@ def test_one_row_per_living_firm_at_each_chosen_year_end(with_firms: SimulationR
         assert rows["firm_id"].is_unique
         assert (rows["birth"] < year + 1).all()
     assert (firms["size"] > 0).all() and (firms["land"] > 0).all()
-    assert set(firms["origin"]) <= {"initial", "project", "startup"}
+    assert set(firms["origin"]) <= {"initial", "project", "startup", "designated"}
     assert set(firms["sector"]) <= set(SECTORS)
     assert np.isfinite(firms[["size", "land", "birth"]].to_numpy()).all()
 
@@ -89,7 +89,7 @@ def test_origin_tells_registry_firms_from_projects_and_start_ups(
     firms = with_firms.firms
     initial = firms["birth"] < 2016
     assert (firms.loc[initial, "origin"] == "initial").all()
-    entrants = firms.loc[~initial, "origin"]
+    entrants = firms.loc[~initial & (firms["origin"] != "designated"), "origin"]
     assert set(entrants) == {"project", "startup"}
 
 

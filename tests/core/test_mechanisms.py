@@ -85,7 +85,7 @@ def test_approvals_unchanged_before_reform(run_tables: Run) -> None:
 
 
 def test_approval_bureau_effect_matures_over_the_lag(run_tables: Run) -> None:
-    base = {"delegation_on": 0, "commitment_on": 0, "modes_on": 0}
+    base = {"delegation_on": 0, "commitment_on": 0, "modes_on": 0, "new_zones_per_year": 0}
     slow, _ = run_tables({**base, "seal_lag_years": 3.0}, end=2021)
     fast, _ = run_tables({**base, "seal_lag_years": 0.0}, end=2021)
     days_slow = slow.set_index("year")["approval_days"]
@@ -182,7 +182,8 @@ def test_exit_rule_in_a_run_delists_only_provincial_zones(run_tables: Run) -> No
 
 
 def test_exit_rule_off_never_delists(run_tables: Run) -> None:
-    harsh = {"unqualified_share": hi("unqualified_share"), "exit_consecutive_years": 1}
+    harsh = {"unqualified_share": hi("unqualified_share"), "exit_consecutive_years": 1,
+             "new_zones_per_year": 0}  # fmt: skip
     on, _ = run_tables({**harsh, "exit_rule_on": 1}, end=2020)
     off, _ = run_tables({**harsh, "exit_rule_on": 0}, end=2020)
     assert on["zones_delisted"].iloc[-1] > 0  # the contrast is real
@@ -413,7 +414,7 @@ ALL_CORPORATE = {"mode_assignments": [{"year": 2018, "mode": "corporate", "zones
 
 
 def test_all_corporate_from_2018() -> None:
-    result = simulate(ALL_CORPORATE, seed=1, end=2019)
+    result = simulate({**ALL_CORPORATE, "new_zones_per_year": 0}, seed=1, end=2019)
     row = result.annual.set_index("year").loc[2019]
     assert row["zones_corporate"] == row["zones_active"] > 0
     assert row["zones_sanheyi"] == row["zones_quzheng"] == row["zones_legacy"] == 0
@@ -474,7 +475,7 @@ def test_expansion_respects_the_land_cap(run_tables: Run) -> None:
 
 
 def test_no_expansion_keeps_planned_area(run_tables: Run) -> None:
-    params = {"expansion_on": 0, "exit_rule_on": 0}
+    params = {"expansion_on": 0, "exit_rule_on": 0, "new_zones_per_year": 0}
     annual, _ = run_tables(params, end=2020)
     area = annual.set_index("year")["industrial_area_km2"]
     assert np.allclose(area.loc[2017:], 2750.0)
