@@ -754,8 +754,9 @@ class ZoneReformModel(mesa.Model):
             "departments": 3,
         }
         z = Zone(self, unit, row)
-        if self.p["modes_on"]:
-            z.set_mode(self._new_zone_mode(z))
+        mode = self._new_zone_mode(z)
+        if mode is not None:
+            z.set_mode(mode)
         for acc in ("_year_va", "_prev_va"):
             setattr(self, acc, np.append(getattr(self, acc), 0.0))
         for acc in ("_entries", "_exits"):
@@ -765,13 +766,14 @@ class ZoneReformModel(mesa.Model):
             self._pending_parks.append(z)
         return z
 
-    def _new_zone_mode(self, zone: Zone) -> str:
+    def _new_zone_mode(self, zone: Zone) -> str | None:
         """A new zone's mode: the last due mode assignment that selects it, else 区政合一.
 
         A scenario that puts every zone (or every provincial zone, ...) in one mode puts
-        the zones approved later in it too.
+        the zones approved later in it too. With the registered modes off
+        (``modes_on`` false) a zone no assignment selects stays legacy (``None``).
         """
-        mode = str(zone.registered["mode"])
+        mode = str(zone.registered["mode"]) if self.p["modes_on"] else None
         for a in sorted(self.p[registry.MODE_ASSIGNMENTS], key=lambda a: a["year"]):
             if self._due(a["year"]) and selectors.select(a["zones"], [zone]):
                 mode = a["mode"]
