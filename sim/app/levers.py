@@ -78,6 +78,18 @@ def snap(p: Parameter, value: Any) -> float:
     return p.check(v)
 
 
+def moved(p: Parameter, old: float, new: Any) -> bool:
+    """Whether a widget's new value is a move of the user's, not the slider's snapping.
+
+    A slider puts a value that lies between its steps (a calibrated default, say) on
+    the nearest step as soon as it is drawn; that shift is under half a step, a move
+    of the user's at least one step.
+    """
+    if p.kind in ("bool", "int") or not isinstance(new, int | float):
+        return bool(new != old)
+    return abs(float(new) - old) >= step(p) / 2
+
+
 def user_param(name: str, value: float, lang: str = "en") -> dict[str, Any]:
     """Mesa user-parameter specification of one registry parameter.
 

@@ -45,6 +45,7 @@ from sim.analysis.brief.figures import effects_figure, fans_figure
 from sim.analysis.brief.text import text as brief_text
 from sim.app import levers, results, watch, whatif
 from sim.app.text import text
+from sim.core.params import REGISTRY
 from sim.core.run import FIRST_YEAR
 from sim.experiments.scenarios import shipped_names, shipped_scenarios
 
@@ -324,7 +325,9 @@ def LeversEditor() -> None:
     changed = set(d.changes())
 
     def on_change(name: str, value: Any) -> None:
-        _set_draft(current.value.with_value(name, value))
+        now = current.value
+        if levers.moved(REGISTRY[name], now.values[name], value):
+            _set_draft(now.with_value(name, value))
 
     for group, names in levers.groups().items():
         n = len(changed & set(names))

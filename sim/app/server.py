@@ -9,8 +9,10 @@ telemetry and the font downloads from a CDN are switched off.
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import sys
+import warnings
 from typing import TextIO
 
 #: The page Solara serves.
@@ -93,10 +95,21 @@ def serve(
         lifespan="on",
     )
     server = uvicorn.Server(config)
+    # A local server without TLS: Solara's note on secure cookies says nothing to act on.
+    warnings.filterwarnings("ignore", message="Cookies with samesite=none require https")
+    # uvicorn stops on SIGINT and SIGTERM, then raises the signal again: both end here.
+    previous = signal.signal(signal.SIGTERM, _interrupt)
     print(f"zonesim app: serving on {url(sock)} (Ctrl-C stops it)", file=out, flush=True)
     try:
         server.run(sockets=[sock])
+    except KeyboardInterrupt:
+        pass
     finally:
+        signal.signal(signal.SIGTERM, previous)
         page.close_runner()
         sock.close()
         print("zonesim app: stopped", file=out, flush=True)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt

@@ -105,3 +105,11 @@ def test_mode_rules_stay_within_the_run() -> None:
     assert levers.rule_year_bounds(2030) == (2016.0, 2030.75)
     assert levers.new_rule(2018)["year"] == 2018.0
     assert levers.new_rule(2035) == {"year": 2020.0, "mode": "corporate", "zones": "all"}
+
+
+def test_a_slider_snapping_a_value_is_not_a_move() -> None:
+    p = REGISTRY["regulation_year"]  # 2019.16, between two quarters
+    assert not levers.moved(p, 2019.16, 2019.25)
+    assert levers.moved(p, 2019.16, 2019.5)
+    assert levers.moved(REGISTRY["integration_on"], 1.0, False)
+    assert not levers.moved(REGISTRY["provincial_powers"], 33.0, 33)
