@@ -88,6 +88,7 @@ def serve(
     from sim.app import page
 
     page.WORKERS = workers
+    page.runner().start()  # from this (the main) thread: see Runner.start
     config = uvicorn.Config(
         solara.server.starlette.app,
         log_level="warning",

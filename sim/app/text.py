@@ -21,8 +21,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "scenario": ("Scenario", "情景"),
     "start_from": ("Start from", "起点情景"),
     "name": ("Name (letters, digits, _ . -)", "名称（字母、数字、_ . -）"),
-    "title_en": ("Title (English)", "英文标题"),
-    "title_zh": ("Title (Chinese)", "中文标题"),
     "end": ("Last year", "末年"),
     "seeds": ("Seeds (paired replicates)", "随机种子数（配对重复运行）"),
     "master_seed": ("Master seed", "主种子"),

@@ -90,8 +90,6 @@ class Draft:
         seeds: Paired replicates of a what-if.
         seed: Master seed.
         end: Last year simulated.
-        title: Short title in English.
-        title_zh: Short title in Chinese.
     """
 
     origin: Scenario = field(repr=False)
@@ -101,8 +99,6 @@ class Draft:
     seeds: int
     seed: int
     end: int
-    title: str = ""
-    title_zh: str = ""
 
     @property
     def posterior(self) -> str | None:
@@ -151,9 +147,10 @@ class Draft:
         if self.posterior:
             run["posterior"] = self.posterior
         out: dict[str, Any] = {"name": self.name}
-        for key in ("title", "title_zh"):
-            if getattr(self, key):
-                out[key] = getattr(self, key)
+        if not self.changes() and not self.modes_changed:  # the origin's titles still fit
+            for key in ("title", "title_zh"):
+                if getattr(self.origin, key):
+                    out[key] = getattr(self.origin, key)
         out["description"] = self.description("en")
         out["description_zh"] = self.description("zh")
         out["run"] = run
@@ -208,8 +205,6 @@ def draft(start: str = BASELINE, *, seeds: int = DEFAULT_SEEDS) -> Draft:
         seeds=seeds,
         seed=sc.run.seed,
         end=min(max(sc.run.end, MIN_END), MAX_END),
-        title=sc.title,
-        title_zh=sc.title_zh,
     )
 
 
@@ -277,6 +272,18 @@ class Runner:
             if self._backend is None:
                 self._backend = make_backend(self.workers)
             return self._backend
+
+    def start(self) -> None:
+        """Start the backend and its worker processes now, from the calling thread.
+
+        Call it from the main thread: on Linux a pool's fork server dies with the thread
+        that started it (:mod:`sim.experiments.lifeline` ties it to its parent with the
+        parent-death signal, which follows the thread), so a pool started by a what-if's
+        thread would break when that thread ends.
+        """
+        backend = self._get_backend()
+        for _ in backend.imap_unordered(abs, range(backend.workers)):
+            pass
 
     def _drop_backend(self) -> None:
         with self._lock:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import tomllib
 from dataclasses import replace
 from pathlib import Path
@@ -55,6 +56,10 @@ def test_a_draft_of_a_shipped_scenario_is_that_scenario(name: str) -> None:
     assert d.changes() == [] and not d.modes_changed
     assert d.description("en") == sc.description
     assert d.name == ("whatif" if name == "baseline" else name)
+    assert (d.doc().get("title"), d.doc().get("title_zh")) == (
+        sc.title or None,
+        sc.title_zh or None,
+    )
 
 
 def test_edits_are_validated_overrides(edited: whatif.Draft) -> None:
@@ -167,6 +172,7 @@ def test_saved_scenario_validates_and_reproduces_the_page(
     assert (sc.run.end, sc.run.replications, sc.run.seed) == (2017, 2, edited.seed)
     doc = tomllib.loads(path.read_text(encoding="utf-8"))
     assert doc["parameters"] == {"integration_on": False}
+    assert "title" not in doc  # the origin's title no longer fits an edited scenario
 
     # `zonesim run baseline FILE --reps N --seed S` gives the page's runs and effects
     page = whatif.outcome(edited, runner)
@@ -214,3 +220,26 @@ def test_a_posterior_scenario_saves_its_posterior_relative_to_the_file(tmp_path:
     base, what, specs = whatif.specs(d)
     assert base.run.posterior == what.run.posterior  # paired on posterior draws too
     assert specs[0].params == specs[2].params  # replicate 0 of both: the same draw
+
+
+@pytest.mark.slow
+def test_a_started_pool_serves_what_ifs_from_threads_that_end(edited: whatif.Draft) -> None:
+    """The page runs each what-if in a thread of its own that ends with it."""
+    r = whatif.Runner(workers=2)
+    r.start()  # the main thread starts the pool (its fork server lives as long as it)
+    results: list[object] = []
+
+    def one(seed: int) -> None:
+        try:
+            results.append(whatif.outcome(replace(edited, seed=seed), r))
+        except Exception as exc:  # reported below
+            results.append(exc)
+
+    try:
+        for seed in (1, 2):
+            t = threading.Thread(target=one, args=(seed,))
+            t.start()
+            t.join()
+    finally:
+        r.close()
+    assert [type(x).__name__ for x in results] == ["Outcome", "Outcome"], results
