@@ -59,7 +59,6 @@ watched: solara.Reactive[watch.WatchedRun | None] = solara.reactive(None)
 watch_args: solara.Reactive[dict[str, Any]] = solara.reactive({})
 map_choice = solara.reactive("gdp")
 counts = solara.reactive((0, 0))
-last_outcome: solara.Reactive[whatif.Outcome | None] = solara.reactive(None)
 save_path = solara.reactive("")
 overwrite = solara.reactive(False)
 save_message: solara.Reactive[tuple[bool, str] | None] = solara.reactive(None)
@@ -494,7 +493,6 @@ def run_whatif(d: whatif.Draft) -> whatif.Outcome:
         run_whatif.progress = 100.0 * done / max(total, 1)
 
     out = whatif.outcome(d, runner(), progress=progress, stop=lambda: not run_whatif.is_current())
-    last_outcome.set(out)
     return out
 
 
@@ -581,7 +579,7 @@ def WhatIfView() -> None:
         solara.Error(_t("error", line=whatif.error_line(run_whatif.exception)))
     elif run_whatif.cancelled:
         solara.Warning(_t("cancelled"), dense=True)
-    out = last_outcome.value
+    out = run_whatif.latest  # the last result, shown while the next one runs
     if out is not None:
         if out.draft != d:
             solara.Warning(_t("stale"), dense=True)
