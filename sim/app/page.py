@@ -27,6 +27,7 @@ process pool of the runs is shared by the tabs and closed with the server
 
 from __future__ import annotations
 
+import functools
 import html
 import threading
 from collections.abc import Callable, Sequence
@@ -107,7 +108,7 @@ def LabelledSelect(
     label: str, value: Any, choices: Sequence[tuple[Any, str]], on_value: Callable[[Any], None]
 ) -> None:
     """A select whose options show labels (in the page's language) for values."""
-    items = [{"title": lab, "text": lab, "value": val} for val, lab in choices]
+    items = [{"text": lab, "value": val} for val, lab in choices]
     solara.v.Select(
         label=label,
         v_model=value,
@@ -172,12 +173,11 @@ def ScenarioEditor() -> None:
     """The scenario being edited: start, name, run settings, modes and every parameter."""
     d = current.value
     lg = lang.value
-    titles = {sc.name: (sc.title_zh if lg == "zh" else sc.title) or sc.name for sc in _shipped()}
     Heading(_t("scenario"))
     LabelledSelect(
         _t("start_from"),
         d.origin.name,
-        [(n, titles[n]) for n in shipped_names()],
+        [(n, _titles()[n][lg == "zh"]) for n in shipped_names()],
         lambda name: _set_draft(whatif.draft(name, seeds=current.value.seeds)),
     )
     solara.InputText(
@@ -230,13 +230,10 @@ def _with_end(d: whatif.Draft, end: int) -> whatif.Draft:
     return replace(d, end=int(end), modes=modes)
 
 
-_SHIPPED: list[Any] = []
-
-
-def _shipped() -> list[Any]:
-    if not _SHIPPED:
-        _SHIPPED.extend(shipped_scenarios())
-    return _SHIPPED
+@functools.cache
+def _titles() -> dict[str, tuple[str, str]]:
+    """Shipped scenarios' titles (English, Chinese), by name."""
+    return {sc.name: (sc.title or sc.name, sc.title_zh or sc.name) for sc in shipped_scenarios()}
 
 
 @solara.component
@@ -290,7 +287,7 @@ def ModesEditor() -> None:
                 solara.Text(", ".join(values), style=CAPTION)
             elif field != "all":
                 choices = levers.selector_choices(field, lg)
-                items = [{"title": lab, "text": lab, "value": val} for val, lab in choices]
+                items = [{"text": lab, "value": val} for val, lab in choices]
 
                 def set_values(vs: list[str], i: int = i, f: str = field) -> None:
                     if vs:

@@ -8,6 +8,7 @@ telemetry and the font downloads from a CDN are switched off.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import signal
 import socket
@@ -21,6 +22,15 @@ APP = "sim.app.page:Page"
 HOST, PORT = "127.0.0.1", 8765
 #: Seconds the server waits for open pages to disconnect after Ctrl-C.
 GRACE_SECONDS = 2
+
+#: Modules of the app extra (``pip install 'shanxi-zonesim[app]'``).
+NEEDS = ("solara", "uvicorn", "altair", "tomli_w")
+
+
+def missing() -> list[str]:
+    """The modules of :data:`NEEDS` that are not installed."""
+    return [m for m in NEEDS if importlib.util.find_spec(m) is None]
+
 
 #: Solara settings (environment variables, read when Solara's server is imported).
 SOLARA_ENV = {

@@ -14,7 +14,6 @@ from sim.analysis import plotting
 #: Every string of the page, by key: (English, Chinese).
 TEXT: dict[str, tuple[str, str]] = {
     "title": ("Shanxi zone reform explorer", "山西开发区改革交互探索"),
-    "language": ("Language", "语言"),
     "tab_watch": ("Watch one run", "观察一次运行"),
     "tab_whatif": ("What-if", "情景对比"),
     "tab_results": ("Results folder", "结果文件夹"),
@@ -68,7 +67,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "field_ids": ("zone ids", "开发区编号"),
     "rule_add": ("Add a rule", "添加规则"),
     "rule_remove": ("Remove", "删除"),
-    "rule_incomplete": ("choose at least one", "请至少选择一项"),
     "draft_description": (
         "{start}, changed in the explorer: {changes}.",
         "{start}，在交互探索中修改：{changes}。",

@@ -42,13 +42,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Serve the explorer until Ctrl-C."""
-    try:
-        from sim.app import server
-    except ImportError as exc:
+    from sim.app import server
+
+    if server.missing():
         raise UsageError(
-            f"the explorer needs {exc.name or 'its packages'}: install the app extra "
+            f"the explorer needs {', '.join(server.missing())}: install the app extra "
             "(pip install 'shanxi-zonesim[app]')"
-        ) from None
+        )
     try:
         server.serve(args.host, args.port, workers=args.workers)
     except socket.gaierror:

@@ -33,3 +33,16 @@ def test_an_unknown_host_is_one_line(capsys: pytest.CaptureFixture) -> None:
     assert main(["app", "--host", "no-such-host.invalid", "--port", "0"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "--host no-such-host.invalid" in err[0]
+
+
+def test_without_the_app_extra_it_says_what_to_install(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    from sim.app import server
+
+    monkeypatch.setattr(server, "NEEDS", ("solara", "no_such_module_for_the_test"))
+    assert main(["app", "--port", "0"]) == 2
+    assert capsys.readouterr().err.strip().splitlines() == [
+        "zonesim app: error: the explorer needs no_such_module_for_the_test: install the app "
+        "extra (pip install 'shanxi-zonesim[app]')"
+    ]
