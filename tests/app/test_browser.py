@@ -94,6 +94,14 @@ def test_explorer_in_headless_chromium(app, tmp_path: Path) -> None:
         shown(
             f"//*[contains(@class, 'v-tab') and normalize-space()='{text('tab_whatif', 'en')}']"
         ).click()
+        # a what-if that cannot run says why on one line, and the page keeps working
+        name = shown("//label[starts-with(normalize-space(), 'Name')]/following-sibling::input")
+        name.send_keys(Keys.CONTROL, "a")
+        name.send_keys("baseline", Keys.ENTER)
+        button(text("run", "en")).click()
+        wait_for("The what-if failed: what-if: name: expected a name other than 'baseline'")
+        name.send_keys(Keys.CONTROL, "a")
+        name.send_keys("whatif", Keys.ENTER)
         started = time.monotonic()
         button(text("run", "en")).click()
         wait_for(text("verdict", "en"))
