@@ -3,7 +3,8 @@
 Layers, each importing only those before it:
 ``sim.core`` (the model and its run boundary) <- ``sim.experiments`` (scenarios,
 batches, backends, results store) <- ``sim.analysis`` (calibration, sensitivity,
-plots, briefs) <- ``sim.cli`` (the ``zonesim`` command).
+plots, briefs) <- ``sim.app`` (the browser explorer) and ``sim.cli`` (the ``zonesim``
+command, which alone imports ``sim.app``).
 
 The names below are loaded on first use, so ``import sim`` stays light and the
 layers keep their direction.

@@ -42,6 +42,7 @@ COMMANDS = (
     "sim.cli.calibrate_cmd",
     "sim.cli.explore_cmd",
     "sim.cli.brief_cmd",
+    "sim.cli.app_cmd",
 )
 
 

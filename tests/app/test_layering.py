@@ -1,0 +1,56 @@
+"""The app sits above the analysis layer: it imports the layers below, only the CLI imports it."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import sim
+
+SIM = Path(sim.__file__).parent
+#: Layers the app may import.
+BELOW = ("sim.core", "sim.experiments", "sim.analysis", "sim.app")
+#: Modules of the app that may import Solara and Mesa's visualization (the app extra).
+UI = ("page.py", "server.py")
+
+
+def imports(path: Path) -> set[str]:
+    out: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            out |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            out.add(node.module)
+            out |= {f"{node.module}.{a.name}" for a in node.names}
+    return out
+
+
+def test_the_app_imports_only_the_layers_below_it() -> None:
+    wrong = [
+        (p.name, m)
+        for p in sorted((SIM / "app").glob("*.py"))
+        for m in imports(p)
+        if (m == "sim" or m.startswith("sim.")) and not m.startswith(BELOW)
+    ]
+    assert wrong == []
+
+
+def test_only_the_command_line_imports_the_app() -> None:
+    wrong = [
+        str(p.relative_to(SIM))
+        for p in sorted(SIM.rglob("*.py"))
+        if p.parts[len(SIM.parts)] not in ("app", "cli")
+        and any(m == "sim.app" or m.startswith("sim.app.") for m in imports(p))
+    ]
+    assert wrong == []
+    assert any(m.startswith("sim.app") for m in imports(SIM / "cli" / "app_cmd.py"))
+
+
+def test_solara_stays_in_the_page_and_the_server() -> None:
+    ui = {
+        p.name
+        for p in (SIM / "app").glob("*.py")
+        if any(m.split(".")[0] in ("solara", "uvicorn") or m.startswith("mesa.visualization")
+               for m in imports(p))
+    }  # fmt: skip
+    assert ui == set(UI)
