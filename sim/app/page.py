@@ -360,8 +360,7 @@ def _watch_args(d: whatif.Draft, k: int) -> dict[str, Any] | str:
 
 def _post_process(metric: str, events: list[watch.Event], end: int) -> Callable[[Any], None]:
     """Mesa plot post-processing: the registry's label, years on the x axis, events marked."""
-    figlang = plotting.figure_language(lang.value)
-    family = [plotting.cjk_font(), "DejaVu Sans"] if figlang == "zh" else ["DejaVu Sans"]
+    family = [plotting.cjk_font(), "DejaVu Sans"] if lang.value == "zh" else ["DejaVu Sans"]
 
     def post(ax: Any) -> None:
         ax.figure.set_size_inches(4.4, 2.7)
@@ -369,7 +368,7 @@ def _post_process(metric: str, events: list[watch.Event], end: int) -> Callable[
             line.set_color(plotting.PALETTE[0])
             line.set_marker("o")
             line.set_markersize(2.5)
-        ax.set_title(plotting.metric_label(metric, figlang), fontsize=10, family=family)
+        ax.set_title(plotting.metric_label(metric, lang.value), fontsize=10, family=family)
         ax.set_ylabel("")
         ax.xaxis.label.set_visible(False)  # Mesa labels it "Step"; the ticks are years
         ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{FIRST_YEAR + round(x)}"))
@@ -497,7 +496,6 @@ def run_whatif(d: whatif.Draft) -> whatif.Outcome:
 def OutcomeView(out: whatif.Outcome) -> None:
     """A what-if's effects, as the brief writes them, and its charts."""
     lg = lang.value
-    figlang = plotting.figure_language(lg)
     d = out.draft
     solara.Text(
         _t(
@@ -523,8 +521,8 @@ def OutcomeView(out: whatif.Outcome) -> None:
     at_end["colour"] = [c for c, y in zip(colours, out.head["year"], strict=True) if y == last]
     with solara.Columns([2, 3]):
         if len(at_end):
-            MemoFigure(lambda: effects_figure(at_end, figlang), [id(out), figlang])
-        MemoFigure(lambda: fans_figure(out.data, out.scenario, figlang), [id(out), figlang])
+            MemoFigure(lambda: effects_figure(at_end, lg), [id(out), lg])
+        MemoFigure(lambda: fans_figure(out.data, out.scenario, lg), [id(out), lg])
 
 
 @solara.component
@@ -615,7 +613,6 @@ def ResultsView() -> None:
 def BatchView(data: Any) -> None:
     """A batch's what-ifs: effects and fan charts, and the baseline's prefecture map."""
     lg = lang.value
-    figlang = plotting.figure_language(lg)
     reps = "/".join(str(r) for r in sorted({data.replicates(s) for s in data.scenarios}))
     solara.Text(
         _t(
@@ -634,7 +631,7 @@ def BatchView(data: Any) -> None:
         Heading(f"{brief_text('whatif', lg, name=title)}")
         header, rows, colours = whatif.effects_table(head, lg)
         solara.HTML(tag="div", unsafe_innerHTML=_table(header, rows, colours))
-        MemoFigure(lambda s=scen: fans_figure(data, s, figlang), [id(data), scen, figlang])
+        MemoFigure(lambda s=scen: fans_figure(data, s, lg), [id(data), scen, lg])
     MemoFigure(lambda: results.baseline_map(data, lg), [id(data), lg])
 
 

@@ -14,7 +14,6 @@ from pathlib import Path
 import pandas as pd
 from matplotlib.figure import Figure
 
-from sim.analysis import plotting
 from sim.analysis.brief import BriefData, headline_effects, load_batches
 from sim.analysis.brief.figures import prefecture_map
 from sim.analysis.brief.overview import prefecture_table
@@ -45,11 +44,10 @@ def baseline_map(data: BriefData, lang: str) -> Figure | None:
     """The baseline's zone output by prefecture in the last year (``None`` without zones)."""
     if data.zones is None:
         return None
-    figlang = plotting.figure_language(lang)
     last = data.years[1]
     return prefecture_map(
         prefecture_table(data)["baseline"],
-        text("map_results", figlang, year=last),
-        figlang,
-        note=brief_text("map_note", figlang),
+        text("map_results", lang, year=last),
+        lang,
+        note=brief_text("map_note", lang),
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sim.analysis import plotting
+from sim.core.lang import LANGS
 
 #: Every string of the page, by key: (English, Chinese).
 TEXT: dict[str, tuple[str, str]] = {
@@ -151,4 +151,4 @@ TEXT: dict[str, tuple[str, str]] = {
 
 def text(key: str, lang: str, **fmt: Any) -> str:
     """The page's text ``key`` in ``lang`` (``"en"`` or ``"zh"``), formatted."""
-    return TEXT[key][plotting.LANGS.index(lang)].format(**fmt)
+    return TEXT[key][LANGS.index(lang)].format(**fmt)

@@ -138,9 +138,8 @@ def map_figure(zones: pd.DataFrame, column: str, year: int, lang: str) -> Figure
         zones: The zone table of ``year``.
         column: A zone output (:data:`MAP_COLUMNS`) or a mode (:data:`MODE_CHOICES`).
         year: The year shown.
-        lang: Figure language (Chinese only with a CJK font, as in the brief).
+        lang: Figure language.
     """
-    lang = plotting.figure_language(lang)
     title = text("map_title", lang, what=choice_label(column, lang), year=year)
     fig = prefecture_map(prefecture_values(zones, column), title, lang, text("map_zones", lang))
     ax = fig.axes[0]

@@ -37,11 +37,13 @@ from sim.analysis import plotting
 from sim.analysis.brief import BriefData, headline_effects
 from sim.analysis.brief.formatting import fmt_interval, fmt_number, fmt_param, mode_rule, signed
 from sim.analysis.brief.overview import verdict
-from sim.analysis.brief.sections import BETTER, VERDICT_COLOURS
+from sim.analysis.brief.sections import VERDICT_COLOURS
 from sim.analysis.brief.text import text as brief_text
 from sim.app.levers import snap, values_of
 from sim.app.text import text
+from sim.core.outputs import better
 from sim.core.params import MODE_ASSIGNMENTS, REGISTRY
+from sim.errors import ZonesimError
 from sim.experiments.backends import Backend, make_backend
 from sim.experiments.batch import scenario_specs
 from sim.experiments.fileio import atomic_write
@@ -65,8 +67,8 @@ MIN_END, MAX_END = 2017, 2035
 CACHE_RUNS = 500
 
 
-class Cancelled(Exception):
-    """The what-if was cancelled before its runs finished."""
+class Cancelled(ZonesimError):
+    """The what-if was cancelled (by the user) before its runs finished."""
 
 
 def error_line(exc: BaseException) -> str:
@@ -323,7 +325,7 @@ class Runner:
             Exception: What a run raised (the backend is restarted on the next call).
         """
         if self._closed.is_set():
-            raise Cancelled
+            raise Cancelled("the what-if was cancelled before its runs finished")
         todo = list({s.run_id: s for s in runs if not self.cached(s)}.values())
         total, done = len(runs), sum(1 for s in runs if self.cached(s))
         if progress:
@@ -341,7 +343,7 @@ class Runner:
                     if progress:
                         progress(done, total)
                     if self._closed.is_set() or (stop is not None and stop()):
-                        raise Cancelled
+                        raise Cancelled("the what-if was cancelled before its runs finished")
             except Cancelled:
                 raise
             except Exception:
@@ -445,8 +447,8 @@ def effects_table(head: pd.DataFrame, lang: str) -> tuple[list[str], list[list[s
               t("ci"), t("spread"), t("pairs"), text("verdict", lang)]  # fmt: skip
     rows, colours = [], []
     for r in head.itertuples():
-        better = BETTER.get(r.metric, 0)
-        word = verdict(r.mean, r.ci_low, r.ci_high, better) if better else ""
+        direction = better(r.metric)
+        word = verdict(r.mean, r.ci_low, r.ci_high, direction) if direction else ""
         rows.append(
             [
                 plotting.metric_label(r.metric, lang),

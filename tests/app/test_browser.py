@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from sim.analysis.brief.pdf import find_chromium
 from sim.app.text import text
 from sim.cli import main
 from sim.experiments.scenarios import load_scenario
@@ -17,25 +18,10 @@ from sim.experiments.scenarios import load_scenario
 WAIT = 180
 
 
-def _browser() -> tuple[str, str]:
-    """Paths of Chromium and chromedriver; skip, saying what is missing, without them."""
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    driver = shutil.which("chromedriver")
-    try:
-        import selenium  # noqa: F401
-    except ImportError:
-        pytest.skip("selenium is needed for the explorer's browser test")
-    if not (chromium and driver):
-        pytest.skip(
-            "the explorer's browser test needs Chromium and its driver on the PATH "
-            "(apt-get install chromium chromium-driver); none found"
-        )
-    return chromium, driver
-
-
 @pytest.mark.slow
+@pytest.mark.requires_program("chromium", "chromedriver")
 def test_explorer_in_headless_chromium(app, tmp_path: Path) -> None:
-    chromium, driver_path = _browser()
+    chromium, driver_path = find_chromium(), shutil.which("chromedriver")
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.action_chains import ActionChains
@@ -131,11 +117,3 @@ def test_explorer_in_headless_chromium(app, tmp_path: Path) -> None:
         assert errors == [], errors
     finally:
         browser.quit()
-
-
-def test_the_browser_test_skips_with_a_reason_without_chromium(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setattr(shutil, "which", lambda name: None)
-    with pytest.raises(pytest.skip.Exception, match="needs Chromium and its driver"):
-        _browser()

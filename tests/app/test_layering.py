@@ -9,7 +9,7 @@ import sim
 
 SIM = Path(sim.__file__).parent
 #: Layers the app may import.
-BELOW = ("sim.core", "sim.experiments", "sim.analysis", "sim.app")
+BELOW = ("sim.core", "sim.experiments", "sim.analysis", "sim.app", "sim.errors")
 #: Modules of the app that may import Solara and Mesa's visualization (the app extra).
 UI = ("page.py", "server.py")
 

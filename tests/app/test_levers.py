@@ -6,10 +6,10 @@ import math
 
 import pytest
 
-from sim.analysis import plotting
 from sim.app import levers
 from sim.core import selectors, zonedata
 from sim.core.cities import CITIES, city_label
+from sim.core.lang import LANGS
 from sim.core.modes import MODE_NAMES
 from sim.core.params import REGISTRY, ParameterError
 
@@ -79,7 +79,7 @@ def test_groups_cover_the_registry_in_order() -> None:
 @pytest.mark.parametrize("field", ["city", "level", "type", "mode"])
 def test_selector_choices_are_values_of_the_zone_registry(field: str) -> None:
     data = zonedata.default()
-    for lang in plotting.LANGS:
+    for lang in LANGS:
         choices = levers.selector_choices(field, lang)
         assert choices
         for value, label in choices:
