@@ -450,14 +450,24 @@ def test_modes_off_keeps_legacy(run_tables: Run) -> None:
 
 
 def test_a_mode_with_more_attraction_draws_more_entrants(run_tables: Run) -> None:
-    def to(mode: str) -> dict[str, Any]:
-        return {"mode_assignments": [{"year": 2017, "mode": mode, "zones": "all"}]}
+    """Every zone in one mode, the corporate one with the most attraction effort.
 
-    quzheng = {**to("quzheng"), "quzheng_attraction": lo("quzheng_attraction")}
-    corporate = {**to("corporate"), "corporate_attraction": hi("corporate_attraction")}
+    The assignment is dated 2018, after every registered ``mode_year`` (2017.25-2018.0):
+    a later dated event wins, so an assignment in 2017 would be undone by the registry's
+    own mode events and leave most zones in their registered modes. Effort acts on the
+    zone choice of investment projects, so the inflow is project-led (see
+    :data:`PROJECT_LED`); in the calibrated start-up-led inflow the difference in total
+    entries is within seed noise.
+    """
+
+    def to(mode: str) -> dict[str, Any]:
+        return {"mode_assignments": [{"year": 2018, "mode": mode, "zones": "all"}]}
+
+    quzheng = PROJECT_LED | to("quzheng") | {"quzheng_attraction": lo("quzheng_attraction")}
+    corporate = PROJECT_LED | to("corporate") | {"corporate_attraction": hi("corporate_attraction")}
     low = mean_metric(run_tables, quzheng, "firm_entries", (2018, 2019))
     high = mean_metric(run_tables, corporate, "firm_entries", (2018, 2019))
-    assert high > low
+    assert high > low * 1.02
 
 
 # ----------------------------------------------------------------------- land and zones
