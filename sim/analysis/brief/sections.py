@@ -132,9 +132,13 @@ class Context:
 
 
 def title_section(c: Context) -> None:
-    """Title, subtitle and a warning for every batch with unfinished runs."""
+    """Title, subtitle, and warnings: mixed horizons, every batch with unfinished runs."""
     c.doc.heading(1, c.t("title"))
     c.doc.para(c.t("subtitle", start=c.first, end=c.last), cls="subtitle")
+    if c.data.horizons:
+        sep = "；" if c.lang == "zh" else "; "
+        items = sep.join(f"{c.title(s)} {a}–{b}" for s, (a, b) in c.data.horizons.items())
+        c.doc.para(c.t("horizons_note", items=items, start=c.first, end=c.last), cls="warning")
     for i, res in enumerate(c.data.results):
         for table in _tables(res):
             gone = len(res.missing_from(table))

@@ -215,6 +215,11 @@ TEXT: dict[str, Translated] = {
     "master_seed": ("master seed {seed}", "主种子 {seed}"),
     "replicate_seeds": ("replicate seeds {seeds}", "各次重复的种子 {seeds}"),
     "versions": ("Versions", "版本"),
+    "horizons_note": (
+        "The scenarios end in different years ({items}): every scenario is compared over "
+        "the years they share, {start}–{end}.",
+        "各情景的结束年份不同（{items}）：所有情景只在共同覆盖的年份（{start}–{end}年）内比较。",
+    ),
     "missing_annual": (
         "Warning: {n} run(s) of this batch are missing from its annual tables (not finished, "
         "or a part damaged); the numbers use the {found} of {total} runs found.",
