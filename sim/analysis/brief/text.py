@@ -169,7 +169,12 @@ TEXT: dict[str, Translated] = {
         "最优拟合距离 {distance}（一个单位约为一个目标容差）。",
     ),
     "target": ("Target", "目标"),
-    "observed": ("Observed", "观测值"),
+    "target_value": ("Target value", "目标值"),
+    "kind": ("Kind", "类型"),
+    "kind_two_sided": ("two-sided", "双侧"),
+    "kind_at_least": ("at least ≥", "至少 ≥"),
+    "kind_at_most": ("at most ≤", "至多 ≤"),
+    "source": ("Source", "来源"),
     "simulated": ("Simulated", "模拟值"),
     "sensitivity_head": ("Main sensitivities", "主要敏感参数"),
     "sensitivity_none": (
