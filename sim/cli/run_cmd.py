@@ -6,6 +6,9 @@ import argparse
 import shlex
 import sys
 import time
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from sim.cli import UsageError
@@ -19,7 +22,7 @@ from sim.cli.options import (
     seed_int,
     setting,
 )
-from sim.experiments.batch import run_batch
+from sim.experiments.batch import HorizonWarning, run_batch
 from sim.experiments.scenarios import MAX_REPLICATIONS
 
 
@@ -78,27 +81,44 @@ def _command(args: argparse.Namespace) -> str:
     return shlex.join(parts)
 
 
+@contextmanager
+def horizon_warning_line() -> Iterator[None]:
+    """Show a :class:`HorizonWarning` as one line on stderr (other warnings as before)."""
+    with warnings.catch_warnings():
+        previous = warnings.showwarning
+
+        def show(message: Warning | str, category: type[Warning], *args, **kwargs) -> None:
+            if issubclass(category, HorizonWarning):
+                print(f"zonesim run: warning: {message}", file=sys.stderr)
+            else:
+                previous(message, category, *args, **kwargs)
+
+        warnings.showwarning = show
+        yield
+
+
 def run(args: argparse.Namespace) -> int:
     """Validate the scenarios, then run the batch."""
     out = args.out
     if out is not None and out.exists() and not out.is_dir():
         raise UsageError(f"--out {out}: expected a folder, got a file")
     t0 = time.perf_counter()
-    outcome = run_batch(
-        args.scenarios,
-        reps=args.reps,
-        seed=args.seed,
-        settings=parse_settings(args.set),
-        workers=args.workers,
-        scheduler=args.scheduler,
-        out=out,
-        command=_command(args),
-        progress=not args.quiet,
-        chunk_size=args.chunk_size,
-        zones=not args.no_zones,
-        allow_foreign=args.force_into_nonempty,
-        max_work=args.max_work,
-    )
+    with horizon_warning_line():
+        outcome = run_batch(
+            args.scenarios,
+            reps=args.reps,
+            seed=args.seed,
+            settings=parse_settings(args.set),
+            workers=args.workers,
+            scheduler=args.scheduler,
+            out=out,
+            command=_command(args),
+            progress=not args.quiet,
+            chunk_size=args.chunk_size,
+            zones=not args.no_zones,
+            allow_foreign=args.force_into_nonempty,
+            max_work=args.max_work,
+        )
     if not args.quiet:
         print(
             f"{outcome.path}: {outcome.summary()} in {time.perf_counter() - t0:.1f} s; "

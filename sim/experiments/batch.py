@@ -17,6 +17,7 @@ import platform
 import shlex
 import subprocess
 import sys
+import warnings
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -554,6 +555,26 @@ def quarantine_report(
     return "\n  ".join(lines)
 
 
+class HorizonWarning(UserWarning):
+    """The scenarios of a batch report different years (a brief compares the shared ones)."""
+
+
+def warn_mixed_horizons(scenarios: Sequence[Scenario]) -> None:
+    """Warn (:class:`HorizonWarning`) if the scenarios do not all report the same years."""
+    spans = {sc.name: (sc.run.start, sc.run.end) for sc in scenarios}
+    if len(set(spans.values())) > 1:
+        first = max(a for a, _ in spans.values())
+        last = min(b for _, b in spans.values())
+        shared = f"{first}-{last}" if first <= last else "none"
+        listed = ", ".join(f"{name} {a}-{b}" for name, (a, b) in spans.items())
+        warnings.warn(
+            f"scenarios report different years ({listed}); a brief compares them over the "
+            f"years they share ({shared})",
+            HorizonWarning,
+            stacklevel=3,
+        )
+
+
 @dataclass(frozen=True)
 class BatchOutcome:
     """What one call of :func:`run_batch` did.
@@ -670,6 +691,9 @@ def run_batch(
         max_work: Most run-years the batch may ask for (default :data:`MAX_WORK`),
             checked before any run specification is built.
 
+    Warns:
+        HorizonWarning: If the scenarios report different years.
+
     Returns:
         What the call did, with how many runs it reused and how many it ran.
 
@@ -684,6 +708,7 @@ def run_batch(
         )
     settings = check_settings(settings)
     scenarios = load_scenarios(files_or_specs, settings)
+    warn_mixed_horizons(scenarios)
     check_work(
         sum(reps or sc.run.replications for sc in scenarios),
         max(sc.run.end - FIRST_YEAR + 1 for sc in scenarios),

@@ -124,3 +124,27 @@ def test_missing_folder_and_bad_language(
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "--lang" in err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_mixed_horizons_warn_on_run_and_compare_the_shared_years(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = short_copy(tmp_path, "baseline")
+    base.write_text(
+        re.sub(r"(?m)^end = \d+", "end = 2019", base.read_text(encoding="utf-8")),
+        encoding="utf-8",
+    )
+    other = short_copy(tmp_path, "all_sanheyi")  # ends in 2018
+    out = tmp_path / "batch"
+    run = ["run", str(base), str(other), "--reps", "2", "--workers", "1", "--quiet"]
+    assert main([*run, "--out", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert len(err.splitlines()) == 1, err  # one line of warning, nothing else
+    assert err.startswith("zonesim run: warning:") and "2016-2019" in err and "2016-2018" in err
+    for lang, words in (("en", "compared over the years they share, 2016–2018"),
+                        ("zh", "共同覆盖的年份（2016–2018年）")):  # fmt: skip
+        md = tmp_path / f"brief.{lang}.md"
+        assert main(["brief", str(out), "--lang", lang, "--out", str(md)]) == 0
+        assert capsys.readouterr().err == ""
+        text = md.read_text(encoding="utf-8")
+        assert words in text and "2019" not in text.split("\n## ")[0].replace("2016–2019", "")

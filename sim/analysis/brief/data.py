@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +64,8 @@ class BriefData:
         baseline: The baseline scenario.
         info: Per scenario, its manifest entry (description, parameters, seeds).
         batch_of: Per scenario, the index of its batch.
+        horizons: Per scenario, its own first and last year where the scenarios' horizons
+            differ (the tables then hold only the years every scenario shares), else empty.
     """
 
     paths: list[Path]
@@ -74,6 +76,7 @@ class BriefData:
     baseline: str
     info: dict[str, dict[str, Any]]
     batch_of: dict[str, int]
+    horizons: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     @property
     def whatifs(self) -> list[str]:
@@ -118,7 +121,10 @@ def load_batches(
         ValueError: If a scenario appears in two batches, a batch is a sample design
             (calibration or sensitivity: runs with a ``sample``), the
             baseline is unknown, there is nothing to compare, or a what-if shares no
-            seed with the baseline.
+            seed with the baseline, or the scenarios share no year.
+
+    Where the scenarios end (or start) in different years, the tables keep only the
+    years every scenario covers, and :attr:`BriefData.horizons` lists each one's own.
     """
     if not paths:
         raise ArgumentError("paths", ": expected at least one batch folder")
@@ -173,7 +179,37 @@ def load_batches(
                 f"{paths[batch_of[name]]}: scenario {name!r}: expected seeds shared with the "
                 f"baseline {baseline!r} (run them with the same master seed), got none in common"
             )
-    return BriefData(folders, results, annual, zones, scenarios, baseline, info, batch_of)
+    annual, zones, horizons = shared_years(annual, zones, where=", ".join(map(str, paths)))
+    return BriefData(folders, results, annual, zones, scenarios, baseline, info, batch_of, horizons)
+
+
+def shared_years(
+    annual: pd.DataFrame, zones: pd.DataFrame | None, *, where: str = "the batches"
+) -> tuple[pd.DataFrame, pd.DataFrame | None, dict[str, tuple[int, int]]]:
+    """Keep the years every scenario covers, where the scenarios' horizons differ.
+
+    Returns:
+        The annual and zone tables cut to the shared years, and each scenario's own
+        first and last year (empty, and the tables unchanged, where all agree).
+
+    Raises:
+        InputError: If the scenarios share no year.
+    """
+    span = annual.groupby("scenario", sort=False)["year"].agg(["min", "max"])
+    if span["min"].nunique() == 1 and span["max"].nunique() == 1:
+        return annual, zones, {}
+    horizons = {str(s): (int(r["min"]), int(r["max"])) for s, r in span.iterrows()}
+    first, last = int(span["min"].max()), int(span["max"].min())
+    if first > last:
+        raise InputError(
+            f"{where}: scenarios "
+            + ", ".join(f"{s} {a}–{b}" for s, (a, b) in horizons.items())
+            + ": expected horizons that share at least one year"
+        )
+    annual = annual[annual["year"].between(first, last)].reset_index(drop=True)
+    if zones is not None:
+        zones = zones[zones["year"].between(first, last)].reset_index(drop=True)
+    return annual, zones, horizons
 
 
 def headline_years(data: BriefData, years: Sequence[int] = HEADLINE_YEARS) -> list[int]:

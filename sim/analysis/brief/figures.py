@@ -12,6 +12,7 @@ from matplotlib.figure import Figure
 from sim.analysis import plotting
 from sim.analysis.brief.data import HEADLINE_METRICS, MODE_OUTCOMES, BriefData
 from sim.analysis.brief.formatting import fmt_number
+from sim.analysis.brief.overview import scenario_title
 
 
 def effects_figure(at_end: pd.DataFrame, lang: str) -> Figure:
@@ -38,7 +39,7 @@ def fans_figure(data: BriefData, scenario: str, lang: str) -> Figure:
         data.annual,
         [m for m in HEADLINE_METRICS if m in data.annual.columns],
         scenarios=[data.baseline, scenario],
-        labels={s: s for s in data.scenarios},
+        labels=_titles(data, lang),
         colours=scenario_colours(data),
         lang=lang,
     )
@@ -46,14 +47,25 @@ def fans_figure(data: BriefData, scenario: str, lang: str) -> Figure:
 
 def mode_counts_figure(data: BriefData, lang: str) -> Figure:
     """Zones with status in each management mode, by scenario."""
-    return plotting.mode_counts_chart(data.annual, scenarios=data.scenarios, lang=lang)
+    return plotting.mode_counts_chart(
+        data.annual, scenarios=data.scenarios, labels=_titles(data, lang), lang=lang
+    )
 
 
 def mode_outcomes_figure(data: BriefData, lang: str) -> Figure:
     """Outcomes per zone by management mode and scenario (zone tables required)."""
     return plotting.mode_outcomes_chart(
-        data.zones, columns=MODE_OUTCOMES, scenarios=data.scenarios, lang=lang
+        data.zones,
+        columns=MODE_OUTCOMES,
+        scenarios=data.scenarios,
+        labels=_titles(data, lang),
+        lang=lang,
     )
+
+
+def _titles(data: BriefData, lang: str) -> dict[str, str]:
+    """The scenarios' display titles (:func:`scenario_title`)."""
+    return {s: scenario_title(data, s, lang) for s in data.scenarios}
 
 
 def prefecture_map(values: pd.Series, title: str, lang: str, note: str = "") -> Figure:

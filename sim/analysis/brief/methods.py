@@ -18,6 +18,8 @@ import pandas as pd
 
 from sim.analysis.calibration import (
     VALIDATION_FILE,
+    TargetsError,
+    load_targets,
     read_best_fit,
     read_identifiability,
     read_validation,
@@ -31,8 +33,10 @@ class Calibration:
 
     Attributes:
         path: Where it was read from.
-        table: One row per target: ``target``, ``observed``, ``simulated`` and, where
-            the fit has them, ``tolerance`` and ``within`` (within tolerance).
+        table: One row per target: ``target``, ``value`` (the figure of the source),
+            ``bound`` (``two_sided``, ``at_least`` or ``at_most``), ``simulated``,
+            ``source`` (blank where unknown) and, where the fit has them, ``tolerance``
+            and ``within`` (within tolerance).
         distance: The best fit's distance (one unit is about one target tolerance),
             or ``None`` if the folder has no best fit.
         identifiability: One row per calibrated parameter (``parameter``,
@@ -113,7 +117,13 @@ def read_calibration(folder: str | Path) -> Calibration | None:
         return None
     if not {"target", "value", "simulated"} <= set(df.columns):
         return None
-    table = df[["target", "value", "simulated"]].rename(columns={"value": "observed"})
+    table = df[["target", "value", "simulated"]].copy()
+    known = _target_facts(Path(folder))
+    for col, default in (("bound", "two_sided"), ("source", "")):
+        if col in df.columns:
+            table[col] = df[col].fillna(default).to_numpy()
+        else:  # a validation table written before it kept them: the folder's targets
+            table[col] = [known.get(name, {}).get(col, default) for name in df["target"]]
     for extra in ("tolerance", "within", "structural", "fitted"):
         if extra in df.columns:
             table[extra] = df[extra].to_numpy()
@@ -127,6 +137,18 @@ def read_calibration(folder: str | Path) -> Calibration | None:
             ident = None
     path = Path(folder) / VALIDATION_FILE
     return Calibration(path, table, distance, ident)
+
+
+def _target_facts(folder: Path) -> dict[str, dict[str, str]]:
+    """Each target's bound and source from the one targets file in ``folder``, if any."""
+    files = sorted(folder.glob("targets*.toml"))
+    if len(files) != 1:
+        return {}
+    try:
+        targets = load_targets(files[0])
+    except TargetsError:
+        return {}
+    return {t.name: {"bound": t.bound or "two_sided", "source": t.source} for t in targets.targets}
 
 
 def read_sensitivity(folder: str | Path, per_output: int = 3) -> Sensitivity | None:

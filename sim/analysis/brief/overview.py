@@ -16,12 +16,13 @@ from __future__ import annotations
 import math
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from sim.analysis import plotting
 from sim.analysis.brief.data import BriefData, headline_effects, registry_note, zone_cell
-from sim.analysis.brief.formatting import fmt_effect, fmt_number
+from sim.analysis.brief.formatting import fmt_effect, fmt_number, fmt_param
 from sim.analysis.brief.methods import Calibration
 from sim.analysis.brief.text import text, vocab
 from sim.analysis.robustness.report import Exploration, read_exploration, seeds_text
@@ -35,7 +36,7 @@ from sim.analysis.robustness.section import (
     voi_sentence,
     width_sentence,
 )
-from sim.analysis.robustness.words import param_phrase
+from sim.analysis.robustness.words import param_meaning, param_phrase
 from sim.core.cities import CITIES, city_label
 from sim.core.outputs import better
 from sim.errors import InputError
@@ -55,14 +56,29 @@ RANKED_ZONES = 15
 def scenario_title(data: BriefData, name: str, lang: str) -> str:
     """A scenario's display title: its ``title``/``title_zh`` where given, else its name.
 
-    A scenario outside the batches (a policy of an exploration) takes the title of the
-    shipped scenario of that name, if there is one.
+    A sweep's variant adds its swept values (:func:`design_label`), so the variants of
+    one file are told apart wherever the brief names them. A scenario outside the
+    batches (a policy of an exploration) takes the title of the shipped scenario of
+    that name, if there is one.
     """
     key = "title_zh" if lang == "zh" else "title"
     info = data.info.get(name)
     if info is None:
         return _shipped_titles().get(name, {}).get(key) or name
-    return info.get(key) or name
+    design = info.get("design") or {}
+    base = info.get(key) or (info.get("base") if design else None) or name
+    return base + (bracket(design_label(design, lang), lang) if design else "")
+
+
+def design_label(design: dict[str, Any], lang: str) -> str:
+    """A variant's swept values: ``delegation_years = 1`` (its meaning in Chinese)."""
+    sep = "，" if lang == "zh" else ", "
+    return sep.join(f"{param_name(k, lang)} = {fmt_param(v, lang)}" for k, v in design.items())
+
+
+def param_name(name: str, lang: str) -> str:
+    """A parameter as a reader sees it: its name, or in Chinese its meaning (``meaning_zh``)."""
+    return (param_meaning(name, lang) if lang == "zh" else None) or name
 
 
 @cache

@@ -132,9 +132,13 @@ class Context:
 
 
 def title_section(c: Context) -> None:
-    """Title, subtitle and a warning for every batch with unfinished runs."""
+    """Title, subtitle, and warnings: mixed horizons, every batch with unfinished runs."""
     c.doc.heading(1, c.t("title"))
     c.doc.para(c.t("subtitle", start=c.first, end=c.last), cls="subtitle")
+    if c.data.horizons:
+        sep = "；" if c.lang == "zh" else "; "
+        items = sep.join(f"{c.title(s)} {a}–{b}" for s, (a, b) in c.data.horizons.items())
+        c.doc.para(c.t("horizons_note", items=items, start=c.first, end=c.last), cls="warning")
     for i, res in enumerate(c.data.results):
         for table in _tables(res):
             gone = len(res.missing_from(table))
@@ -499,8 +503,12 @@ def methods_section(c: Context) -> None:
     c.doc.close("section")
 
 
+#: Signs of one-sided calibration targets before their value.
+BOUND_SIGNS = {"at_least": "≥ ", "at_most": "≤ "}
+
+
 def calibration_section(c: Context) -> None:
-    """The calibration fit: each target observed and simulated (from the calibration)."""
+    """The calibration fit: each target's kind, value, source and simulated value."""
     t, doc, cal = c.t, c.doc, c.calibration
     doc.heading(3, t("calibration_head"))
     if cal is None:
@@ -519,12 +527,15 @@ def calibration_section(c: Context) -> None:
     )
     extra = [col for col in ("tolerance", "within") if col in table.columns]
     doc.table(
-        [t("target"), t("role"), t("observed"), t("simulated"), *(t(col) for col in extra)],
+        [t("target"), t("role"), t("kind"), t("source"), t("target_value"), t("simulated"),
+         *(t(col) for col in extra)],
         [
             [
                 str(r["target"]),
                 t("unknown") if cal.role(r) == "unknown" else t(f"role_{cal.role(r)}"),
-                fmt_number(r["observed"]),
+                t(f"kind_{r['bound']}"),
+                str(r["source"]).removeprefix("facts: ") or "–",
+                BOUND_SIGNS.get(r["bound"], "") + fmt_number(r["value"]),
                 fmt_number(r["simulated"]),
                 *(
                     (t("yes") if truthy(r[col]) else t("no"))
@@ -535,8 +546,8 @@ def calibration_section(c: Context) -> None:
             ]
             for _, r in table.iterrows()
         ],
-        numeric=2,
-    )
+        numeric=4,
+    )  # fmt: skip
     verdicts = cal.verdicts()
     if verdicts:
         doc.para(

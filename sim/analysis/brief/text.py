@@ -169,7 +169,12 @@ TEXT: dict[str, Translated] = {
         "最优拟合距离 {distance}（一个单位约为一个目标容差）。",
     ),
     "target": ("Target", "目标"),
-    "observed": ("Observed", "观测值"),
+    "target_value": ("Target value", "目标值"),
+    "kind": ("Kind", "类型"),
+    "kind_two_sided": ("two-sided", "双侧"),
+    "kind_at_least": ("at least ≥", "至少 ≥"),
+    "kind_at_most": ("at most ≤", "至多 ≤"),
+    "source": ("Source", "来源"),
     "simulated": ("Simulated", "模拟值"),
     "sensitivity_head": ("Main sensitivities", "主要敏感参数"),
     "sensitivity_none": (
@@ -215,6 +220,11 @@ TEXT: dict[str, Translated] = {
     "master_seed": ("master seed {seed}", "主种子 {seed}"),
     "replicate_seeds": ("replicate seeds {seeds}", "各次重复的种子 {seeds}"),
     "versions": ("Versions", "版本"),
+    "horizons_note": (
+        "The scenarios end in different years ({items}): every scenario is compared over "
+        "the years they share, {start}–{end}.",
+        "各情景的结束年份不同（{items}）：所有情景只在共同覆盖的年份（{start}–{end}年）内比较。",
+    ),
     "missing_annual": (
         "Warning: {n} run(s) of this batch are missing from its annual tables (not finished, "
         "or a part damaged); the numbers use the {found} of {total} runs found.",

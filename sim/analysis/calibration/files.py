@@ -221,8 +221,15 @@ def read_posterior(folder: str | Path) -> pd.DataFrame:
 
 
 def read_validation(folder: str | Path) -> pd.DataFrame:
-    """Read ``validation.csv``: one row per target (see ``validation_table``)."""
-    return safetext.read_csv(_calibration_file(folder, VALIDATION_FILE))
+    """Read ``validation.csv``: one row per target (see ``validation_table``).
+
+    Text columns that may be empty (``bound``, ``source``) come back as strings.
+    """
+    df = safetext.read_csv(_calibration_file(folder, VALIDATION_FILE))
+    for col in ("bound", "source"):
+        if col in df.columns:
+            df[col] = df[col].fillna("").astype(str)
+    return df
 
 
 def read_identifiability(folder: str | Path) -> pd.DataFrame:

@@ -63,8 +63,10 @@ def validation_table(targets: Targets, sims: pd.DataFrame) -> pd.DataFrame:
     """Compare the mean over runs of every target with its value and tolerance.
 
     Returns:
-        One row per target: ``target, metric, value, tolerance, simulated, q05,
-        q95, error, within, structural, fitted``.
+        One row per target: ``target, metric, value, bound, tolerance, simulated, q05,
+        q95, error, within, structural, fitted, source``, where ``bound`` is
+        ``two_sided``, ``at_least`` or ``at_most`` and ``source`` where the value
+        comes from.
     """
     rows = []
     for t in targets.targets:
@@ -72,10 +74,10 @@ def validation_table(targets: Targets, sims: pd.DataFrame) -> pd.DataFrame:
         mean = float(v.mean())
         rows.append({
             "target": t.name, "metric": t.metric, "value": t.value,
-            "tolerance": t.abs_tolerance, "simulated": mean,
+            "bound": t.bound or "two_sided", "tolerance": t.abs_tolerance, "simulated": mean,
             "q05": float(np.quantile(v, 0.05)), "q95": float(np.quantile(v, 0.95)),
             "error": mean - t.value, "within": t.passes(mean), "structural": t.structural,
-            "fitted": t.fitted,
+            "fitted": t.fitted, "source": t.source,
         })  # fmt: skip
     return pd.DataFrame(rows)
 

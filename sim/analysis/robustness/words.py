@@ -154,19 +154,28 @@ def param_phrase(name: str, lang: str = "en") -> str:
     ``"investment-attraction effort of a sanheyi zone relative to legacy
     (`sanheyi_attraction`)"``; a name outside the registry stays as it is.
     """
+    meaning = param_meaning(name, lang)
+    if meaning is None:
+        return f"`{name}`"
+    return f"{meaning}（`{name}`）" if lang == "zh" else f"{meaning} (`{name}`)"
+
+
+def param_meaning(name: str, lang: str = "en") -> str | None:
+    """A registry parameter's meaning in short plain words (``None`` outside the registry).
+
+    The rules of :func:`param_phrase`: ``"下放全部权限清单所需的时间"``.
+    """
     from sim.core.params import REGISTRY
 
     p = REGISTRY.get(name)
     if p is None:
-        return f"`{name}`"
+        return None
     if lang == "zh":
         meaning = re.sub(r"（[^（）]*）", "", p.description_zh).split("；")[0].rstrip("。，")
-        meaning = re.sub(r"，[^，]*\d[^，]*$", "", meaning)  # a closing aside with a value
-        return f"{meaning}（`{name}`）"
+        return re.sub(r"，[^，]*\d[^，]*$", "", meaning)  # a closing aside with a value
     meaning = re.sub(r" \([^()]*\)", "", p.description).split("; ")[0].split(", ")[0]
     meaning = meaning.rstrip(".")
-    meaning = meaning[:1].lower() + meaning[1:] if meaning[1:2].islower() else meaning
-    return f"{meaning} (`{name}`)"
+    return meaning[:1].lower() + meaning[1:] if meaning[1:2].islower() else meaning
 
 
 def scale_note(lang: str = "en") -> str:
