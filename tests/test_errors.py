@@ -21,7 +21,11 @@ def _sim_exception_classes() -> list[type[Exception]]:
             continue
         module = importlib.import_module(info.name)
         for _, obj in inspect.getmembers(module, inspect.isclass):
-            if issubclass(obj, Exception) and obj.__module__.startswith("sim."):
+            if (
+                issubclass(obj, Exception)
+                and not issubclass(obj, Warning)  # warnings are not errors
+                and obj.__module__.startswith("sim.")
+            ):
                 found[f"{obj.__module__}.{obj.__qualname__}"] = obj
     return list(found.values())
 

@@ -80,9 +80,10 @@ def test_method_outputs_are_reported(batch: Path, tmp_path: Path) -> None:
     args = ["brief", str(batch), "--out", str(out), "--calibration", str(cal)]
     assert main([*args, "--sensitivity", str(sens)]) == 0
     md = out.with_suffix(".md").read_text(encoding="utf-8")
-    assert "| firms_2018 | fitted | 43,031 | 44,000 | 2,000 | yes |" in md
-    assert "| zones_2018 | by construction | 67 | 67 | 1 | yes |" in md
-    assert "| gap_2018 | checked | 7.200 | 9 | 0.500 | no |" in md
+    # an older validation.csv without kind or source: two-sided, source unknown
+    assert "| firms_2018 | fitted | two-sided | – | 43,031 | 44,000 | 2,000 | yes |" in md
+    assert "| zones_2018 | by construction | two-sided | – | 67 | 67 | 1 | yes |" in md
+    assert "| gap_2018 | checked | two-sided | – | 7.200 | 9 | 0.500 | no |" in md
     first = md.split("\n## ")[1]  # the key findings
     assert "1 targets fitted, 1 checked without fitting, 1 hold by construction" in first
     assert (

@@ -228,7 +228,7 @@ def read_validation(folder: str | Path) -> pd.DataFrame:
     df = safetext.read_csv(_calibration_file(folder, VALIDATION_FILE))
     for col in ("bound", "source"):
         if col in df.columns:
-            df[col] = df[col].fillna("").astype(str)
+            df[col] = df[col].astype(object).fillna("").astype(str)
     return df
 
 
