@@ -264,13 +264,13 @@ def ModesEditor() -> None:
                 min=lo,
                 max=hi,
                 step=levers.YEAR_STEP,
-                on_value=lambda v, i=i: update(i, year=float(v)),
+                on_value=lambda v, i=i: update(i, year=float(v)),  # type: ignore[misc]
             )
             LabelledSelect(
                 _t("rule_mode"),
                 rule["mode"],
                 levers.mode_choices(lg),
-                lambda v, i=i: update(i, mode=v),
+                lambda v, i=i: update(i, mode=v),  # type: ignore[misc]
             )
             fields = [(f, _t(f"field_{f}")) for f in levers.SELECTOR_FIELDS]
             if field == "ids":
@@ -571,7 +571,7 @@ def WhatIfView() -> None:
         solara.ProgressLinear(run_whatif.progress or True)
         solara.Text(_t("progress", done=done, total=total))
     elif run_whatif.error:
-        solara.Error(_t("error", line=whatif.error_line(run_whatif.exception)))
+        solara.Error(_t("error", line=whatif.error_line(run_whatif.exception or Exception())))
     elif run_whatif.cancelled:
         solara.Warning(_t("cancelled"), dense=True)
     out = run_whatif.latest  # the last result, shown while the next one runs
@@ -631,7 +631,7 @@ def BatchView(data: Any) -> None:
         Heading(f"{brief_text('whatif', lg, name=title)}")
         header, rows, colours = whatif.effects_table(head, lg)
         solara.HTML(tag="div", unsafe_innerHTML=_table(header, rows, colours))
-        MemoFigure(lambda s=scen: fans_figure(data, s, lg), [id(data), scen, lg])
+        MemoFigure(lambda s=scen: fans_figure(data, s, lg), [id(data), scen, lg])  # type: ignore[misc]
     MemoFigure(lambda: results.baseline_map(data, lg), [id(data), lg])
 
 

@@ -520,7 +520,7 @@ def save(d: Draft, path: str | Path, *, overwrite: bool = False) -> Path:
         if errors:  # named after the target, not the temporary file
             err = errors[0]
             prefix = f"{err.path}: " + (f"{err.key}: " if err.key else "")
-            raise ScenarioError(path, err.key, str(err).removeprefix(prefix))
+            raise ScenarioError(path, err.key or "", str(err).removeprefix(prefix))
 
     return atomic_write(path, write)
 

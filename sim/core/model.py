@@ -430,7 +430,10 @@ class ZoneReformModel(mesa.Model):
             for z in self.zone_list
         ]
         cols = np.array(rows, dtype=float).T.copy()  # rows contiguous
-        return kernel.ZoneArrays(*cols[:6], cols[6] > 0, cols[7], cols[8])
+        days, services, effort, national, marketing, environment = cols[:6]
+        return kernel.ZoneArrays(
+            days, services, effort, national, marketing, environment, cols[6] > 0, cols[7], cols[8]
+        )
 
     def _entry(self, za: kernel.ZoneArrays) -> None:
         """Investment projects choose a zone (or none); start-ups; land check.

@@ -208,8 +208,12 @@ def recompute_commands(
             if isinstance(asked, dict) and r.scenario not in asked:
                 continue
             master = inv.get("master_seed")
-            seeded = pd.isna(r.sample) and isinstance(master, int) and master >= 0
-            if seeded and replicate_seed(master, int(r.replicate)) != int(r.seed):
+            if (
+                pd.isna(r.sample)
+                and isinstance(master, int)
+                and master >= 0
+                and replicate_seed(master, int(r.replicate)) != int(r.seed)
+            ):
                 continue
             found = inv.get("command")
             break
