@@ -220,7 +220,7 @@ def test_province_growth_follows_the_dated_table_then_the_projection() -> None:
     assert params.province_growth(2035, full) == pytest.approx(4.0)
     assert params.province_growth(2050, full) == pytest.approx(4.0)
     # the investment flow's reference pace stays the calibration years' mean
-    assert params.REFERENCE_GROWTH == pytest.approx((4.5 + 7.0 + 6.7) / 3)
+    assert pytest.approx((4.5 + 7.0 + 6.7) / 3) == params.REFERENCE_GROWTH
 
 
 def test_the_growth_table_refuses_a_gap_in_its_years(tmp_path: Path) -> None:
