@@ -64,7 +64,7 @@ def main() -> None:
     parser.add_argument("--reference", action="store_true", help="time the NumPy reference")
     args = parser.parse_args()
     if args.reference:
-        from sim.core import kernel
+        from sim.core.firms import kernel
 
         kernel.use("numpy")
     simulate(seed=args.seed, end=2017)  # warm-up: imports, registry, compiled kernel

@@ -1,6 +1,6 @@
 """Zones, governments and operating companies: few, rich Mesa agents.
 
-Enterprises live in :mod:`sim.core.enterprises`. The decisions here follow the model
+Enterprises live in :mod:`sim.core.firms`. The decisions here follow the model
 brief and ``docs/ODD.md``; every numerical effect is a registry parameter.
 """
 

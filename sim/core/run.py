@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 
 from sim.core import outputs
-from sim.core.enterprises import ORIGINS
-from sim.core.model import SECTORS, ZoneReformModel
+from sim.core.firms import ORIGINS, SECTORS
+from sim.core.model import ZoneReformModel
 from sim.core.zonedata import ZoneData
 
 #: Registry year: every run starts from the 2016 units.

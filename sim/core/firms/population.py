@@ -28,11 +28,17 @@ import mesa
 import numpy as np
 from mesa.agentset import AgentSet
 
-from sim.core import kernel
+from sim.core import params as registry
+from sim.core.firms import kernel
 
 if TYPE_CHECKING:
     from sim.core.model import ZoneReformModel
 
+#: Sectors of investment projects: one ``sector_weight_<sector>`` registry parameter each.
+SECTOR_PREFIX = "sector_weight_"
+SECTORS = tuple(
+    n.removeprefix(SECTOR_PREFIX) for n in registry.REGISTRY if n.startswith(SECTOR_PREFIX)
+)
 #: Per-firm state arrays and their dtypes.
 FIELDS: dict[str, type] = {
     "zone": np.intp,  # index into ZoneReformModel.zone_list (intp: fastest gathers)
@@ -98,7 +104,7 @@ class Enterprise(mesa.Agent):
 
     @property
     def sector(self) -> int:
-        """Sector index (see :data:`sim.core.model.SECTORS`)."""
+        """Sector index (see :data:`SECTORS`)."""
         return int(self._get("sector"))
 
     @property

@@ -1,0 +1,246 @@
+"""Recording a run's outputs: the zones' accounts of the year and the tables' rows.
+
+:class:`Accounts` sums each zone's value added, entries and exits and the exits by age
+band over the year; at year end :class:`Recorder` turns them and the agents' state into
+one row of the annual table and one row per located zone of the zone table (the
+columns of :mod:`sim.core.outputs`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from sim.core import modes
+from sim.core import params as registry
+from sim.core.firms import kernel
+from sim.core.firms.dynamics import EXIT_AGE_EDGES
+
+if TYPE_CHECKING:
+    from sim.core.model import ZoneReformModel
+
+
+def _growth(now: float, before: float) -> float:
+    """Growth in percent from ``before`` to ``now`` (0 when there was nothing before)."""
+    return 100 * (now / before - 1) if before > 0 else 0.0
+
+
+class Accounts:
+    """Each zone's sums over the year, indexed like ``model.zone_list``.
+
+    Attributes:
+        year_va: Value added this year, 亿元.
+        prev_va: Value added last year, 亿元.
+        entries: Firms that entered this year.
+        exits: Firms that exited this year.
+        band_exits: Exits this year by age band (:data:`EXIT_AGE_EDGES`), province-wide.
+        band_exposure: Firm-years at risk this year by age band, province-wide.
+        designated_firms: Firms that joined with designated parks this year.
+    """
+
+    def __init__(self, prev_va: np.ndarray) -> None:
+        """Start the first year with last year's value added ``prev_va``."""
+        n = len(prev_va)
+        self.year_va = np.zeros(n)
+        self.prev_va = prev_va
+        self.entries = np.zeros(n, dtype=np.int64)
+        self.exits = np.zeros(n, dtype=np.int64)
+        self.band_exits = np.zeros(len(EXIT_AGE_EDGES) + 1)
+        self.band_exposure = np.zeros(len(EXIT_AGE_EDGES) + 1)
+        self.designated_firms = 0
+
+    def add_zone(self) -> None:
+        """Open the accounts of a new zone (all zero)."""
+        self.year_va = np.append(self.year_va, 0.0)
+        self.prev_va = np.append(self.prev_va, 0.0)
+        self.entries = np.append(self.entries, 0)
+        self.exits = np.append(self.exits, 0)
+
+    def merge(self, lead: int, other: int) -> None:
+        """Move zone ``other``'s sums into zone ``lead``'s."""
+        for acc in (self.year_va, self.prev_va, self.entries, self.exits):
+            acc[lead] += acc[other]
+            acc[other] = 0
+
+    def close_year(self) -> None:
+        """This year's value added becomes last year's; every sum restarts at zero."""
+        self.prev_va = self.year_va.copy()
+        self.year_va[:] = 0
+        self.entries[:] = 0
+        self.exits[:] = 0
+        self.designated_firms = 0
+        self.band_exits[:] = 0
+        self.band_exposure[:] = 0
+
+
+class Recorder:
+    """The annual and zone tables of a run, one row (or one row per zone) a year.
+
+    Attributes:
+        annual: One dict per year: ``year`` then the annual outputs.
+        zone_rows: One dict per located zone and year: ``year`` then the zone outputs.
+    """
+
+    def __init__(self) -> None:
+        """Start with empty tables."""
+        self.annual: list[dict[str, float]] = []
+        self.zone_rows: list[dict[str, Any]] = []
+        #: Zones in the statistics, and the number of units, at the last year end.
+        self._covered = np.zeros(0, dtype=np.intp)
+        self._units_recorded = 0
+        #: The size of the smallest of last year's largest 1 % of firms.
+        self._top_size: float | None = None
+
+    def record(
+        self, model: ZoneReformModel, year: int, firms_z: np.ndarray, zone_growth: np.ndarray
+    ) -> None:
+        """Append ``year``'s annual row and zone rows.
+
+        Args:
+            model: The model at the year end, before the assessment and the land ledger.
+            year: Calendar year.
+            firms_z: Firms by zone.
+            zone_growth: Each zone's value-added growth over last year (fraction).
+        """
+        self.annual.append(self._annual_row(model, year, firms_z))
+        self._zone_rows(model, year, firms_z, zone_growth)
+
+    def _annual_row(
+        self, model: ZoneReformModel, year: int, firms_z: np.ndarray
+    ) -> dict[str, float]:
+        zl, acc = model.zone_list, model.accounts
+        va, prev = acc.year_va, acc.prev_va
+        # Statistics as published: counted zones in the statistics (boundaries change as
+        # parks merge in); and the same zones at fixed boundaries: every unit of a zone
+        # in the statistics, whatever its level or status.
+        stats = np.array([z.in_statistics and z.counted for z in zl])
+        same = np.array([z.in_statistics for z in zl])
+        gdp, same_gdp = float(va[stats].sum()), float(va[same].sum())
+        zone_gdp = float(va.sum())
+        # As reported: this year's total over last year's. Same coverage: the zones in the
+        # statistics (the units in the model) in both years, at this year's boundaries.
+        if self.annual:
+            last = self.annual[-1]
+            covered = np.zeros(len(zl), dtype=bool)
+            covered[self._covered] = True
+            covered &= stats
+            existed = np.arange(len(zl)) < self._units_recorded
+            reported, zone_reported = last["stat_zone_gdp"], last["zone_gdp"]
+        else:
+            covered, existed = stats, np.ones(len(zl), dtype=bool)
+            reported, zone_reported = float(prev[stats].sum()), float(prev.sum())
+        self._covered, self._units_recorded = np.flatnonzero(stats), len(zl)
+        growth = _growth(gdp, reported)
+        same_growth = _growth(same_gdp, float(prev[same].sum()))
+        province_gdp = model.rest_gdp + zone_gdp
+        size = model.firms.size
+        n, total = len(size), float(size.sum())
+        top = max(n // 100, 1)
+        if n:
+            top_sum, self._top_size = kernel.largest(size, top, self._top_size, model.workspace)
+            top1 = top_sum / total
+        else:
+            top1 = 0.0
+        largest = float(size.max()) / total if n else 0.0
+        counted = [z for z in zl if z.counted]
+        active = [z for z in zl if z.status == "active"]
+        g_prov = registry.province_growth(year, model.p)
+        ops = [o for z in counted for o in z.operators]
+        row: dict[str, float] = {
+            "year": year,
+            "firms": model.firms.n,
+            "firm_entries": int(acc.entries.sum()),
+            "firm_exits": int(acc.exits.sum()),
+            "firms_designated": acc.designated_firms,
+            "zones_active": len(counted),
+            "stat_zone_gdp": gdp,
+            "stat_zone_gdp_growth": growth,
+            "stat_zone_gdp_same_coverage_growth": _growth(
+                float(va[covered].sum()), float(prev[covered].sum())
+            ),
+            "province_gdp_growth": g_prov,
+            "growth_gap_pp": growth - g_prov,
+            "stat_zone_gdp_same_zones": same_gdp,
+            "stat_zone_gdp_same_zones_growth": same_growth,
+            "zone_gdp": zone_gdp,
+            "zone_gdp_growth": _growth(zone_gdp, zone_reported),
+            "zone_gdp_same_coverage_growth": _growth(
+                float(va[existed].sum()), float(prev[existed].sum())
+            ),
+            "zone_growth_gap_pp": _growth(zone_gdp, zone_reported) - g_prov,
+            "province_gdp": province_gdp,
+            "rest_gdp": model.rest_gdp,
+            "zone_gdp_share": zone_gdp / province_gdp if province_gdp > 0 else 0.0,
+            "firms_in_active_zones": int(sum(firms_z[z.index] for z in counted)),
+            "industrial_area_km2": model.industrial_area(),
+            "land_used_km2": float(model.firms.land.sum()),
+            "land_designated_km2": model.designated(),
+            "land_cap_km2": max(model.province.land_cap, model.designated_2016),
+            "zones_three_systems": sum(z.three_systems for z in counted),
+            "operators": len(ops),
+            "zones_with_operators": sum(bool(z.operators) for z in counted),
+            "staff": sum(z.staff for z in active),
+            "bodies": sum(z.bodies for z in active),
+            "approval_days": float(np.mean([z.approval_days for z in counted])),
+            "approval_days_territory": float(
+                np.average(
+                    [z.approval_days for z in zl if z.located],
+                    weights=[z.planned_area for z in zl if z.located],
+                )
+            ),
+            "delegated_powers": float(sum(z.powers for z in counted)),
+            "zones_delisted": len(model.province.delisted),
+            "leadership_changes": len(model.province.leadership_changes),
+            "national_zones": sum(z.level == "national" for z in counted),
+            "top1_share": top1,
+            "largest_firm_share": largest,
+        }
+        rates = acc.band_exits / np.maximum(acc.band_exposure, 1e-12)
+        for name, k in (("0_1", 0), ("2_7", 2), ("7_up", 3)):
+            row[f"exit_rate_age_{name}"] = float(rates[k]) if acc.band_exposure[k] else 0.0
+        for m in modes.MODE_NAMES:
+            row[f"zones_{m}"] = sum(z.mode == m for z in counted)
+        return row
+
+    def _zone_rows(
+        self, model: ZoneReformModel, year: int, firms_z: np.ndarray, zone_growth: np.ndarray
+    ) -> None:
+        acc = model.accounts
+        for z in model.zone_list:
+            if not z.located:
+                continue
+            self.zone_rows.append(
+                {
+                    "year": year,
+                    "unit": z.unit,
+                    "zone_id": z.zone_id,
+                    "name": z.name,
+                    "name_zh": z.name_zh,
+                    "synthetic": z.synthetic,
+                    "city": z.city,
+                    "level": z.level,
+                    "type": z.type,
+                    "status": z.status,
+                    "mode": z.mode,
+                    "in_statistics": bool(z.in_statistics),
+                    "firms": int(firms_z[z.index]),
+                    "entries": int(acc.entries[z.index]),
+                    "exits": int(acc.exits[z.index]),
+                    "gdp": float(acc.year_va[z.index]),
+                    "gdp_growth": float(100 * zone_growth[z.index]),
+                    "planned_area_km2": z.planned_area,
+                    "land_used_km2": z.land_used,
+                    "staff": z.staff,
+                    "bodies": z.bodies,
+                    "departments": z.departments,
+                    "approval_days": z.approval_days,
+                    "effort": z.effort,
+                    "services": z.services,
+                    "environment": z.environment,
+                    "powers": z.powers,
+                    "three_systems": z.three_systems,
+                    "operators": len(z.operators),
+                    "unqualified_streak": z.unqualified_streak,
+                }
+            )
