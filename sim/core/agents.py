@@ -22,6 +22,11 @@ SERVICE_LINES = ("infrastructure", "attraction", "finance", "operations")
 OPERATOR_CAP = 3
 
 
+def _unit(x: float) -> float:
+    """``x`` clipped to [0, 1] (as ``min(max(x, 0.0), 1.0)``, a NaN passing through)."""
+    return 0.0 if x < 0.0 else 1.0 if x > 1.0 else x
+
+
 class OperatingCompany(mesa.Agent):
     """A market entity that develops or runs services for a zone (管运分离).
 
@@ -147,10 +152,11 @@ class Zone(mesa.Agent):
         p = m.p
         mode = self.mode
         eff = m.mode_effects[mode]
-        reformed = self.status == "active" and self.level in ("national", "provincial")
-        deleg = m.delegation_progress if reformed else 0.0
-        seal = m.seal_maturity if reformed else 0.0
-        commit = 1.0 if (reformed and m.commitment_active) else 0.0
+        if self.status == "active" and self.level in ("national", "provincial"):  # reformed
+            deleg, seal = m.delegation_progress, m.seal_maturity
+            commit = 1.0 if m.commitment_active else 0.0
+        else:
+            deleg = seal = commit = 0.0
         legacy_days = p["approval_days_legacy"]
         self.one_seal = seal > 0
         self.powers = deleg * (p["provincial_powers"] + self.local_powers)
@@ -165,24 +171,36 @@ class Zone(mesa.Agent):
         social = 0.0 if m.regulation_active else social_share
         own = overhead(mode, self.departments, p)
         free_time = (1 - own - social) / (1 - p["legacy_overhead"] - social_share)
-        bonus = p["leadership_change_effect"] if m.now < self.leadership_bonus_until else 0.0
+        floor = p["min_free_time"]
+        bonus = (
+            p["leadership_change_effect"]
+            if m.start_year + m.quarter / 4 < self.leadership_bonus_until  # before its end
+            else 0.0
+        )
         self.effort = (
             eff.attraction
-            * max(free_time, p["min_free_time"])
+            * (floor if floor > free_time else free_time)
             * (1 + p["three_systems_effort"] * self.three_systems)
             * (1 + bonus)
         )
         # Service operators (the first OPERATOR_CAP count) and the company that runs a
         # corporate zone, in units of one service operator (its sign is open).
-        n_ops = min(len(self.service_operators), OPERATOR_CAP)
-        if self.run_by_operator:
+        n_ops: float = 0
+        runs = False
+        for o in self.operators:
+            if o.runs_zone:
+                runs = True
+            else:
+                n_ops += 1
+        n_ops = min(n_ops, OPERATOR_CAP)
+        if runs:
             n_ops += p["corporate_operator_effect"]
-        self.services = min(max(eff.services + p["operator_services"] * n_ops, 0.0), 1.0)
+        self.services = _unit(eff.services + p["operator_services"] * n_ops)
         self.marketing = p["operator_marketing"] * n_ops
         speed = 1 - days / legacy_days
         service_gain = (self.services - LEGACY_SERVICES) / (1 - LEGACY_SERVICES)
         w = p["environment_speed_weight"]
-        self.environment = min(max(w * speed + (1 - w) * service_gain, 0.0), 1.0)
+        self.environment = _unit(w * speed + (1 - w) * service_gain)
 
     def __repr__(self) -> str:
         return f"Zone({self.unit}, {self.level}, {self.mode}, {self.status})"
