@@ -107,6 +107,8 @@ class Zone(mesa.Agent):
         self.services = LEGACY_SERVICES
         self.marketing = 0.0
         self.environment = 0.0
+        #: What the last :meth:`step` computed the zone's state from.
+        self._inputs: tuple[Any, ...] | None = None
 
     @property
     def counted(self) -> bool:
@@ -151,12 +153,30 @@ class Zone(mesa.Agent):
         m = self.model
         p = m.p
         mode = self.mode
-        eff = m.mode_effects[mode]
         if self.status == "active" and self.level in ("national", "provincial"):  # reformed
             deleg, seal = m.delegation_progress, m.seal_maturity
             commit = 1.0 if m.commitment_active else 0.0
         else:
             deleg = seal = commit = 0.0
+        # Service operators (the first OPERATOR_CAP count) and whether a company runs
+        # the zone (corporate mode).
+        n_ops: float = 0
+        runs = False
+        for o in self.operators:
+            if o.runs_zone:
+                runs = True
+            else:
+                n_ops += 1
+        bonus_on = m.start_year + m.quarter / 4 < self.leadership_bonus_until
+        # Everything the zone's state depends on: unchanged since the last step, it is too.
+        inputs = (
+            mode, deleg, seal, commit, m.regulation_active, self.departments,
+            self.local_powers, self.three_systems, bonus_on, n_ops, runs,
+        )  # fmt: skip
+        if inputs == self._inputs:
+            return
+        self._inputs = inputs
+        eff = m.mode_effects[mode]
         legacy_days = p["approval_days_legacy"]
         self.one_seal = seal > 0
         self.powers = deleg * (p["provincial_powers"] + self.local_powers)
@@ -172,26 +192,15 @@ class Zone(mesa.Agent):
         own = overhead(mode, self.departments, p)
         free_time = (1 - own - social) / (1 - p["legacy_overhead"] - social_share)
         floor = p["min_free_time"]
-        bonus = (
-            p["leadership_change_effect"]
-            if m.start_year + m.quarter / 4 < self.leadership_bonus_until  # before its end
-            else 0.0
-        )
+        bonus = p["leadership_change_effect"] if bonus_on else 0.0
         self.effort = (
             eff.attraction
             * (floor if floor > free_time else free_time)
             * (1 + p["three_systems_effort"] * self.three_systems)
             * (1 + bonus)
         )
-        # Service operators (the first OPERATOR_CAP count) and the company that runs a
-        # corporate zone, in units of one service operator (its sign is open).
-        n_ops: float = 0
-        runs = False
-        for o in self.operators:
-            if o.runs_zone:
-                runs = True
-            else:
-                n_ops += 1
+        # The service operators that count and the company that runs a corporate zone, in
+        # units of one service operator (its sign is open).
         n_ops = min(n_ops, OPERATOR_CAP)
         if runs:
             n_ops += p["corporate_operator_effect"]
