@@ -130,6 +130,8 @@ MODES: dict[str, Mode] = {
     )
 }
 
+#: The mode in which an operating company runs the zone (企业化管理).
+OPERATOR_MODE = next(m.name for m in MODES.values() if m.operator_runs_zone)
 #: Mode keys, in display order.
 MODE_NAMES: tuple[str, ...] = tuple(MODES)
 #: Modes a zone of the zone registry may hold.
