@@ -136,7 +136,9 @@ class ZoneReformModel(mesa.Model):
     # ------------------------------------------------------------------ set-up
     def _initial_value_added(self) -> np.ndarray:
         """Each unit's 2016 value added: the registry's, times ``value_added_scale``."""
-        return self.data.units["value_added"].to_numpy(dtype=float) * self.p["value_added_scale"]
+        registered: np.ndarray = self.data.units["value_added"].to_numpy(dtype=float)
+        scaled: np.ndarray = registered * self.p["value_added_scale"]
+        return scaled
 
     def _seed_of(self, mechanism: str) -> np.random.SeedSequence:
         """The seed of ``mechanism``'s random numbers in the current quarter."""
@@ -210,7 +212,8 @@ class ZoneReformModel(mesa.Model):
         steeper path (Alder, Shao & Zilibotti 2016).
         """
         fade = math.exp(-self.p["level_convergence"] * (self.now - self.start_year))
-        return self.p["zone_premium_pp"] * fade
+        premium: float = self.p["zone_premium_pp"] * fade
+        return premium
 
     # ------------------------------------------------------------------ year end
     def _year_end(self) -> None:
@@ -282,7 +285,8 @@ class ZoneReformModel(mesa.Model):
         p = self.p
         missing = sum(c.counties_without_zone for c in self.cities.values())
         due = min(missing, math.ceil(p["new_zones_per_year"] * p["county_reserve_years"] - 1e-9))
-        return due * p["new_zone_area_km2"]
+        reserve: float = due * p["new_zone_area_km2"]
+        return reserve
 
     def _scores(self, zones: list[Zone], zone_growth: np.ndarray) -> dict[Zone, float]:
         """Assessment score: mean rank of value-added growth and entries per km2."""
@@ -310,7 +314,8 @@ class ZoneReformModel(mesa.Model):
         so far, this one included: paces accumulate deterministically.
         """
         years = self.year - math.ceil(self.p["rollout_year"] - 1e-9) + 1
-        return math.floor(pace * years + 1e-9) - math.floor(pace * (years - 1) + 1e-9)
+        due: int = math.floor(pace * years + 1e-9) - math.floor(pace * (years - 1) + 1e-9)
+        return due
 
     def _roll_out(self, score: dict[Zone, float], room: float) -> float:
         """From ``rollout_year``: three systems, operators, upgrades and new zones, best first.
@@ -359,7 +364,8 @@ class ZoneReformModel(mesa.Model):
         are parks, deterministically.
         """
         share, k = self.p["designation_share"], self.new_zones + 1
-        return math.floor(share * k + 1e-9) > math.floor(share * (k - 1) + 1e-9)
+        park: bool = math.floor(share * k + 1e-9) > math.floor(share * (k - 1) + 1e-9)
+        return park
 
     def _new_zone(self, city: str, since: float, park: bool = False) -> Zone:
         """Approve a new county-level provincial zone (in :data:`sim.core.modes.NEW_ZONE_MODE`).
