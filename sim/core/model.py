@@ -17,6 +17,7 @@ One step is a quarter. The schedule (see ``docs/ODD.md``, "Process overview"):
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Mapping
 from typing import Any
@@ -184,7 +185,8 @@ class ZoneReformModel(mesa.Model):
 
     def zone_arrays(self) -> kernel.ZoneArrays:
         """Zone state as arrays indexed like ``zone_list``, read once per quarter."""
-        rows = [
+        fields = 9
+        values = itertools.chain.from_iterable(
             (
                 z.approval_days,
                 z.services,
@@ -197,8 +199,9 @@ class ZoneReformModel(mesa.Model):
                 z.status == "delisted",
             )
             for z in self.zone_list
-        ]
-        cols = np.array(rows, dtype=float).T.copy()  # rows contiguous
+        )
+        n = len(self.zone_list)
+        cols = np.fromiter(values, float, n * fields).reshape(n, fields).T.copy()  # rows contiguous
         days, services, effort, national, marketing, environment = cols[:6]
         return kernel.ZoneArrays(
             days, services, effort, national, marketing, environment, cols[6] > 0, cols[7], cols[8]
