@@ -131,7 +131,6 @@ class ZoneReformModel(mesa.Model):
         self.recorder = Recorder()
         #: The annual and zone tables' rows (see :class:`sim.core.recording.Recorder`).
         self.annual = self.recorder.annual
-        self.zone_rows = self.recorder.zone_rows
         self.running = True
 
     # ------------------------------------------------------------------ set-up
@@ -455,6 +454,11 @@ class ZoneReformModel(mesa.Model):
             np.array([z.planned_area]),
             origin=ORIGINS.index("designated"),
         )
+
+    @property
+    def zone_rows(self) -> list[dict[str, Any]]:
+        """The zone table's rows so far (see :class:`sim.core.recording.Recorder`)."""
+        return self.recorder.zone_rows
 
     def enterprise_agents(self) -> AgentSet:
         """Return the living firms as Mesa agents, one ``Enterprise`` view per firm.

@@ -79,18 +79,25 @@ class Recorder:
 
     Attributes:
         annual: One dict per year: ``year`` then the annual outputs.
-        zone_rows: One dict per located zone and year: ``year`` then the zone outputs.
+        zone_columns: The zone table by column (``year`` then the zone outputs), one
+            value per located zone and year.
     """
 
     def __init__(self) -> None:
         """Start with empty tables."""
         self.annual: list[dict[str, float]] = []
-        self.zone_rows: list[dict[str, Any]] = []
+        self.zone_columns: dict[str, list[Any]] = {}
         #: Zones in the statistics, and the number of units, at the last year end.
         self._covered = np.zeros(0, dtype=np.intp)
         self._units_recorded = 0
         #: The size of the smallest of last year's largest 1 % of firms.
         self._top_size: float | None = None
+
+    @property
+    def zone_rows(self) -> list[dict[str, Any]]:
+        """The zone table as one dict per located zone and year."""
+        names, columns = list(self.zone_columns), self.zone_columns.values()
+        return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
 
     def record(
         self, model: ZoneReformModel, year: int, firms_z: np.ndarray, zone_growth: np.ndarray
@@ -207,40 +214,39 @@ class Recorder:
         self, model: ZoneReformModel, year: int, firms_z: np.ndarray, zone_growth: np.ndarray
     ) -> None:
         acc = model.accounts
-        for z in model.zone_list:
-            if not z.located:
-                continue
-            self.zone_rows.append(
-                {
-                    "year": year,
-                    "unit": z.unit,
-                    "zone_id": z.zone_id,
-                    "name": z.name,
-                    "name_zh": z.name_zh,
-                    "synthetic": z.synthetic,
-                    "city": z.city,
-                    "level": z.level,
-                    "type": z.type,
-                    "status": z.status,
-                    "mode": z.mode,
-                    "in_statistics": bool(z.in_statistics),
-                    "firms": int(firms_z[z.index]),
-                    "entries": int(acc.entries[z.index]),
-                    "exits": int(acc.exits[z.index]),
-                    "gdp": float(acc.year_va[z.index]),
-                    "gdp_growth": float(100 * zone_growth[z.index]),
-                    "planned_area_km2": z.planned_area,
-                    "land_used_km2": z.land_used,
-                    "staff": z.staff,
-                    "bodies": z.bodies,
-                    "departments": z.departments,
-                    "approval_days": z.approval_days,
-                    "effort": z.effort,
-                    "services": z.services,
-                    "environment": z.environment,
-                    "powers": z.powers,
-                    "three_systems": z.three_systems,
-                    "operators": len(z.operators),
-                    "unqualified_streak": z.unqualified_streak,
-                }
-            )
+        zones = [z for z in model.zone_list if z.located]
+        idx = np.array([z.index for z in zones], dtype=np.intp)
+        columns: dict[str, list[Any]] = {
+            "year": [year] * len(zones),
+            "unit": [z.unit for z in zones],
+            "zone_id": [z.zone_id for z in zones],
+            "name": [z.name for z in zones],
+            "name_zh": [z.name_zh for z in zones],
+            "synthetic": [z.synthetic for z in zones],
+            "city": [z.city for z in zones],
+            "level": [z.level for z in zones],
+            "type": [z.type for z in zones],
+            "status": [z.status for z in zones],
+            "mode": [z.mode for z in zones],
+            "in_statistics": [bool(z.in_statistics) for z in zones],
+            "firms": firms_z[idx].tolist(),
+            "entries": acc.entries[idx].tolist(),
+            "exits": acc.exits[idx].tolist(),
+            "gdp": acc.year_va[idx].tolist(),
+            "gdp_growth": (100 * zone_growth[idx]).tolist(),
+            "planned_area_km2": [z.planned_area for z in zones],
+            "land_used_km2": [z.land_used for z in zones],
+            "staff": [z.staff for z in zones],
+            "bodies": [z.bodies for z in zones],
+            "departments": [z.departments for z in zones],
+            "approval_days": [z.approval_days for z in zones],
+            "effort": [z.effort for z in zones],
+            "services": [z.services for z in zones],
+            "environment": [z.environment for z in zones],
+            "powers": [z.powers for z in zones],
+            "three_systems": [z.three_systems for z in zones],
+            "operators": [len(z.operators) for z in zones],
+            "unqualified_streak": [z.unqualified_streak for z in zones],
+        }
+        for name, values in columns.items():
+            self.zone_columns.setdefault(name, []).extend(values)
