@@ -12,7 +12,7 @@ one for the process; the kernel is the default.
 
 Random numbers are counter-based: firm ``i``'s draw of a mechanism in a quarter is
 :func:`uniforms` of that quarter's key (from the run's ``SeedSequence``, see
-``ZoneReformModel._keys``) and the firm's id: the SplitMix64 output function of the
+``ZoneReformModel.keys``) and the firm's id: the SplitMix64 output function of the
 key plus the counter times the golden-ratio increment (Steele, Lea and Flood 2014,
 "Fast splittable pseudorandom number generators"). Draws depend on neither the order
 of the firms nor the other firms, so both implementations consume them identically,
