@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[test]"
-	$(BIN)/python -c "import sim.core.kernel as k; k.compile_all()"  # the firm kernel's disk cache
+	$(BIN)/python -c "import sim.core.firms.kernel as k; k.compile_all()"  # the firm kernel's disk cache
 	@touch $(STAMP)
 
 setup: $(STAMP)

@@ -45,7 +45,8 @@ def _measure(code: Path, cache: str) -> dict[str, float]:
     """One repeat of every figure for the tree ``code``."""
     py, env = sys.executable, {**os.environ, "PYTHONPATH": str(code)}
     out = {"import sim.core.run": _timed([py, "-c", "import sim.core.run"], env, code)}
-    if (code / "sim" / "core" / "kernel.py").exists():
+    core = code / "sim" / "core"
+    if (core / "firms" / "kernel").is_dir() or (core / "kernel.py").exists():  # a compiled kernel
         with tempfile.TemporaryDirectory() as empty:
             cold = {**env, "NUMBA_CACHE_DIR": empty}
             out["first compile + one year"] = _timed([py, "-c", RUN_A_YEAR], cold, code)

@@ -20,41 +20,41 @@ import statistics
 import time
 from collections import defaultdict
 
-from sim.core import agents, model
+from sim.core import agents, firms, model, recording
 from sim.core.run import simulate
 
-#: Timed methods: (class, method name, phase label).
+#: Timed functions: (owner, name, phase label); the model calls each through its owner.
 PHASES = (
-    (model.ZoneReformModel, "_firm_dynamics", "firm dynamics"),
-    (model.ZoneReformModel, "_entry", "entry"),
+    (firms, "grow_and_exit", "firm dynamics"),
+    (firms, "enter", "entry"),
     (model.ZoneReformModel, "_year_end", "year end"),
-    (model.ZoneReformModel, "_record", "recording"),
+    (recording.Recorder, "record", "recording"),
     (agents.Zone, "step", "zone steps (Mesa)"),
 )
 
 
 def _instrument(clock: dict[str, float], firm_quarters: list[int]) -> None:
-    """Wrap each phase's method with a timer adding to ``clock``."""
-    for cls, name, label in PHASES:
-        fn = getattr(cls, name)
+    """Wrap each phase's function with a timer adding to ``clock``."""
+    for owner, name, label in PHASES:
+        fn = getattr(owner, name)
 
         @functools.wraps(fn)
-        def timed(self, *args, fn=fn, label=label, **kwargs):
+        def timed(*args, fn=fn, label=label, **kwargs):
             t = time.perf_counter()
             try:
-                return fn(self, *args, **kwargs)
+                return fn(*args, **kwargs)
             finally:
                 clock[label] += time.perf_counter() - t
 
-        setattr(cls, name, timed)
-    dynamics = model.ZoneReformModel._firm_dynamics
+        setattr(owner, name, timed)
+    dynamics = firms.grow_and_exit
 
     @functools.wraps(dynamics)
-    def counted(self, *args, **kwargs):
-        firm_quarters[0] += self.firms.n
-        return dynamics(self, *args, **kwargs)
+    def counted(m, *args, **kwargs):
+        firm_quarters[0] += m.firms.n
+        return dynamics(m, *args, **kwargs)
 
-    model.ZoneReformModel._firm_dynamics = counted
+    firms.grow_and_exit = counted
 
 
 def main() -> None:
@@ -64,7 +64,7 @@ def main() -> None:
     parser.add_argument("--reference", action="store_true", help="time the NumPy reference")
     args = parser.parse_args()
     if args.reference:
-        from sim.core import kernel
+        from sim.core.firms import kernel
 
         kernel.use("numpy")
     simulate(seed=args.seed, end=2017)  # warm-up: imports, registry, compiled kernel

@@ -4,7 +4,7 @@ The baseline is the naive design the model avoids: 43,031 one-object-per-firm Me
 agents doing a trivial ``shuffle_do("step")`` 80 times (one per quarter). Both are
 timed in the same process, alternately, so machine load affects them alike.
 
-Firm agents are views made on demand (see ``sim.core.enterprises``); the second
+Firm agents are views made on demand (see ``sim.core.firms``); the second
 figure times a run that then calls ``model.enterprise_agents()``, which creates every
 living firm's view. The last line is the ratio of the medians, run / plain Mesa (the
 target is at most 0.05).

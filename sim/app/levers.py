@@ -27,7 +27,7 @@ from sim.analysis.brief.text import unit_label, vocab
 from sim.app.text import TEXT, text
 from sim.core import selectors, zonedata
 from sim.core.cities import CITIES, city_label
-from sim.core.modes import MODE_NAMES
+from sim.core.modes import MODE_NAMES, OPERATOR_MODE
 from sim.core.params import REGISTRY, Parameter
 from sim.core.run import FIRST_YEAR
 
@@ -225,8 +225,8 @@ def mode_choices(lang: str = "en") -> list[tuple[str, str]]:
 
 
 def new_rule(end: int) -> dict[str, Any]:
-    """A mode assignment to start editing from: every zone corporate from 2020 (or earlier)."""
-    return {"year": float(min(2020, end)), "mode": "corporate", "zones": "all"}
+    """A mode assignment to start editing from: every zone run by an operator from 2020."""
+    return {"year": float(min(2020, end)), "mode": OPERATOR_MODE, "zones": "all"}
 
 
 def rule_year_bounds(end: int) -> tuple[float, float]:

@@ -1,6 +1,6 @@
 """Zones, governments and operating companies: few, rich Mesa agents.
 
-Enterprises live in :mod:`sim.core.enterprises`. The decisions here follow the model
+Enterprises live in :mod:`sim.core.firms`. The decisions here follow the model
 brief and ``docs/ODD.md``; every numerical effect is a registry parameter.
 """
 
@@ -20,6 +20,11 @@ if TYPE_CHECKING:
 SERVICE_LINES = ("infrastructure", "attraction", "finance", "operations")
 #: Operators beyond this number in one zone add nothing further.
 OPERATOR_CAP = 3
+
+
+def _unit(x: float) -> float:
+    """``x`` clipped to [0, 1] (as ``min(max(x, 0.0), 1.0)``, a NaN passing through)."""
+    return 0.0 if x < 0.0 else 1.0 if x > 1.0 else x
 
 
 class OperatingCompany(mesa.Agent):
@@ -102,6 +107,8 @@ class Zone(mesa.Agent):
         self.services = LEGACY_SERVICES
         self.marketing = 0.0
         self.environment = 0.0
+        #: What the last :meth:`step` computed the zone's state from.
+        self._inputs: tuple[Any, ...] | None = None
 
     @property
     def counted(self) -> bool:
@@ -146,11 +153,30 @@ class Zone(mesa.Agent):
         m = self.model
         p = m.p
         mode = self.mode
+        if self.status == "active" and self.level in ("national", "provincial"):  # reformed
+            deleg, seal = m.delegation_progress, m.seal_maturity
+            commit = 1.0 if m.commitment_active else 0.0
+        else:
+            deleg = seal = commit = 0.0
+        # Service operators (the first OPERATOR_CAP count) and whether a company runs
+        # the zone (corporate mode).
+        n_ops: float = 0
+        runs = False
+        for o in self.operators:
+            if o.runs_zone:
+                runs = True
+            else:
+                n_ops += 1
+        bonus_on = m.start_year + m.quarter / 4 < self.leadership_bonus_until
+        # Everything the zone's state depends on: unchanged since the last step, it is too.
+        inputs = (
+            mode, deleg, seal, commit, m.regulation_active, self.departments,
+            self.local_powers, self.three_systems, bonus_on, n_ops, runs,
+        )  # fmt: skip
+        if inputs == self._inputs:
+            return
+        self._inputs = inputs
         eff = m.mode_effects[mode]
-        reformed = self.status == "active" and self.level in ("national", "provincial")
-        deleg = m.delegation_progress if reformed else 0.0
-        seal = m.seal_maturity if reformed else 0.0
-        commit = 1.0 if (reformed and m.commitment_active) else 0.0
         legacy_days = p["approval_days_legacy"]
         self.one_seal = seal > 0
         self.powers = deleg * (p["provincial_powers"] + self.local_powers)
@@ -165,24 +191,25 @@ class Zone(mesa.Agent):
         social = 0.0 if m.regulation_active else social_share
         own = overhead(mode, self.departments, p)
         free_time = (1 - own - social) / (1 - p["legacy_overhead"] - social_share)
-        bonus = p["leadership_change_effect"] if m.now < self.leadership_bonus_until else 0.0
+        floor = p["min_free_time"]
+        bonus = p["leadership_change_effect"] if bonus_on else 0.0
         self.effort = (
             eff.attraction
-            * max(free_time, p["min_free_time"])
+            * (floor if floor > free_time else free_time)
             * (1 + p["three_systems_effort"] * self.three_systems)
             * (1 + bonus)
         )
-        # Service operators (the first OPERATOR_CAP count) and the company that runs a
-        # corporate zone, in units of one service operator (its sign is open).
-        n_ops = min(len(self.service_operators), OPERATOR_CAP)
-        if self.run_by_operator:
+        # The service operators that count and the company that runs a corporate zone, in
+        # units of one service operator (its sign is open).
+        n_ops = min(n_ops, OPERATOR_CAP)
+        if runs:
             n_ops += p["corporate_operator_effect"]
-        self.services = min(max(eff.services + p["operator_services"] * n_ops, 0.0), 1.0)
+        self.services = _unit(eff.services + p["operator_services"] * n_ops)
         self.marketing = p["operator_marketing"] * n_ops
         speed = 1 - days / legacy_days
         service_gain = (self.services - LEGACY_SERVICES) / (1 - LEGACY_SERVICES)
         w = p["environment_speed_weight"]
-        self.environment = min(max(w * speed + (1 - w) * service_gain, 0.0), 1.0)
+        self.environment = _unit(w * speed + (1 - w) * service_gain)
 
     def __repr__(self) -> str:
         return f"Zone({self.unit}, {self.level}, {self.mode}, {self.status})"

@@ -43,10 +43,12 @@ class Mode:
         registrable: Whether a zone of the zone registry may hold the mode (the modes
             chosen in the reform; ``legacy`` is only the state before it).
         departments_2018: Range (inclusive) the zone generator draws a registered zone's
-            2018 departments from (``sim.core.zonedata``; an assumption within
+            2018 departments from (``sim.core.zonegen``; an assumption within
             ``departments``), or ``None`` for a mode no zone is registered in.
         staff_2018: Range (inclusive) the zone generator draws a registered zone's 2018
             staff establishment from (an assumption), or ``None``.
+        zones_2018: Zones the zone generator registers in the mode at end-2018 (an
+            assumption of the generated fill).
     """
 
     name: str
@@ -60,11 +62,17 @@ class Mode:
     registrable: bool = True
     departments_2018: tuple[int, int] | None = None
     staff_2018: tuple[int, int] | None = None
+    zones_2018: int = 0
 
 
 #: The reference mode: the state before the reform, against which effects are measured.
 REFERENCE = "legacy"
 
+#: The mode of the demonstration zone: its own committee with delegated powers.
+DEMONSTRATION_MODE = "sanheyi"
+#: The mode of a county zone approved during a run (区政合一: the county's government
+#: runs it), and whose 2018 staffing (the lower ends of its ranges) it starts with.
+NEW_ZONE_MODE = "quzheng"
 #: Every mode, in display order (the reference first).
 MODES: dict[str, Mode] = {
     m.name: m
@@ -91,6 +99,7 @@ MODES: dict[str, Mode] = {
             operator_runs_zone=False,
             departments_2018=(6, 8),
             staff_2018=(55, 119),
+            zones_2018=40,
         ),
         Mode(
             name="quzheng",
@@ -103,6 +112,7 @@ MODES: dict[str, Mode] = {
             operator_runs_zone=False,
             departments_2018=(3, 3),
             staff_2018=(25, 44),
+            zones_2018=19,
         ),
         Mode(
             name="corporate",
@@ -115,10 +125,13 @@ MODES: dict[str, Mode] = {
             operator_runs_zone=True,
             departments_2018=(2, 3),
             staff_2018=(15, 34),
+            zones_2018=8,
         ),
     )
 }
 
+#: The mode in which an operating company runs the zone (企业化管理).
+OPERATOR_MODE = next(m.name for m in MODES.values() if m.operator_runs_zone)
 #: Mode keys, in display order.
 MODE_NAMES: tuple[str, ...] = tuple(MODES)
 #: Modes a zone of the zone registry may hold.

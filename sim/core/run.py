@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 
 from sim.core import outputs
-from sim.core.enterprises import ORIGINS
-from sim.core.model import SECTORS, ZoneReformModel
+from sim.core.firms import ORIGINS, SECTORS
+from sim.core.model import ZoneReformModel
 from sim.core.zonedata import ZoneData
 
 #: Registry year: every run starts from the 2016 units.
@@ -53,11 +53,12 @@ class SimulationResult:
     firms: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(FIRM_COLUMNS)))
 
 
-def _check_recorded(rows: list[dict[str, Any]], names: tuple[str, ...], table: str) -> None:
+def _check_recorded(columns: Iterable[str], names: tuple[str, ...], table: str) -> None:
     """Raise unless the model recorded exactly the registered columns, in order."""
-    if not rows or tuple(rows[0]) == ("year", *names):
+    columns = tuple(columns)
+    if not columns or columns == ("year", *names):
         return
-    recorded = set(rows[0]) - {"year"}
+    recorded = set(columns) - {"year"}
     raise RuntimeError(
         f"{table} table: recorded columns differ from sim.core.outputs: unregistered "
         f"{sorted(recorded - set(names))}, missing {sorted(set(names) - recorded)}, "
@@ -107,10 +108,10 @@ def simulate(
         model.step()
         if model.quarter % 4 == 0 and model.year - 1 in snap_years:
             snapshots.append(_firm_table(model, model.year - 1))
-    _check_recorded(model.annual, METRICS, "annual")
-    _check_recorded(model.zone_rows, outputs.ZONE_NAMES, "zone")
+    _check_recorded(model.annual[0] if model.annual else (), METRICS, "annual")
+    _check_recorded(model.recorder.zone_columns, outputs.ZONE_NAMES, "zone")
     annual = pd.DataFrame(model.annual, columns=["year", *METRICS])
-    zones = pd.DataFrame(model.zone_rows, columns=["year", *outputs.ZONE_NAMES])
+    zones = pd.DataFrame(model.recorder.zone_columns, columns=["year", *outputs.ZONE_NAMES])
     annual = annual[annual["year"] >= start].reset_index(drop=True)
     zones = zones[zones["year"] >= start].reset_index(drop=True)
     result = SimulationResult(annual=annual, zones=zones, model=model)

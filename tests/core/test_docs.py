@@ -9,7 +9,7 @@ from types import ModuleType
 
 import pytest
 
-from sim.core import modes, outputs, zonedata
+from sim.core import modes, outputs, zonedata, zonegen, zonepublic
 from sim.core.params import REGISTRY
 from sim.core.run import METRICS
 
@@ -72,9 +72,9 @@ def test_every_metric_is_described(odd: str) -> None:
 
 
 def test_registry_assumptions_are_documented(odd: str) -> None:
-    missing = [k for k in zonedata.ASSUMPTIONS if f"`{k}`" not in odd]
+    missing = [k for k in zonegen.ASSUMPTIONS if f"`{k}`" not in odd]
     assert not missing, missing
-    missing = [k for k in zonedata.FACTS if f"`{k}`" not in odd]
+    missing = [k for k in zonepublic.FACTS if f"`{k}`" not in odd]
     assert not missing, missing
 
 

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.core.model import SECTORS
+from sim.core.firms import SECTORS
 from sim.core.run import FIRM_COLUMNS, SimulationResult, simulate
 
 YEARS = (2017, 2018)

@@ -1,4 +1,4 @@
-"""The compiled firm kernel against its NumPy reference (sim.core.kernel)."""
+"""The compiled firm kernel against its NumPy reference (sim.core.firms.kernel)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from sim.core import kernel
-from sim.core.model import ZoneReformModel, log_exit_hazard, startup_intensity
+from sim.core.firms import kernel, log_exit_hazard, startup_intensity
+from sim.core.model import ZoneReformModel
 from sim.core.run import simulate
 
 #: Annual outputs compared between the implementations.
@@ -166,7 +166,7 @@ def test_entry_choice_and_placement_equal_the_reference() -> None:
     model = ZoneReformModel(rng=3)
     for _ in range(6):
         model.step()
-    pop, za = model.firms, model._zone_arrays()
+    pop, za = model.firms, model.zone_arrays()
     c = kernel.Choice(*(model.p[f] for f in kernel.Choice._fields))
     nz, ns = len(model.zone_list), len(model.sector_shares)
     (census_k, _), (census_r, _) = both(kernel.zone_census, pop.zone, pop.sector, pop.land, nz, ns)

@@ -14,8 +14,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from sim.core import firms
 from sim.core.agents import Zone
-from sim.core.model import ZoneReformModel, log_exit_hazard, startup_intensity
+from sim.core.firms import log_exit_hazard, startup_intensity
+from sim.core.model import ZoneReformModel
 from sim.core.params import REGISTRY, defaults
 from sim.core.run import simulate
 
@@ -339,7 +341,7 @@ def test_start_ups_do_not_scale_with_a_zones_firms() -> None:
                     level=pop.level.copy(), birth=pop.birth.copy(), land=np.zeros(pop.n),
                     origin=pop.origin.copy())  # fmt: skip
         n = pop.n
-        model._entry(model._zone_arrays())
+        firms.enter(model, model.zone_arrays())
         return np.bincount(pop.zone[n:][pop.origin[n:] == 2], minlength=len(model.zone_list))
 
     np.testing.assert_array_equal(start_ups(True), start_ups(False))
@@ -361,7 +363,7 @@ def test_faster_approvals_raise_project_size_not_start_ups() -> None:
         model = copy.deepcopy(start)
         model.p["approval_investment"] = elasticity
         n = model.firms.n
-        model._entry(model._zone_arrays())
+        firms.enter(model, model.zone_arrays())
         pop = model.firms
         return pd.DataFrame(
             {"zone": pop.zone[n:], "size": pop.size[n:], "origin": pop.origin[n:]}
@@ -534,7 +536,7 @@ def test_delisting_releases_unused_land_and_keeps_the_firms(
     zones = _counted(fresh_model)
     target = next(z for z in zones if z.level == "provincial" and z.type == "industrial")
     target.land_used = 0.25 * target.planned_area
-    planned, designated = target.planned_area, fresh_model._designated()
+    planned, designated = target.planned_area, fresh_model.designated()
     firms = int((fresh_model.firms.zone == target.index).sum())
     score = _forced_scores(zones, target)
     fresh_model.province.assess(2018, score)
@@ -542,7 +544,7 @@ def test_delisting_releases_unused_land_and_keeps_the_firms(
     assert target.status == "delisted"
     released = release * 0.75 * planned
     assert target.planned_area == pytest.approx(planned - released)
-    assert fresh_model._designated() == pytest.approx(designated - released)
+    assert fresh_model.designated() == pytest.approx(designated - released)
     assert int((fresh_model.firms.zone == target.index).sum()) == firms
     assert target.located and not target.counted
 
@@ -595,12 +597,12 @@ def test_entrant_sizes_are_capped() -> None:
     while model.now < 2018.0:
         model.step()
     n = model.firms.n
-    model._entry(model._zone_arrays())
+    firms.enter(model, model.zone_arrays())
     days = np.array([z.approval_days for z in model.zone_list])
     speed = (model.p["approval_days_legacy"] / days)[model.firms.zone[n:]]
     project = model.firms.origin[n:] == 1
     gain = np.exp(model.p["approval_investment"] * (1 - 1 / speed))
     base = model.firms.size[n:] / np.where(project, gain, 1.0)
-    mean = model.p["entrant_size"] * model._size_2016 * model.gdp_index
+    mean = model.p["entrant_size"] * model.size_2016 * model.gdp_index
     assert len(base) > 0
     assert base.max() <= cap * mean * (1 + 1e-12)

@@ -9,6 +9,7 @@ import pytest
 
 from sim.core import modes, outputs
 from sim.core.model import ZoneReformModel
+from sim.core.recording import Recorder
 from sim.core.run import METRICS, simulate
 
 HAN = re.compile(r"[\u3400-\u9fff]")
@@ -45,13 +46,13 @@ def test_an_unregistered_or_missing_metric_stops_the_run(monkeypatch) -> None:
     with pytest.raises(RuntimeError, match=r"zone table.*missing \['new_column'\]"):
         simulate(seed=1, end=2016)
     monkeypatch.undo()
-    original = ZoneReformModel._record
+    original = Recorder.record
 
     def record_extra(self, *args, **kwargs) -> None:
         original(self, *args, **kwargs)
         self.annual[-1]["unregistered_metric"] = 1.0
 
-    monkeypatch.setattr(ZoneReformModel, "_record", record_extra)
+    monkeypatch.setattr(Recorder, "record", record_extra)
     with pytest.raises(RuntimeError, match=r"annual table.*unregistered \['unregistered_metric'\]"):
         simulate(seed=1, end=2016)
 

@@ -337,7 +337,8 @@ def test_load_table_reports_a_missing_file(tmp_path: Path) -> None:
 
 
 def test_sector_weights_give_the_shares_of_the_flow() -> None:
-    from sim.core.model import SECTORS, ZoneReformModel
+    from sim.core.firms import SECTORS
+    from sim.core.model import ZoneReformModel
 
     assert len(SECTORS) == 8
     m = ZoneReformModel(rng=1)

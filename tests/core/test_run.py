@@ -8,7 +8,7 @@ import pytest
 from mesa.agentset import AgentSet
 
 from sim.core.agents import Zone
-from sim.core.enterprises import Enterprise
+from sim.core.firms import Enterprise
 from sim.core.run import FIRST_YEAR, LAST_YEAR, METRICS, SimulationResult, simulate
 
 ZONE_COLUMNS = [

@@ -1,7 +1,7 @@
 """The zone registry: facts reproduced, public names and provenance, regeneration, load().
 
 The expected figures are written out here from facts.md, so the test fails if either
-the registry files or zonedata.FACTS drift away from the sources.
+the registry files or zonepublic.FACTS drift away from the sources.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sim.core import zonedata
+from sim.core import zonedata, zonegen, zonepublic
 from sim.core.zonedata import ZoneData, ZoneDataError
 
 
@@ -126,7 +126,7 @@ def test_units_fit_their_zones(registry: ZoneData) -> None:
 
 
 def test_facts_constant_matches_the_sources() -> None:
-    assert zonedata.FACTS == {
+    assert zonepublic.FACTS == {
         "zones": 67,
         "industrial_zones": 59,
         "industrial_area_km2": 2750.0,
@@ -146,13 +146,13 @@ def test_facts_constant_matches_the_sources() -> None:
 
 
 def test_shipped_files_equal_regenerated_files(tmp_path: Path) -> None:
-    zonedata.save(zonedata.generate(), tmp_path)
+    zonedata.save(zonegen.generate(), tmp_path)
     for name in ("zones.csv", "units_2016.csv", zonedata.PROVENANCE_CSV):
         assert filecmp.cmp(tmp_path / name, zonedata.DATA_DIR / name, shallow=False), name
 
 
 def test_generate_is_deterministic_and_load_round_trips(tmp_path: Path) -> None:
-    a, b = zonedata.generate(), zonedata.generate()
+    a, b = zonegen.generate(), zonegen.generate()
     pd.testing.assert_frame_equal(a.zones, b.zones, check_exact=True)
     pd.testing.assert_frame_equal(a.units, b.units, check_exact=True)
     zonedata.save(a, tmp_path)
@@ -162,9 +162,9 @@ def test_generate_is_deterministic_and_load_round_trips(tmp_path: Path) -> None:
 
 
 def test_another_seed_still_reproduces_the_facts() -> None:
-    other = zonedata.generate(seed=7)
+    other = zonegen.generate(seed=7)
     z, u = other.zones, other.units
-    assert not z["planned_area_km2"].equals(zonedata.generate().zones["planned_area_km2"])
+    assert not z["planned_area_km2"].equals(zonegen.generate().zones["planned_area_km2"])
     assert len(z) == 67
     assert z.loc[z["type"] == "industrial", "planned_area_km2"].sum() == pytest.approx(2750.0)
     assert z["in_statistics"].sum() == 37
@@ -180,7 +180,7 @@ def test_another_seed_still_reproduces_the_facts() -> None:
 
 @pytest.fixture(scope="module")
 def public() -> pd.DataFrame:
-    return zonedata.read_public()
+    return zonepublic.read_public()
 
 
 @pytest.fixture(scope="module")
@@ -216,7 +216,7 @@ def test_every_publicly_named_zone_and_unit_keeps_its_real_name(
     for p in public.itertuples():
         if p.name_zh in zones.index:
             assert zones.loc[p.name_zh, "city"] in p.prefecture.split("/"), p.name_zh
-            assert zones.loc[p.name_zh, "type"] == zonedata.CATEGORY_TYPES[p.category]
+            assert zones.loc[p.name_zh, "type"] == zonepublic.CATEGORY_TYPES[p.category]
 
 
 def test_national_zones_only_where_the_sources_put_them(
@@ -271,7 +271,7 @@ def _public_value(public: pd.Series, column: str, value: object) -> bool:
     if column == "prefecture":
         return value in text.split("/")
     if column == "category":
-        return zonedata.CATEGORY_TYPES[text] == value
+        return zonepublic.CATEGORY_TYPES[text] == value
     if column == "area_km2":
         return float(text) == value
     if column == "note":
@@ -452,7 +452,7 @@ def test_a_user_registry_with_the_same_columns_runs(tmp_path: Path) -> None:
     # Swap in another registry (here: the generator with another seed) and run it.
     from sim.core.run import simulate
 
-    zonedata.save(zonedata.generate(seed=7), tmp_path)
+    zonedata.save(zonegen.generate(seed=7), tmp_path)
     result = simulate(seed=1, end=2017, data=zonedata.load(tmp_path))
     assert result.annual["zones_active"].iloc[-1] == 67
     assert set(result.zones["zone_id"]) == set(zonedata.load(tmp_path).zones["zone_id"])

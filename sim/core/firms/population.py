@@ -28,11 +28,18 @@ import mesa
 import numpy as np
 from mesa.agentset import AgentSet
 
-from sim.core import kernel
+from sim.core import params as registry
+from sim.core.firms import kernel
 
 if TYPE_CHECKING:
+    from sim.core.agents import Zone
     from sim.core.model import ZoneReformModel
 
+#: Sectors of investment projects: one ``sector_weight_<sector>`` registry parameter each.
+SECTOR_PREFIX = "sector_weight_"
+SECTORS = tuple(
+    n.removeprefix(SECTOR_PREFIX) for n in registry.REGISTRY if n.startswith(SECTOR_PREFIX)
+)
 #: Per-firm state arrays and their dtypes.
 FIELDS: dict[str, type] = {
     "zone": np.intp,  # index into ZoneReformModel.zone_list (intp: fastest gathers)
@@ -75,7 +82,7 @@ class Enterprise(mesa.Agent):
     @property
     def unique_id(self) -> int:
         """Agent id: the stable firm id, offset from the registered agents' ids."""
-        return self.ID_OFFSET + self.firm_id
+        return int(self.ID_OFFSET + self.firm_id)
 
     def remove(self) -> None:
         """Refuse: firms leave the model through its exit mechanism only."""
@@ -89,16 +96,18 @@ class Enterprise(mesa.Agent):
         return row
 
     def _get(self, field: str) -> float:
-        return self.model.firms.arrays[field][self._row()].item()
+        value: float = self.model.firms.arrays[field][self._row()].item()
+        return value
 
     @property
-    def zone(self):
+    def zone(self) -> Zone:
         """The :class:`~sim.core.agents.Zone` agent the firm is located in."""
-        return self.model.zone_list[int(self._get("zone"))]
+        zone: Zone = self.model.zone_list[int(self._get("zone"))]
+        return zone
 
     @property
     def sector(self) -> int:
-        """Sector index (see :data:`sim.core.model.SECTORS`)."""
+        """Sector index (see :data:`SECTORS`)."""
         return int(self._get("sector"))
 
     @property
@@ -118,7 +127,8 @@ class Enterprise(mesa.Agent):
     @property
     def age(self) -> float:
         """Years since entry."""
-        return self.model.now - self._get("birth")
+        age: float = self.model.now - self._get("birth")
+        return age
 
     @property
     def land(self) -> float:
@@ -160,7 +170,8 @@ class FirmPopulation:
         """Return a view of a live field, e.g. ``population.size``."""
         arrays = self.__dict__.get("arrays")
         if arrays is not None and name in arrays:
-            return arrays[name][: self.n]
+            view: np.ndarray = arrays[name][: self.n]
+            return view
         raise AttributeError(name)
 
     def __setattr__(self, name: str, value: object) -> None:

@@ -1,0 +1,167 @@
+"""Firms enter: the 2016 firms, investment projects and start-ups, designated parks' firms.
+
+Investment projects choose a zone (or none) by a discrete choice, start-ups come from a
+province-wide pool on free zone land, and both must fit on the zone's free land
+(:func:`enter`, every quarter); the 2016 firms and the firms of a park designated as a
+zone are drawn to match a given value added (:func:`add_established`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.core import params as registry
+from sim.core.firms import kernel
+from sim.core.firms.population import ORIGINS, SECTORS
+
+if TYPE_CHECKING:
+    from sim.core.model import ZoneReformModel
+
+#: Largest share of a unit's planned area its initial firms may occupy.
+INITIAL_LAND_MAX = 0.85
+
+
+def reed_sizes(rng: np.random.Generator, n: int, body_sd: float, alpha: float) -> np.ndarray:
+    """Firm sizes with a lognormal body and a Pareto upper tail (Reed's product).
+
+    ``LogNormal(0, body_sd) * (1 + Lomax(alpha))``: the product keeps the Pareto
+    factor's counter-cumulative tail exponent ``alpha``.
+    """
+    return rng.lognormal(0.0, body_sd, n) * (1.0 + rng.pareto(alpha, n))
+
+
+def reed_mean(body_sd: float, alpha: float) -> float:
+    """Mean of :func:`reed_sizes` (``alpha`` > 1)."""
+    return math.exp(0.5 * body_sd**2) * alpha / (alpha - 1.0)
+
+
+def startup_intensity(
+    free_km2: np.ndarray, environment: np.ndarray, params: Mapping[str, float]
+) -> np.ndarray:
+    """Expected start-ups per quarter in each zone: a pool on free land, by environment.
+
+    ``startup_density / 4 * free * exp(beta_env_startup * environment)``: no term in a
+    zone's own firm stock, so entry does not compound.
+    """
+    return (
+        params["startup_density"] / 4 * free_km2 * np.exp(params["beta_env_startup"] * environment)
+    )
+
+
+def add_established(
+    model: ZoneReformModel,
+    rng: np.random.Generator,
+    zones: np.ndarray,
+    counts: np.ndarray,
+    value_added: np.ndarray,
+    area: np.ndarray,
+    origin: int,
+) -> np.ndarray:
+    """Add the established firms of some zones, sized to their value added exactly.
+
+    Sizes are Reed draws (lognormal body, Pareto tail ``size_tail_alpha``) scaled so
+    that each zone's firms add up to its value added; their land fills at most
+    :data:`INITIAL_LAND_MAX` of the zone's planned area; ages are exponential (mean
+    8 years).
+
+    Args:
+        model: The model whose population receives the firms.
+        rng: Random stream.
+        zones: Zone indices.
+        counts: Firms in each zone.
+        value_added: Each zone's value added, 亿元 per year.
+        area: Each zone's planned area, km2.
+        origin: Index into :data:`sim.core.firms.ORIGINS`.
+
+    Returns:
+        The new firms' ids.
+    """
+    p = model.p
+    k = len(zones)
+    local = np.repeat(np.arange(k, dtype=np.intp), counts)
+    n = len(local)
+    raw = reed_sizes(rng, n, p["entrant_size_sd"], p["size_tail_alpha"])
+    unit_raw = np.bincount(local, weights=raw, minlength=k)
+    size = raw * (value_added / np.maximum(unit_raw, 1e-300))[local]
+    land_sd = p["land_sd"]
+    land = p["land_per_firm"] * rng.lognormal(-0.5 * land_sd**2, land_sd, n)
+    unit_land = np.bincount(local, weights=land, minlength=k)
+    cap = INITIAL_LAND_MAX * area
+    land *= np.minimum(1.0, cap / np.maximum(unit_land, 1e-12))[local]
+    age = rng.exponential(8.0, n)
+    return model.firms.add(
+        zone=zones[local],
+        sector=rng.choice(len(SECTORS), n, p=model.sector_shares).astype(np.int8),
+        size=size,
+        level=np.zeros(n),
+        birth=model.now - age,
+        land=land,
+        origin=np.full(n, origin, dtype=np.int8),
+    )
+
+
+def enter(model: ZoneReformModel, za: kernel.ZoneArrays) -> None:
+    """Investment projects choose a zone (or none); start-ups; land check.
+
+    Projects: a discrete choice in which reforms act through services, effort,
+    marketing and (weakly) approval time; a faster approval raises a project's size
+    (investment realised) rather than the count, by ``approval_investment`` times the
+    share of the legacy approval time removed, in logs. Start-ups: a province-wide pool on
+    free zone land, drawn by the business environment (:func:`startup_intensity`).
+    Entries are counted by zone in ``model.accounts.entries``.
+    """
+    p, rng, pop = model.p, model.stream("entry"), model.firms
+    nz = len(model.zone_list)
+    choice = kernel.Choice(*(p[f] for f in kernel.Choice._fields))
+    census = pop.census if pop.census is not None and len(pop.census[0]) == nz else None
+    free, prob, lam, cdf, speed = kernel.entry_choice(
+        pop.zone, pop.sector, pop.land, census, za, choice, model.sector_shares
+    )
+    # Start-ups by zone and projects by zone and sector: independent Poisson counts
+    # (a Poisson number of projects per sector, each choosing a zone with `prob`).
+    pace = registry.province_growth(model.year, p) / registry.REFERENCE_GROWTH
+    flow = p["projects_per_year"] / 4 * pace * model.sector_shares
+    counts = rng.poisson(np.concatenate([lam, (flow[:, None] * prob[:, 1:]).ravel()]))
+    starts, alloc = counts[:nz], counts[nz:].reshape(len(flow), nz)
+    # A start-up's sector follows the zone's mix (the province's in an empty zone).
+    u_sector = rng.random(int(starts.sum()))
+    n_projects = int(alloc.sum())
+    k = n_projects + len(u_sector)
+    if k == 0:
+        return
+    # Land (lognormal, mean land_per_firm) and the body of the size (lognormal) from
+    # one block of normal draws; the size's Pareto factor after them.
+    z = rng.standard_normal(2 * k)
+    sd_land, sd, alpha = p["land_sd"], p["entrant_size_sd"], p["entrant_tail_alpha"]
+    land = p["land_per_firm"] * np.exp(-0.5 * sd_land**2 + sd_land * z[:k])
+    # Land check: entrants take free land in order; those that do not fit leave.
+    new_zone, new_sector, keep = kernel.place_entrants(alloc, starts, cdf, u_sector, land, free)
+    # Entrant size follows the economy, not the incumbents: 2016's mean firm scaled by
+    # the province's real GDP since, times a Reed draw (mean 1) truncated at
+    # `entrant_size_cap` times the mean. Projects gain from faster approvals in
+    # proportion to the share of the legacy wait removed (a wait costs a project in
+    # proportion to its length): at most `approval_investment` in logs, reached
+    # only if the whole wait goes, however the cuts compound.
+    mean_raw = reed_mean(sd, alpha)
+    raw = np.exp(sd * z[k:]) * (1.0 + rng.pareto(alpha, k))
+    np.minimum(raw, p["entrant_size_cap"] * mean_raw, out=raw)
+    size = p["entrant_size"] * model.size_2016 * model.gdp_index / mean_raw * raw
+    time_cut = 1 - 1 / speed[new_zone[:n_projects]]  # 1 - days / approval_days_legacy
+    size[:n_projects] *= np.exp(p["approval_investment"] * time_cut)
+    origin = np.full(k, ORIGINS.index("startup"), dtype=np.int8)
+    origin[:n_projects] = ORIGINS.index("project")
+    zone = new_zone[keep]
+    pop.add(
+        zone=zone,
+        sector=new_sector[keep],
+        size=size[keep],
+        level=np.zeros(len(zone)),
+        birth=np.full(len(zone), model.now),
+        land=land[keep],
+        origin=origin[keep],
+    )
+    model.accounts.entries += np.bincount(zone, minlength=nz)

@@ -1,0 +1,239 @@
+"""The kernel's foundations: the implementation switch, random numbers, ``exp`` and ``log``.
+
+Also the scratch and zone arrays every kernel reads.
+
+See :mod:`sim.core.firms.kernel` for the design.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import NamedTuple
+
+import numba
+import numpy as np
+from llvmlite import ir
+from numba import types
+from numba.extending import intrinsic
+
+#: Implementations: the compiled kernel and the NumPy reference.
+IMPLEMENTATIONS = ("numba", "numpy")
+_current = "numba"
+
+#: Upper edges of the age bands of recorded exits, years (``firms.dynamics.EXIT_AGE_EDGES``).
+AGE_EDGES = (1.0, 2.0, 7.0)
+#: Largest factor by which a small firm's shock scale exceeds the median firm's.
+SHOCK_SCALE_MAX = 2.5
+
+#: Compiled once per machine and cached on disk; IEEE arithmetic except that a multiply
+#: and an add may fuse (FMA), which the polynomials below need to be fast.
+_JIT = {
+    "cache": True,
+    "nogil": True,
+    "error_model": "numpy",
+    "boundscheck": False,
+    "fastmath": {"contract"},
+}
+
+GAMMA = np.uint64(0x9E3779B97F4A7C15)
+_M1 = np.uint64(0xBF58476D1CE4E5B9)
+_M2 = np.uint64(0x94D049BB133111EB)
+_ONE = np.uint64(1)
+_S11, _S27, _S30, _S31 = (np.uint64(k) for k in (11, 27, 30, 31))
+_TWO_M53 = 2.0**-53
+
+
+def use(name: str) -> None:
+    """Select the implementation for this process: ``"numba"`` or ``"numpy"``.
+
+    Raises:
+        ValueError: If ``name`` is not one of :data:`IMPLEMENTATIONS`.
+    """
+    global _current
+    if name not in IMPLEMENTATIONS:
+        raise ValueError(f"kernel: expected one of {IMPLEMENTATIONS}, got {name!r}")
+    _current = name
+
+
+def current() -> str:
+    """The implementation in use."""
+    return _current
+
+
+@contextmanager
+def using(name: str) -> Iterator[None]:
+    """Use implementation ``name`` inside a ``with`` block."""
+    before = _current
+    use(name)
+    try:
+        yield
+    finally:
+        use(before)
+
+
+# ---------------------------------------------------------------- random numbers
+def uniforms(key: int, ids: np.ndarray) -> np.ndarray:
+    """Uniform draws in (0, 1), one per counter in ``ids``, of the stream ``key``.
+
+    ``(SplitMix64(key + (id + 1) * GAMMA) >> 11 + 0.5) * 2**-53``: 53 random bits,
+    centred in their interval, so a draw is never 0 or 1.
+    """
+    z = np.uint64(key) + (ids.astype(np.uint64) + _ONE) * GAMMA
+    z ^= z >> _S30
+    z *= _M1
+    z ^= z >> _S27
+    z *= _M2
+    z ^= z >> _S31
+    return ((z >> _S11).astype(np.int64) + 0.5) * _TWO_M53
+
+
+@numba.njit(inline="always", **_JIT)
+def _uniform(key: np.uint64, i: np.int64) -> float:  # pragma: no cover - compiled
+    z = key + (np.uint64(i) + _ONE) * GAMMA
+    z = (z ^ (z >> _S30)) * _M1
+    z = (z ^ (z >> _S27)) * _M2
+    z = z ^ (z >> _S31)
+    return (np.int64(z >> _S11) + 0.5) * _TWO_M53
+
+
+# ---------------------------------------------------------------- exp and log
+@intrinsic
+def _bits(typingctx, x):  # pragma: no cover - compiled
+    """The IEEE bits of a float64 as an int64."""
+    if x != types.float64:
+        return None
+
+    def codegen(context, builder, signature, args):
+        return builder.bitcast(args[0], ir.IntType(64))
+
+    return types.int64(types.float64), codegen
+
+
+@intrinsic
+def _float(typingctx, k):  # pragma: no cover - compiled
+    """The float64 whose IEEE bits are the int64 ``k``."""
+    if k != types.int64:
+        return None
+
+    def codegen(context, builder, signature, args):
+        return builder.bitcast(args[0], ir.DoubleType())
+
+    return types.float64(types.int64), codegen
+
+
+_LN2_HI = 6.93147180369123816490e-01  # trailing zeros: k * _LN2_HI is exact
+_LN2_LO = 1.90821492927058770002e-10
+_INV_LN2 = 1.44269504088896338700e00
+_SQRT2 = 1.4142135623730951
+
+
+@numba.njit(inline="always", **_JIT)
+def _exp(x: float) -> float:  # pragma: no cover - compiled
+    """exp(x) for x in [-708, 709] (clamped), branch-free so loops vectorise.
+
+    ``exp(x) = 2^k exp(r)`` with ``|r| <= ln(2)/2`` and the Taylor polynomial of
+    degree 12 of ``exp(r)`` (truncation error below 2e-16), in Horner form.
+    """
+    x = min(max(x, -708.0), 709.0)
+    k = math.floor(x * _INV_LN2 + 0.5)
+    r = (x - k * _LN2_HI) - k * _LN2_LO
+    p = 2.08767569878681e-09
+    p = p * r + 2.505210838544172e-08
+    p = p * r + 2.755731922398589e-07
+    p = p * r + 2.7557319223985893e-06
+    p = p * r + 2.48015873015873e-05
+    p = p * r + 0.0001984126984126984
+    p = p * r + 0.001388888888888889
+    p = p * r + 0.008333333333333333
+    p = p * r + 0.041666666666666664
+    p = p * r + 0.16666666666666666
+    p = p * r + 0.5
+    p = p * r + 1.0
+    p = p * r + 1.0
+    return p * _float((np.int64(k) + 1023) << 52)
+
+
+@numba.njit(inline="always", **_JIT)
+def _log(x: float) -> float:  # pragma: no cover - compiled
+    """log(x) for a positive normal x, branch-free so loops vectorise.
+
+    ``x = 2^e m`` with ``m`` in [sqrt(2)/2, sqrt(2)); ``log(m) = 2 atanh(s)`` with
+    ``s = (m - 1) / (m + 1)``, ``|s| <= 0.172``, by its series to ``s^19`` (error
+    below 3e-17).
+    """
+    b = _bits(x)
+    e = np.float64((b >> 52) - 1023)
+    m = _float((b & 0x000FFFFFFFFFFFFF) | 0x3FF0000000000000)  # [1, 2)
+    big = m > _SQRT2
+    m = m * 0.5 if big else m
+    e = e + 1.0 if big else e
+    f = m - 1.0
+    s = f / (2.0 + f)
+    z = s * s
+    w = 0.05263157894736842
+    w = w * z + 0.058823529411764705
+    w = w * z + 0.06666666666666667
+    w = w * z + 0.07692307692307693
+    w = w * z + 0.09090909090909091
+    w = w * z + 0.1111111111111111
+    w = w * z + 0.14285714285714285
+    w = w * z + 0.2
+    w = w * z + 0.3333333333333333
+    w = w * z + 1.0
+    return e * _LN2_HI + (2.0 * s * w + e * _LN2_LO)
+
+
+@numba.njit(**_JIT)
+def _exp_log_arrays(x: np.ndarray, out_exp: np.ndarray, out_log: np.ndarray) -> None:
+    """``exp`` and ``log`` of an array (for testing the polynomial versions)."""
+    for i in range(x.shape[0]):
+        out_exp[i] = _exp(x[i])
+        out_log[i] = _log(x[i])
+
+
+def exp_log(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The kernel's ``exp`` and ``log`` of every element of ``x`` (for tests)."""
+    x = np.ascontiguousarray(x, dtype=np.float64)
+    e, lg = np.empty_like(x), np.empty_like(x)
+    _exp_log_arrays(x, e, lg)
+    return e, lg
+
+
+# ---------------------------------------------------------------- arrays
+class Workspace:
+    """Scratch arrays of the kernel, kept between quarters; they grow by doubling.
+
+    Fresh large arrays would cost page faults every quarter.
+    """
+
+    def __init__(self) -> None:
+        self._floats = np.empty((3, 0))
+        self._dead = np.empty(0, dtype=np.bool_)
+
+    def floats(self, n: int) -> np.ndarray:
+        """A ``(3, >= n)`` float scratch array."""
+        if self._floats.shape[1] < n:
+            self._floats = np.empty((3, max(n, 2 * self._floats.shape[1])))
+        return self._floats
+
+    def dead(self, n: int) -> np.ndarray:
+        """A boolean array of length ``n`` (contents undefined)."""
+        if len(self._dead) < n:
+            self._dead = np.empty(max(n, 2 * len(self._dead)), dtype=np.bool_)
+        return self._dead[:n]
+
+
+class ZoneArrays(NamedTuple):
+    """Zone state as arrays indexed like ``model.zone_list`` (read once per quarter)."""
+
+    days: np.ndarray  # approval time
+    services: np.ndarray
+    effort: np.ndarray
+    national: np.ndarray  # 1.0 for a counted national zone
+    marketing: np.ndarray
+    environment: np.ndarray
+    located: np.ndarray  # bool: firms can be located here
+    planned: np.ndarray  # planned area, km2
+    delisted: np.ndarray  # 1.0 for a delisted zone

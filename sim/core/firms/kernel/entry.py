@@ -1,0 +1,221 @@
+"""Entry's kernels: the census of the zones, the entrants' choice, and the land check."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numba
+import numpy as np
+
+from sim.core.firms.kernel.base import _JIT, ZoneArrays, current
+from sim.core.firms.kernel.dynamics import _census_kernel, _census_numpy
+
+
+# ---------------------------------------------------------------- entry
+class Choice(NamedTuple):
+    """The parameters of entry's choice (see ``sim.core.firms.entry.enter``)."""
+
+    approval_days_legacy: float
+    beta_approval: float
+    beta_services: float
+    beta_effort: float
+    beta_national: float
+    beta_land: float
+    beta_agglomeration: float
+    outside_utility: float
+    startup_density: float
+    beta_env_startup: float
+
+
+def _choice_numpy(
+    zone, sector, land, fresh, used, counts, za, c, shares, free, prob, lam, cdf, speed
+):
+    if fresh:
+        _census_numpy(zone, sector, land, used, counts)
+    ns = len(shares)
+    free[:] = np.maximum(za.planned - used, 0.0)
+    speed[:] = c.approval_days_legacy / za.days
+    with np.errstate(divide="ignore"):
+        base = (
+            c.beta_approval * np.log(speed)
+            + c.beta_services * za.services
+            + c.beta_effort * np.log(za.effort)
+            + c.beta_national * za.national
+            + za.marketing
+            + c.beta_land * np.log(free / np.maximum(za.planned, 1e-12))
+        )
+    base[~za.located] = -np.inf
+    util = base[:, None] + c.beta_agglomeration * np.log1p(counts)
+    util = np.vstack([np.full(ns, c.outside_utility), util])  # row 0: no zone
+    p = np.exp(util - util.max(axis=0))
+    prob[:] = (p / p.sum(axis=0)).T
+    lam[:] = c.startup_density / 4 * free * np.exp(c.beta_env_startup * za.environment)
+    lam[~za.located] = 0.0
+    mix = np.where(counts.sum(axis=1)[:, None] > 0, counts, shares[None, :])
+    cdf[:] = np.cumsum(mix, axis=1) / mix.sum(axis=1)[:, None]
+
+
+@numba.njit(**_JIT)
+def _choice_kernel(
+    zone, sector, land, fresh, used, counts, za, c, shares, free, prob, lam, cdf, speed
+):  # pragma: no cover - compiled
+    if fresh:
+        _census_kernel(zone, sector, land, used, counts)
+    nz, ns = len(free), len(shares)
+    base = np.empty(nz)
+    for z in range(nz):
+        free[z] = max(za.planned[z] - used[z], 0.0)
+        speed[z] = c.approval_days_legacy / za.days[z]
+        base[z] = (
+            c.beta_approval * np.log(speed[z])
+            + c.beta_services * za.services[z]
+            + c.beta_effort * np.log(za.effort[z])
+            + c.beta_national * za.national[z]
+            + za.marketing[z]
+            + c.beta_land * np.log(free[z] / max(za.planned[z], 1e-12))
+        )
+        lam[z] = c.startup_density / 4 * free[z] * np.exp(c.beta_env_startup * za.environment[z])
+        if not za.located[z]:
+            base[z] = -np.inf
+            lam[z] = 0.0
+    util = np.empty(nz + 1)
+    for s in range(ns):
+        util[0] = c.outside_utility
+        top = util[0]
+        for z in range(nz):
+            util[z + 1] = base[z] + c.beta_agglomeration * np.log1p(counts[z, s])
+            top = max(top, util[z + 1])
+        total = 0.0
+        for z in range(nz + 1):
+            util[z] = np.exp(util[z] - top)
+            total += util[z]
+        for z in range(nz + 1):
+            prob[s, z] = util[z] / total
+    for z in range(nz):
+        firms = 0.0
+        for s in range(ns):
+            firms += counts[z, s]
+        row = counts[z] if firms > 0 else shares
+        total = 0.0
+        for s in range(ns):
+            total += row[s]
+        acc = 0.0
+        for s in range(ns):
+            acc += row[s]
+            cdf[z, s] = acc / total
+
+
+def entry_choice(
+    zone: np.ndarray,
+    sector: np.ndarray,
+    land: np.ndarray,
+    census: tuple[np.ndarray, np.ndarray] | None,
+    za: ZoneArrays,
+    c: Choice,
+    shares: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Free land and the entrants' choice probabilities, from the zones' census.
+
+    ``census`` is the land in use by zone and the firms by zone and sector as
+    :func:`firm_dynamics` left them; without it (``None``) they are counted from the
+    firms' ``zone``, ``sector`` and ``land`` first (as :func:`zone_census` does).
+
+    A project of sector ``s`` chooses zone ``z`` (or none, row 0) by a multinomial
+    logit: utility ``beta_approval log(speed) + beta_services services + beta_effort
+    log(effort) + beta_national national + marketing + beta_land log(free / planned) +
+    beta_agglomeration log(1 + firms of s in z)`` (``-inf`` where no firm can locate),
+    against ``outside_utility``, with ``speed = approval_days_legacy / days``. Start-ups
+    come at the rate ``startup_density / 4 * free * exp(beta_env_startup *
+    environment)`` (``sim.core.firms.startup_intensity``) with the sectors of the zone's firms
+    (the province's ``shares`` in an empty zone).
+
+    Returns:
+        Free land by zone, the choice probabilities (sectors x (1 + zones)), the
+        start-up rates by zone, the cumulative sector shares of start-ups (zones x
+        sectors) and the approval speed by zone.
+    """
+    nz, ns = len(za.planned), len(shares)
+    free, lam, speed = np.empty(nz), np.empty(nz), np.empty(nz)
+    prob, cdf = np.empty((ns, nz + 1)), np.empty((nz, ns))
+    fresh = census is None
+    used, counts = (np.zeros(nz), np.zeros((nz, ns))) if fresh else census
+    impl = _choice_kernel if current() == "numba" else _choice_numpy
+    impl(zone, sector, land, fresh, used, counts, za, c, shares, free, prob, lam, cdf, speed)
+    return free, prob, lam, cdf, speed
+
+
+def _place_numpy(alloc, starts, cdf, u_sector, land, free, new_zone, new_sector, keep):
+    alloc = alloc.T  # zones x sectors
+    nz, ns = alloc.shape
+    flat = alloc.ravel()
+    n_projects = int(flat.sum())
+    s_zone = np.repeat(np.arange(nz), starts)
+    s_sector = (u_sector[:, None] > cdf[s_zone]).sum(axis=1)
+    new_zone[:n_projects] = np.repeat(np.arange(nz), alloc.sum(axis=1))
+    new_zone[n_projects:] = s_zone
+    new_sector[:n_projects] = np.repeat(np.tile(np.arange(ns), nz), flat)
+    new_sector[n_projects:] = np.minimum(s_sector, ns - 1)
+    # Entrants sorted by zone (stable), cumulative land within each zone.
+    order = np.argsort(new_zone, kind="stable")
+    zs, ls = new_zone[order], land[order]
+    cum = np.cumsum(ls)
+    first = np.searchsorted(zs, zs, side="left")
+    within = cum - (cum[first] - ls[first])
+    keep[order] = within <= free[zs]
+
+
+@numba.njit(**_JIT)
+def _place_kernel(
+    alloc, starts, cdf, u_sector, land, free, new_zone, new_sector, keep
+):  # pragma: no cover - compiled
+    ns, nz = alloc.shape
+    k = 0
+    for z in range(nz):  # projects, by zone and sector
+        for s in range(ns):
+            for _ in range(alloc[s, z]):
+                new_zone[k] = z
+                new_sector[k] = s
+                k += 1
+    j = 0
+    for z in range(nz):  # start-ups, by zone; the sector from the zone's mix
+        for _ in range(starts[z]):
+            s = 0
+            while s < ns - 1 and u_sector[j] > cdf[z, s]:
+                s += 1
+            new_zone[k] = z
+            new_sector[k] = s
+            k += 1
+            j += 1
+    taken = np.zeros(nz)
+    for i in range(k):  # land check, in order
+        z = new_zone[i]
+        taken[z] += land[i]
+        keep[i] = taken[z] <= free[z]
+
+
+def place_entrants(
+    alloc: np.ndarray,
+    starts: np.ndarray,
+    cdf: np.ndarray,
+    u_sector: np.ndarray,
+    land: np.ndarray,
+    free: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Entrants' zones and sectors, and which of them find free land.
+
+    Entrants come in order: the projects (``alloc``, sectors x zones), by zone and
+    sector, then the start-ups (``starts`` by zone), whose sector is the first whose
+    cumulative share ``cdf[zone]`` reaches their draw ``u_sector``. Each takes
+    ``land``; within a zone, an entrant fits if the land taken by it and every entrant
+    before it is at most the zone's ``free`` land.
+
+    Returns:
+        Each entrant's zone and sector, and whether it fits.
+    """
+    k = len(land)
+    new_zone = np.empty(k, dtype=np.intp)
+    new_sector = np.empty(k, dtype=np.int8)
+    keep = np.empty(k, dtype=np.bool_)
+    impl = _place_kernel if current() == "numba" else _place_numpy
+    impl(alloc, starts, cdf, u_sector, land, free, new_zone, new_sector, keep)
+    return new_zone, new_sector, keep
