@@ -185,6 +185,19 @@ def test_parameters_are_named_in_plain_words_with_their_code_name():
     assert param_phrase("not_a_parameter") == "`not_a_parameter`"
 
 
+def test_box_conditions_name_parameters_by_their_meaning_in_the_readers_language():
+    from sim.analysis.robustness.words import box_conditions, condition
+
+    row = {"parameter": "three_systems_rollout", "lower": 2.5, "upper": float("nan")}
+    assert condition(row, "zh") == "2018 年后每年新增实行三项制度的开发区数 ≥ 2.5"
+    assert condition(row, "en").startswith("further zones adopting the three systems")
+    both = [row, {"parameter": "u0", "lower": 0.2, "upper": 0.5}]
+    assert box_conditions(both, "zh") == (
+        "2018 年后每年新增实行三项制度的开发区数 ≥ 2.5，且 0.2 ≤ u0 ≤ 0.5"
+    )  # a name outside the registry stays as it is
+    assert "three_systems_rollout" not in box_conditions(both, "zh")
+
+
 def test_numbers_in_words_have_two_significant_figures():
     from sim.analysis.robustness.words import count, sig2
 
