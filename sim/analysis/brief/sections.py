@@ -255,7 +255,7 @@ def prefectures_section(c: Context) -> None:
     doc.figure(
         prefecture_map(
             table["baseline"],
-            text("zone_output", c.lang) + f", {c.last}",
+            t("map_title", label=t("zone_output"), year=c.last),
             c.lang,
             note=text("map_note", c.lang),
         ),
@@ -374,7 +374,7 @@ def effects_section(c: Context, scen: str) -> None:
         c.doc.figure(
             effects_figure(at_end, c.lang),
             f"{scen}-effects.png",
-            f"{scen}: effects {c.last}",
+            t("effects_alt", scenario=c.title(scen), year=c.last),
             t("effects_fig", year=c.last),
         )
 
@@ -385,7 +385,7 @@ def fans_section(c: Context, scen: str) -> None:
     c.doc.figure(
         fans_figure(c.data, scen, c.lang),
         f"{scen}-fans.png",
-        f"{scen}: key metrics {c.first}-{c.last}",
+        c.t("fans_alt", scenario=c.title(scen), start=c.first, end=c.last),
         c.t("fans_fig", start=c.first, end=c.last),
     )
 
@@ -466,7 +466,7 @@ def modes_section(c: Context) -> None:
         numeric=1,
     )
     doc.figure(mode_counts_figure(data, c.lang), "modes-counts.png",
-               f"zones by mode {c.last}", "")  # fmt: skip
+               t("mode_counts_alt", year=c.last), "")  # fmt: skip
     if data.zones is None:
         return
     outcomes = mode_outcomes(data)
@@ -484,7 +484,7 @@ def modes_section(c: Context) -> None:
     )
     doc.para(t("modes_outcomes_note", year=c.last), cls="note")
     doc.figure(mode_outcomes_figure(data, c.lang), "modes-outcomes.png",
-               f"zone outcomes by mode {c.last}", "")  # fmt: skip
+               t("mode_outcomes_alt", year=c.last), "")  # fmt: skip
 
 
 def methods_section(c: Context) -> None:
@@ -601,7 +601,7 @@ def assumptions_section(c: Context) -> None:
     )
     others = [p.name for p in assumed if p.group != "modes"]
     if others:
-        doc.para(f"{t('other_assumptions')}: " + ", ".join(f"`{n}`" for n in others) + ".")
+        doc.para(t("other_assumptions", items=", ".join(f"`{n}`" for n in others)))
     touched = sorted(
         {
             name
@@ -634,7 +634,7 @@ def provenance_section(c: Context) -> None:
             [t("model_version"), model_version_text(m, c.lang)],
             [t("commit"), commit],
             [t("run_time"), f"{m.get('started', '?')} – {m.get('finished', '?')}"],
-            [t("status"), str(m.get("status", t("unknown")))],
+            [t("status"), vocab("statuses", str(m.get("status", t("unknown"))), c.lang)],
             [t("runs_done"), run_counts(res, c.lang)],
             [t("seeds"), _seed_text(m, scen_here, c.lang)],
             [t("versions"), versions or t("unknown")],
@@ -675,10 +675,13 @@ def _seed_text(manifest: Mapping[str, Any], scenarios: Sequence[str], lang: str)
         if seeds:
             break
     if isinstance(seeds, Mapping):
-        shown = ", ".join(f"{k}: {v}" for k, v in list(seeds.items())[:8])
+        sep = text("list_sep", lang)
+        shown = sep.join(
+            text("key_value", lang, name=k, value=v) for k, v in list(seeds.items())[:8]
+        )
         if len(seeds) > 8:
-            shown += ", …"
+            shown += sep + "…"
         parts.append(text("replicate_seeds", lang, seeds=shown))
     elif seeds:
         parts.append(str(seeds))
-    return "; ".join(parts) or text("unknown", lang)
+    return text("clause_sep", lang).join(parts) or text("unknown", lang)

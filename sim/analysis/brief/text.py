@@ -89,6 +89,14 @@ TEXT: dict[str, Translated] = {
         "{year}年的影响：均值（圆点）与配对运行的5–95%范围（横线）；绿色为更好、红色为更差"
         "（均值的95%区间不含零），灰色为不明显或无所谓好坏。",
     ),
+    "effects_alt": ("{scenario}: effects in {year}", "{scenario}：{year}年的影响"),
+    "fans_alt": ("{scenario}: key metrics, {start}–{end}", "{scenario}：{start}–{end}年主要指标"),
+    "mode_counts_alt": ("Zones by management mode, {year}", "{year}年各管理模式的开发区数"),
+    "mode_outcomes_alt": (
+        "Zone outcomes by management mode, {year}",
+        "{year}年各管理模式的开发区结果",
+    ),
+    "map_title": ("{label}, {year}", "{year}年{label}"),
     "fans_fig": (
         "Median (line), 25–75 % and 5–95 % of replicates (bands), {start}–{end}.",
         "中位数（线）、重复运行的25–75%与5–95%范围（色带），{start}–{end}年。",
@@ -197,7 +205,7 @@ TEXT: dict[str, Translated] = {
     ),
     "range": ("Range", "范围"),
     "value": ("Value", "取值"),
-    "other_assumptions": ("Other assumed parameters", "其他假设参数"),
+    "other_assumptions": ("Other assumed parameters: {items}.", "其他假设参数：{items}。"),
     "whatif_assumptions": (
         "Assumed parameters a what-if changes: {items}.",
         "对比情景改变的假设参数：{items}。",
@@ -218,6 +226,9 @@ TEXT: dict[str, Translated] = {
     "runs_done": ("Runs", "运行数"),
     "seeds": ("Seeds", "种子"),
     "master_seed": ("master seed {seed}", "主种子 {seed}"),
+    "list_sep": (", ", "，"),
+    "clause_sep": ("; ", "；"),
+    "key_value": ("{name}: {value}", "{name}：{value}"),
     "replicate_seeds": ("replicate seeds {seeds}", "各次重复的种子 {seeds}"),
     "versions": ("Versions", "版本"),
     "horizons_note": (
@@ -421,6 +432,7 @@ TEXT: dict[str, Translated] = {
     "tolerance": ("Tolerance", "容差"),
     "within": ("Within tolerance", "在容差内"),
     "levels": ("national|provincial|park", "国家级|省级|园区"),
+    "statuses": ("complete|interrupted|failed|running", "已完成|已中断|失败|运行中"),
     "types": ("industrial|eco_tourism|agri_hitech", "工业|生态文旅|农业高新"),
 }
 
@@ -444,7 +456,14 @@ def vocab(key: str, value: str, lang: str) -> str:
 
 
 #: Units of the parameter table in Chinese (the table's units are English).
-UNITS_ZH = {"x legacy": "×原有体制", "index": "指数", "-": "", "share": "比例", "years": "年"}
+UNITS_ZH = {
+    "x legacy": "×原有体制",
+    "x operator": "×运营主体",
+    "index": "指数",
+    "-": "",
+    "share": "比例",
+    "years": "年",
+}
 
 
 def unit_label(unit: str, lang: str) -> str:

@@ -464,3 +464,33 @@ def test_mode_verdict_says_when_no_assumption_stands_out(batch: Path, exploratio
     assert en.startswith("No mode is reliably best on the outcome measured")
     assert "no single assumption stands out at this budget (the most promising to measure:" in en
     assert "没有哪一个假设明显突出" in mode_verdict(exp, data, "zh")
+
+
+def test_chinese_brief_leaves_no_english_word_half_width_mark_or_code_value(
+    briefs: dict[str, brief.Brief],
+) -> None:
+    """Alt text, the batch's status, seeds and lists read in Chinese, with full-width marks."""
+    zh = briefs["zh"]
+    alts = re.findall(r'<img [^>]*alt="([^"]*)"', zh.html)
+    assert len(alts) == len(zh.figures)
+    for alt in alts:
+        words = html.unescape(alt).replace("Natural Earth", "")  # a source's name
+        assert not re.search(r"[A-Za-z]{3,}", words), alt
+    assert [f.alt for f in briefs["en"].figures] != [f.alt for f in zh.figures]
+    text = page_text(zh.html)
+    assert "| 状态 | 已完成 |" in zh.markdown and "complete" not in text
+    assert not re.search(r"[\u4e00-\u9fff）]\s?[:;,] ", text), re.findall(
+        r".{8}[\u4e00-\u9fff）]\s?[:;,] .{8}", text
+    )
+    assert not re.search(r", 20\d\d", text)
+    assert brief.text("map_title", "zh", label="开发区产出", year=2035) == "2035年开发区产出"
+
+
+def test_short_cells_and_number_ranges_never_break_across_lines(
+    briefs: dict[str, brief.Brief],
+) -> None:
+    zh = briefs["zh"].html
+    assert '<td class="nw">太原</td>' in zh  # a city column is not one character a line
+    ranges = re.findall(r'<span class="nw">([^<]*)</span>', zh)
+    assert any(re.fullmatch(r"\d+\u00a0%–\d+\u00a0%", r) for r in ranges), ranges[:5]
+    assert not re.search(r"\d %–", page_text(zh))
