@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from sim.core.lang import Translated, translate
+from sim.core.params import MODE_ASSIGNMENTS, REGISTRY
 
 #: Section headings, by identifier: (English, Chinese).
 SECTIONS: dict[str, Translated] = {
@@ -471,3 +472,23 @@ def unit_label(unit: str, lang: str) -> str:
     if lang == "zh":
         return UNITS_ZH.get(unit, unit)
     return "" if unit == "-" else unit
+
+
+def param_description(name: str, lang: str) -> str:
+    """A parameter's (or the mode assignments') full meaning in ``lang`` ("" if unknown)."""
+    if name == MODE_ASSIGNMENTS:
+        return text("mode_assignments", lang)
+    p = REGISTRY.get(name)
+    if p is None:
+        return ""
+    return p.description_zh if lang == "zh" else p.description
+
+
+def param_basis(name: str, lang: str) -> str:
+    """Where a parameter's value comes from: assumed, measured (its source), or a lever."""
+    p = REGISTRY.get(name)
+    if p is None:
+        return text("lever", lang) if name == MODE_ASSIGNMENTS else ""
+    if p.is_assumption:
+        return text("assumed", lang)
+    return text("measured_source", lang, source=p.source_zh if lang == "zh" else p.source)
