@@ -448,8 +448,8 @@ def mode_outcomes_chart(
     """Grouped bars: mean outcome per zone with status, by scenario and management mode.
 
     The mean is over zones in a mode and over replicates; each scenario is a row of
-    bars, one per mode (scenarios named once, down the side), in the mode's registry colour (as in :func:`mode_counts_chart`);
-    modes a scenario does not use get no bar.
+    bars (scenarios named once, down the side), one per mode, in the mode's registry
+    colour (as in :func:`mode_counts_chart`); modes a scenario does not use get no bar.
 
     Args:
         zones: Zone-year results (``scenario, year, status, mode`` and ``columns``).
