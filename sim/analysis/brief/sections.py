@@ -52,7 +52,7 @@ from sim.analysis.brief.overview import (
     whatif_verdict,
     zone_ranking,
 )
-from sim.analysis.brief.text import heading, text, vocab
+from sim.analysis.brief.text import heading, separator, text, vocab
 from sim.analysis.robustness.report import Exploration
 from sim.analysis.robustness.words import scale_note
 from sim.core.cities import city_label
@@ -243,11 +243,29 @@ def prefectures_section(c: Context) -> None:
             t("map_title", label=t("zone_output"), year=c.last),
             c.lang,
             note=text("map_note", c.lang),
+            colour_label=t("map_level_scale"),
         ),
         "prefectures-map.png",
         t("map_fig", year=c.last),
         t("map_fig", year=c.last),
     )
+    shown = [s for s in table.columns[1:] if s in ci]
+    if shown:  # the what-if that changes the most output, its uncertainty marked
+        scen = max(shown, key=lambda s: float(table[s].abs().sum()))
+        caption = t("map_effect_fig", scenario=c.title(scen), year=c.last)
+        doc.figure(
+            prefecture_map(
+                table[scen],
+                t("map_effect_title", scenario=c.title(scen), year=c.last),
+                c.lang,
+                note=text("map_note", c.lang),
+                colour_label=t("map_effect_scale"),
+                interval=ci[scen],
+            ),
+            f"{scen}-prefectures-map.png",
+            caption,
+            caption,
+        )
     doc.heading(3, heading("ranking", lang), "ranking")
     ranking = zone_ranking(c.data)
     doc.para(t("ranking_intro", n=len(ranking), year=c.last))
@@ -376,7 +394,7 @@ def _seed_text(manifest: Mapping[str, Any], scenarios: Sequence[str], lang: str)
         if seeds:
             break
     if isinstance(seeds, Mapping):
-        sep = text("list_sep", lang)
+        sep = separator("list", lang)
         shown = sep.join(
             text("key_value", lang, name=k, value=v) for k, v in list(seeds.items())[:8]
         )
@@ -385,4 +403,4 @@ def _seed_text(manifest: Mapping[str, Any], scenarios: Sequence[str], lang: str)
         parts.append(text("replicate_seeds", lang, seeds=shown))
     elif seeds:
         parts.append(str(seeds))
-    return text("clause_sep", lang).join(parts) or text("unknown", lang)
+    return separator("clause", lang).join(parts) or text("unknown", lang)

@@ -227,8 +227,6 @@ TEXT: dict[str, Translated] = {
     "runs_done": ("Runs", "运行数"),
     "seeds": ("Seeds", "种子"),
     "master_seed": ("master seed {seed}", "主种子 {seed}"),
-    "list_sep": (", ", "，"),
-    "clause_sep": ("; ", "；"),
     "key_value": ("{name}: {value}", "{name}：{value}"),
     "replicate_seeds": ("replicate seeds {seeds}", "各次重复的种子 {seeds}"),
     "versions": ("Versions", "版本"),
@@ -393,6 +391,25 @@ TEXT: dict[str, Translated] = {
     ),
     "zone_output": ("Zone output (100 m yuan), baseline", "开发区产出（亿元，基准）"),
     "firms_col": ("Firms", "企业数"),
+    "map_level_scale": (
+        "Zone output (100 m yuan), in five classes of about two prefectures each",
+        "开发区产出（亿元），分为五档，每档约两个地市",
+    ),
+    "map_effect_title": (
+        "{scenario}: change in zone output, {year}",
+        "{scenario}：{year}年开发区产出的变化",
+    ),
+    "map_effect_scale": (
+        "Difference from the baseline (100 m yuan); hatched: 95 % interval includes 0",
+        "与基准情景之差（亿元）；斜线：95 % 区间包含 0",
+    ),
+    "map_effect_fig": (
+        "Map: change in the zones' output in {year} under {scenario} against the baseline "
+        "(mean paired difference over replicates, 100 m yuan); a hatched prefecture's 95 % "
+        "interval includes zero. Prefectures drawn as on the map above.",
+        "地图：{scenario}情景下{year}年开发区产出相对基准情景的变化（各次重复配对差的均值，"
+        "亿元）；斜线填充的地市，其 95 % 区间包含零。地市画法与上图相同。",
+    ),
     "map_note": (
         "Outline: Natural Earth (public domain). Each cell is the area nearest\n"
         "a prefecture seat, not the prefecture's administrative boundary.",
@@ -441,6 +458,15 @@ TEXT: dict[str, Translated] = {
 def text(key: str, lang: str, **fmt: Any) -> str:
     """Return the text ``key`` in ``lang`` (``"en"`` or ``"zh"``), formatted."""
     return translate(TEXT[key], lang).format(**fmt)
+
+
+#: Marks that join the parts of a list and of a clause, by language.
+SEPARATORS: dict[str, Translated] = {"list": (", ", "，"), "clause": ("; ", "；")}
+
+
+def separator(kind: str, lang: str) -> str:
+    """The mark joining list items (``"list"``) or clauses (``"clause"``) in ``lang``."""
+    return translate(SEPARATORS[kind], lang)
 
 
 def heading(section: str, lang: str) -> str:
