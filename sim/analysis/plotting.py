@@ -275,8 +275,12 @@ def fan_chart(
         ax.grid(alpha=0.3, linewidth=0.5)
         if legend:
             lo, hi = bands[0] if bands else (0.5, 0.5)
-            ax.legend(
-                title=_text("band", lang, lo=100 * lo, hi=100 * hi), fontsize=8, title_fontsize=8
+            ax.legend(  # beside the plot, never over the lines
+                title=_text("band", lang, lo=100 * lo, hi=100 * hi),
+                fontsize=8,
+                title_fontsize=8,
+                loc="upper left",
+                bbox_to_anchor=(1.01, 1.0),
             )
         return fig if own is None else _finish(fig)
 

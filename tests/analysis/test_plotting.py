@@ -222,3 +222,14 @@ def test_png_and_svg_output() -> None:
     assert plotting.to_png_base64(fig).startswith("iVBOR")
     svg = plotting.to_svg(fig)
     assert svg.lstrip().startswith("<?xml") and "<text" not in svg  # text as paths
+
+
+def test_fan_chart_legend_does_not_cover_the_lines() -> None:
+    fig = plotting.fan_chart(
+        synthetic_annual(), "firms", labels={"baseline": "基准情景"}, lang="zh"
+    )
+    ax = fig.axes[0]
+    legend = ax.get_legend().get_window_extent()
+    assert not legend.overlaps(ax.get_window_extent())  # beside the axes, not over them
+    assert fig.bbox.x1 >= legend.x1  # and inside the figure
+    assert "基准情景" in [t.get_text() for t in ax.get_legend().get_texts()]
