@@ -168,7 +168,8 @@ def prefecture_map(
             shrink=0.8, aspect=30, pad=0.02,
         )  # fmt: skip
         if isinstance(norm, BoundaryNorm):  # the class limits
-            bar.set_ticks(norm.boundaries, labels=[fmt_number(v) for v in norm.boundaries])
+            limits = [float(v) for v in norm.boundaries]
+            bar.set_ticks(limits, labels=[fmt_number(v) for v in limits])
         bar.set_label(colour_label, fontsize=7.5)
         bar.ax.tick_params(labelsize=7)
         if note:
