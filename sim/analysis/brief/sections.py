@@ -395,9 +395,7 @@ def _seed_text(manifest: Mapping[str, Any], scenarios: Sequence[str], lang: str)
             break
     if isinstance(seeds, Mapping):
         sep = separator("list", lang)
-        shown = sep.join(
-            text("key_value", lang, name=k, value=v) for k, v in list(seeds.items())[:8]
-        )
+        shown = sep.join(f"{k}{separator('label', lang)}{v}" for k, v in list(seeds.items())[:8])
         if len(seeds) > 8:
             shown += sep + "…"
         parts.append(text("replicate_seeds", lang, seeds=shown))

@@ -227,7 +227,6 @@ TEXT: dict[str, Translated] = {
     "runs_done": ("Runs", "运行数"),
     "seeds": ("Seeds", "种子"),
     "master_seed": ("master seed {seed}", "主种子 {seed}"),
-    "key_value": ("{name}: {value}", "{name}：{value}"),
     "replicate_seeds": ("replicate seeds {seeds}", "各次重复的种子 {seeds}"),
     "versions": ("Versions", "版本"),
     "horizons_note": (
@@ -461,11 +460,15 @@ def text(key: str, lang: str, **fmt: Any) -> str:
 
 
 #: Marks that join the parts of a list and of a clause, by language.
-SEPARATORS: dict[str, Translated] = {"list": (", ", "，"), "clause": ("; ", "；")}
+SEPARATORS: dict[str, Translated] = {
+    "list": (", ", "，"),
+    "clause": ("; ", "；"),
+    "label": (": ", "："),
+}
 
 
 def separator(kind: str, lang: str) -> str:
-    """The mark joining list items (``"list"``) or clauses (``"clause"``) in ``lang``."""
+    """The mark joining list items, clauses, or a label and its value, in ``lang``."""
     return translate(SEPARATORS[kind], lang)
 
 
