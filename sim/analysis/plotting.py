@@ -275,8 +275,12 @@ def fan_chart(
         ax.grid(alpha=0.3, linewidth=0.5)
         if legend:
             lo, hi = bands[0] if bands else (0.5, 0.5)
-            ax.legend(
-                title=_text("band", lang, lo=100 * lo, hi=100 * hi), fontsize=8, title_fontsize=8
+            ax.legend(  # beside the plot, never over the lines
+                title=_text("band", lang, lo=100 * lo, hi=100 * hi),
+                fontsize=8,
+                title_fontsize=8,
+                loc="upper left",
+                bbox_to_anchor=(1.01, 1.0),
             )
         return fig if own is None else _finish(fig)
 
@@ -447,9 +451,9 @@ def mode_outcomes_chart(
 ) -> Figure:
     """Grouped bars: mean outcome per zone with status, by scenario and management mode.
 
-    The mean is over zones in a mode and over replicates; each scenario is a group of
-    bars, one per mode, in the mode's registry colour (as in :func:`mode_counts_chart`);
-    modes a scenario does not use get no bar.
+    The mean is over zones in a mode and over replicates; each scenario is a row of
+    bars (scenarios named once, down the side), one per mode, in the mode's registry
+    colour (as in :func:`mode_counts_chart`); modes a scenario does not use get no bar.
 
     Args:
         zones: Zone-year results (``scenario, year, status, mode`` and ``columns``).
@@ -470,27 +474,33 @@ def mode_outcomes_chart(
     means = rows.groupby(["scenario", "mode"])[list(columns)].mean()
     modes = [m for m in MODES if m in set(rows["mode"])]
     with _style(lang):
-        fig = Figure(figsize=(3.0 * len(columns), 3.2), layout="constrained")
-        axes = fig.subplots(1, len(columns), squeeze=False).ravel()
-        width = 0.8 / len(modes)
-        x = np.arange(len(scenarios))
+        # scenarios down the side (one row each, named once), not under every panel,
+        # where long names overlap
+        fig = Figure(
+            figsize=(2.8 * len(columns) + 2.2, 0.5 * len(scenarios) + 1.4), layout="constrained"
+        )
+        axes = fig.subplots(1, len(columns), squeeze=False, sharey=True).ravel()
+        height = 0.8 / len(modes)
+        y = np.arange(len(scenarios))
         for ax, col in zip(axes, columns, strict=True):
             for i, m in enumerate(modes):
-                heights = [
+                widths = [
                     means[col].get((s, m), np.nan) if (s, m) in means.index else np.nan
                     for s in scenarios
                 ]
-                ax.bar(
-                    x + (i - (len(modes) - 1) / 2) * width,
-                    heights,
-                    width=width,
+                ax.barh(
+                    y + (i - (len(modes) - 1) / 2) * height,
+                    widths,
+                    height=height,
                     color=MODE_COLOURS[m],
                     label=mode_label(m, lang),
                 )
-            names = [_safe((labels or {}).get(s, s)) for s in scenarios]
-            ax.set_xticks(x, names, rotation=20, ha="right")
             ax.set_title(zone_label(col, lang))
-            ax.grid(axis="y", alpha=0.3, linewidth=0.5)
+            ax.grid(axis="x", alpha=0.3, linewidth=0.5)
+            ax.xaxis.set_major_locator(MaxNLocator(nbins=3))
+            ax.xaxis.set_major_formatter(FuncFormatter(_tick))
+        axes[0].set_yticks(y, [_safe((labels or {}).get(s, s)) for s in scenarios])
+        axes[0].invert_yaxis()
         handles, names = axes[0].get_legend_handles_labels()
         fig.legend(handles, names, loc="outside lower center", ncols=min(len(names), 4), fontsize=8)
         fig.suptitle(_text("mode_outcomes", lang, year=year), fontsize=10)

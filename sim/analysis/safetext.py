@@ -214,3 +214,22 @@ def md_escape(text: object) -> str:
 def md_cell(text: object) -> str:
     """Text for a Markdown table cell: :func:`md_inline`, on one line, pipes escaped."""
     return " ".join(md_inline(text).splitlines()).replace("|", "\\|")
+
+
+#: A number with its unit (``39 %``) or a range of them (``39 %–86 %``, ``2016–2035``).
+_NUMBER = r"-?\d+(?:[.,]\d+)*(?: %)?"
+_NUMBER_RANGE = re.compile(f"{_NUMBER}(?:–{_NUMBER})?")
+
+
+def keep_together(escaped: str) -> str:
+    """Keep a number with its unit, and a range of numbers, on one line (escaped HTML).
+
+    ``39 %–86 %`` becomes ``<span class="nw">39 %–86 %</span>`` with no-break spaces
+    (U+00A0) before the signs; the page's style sheet keeps the class on one line.
+    """
+
+    def keep(m: re.Match[str]) -> str:
+        text = m.group(0).replace(" %", "\u00a0%")
+        return f'<span class="nw">{text}</span>' if "–" in text else text
+
+    return _NUMBER_RANGE.sub(keep, escaped)

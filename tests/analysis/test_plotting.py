@@ -119,16 +119,39 @@ def test_mode_counts_chart_stacks_means() -> None:
 def test_mode_outcomes_chart_means_by_mode() -> None:
     fig = plotting.mode_outcomes_chart(synthetic_zones(), columns=("firms",))
     ax = fig.axes[0]
-    labels = [t.get_text() for t in ax.get_xticklabels()]
+    labels = [t.get_text() for t in ax.get_yticklabels()]
     assert labels == ["baseline", "what_if"]
     modes = ("sanheyi", "quzheng", "corporate")
     legend = [t.get_text() for t in fig.legends[0].get_texts()]
     assert legend == [plotting.mode_label(m, "en") for m in modes]
-    heights = [p.get_height() for p in ax.patches]
+    heights = [p.get_width() for p in ax.patches]
     # bars by mode, then scenario: baseline sanheyi zones 0 and 2 (100, 300) -> 200,
     # quzheng zones 1 and 3 -> 300; what_if corporate zones 0 and 1 (100, 200) -> 150;
     # modes a scenario lacks get no bar
     np.testing.assert_array_equal(heights, [200.0, np.nan, 300.0, np.nan, np.nan, 150.0])
+
+
+def _drawn_tick_labels(ax) -> list[Text]:
+    """The tick labels an axes draws (ticks outside its limits are not drawn)."""
+    (x0, x1), (y0, y1) = sorted(ax.get_xlim()), sorted(ax.get_ylim())
+    xs = [t for t in ax.get_xticklabels() if t.get_text() and x0 <= t.get_position()[0] <= x1]
+    ys = [t for t in ax.get_yticklabels() if t.get_text() and y0 <= t.get_position()[1] <= y1]
+    return xs + ys
+
+
+def test_mode_outcomes_scenario_names_do_not_overlap() -> None:
+    """Long Chinese scenario titles are named once, down the side, apart from each other."""
+    zones = synthetic_zones()
+    more = [zones.assign(scenario=f"s{i}") for i in range(4)]
+    zones = pd.concat([zones, *more], ignore_index=True)
+    names = {s: f"全部开发区实行三合一管委会{s}" for s in zones["scenario"].unique()}
+    fig = plotting.mode_outcomes_chart(zones, labels=names, lang="zh")
+    boxes = [t.get_window_extent() for ax in fig.axes for t in _drawn_tick_labels(ax)]
+    assert len(boxes) > len(names)
+    for i, a in enumerate(boxes):
+        assert fig.bbox.x0 <= a.x0 and a.x1 <= fig.bbox.x1
+        for b in boxes[i + 1 :]:
+            assert not a.overlaps(b), (a, b)
 
 
 def test_charts_draw_each_mode_in_its_registry_colour() -> None:
@@ -199,3 +222,14 @@ def test_png_and_svg_output() -> None:
     assert plotting.to_png_base64(fig).startswith("iVBOR")
     svg = plotting.to_svg(fig)
     assert svg.lstrip().startswith("<?xml") and "<text" not in svg  # text as paths
+
+
+def test_fan_chart_legend_does_not_cover_the_lines() -> None:
+    fig = plotting.fan_chart(
+        synthetic_annual(), "firms", labels={"baseline": "基准情景"}, lang="zh"
+    )
+    ax = fig.axes[0]
+    legend = ax.get_legend().get_window_extent()
+    assert not legend.overlaps(ax.get_window_extent())  # beside the axes, not over them
+    assert fig.bbox.x1 >= legend.x1  # and inside the figure
+    assert "基准情景" in [t.get_text() for t in ax.get_legend().get_texts()]

@@ -84,3 +84,10 @@ def test_display_command_shows_no_absolute_path(tmp_path, monkeypatch: pytest.Mo
         "zonesim run base.toml alt.toml --out=b --seed 9 --out c"
     )
     assert safetext.display_command("zonesim run 'unbalanced") == "zonesim run 'unbalanced"
+
+
+def test_numbers_keep_their_unit_and_ranges_stay_on_one_line() -> None:
+    out = safetext.keep_together("interval 39 %–86 %, 5 % of runs, 2016–2035, x_2")
+    assert '<span class="nw">39\u00a0%–86\u00a0%</span>' in out
+    assert "5\u00a0% of runs" in out and '<span class="nw">2016–2035</span>' in out
+    assert out.endswith("x_2")

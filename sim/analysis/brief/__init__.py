@@ -17,7 +17,9 @@ batches and the tables, every number from :mod:`sim.experiments.summary`),
 (calibration and sensitivity results, read through those analyses' own readers),
 :mod:`~sim.analysis.brief.overview` (findings, trade-offs, prefectures, ranking),
 :mod:`~sim.analysis.brief.figures`, :mod:`~sim.analysis.brief.sections` (one function
-per section), :mod:`~sim.analysis.brief.document` (HTML and Markdown side by side),
+per section; a what-if's sections in :mod:`~sim.analysis.brief.whatif_sections`, the
+methods in :mod:`~sim.analysis.brief.method_sections`),
+:mod:`~sim.analysis.brief.document` (HTML and Markdown side by side),
 :mod:`~sim.analysis.brief.pdf` (the PDF and screenshots, by headless Chromium),
 :mod:`~sim.analysis.brief.build` (:func:`build_brief`) and
 :mod:`~sim.analysis.brief.write` (:func:`write_brief`).

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from sim.analysis import safetext
-from sim.analysis.brief import sections
+from sim.analysis.brief import method_sections, sections, whatif_sections
 from sim.analysis.brief.data import headline_effects, load_batches
 from sim.analysis.brief.document import Brief, _Doc, _page
 from sim.analysis.brief.methods import Calibration, Sensitivity, find_method_outputs
@@ -82,9 +82,9 @@ def build_brief(
     sections.tradeoff_section(c)
     sections.prefectures_section(c)
     for scen in data.whatifs:
-        sections.whatif_section(c, scen)
+        whatif_sections.whatif_section(c, scen)
     sections.modes_section(c)
-    sections.methods_section(c)
+    method_sections.methods_section(c)
     sections.provenance_section(c)
     c.doc.insert_toc()
     page = safetext.clean(_page(c.doc, lang, c.t("title")))

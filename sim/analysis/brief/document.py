@@ -123,10 +123,12 @@ class _Doc:
 
         def cell(i: int, j: int, value: str) -> str:
             names = ["num"] if numeric and j >= numeric else []
+            if not names and len(value) <= SHORT_CELL:
+                names.append("nw")
             if kind(i, j) and kind(i, j) != "code":
                 names.append(kind(i, j))
             c = f' class="{html.escape(" ".join(names))}"' if names else ""
-            body = html.escape(value)
+            body = safetext.keep_together(html.escape(value))
             return f"<td{c}>" + (f"<code>{body}</code>" if kind(i, j) == "code" else body) + "</td>"
 
         head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
@@ -197,9 +199,14 @@ def _md_cell(value: str) -> str:
     return safetext.md_cell(value)
 
 
+#: A text cell of at most this many characters (a city, a level, a mode) never wraps:
+#: a narrow column would otherwise set a Chinese name one character a line.
+SHORT_CELL = 6
+
+
 def _inline(body: str) -> str:
-    """Escape text for HTML, then render ``**bold**`` and backtick code."""
-    out = html.escape(body)
+    """Escape text for HTML, keep numbers with their units, render ``**bold**`` and code."""
+    out = safetext.keep_together(html.escape(body))
     out = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", out)
     return re.sub(r"`(.+?)`", r"<code>\1</code>", out)
 
@@ -224,12 +231,14 @@ background:#fdf3f3}
 .verdict{font-size:1.05rem;border-left:4px solid #2c6fad;padding-left:.6rem}
 .toc ol{columns:2;margin:.2rem 0;padding-left:1.4rem}.toc a{color:#1d4f7c}
 td.better{background:#e3f4e6;color:#135c2b}td.worse{background:#fbe4e2;color:#8a1c14}
-td.unclear{color:#666}
+td.unclear{color:#666}.nw{white-space:nowrap}
 @page{size:A4;margin:16mm 14mm}
 @media print{
 body{max-width:none;margin:0;padding:0;font-size:10pt;line-height:1.35}
 h2{break-before:page;margin-top:0}.findings h2{break-before:auto}
-h2,h3{break-after:avoid}table,figure,blockquote,.findings,.warning{break-inside:avoid}
+h2,h3{break-after:avoid}table,figure,blockquote,.warning,li,tr{break-inside:avoid}
+thead{display:table-header-group}
+p{orphans:3;widows:3}
 figure img{max-width:100%;max-height:235mm;border:none}
 table{font-size:8pt}
 td.better,td.worse,.findings,.warning{-webkit-print-color-adjust:exact;print-color-adjust:exact}

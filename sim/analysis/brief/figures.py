@@ -68,8 +68,26 @@ def _titles(data: BriefData, lang: str) -> dict[str, str]:
     return {s: scenario_title(data, s, lang) for s in data.scenarios}
 
 
-def prefecture_map(values: pd.Series, title: str, lang: str, note: str = "") -> Figure:
-    """A map of Shanxi's 11 prefectures, coloured by ``values`` (index: city).
+#: Classes of a level map: prefectures in quantile classes of about equal size.
+LEVEL_CLASSES = 5
+
+
+def prefecture_map(
+    values: pd.Series,
+    title: str,
+    lang: str,
+    note: str = "",
+    *,
+    colour_label: str = "",
+    interval: pd.DataFrame | None = None,
+) -> Figure:
+    """A map of Shanxi's 11 prefectures, coloured by ``values`` (index: city), with a colour bar.
+
+    Levels (``interval`` is ``None``) are shaded by quantile class (:data:`LEVEL_CLASSES`
+    classes of about equal size), so the ten prefectures far smaller than Taiyuan are
+    told apart; the colour bar gives the class limits. Effects
+    (``interval``: columns ``ci_low, ci_high`` by city) are shaded on a diverging scale
+    symmetric about zero, and a prefecture whose 95 % interval includes zero is hatched.
 
     The outline is Natural Earth's; each prefecture is drawn as the area of the outline
     nearest its seat (:func:`~sim.analysis.brief.geography.prefecture_cells`), not its
@@ -80,7 +98,8 @@ def prefecture_map(values: pd.Series, title: str, lang: str, note: str = "") -> 
     """
     import numpy as np
     from matplotlib import colormaps
-    from matplotlib.colors import Normalize
+    from matplotlib.cm import ScalarMappable
+    from matplotlib.colors import BoundaryNorm, ListedColormap, Normalize
     from matplotlib.patches import PathPatch
     from matplotlib.path import Path as MplPath
     from shapely.ops import polylabel
@@ -90,23 +109,42 @@ def prefecture_map(values: pd.Series, title: str, lang: str, note: str = "") -> 
 
     vals = values.reindex(list(SEATS)).astype(float)
     finite = vals.dropna()
-    norm = Normalize(float(finite.min()) if len(finite) else 0.0,
-                     float(finite.max()) if len(finite) else 1.0)  # fmt: skip
-    cmap = colormaps["Blues"]
+    norm: Normalize
+    if interval is not None:
+        span = float(finite.abs().max()) if len(finite) and finite.abs().max() > 0 else 1.0
+        norm = Normalize(-span, span)
+        cmap = ListedColormap(colormaps["RdBu"](np.linspace(0.1, 0.9, 256)))
+    else:
+        cmap = ListedColormap(colormaps["Blues"](np.linspace(0.15, 0.9, 256)))
+        breaks = np.unique(np.quantile(finite, np.linspace(0, 1, LEVEL_CLASSES + 1)))
+        if len(breaks) > 2:
+            norm = BoundaryNorm(breaks, cmap.N)
+        else:
+            norm = Normalize(*(breaks[[0, -1]] if len(breaks) else (0.0, 1.0)))
     with plotting.style(lang):
-        fig = Figure(figsize=(4.6, 6.0), layout="constrained")
+        fig = Figure(figsize=(4.6, 6.6), layout="constrained")
         ax = fig.subplots()
         for city, cell in prefecture_cells().items():
             v = vals.get(city)
             known = v is not None and v == v
-            shade = cmap(0.15 + 0.75 * norm(v)) if known else "#eeeeee"
+            unsure = (
+                interval is not None
+                and city in interval.index
+                and interval.at[city, "ci_low"] <= 0 <= interval.at[city, "ci_high"]
+            )
             parts = getattr(cell, "geoms", [cell])
             path = MplPath.make_compound_path(
                 *(MplPath(np.asarray(g.exterior.coords), closed=True) for g in parts)
             )
             ax.add_patch(
-                PathPatch(path, facecolor=shade, edgecolor="white", linewidth=1.2, gid=city)
-            )
+                PathPatch(path, facecolor=cmap(norm(v)) if known else "#eeeeee",
+                          edgecolor="white", linewidth=1.2, gid=city)
+            )  # fmt: skip
+            if unsure:
+                ax.add_patch(
+                    PathPatch(path, facecolor="none", edgecolor="#777777", hatch="///",
+                              linewidth=0)
+                )  # fmt: skip
             ax.plot(*SEATS[city], marker="o", markersize=2.5, color="#222222")
             spot = polylabel(max(parts, key=lambda g: g.area), tolerance=0.01)
             x, y = spot.x, spot.y
@@ -114,14 +152,26 @@ def prefecture_map(values: pd.Series, title: str, lang: str, note: str = "") -> 
                 y = SEATS[city][1] + 0.25  # clear of the seat's dot
             label = city_label(city, lang)
             amount = "–" if not known else fmt_number(v)
-            ink = "white" if known and norm(v) > 0.55 else "#222222"
+            shade = float(norm(v)) / (cmap.N - 1 if isinstance(norm, BoundaryNorm) else 1)
+            dark = known and abs(shade - (0.5 if interval is not None else 0)) > 0.35
+            ink = "white" if dark and not unsure else "#222222"
+            back = {"facecolor": "white", "alpha": 0.7, "edgecolor": "none", "pad": 1}
             ax.text(x, y, f"{label}\n{amount}", ha="center", va="center",
-                    fontsize=7.5, color=ink)  # fmt: skip
+                    fontsize=7.5, color=ink, bbox=back if unsure else None)  # fmt: skip
         rim = np.asarray(outline().exterior.coords)
         ax.plot(rim[:, 0], rim[:, 1], color="#555555", linewidth=0.8)
         ax.set_aspect(1 / X_SCALE)
         ax.axis("off")
         ax.set_title(title)
+        bar = fig.colorbar(
+            ScalarMappable(norm=norm, cmap=cmap), ax=ax, orientation="horizontal",
+            shrink=0.8, aspect=30, pad=0.02,
+        )  # fmt: skip
+        if isinstance(norm, BoundaryNorm):  # the class limits
+            limits = [float(v) for v in norm.boundaries]
+            bar.set_ticks(limits, labels=[fmt_number(v) for v in limits])
+        bar.set_label(colour_label, fontsize=7.5)
+        bar.ax.tick_params(labelsize=7)
         if note:
             fig.supxlabel(note, fontsize=7, color="#555555")
         return plotting.finish(fig)

@@ -7,7 +7,6 @@ of the calls in :func:`~sim.analysis.brief.build_brief` is the order of the brie
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -18,33 +17,23 @@ import pandas as pd
 
 from sim.analysis import plotting, safetext
 from sim.analysis.brief.data import (
-    MAX_LOST_ROWS,
     MODE_METRICS,
     MODE_OUTCOMES,
     BriefData,
-    changed_parameters,
-    lost_status,
     mode_counts,
     mode_outcomes,
-    zone_cell,
 )
 from sim.analysis.brief.document import _Doc
 from sim.analysis.brief.figures import (
-    effects_figure,
-    fans_figure,
     mode_counts_figure,
     mode_outcomes_figure,
     prefecture_map,
 )
 from sim.analysis.brief.formatting import (
     fmt_effect,
-    fmt_effect_interval,
     fmt_level,
     fmt_number,
-    fmt_param,
-    fmt_share,
     shown_path,
-    truthy,
 )
 from sim.analysis.brief.methods import Calibration, Sensitivity
 from sim.analysis.brief.overview import (
@@ -58,19 +47,15 @@ from sim.analysis.brief.overview import (
     prefecture_intervals,
     prefecture_table,
     ranking_rows,
-    scenario_question,
     scenario_title,
     tradeoffs,
-    verdict,
     whatif_verdict,
     zone_ranking,
 )
-from sim.analysis.brief.text import heading, text, unit_label, vocab
+from sim.analysis.brief.text import heading, separator, text, vocab
 from sim.analysis.robustness.report import Exploration
 from sim.analysis.robustness.words import scale_note
 from sim.core.cities import city_label
-from sim.core.outputs import better
-from sim.core.params import MODE_ASSIGNMENTS, REGISTRY
 from sim.experiments.store import Results
 
 
@@ -255,14 +240,32 @@ def prefectures_section(c: Context) -> None:
     doc.figure(
         prefecture_map(
             table["baseline"],
-            text("zone_output", c.lang) + f", {c.last}",
+            t("map_title", label=t("zone_output"), year=c.last),
             c.lang,
             note=text("map_note", c.lang),
+            colour_label=t("map_level_scale"),
         ),
         "prefectures-map.png",
         t("map_fig", year=c.last),
         t("map_fig", year=c.last),
     )
+    shown = [s for s in table.columns[1:] if s in ci]
+    if shown:  # the what-if that changes the most output, its uncertainty marked
+        scen = max(shown, key=lambda s: float(table[s].abs().sum()))
+        caption = t("map_effect_fig", scenario=c.title(scen), year=c.last)
+        doc.figure(
+            prefecture_map(
+                table[scen],
+                t("map_effect_title", scenario=c.title(scen), year=c.last),
+                c.lang,
+                note=text("map_note", c.lang),
+                colour_label=t("map_effect_scale"),
+                interval=ci[scen],
+            ),
+            f"{scen}-prefectures-map.png",
+            caption,
+            caption,
+        )
     doc.heading(3, heading("ranking", lang), "ranking")
     ranking = zone_ranking(c.data)
     doc.para(t("ranking_intro", n=len(ranking), year=c.last))
@@ -274,163 +277,6 @@ def prefectures_section(c: Context) -> None:
     )  # fmt: skip
 
 
-def whatif_section(c: Context, scen: str) -> None:
-    """One what-if: its question, changes, effects, fan charts and lost zones."""
-    c.doc.heading(2, c.t("whatif", name=c.title(scen)), f"whatif-{scen}")
-    question_section(c, scen)
-    changes_section(c, scen)
-    effects_section(c, scen)
-    fans_section(c, scen)
-    lost_section(c, scen)
-
-
-def question_section(c: Context, scen: str) -> None:
-    """The question the scenario asks (its description)."""
-    c.doc.heading(3, heading("question", c.lang))
-    c.doc.quote(scenario_question(c.data, scen, c.lang) or c.t("no_description"))
-
-
-def _param_desc(name: str, lang: str) -> str:
-    if name == MODE_ASSIGNMENTS:
-        return text("mode_assignments", lang)
-    p = REGISTRY.get(name)
-    if p is None:
-        return ""
-    return p.description_zh if lang == "zh" else p.description
-
-
-def _basis(name: str, lang: str) -> str:
-    p = REGISTRY.get(name)
-    if p is None:
-        return text("lever", lang) if name == MODE_ASSIGNMENTS else ""
-    if p.is_assumption:
-        return text("assumed", lang)
-    return text("measured_source", lang, source=p.source_zh if lang == "zh" else p.source)
-
-
-def changes_section(c: Context, scen: str) -> None:
-    """The parameters the scenario changes against the baseline, with their basis."""
-    t = c.t
-    c.doc.heading(3, heading("changes", c.lang))
-    changes = changed_parameters(c.data, scen)
-    if changes is None:
-        c.doc.para(t("changes_unknown"))
-        return
-    if not changes:
-        c.doc.para(t("no_changes"))
-        return
-    rows = [
-        [name, fmt_param(a, c.lang), fmt_param(b, c.lang), _param_desc(name, c.lang),
-         _basis(name, c.lang)]
-        for name, a, b in changes
-    ]  # fmt: skip
-    c.doc.table(
-        [t("param"), t("baseline_value"), t("scenario_value"), t("meaning"), t("basis")], rows
-    )
-
-
-def effects_section(c: Context, scen: str) -> None:
-    """The headline effects table and the effects chart of the last year."""
-    t, lang = c.t, c.lang
-    c.doc.heading(3, heading("effects", lang))
-    rows_h = c.head[c.head["scenario"] == scen]
-    post = t("posterior_note") if scen in c.posterior_used else ""
-    c.doc.table(
-        [
-            t("metric"),
-            t("year"),
-            t("baseline_value"),
-            t("scenario_value"),
-            t("effect"),
-            t("ci"),
-            t("spread"),
-            t("pairs"),
-        ],
-        [
-            [
-                plotting.metric_label(r.metric, lang),
-                str(r.year),
-                fmt_level(r.baseline_mean, r.metric),
-                fmt_level(r.scenario_mean, r.metric),
-                fmt_effect(r.mean, r.ci_low, r.ci_high, lang, interval=False),
-                fmt_effect_interval(r.ci_low, r.ci_high, lang, like=r.mean),
-                fmt_effect_interval(r.low, r.high, lang, like=r.mean),
-                str(r.n),
-            ]
-            for r in rows_h.itertuples()
-        ],
-        cls="headline",
-        numeric=2,
-    )
-    c.doc.para(t("effects_note", posterior=post), cls="note")
-    at_end = rows_h[rows_h["year"] == c.last].copy()
-    if len(at_end):
-        at_end["colour"] = [
-            VERDICT_COLOURS[verdict(r.mean, r.ci_low, r.ci_high, better(r.metric))]
-            if better(r.metric)
-            else plotting.PALETTE[0]
-            for r in at_end.itertuples()
-        ]
-        c.doc.figure(
-            effects_figure(at_end, c.lang),
-            f"{scen}-effects.png",
-            f"{scen}: effects {c.last}",
-            t("effects_fig", year=c.last),
-        )
-
-
-def fans_section(c: Context, scen: str) -> None:
-    """Fan charts of the key metrics, baseline against the what-if."""
-    c.doc.heading(3, heading("fans", c.lang))
-    c.doc.figure(
-        fans_figure(c.data, scen, c.lang),
-        f"{scen}-fans.png",
-        f"{scen}: key metrics {c.first}-{c.last}",
-        c.t("fans_fig", start=c.first, end=c.last),
-    )
-
-
-def lost_section(c: Context, scen: str) -> None:
-    """Zones that lost status, in the scenario and in the baseline."""
-    t, lang = c.t, c.lang
-    c.doc.heading(3, heading("lost", lang))
-    if c.data.zones is None:
-        c.doc.para(t("lost_no_zones"))
-        return
-    lost = lost_status(c.data, scen)
-    if lost.empty:
-        c.doc.para(t("lost_none", year=c.last))
-        return
-    shown = lost.head(MAX_LOST_ROWS)
-    more = t("lost_more", n=len(lost) - len(shown)) if len(lost) > len(shown) else ""
-    c.doc.table(
-        [
-            t("zone"),
-            t("city"),
-            t("level"),
-            t("type"),
-            t("share_base"),
-            t("share_scen"),
-            t("first_year"),
-        ],
-        [
-            [
-                zone_cell(r._asdict(), lang),
-                city_label(r.city, lang),
-                vocab("levels", r.level, lang),
-                vocab("types", r.type, lang),
-                fmt_share(r.share_baseline),
-                fmt_share(r.share_scenario),
-                "–" if math.isnan(r.first_year) else str(round(r.first_year)),
-            ]
-            for r in shown.itertuples()
-        ],
-        numeric=4,
-    )
-    c.doc.para(t("lost_note", year=c.last, more=more), cls="note")
-
-
-#: Anchor of the "which mode, how sure" section (set by :mod:`sim.analysis.robustness.section`).
 ROBUSTNESS_ANCHOR = "robustness"
 
 
@@ -466,7 +312,7 @@ def modes_section(c: Context) -> None:
         numeric=1,
     )
     doc.figure(mode_counts_figure(data, c.lang), "modes-counts.png",
-               f"zones by mode {c.last}", "")  # fmt: skip
+               t("mode_counts_alt", year=c.last), "")  # fmt: skip
     if data.zones is None:
         return
     outcomes = mode_outcomes(data)
@@ -484,134 +330,7 @@ def modes_section(c: Context) -> None:
     )
     doc.para(t("modes_outcomes_note", year=c.last), cls="note")
     doc.figure(mode_outcomes_figure(data, c.lang), "modes-outcomes.png",
-               f"zone outcomes by mode {c.last}", "")  # fmt: skip
-
-
-def methods_section(c: Context) -> None:
-    """The methods box: design, calibration fit, sensitivities and assumptions."""
-    c.doc.open("section", "methods")
-    c.doc.heading(2, heading("methods", c.lang), "methods")
-    design = [c.t("batch_design", reps=c.replicates, start=c.first, end=c.last)]
-    if c.posterior_used:
-        design.append(c.t("posterior_used", names=", ".join(c.posterior_used)))
-    else:
-        design.append(c.t("posterior_absent"))
-    c.doc.items(design)
-    calibration_section(c)
-    sensitivity_section(c)
-    assumptions_section(c)
-    c.doc.close("section")
-
-
-#: Signs of one-sided calibration targets before their value.
-BOUND_SIGNS = {"at_least": "≥ ", "at_most": "≤ "}
-
-
-def calibration_section(c: Context) -> None:
-    """The calibration fit: each target's kind, value, source and simulated value."""
-    t, doc, cal = c.t, c.doc, c.calibration
-    doc.heading(3, t("calibration_head"))
-    if cal is None:
-        doc.para(t("calibration_none"))
-        return
-    doc.para(t("calibration_from", path=shown_path(cal.path)))
-    table = cal.table
-    counts = cal.counts()
-    doc.para(
-        t(
-            "calibration_roles",
-            fitted=counts.get("fitted", 0),
-            checked=counts.get("checked", 0),
-            structural=counts.get("structural", 0),
-        )
-    )
-    extra = [col for col in ("tolerance", "within") if col in table.columns]
-    doc.table(
-        [t("target"), t("role"), t("kind"), t("source"), t("target_value"), t("simulated"),
-         *(t(col) for col in extra)],
-        [
-            [
-                str(r["target"]),
-                t("unknown") if cal.role(r) == "unknown" else t(f"role_{cal.role(r)}"),
-                t(f"kind_{r['bound']}"),
-                str(r["source"]).removeprefix("facts: ") or "–",
-                BOUND_SIGNS.get(r["bound"], "") + fmt_number(r["value"]),
-                fmt_number(r["simulated"]),
-                *(
-                    (t("yes") if truthy(r[col]) else t("no"))
-                    if col == "within"
-                    else fmt_number(r[col])
-                    for col in extra
-                ),
-            ]
-            for _, r in table.iterrows()
-        ],
-        numeric=4,
-    )  # fmt: skip
-    verdicts = cal.verdicts()
-    if verdicts:
-        doc.para(
-            t(
-                "caveat_ident",
-                n=sum(len(v) for v in verdicts.values()),
-                identified=len(verdicts.get("identified", [])),
-                weak=len(verdicts.get("weakly identified", [])),
-                none=len(verdicts.get("not identified", [])),
-            )
-        )
-    if cal.distance is not None:
-        doc.para(t("calibration_distance", distance=fmt_number(cal.distance)), cls="note")
-
-
-def sensitivity_section(c: Context) -> None:
-    """The most influential parameters of every sensitivity analysis found."""
-    t, doc = c.t, c.doc
-    doc.heading(3, t("sensitivity_head"))
-    if not c.sensitivity:
-        doc.para(t("sensitivity_none"))
-    for sens in c.sensitivity:
-        doc.para(t("sensitivity_from", method=sens.method, path=shown_path(sens.path)))
-        doc.table(
-            [t("output"), t("top_params")],
-            [
-                [out, ", ".join(f"{p} ({v:.2g})" for p, v in items)]
-                for out, items in sens.top.items()
-            ],
-        )
-
-
-def assumptions_section(c: Context) -> None:
-    """The assumed parameters: the mode effects in full, the others by name."""
-    t, doc, data = c.t, c.doc, c.data
-    doc.heading(3, t("assumed_head"))
-    assumed = [p for p in REGISTRY.values() if p.is_assumption]
-    doc.para(t("assumed_intro", n=len(assumed), total=len(REGISTRY)))
-    doc.table(
-        [t("param"), t("value"), t("range"), t("meaning")],
-        [
-            [
-                p.name,
-                f"{p.default:g}",
-                f"{p.lower:g}–{p.upper:g} {unit_label(p.unit, c.lang)}".rstrip(),
-                _param_desc(p.name, c.lang),
-            ]
-            for p in assumed
-            if p.group == "modes"
-        ],
-    )
-    others = [p.name for p in assumed if p.group != "modes"]
-    if others:
-        doc.para(f"{t('other_assumptions')}: " + ", ".join(f"`{n}`" for n in others) + ".")
-    touched = sorted(
-        {
-            name
-            for scen in data.whatifs
-            for name, _, _ in (changed_parameters(data, scen) or [])
-            if name in REGISTRY and REGISTRY[name].is_assumption
-        }
-    )
-    if touched:
-        doc.para(t("whatif_assumptions", items=", ".join(f"`{n}`" for n in touched)))
+               t("mode_outcomes_alt", year=c.last), "")  # fmt: skip
 
 
 def provenance_section(c: Context) -> None:
@@ -634,7 +353,7 @@ def provenance_section(c: Context) -> None:
             [t("model_version"), model_version_text(m, c.lang)],
             [t("commit"), commit],
             [t("run_time"), f"{m.get('started', '?')} – {m.get('finished', '?')}"],
-            [t("status"), str(m.get("status", t("unknown")))],
+            [t("status"), vocab("statuses", str(m.get("status", t("unknown"))), c.lang)],
             [t("runs_done"), run_counts(res, c.lang)],
             [t("seeds"), _seed_text(m, scen_here, c.lang)],
             [t("versions"), versions or t("unknown")],
@@ -675,10 +394,11 @@ def _seed_text(manifest: Mapping[str, Any], scenarios: Sequence[str], lang: str)
         if seeds:
             break
     if isinstance(seeds, Mapping):
-        shown = ", ".join(f"{k}: {v}" for k, v in list(seeds.items())[:8])
+        sep = separator("list", lang)
+        shown = sep.join(f"{k}{separator('label', lang)}{v}" for k, v in list(seeds.items())[:8])
         if len(seeds) > 8:
-            shown += ", …"
+            shown += sep + "…"
         parts.append(text("replicate_seeds", lang, seeds=shown))
     elif seeds:
         parts.append(str(seeds))
-    return "; ".join(parts) or text("unknown", lang)
+    return separator("clause", lang).join(parts) or text("unknown", lang)

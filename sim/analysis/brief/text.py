@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from sim.core.lang import Translated, translate
+from sim.core.params import MODE_ASSIGNMENTS, REGISTRY
 
 #: Section headings, by identifier: (English, Chinese).
 SECTIONS: dict[str, Translated] = {
@@ -89,6 +90,14 @@ TEXT: dict[str, Translated] = {
         "{year}年的影响：均值（圆点）与配对运行的5–95%范围（横线）；绿色为更好、红色为更差"
         "（均值的95%区间不含零），灰色为不明显或无所谓好坏。",
     ),
+    "effects_alt": ("{scenario}: effects in {year}", "{scenario}：{year}年的影响"),
+    "fans_alt": ("{scenario}: key metrics, {start}–{end}", "{scenario}：{start}–{end}年主要指标"),
+    "mode_counts_alt": ("Zones by management mode, {year}", "{year}年各管理模式的开发区数"),
+    "mode_outcomes_alt": (
+        "Zone outcomes by management mode, {year}",
+        "{year}年各管理模式的开发区结果",
+    ),
+    "map_title": ("{label}, {year}", "{year}年{label}"),
     "fans_fig": (
         "Median (line), 25–75 % and 5–95 % of replicates (bands), {start}–{end}.",
         "中位数（线）、重复运行的25–75%与5–95%范围（色带），{start}–{end}年。",
@@ -197,7 +206,7 @@ TEXT: dict[str, Translated] = {
     ),
     "range": ("Range", "范围"),
     "value": ("Value", "取值"),
-    "other_assumptions": ("Other assumed parameters", "其他假设参数"),
+    "other_assumptions": ("Other assumed parameters: {items}.", "其他假设参数：{items}。"),
     "whatif_assumptions": (
         "Assumed parameters a what-if changes: {items}.",
         "对比情景改变的假设参数：{items}。",
@@ -391,6 +400,25 @@ TEXT: dict[str, Translated] = {
     ),
     "zone_output": ("Zone output (100 m yuan), baseline", "开发区产出（亿元，基准）"),
     "firms_col": ("Firms", "企业数"),
+    "map_level_scale": (
+        "Zone output (100 m yuan), in five classes of about two prefectures each",
+        "开发区产出（亿元），分为五档，每档约两个地市",
+    ),
+    "map_effect_title": (
+        "{scenario}: change in zone output, {year}",
+        "{scenario}：{year}年开发区产出的变化",
+    ),
+    "map_effect_scale": (
+        "Difference from the baseline (100 m yuan); hatched: 95 % interval includes 0",
+        "与基准情景之差（亿元）；斜线：95 % 区间包含 0",
+    ),
+    "map_effect_fig": (
+        "Map: change in the zones' output in {year} under {scenario} against the baseline "
+        "(mean paired difference over replicates, 100 m yuan); a hatched prefecture's 95 % "
+        "interval includes zero. Prefectures drawn as on the map above.",
+        "地图：{scenario}情景下{year}年开发区产出相对基准情景的变化（各次重复配对差的均值，"
+        "亿元）；斜线填充的地市，其 95 % 区间包含零。地市画法与上图相同。",
+    ),
     "map_note": (
         "Outline: Natural Earth (public domain). Each cell is the area nearest\n"
         "a prefecture seat, not the prefecture's administrative boundary.",
@@ -431,6 +459,7 @@ TEXT: dict[str, Translated] = {
     "tolerance": ("Tolerance", "容差"),
     "within": ("Within tolerance", "在容差内"),
     "levels": ("national|provincial|park", "国家级|省级|园区"),
+    "statuses": ("complete|interrupted|failed|running", "已完成|已中断|失败|运行中"),
     "types": ("industrial|eco_tourism|agri_hitech", "工业|生态文旅|农业高新"),
 }
 
@@ -438,6 +467,19 @@ TEXT: dict[str, Translated] = {
 def text(key: str, lang: str, **fmt: Any) -> str:
     """Return the text ``key`` in ``lang`` (``"en"`` or ``"zh"``), formatted."""
     return translate(TEXT[key], lang).format(**fmt)
+
+
+#: Marks that join the parts of a list and of a clause, by language.
+SEPARATORS: dict[str, Translated] = {
+    "list": (", ", "，"),
+    "clause": ("; ", "；"),
+    "label": (": ", "："),
+}
+
+
+def separator(kind: str, lang: str) -> str:
+    """The mark joining list items, clauses, or a label and its value, in ``lang``."""
+    return translate(SEPARATORS[kind], lang)
 
 
 def heading(section: str, lang: str) -> str:
@@ -454,7 +496,14 @@ def vocab(key: str, value: str, lang: str) -> str:
 
 
 #: Units of the parameter table in Chinese (the table's units are English).
-UNITS_ZH = {"x legacy": "×原有体制", "index": "指数", "-": "", "share": "比例", "years": "年"}
+UNITS_ZH = {
+    "x legacy": "×原有体制",
+    "x operator": "×运营主体",
+    "index": "指数",
+    "-": "",
+    "share": "比例",
+    "years": "年",
+}
 
 
 def unit_label(unit: str, lang: str) -> str:
@@ -462,3 +511,23 @@ def unit_label(unit: str, lang: str) -> str:
     if lang == "zh":
         return UNITS_ZH.get(unit, unit)
     return "" if unit == "-" else unit
+
+
+def param_description(name: str, lang: str) -> str:
+    """A parameter's (or the mode assignments') full meaning in ``lang`` ("" if unknown)."""
+    if name == MODE_ASSIGNMENTS:
+        return text("mode_assignments", lang)
+    p = REGISTRY.get(name)
+    if p is None:
+        return ""
+    return p.description_zh if lang == "zh" else p.description
+
+
+def param_basis(name: str, lang: str) -> str:
+    """Where a parameter's value comes from: assumed, measured (its source), or a lever."""
+    p = REGISTRY.get(name)
+    if p is None:
+        return text("lever", lang) if name == MODE_ASSIGNMENTS else ""
+    if p.is_assumption:
+        return text("assumed", lang)
+    return text("measured_source", lang, source=p.source_zh if lang == "zh" else p.source)

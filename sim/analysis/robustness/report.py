@@ -226,7 +226,48 @@ def write_figures(exp: Exploration, fig_dir: Path) -> list[Path]:
     n = len(specs)
     paths = []
 
-    fig = Figure(figsize=(3.4 * n + 0.6, 3.2 + 0.25 * len(policies)))
+    fig = win_probability_figure(exp)
+    paths.append(_save(fig, fig_dir / FIGURE_FILES[0]))
+
+    fig = Figure(figsize=(3.4 * n + 0.6, 3.4), layout="constrained")
+    axes = fig.subplots(1, n, squeeze=False)[0]
+    for ax, o in zip(axes, specs, strict=True):
+        r = regret(outcome_matrix(exp.outcomes, o.label), o)
+        ax.boxplot([r[p].to_numpy() for p in policies], whis=(5, 95), showfliers=False)
+        ax.set_xticks(range(1, len(policies) + 1), policies, rotation=45, ha="right", fontsize=7)
+        ax.set_title(f"regret, {o.label}", fontsize=8)
+        ax.tick_params(axis="y", labelsize=7)
+    paths.append(_save(fig, fig_dir / FIGURE_FILES[1]))
+
+    traj = exp.discovery.trajectories
+    if len(traj):
+        shown = list(dict.fromkeys(traj["outcome"]))
+        fig = Figure(figsize=(3.6 * len(shown) + 0.6, 3.6), layout="constrained")
+        axes = fig.subplots(1, len(shown), squeeze=False)[0]
+        for ax, label in zip(axes, shown, strict=True):
+            t = traj[traj["outcome"] == label]
+            for (win, lose), d in t.groupby(["winner", "loser"], sort=False):
+                line = ax.plot(d["coverage"], d["density"], lw=0.9, label=f"{win} > {lose}")[0]
+                c = d[d["chosen"].astype(bool)]
+                ax.scatter(c["coverage"], c["density"], color=line.get_color(), s=18, zorder=3)
+            ax.set(xlabel="coverage", ylabel="density", xlim=(0, 1.02), ylim=(0, 1.02))
+            ax.set_title(f"PRIM peeling, {label}", fontsize=8)
+        handles, names = axes[0].get_legend_handles_labels()  # beside the lines, not on them
+        fig.legend(handles, names, loc="outside lower center", ncols=3, fontsize=6)
+        paths.append(_save(fig, fig_dir / FIGURE_FILES[2]))
+    return paths
+
+
+def win_probability_figure(exp: Exploration) -> Any:
+    """Matrices of P(row beats column), one per outcome, every label inside the figure."""
+    from matplotlib.figure import Figure
+
+    from sim.analysis.robustness.design import parse_outcomes
+
+    specs = parse_outcomes(exp.settings["outcomes"])
+    policies = exp.policies
+    n = len(specs)
+    fig = Figure(figsize=(3.4 * n + 0.6, 3.2 + 0.25 * len(policies)), layout="constrained")
     axes = fig.subplots(1, n, squeeze=False)[0]
     for ax, o in zip(axes, specs, strict=True):
         pw = exp.pairwise[exp.pairwise["outcome"] == o.label]
@@ -242,37 +283,7 @@ def write_figures(exp: Exploration, fig_dir: Path) -> list[Path]:
         ax.set_yticks(range(len(policies)), policies if ax is axes[0] else [], fontsize=7)
         ax.set_title(o.label, fontsize=8)
     fig.suptitle("P(row beats column) over the states of the world", fontsize=9)
-    fig.tight_layout()
-    paths.append(_save(fig, fig_dir / FIGURE_FILES[0]))
-
-    fig = Figure(figsize=(3.4 * n + 0.6, 3.4))
-    axes = fig.subplots(1, n, squeeze=False)[0]
-    for ax, o in zip(axes, specs, strict=True):
-        r = regret(outcome_matrix(exp.outcomes, o.label), o)
-        ax.boxplot([r[p].to_numpy() for p in policies], whis=(5, 95), showfliers=False)
-        ax.set_xticks(range(1, len(policies) + 1), policies, rotation=45, ha="right", fontsize=7)
-        ax.set_title(f"regret, {o.label}", fontsize=8)
-        ax.tick_params(axis="y", labelsize=7)
-    fig.tight_layout()
-    paths.append(_save(fig, fig_dir / FIGURE_FILES[1]))
-
-    traj = exp.discovery.trajectories
-    if len(traj):
-        shown = list(dict.fromkeys(traj["outcome"]))
-        fig = Figure(figsize=(3.6 * len(shown) + 0.6, 3.6))
-        axes = fig.subplots(1, len(shown), squeeze=False)[0]
-        for ax, label in zip(axes, shown, strict=True):
-            t = traj[traj["outcome"] == label]
-            for (win, lose), d in t.groupby(["winner", "loser"], sort=False):
-                line = ax.plot(d["coverage"], d["density"], lw=0.9, label=f"{win} > {lose}")[0]
-                c = d[d["chosen"].astype(bool)]
-                ax.scatter(c["coverage"], c["density"], color=line.get_color(), s=18, zorder=3)
-            ax.set(xlabel="coverage", ylabel="density", xlim=(0, 1.02), ylim=(0, 1.02))
-            ax.set_title(f"PRIM peeling, {label}", fontsize=8)
-        axes[0].legend(fontsize=6)
-        fig.tight_layout()
-        paths.append(_save(fig, fig_dir / FIGURE_FILES[2]))
-    return paths
+    return fig
 
 
 # --------------------------------------------------------------------------- report

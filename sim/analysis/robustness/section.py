@@ -211,7 +211,8 @@ def md_escape(text: str) -> str:
 
 def _code_html(text: str) -> str:
     """Escaped text with backtick spans (parameter names) shown as code."""
-    return re.sub(r"`([^`<>]+)`", r"<code>\1</code>", safetext.html_text(text))
+    escaped = safetext.keep_together(safetext.html_text(text))
+    return re.sub(r"`([^`<>]+)`", r"<code>\1</code>", escaped)
 
 
 def _code_md(text: str) -> str:
@@ -260,9 +261,9 @@ class _Frag:
         body = "".join(
             "<tr>"
             + "".join(
-                f'<td class="num">{safetext.html_text(c)}</td>'
+                f'<td class="num">{safetext.keep_together(safetext.html_text(c))}</td>'
                 if numeric and j >= numeric
-                else f"<td>{safetext.html_text(c)}</td>"
+                else f"<td>{safetext.keep_together(safetext.html_text(c))}</td>"
                 for j, c in enumerate(row)
             )
             + "</tr>"

@@ -244,8 +244,14 @@ def num(v: float) -> str:
 
 
 def condition(row: Mapping[str, Any], lang: str = "en") -> str:
-    """One restricted dimension of a box in words, e.g. ``x ≥ 1.6`` or ``0.2 ≤ x ≤ 0.5``."""
+    """One restricted dimension of a box in words, e.g. ``x ≥ 1.6`` or ``0.2 ≤ x ≤ 0.5``.
+
+    ``x`` is the parameter's meaning in the reader's language (:func:`param_meaning`),
+    ``"2018 年后每年新增实行三项制度的开发区数 ≥ 2.5"``; a name outside the registry
+    stays as it is.
+    """
     name = str(row["parameter"])
+    name = param_meaning(name, lang) or name
     lo, hi = (
         v if v is not None and math.isfinite(v) else None
         for v in (row.get("lower"), row.get("upper"))

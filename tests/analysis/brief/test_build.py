@@ -74,8 +74,9 @@ def test_brief_states_question_assumptions_and_provenance(
     assert str(batch.parent) not in b.markdown + b.html  # the batch's own folder, by name
     seed0 = next(iter(m["scenarios"]["baseline"]["seeds"].values()))
     assert str(seed0) in footer
-    # effects and fans per what-if, mode counts and outcomes, the prefecture map
-    assert b.headline is not None and len(b.figures) == 2 * 2 + 2 + 1
+    # effects and fans per what-if, mode counts and outcomes, the prefecture maps (the
+    # baseline's level and a what-if's effect)
+    assert b.headline is not None and len(b.figures) == 2 * 2 + 2 + 2
 
 
 def test_html_is_self_contained(briefs: dict[str, brief.Brief]) -> None:
@@ -153,7 +154,7 @@ def test_chinese_figures_need_no_system_font(batch: Path, tmp_path: Path) -> Non
     )  # fmt: skip
     assert done.returncode == 0, done.stderr[-3000:]
     figures = json.loads(done.stdout.splitlines()[-1])
-    assert len(figures) == 2 * 2 + 2 + 1
+    assert len(figures) == 2 * 2 + 2 + 2
     for texts in figures:
         assert any(re.search(r"[\u4e00-\u9fff]", t) for t in texts), texts
 
@@ -241,7 +242,8 @@ def test_key_findings_come_first_with_graded_confidence_and_caveats(
     for lang, b in briefs.items():
         headings = re.findall(r"(?m)^## (.+)$", b.markdown)
         assert headings[0] == brief.heading("findings", lang)
-        assert re.search(r"<h1>[^<]*</h1>\s*<p[^>]*>[^<]*</p>\s*<section class=\"findings\">"
+        assert re.search(r"<h1>[^<]*</h1>\s*<p[^>]*>(?:[^<]|</?span[^>]*>)*</p>\s*"
+                         r"<section class=\"findings\">"
                          r"\s*<h2 id=\"key-findings\">", b.html)  # fmt: skip
         first = md_section(b.markdown, brief.heading("findings", lang))
         # the synthetic exploration: corporate beats the others in 57 % of 60 states
@@ -409,6 +411,32 @@ def test_prefecture_map_draws_the_eleven_prefectures(batch: Path) -> None:
     assert all(sum(shades[top][:3]) <= sum(c[:3]) for c in shades.values())  # darkest
 
 
+def test_prefecture_maps_have_a_colour_bar_separate_the_small_prefectures_and_mark_doubt(
+    batch: Path,
+) -> None:
+    import pandas as pd
+    from matplotlib.patches import PathPatch
+
+    from sim.analysis.brief.figures import prefecture_map
+    from sim.core.cities import CITIES
+
+    level = pd.Series({c: 100.0 + 10 * i for i, c in enumerate(CITIES)}) * 1.0
+    level[next(iter(CITIES))] = 5000.0  # one prefecture far above the ten others
+    fig = prefecture_map(level, "output", "en", colour_label="100 m yuan")
+    assert len(fig.axes) == 2 and fig.axes[1].get_xlabel() == "100 m yuan"  # the colour bar
+    tiles = {p.get_gid(): p.get_facecolor() for p in fig.axes[0].patches if p.get_gid()}
+    small = {tiles[c] for c in list(CITIES)[1:]}
+    assert len(small) >= 4  # not one pale shade for the ten smaller prefectures
+
+    effect = pd.Series({c: float(i - 5) for i, c in enumerate(CITIES)})
+    ci = pd.DataFrame({"ci_low": effect - 2, "ci_high": effect + 2})
+    fig = prefecture_map(effect, "change", "en", interval=ci)
+    hatched = [p for p in fig.axes[0].patches if isinstance(p, PathPatch) and p.get_hatch()]
+    assert len(hatched) == int(((ci["ci_low"] <= 0) & (ci["ci_high"] >= 0)).sum()) == 5
+    low, high = fig.axes[1].get_xlim()
+    assert low == -high == -5  # the colour bar is symmetric about zero
+
+
 def test_zone_ranking_marks_synthetic_zones(briefs: dict[str, brief.Brief]) -> None:
     ranking = md_table(md_section(briefs["en"].markdown, brief.heading("ranking", "en")))
     assert [r[0] for r in ranking] == [str(i) for i in range(1, len(ranking) + 1)]
@@ -464,3 +492,33 @@ def test_mode_verdict_says_when_no_assumption_stands_out(batch: Path, exploratio
     assert en.startswith("No mode is reliably best on the outcome measured")
     assert "no single assumption stands out at this budget (the most promising to measure:" in en
     assert "没有哪一个假设明显突出" in mode_verdict(exp, data, "zh")
+
+
+def test_chinese_brief_leaves_no_english_word_half_width_mark_or_code_value(
+    briefs: dict[str, brief.Brief],
+) -> None:
+    """Alt text, the batch's status, seeds and lists read in Chinese, with full-width marks."""
+    zh = briefs["zh"]
+    alts = re.findall(r'<img [^>]*alt="([^"]*)"', zh.html)
+    assert len(alts) == len(zh.figures)
+    for alt in alts:
+        words = html.unescape(alt).replace("Natural Earth", "")  # a source's name
+        assert not re.search(r"[A-Za-z]{3,}", words), alt
+    assert [f.alt for f in briefs["en"].figures] != [f.alt for f in zh.figures]
+    text = page_text(zh.html)
+    assert "| 状态 | 已完成 |" in zh.markdown and "complete" not in text
+    assert not re.search(r"[\u4e00-\u9fff）]\s?[:;,] ", text), re.findall(
+        r".{8}[\u4e00-\u9fff）]\s?[:;,] .{8}", text
+    )
+    assert not re.search(r", 20\d\d", text)
+    assert brief.text("map_title", "zh", label="开发区产出", year=2035) == "2035年开发区产出"
+
+
+def test_short_cells_and_number_ranges_never_break_across_lines(
+    briefs: dict[str, brief.Brief],
+) -> None:
+    zh = briefs["zh"].html
+    assert '<td class="nw">太原</td>' in zh  # a city column is not one character a line
+    ranges = re.findall(r'<span class="nw">([^<]*)</span>', zh)
+    assert any(re.fullmatch(r"\d+\u00a0%–\d+\u00a0%", r) for r in ranges), ranges[:5]
+    assert not re.search(r"\d %–", page_text(zh))

@@ -46,3 +46,24 @@ def test_missing_chromium_is_one_line_and_writes_nothing(
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "chromium" in err[0].lower() and "found none" in err[0]
     assert not out.exists() and not out.with_suffix(".pdf").exists()
+
+
+@pytest.mark.requires_program("chromium")
+def test_pdf_opens_with_the_findings_and_keeps_table_rows_whole(
+    briefs: dict[str, brief.Brief], tmp_path: Path
+) -> None:
+    """Page 1 holds the title and the key findings, not the title alone."""
+    from pypdf import PdfReader
+
+    chromium = find_chromium()
+    for lang, b in briefs.items():
+        page = tmp_path / f"brief.{lang}.html"
+        brief.write_brief(b, page)
+        reader = PdfReader(write_pdf(page, tmp_path / f"brief.{lang}.pdf", chromium=chromium))
+        first = reader.pages[0].extract_text()
+        assert brief.heading("findings", lang) in first, (lang, first[:200])
+        assert len(first) > 400, (lang, first)  # the findings, not their heading alone
+        rules = re.search(r"@media print\{(.*)\}", b.html, re.S).group(1)
+        kept = re.search(r"([^{}]*)\{break-inside:avoid\}", rules).group(1).split(",")
+        assert {"table", "tr", "figure"} <= set(kept)  # a long table breaks between rows
+        assert "thead{display:table-header-group}" in rules  # and repeats its header

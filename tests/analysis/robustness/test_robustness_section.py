@@ -21,16 +21,21 @@ POLICIES = ("corp<b>", "sanheyi", "quzheng")
 @pytest.fixture(scope="module")
 def exploration():
     """Synthetic states: corp wins when u0 > 0.5; sanheyi beats quzheng in 50 % of states."""
+    return _exploration(POLICIES)
+
+
+def _exploration(policies: tuple[str, str, str]):
     rng = np.random.default_rng(0)
     x = rng.random((N, 3))
     states = pd.DataFrame(x, columns=["u0", "u1", "u2"])
     states.insert(0, "state", np.arange(N))
     states.insert(1, "seed", np.arange(N))
     states.insert(2, "draw", -1)
+    corp, sanheyi, quzheng = policies
     values = {
-        "corp<b>": np.where(x[:, 0] > 0.5, 10.0, 0.0),
-        "sanheyi": np.where(x[:, 1] > 0.5, 6.0, 4.0),
-        "quzheng": np.full(N, 5.0),
+        corp: np.where(x[:, 0] > 0.5, 10.0, 0.0),
+        sanheyi: np.where(x[:, 1] > 0.5, 6.0, 4.0),
+        quzheng: np.full(N, 5.0),
     }
     outcomes = pd.concat(
         [
@@ -185,6 +190,19 @@ def test_parameters_are_named_in_plain_words_with_their_code_name():
     assert param_phrase("not_a_parameter") == "`not_a_parameter`"
 
 
+def test_box_conditions_name_parameters_by_their_meaning_in_the_readers_language():
+    from sim.analysis.robustness.words import box_conditions, condition
+
+    row = {"parameter": "three_systems_rollout", "lower": 2.5, "upper": float("nan")}
+    assert condition(row, "zh") == "2018 年后每年新增实行三项制度的开发区数 ≥ 2.5"
+    assert condition(row, "en").startswith("further zones adopting the three systems")
+    both = [row, {"parameter": "u0", "lower": 0.2, "upper": 0.5}]
+    assert box_conditions(both, "zh") == (
+        "2018 年后每年新增实行三项制度的开发区数 ≥ 2.5，且 0.2 ≤ u0 ≤ 0.5"
+    )  # a name outside the registry stays as it is
+    assert "three_systems_rollout" not in box_conditions(both, "zh")
+
+
 def test_numbers_in_words_have_two_significant_figures():
     from sim.analysis.robustness.words import count, sig2
 
@@ -192,3 +210,21 @@ def test_numbers_in_words_have_two_significant_figures():
         "80", "310", "0.33", "100", "-0.12"
     ]  # fmt: skip
     assert [count(n) for n in (5, 44, 156, 2156, 8494)] == ["5", "44", "160", "2,200", "8,500"]
+
+
+def test_win_probability_figure_keeps_every_label_inside():
+    """Long policy names (``all_corporate``) are not clipped at the figure's edge."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from sim.analysis.robustness.report import win_probability_figure
+
+    exp = _exploration(("all_corporate_long_name", "all_sanheyi", "all_quzheng"))
+    fig = win_probability_figure(exp)
+    FigureCanvasAgg(fig).draw()
+    box = fig.bbox
+    labels = [t for ax in fig.axes for t in (*ax.get_xticklabels(), *ax.get_yticklabels())]
+    assert any(t.get_text() == "all_corporate_long_name" for t in labels)
+    for t in labels:
+        if t.get_text():
+            e = t.get_window_extent()
+            assert e.x0 >= box.x0 and e.y0 >= box.y0 and e.x1 <= box.x1, t.get_text()
