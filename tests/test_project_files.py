@@ -26,3 +26,17 @@ def test_licence_file_is_the_licence_pyproject_declares() -> None:
 def test_changelog_has_an_unreleased_section() -> None:
     text = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
     assert "\n## Unreleased\n" in text
+
+
+def test_notebooks_extra_installs_what_running_the_notebooks_needs() -> None:
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    extra = declared["project"]["optional-dependencies"]["notebooks"]
+    names = {re.split(r"[<>=\[ ]", d)[0].lower() for d in extra}
+    assert {"nbconvert", "nbclient", "ipykernel", "jupyterlab"} <= names
+
+
+def test_every_script_the_documentation_names_exists() -> None:
+    docs = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+    for doc in docs:
+        for name in re.findall(r"\b((?:scripts|docs|benchmarks)/[\w/]+\.py)\b", doc.read_text()):
+            assert (ROOT / name).is_file(), f"{doc.name} names {name}, which does not exist"
