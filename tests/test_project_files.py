@@ -40,3 +40,11 @@ def test_every_script_the_documentation_names_exists() -> None:
     for doc in docs:
         for name in re.findall(r"\b((?:scripts|docs|benchmarks)/[\w/]+\.py)\b", doc.read_text()):
             assert (ROOT / name).is_file(), f"{doc.name} names {name}, which does not exist"
+
+
+def test_main_job_points_latest_at_the_current_version_folder() -> None:
+    text = (ROOT / "Makefile").read_text(encoding="utf-8")
+    recipe = text.split("\nrun: ", 1)[1].split("\n\n", 1)[0]
+    # a relative link, made before the runs start, so it is right even if the job stops
+    assert "dir=$(MAIN_OUT)/$$v" in recipe
+    assert recipe.index("ln -sfn $$v $(MAIN_OUT)/latest") < recipe.index("zonesim run")
