@@ -47,7 +47,7 @@ run: $(STAMP)
 	$(BIN)/zonesim run $(MAIN_SCENARIOS:%=scenarios/%.toml) --reps $(MAIN_REPS) \
 		--workers $(WORKERS) --out $$dir/batch && \
 	$(BIN)/zonesim explore $(MODES) --states $(MAIN_STATES) --seeds-per-state $(MAIN_SEEDS) \
-		--workers $(WORKERS) --out $$dir/explore --quiet && \
+		--workers $(WORKERS) --out $$dir/explore && \
 	for lang in en zh; do \
 		$(BIN)/zonesim brief $$dir/batch --robustness $$dir/explore --lang $$lang \
 			--out $(MAIN_OUT)/brief.$$lang.html $(BRIEF_METHODS) || exit $$?; \
