@@ -296,8 +296,8 @@ TEXT: dict[str, Translated] = {
     ),
     "and": (" and ", "和"),
     "verdict_whatifs": (
-        "Against the baseline in {year}, under the default assumptions (seed noise only): {items}.",
-        "与{year}年基准情景相比，在默认假设下（仅含随机种子波动）：{items}。",
+        "Against the baseline in {year}, under {assumptions} (seed noise only): {items}.",
+        "与{year}年基准情景相比，在{assumptions}下（仅含随机种子波动）：{items}。",
     ),
     "wi_worse": ("worse on more criteria than better: {names}", "变差的标准多于变好的：{names}"),
     "wi_better": ("better on more criteria than worse: {names}", "变好的标准多于变差的：{names}"),
@@ -310,17 +310,40 @@ TEXT: dict[str, Translated] = {
     "findings_whatif_head": ("The what-ifs: the detail", "各对比情景：详细结论"),
     "toc": ("Contents", "目录"),
     "findings_no_robust": (
-        "These findings are conditional on the default assumptions: the management modes' "
+        "These findings are conditional on {assumptions}: the management modes' "
         "effects are assumed, and the intervals here hold seed noise only, so they cannot say "
         "which mode is better. Run `zonesim explore` (and `zonesim brief --robustness DIR`) "
         "for graded confidence over the assumptions' ranges.",
-        "以下结论以默认假设为前提：管理模式的作用是假设，这里的区间只反映随机种子的波动，"
+        "以下结论以{assumptions}为前提：管理模式的作用是假设，这里的区间只反映随机种子的波动，"
         "无法说明哪种模式更好。运行 `zonesim explore`（并用 `zonesim brief --robustness DIR`）"
         "可得到在各假设范围内分级的把握程度。",
     ),
     "findings_default_head": (
-        "Against the baseline in {year}, under the default assumptions (seed noise only):",
-        "{year}年与基准情景相比，在默认假设下（仅含随机种子波动）：",
+        "Against the baseline in {year}, under {assumptions} (seed noise only):",
+        "{year}年与基准情景相比，在{assumptions}下（仅含随机种子波动）：",
+    ),
+    # What the brief was made from: values set over the scenario files, the exploration.
+    "assumptions_default": ("the default assumptions", "默认假设"),
+    "assumptions_set": (
+        "the default assumptions except {params} (set for this batch)",
+        "默认假设（但本批次另行设定{params}）",
+    ),
+    "baseline_set_title": ("Baseline", "基准情景"),
+    "set_label": ("set: {params}", "设定：{params}"),
+    "set_item": ("{param} = {value} (default {default})", "{param} = {value}（默认{default}）"),
+    "set_in": ("{items} in {names}", "{names}：{items}"),
+    "set_note": (
+        "Parameters set for this batch over the scenario files (`zonesim run --set`): "
+        "{items}. Titles and questions name what each file changes; every result here is "
+        "computed with the values set.",
+        "本批次在情景文件之上另行设定了参数（`zonesim run --set`）：{items}。"
+        "标题和问题说明各情景文件改变了什么；本简报的所有结果均按所设定的取值计算。",
+    ),
+    "exploration_source": (
+        "From the exploration in `{path}`: {states} states of the world × {seeds} seeds, "
+        "master seed {seed}; command `{command}`.",
+        "依据 `{path}` 中的探索：{states}个世界状态 × 每个状态{seeds}个随机种子，"
+        "主随机种子{seed}；命令 `{command}`。",
     ),
     "finding_none": ("no clear difference on these criteria", "在这些标准上没有明显差别"),
     "caveats_head": ("How to read these findings", "如何理解这些结论"),
