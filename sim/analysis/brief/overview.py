@@ -490,7 +490,7 @@ def ranking_rows(table: pd.DataFrame, lang: str) -> list[list[str]]:
                 city_label(r["city"], lang),
                 vocab("levels", r.get("level", ""), lang),
                 plotting.mode_label(r["mode"], lang) if r.get("mode") else "–",
-                text("yes", lang) if synthetic else text("no", lang),
+                text("seeded_synthetic" if synthetic else "seeded_registry", lang),
                 fmt_number(r["gdp"]),
                 fmt_number(round(r["firms"])),
             ]

@@ -273,7 +273,7 @@ def prefectures_section(c: Context) -> None:
     )
     doc.heading(3, heading("ranking", lang), "ranking")
     ranking = zone_ranking(c.data)
-    doc.para(t("ranking_intro", n=len(ranking), year=c.last))
+    doc.para(t("ranking_intro", n=len(ranking), year=c.last, generated=t("generated_zones")))
     doc.table(
         [t("rank"), t("zone"), t("city"), t("level"), t("mode"), t("synthetic"),
          t("zone_output"), t("firms_col")],
@@ -435,7 +435,7 @@ def lost_section(c: Context, scen: str) -> None:
         ],
         numeric=4,
     )
-    c.doc.para(t("lost_note", year=c.last, more=more), cls="note")
+    c.doc.para(t("lost_note", year=c.last, more=more, generated=t("generated_zones")), cls="note")
 
 
 #: Anchor of the "which mode, how sure" section (set by :mod:`sim.analysis.robustness.section`).
