@@ -48,3 +48,11 @@ def test_main_job_points_latest_at_the_current_version_folder() -> None:
     # a relative link, made before the runs start, so it is right even if the job stops
     assert "dir=$(MAIN_OUT)/$$v" in recipe
     assert recipe.index("ln -sfn $$v $(MAIN_OUT)/latest") < recipe.index("zonesim run")
+
+
+def test_main_job_shows_the_progress_of_its_long_phases() -> None:
+    recipe = (ROOT / "Makefile").read_text(encoding="utf-8").split("\nrun: ", 1)[1]
+    recipe = recipe.split("\n\n", 1)[0]
+    for command in ("zonesim explore", "zonesim brief"):
+        line = recipe.split(command, 1)[1].split("&&")[0].split("|| exit")[0]
+        assert "--quiet" not in line, f"make run: {command} runs without progress"
