@@ -298,9 +298,10 @@ def zone_cell(row: Mapping[str, Any], lang: str) -> str:
     generated outcome beside it never reads as data or a forecast for the real place.
     """
     label = zonedata.zone_label(row, lang)
-    cell = row["zone_id"] if label == row["zone_id"] else f"{row['zone_id']} {label}"
+    if label == row["zone_id"]:
+        return str(label)
     real = not int(row.get("synthetic", 1) or 0)
-    return cell + text("model_zone_mark", lang) if real else cell
+    return f"{row['zone_id']} {label}" + (text("model_zone_mark", lang) if real else "")
 
 
 def _zones(data: BriefData) -> pd.DataFrame:
