@@ -191,9 +191,8 @@ def findings_section(c: Context) -> None:
         verdicts.append(f"**{t('verdict_whatif_q')}** " + whatifs)
     for v in verdicts:
         doc.para(v, cls="verdict")
-    if c.exploration is not None:  # what the headline was made from, beside it
-        doc.para(exploration_source(c.exploration, c.lang), cls="note")
     if c.exploration is not None:
+        doc.para(exploration_source(c.exploration, c.lang), cls="note")  # beside the headline
         doc.heading(3, t("findings_mode_head"))
         doc.para(exploration_intro(c.exploration, c.lang))
         doc.items(exploration_findings(c.exploration, c.data, c.lang))
