@@ -54,13 +54,14 @@ TRADEOFF_CRITERIA: tuple[tuple[str, int], ...] = tuple(
 RANKED_ZONES = 15
 
 
-def scenario_title(data: BriefData, name: str, lang: str) -> str:
+def scenario_title(data: BriefData, name: str, lang: str, *, sets: bool = True) -> str:
     """A scenario's display title: its ``title``/``title_zh`` where given, else its name.
 
     A sweep's variant adds its swept values (:func:`design_label`), so the variants of
     one file are told apart wherever the brief names them. Parameters set over the file
     (``--set``, :func:`overrides`) are named in the baseline's title (then "Baseline",
-    not the file's title) and in a what-if's where they differ from the baseline's. A
+    not the file's title) and in a what-if's where they differ from the baseline's
+    (``sets=False`` leaves the values out, for figures: the brief's note lists them). A
     scenario outside the batches (a policy of an exploration) takes the title of the
     shipped scenario of that name, if there is one.
     """
@@ -76,7 +77,7 @@ def scenario_title(data: BriefData, name: str, lang: str) -> str:
     # a what-if's title names what it changes, and values set unlike the baseline's.
     if fixed and name == data.baseline:
         base = text("baseline_set_title", lang)
-    if fixed and (name == data.baseline or fixed != overrides(data, data.baseline)):
+    if sets and fixed and (name == data.baseline or fixed != overrides(data, data.baseline)):
         labels.append(text("set_label", lang, params=design_label(fixed, lang)))
     return base + (bracket(("，" if lang == "zh" else "; ").join(labels), lang) if labels else "")
 

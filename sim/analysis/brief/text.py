@@ -331,7 +331,7 @@ TEXT: dict[str, Translated] = {
     "baseline_set_title": ("Baseline", "基准情景"),
     "set_label": ("set: {params}", "设定：{params}"),
     "set_item": ("{param} = {value} (default {default})", "{param} = {value}（默认{default}）"),
-    "set_in": ("{items} in {names}", "{names}：{items}"),
+    "set_in": ("{items} in {names}", "在{names}中：{items}"),
     "set_note": (
         "Parameters set for this batch over the scenario files (`zonesim run --set`): "
         "{items}. Titles and questions name what each file changes; every result here is "

@@ -15,11 +15,11 @@ from .helpers import short_copy, title
 
 @pytest.fixture(scope="module")
 def set_batch(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A batch run with `--set` over every scenario file (two replicates, two years)."""
+    """A batch run with `--set` over every scenario file (short horizon, few replicates)."""
     folder = tmp_path_factory.mktemp("set")
     files = [str(short_copy(folder, n)) for n in ("baseline", "all_sanheyi")]
     out = folder / "batch"
-    argv = ["run", *files, "--reps", "2", "--workers", "1", "--quiet", "--out", str(out)]
+    argv = ["run", *files, "--workers", "1", "--quiet", "--out", str(out)]
     assert main([*argv, "--set", "exit_rule_on=0", "--set", "delegation_years=3"]) == 0
     return out
 
