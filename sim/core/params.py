@@ -17,6 +17,7 @@ validated by :func:`resolve` too.
 
 from __future__ import annotations
 
+import csv
 import math
 import re
 import tomllib
@@ -268,14 +269,39 @@ def _with_calibration(params: tuple[Parameter, ...], path: Path) -> dict[str, Pa
 
 REGISTRY: dict[str, Parameter] = _with_calibration(load_table(), CALIBRATED_FILE)
 
+#: The province's dated growth table: real GDP growth (%, year on year, at comparable
+#: prices, as first published), nominal GDP (亿元, for reference only: the model is real)
+#: and each year's source.
+PROVINCE_GROWTH_FILE = Path(__file__).parent / "data" / "province_growth.csv"
+
+
+def _province_growth_table(path: Path = PROVINCE_GROWTH_FILE) -> dict[int, dict[str, str]]:
+    """The rows of the dated growth table by year, checked to be consecutive years."""
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = {int(r["year"]): r for r in csv.DictReader(f)}
+    years = sorted(rows)
+    if years != list(range(years[0], years[-1] + 1)):
+        raise ValueError(f"{path}: expected consecutive years, got {years}")
+    return rows
+
+
+PROVINCE_GROWTH_TABLE = _province_growth_table()
 #: Province growth path given by data (%, real, year on year).
-PROVINCE_GROWTH_DATA: dict[int, float] = {2016: 4.5, 2017: 7.0, 2018: 6.7}
+PROVINCE_GROWTH_DATA: dict[int, float] = {
+    y: float(r["real_growth_pct"]) for y, r in PROVINCE_GROWTH_TABLE.items()
+}
+#: The last year of the table: the path is a projection (parameters) after it.
+LAST_DATA_YEAR = max(PROVINCE_GROWTH_DATA)
 #: Province GDP in 2017, 亿元 (facts: about 1.55 trillion yuan).
-PROVINCE_GDP_2017 = 15_500.0
+PROVINCE_GDP_2017 = float(PROVINCE_GROWTH_TABLE[2017]["gdp_nominal_100m_yuan"])
 #: Province GDP in 2016, 亿元: the 2017 level deflated by 2017's real growth.
 PROVINCE_GDP_2016 = PROVINCE_GDP_2017 / (1 + PROVINCE_GROWTH_DATA[2017] / 100)
+#: Years whose mean growth is the investment flow's reference pace (the calibration years).
+REFERENCE_YEARS = (2016, 2017, 2018)
 #: Mean province growth 2016-2018 (%): the investment flow's reference pace.
-REFERENCE_GROWTH = sum(PROVINCE_GROWTH_DATA.values()) / len(PROVINCE_GROWTH_DATA)
+REFERENCE_GROWTH = sum(PROVINCE_GROWTH_DATA[y] for y in REFERENCE_YEARS) / len(REFERENCE_YEARS)
+#: Years of the projected path's two ends (parameters ``province_growth_<year>``).
+PROJECTION_YEARS = (LAST_DATA_YEAR + 1, 2035)
 
 
 def defaults() -> dict[str, float]:
@@ -394,13 +420,16 @@ def salib_problem(names: list[str] | None = None, *, grouped: bool = False) -> d
 def province_growth(year: int, params: Mapping[str, float]) -> float:
     """Return the province's real GDP growth (%) in a year.
 
-    Data for 2016-2018; after 2018 a linear path from ``province_growth_2019`` to
-    ``province_growth_2035``, flat beyond 2035 and at the 2016 figure before 2016.
+    Data for 2016 to :data:`LAST_DATA_YEAR` (:data:`PROVINCE_GROWTH_FILE`); after it a
+    linear path between the parameters ``province_growth_<first>`` and
+    ``province_growth_<last>`` for the years of :data:`PROJECTION_YEARS`, flat beyond the
+    last one and at the 2016 figure before 2016.
     """
     if year in PROVINCE_GROWTH_DATA:
         return PROVINCE_GROWTH_DATA[year]
     if year < 2016:
         return PROVINCE_GROWTH_DATA[2016]
-    g0, g1 = params["province_growth_2019"], params["province_growth_2035"]
-    w = min(max((year - 2019) / (2035 - 2019), 0.0), 1.0)
+    first, last = PROJECTION_YEARS
+    g0, g1 = params[f"province_growth_{first}"], params[f"province_growth_{last}"]
+    w = min(max((year - first) / (last - first), 0.0), 1.0)
     return g0 + w * (g1 - g0)

@@ -207,12 +207,28 @@ def test_province_growth_data_2016_to_2018() -> None:
     assert params.province_growth(2010, full) == 4.5
 
 
-def test_province_growth_path_after_2018() -> None:
-    full = params.resolve({"province_growth_2019": 6.0, "province_growth_2035": 4.0})
-    assert params.province_growth(2019, full) == pytest.approx(6.0)
-    assert params.province_growth(2027, full) == pytest.approx(5.0)
+def test_province_growth_follows_the_dated_table_then_the_projection() -> None:
+    full = params.resolve({"province_growth_2025": 6.0, "province_growth_2035": 4.0})
+    table = params.PROVINCE_GROWTH_TABLE
+    assert params.LAST_DATA_YEAR == 2024 and min(table) == 2016
+    for year, row in table.items():  # every data year is the table's real growth, sourced
+        assert params.province_growth(year, full) == float(row["real_growth_pct"])
+        assert row["source"] and row["source_zh"]
+    assert params.province_growth(2020, full) == 3.6  # the table, not the parameters
+    assert params.province_growth(2025, full) == pytest.approx(6.0)
+    assert params.province_growth(2030, full) == pytest.approx(5.0)
     assert params.province_growth(2035, full) == pytest.approx(4.0)
     assert params.province_growth(2050, full) == pytest.approx(4.0)
+    # the investment flow's reference pace stays the calibration years' mean
+    assert pytest.approx((4.5 + 7.0 + 6.7) / 3) == params.REFERENCE_GROWTH
+
+
+def test_the_growth_table_refuses_a_gap_in_its_years(tmp_path: Path) -> None:
+    rows = params.PROVINCE_GROWTH_FILE.read_text(encoding="utf-8").splitlines()
+    bad = tmp_path / "growth.csv"
+    bad.write_text("\n".join(r for r in rows if not r.startswith("2020,")), encoding="utf-8")
+    with pytest.raises(ValueError, match="consecutive years"):
+        params._province_growth_table(bad)
 
 
 def test_calibrated_defaults_keep_the_prior(tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ seeds alone cannot say which management mode is better.
 from __future__ import annotations
 
 import math
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -37,8 +38,9 @@ from sim.analysis.robustness.section import (
     width_sentence,
 )
 from sim.analysis.robustness.words import param_meaning, param_phrase
+from sim.analysis.territory import relabelling
 from sim.core.cities import CITIES, city_label
-from sim.core.outputs import better
+from sim.core.outputs import FIXED_TERRITORY, better
 from sim.core.params import REGISTRY
 from sim.errors import InputError
 from sim.experiments.scenarios import shipped_scenarios
@@ -49,6 +51,9 @@ TRADEOFF_CRITERIA: tuple[tuple[str, int], ...] = tuple(
     (m, better(m))
     for m in ("stat_zone_gdp", "firms", "growth_gap_pp", "zones_delisted", "approval_days", "staff")
 )
+
+#: The as-reported outcome whose like-for-like split leads each what-if's finding.
+LIKE_FOR_LIKE = "stat_zone_gdp"
 
 #: Zones shown in the ranking.
 RANKED_ZONES = 15
@@ -330,12 +335,63 @@ def effect_cell(mean: float, low: float, high: float, verdict_: str, lang: str) 
     return body.removesuffix(")") + f"; {word})"
 
 
+def _percent(log_points: float) -> float:
+    """A change of ``log_points`` (100 x log ratio) as a percentage change."""
+    return 100 * math.expm1(log_points / 100)
+
+
+def like_for_like(data: BriefData, scenario: str, year: int, lang: str) -> str | None:
+    """A what-if's effect on zone output, real change first, then as reported.
+
+    The statistics' zones change with integration, delisting and new zones, so a
+    what-if that changes which zones are counted changes the as-reported output
+    (:data:`LIKE_FOR_LIKE`) by relabelling alone. The clause leads with the effect on
+    the fixed territory (:data:`sim.core.outputs.FIXED_TERRITORY`), with its 95 %
+    interval over the paired runs, then gives the as-reported effect and, where the two
+    parts go the same way, the share of it that is relabelling
+    (:func:`sim.analysis.territory.relabelling`).
+
+    Returns:
+        The clause, or ``None`` when the tables lack either version of the output.
+    """
+    fixed = FIXED_TERRITORY[LIKE_FOR_LIKE]
+    if not {LIKE_FOR_LIKE, fixed} <= set(data.annual.columns):
+        return None
+    row = relabelling(
+        data.annual, scenario, data.baseline, metrics=[LIKE_FOR_LIKE], years=[year]
+    ).iloc[0]
+    unit = " %" if lang == "en" else "%"
+    real = fmt_effect(
+        _percent(row.real), _percent(row.real_low), _percent(row.real_high), lang
+    ).replace(" (", unit + (" (" if lang == "en" else "（"), 1)
+    if lang == "zh":
+        real = real.removesuffix(")") + "）"
+    out = text(
+        "finding_like_for_like",
+        lang,
+        metric=re.sub(r"\s*[（(][^()（）]*[)）]$", "", plotting.metric_label(fixed, lang)),
+        real=real,
+        total=fmt_effect(row.total_pct) + unit,
+    )
+    share = row.relabelling_share
+    if math.isfinite(share) and 0 <= share <= 1:
+        out += text("finding_relabelled_share", lang, share=f"{100 * share:.0f}{unit}")
+    return out
+
+
 def default_findings(data: BriefData, table: pd.DataFrame, lang: str) -> list[str]:
-    """One sentence per what-if: its clear effects on the criteria (default assumptions)."""
+    """One sentence per what-if: its clear effects on the criteria (default assumptions).
+
+    Each sentence leads with the like-for-like effect on zone output
+    (:func:`like_for_like`); the as-reported criterion it replaces is not repeated.
+    """
     out = []
     sep = "，" if lang == "zh" else ", "
     for scen in data.whatifs:
+        lead = like_for_like(data, scen, data.years[1], lang)
         rows = table[(table["scenario"] == scen) & (table["verdict"] != "unclear")]
+        if lead is not None:
+            rows = rows[rows["metric"] != LIKE_FOR_LIKE]
         items = [
             f"{plotting.metric_label(r.metric, lang)} "
             + effect_cell(r.mean, r.ci_low, r.ci_high, r.verdict, lang)
@@ -343,7 +399,10 @@ def default_findings(data: BriefData, table: pd.DataFrame, lang: str) -> list[st
         ]
         colon, stop = ("：", "。") if lang == "zh" else (": ", ".")
         name = f"**{scenario_title(data, scen, lang)}**"
-        out.append(name + colon + (sep.join(items) or text("finding_none", lang)) + stop)
+        body = sep.join(items) or text("finding_none", lang)
+        if lead is not None:
+            body = lead + ("；" if lang == "zh" else "; ") + body if items else lead
+        out.append(name + colon + body + stop)
     return out
 
 

@@ -346,6 +346,16 @@ TEXT: dict[str, Translated] = {
         "主随机种子{seed}；命令 `{command}`。",
     ),
     "finding_none": ("no clear difference on these criteria", "在这些标准上没有明显差别"),
+    "finding_like_for_like": (
+        "on a fixed territory (every unit that is part of a zone, whatever its status) "
+        "{metric} {real}; as reported (the zones the statistics count) {total}",
+        "按固定范围（凡属开发区的单元，不论其地位）计，{metric}{real}；"
+        "按统计口径（统计所覆盖的开发区）计为{total}",
+    ),
+    "finding_relabelled_share": (
+        ", of which {share} is relabelling (which zones are counted), not real change",
+        "，其中{share}来自统计范围的变化（计入哪些开发区），而非实际变化",
+    ),
     "caveats_head": ("How to read these findings", "如何理解这些结论"),
     "caveat_modes": (
         "No study measures the management modes' effects: the model's mode effects are "

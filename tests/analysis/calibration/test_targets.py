@@ -49,9 +49,9 @@ def test_shipped_targets() -> None:
     # Candidates come from registry groups, screened in wave 1.
     assert t.screened and len(t.parameters) > 9
     groups = ["entry", "growth", "environment", "province"]
-    exclude = ["province_growth_2019", "province_growth_2035"]
+    exclude = ["province_growth_2025", "province_growth_2035"]
     assert t.parameters == cal.candidate_parameters(groups, exclude)
-    assert "displacement" in t.parameters and "province_growth_2019" not in t.parameters
+    assert "displacement" in t.parameters and "province_growth_2025" not in t.parameters
     assert not {"sanheyi_attraction", "sector_weight_metallurgy"} & set(t.parameters)
     by = {x.name: x for x in t.targets}
     assert by["size_tail_exponent"].transform == "pareto_top1"
