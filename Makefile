@@ -27,7 +27,8 @@ setup: $(STAMP)
 # Chinese (results/main/brief.en.html, .zh.html). Runs go into a folder
 # per model version (results/main/<version>/): a results folder refuses runs of another
 # model version, so after the model code changes the job starts a new folder, and
-# re-running with the same code resumes (finished runs are skipped).
+# re-running with the same code resumes (finished runs are skipped). results/main/latest is a
+# symbolic link to the current version's folder.
 MAIN_SCENARIOS := baseline no_reform all_corporate all_sanheyi all_quzheng slow_delegation \
 	no_exit_rule land_to_2pct one_city_one_national
 MAIN_REPS ?= 5
@@ -42,10 +43,11 @@ BRIEF_METHODS := $(if $(wildcard calibration/best_fit.toml),--calibration calibr
 
 run: $(STAMP)
 	@v=$(MODEL_VERSION); dir=$(MAIN_OUT)/$$v; echo "model version $$v: runs in $$dir"; \
+	mkdir -p $$dir && ln -sfn $$v $(MAIN_OUT)/latest && \
 	$(BIN)/zonesim run $(MAIN_SCENARIOS:%=scenarios/%.toml) --reps $(MAIN_REPS) \
 		--workers $(WORKERS) --out $$dir/batch && \
 	$(BIN)/zonesim explore $(MODES) --states $(MAIN_STATES) --seeds-per-state $(MAIN_SEEDS) \
-		--workers $(WORKERS) --out $$dir/explore --quiet && \
+		--workers $(WORKERS) --out $$dir/explore && \
 	for lang in en zh; do \
 		$(BIN)/zonesim brief $$dir/batch --robustness $$dir/explore --lang $$lang \
 			--out $(MAIN_OUT)/brief.$$lang.html $(BRIEF_METHODS) || exit $$?; \

@@ -101,3 +101,11 @@ def test_fingerprint_sees_numbers_and_figures_not_hashes_or_streams() -> None:
     assert fp(base) != fp(
         _one_cell("firms 42904 run c013adf5fcb80cd6c896 model 0.1.0+abcdef012345")
     )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+def test_notebook_names_no_path_relative_to_its_folder(path: Path) -> None:
+    """Files are found through the package, so a notebook runs wherever it is opened."""
+    nb = nbformat.read(path, as_version=4)
+    for i, cell in enumerate(c for c in nb.cells if c.cell_type == "code"):
+        assert "../" not in cell.source, f"{path.name}: code cell {i} names a relative path"

@@ -157,9 +157,24 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+def _verb_hint(argv: Sequence[str]) -> str | None:
+    """The line for a mistyped subcommand (first word not a verb): the closest verb."""
+    first = next(iter(argv), "")
+    verbs = [m.removeprefix("sim.cli.").removesuffix("_cmd") for m in COMMANDS]
+    if not first or first.startswith("-") or first in verbs:
+        return None
+    return (
+        f"zonesim: error: unknown command {first!r}{did_you_mean(first, verbs)} "
+        f"(commands: {', '.join(verbs)})"
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``zonesim``; returns the exit status."""
     argv = sys.argv[1:] if argv is None else list(argv)
+    if hint := _verb_hint(argv):
+        print(hint, file=sys.stderr)
+        return 2
     try:
         args = build_parser(argv).parse_args(argv)
     except SystemExit as exc:  # --help, or a bad option (one line, status 2)

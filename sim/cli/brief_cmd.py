@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import sys
+import time
 from pathlib import Path
 
 from sim.cli import UsageError
@@ -68,6 +70,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="also print the HTML to an A4 PDF beside it with headless Chromium",
     )
+    p.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     p.set_defaults(func=run)
 
 
@@ -104,6 +107,11 @@ def run(args: argparse.Namespace) -> int:
                     "(convergence.parquet and summary.json), found none"
                 )
             sensitivity.append(found)
+    t0 = time.perf_counter()
+
+    def say(phase: str) -> None:  # one line per phase, so a long build is never silent
+        print(f"brief.{args.lang}: {phase} ({time.perf_counter() - t0:.0f} s)", file=sys.stderr)
+
     built = brief.build_brief(
         args.results,
         baseline=args.baseline,
@@ -112,11 +120,16 @@ def run(args: argparse.Namespace) -> int:
         sensitivity=sensitivity,
         robustness=args.robustness,
         allow_missing=args.allow_missing,
+        progress=None if args.quiet else say,
     )
     page, md, _ = brief.output_paths(out)
+    if not args.quiet:
+        say(f"writing {page} and its figures")
     brief.write_brief(built, out, overwrite=args.overwrite, also=also)
     print(page)
     print(md)
     if args.pdf:
+        if not args.quiet:
+            say("printing the PDF")
         print(write_pdf(page, page.with_suffix(".pdf"), chromium=chromium))
     return 0

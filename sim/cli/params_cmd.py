@@ -7,7 +7,8 @@ import json
 
 from sim.core.lang import LANGS
 from sim.core.params import REGISTRY
-from sim.errors import MissingFileError
+from sim.core.suggest import did_you_mean
+from sim.errors import MissingFileError, ZonesimError
 
 KEYS = (
     "name",
@@ -25,6 +26,9 @@ KEYS = (
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the ``params`` subcommand."""
     p = sub.add_parser("params", help="list the model parameters with bounds and sources")
+    p.add_argument(
+        "names", nargs="*", metavar="NAME", help="show only these parameters (default: all)"
+    )
     p.add_argument("--json", action="store_true", help="print a JSON list of objects")
     p.add_argument(
         "--lang",
@@ -36,8 +40,15 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Print the registry as a table or as JSON."""
-    rows = [{k: getattr(p, k) for k in KEYS} for p in REGISTRY.values()]
+    """Print the registry (or the parameters named) as a table or as JSON."""
+    for name in args.names:
+        if name not in REGISTRY:
+            raise ZonesimError(
+                f"parameter {name!r}: expected a name of the registry (zonesim params lists "
+                f"them){did_you_mean(name, REGISTRY)}"
+            )
+    chosen = args.names or list(REGISTRY)
+    rows = [{k: getattr(REGISTRY[n], k) for k in KEYS} for n in chosen]
     if not rows:  # never succeed with nothing to show
         raise MissingFileError(
             "the parameter registry is empty (sim/core/data/parameters.toml); the installation "

@@ -78,6 +78,11 @@ RESULTS_DIR = Path("results")
 #: Most run-years (runs times years simulated) a command asks for unless told otherwise:
 #: about a core-week at the model's speed of a few hundredths of a second per year.
 MAX_WORK = 10_000_000
+#: Wall-clock seconds one worker takes per simulated run-year, storage included, for the
+#: estimate printed before a batch starts (measured with
+#: ``benchmarks/bench_batch_throughput.py --end 2035``); the progress bar then shows the
+#: time left from the batch's own pace.
+SECONDS_PER_RUN_YEAR = 0.015
 #: Packages whose versions go into the manifest.
 PACKAGES = ("numpy", "pandas", "pyarrow", "scipy", "mesa", "dask", "distributed", "tqdm")
 
@@ -179,6 +184,35 @@ def check_work(runs: int, years: int, limit: int | None = None, *, what: str = "
 def _count(n: int) -> str:
     """A whole number with thousands separators, or its order of magnitude if enormous."""
     return f"{n:,}" if n < 10**18 else f"about 10^{len(str(n)) - 1}"
+
+
+def work_estimate(todo: Sequence[RunSpec], stored: int, workers: int) -> str:
+    """The line printed before a batch starts: its runs, and about how long they take.
+
+    Args:
+        todo: The runs to compute.
+        stored: Runs of the batch already stored (skipped).
+        workers: Worker processes.
+
+    Returns:
+        E.g. ``"600 runs to compute (40 already stored), 20 years each, on 2 workers:
+        about 2 min (at 0.015 s per run-year per worker)"``.
+    """
+    skipped = f" ({stored} already stored)" if stored else ""
+    if not todo:
+        return f"nothing to compute: all {stored} runs are already stored"
+    run_years = sum(max(s.end - FIRST_YEAR + 1, 1) for s in todo)
+    longest = max(s.end for s in todo) - FIRST_YEAR + 1
+    years = (
+        f"{longest} years each" if run_years == longest * len(todo) else f"up to {longest} years"
+    )
+    seconds = run_years * SECONDS_PER_RUN_YEAR / max(workers, 1)
+    when = f"{seconds / 60:.0f} min" if seconds >= 90 else f"{max(seconds, 1):.0f} s"
+    plural = "worker" if workers == 1 else "workers"
+    return (
+        f"{len(todo)} runs to compute{skipped}, {years}, on {workers} {plural}: about {when} "
+        f"(at {SECONDS_PER_RUN_YEAR:g} s per run-year per worker)"
+    )
 
 
 def default_chunk_size(n_runs: int, workers: int) -> int:
@@ -362,7 +396,8 @@ def execute(
         backend: Where the runs execute (:func:`sim.experiments.backends.make_backend`).
         manifest_extra: Entries merged into the manifest (e.g. scenario files'
             text, the command line); nested tables are merged key by key.
-        progress: Whether to show a progress bar with the time left (on stderr).
+        progress: Whether to print the runs to compute with an estimate of their time
+            (:func:`work_estimate`) and show a progress bar with the time left (on stderr).
         chunk_size: Runs per task (default: :func:`default_chunk_size`).
         zones: Whether to store zone-year tables (``False`` keeps annual ones only).
         allow_foreign: Accept a non-empty folder that is not a batch (its files are
@@ -484,6 +519,9 @@ def execute(
         store.write_runs(runs)
         size = chunk_size or default_chunk_size(len(todo), backend.workers)
         task = functools.partial(run_chunk, zones=zones, identity=identity)
+        if progress:
+            estimate = work_estimate(todo, len(specs) - len(todo), backend.workers)
+            print(f"{out.name}: {estimate}", file=sys.stderr)
         bar = tqdm(
             total=len(specs),
             initial=len(specs) - len(todo),

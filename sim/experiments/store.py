@@ -392,7 +392,7 @@ def _read_runs(folder: Path) -> pd.DataFrame:
 
 def _run_key(row: tuple[Any, ...]) -> Key:
     sc, rep, sample, run_id = row
-    return (str(sc), int(rep), -1 if pd.isna(sample) else int(sample), str(run_id))
+    return (str(sc), int(rep), _sample(sample), str(run_id))
 
 
 def runs_table(specs: Sequence[RunSpec]) -> pd.DataFrame:
@@ -418,6 +418,26 @@ def runs_table(specs: Sequence[RunSpec]) -> pd.DataFrame:
     return df
 
 
+def run_difference(first: Mapping[str, Any], second: Mapping[str, Any]) -> str:
+    """What differs between two run index rows of one identity, as ``"what a -> b"`` items.
+
+    Compares the seed, the horizon (``start``, ``end``) and every parameter (the ``params``
+    JSON); when all of them agree the runs differ in the model or data behind the run id.
+    """
+    diffs = [
+        f"{key} {first[key]} -> {second[key]}"
+        for key in ("seed", "start", "end")
+        if first[key] != second[key]
+    ]
+    a, b = json.loads(first["params"]), json.loads(second["params"])
+    diffs += [
+        f"{name} {a.get(name, '(unset)')!r} -> {b.get(name, '(unset)')!r}"
+        for name in sorted(set(a) | set(b))
+        if a.get(name) != b.get(name)
+    ]
+    return ", ".join(diffs) or f"run id {first['run_id']} -> {second['run_id']} (model or data)"
+
+
 def check_compatible(stored: pd.DataFrame, new: pd.DataFrame, folder: Path) -> None:
     """Refuse runs that would replace stored runs of the same identity.
 
@@ -425,18 +445,21 @@ def check_compatible(stored: pd.DataFrame, new: pd.DataFrame, folder: Path) -> N
     stored identity must have the stored run id (same parameters, horizon and model).
 
     Raises:
-        StoreError: Naming the first conflicting scenario and how to proceed.
+        StoreError: Naming the first conflicting scenario, the parameters (or horizon) that
+            changed, stored value first, and how to proceed.
     """
     ident = ["scenario", "replicate", "sample", "seed"]
-    merged = new.merge(stored[[*ident, "run_id"]], on=ident, suffixes=("", "_stored"))
+    cols = ["start", "end", "run_id", "params"]
+    merged = new.merge(stored[ident + cols], on=ident, suffixes=("", "_stored"))
     clash = merged[merged["run_id"] != merged["run_id_stored"]]
     if clash.empty:
         return
     row = clash.iloc[0]
+    was = {"seed": row["seed"], **{c: row[f"{c}_stored"] for c in cols}}
     raise StoreError(
         f"scenario {row['scenario']!r} (replicate {row['replicate']}, seed "
         f"{row['seed']}): expected the parameters and horizon of the runs already in this "
-        "batch, got different ones",
+        f"batch, got different ones (stored -> new: {run_difference(was, row)})",
         file=folder,
         advice="a batch only grows, so run the changed scenario into a new {out_dir} folder "
         "(or give it another name)",
@@ -828,8 +851,11 @@ class CombinedResults:
     """Results of several batch folders read as one (:func:`load_results` with several).
 
     Tables are those of each batch one after the other, with a ``batch`` column (the
-    folder) first. A scenario stored in several folders with the same runs is read from
-    the first only.
+    folder) first. Batches may share runs (the same scenario and replicate, or sample): a
+    run held by several is read from the first that holds it, and each batch adds the runs
+    only it has (e.g. 4 replicates in one folder, the first 3 of them in another). Shared
+    runs must be identical (the same run id); otherwise loading says what differs (seed,
+    horizon, parameters).
 
     Attributes:
         parts: The batches' :class:`Results`, in the order given.
@@ -848,18 +874,28 @@ class CombinedResults:
                 advice="run the older batches again with this code (into a new {out_dir}) to "
                 "compare them",
             )
-        self._owner: dict[str, int] = {}
+        self._owner: dict[str, int] = {}  # scenario -> first batch holding it
+        self._runs_of: list[set[tuple[str, str]]] = []  # (scenario, run id) read per batch
+        held: dict[tuple[str, int, int], tuple[int, pd.Series]] = {}
         for i, res in enumerate(self.parts):
-            for name in res.scenarios:
-                first = self._owner.get(name)
-                if first is None:
-                    self._owner[name] = i
-                elif _run_set(self.parts[first].runs, name) != _run_set(res.runs, name):
+            mine: set[tuple[str, str]] = set()
+            for _, row in res.runs.iterrows():
+                ident = (str(row["scenario"]), int(row["replicate"]), _sample(row["sample"]))
+                self._owner.setdefault(ident[0], i)
+                if ident not in held:
+                    held[ident] = (i, row)
+                    mine.add((ident[0], str(row["run_id"])))
+                    continue
+                first, was = held[ident]
+                if was["run_id"] != row["run_id"]:
                     raise StoreError(
-                        f"{res.path}: scenario {name!r}: expected the runs it has in "
-                        f"{self.parts[first].path} (the same scenario, seeds and model), got "
-                        "other runs; load the batches separately or rename the scenario"
+                        f"{res.path}: scenario {ident[0]!r} replicate {ident[1]}: expected the "
+                        f"run it has in {self.parts[first].path} (run id {was['run_id']}), got "
+                        f"another ({self.parts[first].path} -> {res.path}: "
+                        f"{run_difference(was, row)}); load the batches separately or rename "
+                        "the scenario"
                     )
+            self._runs_of.append(mine)
         self.manifest = {
             "model_version": versions.pop(),
             "batches": [r.manifest for r in self.parts],
@@ -870,10 +906,10 @@ class CombinedResults:
 
     def _combine(self, get: Any) -> pd.DataFrame:
         frames = []
-        for i, res in enumerate(self.parts):
+        for i, res in enumerate(self.parts):  # a run held by several batches: the first
             df = get(res)
-            own = [n for n in dict.fromkeys(df["scenario"]) if self._owner.get(n) == i]
-            df = df[df["scenario"].isin(own)].copy()
+            pairs = pd.MultiIndex.from_arrays([df["scenario"].astype(str), df["run_id"]])
+            df = df[pairs.isin(list(self._runs_of[i]))].copy()
             df.insert(0, "batch", str(res.path))
             frames.append(df)
         out = pd.concat(frames, ignore_index=True)
@@ -912,8 +948,8 @@ class CombinedResults:
         return {k: v for r in self.parts for k, v in r.design.items()}
 
 
-def _run_set(runs: pd.DataFrame, scenario: str) -> set[Key]:
-    return {_run_key(r) for r in _key_rows(runs[runs["scenario"] == scenario])}
+def _sample(value: Any) -> int:
+    return -1 if pd.isna(value) else int(value)
 
 
 def _load_one(path: Path, allow_missing: bool) -> Results:
@@ -957,7 +993,9 @@ def load_results(
     Several folders (``load_results("a", "b")`` or ``load_results(["a", "b"])``, e.g. a
     baseline run once and what-ifs run later) are read as one
     (:class:`CombinedResults`): tables gain a ``batch`` column; the batches must share a
-    model version, and a scenario stored in two of them must have the same runs there.
+    model version; a run stored in several (same scenario and replicate or sample) is read
+    once, from the first, and must be identical there (same run id: loading names the seed,
+    horizon or parameters that differ otherwise).
 
     Args:
         path: The batch folder, or a list of folders.
@@ -1022,6 +1060,7 @@ __all__ = [
     "recompute_advice",
     "recompute_commands",
     "run_counts",
+    "run_difference",
     "run_keys",
     "runs_table",
 ]

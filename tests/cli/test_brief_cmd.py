@@ -145,7 +145,22 @@ def test_mixed_horizons_warn_on_run_and_compare_the_shared_years(
     for lang, words in (("en", "compared over the years they share, 2016–2018"),
                         ("zh", "共同覆盖的年份（2016–2018年）")):  # fmt: skip
         md = tmp_path / f"brief.{lang}.md"
-        assert main(["brief", str(out), "--lang", lang, "--out", str(md)]) == 0
-        assert capsys.readouterr().err == ""
+        assert main(["brief", str(out), "--lang", lang, "--out", str(md), "--quiet"]) == 0
+        assert capsys.readouterr().err == ""  # no warning
         text = md.read_text(encoding="utf-8")
         assert words in text and "2019" not in text.split("\n## ")[0].replace("2016–2019", "")
+
+
+def test_progress_names_each_phase_and_quiet_silences_it(
+    batch: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "brief.en.html"
+    assert main(["brief", str(batch), "--out", str(out)]) == 0
+    lines = capsys.readouterr().err.splitlines()
+    phases = [re.sub(r" \(\d+ s\)$", "", line.removeprefix("brief.en: ")) for line in lines]
+    assert phases[:3] == ["read 1 batch folder", "headline effects", "key findings"]
+    assert "what-if 1 of 1: all_sanheyi" in phases
+    assert phases[-1] == f"writing {out} and its figures"
+    assert all(re.search(r"^brief\.en: .* \(\d+ s\)$", line) for line in lines)
+    assert main(["brief", str(batch), "--out", str(out), "--quiet", "--overwrite"]) == 0
+    assert capsys.readouterr().err == ""

@@ -65,3 +65,23 @@ def test_params_shows_meanings_and_sources_in_the_chosen_language(
 def test_validate_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["validate", str(tmp_path / "nope.toml")]) == 2
     assert "nope.toml: file not found" in capsys.readouterr().err
+
+
+def test_params_shows_the_parameters_named(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["params", "exit_rule_on"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("exit_rule_on ")
+    assert main(["params", "delegation_years", "exit_rule_on", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [r["name"] for r in rows] == ["delegation_years", "exit_rule_on"]
+    assert main(["params", "exit_rul"]) == 2
+    err = capsys.readouterr().err
+    assert "parameter 'exit_rul'" in err and "did you mean 'exit_rule_on'?" in err
+
+
+def test_a_mistyped_command_gets_the_closest_one(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["rnu", "baseline"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("zonesim: error: unknown command 'rnu'; did you mean 'run'?")
+    assert main(["brif"]) == 2
+    assert "did you mean 'brief'?" in capsys.readouterr().err

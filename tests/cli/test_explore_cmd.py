@@ -129,7 +129,11 @@ def test_small_exploration_writes_every_table(explored):
 def test_rerun_resumes_and_other_settings_are_refused(capsys, explored):
     out, argv = explored
     before = pd.read_parquet(out / "pairwise.parquet")
-    assert main(argv) == 0
+    capsys.readouterr()
+    assert main([a for a in argv if a != "--quiet"]) == 0  # progress on: every phase says so
+    err = capsys.readouterr().err
+    assert "runs: nothing to compute: all 36 runs are already stored" in err
+    assert "ex: analysing 6 states (win probabilities," in err
     manifest = json.loads((out / "runs" / "manifest.json").read_text())
     assert manifest["runs"]["skipped"] == manifest["runs"]["total"] == 36
     pd.testing.assert_frame_equal(pd.read_parquet(out / "pairwise.parquet"), before)

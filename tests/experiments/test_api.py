@@ -113,8 +113,36 @@ def test_load_results_refuses_a_scenario_with_other_runs(tmp_path: Path) -> None
     kw = {"reps": 1, "workers": 1, "progress": False}
     sim.run_scenarios([spec("x")], out=tmp_path / "a", seed=1, **kw)
     sim.run_scenarios([spec("x")], out=tmp_path / "b", seed=2, **kw)
-    with pytest.raises(StoreError, match=r"scenario 'x': expected the runs it has in"):
+    with pytest.raises(
+        StoreError, match=r"scenario 'x' replicate 0: expected the run.*seed \d+ ->"
+    ):
         sim.load_results(tmp_path / "a", tmp_path / "b")
+    sim.run_scenarios([spec("y")], out=tmp_path / "c", seed=1, **kw)
+    sim.run_scenarios([spec("y")], out=tmp_path / "d", seed=1, set={"exit_rule_on": False}, **kw)
+    with pytest.raises(StoreError, match=r"exit_rule_on 1\.0 -> 0\.0"):
+        sim.load_results(tmp_path / "c", tmp_path / "d")
+
+
+def test_load_results_merges_folders_that_share_some_runs(tmp_path: Path) -> None:
+    kw = {"workers": 1, "seed": 4, "progress": False}
+    a, b = tmp_path / "a", tmp_path / "b"
+    sim.run_scenarios([spec("x")], reps=4, out=a, **kw)
+    sim.run_scenarios([spec("x")], reps=3, out=b, **kw)
+    for first, second in ((a, b), (b, a)):
+        res = sim.load_results(first, second)
+        assert list(res.runs["replicate"]) == [0, 1, 2, 3]
+        assert len(res.runs) == 4 and res.runs["run_id"].is_unique
+        years = res.annual["year"].nunique()
+        assert len(res.annual) == 4 * years
+        by_batch = res.runs.groupby("batch")["replicate"].apply(list).to_dict()
+        assert by_batch[str(first)] == ([0, 1, 2, 3] if first == a else [0, 1, 2])
+        if first == b:
+            assert by_batch[str(a)] == [3]  # the run only the second folder has
+        pd.testing.assert_frame_equal(
+            res.annual.drop(columns="batch").sort_values(["replicate", "year"])
+            .reset_index(drop=True),
+            sim.load_results(a).annual.sort_values(["replicate", "year"]).reset_index(drop=True),
+        )  # fmt: skip
 
 
 def test_a_files_version_key_is_its_text_unless_values_were_set(tmp_path: Path) -> None:

@@ -101,8 +101,10 @@ def test_changed_scenario_under_same_name_is_refused(tmp_path: Path, specs: list
     before = (out / "manifest.json").read_bytes(), (out / "runs.parquet").read_bytes()
     changed = [RunSpec(s.scenario, s.replicate, s.seed, resolve({"exit_rule_on": 0}), 2016, 2017)
                for s in specs[:3]]  # fmt: skip
-    with pytest.raises(ValueError, match=r"scenario 'baseline' .*new out_dir folder"):
+    with pytest.raises(ValueError, match=r"scenario 'baseline' .*new out_dir folder") as err:
         _run(changed, out)
+    # the refusal names the changed parameter, stored value first
+    assert "stored -> new: exit_rule_on 1.0 -> 0.0)" in str(err.value)
     assert ((out / "manifest.json").read_bytes(), (out / "runs.parquet").read_bytes()) == before
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from sim.analysis import safetext
@@ -26,6 +26,7 @@ def build_brief(
     figure_dir: str = "brief_files",
     robustness: str | Path | None = None,
     allow_missing: bool = False,
+    progress: Callable[[str], object] | None = None,
 ) -> Brief:
     """Build a brief from batch folders.
 
@@ -49,6 +50,9 @@ def build_brief(
             not store (unfinished, or their parts were corrupt); the brief warns of them.
             Without it such a batch is an error naming the runs and the command that
             recomputes them.
+        progress: Called with a short phrase as each phase starts (once the batches
+            are read and checked: each section), e.g. to print progress; the default
+            says nothing.
 
     Returns:
         The brief, in memory (see :func:`~sim.analysis.brief.write_brief`).
@@ -61,28 +65,39 @@ def build_brief(
         FileNotFoundError: If a folder is not a batch folder.
     """
     check_lang(lang)
-    data = load_batches(paths, baseline, allow_missing=allow_missing)
+    say = progress or (lambda _: None)
+    data = load_batches(paths, baseline, allow_missing=allow_missing)  # checks come first
+    say(f"read {len(data.paths)} batch folder{'s' * (len(data.paths) > 1)}")
     if discover and (calibration is None or sensitivity is None):
         found_cal, found_sens = find_method_outputs(data.paths)
         calibration = found_cal if calibration is None else calibration
         sensitivity = found_sens if sensitivity is None else sensitivity
+    say("headline effects")
+    head = headline_effects(data, years=years)
+    if robustness is not None:
+        say(f"reading the exploration {robustness}")
     c = sections.Context(
         data=data,
         lang=lang,
-        head=headline_effects(data, years=years),
+        head=head,
         doc=_Doc(figure_dir),
         calibration=calibration,
         sensitivity=list(sensitivity or []),
         exploration=load_exploration(robustness),
     )
+    say("key findings")
     sections.title_section(c)
     sections.findings_section(c)
     if c.exploration is not None:
+        say("which mode, how sure")
         sections.robustness_section(c, c.exploration)
+    say("trade-offs and the prefecture map")
     sections.tradeoff_section(c)
     sections.prefectures_section(c)
-    for scen in data.whatifs:
+    for i, scen in enumerate(data.whatifs, 1):
+        say(f"what-if {i} of {len(data.whatifs)}: {scen}")
         whatif_sections.whatif_section(c, scen)
+    say("management modes, methods and provenance")
     sections.modes_section(c)
     method_sections.methods_section(c)
     sections.provenance_section(c)

@@ -292,9 +292,16 @@ def registry_note(lang: str) -> str:
 
 
 def zone_cell(row: Mapping[str, Any], lang: str) -> str:
-    """A zone's id and display name (the id alone if no name is known)."""
+    """A zone's id and display name (the id alone if no name is known).
+
+    A zone with a real name (not synthetic) is marked as the model's zone, so the
+    generated outcome beside it never reads as data or a forecast for the real place.
+    """
     label = zonedata.zone_label(row, lang)
-    return row["zone_id"] if label == row["zone_id"] else f"{row['zone_id']} {label}"
+    if label == row["zone_id"]:
+        return str(label)
+    real = not int(row.get("synthetic", 1) or 0)
+    return f"{row['zone_id']} {label}" + (text("model_zone_mark", lang) if real else "")
 
 
 def _zones(data: BriefData) -> pd.DataFrame:

@@ -64,8 +64,8 @@ def mode_outcomes_figure(data: BriefData, lang: str) -> Figure:
 
 
 def _titles(data: BriefData, lang: str) -> dict[str, str]:
-    """The scenarios' display titles (:func:`scenario_title`)."""
-    return {s: scenario_title(data, s, lang) for s in data.scenarios}
+    """The scenarios' display titles (:func:`scenario_title`), short: no values set."""
+    return {s: scenario_title(data, s, lang, sets=False) for s in data.scenarios}
 
 
 #: Classes of a level map: prefectures in quantile classes of about equal size.

@@ -21,9 +21,9 @@ from typing import Any
 
 import pandas as pd
 
-from sim.analysis import plotting
+from sim.analysis import plotting, safetext
 from sim.analysis.brief.data import BriefData, headline_effects, registry_note, zone_cell
-from sim.analysis.brief.formatting import fmt_effect, fmt_number, fmt_param
+from sim.analysis.brief.formatting import fmt_effect, fmt_number, fmt_param, shown_path
 from sim.analysis.brief.methods import Calibration
 from sim.analysis.brief.text import text, vocab
 from sim.analysis.robustness.report import Exploration, read_exploration, seeds_text
@@ -41,6 +41,7 @@ from sim.analysis.robustness.words import param_meaning, param_phrase
 from sim.analysis.territory import relabelling
 from sim.core.cities import CITIES, city_label
 from sim.core.outputs import FIXED_TERRITORY, better
+from sim.core.params import REGISTRY
 from sim.errors import InputError
 from sim.experiments.scenarios import shipped_scenarios
 
@@ -58,13 +59,16 @@ LIKE_FOR_LIKE = "stat_zone_gdp"
 RANKED_ZONES = 15
 
 
-def scenario_title(data: BriefData, name: str, lang: str) -> str:
+def scenario_title(data: BriefData, name: str, lang: str, *, sets: bool = True) -> str:
     """A scenario's display title: its ``title``/``title_zh`` where given, else its name.
 
     A sweep's variant adds its swept values (:func:`design_label`), so the variants of
-    one file are told apart wherever the brief names them. A scenario outside the
-    batches (a policy of an exploration) takes the title of the shipped scenario of
-    that name, if there is one.
+    one file are told apart wherever the brief names them. Parameters set over the file
+    (``--set``, :func:`overrides`) are named in the baseline's title (then "Baseline",
+    not the file's title) and in a what-if's where they differ from the baseline's
+    (``sets=False`` leaves the values out, for figures: the brief's note lists them). A
+    scenario outside the batches (a policy of an exploration) takes the title of the
+    shipped scenario of that name, if there is one.
     """
     key = "title_zh" if lang == "zh" else "title"
     info = data.info.get(name)
@@ -72,7 +76,67 @@ def scenario_title(data: BriefData, name: str, lang: str) -> str:
         return _shipped_titles().get(name, {}).get(key) or name
     design = info.get("design") or {}
     base = info.get(key) or (info.get("base") if design else None) or name
-    return base + (bracket(design_label(design, lang), lang) if design else "")
+    labels = [design_label(design, lang)] if design else []
+    fixed = overrides(data, name)
+    # The baseline file's title describes the file's values, not the values set over them;
+    # a what-if's title names what it changes, and values set unlike the baseline's.
+    if fixed and name == data.baseline:
+        base = text("baseline_set_title", lang)
+    if sets and fixed and (name == data.baseline or fixed != overrides(data, data.baseline)):
+        labels.append(text("set_label", lang, params=design_label(fixed, lang)))
+    return base + (bracket(("，" if lang == "zh" else "; ").join(labels), lang) if labels else "")
+
+
+def overrides(data: BriefData, name: str) -> dict[str, Any]:
+    """Parameters the batch set over the scenario's file (``zonesim run --set``), if any."""
+    versions = (data.info.get(name) or {}).get("versions") or {}
+    sets = [v.get("set") or {} for v in versions.values() if isinstance(v, dict)]
+    return dict(sets[-1]) if sets else {}
+
+
+def assumptions(data: BriefData, lang: str) -> str:
+    """What the findings are conditional on: the default assumptions, and any values set.
+
+    ``"the default assumptions"``, or with ``--set``: ``"the default assumptions except
+    exit_rule_on = 0 (set for this batch)"``, so no text calls overridden values defaults.
+    """
+    fixed: dict[str, Any] = {}
+    for name in data.scenarios:
+        fixed.update(overrides(data, name))
+    if not fixed:
+        return text("assumptions_default", lang)
+    return text("assumptions_set", lang, params=design_label(fixed, lang))
+
+
+def overrides_note(data: BriefData, lang: str) -> str | None:
+    """The title's note on parameters set over the scenario files, with registry defaults.
+
+    ``None`` when the batch set none. Scenarios that share the same values are named together.
+    """
+    groups: dict[str, list[str]] = {}
+    for name in data.scenarios:
+        fixed = overrides(data, name)
+        if fixed:
+            items = ("，" if lang == "zh" else ", ").join(
+                text(
+                    "set_item",
+                    lang,
+                    param=param_name(k, lang),
+                    value=fmt_param(v, lang),
+                    default=fmt_param(REGISTRY[k].default, lang) if k in REGISTRY else "–",
+                )
+                for k, v in fixed.items()
+            )
+            groups.setdefault(items, []).append(name)
+    if not groups:
+        return None
+    sep = "；" if lang == "zh" else "; "
+    every = len(groups) == 1 and len(next(iter(groups.values()))) == len(data.scenarios)
+    parts = [
+        items if every else text("set_in", lang, items=items, names=", ".join(names))
+        for items, names in groups.items()
+    ]
+    return text("set_note", lang, items=sep.join(parts))
 
 
 def design_label(design: dict[str, Any], lang: str) -> str:
@@ -247,6 +311,21 @@ def exploration_intro(exp: Exploration, lang: str) -> str:
     return ("" if lang == "zh" else " ").join(p for p in parts if p)
 
 
+def exploration_source(exp: Exploration, lang: str) -> str:
+    """The exploration behind the headline: its folder, states, seeds, master seed, command."""
+    s = exp.settings
+    command = s.get("command")
+    return text(
+        "exploration_source",
+        lang,
+        path=shown_path(exp.path) if exp.path is not None else text("unknown", lang),
+        states=s["states"],
+        seeds=int(s.get("seeds_per_state") or 1),
+        seed=s.get("seed", text("unknown", lang)),
+        command=safetext.display_command(str(command)) if command else text("unknown", lang),
+    )
+
+
 def effect_cell(mean: float, low: float, high: float, verdict_: str, lang: str) -> str:
     """An effect with its interval and verdict: ``+80 (+70 to +90; worse)``."""
     body = fmt_effect(mean, low, high, lang)
@@ -352,6 +431,7 @@ def whatif_verdict(data: BriefData, table: pd.DataFrame, lang: str) -> str:
         "verdict_whatifs",
         lang,
         year=data.years[1],
+        assumptions=assumptions(data, lang),
         items=("；" if lang == "zh" else "; ").join(items),
     )
 
@@ -470,7 +550,7 @@ def ranking_rows(table: pd.DataFrame, lang: str) -> list[list[str]]:
                 city_label(r["city"], lang),
                 vocab("levels", r.get("level", ""), lang),
                 plotting.mode_label(r["mode"], lang) if r.get("mode") else "–",
-                text("yes", lang) if synthetic else text("no", lang),
+                text("seeded_synthetic" if synthetic else "seeded_registry", lang),
                 fmt_number(r["gdp"]),
                 fmt_number(round(r["firms"])),
             ]

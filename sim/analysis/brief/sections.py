@@ -38,12 +38,15 @@ from sim.analysis.brief.formatting import (
 from sim.analysis.brief.methods import Calibration, Sensitivity
 from sim.analysis.brief.overview import (
     TRADEOFF_CRITERIA,
+    assumptions,
     caveats,
     default_findings,
     effect_cell,
     exploration_findings,
     exploration_intro,
+    exploration_source,
     mode_verdict,
+    overrides_note,
     prefecture_intervals,
     prefecture_table,
     ranking_rows,
@@ -120,6 +123,9 @@ def title_section(c: Context) -> None:
     """Title, subtitle, and warnings: mixed horizons, every batch with unfinished runs."""
     c.doc.heading(1, c.t("title"))
     c.doc.para(c.t("subtitle", start=c.first, end=c.last), cls="subtitle")
+    note = overrides_note(c.data, c.lang)
+    if note:
+        c.doc.para(note, cls="warning")
     if c.data.horizons:
         sep = "；" if c.lang == "zh" else "; "
         items = sep.join(f"{c.title(s)} {a}–{b}" for s, (a, b) in c.data.horizons.items())
@@ -171,14 +177,15 @@ def findings_section(c: Context) -> None:
     for v in verdicts:
         doc.para(v, cls="verdict")
     if c.exploration is not None:
+        doc.para(exploration_source(c.exploration, c.lang), cls="note")  # beside the headline
         doc.heading(3, t("findings_mode_head"))
         doc.para(exploration_intro(c.exploration, c.lang))
         doc.items(exploration_findings(c.exploration, c.data, c.lang))
         doc.para(scale_note(c.lang), cls="note")
     else:
-        doc.para(t("findings_no_robust"), cls="warning")
+        doc.para(t("findings_no_robust", assumptions=assumptions(c.data, c.lang)), cls="warning")
     doc.heading(3, t("findings_whatif_head"))
-    doc.para(t("findings_default_head", year=c.last))
+    doc.para(t("findings_default_head", year=c.last, assumptions=assumptions(c.data, c.lang)))
     doc.items(default_findings(c.data, c.tradeoffs, c.lang))
     doc.heading(3, t("caveats_head"))
     doc.items(caveats(c.calibration, c.lang))
@@ -268,7 +275,7 @@ def prefectures_section(c: Context) -> None:
         )
     doc.heading(3, heading("ranking", lang), "ranking")
     ranking = zone_ranking(c.data)
-    doc.para(t("ranking_intro", n=len(ranking), year=c.last))
+    doc.para(t("ranking_intro", n=len(ranking), year=c.last, generated=t("generated_zones")))
     doc.table(
         [t("rank"), t("zone"), t("city"), t("level"), t("mode"), t("synthetic"),
          t("zone_output"), t("firms_col")],

@@ -20,12 +20,12 @@ SECTIONS: dict[str, Translated] = {
         "权衡：各情景在各项标准上的表现",
     ),
     "prefectures": ("Results by prefecture", "分地市结果"),
-    "ranking": ("Zones ranked", "开发区排名"),
+    "ranking": ("Model zones ranked by generated output", "模型开发区按模拟产出排名"),
     "question": ("The question", "问题"),
     "changes": ("What the scenario changes", "情景设定"),
     "effects": ("Headline effects against the baseline", "相对基准情景的主要影响"),
     "fans": ("Key metrics over time", "关键指标走势"),
-    "lost": ("Zones that lost status", "失去资格的开发区"),
+    "lost": ("Model zones that lost status (generated)", "失去资格的模型开发区（模拟结果）"),
     "modes": (
         "Management modes: a description, not a comparison of effects",
         "管理模式：描述而非效果比较",
@@ -111,11 +111,11 @@ TEXT: dict[str, Translated] = {
         "该批次未保存开发区明细表（运行时不加 --no-zones 即可保存）。",
     ),
     "lost_note": (
-        "Share of replicates in which the zone had lost its status by {year} (provincial "
+        "Share of replicates in which the model zone had lost its status by {year} (provincial "
         "zones rated unqualified in consecutive years lose status); first year is the "
-        "median over the replicates where it did. {more}",
-        "截至{year}年失去资格的重复运行比例（连续被评为不合格的省级开发区失去资格）；"
-        "首年为发生该情况的重复运行的中位数。{more}",
+        "median over the replicates where it did. {generated} {more}",
+        "截至{year}年该模型开发区失去资格的重复运行比例（连续被评为不合格的省级开发区失去资格）；"
+        "首年为发生该情况的重复运行的中位数。{generated}{more}",
     ),
     "lost_more": ("{n} more zone(s) not shown.", "另有{n}个开发区未列出。"),
     "registry_note": (
@@ -305,8 +305,8 @@ TEXT: dict[str, Translated] = {
     ),
     "and": (" and ", "和"),
     "verdict_whatifs": (
-        "Against the baseline in {year}, under the default assumptions (seed noise only): {items}.",
-        "与{year}年基准情景相比，在默认假设下（仅含随机种子波动）：{items}。",
+        "Against the baseline in {year}, under {assumptions} (seed noise only): {items}.",
+        "与{year}年基准情景相比，在{assumptions}下（仅含随机种子波动）：{items}。",
     ),
     "wi_worse": ("worse on more criteria than better: {names}", "变差的标准多于变好的：{names}"),
     "wi_better": ("better on more criteria than worse: {names}", "变好的标准多于变差的：{names}"),
@@ -319,17 +319,40 @@ TEXT: dict[str, Translated] = {
     "findings_whatif_head": ("The what-ifs: the detail", "各对比情景：详细结论"),
     "toc": ("Contents", "目录"),
     "findings_no_robust": (
-        "These findings are conditional on the default assumptions: the management modes' "
+        "These findings are conditional on {assumptions}: the management modes' "
         "effects are assumed, and the intervals here hold seed noise only, so they cannot say "
         "which mode is better. Run `zonesim explore` (and `zonesim brief --robustness DIR`) "
         "for graded confidence over the assumptions' ranges.",
-        "以下结论以默认假设为前提：管理模式的作用是假设，这里的区间只反映随机种子的波动，"
+        "以下结论以{assumptions}为前提：管理模式的作用是假设，这里的区间只反映随机种子的波动，"
         "无法说明哪种模式更好。运行 `zonesim explore`（并用 `zonesim brief --robustness DIR`）"
         "可得到在各假设范围内分级的把握程度。",
     ),
     "findings_default_head": (
-        "Against the baseline in {year}, under the default assumptions (seed noise only):",
-        "{year}年与基准情景相比，在默认假设下（仅含随机种子波动）：",
+        "Against the baseline in {year}, under {assumptions} (seed noise only):",
+        "{year}年与基准情景相比，在{assumptions}下（仅含随机种子波动）：",
+    ),
+    # What the brief was made from: values set over the scenario files, the exploration.
+    "assumptions_default": ("the default assumptions", "默认假设"),
+    "assumptions_set": (
+        "the default assumptions except {params} (set for this batch)",
+        "默认假设（但本批次另行设定{params}）",
+    ),
+    "baseline_set_title": ("Baseline", "基准情景"),
+    "set_label": ("set: {params}", "设定：{params}"),
+    "set_item": ("{param} = {value} (default {default})", "{param} = {value}（默认{default}）"),
+    "set_in": ("{items} in {names}", "在{names}中：{items}"),
+    "set_note": (
+        "Parameters set for this batch over the scenario files (`zonesim run --set`): "
+        "{items}. Titles and questions name what each file changes; every result here is "
+        "computed with the values set.",
+        "本批次在情景文件之上另行设定了参数（`zonesim run --set`）：{items}。"
+        "标题和问题说明各情景文件改变了什么；本简报的所有结果均按所设定的取值计算。",
+    ),
+    "exploration_source": (
+        "From the exploration in `{path}`: {states} states of the world × {seeds} seeds, "
+        "master seed {seed}; command `{command}`.",
+        "依据 `{path}` 中的探索：{states}个世界状态 × 每个状态{seeds}个随机种子，"
+        "主随机种子{seed}；命令 `{command}`。",
     ),
     "finding_none": ("no clear difference on these criteria", "在这些标准上没有明显差别"),
     "finding_like_for_like": (
@@ -392,11 +415,11 @@ TEXT: dict[str, Translated] = {
     "map_fig": (
         "Map: Shanxi's outline is Natural Earth's (public domain); each prefecture is drawn as "
         "the part of the province nearest its seat (dot), not its administrative boundary, for "
-        "which no openly licensed data could be bundled; colour is the zones' output in {year}, "
-        "baseline.",
+        "which no openly licensed data could be bundled; colour is the model zones' generated "
+        "output in {year}, baseline (not data on the prefectures).",
         "地图：山西省界取自Natural Earth（公有领域）；"
         "每个地市显示为省内距其政府驻地（圆点）最近的区域，并非行政边界"
-        "（没有可随附的开放许可地市边界数据）；颜色表示{year}年基准情景开发区产出。",
+        "（没有可随附的开放许可地市边界数据）；颜色表示{year}年基准情景模型开发区的模拟产出（并非各地市的数据）。",
     ),
     "zone_output": ("Zone output (100 m yuan), baseline", "开发区产出（亿元，基准）"),
     "firms_col": ("Firms", "企业数"),
@@ -425,12 +448,24 @@ TEXT: dict[str, Translated] = {
         "省界：Natural Earth（公有领域）。各区为距地市驻地最近的范围，\n不是地市行政边界。",
     ),
     "ranking_intro": (
-        "The {n} zones with the largest output in {year} (baseline, mean over replicates). "
-        "Synthetic zones are marked; their rows are illustrative.",
-        "{year}年产出最大的{n}个开发区（基准情景，重复运行均值）。合成开发区已标注，其结果仅作示意。",
+        "The {n} model zones with the largest generated output in {year} (baseline, mean over "
+        "replicates). {generated}",
+        "{year}年模拟产出最大的{n}个模型开发区（基准情景，重复运行均值）。{generated}",
     ),
     "rank": ("Rank", "排名"),
-    "synthetic": ("Synthetic", "合成"),
+    "synthetic": ("Seeded from", "设定依据"),
+    "seeded_registry": ("public registry", "公开名录"),
+    "seeded_synthetic": ("synthetic", "合成"),
+    "model_zone_mark": (" (model zone)", "（模型开发区）"),
+    "generated_zones": (
+        "Each row is a zone of the model: a zone marked (model zone) takes its name, prefecture "
+        "and level from the public registry, but its firms, output and whether it loses status "
+        "are generated by the model under its assumptions, not data or a forecast for the real "
+        "zone; synthetic zones are illustrative.",
+        "每一行都是模型中的开发区：标有“（模型开发区）”的开发区，其名称、所属地市和级别取自公开名录，"
+        "但其企业、产出以及是否失去资格均由模型在其假设下生成，既非该真实开发区的数据，也不是对它的预测；"
+        "合成开发区仅作示意。",
+    ),
     "modes_descriptive": (
         "Descriptive, not causal: zones were given their modes for reasons (size, location, "
         "history), corporate zones have operators and all three systems, so differences "

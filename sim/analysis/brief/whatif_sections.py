@@ -175,7 +175,7 @@ def lost_section(c: Context, scen: str) -> None:
         ],
         numeric=4,
     )
-    c.doc.para(t("lost_note", year=c.last, more=more), cls="note")
+    c.doc.para(t("lost_note", year=c.last, more=more, generated=t("generated_zones")), cls="note")
 
 
 #: Anchor of the "which mode, how sure" section (set by :mod:`sim.analysis.robustness.section`).

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -402,6 +403,12 @@ def run_exploration(
         )
         settings["backend"] = backend.name
     settings["run_seconds"] = round(time.perf_counter() - t0, 1)
+    if progress:  # the analysis takes a while too: say what is going on
+        print(
+            f"{out_dir.name}: analysing {states} states (win probabilities, regret, scenario "
+            "discovery, value of information)",
+            file=sys.stderr,
+        )
     annual = load_results(out_dir / RUNS).annual
     per_run = collect_outcomes(annual, runs, specs)
     result = analyse(

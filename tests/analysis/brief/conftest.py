@@ -67,6 +67,7 @@ def exploration(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "policy_overrides": {},
         "start": 2035,
         "end": 2035,
+        "command": "zonesim explore all_corporate all_sanheyi all_quzheng --states 60",
     }
     folder = tmp_path_factory.mktemp("explore")
     write_exploration(analyse(states, outcomes, settings, runs=runs), folder)

@@ -441,7 +441,8 @@ def test_zone_ranking_marks_synthetic_zones(briefs: dict[str, brief.Brief]) -> N
     ranking = md_table(md_section(briefs["en"].markdown, brief.heading("ranking", "en")))
     assert [r[0] for r in ranking] == [str(i) for i in range(1, len(ranking) + 1)]
     for r in ranking:
-        assert (r[5] == "yes") == ("Synthetic" in r[1])
+        assert (r[5] == "synthetic") == ("Synthetic" in r[1])
+        assert (r[5] == "public registry") == r[1].endswith(" (model zone)")
     output = [float(r[6].replace(",", "")) for r in ranking]
     assert output == sorted(output, reverse=True)
 

@@ -154,5 +154,8 @@ def test_lost_status_rows_carry_names_and_chinese_cities(batch: Path) -> None:
         if r.zone_id in names.index:
             assert (r.name, r.name_zh) == tuple(names.loc[r.zone_id, ["name", "name_zh"]])
     row = {"zone_id": "Z02", "name": "", "name_zh": "", "synthetic": 0}  # an older zone table
-    assert zone_cell(row, "zh") == "Z02 大同经济技术开发区"
+    assert zone_cell(row, "zh") == "Z02 大同经济技术开发区（模型开发区）"  # a real name: generated
+    assert zone_cell(row, "en").endswith(" (model zone)")
     assert zone_cell({**row, "zone_id": "Z99"}, "en") == "Z99"
+    synthetic = {**row, "name": "Synthetic provincial zone, Taiyuan 1", "synthetic": 1}
+    assert zone_cell(synthetic, "en") == "Z02 Synthetic provincial zone, Taiyuan 1"
