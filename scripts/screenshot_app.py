@@ -28,7 +28,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
 ZONESIM = Path(sys.executable).with_name("zonesim")
-WAIT = 600
+WAIT = int(os.environ.get("SCREENSHOT_WAIT", 600))
 YEARS = 10  # watched up to 2025
 MENU = "//div[contains(@class,'menuable__content__active')]"
 
@@ -115,6 +115,9 @@ def main(out: Path) -> None:
         click(button("中文"))
         wait_for("判断")
         browser.save_screenshot(str(out / "whatif.zh.png"))
+    except Exception:
+        browser.save_screenshot(str(out / "failed.png"))  # where it stopped, to see why
+        raise
     finally:
         browser.quit()
         server.send_signal(signal.SIGINT)

@@ -27,7 +27,7 @@ from sim.analysis.brief.text import unit_label, vocab
 from sim.app.text import TEXT, text
 from sim.core import selectors, zonedata
 from sim.core.cities import CITIES, city_label
-from sim.core.modes import MODE_NAMES
+from sim.core.modes import MODE_NAMES, MODES
 from sim.core.params import REGISTRY, Parameter
 from sim.core.run import FIRST_YEAR
 
@@ -224,9 +224,16 @@ def mode_choices(lang: str = "en") -> list[tuple[str, str]]:
     return [(m, plotting.mode_label(m, lang)) for m in MODE_NAMES]
 
 
+#: The mode a new mode assignment starts with: the mode registry's mode in which an
+#: operating company runs the zone (the what-if an analyst asks first).
+NEW_RULE_MODE = next(m.name for m in MODES.values() if m.operator_runs_zone)
+#: The date a new mode assignment starts with (or the run's last year, if earlier).
+NEW_RULE_YEAR = 2020
+
+
 def new_rule(end: int) -> dict[str, Any]:
-    """A mode assignment to start editing from: every zone corporate from 2020 (or earlier)."""
-    return {"year": float(min(2020, end)), "mode": "corporate", "zones": "all"}
+    """A mode assignment to start editing from: every zone in :data:`NEW_RULE_MODE`."""
+    return {"year": float(min(NEW_RULE_YEAR, end)), "mode": NEW_RULE_MODE, "zones": "all"}
 
 
 def rule_year_bounds(end: int) -> tuple[float, float]:
