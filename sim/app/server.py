@@ -95,10 +95,11 @@ def serve(
     settings.theme.show_banner = False
     import solara.server.starlette
 
-    from sim.app.page import state
+    from sim.app.page import parts, state
 
     state.WORKERS = workers
     state.runner().start()  # from this (the main) thread: see Runner.start
+    parts.font_css()  # made once, before the first page
     config = uvicorn.Config(
         solara.server.starlette.app,
         log_level="warning",

@@ -32,7 +32,7 @@ from __future__ import annotations
 import solara
 import solara.lab
 
-from sim.app.page.parts import STYLE, t
+from sim.app.page.parts import STYLE, font_css, t
 from sim.app.page.results_tab import ResultsView
 from sim.app.page.sidebar import ScenarioEditor
 from sim.app.page.state import lang
@@ -44,7 +44,7 @@ from sim.app.page.whatif_tab import WhatIfView
 def Page() -> None:
     """The explorer: language switch, the scenario in the sidebar, three tabs."""
     lg = lang.value
-    solara.Style(STYLE)
+    solara.Style(STYLE + font_css())
     solara.Title(t("title"))
     with solara.AppBar():
         solara.AppBarTitle(t("title"))

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import html
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 import solara
 
+from sim.analysis import cjkfont
 from sim.app.page.state import lang
 from sim.app.text import text
 
@@ -61,6 +64,29 @@ STYLE = """
 .zs-h { margin: 14px 0 4px 0; font-weight: 500; }
 .zs-quote { border-left: 3px solid #ccc; padding: 2px 10px; color: #444; margin: 6px 0; }
 """
+
+
+#: The package's folder: its text files hold every word the page can show.
+PACKAGE = Path(__file__).parents[2]
+#: Suffixes of those files (code with the page's words, the registries, the scenarios).
+TEXT_SUFFIXES = (".py", ".toml", ".csv")
+
+
+@functools.cache
+def font_css() -> str:
+    """The page's Chinese in the shipped font, as the brief's and the figures' are.
+
+    An ``@font-face`` rule of the shipped font (:mod:`sim.analysis.cjkfont`) subset to
+    ASCII and the characters of the package's text files, and the page's font list with
+    it after the Latin face, so that no system font is needed for Chinese.
+    """
+    chars = {chr(c) for c in range(0x20, 0x7F)}
+    for path in sorted(PACKAGE.rglob("*")):
+        if path.suffix in TEXT_SUFFIXES and path.is_file():
+            chars.update(path.read_text(encoding="utf-8"))
+    face = cjkfont.font_face_css("".join(sorted(chars)))
+    family = f'.v-application {{ font-family: Roboto, "{cjkfont.FAMILY}", sans-serif !important; }}'
+    return f"{face}\n{family}\n"
 
 
 def Heading(title: str) -> None:
