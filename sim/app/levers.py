@@ -224,9 +224,16 @@ def mode_choices(lang: str = "en") -> list[tuple[str, str]]:
     return [(m, plotting.mode_label(m, lang)) for m in MODE_NAMES]
 
 
+#: The mode a new mode assignment starts with: the mode registry's mode in which an
+#: operating company runs the zone (the what-if an analyst asks first).
+NEW_RULE_MODE = OPERATOR_MODE
+#: The date a new mode assignment starts with (or the run's last year, if earlier).
+NEW_RULE_YEAR = 2020
+
+
 def new_rule(end: int) -> dict[str, Any]:
-    """A mode assignment to start editing from: every zone run by an operator from 2020."""
-    return {"year": float(min(2020, end)), "mode": OPERATOR_MODE, "zones": "all"}
+    """A mode assignment to start editing from: every zone in :data:`NEW_RULE_MODE`."""
+    return {"year": float(min(NEW_RULE_YEAR, end)), "mode": NEW_RULE_MODE, "zones": "all"}
 
 
 def rule_year_bounds(end: int) -> tuple[float, float]:

@@ -95,10 +95,11 @@ def serve(
     settings.theme.show_banner = False
     import solara.server.starlette
 
-    from sim.app import page
+    from sim.app.page import parts, state
 
-    page.WORKERS = workers
-    page.runner().start()  # from this (the main) thread: see Runner.start
+    state.WORKERS = workers
+    state.runner().start()  # from this (the main) thread: see Runner.start
+    parts.font_css()  # made once, before the first page
     config = uvicorn.Config(
         solara.server.starlette.app,
         log_level="warning",
@@ -117,7 +118,7 @@ def serve(
         pass
     finally:
         signal.signal(signal.SIGTERM, previous)
-        page.close_runner()
+        state.close_runner()
         sock.close()
         print("zonesim app: stopped", file=out, flush=True)
 

@@ -2,7 +2,8 @@
 
 Labels of outputs, parameters, modes and cities come from their registries, and the
 words of effects (better, worse, unclear, intervals) from the brief
-(:mod:`sim.analysis.brief.text`); this table holds only what the page itself says.
+(:mod:`sim.analysis.brief.text`); this table holds only what the page itself says, and
+:func:`error_line` how it says an error.
 """
 
 from __future__ import annotations
@@ -152,3 +153,12 @@ TEXT: dict[str, tuple[str, str]] = {
 def text(key: str, lang: str, **fmt: Any) -> str:
     """The page's text ``key`` in ``lang`` (``"en"`` or ``"zh"``), formatted."""
     return TEXT[key][LANGS.index(lang)].format(**fmt)
+
+
+def error_line(exc: BaseException) -> str:
+    """An error on one line: a scenario or parameter error's message, else ``Type: message``."""
+    lines = str(exc).strip().splitlines()
+    first = lines[0] if lines else ""
+    if isinstance(exc, ValueError | FileNotFoundError | FileExistsError) and first:
+        return first
+    return f"{type(exc).__name__}: {first}" if first else type(exc).__name__

@@ -1,4 +1,4 @@
-"""A running ``zonesim app`` for the server and browser tests."""
+"""A running ``zonesim app`` for the server and browser tests; a draft and a runner for the rest."""
 
 from __future__ import annotations
 
@@ -7,11 +7,15 @@ import re
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from .helpers import stop
+from sim.app.draft import Draft, draft
+from sim.app.runner import Runner
+
+from .helpers import short, stop
 
 ZONESIM = Path(sys.executable).with_name("zonesim")
 
@@ -42,3 +46,19 @@ def app(tmp_path: Path) -> Iterator[Callable[..., tuple[subprocess.Popen, str]]]
     yield start
     for proc in procs:
         stop(proc)
+
+
+@pytest.fixture(scope="module")
+def runner() -> Iterator[Runner]:
+    r = Runner(workers=1)
+    yield r
+    r.close()
+
+
+@pytest.fixture(scope="module")
+def edited() -> Draft:
+    """Datong's zones corporate from 2016.5, without the approval bureaus."""
+    d = short(draft())
+    d = d.with_value("integration_on", False)
+    rule = {"year": 2016.5, "mode": "corporate", "zones": "city:Datong"}
+    return replace(d, name="datong_corporate", modes=(*d.modes, rule))

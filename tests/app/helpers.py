@@ -1,10 +1,13 @@
-"""Helpers of the server and browser tests."""
+"""Helpers of the app's tests."""
 
 from __future__ import annotations
 
 import subprocess
 import time
 import urllib.request
+from dataclasses import replace
+
+from sim.app.draft import Draft
 
 
 def get(url: str, timeout: float = 120) -> str:
@@ -24,3 +27,8 @@ def stop(proc: subprocess.Popen) -> None:
     if proc.poll() is None:
         proc.kill()
         proc.wait()
+
+
+def short(d: Draft, seeds: int = 2) -> Draft:
+    """The draft to 2017 with ``seeds`` seeds (quick runs)."""
+    return replace(d, end=2017, seeds=seeds)

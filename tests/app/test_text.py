@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import sim.app
-from sim.app.text import TEXT, text
+from sim.app.text import TEXT, error_line, text
 
 APP = Path(sim.app.__file__).parent
 
@@ -26,7 +26,9 @@ def test_every_text_in_both_languages_with_the_same_placeholders(key: str) -> No
 
 
 def test_every_text_is_used() -> None:
-    source = "".join(p.read_text(encoding="utf-8") for p in APP.glob("*.py") if p.name != "text.py")
+    source = "".join(
+        p.read_text(encoding="utf-8") for p in APP.rglob("*.py") if p.name != "text.py"
+    )
     quoted = set(re.findall(r"""["'](\w+)["']""", source))
     unused = [k for k in TEXT if k not in quoted and not k.startswith(("group_", "field_"))]
     assert unused == []
@@ -35,3 +37,9 @@ def test_every_text_is_used() -> None:
 def test_text_fills_placeholders() -> None:
     assert text("progress", "en", done=3, total=8) == "3 of 8 runs"
     assert text("progress", "zh", done=3, total=8) == "已完成3/8次运行"
+
+
+def test_error_lines_are_one_line() -> None:
+    assert error_line(ValueError("a: expected b\nmore")) == "a: expected b"
+    assert error_line(RuntimeError("")) == "RuntimeError"
+    assert error_line(KeyError("x")) == "KeyError: 'x'"

@@ -9,7 +9,8 @@ from matplotlib.collections import PathCollection
 from matplotlib.figure import Figure
 from matplotlib.patches import PathPatch
 
-from sim.app import watch, whatif
+from sim.app import watch
+from sim.app.draft import draft
 from sim.core import outputs
 from sim.core.params import resolve
 from sim.core.run import simulate
@@ -17,7 +18,7 @@ from sim.core.run import simulate
 
 @pytest.fixture(scope="module")
 def stepped() -> watch.WatchedRun:
-    d = replace(whatif.draft("all_corporate"), end=2018)
+    d = replace(draft("all_corporate"), end=2018)
     spec = d.run_spec(1)
     m = watch.WatchedRun(spec.params, seed=spec.seed, end=spec.end)
     while m.running:
