@@ -12,6 +12,10 @@ lines are shown without absolute paths of the machine (:func:`display_path`,
 
 One policy for every writer of the project:
 
+* **HTML**: every text is escaped here (:func:`html_text`; :func:`html_inline` for
+  text from the project's templates, which may hold ``**bold**`` and backtick code);
+  documents are built by :class:`sim.analysis.document.Document`, which escapes every
+  argument it is given, and no other module escapes HTML itself.
 * **Markdown**: text never forms raw HTML, a link or an image (``<`` before a tag, ``&``
   before a character reference and ``](`` are backslash-escaped, so neither
   ``[x](javascript:...)`` nor ``<javascript:...>`` survives, and no HTML entity appears);
@@ -105,6 +109,17 @@ def display_command(command: str) -> str:
 def html_text(text: object) -> str:
     """Cleaned text escaped for HTML element content and quoted attribute values."""
     return html.escape(clean(text), quote=True)
+
+
+def html_inline(text: object) -> str:
+    """Text from a template as HTML, with its ``**bold**`` and backtick code rendered.
+
+    The HTML twin of :func:`md_inline`: :func:`html_text`, with numbers kept with their
+    units (:func:`keep_together`) and the templates' own Markdown shown as markup.
+    """
+    out = keep_together(html_text(text))
+    out = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", out)
+    return re.sub(r"`(.+?)`", r"<code>\1</code>", out)
 
 
 def md_references(text: str) -> str:

@@ -87,3 +87,38 @@ def test_target_names_that_are_not_plain_names_are_refused(tmp_path: Path) -> No
     )
     with pytest.raises(TargetsError, match=r"targets\.'=HYPERLINK.*expected a name of letters"):
         load_targets(path)
+
+
+def _calls(path: Path) -> list[str]:
+    """The dotted names of every call in a module (``html.escape``, ``re.sub``)."""
+    out = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        func = node.func if isinstance(node, ast.Call) else None
+        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+            out.append(f"{func.value.id}.{func.attr}")
+    return out
+
+
+def test_html_is_escaped_in_one_place() -> None:
+    """Only :mod:`sim.analysis.safetext` escapes HTML; every other writer calls it."""
+    escaping = [
+        path.relative_to(SIM).as_posix()
+        for path in sorted(SIM.rglob("*.py"))
+        if "html.escape" in _calls(path) or "from html import" in path.read_text(encoding="utf-8")
+    ]
+    assert escaping == ["analysis/safetext.py"]
+
+
+def test_analysis_documents_are_built_by_the_document_builder() -> None:
+    """No module of :mod:`sim.analysis` but the builder (and :mod:`safetext`'s inline
+    markup) writes HTML elements: a second builder would escape by rules of its own."""
+    tag = re.compile(r"<(p|td|th|tr|table|ul|ol|li|h[1-6]|figure|blockquote|nav)[ >]")
+    allowed = {"safetext.py", "document/builder.py"}
+    writers = set()
+    for path in sorted((SIM / "analysis").rglob("*.py")):
+        name = path.relative_to(SIM / "analysis").as_posix()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            text = node.value if isinstance(node, ast.Constant) else None
+            if isinstance(text, str) and tag.search(text) and name not in allowed:
+                writers.add(name)
+    assert writers == set()

@@ -7,7 +7,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sim.analysis import safetext
-from sim.analysis.robustness.section import md_escape as robustness_md_escape
 
 NASTY = "a\x00b\x1b[31mc\u202eevil\u2066d\u200fe\r\x85f"
 
@@ -23,7 +22,7 @@ def test_html_text_escapes_markup() -> None:
     assert out == "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;"
 
 
-MARKDOWN = [safetext.md_inline, safetext.md_escape, safetext.md_cell, robustness_md_escape]
+MARKDOWN = [safetext.md_inline, safetext.md_escape, safetext.md_cell]
 #: Raw HTML or an autolink opening in Markdown: a ``<`` not escaped by a backslash.
 RAW_HTML = re.compile(r"(?<!\\)(?:\\\\)*<[A-Za-z/!?]")
 #: A character reference that Markdown would decode: an ``&`` not escaped by a backslash.
@@ -91,3 +90,10 @@ def test_numbers_keep_their_unit_and_ranges_stay_on_one_line() -> None:
     assert '<span class="nw">39\u00a0%–86\u00a0%</span>' in out
     assert "5\u00a0% of runs" in out and '<span class="nw">2016–2035</span>' in out
     assert out.endswith("x_2")
+
+
+def test_html_inline_escapes_text_and_renders_template_markdown() -> None:
+    assert safetext.html_inline("**Lead**: `x_1` <b>39 %–86 %</b>\u202e") == (
+        '<strong>Lead</strong>: <code>x_1</code> &lt;b&gt;<span class="nw">39\u00a0%–86\u00a0%'
+        "</span>&lt;/b&gt;"
+    )

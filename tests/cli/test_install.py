@@ -102,3 +102,13 @@ def test_wheel_installs_and_runs_outside_the_repository(tmp_path: Path) -> None:
     assert font.returncode == 0, font.stderr
     family, size, licence = font.stdout.strip().split("|")
     assert family == "Zonesim Sans SC" and int(size) > 1_000_000 and licence == "True"
+
+    # the documents' page skeleton and style sheet ship in the wheel as package files
+    page = _run(
+        [python, "-c", "from sim.analysis.document import render_page; "
+         "print(render_page('<p>x</p>', 'zh', 'T'))"],
+        work,
+        env,
+    )  # fmt: skip
+    assert page.returncode == 0, page.stderr
+    assert '<html lang="zh-CN">' in page.stdout and "@page{size:A4" in page.stdout

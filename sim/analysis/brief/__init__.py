@@ -19,10 +19,10 @@ batches and the tables, every number from :mod:`sim.experiments.summary`),
 :mod:`~sim.analysis.brief.figures`, :mod:`~sim.analysis.brief.sections` (one function
 per section; a what-if's sections in :mod:`~sim.analysis.brief.whatif_sections`, the
 methods in :mod:`~sim.analysis.brief.method_sections`),
-:mod:`~sim.analysis.brief.document` (HTML and Markdown side by side),
 :mod:`~sim.analysis.brief.pdf` (the PDF and screenshots, by headless Chromium),
 :mod:`~sim.analysis.brief.build` (:func:`build_brief`) and
-:mod:`~sim.analysis.brief.write` (:func:`write_brief`).
+:mod:`~sim.analysis.brief.write` (:func:`write_brief`). The sections write into a
+:class:`sim.analysis.document.Document` (HTML and Markdown side by side).
 
 Effects are paired differences: replicate ``k`` of every scenario shares seed ``k``,
 and its posterior draw where the batch used one. The brief is a pure function of the
@@ -37,7 +37,7 @@ and, embedded as a subset of the characters the page uses, in the HTML.
 
 from __future__ import annotations
 
-from sim.analysis.brief.build import build_brief
+from sim.analysis.brief.build import Brief, build_brief
 from sim.analysis.brief.data import (
     HEADLINE_METRICS,
     HEADLINE_YEARS,
@@ -54,7 +54,6 @@ from sim.analysis.brief.data import (
     mode_counts,
     mode_outcomes,
 )
-from sim.analysis.brief.document import Brief, BriefFigure
 from sim.analysis.brief.formatting import fmt_interval, fmt_number
 from sim.analysis.brief.methods import (
     Calibration,
@@ -77,7 +76,6 @@ __all__ = [
     "TEXT",
     "Brief",
     "BriefData",
-    "BriefFigure",
     "Calibration",
     "Sensitivity",
     "build_brief",

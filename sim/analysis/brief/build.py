@@ -3,15 +3,38 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
-from sim.analysis import safetext
+import pandas as pd
+
 from sim.analysis.brief import method_sections, sections, whatif_sections
 from sim.analysis.brief.data import headline_effects, load_batches
-from sim.analysis.brief.document import Brief, _Doc, _page
 from sim.analysis.brief.methods import Calibration, Sensitivity, find_method_outputs
 from sim.analysis.brief.overview import load_exploration
+from sim.analysis.document import Document, Figure
 from sim.core.lang import check_lang
+
+
+@dataclass
+class Brief:
+    """A built brief.
+
+    Attributes:
+        lang: ``"en"`` or ``"zh"``.
+        html: The self-contained HTML page.
+        markdown: The Markdown version (figures referenced as files).
+        figures: The figures, in order of appearance.
+        headline: The headline table (:func:`headline_effects`).
+        figure_dir: Folder name of the Markdown's figures, relative to it.
+    """
+
+    lang: str
+    html: str
+    markdown: str
+    figures: list[Figure]
+    headline: pd.DataFrame
+    figure_dir: str
 
 
 def build_brief(
@@ -80,7 +103,7 @@ def build_brief(
         data=data,
         lang=lang,
         head=head,
-        doc=_Doc(figure_dir),
+        doc=Document(figure_dir),
         calibration=calibration,
         sensitivity=list(sensitivity or []),
         exploration=load_exploration(robustness),
@@ -102,6 +125,5 @@ def build_brief(
     method_sections.methods_section(c)
     sections.provenance_section(c)
     c.doc.insert_toc()
-    page = safetext.clean(_page(c.doc, lang, c.t("title")))
-    markdown = safetext.clean("\n".join(c.doc.md).rstrip() + "\n")
-    return Brief(lang, page, markdown, c.doc.figures, c.head, figure_dir)
+    page = c.doc.page(lang, c.t("title"))
+    return Brief(lang, page, c.doc.markdown(), c.doc.figures, c.head, figure_dir)

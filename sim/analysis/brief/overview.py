@@ -27,7 +27,7 @@ from sim.analysis.brief.formatting import fmt_effect, fmt_number, fmt_param, sho
 from sim.analysis.brief.methods import Calibration
 from sim.analysis.brief.text import text, vocab
 from sim.analysis.robustness.report import Exploration, read_exploration, seeds_text
-from sim.analysis.robustness.section import (
+from sim.analysis.robustness.sentences import (
     comparisons,
     decision_voi,
     outcome_title,

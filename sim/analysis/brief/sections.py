@@ -23,7 +23,6 @@ from sim.analysis.brief.data import (
     mode_counts,
     mode_outcomes,
 )
-from sim.analysis.brief.document import _Doc
 from sim.analysis.brief.figures import (
     mode_counts_figure,
     mode_outcomes_figure,
@@ -55,7 +54,8 @@ from sim.analysis.brief.overview import (
     whatif_verdict,
     zone_ranking,
 )
-from sim.analysis.brief.text import heading, separator, text, vocab
+from sim.analysis.brief.text import heading, text, vocab
+from sim.analysis.document import Document, separator
 from sim.analysis.robustness.report import Exploration
 from sim.analysis.robustness.words import scale_note
 from sim.core.cities import city_label
@@ -79,7 +79,7 @@ class Context:
     data: BriefData
     lang: str
     head: pd.DataFrame
-    doc: _Doc
+    doc: Document
     calibration: Calibration | None = None
     sensitivity: list[Sensitivity] = field(default_factory=list)
     exploration: Exploration | None = None
@@ -162,7 +162,8 @@ VERDICT_COLOURS = {"better": "#1a9850", "worse": "#d73027", "unclear": "#8c8c8c"
 def findings_section(c: Context) -> None:
     """The first section: the question, one verdict per question, the detail, caveats.
 
-    The contents follow at the end of the section (:meth:`_Doc.toc_here`).
+    The contents follow at the end of the section
+    (:meth:`~sim.analysis.document.Document.toc_here`).
     """
     t, doc = c.t, c.doc
     doc.open("section", "findings")
@@ -284,23 +285,11 @@ def prefectures_section(c: Context) -> None:
     )  # fmt: skip
 
 
-ROBUSTNESS_ANCHOR = "robustness"
-
-
-def _section_title(lang: str) -> str:
-    from sim.analysis.robustness.section import _t as robustness_text
-
-    return robustness_text("title", lang)
-
-
 def robustness_section(c: Context, folder: str | Path | Exploration) -> None:
     """Which mode, how sure: the exploration's section (:mod:`sim.analysis.robustness`)."""
-    from sim.analysis.robustness.section import robustness_section as build
+    from sim.analysis.robustness.section import write_section
 
-    part = build(folder, c.lang, title=c.title)
-    c.doc.contents(ROBUSTNESS_ANCHOR, _section_title(c.lang))
-    c.doc.html.append(part.html)
-    c.doc.md.append(part.markdown)
+    write_section(c.doc, folder, c.lang, title=c.title)
 
 
 def modes_section(c: Context) -> None:

@@ -504,19 +504,6 @@ def text(key: str, lang: str, **fmt: Any) -> str:
     return translate(TEXT[key], lang).format(**fmt)
 
 
-#: Marks that join the parts of a list and of a clause, by language.
-SEPARATORS: dict[str, Translated] = {
-    "list": (", ", "，"),
-    "clause": ("; ", "；"),
-    "label": (": ", "："),
-}
-
-
-def separator(kind: str, lang: str) -> str:
-    """The mark joining list items, clauses, or a label and its value, in ``lang``."""
-    return translate(SEPARATORS[kind], lang)
-
-
 def heading(section: str, lang: str) -> str:
     """Return the heading of a section (a key of :data:`SECTIONS`) in ``lang``."""
     return translate(SECTIONS[section], lang)

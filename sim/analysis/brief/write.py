@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from sim.analysis import safetext
-from sim.analysis.brief.document import Brief
+from sim.analysis.brief.build import Brief
 from sim.experiments.fileio import atomic_write_bytes, atomic_write_text
 from sim.experiments.outfolder import (
     OutputFolderError,

@@ -13,7 +13,8 @@ uncertainty space where each policy wins (:mod:`.discovery`: PRIM from EMA Workb
 classification tree, feature scores, break-even values), values the information each
 parameter would bring to the choice (:mod:`.voi`: EVPPI by regression, break-even values),
 writes tables, figures and a report (:mod:`.report`), and builds the "which mode, how
-sure" section of the brief (:mod:`.section`).
+sure" section of the brief (:mod:`.section`), sentence by sentence (:mod:`.sentences`),
+from the words of :mod:`.text`.
 """
 
 from __future__ import annotations

@@ -291,7 +291,7 @@ def win_probability_figure(exp: Exploration) -> Any:
 
 def box_sentences(exp: Exploration, outcome: str, lang: str = "en") -> list[str]:
     """The chosen PRIM box of every (winner, loser) pair of ``outcome``, in words."""
-    from sim.analysis.robustness.section import box_sentence
+    from sim.analysis.robustness.sentences import box_sentence
 
     boxes = exp.discovery.boxes
     boxes = boxes[boxes["outcome"] == outcome]

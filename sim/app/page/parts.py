@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import functools
-import html
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import solara
 
-from sim.analysis import cjkfont
+from sim.analysis import cjkfont, safetext
 from sim.app.page.state import lang
 from sim.app.text import text
 
@@ -40,10 +39,10 @@ def LabelledSelect(
 
 def html_table(header: list[str], rows: list[list[str]], colours: list[str] | None = None) -> str:
     """An HTML table of text cells (escaped); the last cell of a row in its colour."""
-    th = "".join(f"<th>{html.escape(h)}</th>" for h in header)
+    th = "".join(f"<th>{safetext.html_text(h)}</th>" for h in header)
     body = []
     for i, row in enumerate(rows):
-        cells = [html.escape(c) for c in row]
+        cells = [safetext.html_text(c) for c in row]
         if colours:
             cells[-1] = f'<span style="color:{colours[i]};font-weight:600">{cells[-1]}</span>'
         tds = "".join(f"<td>{c}</td>" for c in cells)
@@ -91,7 +90,7 @@ def font_css() -> str:
 
 def Heading(title: str) -> None:
     """A section heading (plain HTML: the page loads no Markdown renderer)."""
-    solara.HTML(tag="h4", unsafe_innerHTML=html.escape(title), classes=["zs-h"])
+    solara.HTML(tag="h4", unsafe_innerHTML=safetext.html_text(title), classes=["zs-h"])
 
 
 @solara.component

@@ -6,11 +6,10 @@ a progress bar; the effects are shown in the brief's words and precision.
 
 from __future__ import annotations
 
-import html
-
 import solara
 import solara.lab
 
+from sim.analysis import safetext
 from sim.analysis.brief.figures import effects_figure, fans_figure
 from sim.analysis.brief.text import text as brief_text
 from sim.app import scenario_file, whatif
@@ -50,7 +49,9 @@ def OutcomeView(out: whatif.Outcome) -> None:
         style=CAPTION,
     )
     solara.HTML(
-        tag="blockquote", unsafe_innerHTML=html.escape(d.description(lg)), classes=["zs-quote"]
+        tag="blockquote",
+        unsafe_innerHTML=safetext.html_text(d.description(lg)),
+        classes=["zs-quote"],
     )
     header, rows, colours = whatif.effects_table(out.head, lg)
     solara.HTML(tag="div", unsafe_innerHTML=html_table(header, rows, colours))

@@ -370,7 +370,7 @@ def test_robustness_section_names_policies_by_their_titles(
     briefs: dict[str, brief.Brief], exploration: Path
 ) -> None:
     from sim.analysis.robustness.report import read_exploration
-    from sim.analysis.robustness.section import _t as robustness_text
+    from sim.analysis.robustness.text import text as robustness_text
 
     policies = read_exploration(exploration).policies
     assert len(policies) == 3

@@ -8,10 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.analysis import plotting
+from sim.analysis import plotting, safetext
 from sim.analysis.robustness.experiment import analyse
 from sim.analysis.robustness.report import read_exploration, write_exploration
-from sim.analysis.robustness.section import md_escape, robustness_section
+from sim.analysis.robustness.section import robustness_section
 from sim.analysis.robustness.words import grade, likelihood, likelihood_key, scale_note, words
 
 N = 300
@@ -95,8 +95,7 @@ def test_section_states_probabilities_conditions_and_regret(exploration):
 def test_user_text_is_escaped(exploration):
     sec = robustness_section(exploration, "en")
     assert "corp&lt;b&gt;" in sec.html and "corp<b>" not in sec.html
-    assert "corp\\<b\\>" in sec.markdown
-    assert md_escape("a|b_c") == "a\\|b\\_c"
+    assert "corp\\<b>" in sec.markdown and "corp<b>" not in sec.markdown
 
 
 def test_chinese_section(exploration):
@@ -114,8 +113,8 @@ def test_policies_are_named_by_the_given_titles(exploration):
     sec = robustness_section(exp, "en", title=titles.__getitem__)
     for name, title in titles.items():
         if name != "quzheng":  # a one-letter title is in other words too
-            assert sec.markdown.count(md_escape(title)) >= 4, title  # sentences, tables
-        assert name not in sec.html and md_escape(name) not in sec.markdown
+            assert sec.markdown.count(safetext.md_inline(title)) >= 4, title  # sentences, tables
+        assert name not in sec.html and safetext.md_inline(name) not in sec.markdown
     assert "All corporate &lt;x&gt; / All three-in-one" in sec.html  # the pair, escaped
     assert "Policy All three-in-one sets u2" in sec.html
     assert "| Q |" in sec.markdown  # the regret table
@@ -150,7 +149,7 @@ def test_section_titles_name_the_models_metrics(exploration):
 
 def test_what_would_settle_the_choice(exploration):
     """corp wins where u0 > 0.5: learning u0 settles the choice, break-even near 0.5."""
-    from sim.analysis.robustness.section import voi_sentence
+    from sim.analysis.robustness.sentences import voi_sentence
 
     en = voi_sentence(exploration, "firms@2030", "en")
     m = re.search(
@@ -164,7 +163,7 @@ def test_what_would_settle_the_choice(exploration):
 
 def test_value_of_information_within_chance_is_said_so(exploration):
     """Outcomes unrelated to every parameter: the best candidate is named, but as chance."""
-    from sim.analysis.robustness.section import voi_sentence
+    from sim.analysis.robustness.sentences import voi_sentence
 
     rng = np.random.default_rng(9)
     noisy = exploration.outcomes.assign(
