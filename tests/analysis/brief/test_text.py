@@ -55,13 +55,6 @@ def test_parameter_values_read_as_words() -> None:
     assert fmt_param(1.5) == "1.5"
 
 
-def test_axis_ticks_have_separators_and_signs() -> None:
-    from sim.analysis.plotting import _signed_tick, _tick
-
-    assert [_tick(v) for v in (43000.0, 2.5, -0.0, 72.0)] == ["43,000", "2.5", "0", "72"]
-    assert [_signed_tick(v) for v in (1500.0, -2.5, 0.0)] == ["+1,500", "-2.5", "0"]
-
-
 def test_effects_have_two_significant_figures_and_their_interval() -> None:
     from sim.analysis.brief.formatting import fmt_effect, fmt_effect_interval, fmt_level
 

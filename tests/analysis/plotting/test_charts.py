@@ -1,9 +1,6 @@
-"""Plotting functions: DataFrames in, Figures out, in English and Chinese."""
+"""Charts: DataFrames in, Figures out, in English and Chinese."""
 
 from __future__ import annotations
-
-import re
-import warnings
 
 import numpy as np
 import pandas as pd
@@ -12,44 +9,8 @@ from matplotlib.figure import Figure
 from matplotlib.text import Text
 
 from sim.analysis import plotting
-from sim.core.run import METRICS
 
-HAN = re.compile(r"[\u3400-\u9fff]")
-
-
-def synthetic_annual(
-    scenarios: tuple[str, ...] = ("baseline", "what_if"), reps: int = 5
-) -> pd.DataFrame:
-    """Annual table in the store layout: metric = 100 * scenario + replicate + (year - 2016)."""
-    rows = []
-    for i, s in enumerate(scenarios):
-        for k in range(reps):
-            for year in range(2016, 2021):
-                row = {"scenario": s, "replicate": k, "seed": 1000 + k, "year": year}
-                row.update({m: float(100 * i + k + (year - 2016)) for m in METRICS})
-                row["zones_legacy"], row["zones_sanheyi"] = (10.0 * (1 - i), 20.0 + i)
-                row["zones_quzheng"], row["zones_corporate"] = (5.0, 2.0 * i)
-                rows.append(row)
-    df = pd.DataFrame(rows)
-    df["sample"] = pd.array([pd.NA] * len(df), dtype="Int64")
-    return df
-
-
-def synthetic_zones() -> pd.DataFrame:
-    rows = []
-    for s, modes in (("baseline", ("sanheyi", "quzheng")), ("what_if", ("corporate",))):
-        for k in range(2):
-            for j, mode in enumerate(modes * 2):
-                rows.append(
-                    {"scenario": s, "replicate": k, "seed": k, "year": 2020,
-                     "zone_id": f"Z{j:02d}", "status": "active", "mode": mode,
-                     "firms": 100.0 * (j + 1), "gdp": 10.0 + j, "approval_days": 30.0 + k}
-                )  # fmt: skip
-    return pd.DataFrame(rows)
-
-
-def texts(fig: Figure) -> list[str]:
-    return [t.get_text() for t in fig.findobj(Text) if t.get_text()]
+from .helpers import synthetic_annual, synthetic_zones
 
 
 def test_quantile_bands_known_answer() -> None:
@@ -152,76 +113,6 @@ def test_mode_outcomes_scenario_names_do_not_overlap() -> None:
         assert fig.bbox.x0 <= a.x0 and a.x1 <= fig.bbox.x1
         for b in boxes[i + 1 :]:
             assert not a.overlaps(b), (a, b)
-
-
-def test_charts_draw_each_mode_in_its_registry_colour() -> None:
-    from matplotlib.colors import to_hex
-
-    from sim.core.modes import MODES
-
-    counts = plotting.mode_counts_chart(synthetic_annual(), year=2020)
-    outcomes = plotting.mode_outcomes_chart(synthetic_zones(), columns=("firms",))
-    for fig in (counts, outcomes):
-        for handle, text in zip(
-            fig.legends[0].legend_handles, fig.legends[0].get_texts(), strict=True
-        ):
-            mode = next(m for m in MODES.values() if m.label_en == text.get_text())
-            assert to_hex(handle.get_facecolor()) == mode.colour
-    assert not {m.colour for m in MODES.values()} & set(plotting.PALETTE)
-    assert len({m.colour for m in MODES.values()}) == len(MODES)
-
-
-def test_chinese_figures_draw_every_glyph_from_the_shipped_font() -> None:
-    from matplotlib import font_manager
-
-    from sim.analysis import cjkfont
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")  # a missing glyph is a UserWarning: fail on it
-        figs = [
-            plotting.fan_grid(synthetic_annual(("基准", "what_if")), ["firms"], lang="zh"),
-            plotting.mode_counts_chart(synthetic_annual(), lang="zh"),
-            plotting.mode_outcomes_chart(synthetic_zones(), lang="zh"),
-        ]
-        for fig in figs:
-            plotting.to_png(fig)
-            plotting.to_svg(fig)
-    for fig in figs:
-        assert any(HAN.search(t) for t in texts(fig)), texts(fig)
-        for text in fig.findobj(Text):
-            if HAN.search(text.get_text()):
-                found = font_manager.findfont(text.get_fontproperties(), fallback_to_default=False)
-                assert found == str(cjkfont.FONT_FILE), (text.get_text(), found)
-    assert figs[0].axes[0].get_title() == "入区企业数"
-    assert "基准" in texts(figs[0])  # a Chinese scenario name stays Chinese
-
-
-def test_english_figures_draw_chinese_names_and_drop_undrawable_characters() -> None:
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        fig = plotting.fan_chart(synthetic_annual(("基准", "what_if\ue000")), "firms")
-        plotting.to_png(fig)
-    labels = [ln.get_label() for ln in fig.axes[0].get_lines()]
-    assert labels == ["基准", "what_if"]  # a private-use character is in no figure font
-    assert fig.axes[0].get_title() == plotting.metric_label("firms", "en")
-
-
-def test_every_metric_and_mode_has_both_labels() -> None:
-    assert set(METRICS) <= set(plotting.METRIC_LABELS)
-    for table in (plotting.METRIC_LABELS, plotting.MODE_LABELS, plotting.ZONE_LABELS):
-        for en, zh in table.values():
-            assert en and not HAN.search(en)
-            assert HAN.search(zh)
-
-
-def test_png_and_svg_output() -> None:
-    fig = plotting.fan_chart(synthetic_annual(), "firms")
-    png = plotting.to_png(fig)
-    assert png.startswith(b"\x89PNG")
-    assert plotting.to_png(fig) == png  # deterministic
-    assert plotting.to_png_base64(fig).startswith("iVBOR")
-    svg = plotting.to_svg(fig)
-    assert svg.lstrip().startswith("<?xml") and "<text" not in svg  # text as paths
 
 
 def test_fan_chart_legend_does_not_cover_the_lines() -> None:
