@@ -11,7 +11,8 @@ import pytest
 
 import sim
 from sim.analysis import safetext
-from sim.analysis.calibration.targets import TargetsError, load_targets
+from sim.analysis.calibration.target_file import load_targets
+from sim.analysis.calibration.targets import TargetsError
 
 SIM = Path(sim.__file__).parent
 

@@ -2,9 +2,10 @@
 
 The package's modules are the pipeline's parts (see ``docs/calibration.md``):
 
-1. :mod:`~sim.analysis.calibration.targets`: :func:`load_targets` reads a targets file
-   (``calibration/targets_2018.toml``): every figure with its source, the model output
-   it is compared with, its tolerance and weight, and the calibrated parameters.
+1. :mod:`~sim.analysis.calibration.targets`: the patterns (:class:`Targets`);
+   :func:`load_targets` (:mod:`~sim.analysis.calibration.target_file`) reads a targets
+   file (``calibration/targets_2018.toml``): every figure with its source, the model
+   output it is compared with, its tolerance and weight, and the calibrated parameters.
 2. :mod:`~sim.analysis.calibration.evaluation`: the moment function: patterns of
    candidate parameter sets from paired runs with and without each lever on common
    seeds (:class:`Evaluator`, through the shared
@@ -98,14 +99,12 @@ from sim.analysis.calibration.posterior import (
 )
 from sim.analysis.calibration.report import write_report
 from sim.analysis.calibration.search import SearchResult, candidates, search
+from sim.analysis.calibration.target_file import DEFAULT_TARGETS, ZONE_COLUMNS, load_targets
 from sim.analysis.calibration.targets import (
-    DEFAULT_TARGETS,
-    ZONE_COLUMNS,
     Target,
     Targets,
     TargetsError,
     candidate_parameters,
-    load_targets,
     prior_params,
     prior_value,
 )
