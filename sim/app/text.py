@@ -10,10 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sim.core.lang import LANGS
+from sim.core.lang import Translated, translate
+
+#: Each language's name in itself, in the order of :data:`~sim.core.lang.LANGS`.
+LANGUAGE_NAMES: Translated = ("English", "中文")
 
 #: Every string of the page, by key: (English, Chinese).
-TEXT: dict[str, tuple[str, str]] = {
+TEXT: dict[str, Translated] = {
     "title": ("Shanxi zone reform explorer", "山西开发区改革交互探索"),
     "tab_watch": ("Watch one run", "观察一次运行"),
     "tab_whatif": ("What-if", "情景对比"),
@@ -152,7 +155,7 @@ TEXT: dict[str, tuple[str, str]] = {
 
 def text(key: str, lang: str, **fmt: Any) -> str:
     """The page's text ``key`` in ``lang`` (``"en"`` or ``"zh"``), formatted."""
-    return TEXT[key][LANGS.index(lang)].format(**fmt)
+    return translate(TEXT[key], lang).format(**fmt)
 
 
 def error_line(exc: BaseException) -> str:

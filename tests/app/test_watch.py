@@ -12,6 +12,7 @@ from matplotlib.patches import PathPatch
 from sim.app import watch
 from sim.app.draft import draft
 from sim.core import outputs
+from sim.core.lang import LANGS
 from sim.core.params import resolve
 from sim.core.run import simulate
 
@@ -55,7 +56,7 @@ def test_prefecture_values_follow_the_output_kinds(stepped: watch.WatchedRun) ->
 
 def test_map_figure_draws_every_prefecture_and_zone(stepped: watch.WatchedRun) -> None:
     zones = stepped.zones_of(2018)
-    for lang in ("en", "zh"):
+    for lang in LANGS:
         fig = watch.map_figure(zones, "firms", 2018, lang)
         assert isinstance(fig, Figure)
         ax = fig.axes[0]

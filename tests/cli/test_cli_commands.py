@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from sim.cli import COMMANDS, build_parser, main
+from sim.core.lang import LANGS
 from sim.core.params import REGISTRY
 from sim.experiments.scenarios import shipped_dir
 
@@ -48,7 +49,7 @@ def test_params_json_has_the_documented_keys(capsys: pytest.CaptureFixture[str])
     assert "land_cap_share" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("lang", LANGS)
 def test_params_shows_meanings_and_sources_in_the_chosen_language(
     lang: str, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -16,6 +16,7 @@ from typing import Any
 
 from sim.analysis import safetext
 from sim.analysis.brief.text import text
+from sim.analysis.document import separator
 
 #: Units of the outputs that count things (their levels are shown as whole numbers).
 COUNT_UNITS = frozenset(
@@ -162,7 +163,7 @@ def mode_rule(rule: dict[str, Any], lang: str = "en") -> str:
             shown.append(city_label(z.split(":", 1)[1], lang))
         else:
             shown.append(z)
-    sep = "、" if lang == "zh" else ", "
+    sep = separator("series", lang)
     year = rule.get("year", "")
     year = f"{year:g}" if isinstance(year, float) else str(year)
     return text(

@@ -26,6 +26,7 @@ from sim.analysis.brief.data import BriefData, headline_effects, registry_note, 
 from sim.analysis.brief.formatting import fmt_effect, fmt_number, fmt_param, shown_path
 from sim.analysis.brief.methods import Calibration
 from sim.analysis.brief.text import text, vocab
+from sim.analysis.document import bracket
 from sim.analysis.robustness.report import Exploration, read_exploration, seeds_text
 from sim.analysis.robustness.sentences import (
     comparisons,
@@ -45,12 +46,11 @@ from sim.core.params import REGISTRY
 from sim.errors import InputError
 from sim.experiments.scenarios import shipped_scenarios
 
-#: Criteria of the trade-off table, with the better direction (+1 higher, -1 lower) of
-#: the output registry (``Output.better``).
-TRADEOFF_CRITERIA: tuple[tuple[str, int], ...] = tuple(
-    (m, better(m))
-    for m in ("stat_zone_gdp", "firms", "growth_gap_pp", "zones_delisted", "approval_days", "staff")
-)
+#: Criteria of the trade-off table; their better direction is the output registry's
+#: (``Output.better``, read with :func:`sim.core.outputs.better`).
+TRADEOFF_CRITERIA: tuple[str, ...] = (
+    "stat_zone_gdp", "firms", "growth_gap_pp", "zones_delisted", "approval_days", "staff",
+)  # fmt: skip
 
 #: The as-reported outcome whose like-for-like split leads each what-if's finding.
 LIKE_FOR_LIKE = "stat_zone_gdp"
@@ -163,11 +163,6 @@ def scenario_question(data: BriefData, name: str, lang: str) -> str:
     return str(info.get("description") or "")
 
 
-def bracket(words: str, lang: str) -> str:
-    """``" (words)"``, or ``"（words）"`` in Chinese."""
-    return f"（{words}）" if lang == "zh" else f" ({words})"
-
-
 def verdict(effect: float, low: float, high: float, better: int) -> str:
     """``"better"``, ``"worse"`` or ``"unclear"`` (the 95 % interval contains zero)."""
     if math.isnan(low) or math.isnan(high) or low <= 0 <= high:
@@ -184,12 +179,11 @@ def tradeoffs(data: BriefData) -> pd.DataFrame:
         and a ``verdict`` column (:func:`verdict`).
     """
     last = data.years[1]
-    metrics = [m for m, _ in TRADEOFF_CRITERIA if m in data.annual.columns]
+    metrics = [m for m in TRADEOFF_CRITERIA if m in data.annual.columns]
     head = headline_effects(data, years=[last], metrics=metrics)
-    direction = dict(TRADEOFF_CRITERIA)
     if head.empty:
         return head.assign(better=[], verdict=[])
-    head["better"] = [direction[m] for m in head["metric"]]
+    head["better"] = [better(m) for m in head["metric"]]
     head["verdict"] = [verdict(r.mean, r.ci_low, r.ci_high, r.better) for r in head.itertuples()]
     return head
 

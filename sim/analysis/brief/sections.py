@@ -59,6 +59,7 @@ from sim.analysis.document import Document, separator
 from sim.analysis.robustness.report import Exploration
 from sim.analysis.robustness.words import scale_note
 from sim.core.cities import city_label
+from sim.core.outputs import better
 from sim.experiments.store import Results
 
 
@@ -127,8 +128,8 @@ def title_section(c: Context) -> None:
     if note:
         c.doc.para(note, cls="warning")
     if c.data.horizons:
-        sep = "；" if c.lang == "zh" else "; "
-        items = sep.join(f"{c.title(s)} {a}–{b}" for s, (a, b) in c.data.horizons.items())
+        spans = [f"{c.title(s)} {a}–{b}" for s, (a, b) in c.data.horizons.items()]
+        items = separator("clause", c.lang).join(spans)
         c.doc.para(c.t("horizons_note", items=items, start=c.first, end=c.last), cls="warning")
     for i, res in enumerate(c.data.results):
         for table in _tables(res):
@@ -200,10 +201,10 @@ def tradeoff_section(c: Context) -> None:
     doc.heading(2, heading("tradeoffs", lang), "tradeoffs")
     table = c.tradeoffs
     doc.para(t("tradeoff_intro", year=c.last))
-    metrics = [m for m, _ in TRADEOFF_CRITERIA if m in set(table["metric"])]
+    metrics = [m for m in TRADEOFF_CRITERIA if m in set(table["metric"])]
     header = [t("scenario")] + [
         f"{plotting.metric_label(m, lang)} "
-        + t("higher_better" if dict(TRADEOFF_CRITERIA)[m] > 0 else "lower_better")
+        + t("higher_better" if better(m) > 0 else "lower_better")
         for m in metrics
     ]
     rows, classes = [], []

@@ -13,6 +13,14 @@ from __future__ import annotations
 
 from sim.analysis.document.builder import SHORT_CELL, Document, Figure
 from sim.analysis.document.page import render_page
-from sim.analysis.document.punctuation import SEPARATORS, separator
+from sim.analysis.document.punctuation import SEPARATORS, bracket, separator
 
-__all__ = ["SEPARATORS", "SHORT_CELL", "Document", "Figure", "render_page", "separator"]
+__all__ = [
+    "SEPARATORS",
+    "SHORT_CELL",
+    "Document",
+    "Figure",
+    "bracket",
+    "render_page",
+    "separator",
+]

@@ -1,8 +1,8 @@
 """The marks that join the parts of a text, by language.
 
 Chinese text takes full-width marks and no spaces (``，`` ``；`` ``：`` ``、`` ``。``);
-every writer of a document joins its parts with :func:`separator`, so no module picks
-a mark by testing the language itself.
+every writer of a document joins its parts with :func:`separator` and puts an aside in
+brackets with :func:`bracket`, so no module picks a mark by testing the language itself.
 """
 
 from __future__ import annotations
@@ -18,6 +18,9 @@ SEPARATORS: dict[str, Translated] = {
     "stop": (".", "。"),
 }
 
+#: An aside after a word: a space and round brackets, or full-width brackets in Chinese.
+BRACKETS: Translated = (" ({})", "（{}）")
+
 
 def separator(kind: str, lang: str) -> str:
     """The mark of ``kind`` in ``lang``.
@@ -27,3 +30,8 @@ def separator(kind: str, lang: str) -> str:
     ``stop`` ends a sentence.
     """
     return translate(SEPARATORS[kind], lang)
+
+
+def bracket(words: str, lang: str) -> str:
+    """``" (words)"``, or ``"（words）"`` in Chinese: an aside after what it follows."""
+    return translate(BRACKETS, lang).format(words)

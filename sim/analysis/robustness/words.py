@@ -21,6 +21,9 @@ from typing import Any
 
 from scipy.stats import norm
 
+from sim.analysis.document import bracket
+from sim.core.lang import Translated, translate
+
 #: A probability from this value up is "very likely".
 VERY_LIKELY = 0.90
 #: A probability from this value up is "likely".
@@ -40,14 +43,29 @@ BANDS: tuple[tuple[str, float, float], ...] = (
 #: Largest number of states :func:`states_needed` reports (beyond it: "more than").
 MAX_STATES = 100_000
 
-_WORDS: dict[str, dict[str, str]] = {
-    "very_likely": {"en": "very likely", "zh": "很可能"},
-    "likely": {"en": "likely", "zh": "可能"},
-    "even": {"en": "about as likely as not", "zh": "可能性约为一半"},
-    "unlikely": {"en": "unlikely", "zh": "不太可能"},
-    "very_unlikely": {"en": "very unlikely", "zh": "很不可能"},
-    "cannot_tell": {"en": "cannot tell at this budget", "zh": "以目前的计算量无法判断"},
+#: The scale's words, by band: (English, Chinese).
+WORDS: dict[str, Translated] = {
+    "very_likely": ("very likely", "很可能"),
+    "likely": ("likely", "可能"),
+    "even": ("about as likely as not", "可能性约为一半"),
+    "unlikely": ("unlikely", "不太可能"),
+    "very_unlikely": ("very unlikely", "很不可能"),
+    "cannot_tell": ("cannot tell at this budget", "以目前的计算量无法判断"),
 }
+#: The scale and the rule for giving a word, stated (percentages filled in).
+SCALE_NOTE: Translated = (
+    "Probabilities in words (the IPCC's calibrated scale): very likely means {vl} % or "
+    "more, likely {lk} % or more, about as likely as not {ul}–{lk} %, unlikely {ul} % "
+    "or less, very unlikely {vu} % or less. A word is used only when the whole 95 % "
+    "interval lies in its band; otherwise the finding says the model cannot tell at "
+    "this budget.",
+    "概率用语（IPCC 校准用语）：≥ {vl} % 为“很可能”，≥ {lk} % 为“可能”，"
+    "{ul}–{lk} % 为“可能性约为一半”，≤ {ul} % 为“不太可能”，≤ {vu} % 为“很不可能”。"
+    "只有整个 95 % 区间都落在某一档内时才使用该用语；否则写“以目前的计算量无法判断”。",
+)
+#: A box's conditions: joined by "and"; a box that restricts nothing holds "anywhere".
+CONDITIONS_JOIN: Translated = (" and ", "，且 ")
+ANYWHERE: Translated = ("anywhere", "任何条件下")
 
 
 def likelihood_key(p: float) -> str:
@@ -79,7 +97,7 @@ def grade(low: float, high: float) -> str | None:
 
 def words(key: str | None, lang: str = "en") -> str:
     """A band (a key of :func:`grade`, ``None`` for "cannot tell") in words."""
-    return _WORDS[key or "cannot_tell"][lang]
+    return translate(WORDS[key or "cannot_tell"], lang)
 
 
 def likelihood(low: float, high: float, lang: str = "en") -> str:
@@ -157,7 +175,7 @@ def param_phrase(name: str, lang: str = "en") -> str:
     meaning = param_meaning(name, lang)
     if meaning is None:
         return f"`{name}`"
-    return f"{meaning}（`{name}`）" if lang == "zh" else f"{meaning} (`{name}`)"
+    return meaning + bracket(f"`{name}`", lang)
 
 
 def param_meaning(name: str, lang: str = "en") -> str | None:
@@ -182,19 +200,7 @@ def scale_note(lang: str = "en") -> str:
     """The word scale and the rule for giving a word, stated."""
     vl, lk = round(VERY_LIKELY * 100), round(LIKELY * 100)
     ul, vu = round(UNLIKELY * 100), round(VERY_UNLIKELY * 100)
-    if lang == "zh":
-        return (
-            f"概率用语（IPCC 校准用语）：≥ {vl} % 为“很可能”，≥ {lk} % 为“可能”，"
-            f"{ul}–{lk} % 为“可能性约为一半”，≤ {ul} % 为“不太可能”，≤ {vu} % 为“很不可能”。"
-            "只有整个 95 % 区间都落在某一档内时才使用该用语；否则写“以目前的计算量无法判断”。"
-        )
-    return (
-        f"Probabilities in words (the IPCC's calibrated scale): very likely means {vl} % or "
-        f"more, likely {lk} % or more, about as likely as not {ul}–{lk} %, unlikely {ul} % "
-        f"or less, very unlikely {vu} % or less. A word is used only when the whole 95 % "
-        "interval lies in its band; otherwise the finding says the model cannot tell at "
-        "this budget."
-    )
+    return translate(SCALE_NOTE, lang).format(vl=vl, lk=lk, ul=ul, vu=vu)
 
 
 def pct(p: float) -> str:
@@ -269,5 +275,5 @@ def box_conditions(rows: Iterable[Mapping[str, Any]], lang: str = "en") -> str:
     """A box's restricted dimensions joined with "and"."""
     parts = [condition(r, lang) for r in rows]
     if not parts:
-        return "任何条件下" if lang == "zh" else "anywhere"
-    return ("，且 " if lang == "zh" else " and ").join(parts)
+        return translate(ANYWHERE, lang)
+    return translate(CONDITIONS_JOIN, lang).join(parts)

@@ -38,6 +38,8 @@ from sim.app.page.sidebar import ScenarioEditor
 from sim.app.page.state import lang
 from sim.app.page.watch_tab import WatchView
 from sim.app.page.whatif_tab import WhatIfView
+from sim.app.text import LANGUAGE_NAMES
+from sim.core.lang import LANGS
 
 
 @solara.component
@@ -48,7 +50,7 @@ def Page() -> None:
     solara.Title(t("title"))
     with solara.AppBar():
         solara.AppBarTitle(t("title"))
-        for code, name in (("en", "English"), ("zh", "中文")):
+        for code, name in zip(LANGS, LANGUAGE_NAMES, strict=True):
             solara.Button(
                 name,
                 text=code != lg,

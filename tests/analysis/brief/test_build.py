@@ -20,6 +20,7 @@ import sim
 from sim.analysis import brief, safetext
 from sim.analysis.brief.pdf import find_chromium
 from sim.analysis.safetext import md_cell as md_escape
+from sim.core.lang import LANGS
 
 from .helpers import (
     END,
@@ -33,7 +34,7 @@ from .helpers import (
 )
 
 #: Titles of the what-ifs of the test batch (from their scenario files).
-TITLES = {lang: tuple(title(s, lang) for s in SCENARIOS[1:]) for lang in ("en", "zh")}
+TITLES = {lang: tuple(title(s, lang) for s in SCENARIOS[1:]) for lang in LANGS}
 
 
 def test_html_headline_tables_equal_markdown(briefs: dict[str, brief.Brief]) -> None:

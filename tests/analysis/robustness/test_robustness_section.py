@@ -13,6 +13,7 @@ from sim.analysis.robustness.experiment import analyse
 from sim.analysis.robustness.report import read_exploration, write_exploration
 from sim.analysis.robustness.section import robustness_section
 from sim.analysis.robustness.words import grade, likelihood, likelihood_key, scale_note, words
+from sim.core.lang import LANGS
 
 N = 300
 POLICIES = ("corp<b>", "sanheyi", "quzheng")
@@ -140,7 +141,7 @@ def test_section_titles_name_the_models_metrics(exploration):
     outcomes = exploration.outcomes.rename(columns={"firms@2030": label})
     settings = {**exploration.settings, "outcomes": [label], "discover": [label]}
     v2 = analyse(exploration.states, outcomes, settings)
-    for lang in ("en", "zh"):
+    for lang in LANGS:
         metric = plotting.metric_label("stat_zone_gdp_same_zones", lang)
         title = f"2035年{metric}" if lang == "zh" else f"{metric}, 2035"  # no half-width comma
         markdown = robustness_section(v2, lang).markdown
