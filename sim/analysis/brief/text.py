@@ -2,13 +2,21 @@
 
 :data:`SECTIONS` holds the headings and :data:`TEXT` every other string, each as an
 ``(English, Chinese)`` pair; :func:`text` and :func:`heading` pick a language and fill
-in the ``{placeholders}``. A new sentence is one entry here, in both languages.
+in the ``{placeholders}``. :data:`TEXT` holds the key findings, the trade-offs and the
+shared vocabulary here, and the tables of the other sections:
+:mod:`~sim.analysis.brief.text_whatif` (a what-if, the management modes),
+:mod:`~sim.analysis.brief.text_places` (prefectures, maps, ranking) and
+:mod:`~sim.analysis.brief.text_methods` (methods, provenance, warnings). A new sentence
+is one entry in the table of its section, in both languages; a key is defined once.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from sim.analysis.brief.text_methods import METHODS_TEXT
+from sim.analysis.brief.text_places import PLACES_TEXT
+from sim.analysis.brief.text_whatif import WHATIF_TEXT
 from sim.core.lang import Translated, translate
 from sim.core.params import MODE_ASSIGNMENTS, REGISTRY
 
@@ -41,216 +49,6 @@ TEXT: dict[str, Translated] = {
     "subtitle": (
         "Agent-based model of Shanxi's development-zone reform, {start}–{end}",
         "山西开发区改革主体模型，{start}–{end}年",
-    ),
-    "whatif": ("What if: {name}", "情景：{name}"),
-    "no_description": ("(no description in the scenario file)", "（情景文件未给出说明）"),
-    "no_changes": (
-        "No parameter differs from the baseline.",
-        "与基准情景相比没有参数变化。",
-    ),
-    "changes_unknown": (
-        "Parameters vary from run to run (posterior draws); see the batch's runs.parquet.",
-        "参数逐次运行不同（后验抽样）；见批次的 runs.parquet。",
-    ),
-    "param": ("Parameter", "参数"),
-    "baseline_value": ("Baseline", "基准"),
-    "scenario_value": ("Scenario", "情景"),
-    "meaning": ("Meaning", "含义"),
-    "basis": ("Basis", "依据"),
-    "assumed": ("assumption", "假设"),
-    "measured_source": ("data or literature: {source}", "数据或文献：{source}"),
-    "lever": ("policy choice of the scenario", "情景设定的政策选择"),
-    "mode_assignments": (
-        "Management modes assigned to zones, each from its year (year, mode, zones).",
-        "自指定年份起为开发区指定的管理模式（年份、模式、开发区）。",
-    ),
-    "metric": ("Metric", "指标"),
-    "year": ("Year", "年份"),
-    "effect": ("Effect (mean)", "影响（均值）"),
-    "ci": ("95 % interval of the mean", "均值的95%区间"),
-    "spread": ("5–95 % of runs", "5–95%的运行"),
-    "pairs": ("Runs", "运行数"),
-    "to": ("to", "至"),
-    "effects_note": (
-        "Effect = scenario minus baseline, paired run by run over the common seeds "
-        "(replicate k of every scenario shares seed k{posterior}). The 95 % interval is "
-        "for the mean effect (Student t over the paired runs); the 5–95 % range shows how "
-        "much the effect varies between runs.",
-        "影响 = 情景值减基准值，按共同随机种子逐次配对（每个情景的第k次重复使用相同的第k个种子"
-        "{posterior}）。95%区间针对平均影响（基于配对运行的t分布）；5–95%范围表示各次运行之间"
-        "影响的离散程度。",
-    ),
-    "posterior_note": (
-        " and the same posterior draw of the calibrated parameters",
-        "及相同的校准参数后验抽样",
-    ),
-    "effects_fig": (
-        "Effects in {year}: mean (dot) and 5–95 % of paired runs (bar); green is better, red "
-        "worse (the 95 % interval of the mean excludes zero), grey unclear or neither.",
-        "{year}年的影响：均值（圆点）与配对运行的5–95%范围（横线）；绿色为更好、红色为更差"
-        "（均值的95%区间不含零），灰色为不明显或无所谓好坏。",
-    ),
-    "effects_alt": ("{scenario}: effects in {year}", "{scenario}：{year}年的影响"),
-    "fans_alt": ("{scenario}: key metrics, {start}–{end}", "{scenario}：{start}–{end}年主要指标"),
-    "mode_counts_alt": ("Zones by management mode, {year}", "{year}年各管理模式的开发区数"),
-    "mode_outcomes_alt": (
-        "Zone outcomes by management mode, {year}",
-        "{year}年各管理模式的开发区结果",
-    ),
-    "map_title": ("{label}, {year}", "{year}年{label}"),
-    "fans_fig": (
-        "Median (line), 25–75 % and 5–95 % of replicates (bands), {start}–{end}.",
-        "中位数（线）、重复运行的25–75%与5–95%范围（色带），{start}–{end}年。",
-    ),
-    "lost_none": (
-        "No zone lost its status in either scenario by {year}.",
-        "截至{year}年，两个情景中均无开发区失去资格。",
-    ),
-    "lost_no_zones": (
-        "This batch did not store zone tables (run without --no-zones to see them).",
-        "该批次未保存开发区明细表（运行时不加 --no-zones 即可保存）。",
-    ),
-    "lost_note": (
-        "Share of replicates in which the model zone had lost its status by {year} (provincial "
-        "zones rated unqualified in consecutive years lose status); first year is the "
-        "median over the replicates where it did. {generated} {more}",
-        "截至{year}年该模型开发区失去资格的重复运行比例（连续被评为不合格的省级开发区失去资格）；"
-        "首年为发生该情况的重复运行的中位数。{generated}{more}",
-    ),
-    "lost_more": ("{n} more zone(s) not shown.", "另有{n}个开发区未列出。"),
-    "registry_note": (
-        "Zone registry: {named} of the {n} zones (and the units merged into them) carry the "
-        "names, prefectures and levels public sources give; the national zones are {national}. "
-        'The other {synthetic} zones are synthetic (named "Synthetic ..."): zone-level '
-        "results for them are illustrative, not statements about real places. For the named "
-        "zones too, firms, output, modes and dates are generated to match the provincial "
-        "totals, so no zone's result is a forecast for that place.",
-        "开发区名录：{n}个开发区中有{named}个（及并入其中的单位）采用公开资料给出的名称、所属地市和"
-        "级别；国家级开发区为{national}。其余{synthetic}个为合成开发区（名称标有“合成”），其开发区"
-        "层面的结果仅作示意，不代表真实地点。具名开发区的企业、产出、管理模式和时间同样按全省总量"
-        "生成，因此任何开发区的结果都不是对该地的预测。",
-    ),
-    "zone": ("Zone", "开发区"),
-    "city": ("City", "城市"),
-    "level": ("Level", "级别"),
-    "type": ("Type", "类型"),
-    "share_base": ("Lost status, baseline", "基准情景失去资格比例"),
-    "share_scen": ("Lost status, scenario", "本情景失去资格比例"),
-    "first_year": ("First year (scenario)", "首年（本情景）"),
-    "scenario": ("Scenario", "情景"),
-    "mode": ("Mode", "模式"),
-    "modes_intro": (
-        "Zones with status in each management mode in {year} (mean over replicates), and "
-        "outcomes per zone by mode. Mode effects are model assumptions (no quantitative "
-        "study compares the modes): read differences between modes as consequences of "
-        "those assumptions, not as findings.",
-        "{year}年各管理模式下在册开发区数（重复运行均值）及各模式的每区表现。管理模式的作用是"
-        "模型假设（尚无定量研究比较这三种模式）：模式之间的差异应理解为这些假设的结果，而非研究发现。",
-    ),
-    "modes_outcomes_note": (
-        "Mean per zone with status in {year}, over zones in the mode and replicates.",
-        "{year}年在册开发区每区均值（对该模式的开发区及重复运行取平均）。",
-    ),
-    "batch_design": (
-        "Design: {reps} replicate(s) per scenario, {start}–{end}, quarterly steps with annual "
-        "outputs; every number is a mean over replicates unless a range is given.",
-        "设计：每个情景{reps}次重复运行，{start}–{end}年，按季度推进、按年输出；除注明范围外，"
-        "所有数字均为重复运行的均值。",
-    ),
-    "posterior_used": (
-        "Parameter uncertainty: the replicates of {names} carry posterior draws of the "
-        "calibrated parameters, so their intervals include it.",
-        "参数不确定性：{names} 的各次重复运行使用校准参数的后验抽样，因此区间已包含参数不确定性。",
-    ),
-    "posterior_absent": (
-        "Parameter uncertainty: not included (every replicate uses the same parameter "
-        "values); intervals show stochastic variation only.",
-        "参数不确定性：未包含（各次重复运行使用相同参数）；区间只反映随机波动。",
-    ),
-    "calibration_head": ("Calibration fit", "校准拟合"),
-    "calibration_none": (
-        "No calibration outputs were found; parameters are at their registry defaults.",
-        "未找到校准结果；参数取参数表默认值。",
-    ),
-    "calibration_from": ("From {path}.", "来自 {path}。"),
-    "calibration_distance": (
-        "Best-fit distance {distance} (one unit is about one target tolerance).",
-        "最优拟合距离 {distance}（一个单位约为一个目标容差）。",
-    ),
-    "target": ("Target", "目标"),
-    "target_value": ("Target value", "目标值"),
-    "kind": ("Kind", "类型"),
-    "kind_two_sided": ("two-sided", "双侧"),
-    "kind_at_least": ("at least ≥", "至少 ≥"),
-    "kind_at_most": ("at most ≤", "至多 ≤"),
-    "source": ("Source", "来源"),
-    "simulated": ("Simulated", "模拟值"),
-    "sensitivity_head": ("Main sensitivities", "主要敏感参数"),
-    "sensitivity_none": (
-        "No sensitivity analysis was found (run `zonesim sensitivity` to add one).",
-        "未找到敏感性分析结果（可运行 `zonesim sensitivity` 生成）。",
-    ),
-    "sensitivity_from": (
-        "{method} analysis in {path}: the parameters that move each output most.",
-        "{path} 中的 {method} 分析：对各输出影响最大的参数。",
-    ),
-    "output": ("Output", "输出"),
-    "top_params": ("Most influential parameters (index)", "影响最大的参数（指数）"),
-    "assumed_head": ("Assumed, not measured", "假设而非实测"),
-    "assumed_intro": (
-        "{n} of the model's {total} parameters are assumptions (their source in the "
-        "parameter registry says so); their ranges are what the sensitivity analysis "
-        "explores. The management-mode effects are all assumptions:",
-        "模型{total}个参数中有{n}个是假设（参数表中的来源注明为假设）；其取值范围即敏感性分析"
-        "的探索范围。管理模式的作用全部是假设：",
-    ),
-    "range": ("Range", "范围"),
-    "value": ("Value", "取值"),
-    "other_assumptions": ("Other assumed parameters: {items}.", "其他假设参数：{items}。"),
-    "whatif_assumptions": (
-        "Assumed parameters a what-if changes: {items}.",
-        "对比情景改变的假设参数：{items}。",
-    ),
-    "batch": ("Batch", "批次"),
-    "item": ("Item", "项目"),
-    "command": ("Command", "命令"),
-    "model_version": ("Model version", "模型版本"),
-    "model_version_value": (
-        "{number} of {date} (code {code})",
-        "{number}（{date}；代码 {code}）",
-    ),
-    "commit": ("Git commit", "Git 提交"),
-    "dirty": (" (uncommitted changes)", "（含未提交的修改）"),
-    "unknown": ("unknown", "未知"),
-    "run_time": ("Run", "运行时间"),
-    "status": ("Status", "状态"),
-    "runs_done": ("Runs", "运行数"),
-    "seeds": ("Seeds", "种子"),
-    "master_seed": ("master seed {seed}", "主种子 {seed}"),
-    "replicate_seeds": ("replicate seeds {seeds}", "各次重复的种子 {seeds}"),
-    "versions": ("Versions", "版本"),
-    "horizons_note": (
-        "The scenarios end in different years ({items}): every scenario is compared over "
-        "the years they share, {start}–{end}.",
-        "各情景的结束年份不同（{items}）：所有情景只在共同覆盖的年份（{start}–{end}年）内比较。",
-    ),
-    "missing_annual": (
-        "Warning: {n} run(s) of this batch are missing from its annual tables (not finished, "
-        "or a part damaged); the numbers use the {found} of {total} runs found.",
-        "注意：该批次有{n}次运行不在年度表中（尚未完成或文件损坏）；数字仅基于找到的{found}/{total}次运行。",
-    ),
-    "missing_zones": (
-        "Warning: {n} run(s) of this batch are missing from its zone tables (not finished, "
-        "or a part damaged); the sections on zones and prefectures use the {found} of {total} "
-        "runs found.",
-        "注意：该批次有{n}次运行不在开发区表中（尚未完成或文件损坏）；有关开发区和地市的部分仅基于找到的{found}/{total}次运行。",
-    ),
-    "runs_in_annual": ("annual tables {found} / {total}", "年度表 {found} / {total}"),
-    "runs_in_zones": ("zone tables {found} / {total}", "开发区表 {found} / {total}"),
-    "generated": (
-        "Built by `zonesim brief` from the batch folder(s) above; numbers are means over "
-        "replicates as stored by `sim.load_results`.",
-        "由 `zonesim brief` 根据上述批次生成；数字为 `sim.load_results` 读取的重复运行均值。",
     ),
     "question_main": (
         "The question: how do the reform's alternatives compare on the outcomes the province "
@@ -405,97 +203,16 @@ TEXT: dict[str, Translated] = {
     "better": ("better", "更好"),
     "worse": ("worse", "更差"),
     "unclear": ("unclear", "不明显"),
-    "prefectures_intro": (
-        "Output of the zones with status in each of Shanxi's 11 prefectures in {year} "
-        "(baseline, mean over replicates), and each what-if's effect on it (mean paired "
-        "difference, with the 95 % interval of the mean in brackets).",
-        "{year}年山西11个地市在册开发区的产出（基准情景，重复运行均值），及各对比情景对其的影响"
-        "（配对差值均值，括号内为均值的95%区间）。",
-    ),
-    "map_fig": (
-        "Map: Shanxi's outline is Natural Earth's (public domain); each prefecture is drawn as "
-        "the part of the province nearest its seat (dot), not its administrative boundary, for "
-        "which no openly licensed data could be bundled; colour is the model zones' generated "
-        "output in {year}, baseline (not data on the prefectures).",
-        "地图：山西省界取自Natural Earth（公有领域）；"
-        "每个地市显示为省内距其政府驻地（圆点）最近的区域，并非行政边界"
-        "（没有可随附的开放许可地市边界数据）；颜色表示{year}年基准情景模型开发区的模拟产出（并非各地市的数据）。",
-    ),
-    "zone_output": ("Zone output (100 m yuan), baseline", "开发区产出（亿元，基准）"),
-    "firms_col": ("Firms", "企业数"),
-    "map_level_scale": (
-        "Zone output (100 m yuan), in five classes of about two prefectures each",
-        "开发区产出（亿元），分为五档，每档约两个地市",
-    ),
-    "map_effect_title": (
-        "{scenario}: change in zone output, {year}",
-        "{scenario}：{year}年开发区产出的变化",
-    ),
-    "map_effect_scale": (
-        "Difference from the baseline (100 m yuan); hatched: 95 % interval includes 0",
-        "与基准情景之差（亿元）；斜线：95 % 区间包含 0",
-    ),
-    "map_effect_fig": (
-        "Map: change in the zones' output in {year} under {scenario} against the baseline "
-        "(mean paired difference over replicates, 100 m yuan); a hatched prefecture's 95 % "
-        "interval includes zero. Prefectures drawn as on the map above.",
-        "地图：{scenario}情景下{year}年开发区产出相对基准情景的变化（各次重复配对差的均值，"
-        "亿元）；斜线填充的地市，其 95 % 区间包含零。地市画法与上图相同。",
-    ),
-    "map_note": (
-        "Outline: Natural Earth (public domain). Each cell is the area nearest\n"
-        "a prefecture seat, not the prefecture's administrative boundary.",
-        "省界：Natural Earth（公有领域）。各区为距地市驻地最近的范围，\n不是地市行政边界。",
-    ),
-    "ranking_intro": (
-        "The {n} model zones with the largest generated output in {year} (baseline, mean over "
-        "replicates). {generated}",
-        "{year}年模拟产出最大的{n}个模型开发区（基准情景，重复运行均值）。{generated}",
-    ),
-    "rank": ("Rank", "排名"),
-    "synthetic": ("Seeded from", "设定依据"),
-    "seeded_registry": ("public registry", "公开名录"),
-    "seeded_synthetic": ("synthetic", "合成"),
-    "model_zone_mark": (" (model zone)", "（模型开发区）"),
-    "generated_zones": (
-        "Each row is a zone of the model: a zone marked (model zone) takes its name, prefecture "
-        "and level from the public registry, but its firms, output and whether it loses status "
-        "are generated by the model under its assumptions, not data or a forecast for the real "
-        "zone; synthetic zones are illustrative.",
-        "每一行都是模型中的开发区：标有“（模型开发区）”的开发区，其名称、所属地市和级别取自公开名录，"
-        "但其企业、产出以及是否失去资格均由模型在其假设下生成，既非该真实开发区的数据，也不是对它的预测；"
-        "合成开发区仅作示意。",
-    ),
-    "modes_descriptive": (
-        "Descriptive, not causal: zones were given their modes for reasons (size, location, "
-        "history), corporate zones have operators and all three systems, so differences "
-        "between modes here mix the modes' assumed effects with who the zones are. The "
-        "scenarios that give every zone one mode (and, better, `zonesim explore`) answer "
-        "the causal question.",
-        "这是描述，不是因果比较：各开发区的管理模式是因各自情况（规模、区位、历史）而定的，"
-        "企业化管理的开发区都有运营主体并实行三项制度，因此这里模式之间的差异混合了模式的假设作用和"
-        "开发区本身的差别。回答因果问题要看为所有开发区指定同一模式的情景"
-        "（更好的是 `zonesim explore`）。",
-    ),
-    "role": ("Role", "作用"),
-    "role_fitted": ("fitted", "拟合"),
-    "role_checked": ("checked", "检验"),
-    "role_structural": ("by construction", "按构造成立"),
-    "calibration_roles": (
-        "{fitted} target(s) were fitted, {checked} only checked, and {structural} hold by "
-        "construction (a within-tolerance mark on those says nothing about the fit).",
-        "{fitted}个目标用于拟合，{checked}个仅作检验，{structural}个按构造成立（这些目标“在容差内”"
-        "并不说明拟合好坏）。",
-    ),
     "mode_rule": ("from {year}: {mode} for {zones}", "自{year}年起：{zones}实行{mode}"),
     "all_zones": ("all zones", "所有开发区"),
     "yes": ("yes", "是"),
     "no": ("no", "否"),
-    "tolerance": ("Tolerance", "容差"),
-    "within": ("Within tolerance", "在容差内"),
     "levels": ("national|provincial|park", "国家级|省级|园区"),
     "statuses": ("complete|interrupted|failed|running", "已完成|已中断|失败|运行中"),
     "types": ("industrial|eco_tourism|agri_hitech", "工业|生态文旅|农业高新"),
+    **WHATIF_TEXT,
+    **PLACES_TEXT,
+    **METHODS_TEXT,
 }
 
 

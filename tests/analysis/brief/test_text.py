@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from sim.analysis import brief
 
@@ -82,3 +83,22 @@ def test_brief_tables_show_effects_with_intervals(briefs: dict[str, brief.Brief]
         for c in cells:  # two significant figures: at most two digits before the zeros
             digits = re.sub(r"[^\d]", "", c.split(" ")[0]).lstrip("0")
             assert len(digits.rstrip("0")) <= 2, c
+
+
+def test_every_key_of_the_brief_text_is_defined_once() -> None:
+    """The sections' tables make up TEXT with no key in two of them (one would hide the other)."""
+    import ast
+    import importlib
+
+    from sim.analysis.brief.text_methods import METHODS_TEXT
+    from sim.analysis.brief.text_places import PLACES_TEXT
+    from sim.analysis.brief.text_whatif import WHATIF_TEXT
+
+    text_module = importlib.import_module("sim.analysis.brief.text")
+    tree = ast.parse(Path(text_module.__file__).read_text(encoding="utf-8"))
+    (table,) = [n.value for n in tree.body if isinstance(n, ast.AnnAssign)
+                and getattr(n.target, "id", "") == "TEXT"]  # fmt: skip
+    assert isinstance(table, ast.Dict)
+    own = [k.value for k in table.keys if isinstance(k, ast.Constant)]
+    keys = [*own, *WHATIF_TEXT, *PLACES_TEXT, *METHODS_TEXT]
+    assert len(keys) == len(set(keys)) == len(text_module.TEXT)
