@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 
 from sim.analysis.brief import BriefData, headline_effects, load_batches
 from sim.analysis.brief.figures import prefecture_map
-from sim.analysis.brief.overview import prefecture_table
+from sim.analysis.brief.places import prefecture_table
 from sim.analysis.brief.text import text as brief_text
 from sim.app.text import text
 

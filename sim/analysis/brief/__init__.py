@@ -12,10 +12,14 @@ methods-and-assumptions box and a provenance footer taken from the manifests.
 
 The package's modules are the brief's parts: :mod:`~sim.analysis.brief.data` (the
 batches and the tables, every number from :mod:`sim.experiments.summary`),
-:mod:`~sim.analysis.brief.text` (every string in English and Chinese),
+:mod:`~sim.analysis.brief.text` (every string in English and Chinese, with a table per
+section in :mod:`~sim.analysis.brief.text_whatif`, :mod:`~sim.analysis.brief.text_places`
+and :mod:`~sim.analysis.brief.text_methods`),
 :mod:`~sim.analysis.brief.formatting` (numbers), :mod:`~sim.analysis.brief.methods`
 (calibration and sensitivity results, read through those analyses' own readers),
-:mod:`~sim.analysis.brief.overview` (findings, trade-offs, prefectures, ranking),
+:mod:`~sim.analysis.brief.naming` (scenario titles and questions, values set),
+:mod:`~sim.analysis.brief.overview` (key findings, caveats, trade-offs),
+:mod:`~sim.analysis.brief.places` (prefectures, ranking),
 :mod:`~sim.analysis.brief.figures`, :mod:`~sim.analysis.brief.sections` (one function
 per section; a what-if's sections in :mod:`~sim.analysis.brief.whatif_sections`, the
 methods in :mod:`~sim.analysis.brief.method_sections`),

@@ -12,7 +12,7 @@ from matplotlib.figure import Figure
 from sim.analysis import plotting
 from sim.analysis.brief.data import HEADLINE_METRICS, MODE_OUTCOMES, BriefData
 from sim.analysis.brief.formatting import fmt_number
-from sim.analysis.brief.overview import scenario_title
+from sim.analysis.brief.naming import scenario_title
 
 
 def effects_figure(at_end: pd.DataFrame, lang: str) -> Figure:

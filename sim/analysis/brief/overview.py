@@ -1,4 +1,4 @@
-"""The brief's first screen and overviews: key findings, trade-offs, prefectures, ranking.
+"""The brief's first screen: key findings, their caveats, and the trade-offs.
 
 The key findings open with one verdict sentence per question (which management mode;
 what the what-ifs change), then the detail. The mode verdict and its detail come from
@@ -15,17 +15,16 @@ from __future__ import annotations
 
 import math
 import re
-from functools import cache
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
 from sim.analysis import plotting, safetext
-from sim.analysis.brief.data import BriefData, headline_effects, registry_note, zone_cell
-from sim.analysis.brief.formatting import fmt_effect, fmt_number, fmt_param, shown_path
+from sim.analysis.brief.data import BriefData, headline_effects, registry_note
+from sim.analysis.brief.formatting import fmt_effect, shown_path
 from sim.analysis.brief.methods import Calibration
-from sim.analysis.brief.text import text, vocab
+from sim.analysis.brief.naming import assumptions, scenario_title
+from sim.analysis.brief.text import text
 from sim.analysis.document import bracket
 from sim.analysis.robustness.report import Exploration, read_exploration, seeds_text
 from sim.analysis.robustness.sentences import (
@@ -38,13 +37,9 @@ from sim.analysis.robustness.sentences import (
     voi_sentence,
     width_sentence,
 )
-from sim.analysis.robustness.words import param_meaning, param_phrase
+from sim.analysis.robustness.words import param_phrase
 from sim.analysis.territory import relabelling
-from sim.core.cities import CITIES, city_label
 from sim.core.outputs import FIXED_TERRITORY, better
-from sim.core.params import REGISTRY
-from sim.errors import InputError
-from sim.experiments.scenarios import shipped_scenarios
 
 #: Criteria of the trade-off table; their better direction is the output registry's
 #: (``Output.better``, read with :func:`sim.core.outputs.better`).
@@ -54,113 +49,6 @@ TRADEOFF_CRITERIA: tuple[str, ...] = (
 
 #: The as-reported outcome whose like-for-like split leads each what-if's finding.
 LIKE_FOR_LIKE = "stat_zone_gdp"
-
-#: Zones shown in the ranking.
-RANKED_ZONES = 15
-
-
-def scenario_title(data: BriefData, name: str, lang: str, *, sets: bool = True) -> str:
-    """A scenario's display title: its ``title``/``title_zh`` where given, else its name.
-
-    A sweep's variant adds its swept values (:func:`design_label`), so the variants of
-    one file are told apart wherever the brief names them. Parameters set over the file
-    (``--set``, :func:`overrides`) are named in the baseline's title (then "Baseline",
-    not the file's title) and in a what-if's where they differ from the baseline's
-    (``sets=False`` leaves the values out, for figures: the brief's note lists them). A
-    scenario outside the batches (a policy of an exploration) takes the title of the
-    shipped scenario of that name, if there is one.
-    """
-    key = "title_zh" if lang == "zh" else "title"
-    info = data.info.get(name)
-    if info is None:
-        return _shipped_titles().get(name, {}).get(key) or name
-    design = info.get("design") or {}
-    base = info.get(key) or (info.get("base") if design else None) or name
-    labels = [design_label(design, lang)] if design else []
-    fixed = overrides(data, name)
-    # The baseline file's title describes the file's values, not the values set over them;
-    # a what-if's title names what it changes, and values set unlike the baseline's.
-    if fixed and name == data.baseline:
-        base = text("baseline_set_title", lang)
-    if sets and fixed and (name == data.baseline or fixed != overrides(data, data.baseline)):
-        labels.append(text("set_label", lang, params=design_label(fixed, lang)))
-    return base + (bracket(("，" if lang == "zh" else "; ").join(labels), lang) if labels else "")
-
-
-def overrides(data: BriefData, name: str) -> dict[str, Any]:
-    """Parameters the batch set over the scenario's file (``zonesim run --set``), if any."""
-    versions = (data.info.get(name) or {}).get("versions") or {}
-    sets = [v.get("set") or {} for v in versions.values() if isinstance(v, dict)]
-    return dict(sets[-1]) if sets else {}
-
-
-def assumptions(data: BriefData, lang: str) -> str:
-    """What the findings are conditional on: the default assumptions, and any values set.
-
-    ``"the default assumptions"``, or with ``--set``: ``"the default assumptions except
-    exit_rule_on = 0 (set for this batch)"``, so no text calls overridden values defaults.
-    """
-    fixed: dict[str, Any] = {}
-    for name in data.scenarios:
-        fixed.update(overrides(data, name))
-    if not fixed:
-        return text("assumptions_default", lang)
-    return text("assumptions_set", lang, params=design_label(fixed, lang))
-
-
-def overrides_note(data: BriefData, lang: str) -> str | None:
-    """The title's note on parameters set over the scenario files, with registry defaults.
-
-    ``None`` when the batch set none. Scenarios that share the same values are named together.
-    """
-    groups: dict[str, list[str]] = {}
-    for name in data.scenarios:
-        fixed = overrides(data, name)
-        if fixed:
-            items = ("，" if lang == "zh" else ", ").join(
-                text(
-                    "set_item",
-                    lang,
-                    param=param_name(k, lang),
-                    value=fmt_param(v, lang),
-                    default=fmt_param(REGISTRY[k].default, lang) if k in REGISTRY else "–",
-                )
-                for k, v in fixed.items()
-            )
-            groups.setdefault(items, []).append(name)
-    if not groups:
-        return None
-    sep = "；" if lang == "zh" else "; "
-    every = len(groups) == 1 and len(next(iter(groups.values()))) == len(data.scenarios)
-    parts = [
-        items if every else text("set_in", lang, items=items, names=", ".join(names))
-        for items, names in groups.items()
-    ]
-    return text("set_note", lang, items=sep.join(parts))
-
-
-def design_label(design: dict[str, Any], lang: str) -> str:
-    """A variant's swept values: ``delegation_years = 1`` (its meaning in Chinese)."""
-    sep = "，" if lang == "zh" else ", "
-    return sep.join(f"{param_name(k, lang)} = {fmt_param(v, lang)}" for k, v in design.items())
-
-
-def param_name(name: str, lang: str) -> str:
-    """A parameter as a reader sees it: its name, or in Chinese its meaning (``meaning_zh``)."""
-    return (param_meaning(name, lang) if lang == "zh" else None) or name
-
-
-@cache
-def _shipped_titles() -> dict[str, dict[str, str]]:
-    return {sc.name: {"title": sc.title, "title_zh": sc.title_zh} for sc in shipped_scenarios()}
-
-
-def scenario_question(data: BriefData, name: str, lang: str) -> str:
-    """A scenario's question in ``lang`` (the English one where no Chinese is given)."""
-    info = data.info.get(name, {})
-    if lang == "zh" and info.get("description_zh"):
-        return str(info["description_zh"])
-    return str(info.get("description") or "")
 
 
 def verdict(effect: float, low: float, high: float, better: int) -> str:
@@ -464,89 +352,3 @@ def caveats(calibration: Calibration | None, lang: str) -> list[str]:
 def load_exploration(folder: str | Path | None) -> Exploration | None:
     """The exploration in ``folder``, or ``None`` if no folder is given."""
     return None if folder is None else read_exploration(folder)
-
-
-def _prefecture_output(data: BriefData) -> pd.DataFrame:
-    """Summed output of the zones with status by prefecture in the last year, per run.
-
-    Index ``scenario, seed``; one column per prefecture (0 where none has status).
-    """
-    if data.zones is None:
-        raise InputError(f"{data.paths[0]}: expected zone tables (a batch run with zone tables)")
-    z = data.zones
-    rows = z[(z["year"] == data.years[1]) & (z["status"] == "active")]
-    per = rows.groupby(["scenario", "seed", "city"], sort=False)["gdp"].sum().unstack("city")
-    return per.reindex(columns=list(CITIES)).fillna(0.0)
-
-
-def prefecture_table(data: BriefData) -> pd.DataFrame:
-    """Zone output by prefecture in the last year: baseline mean and each what-if's effect.
-
-    Returns:
-        One row per prefecture (index ``city``) with a ``baseline`` column (mean over
-        replicates of the summed output of zones with status) and one column per
-        what-if (mean paired difference, replicate by replicate on shared seeds).
-    """
-    per = _prefecture_output(data)
-    base = per.loc[data.baseline]
-    out = pd.DataFrame({"baseline": base.mean()})
-    for scen in data.whatifs:
-        if scen not in per.index.get_level_values(0):
-            continue
-        other = per.loc[scen]
-        seeds = base.index.intersection(other.index)
-        out[scen] = (other.loc[seeds] - base.loc[seeds]).mean()
-    out.index.name = "city"
-    return out
-
-
-def prefecture_intervals(data: BriefData) -> dict[str, pd.DataFrame]:
-    """95 % intervals of the mean effects of :func:`prefecture_table` (Student t, paired).
-
-    Returns:
-        Per what-if, one row per prefecture (index ``city``): ``ci_low, ci_high``.
-    """
-    from sim.experiments.summary import paired_differences
-
-    per = _prefecture_output(data).reset_index()
-    per = per.assign(replicate=0, year=data.years[1])  # paired on the seed alone
-    diffs = paired_differences(per, data.baseline, metrics=list(CITIES))
-    return {
-        str(scen): d.set_index("metric")[["ci_low", "ci_high"]].rename_axis("city")
-        for scen, d in diffs.groupby("scenario", sort=False)
-    }
-
-
-def zone_ranking(data: BriefData, n: int = RANKED_ZONES) -> pd.DataFrame:
-    """The ``n`` zones with the largest mean output in the baseline's last year."""
-    if data.zones is None:
-        raise InputError(f"{data.paths[0]}: expected zone tables (a batch run with zone tables)")
-    z = data.zones
-    last = data.years[1]
-    rows = z[(z["scenario"] == data.baseline) & (z["year"] == last) & (z["status"] == "active")]
-    reps = max(data.replicates(data.baseline), 1)
-    sums = rows.groupby("zone_id")[["gdp", "firms"]].sum() / reps
-    meta = rows.drop_duplicates("zone_id").set_index("zone_id")
-    keep = [c for c in ("name", "name_zh", "synthetic", "city", "level", "mode") if c in meta]
-    out = sums.join(meta[keep]).sort_values(["gdp", "firms"], ascending=False).head(n)
-    return out.reset_index()
-
-
-def ranking_rows(table: pd.DataFrame, lang: str) -> list[list[str]]:
-    """Rows of the zone ranking as the brief shows them."""
-    rows = []
-    for i, r in enumerate(table.to_dict("records"), start=1):
-        synthetic = bool(int(r.get("synthetic", 1) or 0))
-        rows.append(
-            [
-                str(i),
-                zone_cell(r, lang),
-                city_label(r["city"], lang),
-                vocab("levels", r.get("level", ""), lang),
-                plotting.mode_label(r["mode"], lang) if r.get("mode") else "–",
-                text("seeded_synthetic" if synthetic else "seeded_registry", lang),
-                fmt_number(r["gdp"]),
-                fmt_number(round(r["firms"])),
-            ]
-        )
-    return rows

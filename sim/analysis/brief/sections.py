@@ -35,9 +35,9 @@ from sim.analysis.brief.formatting import (
     shown_path,
 )
 from sim.analysis.brief.methods import Calibration, Sensitivity
+from sim.analysis.brief.naming import assumptions, overrides_note, scenario_title
 from sim.analysis.brief.overview import (
     TRADEOFF_CRITERIA,
-    assumptions,
     caveats,
     default_findings,
     effect_cell,
@@ -45,13 +45,13 @@ from sim.analysis.brief.overview import (
     exploration_intro,
     exploration_source,
     mode_verdict,
-    overrides_note,
+    tradeoffs,
+    whatif_verdict,
+)
+from sim.analysis.brief.places import (
     prefecture_intervals,
     prefecture_table,
     ranking_rows,
-    scenario_title,
-    tradeoffs,
-    whatif_verdict,
     zone_ranking,
 )
 from sim.analysis.brief.text import heading, text, vocab

@@ -30,10 +30,8 @@ from sim.analysis.brief.formatting import (
     fmt_param,
     fmt_share,
 )
-from sim.analysis.brief.overview import (
-    scenario_question,
-    verdict,
-)
+from sim.analysis.brief.naming import scenario_question
+from sim.analysis.brief.overview import verdict
 from sim.analysis.brief.sections import VERDICT_COLOURS, Context
 from sim.analysis.brief.text import heading, param_basis, param_description, vocab
 from sim.core.cities import city_label

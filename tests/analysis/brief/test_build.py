@@ -398,7 +398,7 @@ def test_prefecture_map_draws_the_eleven_prefectures(batch: Path) -> None:
     from matplotlib.patches import PathPatch
 
     from sim.analysis.brief.figures import prefecture_map
-    from sim.analysis.brief.overview import prefecture_table
+    from sim.analysis.brief.places import prefecture_table
     from sim.core.cities import CITIES
 
     data = brief.load_batches([batch])
