@@ -13,7 +13,7 @@ from typing import Any
 from sim.analysis.brief.data import BriefData
 from sim.analysis.brief.formatting import fmt_param
 from sim.analysis.brief.text import text
-from sim.analysis.document import bracket
+from sim.analysis.document import bracket, separator
 from sim.analysis.robustness.words import param_meaning
 from sim.core.params import REGISTRY
 from sim.experiments.scenarios import shipped_scenarios
@@ -77,7 +77,7 @@ def overrides_note(data: BriefData, lang: str) -> str | None:
     for name in data.scenarios:
         fixed = overrides(data, name)
         if fixed:
-            items = ("，" if lang == "zh" else ", ").join(
+            items = separator("list", lang).join(
                 text(
                     "set_item",
                     lang,
@@ -90,7 +90,7 @@ def overrides_note(data: BriefData, lang: str) -> str | None:
             groups.setdefault(items, []).append(name)
     if not groups:
         return None
-    sep = "；" if lang == "zh" else "; "
+    sep = separator("clause", lang)
     every = len(groups) == 1 and len(next(iter(groups.values()))) == len(data.scenarios)
     parts = [
         items if every else text("set_in", lang, items=items, names=", ".join(names))
@@ -101,7 +101,7 @@ def overrides_note(data: BriefData, lang: str) -> str | None:
 
 def design_label(design: dict[str, Any], lang: str) -> str:
     """A variant's swept values: ``delegation_years = 1`` (its meaning in Chinese)."""
-    sep = "，" if lang == "zh" else ", "
+    sep = separator("list", lang)
     return sep.join(f"{param_name(k, lang)} = {fmt_param(v, lang)}" for k, v in design.items())
 
 
