@@ -26,9 +26,11 @@ LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 UPWARD = [
     ("sim/core/run.py", "import sim.experiments.batch", "Layers: command line"),
     ("sim/experiments/store.py", "import sim.analysis.plotting", "Layers: command line"),
-    ("sim/analysis/plotting.py", "import sim.cli.options", "Layers: command line"),
-    ("sim/analysis/sensitivity/files.py", "import sim.analysis.brief", "Analysis: brief"),
-    ("sim/analysis/calibration/files.py", "import sim.analysis.robustness", "Analysis: brief"),
+    ("sim/analysis/plotting/charts.py", "import sim.cli.options", "Layers: command line"),
+    ("sim/analysis/sensitivity/files.py", "import sim.analysis.brief", "Analysis layers"),
+    ("sim/analysis/calibration/files.py", "import sim.analysis.robustness", "Analysis layers"),
+    ("sim/analysis/document/builder.py", "import sim.analysis.sensitivity", "Analysis layers"),
+    ("sim/analysis/safetext.py", "import sim.analysis.document", "Analysis layers"),
     ("sim/errors.py", "import sim.core.params", "The error base imports nothing"),
 ]
 
