@@ -82,14 +82,18 @@ def main(argv: list[str] | None = None) -> int:
         on_common = cal.simulate_targets(
             targets, [None] * len(common), common, backend=backend, folder=Path(tmp) / "crn"
         )
-        draws = posterior_draws(args.posterior, args.predictive, branch_seed(args.seed, PREDICTIVE))
-        predictive = cal.simulate_targets(
-            targets,
-            draws,
-            [branch_seed(args.seed, PREDICTIVE, k) for k in range(len(draws))],
-            backend=backend,
-            folder=Path(tmp) / "predictive",
-        )
+        predictive = None
+        if args.predictive > 0:
+            draws = posterior_draws(
+                args.posterior, args.predictive, branch_seed(args.seed, PREDICTIVE)
+            )
+            predictive = cal.simulate_targets(
+                targets,
+                draws,
+                [branch_seed(args.seed, PREDICTIVE, k) for k in range(len(draws))],
+                backend=backend,
+                folder=Path(tmp) / "predictive",
+            )
     table = cal.validation_table(targets, sims)
     print(f"model {model_version()}")
     print(f"defaults vs end-{targets.year} targets: mean of {len(seeds)} unused seeds")
@@ -97,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     moments = on_common[[t.name for t in targets.fitted]].to_numpy().mean(axis=0)
     print(f"distance on the calibration's {len(common)} common seeds: "
           f"{float(cal.distance(targets, moments)):.4f}")  # fmt: skip
-    if len(predictive):
+    if predictive is not None:
         print(f"posterior predictive: {len(predictive)} draws of {args.posterior}")
         print(cal.format_table(cal.validation_table(targets, predictive)))
     lines, clear = bound_table(targets)
