@@ -38,7 +38,7 @@ LAUNCHERS = frozenset(
 LAUNCHES = {
     ("sim/analysis/brief/pdf.py", "name"): "chromium",  # over CHROMIUM_NAMES
     ("sim/analysis/brief/pdf.py", "command"): "chromium",
-    ("sim/experiments/batch.py", "'git'"): "git",
+    ("sim/experiments/batch/provenance.py", "'git'"): "git",
     ("tests/analysis/brief/test_build.py", "sys.executable"): "python",
     ("tests/analysis/brief/test_build.py", "'chromedriver'"): "chromedriver",
     ("tests/app/conftest.py", "str(ZONESIM)"): "python",
@@ -195,10 +195,10 @@ def test_a_marked_test_skips_with_its_reason_where_the_program_is_missing(
 
 
 def test_code_runs_without_the_optional_programs(monkeypatch: pytest.MonkeyPatch) -> None:
-    from sim.experiments.batch import _git_state
+    from sim.experiments.batch.provenance import git_state
 
     monkeypatch.setenv("PATH", str(Path(sys.executable).parent))
-    assert _git_state() == {"commit": None, "dirty": None}
+    assert git_state() == {"commit": None, "dirty": None}
 
 
 def test_ci_installs_nothing_beyond_the_project() -> None:

@@ -171,7 +171,7 @@ def test_other_package_versions_are_refused(
 ) -> None:
     out = execute(specs[:1], tmp_path / "b", backend=SerialBackend(), progress=False)
     other = {**code_identity(), "numpy": "0.0.1"}
-    monkeypatch.setattr("sim.experiments.batch.code_identity", lambda: other)
+    monkeypatch.setattr("sim.experiments.batch.execution.code_identity", lambda: other)
     with pytest.raises(StoreError, match=r"b: expected the Python and package versions .*"
                        r"\(numpy .* -> 0.0.1\)"):  # fmt: skip
         execute(specs[:2], out, backend=SerialBackend(), progress=False)
@@ -295,7 +295,7 @@ def test_worker_with_other_code_fails_the_batch(
     from sim.experiments import runs
 
     client = {**runs.code_identity(), "model": "0.1.0+clientcode"}
-    monkeypatch.setattr("sim.experiments.batch.code_identity", lambda: client)
+    monkeypatch.setattr("sim.experiments.batch.execution.code_identity", lambda: client)
     out = tmp_path / "b"
     with pytest.raises(runs.CodeMismatchError, match=r"worker .*: model: expected the client's"):
         execute(specs[:2], out, backend=SerialBackend(), progress=False)

@@ -249,9 +249,9 @@ def test_shipped_posterior_is_the_calibration_posterior() -> None:
 
 
 def test_listing_an_empty_install_is_an_error(monkeypatch, tmp_path: Path) -> None:
-    from sim.experiments import scenarios
+    from sim.experiments.scenarios import shipped
 
-    monkeypatch.setattr(scenarios, "shipped_dir", lambda: tmp_path)
+    monkeypatch.setattr(shipped, "shipped_dir", lambda: tmp_path)
     with pytest.raises(FileNotFoundError, match="no shipped scenario"):
         shipped_scenarios()
 
