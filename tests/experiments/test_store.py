@@ -1,3 +1,6 @@
+"""The rules the store keeps (see :mod:`sim.experiments.store`), through batches: user files,
+runs never hidden, integrity, bad manifests."""
+
 from __future__ import annotations
 
 import json
