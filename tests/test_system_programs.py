@@ -177,6 +177,7 @@ def test_plain():
 """
 
 
+@pytest.mark.slow
 def test_a_marked_test_skips_with_its_reason_where_the_program_is_missing(
     tmp_path: Path,
 ) -> None:
