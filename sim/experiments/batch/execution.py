@@ -9,6 +9,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 from tqdm import tqdm
 
 from sim.experiments import lifeline
@@ -25,6 +26,8 @@ from sim.experiments.batch.provenance import now
 from sim.experiments.identity import code_identity, identity_difference
 from sim.experiments.runs import RunOutput, RunSpec, run_chunk
 from sim.experiments.store.errors import StoreError
+from sim.experiments.store.layout import Key
+from sim.experiments.store.quarantine import Repair
 from sim.experiments.store.runindex import check_compatible, merge_runs, runs_table
 from sim.experiments.store.writer import BatchStore
 
@@ -98,18 +101,7 @@ def execute(
         previous = store.manifest or {}
         owner = str(extra.get("owner", "run"))
         _check_folder(out, previous, owner, folder_identity)
-        stored = store.read_runs()
-        new = runs_table(specs)
-        if stored is not None:
-            check_compatible(stored, new, out)
-            check_scenarios(out, previous, stored, new, extra.get("scenarios"))
-        repaired = store.repair()
-        done = store.finished(zones=zones)
-        todo = [s for s in specs if s.key not in done]
-        runs = merge_runs(stored, new)
-        recomputed = set(repaired.runs) & {s.key for s in todo}
-        if repaired.moved:
-            print(quarantine_report(out, repaired, runs, recomputed, previous), file=sys.stderr)
+        todo, runs, repaired, recomputed = _resume(store, specs, previous, extra, zones=zones)
         invocation = invocation_record(
             specs, len(todo), repaired, recomputed, folder_identity,
             backend=backend.name, zones=zones, extra=extra,
@@ -151,6 +143,46 @@ def _checked_specs(specs: Sequence[RunSpec], chunk_size: int | None) -> list[Run
         dup = next(k for i, k in enumerate(keys) if k in keys[:i])
         raise ValueError(f"specs: expected unique (scenario, replicate, sample) runs, got {dup}")
     return specs
+
+
+def _resume(
+    store: BatchStore,
+    specs: list[RunSpec],
+    previous: Mapping[str, Any],
+    extra: Mapping[str, Any],
+    *,
+    zones: bool,
+) -> tuple[list[RunSpec], pd.DataFrame, Repair, set[Key]]:
+    """What the folder holds of the batch already, once its parts are verified.
+
+    Refuses runs that would change stored ones, sets bad parts aside (and says so on
+    stderr) and leaves out the runs stored intact.
+
+    Args:
+        store: The batch folder's writer.
+        specs: The runs asked for.
+        previous: The folder's manifest (empty for a new batch).
+        extra: The batch's extra manifest entries (their ``scenarios``).
+        zones: Whether a run counts as stored only with its zone table.
+
+    Returns:
+        The runs to compute, the batch's run index (stored and new runs), what was set
+        aside, and the keys of the set-aside runs computed again.
+    """
+    stored = store.read_runs()
+    new = runs_table(specs)
+    if stored is not None:
+        check_compatible(stored, new, store.path)
+        check_scenarios(store.path, previous, stored, new, extra.get("scenarios"))
+    repaired = store.repair()
+    done = store.finished(zones=zones)
+    todo = [s for s in specs if s.key not in done]
+    runs = merge_runs(stored, new)
+    recomputed = set(repaired.runs) & {s.key for s in todo}
+    if repaired.moved:
+        report = quarantine_report(store.path, repaired, runs, recomputed, previous)
+        print(report, file=sys.stderr)
+    return todo, runs, repaired, recomputed
 
 
 def _check_folder(
