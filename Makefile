@@ -54,8 +54,9 @@ run: $(STAMP)
 	done
 
 # The example brief under docs/ (linked from the README): a fixed small batch (three
-# replicates) and a small exploration, built in results/example/, and a screenshot of the
-# brief's first screen (needs Chromium). Regenerate after changing the brief or the model.
+# replicates) and the main job's exploration (MAIN_STATES states, MAIN_SEEDS seeds each), built
+# in results/example/, and screenshots of the first screen of both languages at 1366x768
+# (needs Chromium). Regenerate after changing the brief or the model.
 EXAMPLE_OUT := results/example
 EXAMPLE_SCENARIOS := baseline no_reform all_corporate all_sanheyi all_quzheng
 EXAMPLE_DOC := docs/example-brief
@@ -64,14 +65,17 @@ example-brief: $(STAMP)
 	rm -rf $(EXAMPLE_OUT) $(EXAMPLE_DOC)
 	$(BIN)/zonesim run $(EXAMPLE_SCENARIOS:%=scenarios/%.toml) --reps 3 --seed 1 \
 		--workers $(WORKERS) --out $(EXAMPLE_OUT)/batch --quiet
-	$(BIN)/zonesim explore $(MODES) --states 10 --seed 1 --workers $(WORKERS) \
-		--out $(EXAMPLE_OUT)/explore --quiet
+	$(BIN)/zonesim explore $(MODES) --states $(MAIN_STATES) --seeds-per-state $(MAIN_SEEDS) \
+		--seed 1 --workers $(WORKERS) --out $(EXAMPLE_OUT)/explore --quiet
 	for lang in en zh; do \
 		$(BIN)/zonesim brief $(EXAMPLE_OUT)/batch --robustness $(EXAMPLE_OUT)/explore \
 			--lang $$lang --out $(EXAMPLE_DOC)/brief.$$lang.html $(BRIEF_METHODS) \
 			$$(test $$lang = en && echo --pdf) || exit $$?; \
 	done
-	$(BIN)/python scripts/screenshot_brief.py $(EXAMPLE_DOC)/brief.en.html docs/brief-screenshot.png
+	for lang in en zh; do \
+		$(BIN)/python scripts/screenshot_brief.py $(EXAMPLE_DOC)/brief.$$lang.html \
+			docs/brief-first-screen.$$lang.png || exit $$?; \
+	done
 
 # The whole suite, as CI runs it: lint and format, the import layers (pyproject's
 # [tool.importlinter]), the type checker (pyproject's [tool.mypy]), every test.

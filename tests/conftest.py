@@ -39,7 +39,7 @@ E2E = (
     "analysis/sensitivity/test_pipeline.py",
     "experiments/test_api.py",
     "experiments/test_backends.py",
-    "experiments/test_batch.py",
+    "experiments/test_batch_execution.py",
     "experiments/test_identity.py",
     "experiments/test_store_trust.py",
     "test_audit_mechanisms.py",

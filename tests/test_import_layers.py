@@ -25,7 +25,7 @@ LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 #: (module that gets the import, the import, the contract it breaks)
 UPWARD = [
     ("sim/core/run.py", "import sim.experiments.batch", "Layers: command line"),
-    ("sim/experiments/store.py", "import sim.analysis.plotting", "Layers: command line"),
+    ("sim/experiments/store/load.py", "import sim.analysis.plotting", "Layers: command line"),
     ("sim/analysis/plotting/charts.py", "import sim.cli.options", "Layers: command line"),
     ("sim/analysis/sensitivity/files.py", "import sim.analysis.brief", "Analysis layers"),
     ("sim/analysis/calibration/files.py", "import sim.analysis.robustness", "Analysis layers"),

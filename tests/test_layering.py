@@ -11,6 +11,11 @@ import sim
 SIM = Path(sim.__file__).parent
 #: A command-line option in a message: ``--name`` at a word start.
 FLAG = re.compile(r"(?:^|[\s(`])--[a-z]")
+#: Most lines a module of the package may have.
+MAX_LINES = 500
+#: Modules (relative to ``sim/``) still over :data:`MAX_LINES` until they are split; a
+#: module leaves the list when it is split, and none joins it.
+TOO_LONG: frozenset[str] = frozenset()
 
 
 def _modules() -> list[tuple[Path, ast.Module]]:
@@ -57,3 +62,20 @@ def test_library_errors_name_arguments_not_flags() -> None:
                     ):
                         found.append((path.relative_to(SIM), node.lineno, sub.value))
     assert found == []
+
+
+def test_no_module_is_longer_than_the_limit() -> None:
+    """Every module has at most MAX_LINES lines, but those listed in TOO_LONG (still over)."""
+    lines = {
+        path.relative_to(SIM).as_posix(): len(path.read_text(encoding="utf-8").splitlines())
+        for path in sorted(SIM.rglob("*.py"))
+    }
+    over = {name: n for name, n in lines.items() if n > MAX_LINES}
+    assert {name: n for name, n in over.items() if name not in TOO_LONG} == {}
+    split = sorted(TOO_LONG - set(over))
+    assert split == [], f"now within {MAX_LINES} lines: remove them from TOO_LONG: {split}"
+
+
+def test_every_module_says_what_it_holds() -> None:
+    """Every module opens with a docstring."""
+    assert [path.relative_to(SIM) for path, tree in _modules() if not ast.get_docstring(tree)] == []

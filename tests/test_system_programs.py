@@ -38,7 +38,7 @@ LAUNCHERS = frozenset(
 LAUNCHES = {
     ("sim/analysis/brief/pdf.py", "name"): "chromium",  # over CHROMIUM_NAMES
     ("sim/analysis/brief/pdf.py", "command"): "chromium",
-    ("sim/experiments/batch.py", "'git'"): "git",
+    ("sim/experiments/batch/provenance.py", "'git'"): "git",
     ("tests/analysis/brief/test_build.py", "sys.executable"): "python",
     ("tests/analysis/brief/test_build.py", "'chromedriver'"): "chromedriver",
     ("tests/app/conftest.py", "str(ZONESIM)"): "python",
@@ -59,7 +59,7 @@ LAUNCHES = {
     ("tests/cli/test_install.py", "[str(a) for a in args]"): "python",
     ("tests/cli/test_install.py", "sys.executable"): "python",
     ("tests/conftest.py", "n"): "guard",  # requires_program's own lookup
-    ("tests/experiments/test_batch.py", "sys.executable"): "python",
+    ("tests/experiments/test_batch_execution.py", "sys.executable"): "python",
     ("tests/experiments/test_identity.py", "sys.executable"): "python",
     ("tests/test_import_layers.py", "str(LINT_IMPORTS)"): "python",
     ("tests/test_system_programs.py", "sys.executable"): "python",
@@ -177,6 +177,7 @@ def test_plain():
 """
 
 
+@pytest.mark.slow
 def test_a_marked_test_skips_with_its_reason_where_the_program_is_missing(
     tmp_path: Path,
 ) -> None:
@@ -195,10 +196,10 @@ def test_a_marked_test_skips_with_its_reason_where_the_program_is_missing(
 
 
 def test_code_runs_without_the_optional_programs(monkeypatch: pytest.MonkeyPatch) -> None:
-    from sim.experiments.batch import _git_state
+    from sim.experiments.batch.provenance import git_state
 
     monkeypatch.setenv("PATH", str(Path(sys.executable).parent))
-    assert _git_state() == {"commit": None, "dirty": None}
+    assert git_state() == {"commit": None, "dirty": None}
 
 
 def test_ci_installs_nothing_beyond_the_project() -> None:

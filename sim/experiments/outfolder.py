@@ -30,13 +30,9 @@ from pathlib import Path
 from typing import Any
 
 from sim.experiments.fileio import atomic_write_text
-from sim.experiments.store import (
-    MANIFEST,
-    OWN_ENTRIES,
-    SUBFOLDERS,
-    StoreError,
-    read_manifest,
-)
+from sim.experiments.store.errors import StoreError
+from sim.experiments.store.index import read_manifest
+from sim.experiments.store.layout import MANIFEST, OWN_ENTRIES, SUBFOLDERS
 
 #: The record of an analysis folder: the command and the files it wrote.
 RECORD = "zonesim-output.json"

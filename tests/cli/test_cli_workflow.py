@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from sim.cli import main
-from sim.experiments import scenarios
+from sim.experiments.scenarios import shipped
 from sim.experiments.store import load_results
 
 SHORT = 'name = "{name}"\ndescription = "What if?"\n[run]\nend = 2016\nreplications = 1\n'
@@ -116,7 +116,7 @@ def test_bad_set_is_one_line_naming_the_flag(
 def test_list_without_scenarios_is_an_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr(scenarios, "shipped_dir", lambda: tmp_path)
+    monkeypatch.setattr(shipped, "shipped_dir", lambda: tmp_path)
     assert main(["list"]) == 2
     assert "no shipped scenario files" in one_error(capsys)
     assert main(["list", "--json"]) == 2

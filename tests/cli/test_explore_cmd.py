@@ -106,6 +106,7 @@ def test_small_exploration_writes_every_table(explored):
     report = (out / "report.md").read_text()
     assert report.startswith("# Robustness analysis") and "## Value of information" in report
     assert "2 seeds per state" in report
+    assert "- Runs: 36 in " in report  # 3 policies x 6 states x 2 seeds, not the 18 means
     assert (out / "trees.txt").is_file() and (out / "figures" / "regret.png").is_file()
     exp = read_exploration(out)
     assert exp.policies == ["baseline", "all_corporate", "all_sanheyi"]

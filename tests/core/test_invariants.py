@@ -126,6 +126,7 @@ def check_invariants(annual: pd.DataFrame, zones: pd.DataFrame) -> None:
     assert (zones["services"] <= 1.0).all()
 
 
+@pytest.mark.slow
 @settings(
     max_examples=10,
     deadline=None,

@@ -236,6 +236,7 @@ def test_a_run_with_the_kernel_equals_the_reference_run() -> None:
             assert a[other].equals(b[other])
 
 
+@pytest.mark.slow
 def test_kernel_outputs_have_the_reference_distribution() -> None:
     """50 runs of each on different seeds: same means (Monte Carlo error), same laws."""
     n, end = 50, 2017

@@ -16,13 +16,17 @@ around the centre of its range; it maps the prior onto itself. So
   symmetry remains).
 
 The registered modes of 2017-2018 (facts) precede every ``all_<mode>`` assignment and
-are the only fact in play here; they keep both runs of a pair in the same modes.
+are the only fact in play here; they keep both runs of a pair in the same modes. With them
+on, as in an exploration of the shipped ``all_<mode>`` scenarios, modes that share their
+effects and have no structural effect give the same outcomes: the facts favour no mode.
 """
 
 from __future__ import annotations
 
 import itertools
+import tomllib
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -35,6 +39,7 @@ from sim.core.params import REGISTRY
 from sim.core.run import simulate
 
 REFORM_MODES = tuple(m for m in modes.MODE_NAMES if m != modes.REFERENCE)
+SCENARIOS = Path(__file__).resolve().parents[2] / "sim" / "scenarios"
 #: Outputs that name or count the modes themselves (they differ by definition).
 LABEL_COLUMNS = (
     *(f"zones_{m}" for m in modes.MODE_NAMES),
@@ -105,6 +110,45 @@ def test_with_no_structural_effect_swapping_two_modes_swaps_their_outcomes(a: st
             y.zones.drop(columns=list(ZONE_LABEL_COLUMNS)),
             check_exact=True,
         )
+
+
+def all_mode_scenario(mode: str) -> dict[str, Any]:
+    """The shipped ``all_<mode>`` scenario's parameters and mode assignments."""
+    with (SCENARIOS / f"all_{mode}.toml").open("rb") as f:
+        doc = tomllib.load(f)
+    return {**doc["parameters"], "mode_assignments": doc["modes"]}
+
+
+def test_the_all_mode_scenarios_differ_only_in_what_the_modes_do() -> None:
+    """Registered modes on, as in an exploration: the facts of 2017-2018 favour no mode.
+
+    The three ``all_<mode>`` scenarios start from the zones' registered modes, departments
+    and operators (facts). With every reform mode given the same effects and the
+    structure at "no effect", they must give the same outcomes, bit for bit: a difference
+    between them under the prior can then only come from the modes' effect parameters
+    (one shared prior) and the structural ones (symmetric around no effect). Fails if a
+    registered fact or the zone-running company (e.g. counted as a service operator)
+    helps one mode by itself.
+    """
+    extra = {"new_zones_per_year": 1.5, "upgrades_per_year": 0.5}
+    for seed, theta in enumerate(mode_states(2, seed=3), start=21):
+        shared = {
+            f"{m}_{e}": theta[f"{REFORM_MODES[0]}_{e}"]
+            for m in REFORM_MODES
+            for e in modes.EFFECT_NAMES
+        }
+        state = theta | shared | {name: 0.0 for name in modes.STRUCTURE_PARAMETERS} | extra
+        runs = {
+            m: simulate(state | all_mode_scenario(m), seed=seed, end=2022) for m in REFORM_MODES
+        }
+        first, *others = REFORM_MODES
+        assert (runs[first].zones.loc[runs[first].zones["year"] == 2022, "mode"] == first).all()
+        for m in others:
+            pd.testing.assert_frame_equal(
+                runs[first].annual.drop(columns=list(LABEL_COLUMNS)),
+                runs[m].annual.drop(columns=list(LABEL_COLUMNS)),
+                check_exact=True,
+            )
 
 
 def antithetic_sums(

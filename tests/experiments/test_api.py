@@ -145,19 +145,6 @@ def test_load_results_merges_folders_that_share_some_runs(tmp_path: Path) -> Non
         )  # fmt: skip
 
 
-def test_a_files_version_key_is_its_text_unless_values_were_set(tmp_path: Path) -> None:
-    import hashlib
-
-    path = tmp_path / "f.toml"
-    path.write_text('name = "f"\ndescription = "q?"\n[run]\nend = 2016\n')
-    kw = {"reps": 1, "workers": 1, "progress": False}
-    res = sim.run_scenarios([path], out=tmp_path / "a", **kw)
-    plain = hashlib.sha256(path.read_text().encode()).hexdigest()[:12]
-    assert list(res.manifest["scenarios"]["f"]["versions"]) == [plain]
-    res = sim.run_scenarios([path], out=tmp_path / "b", set={"exit_rule_on": False}, **kw)
-    assert list(res.manifest["scenarios"]["f"]["versions"]) != [plain]
-
-
 def test_sweep_columns_never_collide_with_table_columns() -> None:
     # swept parameters become columns of the loaded tables: their names must be free there
     from sim.core.params import REGISTRY

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -83,5 +84,21 @@ def test_every_seed_branch_outside_the_model_is_in_the_seeds_module() -> None:
         if "spawn_key" in p.read_text(encoding="utf-8")
         and p.relative_to(root).parts[0] != "core"
         and p.name != "seeds.py"
+    ]
+    assert found == []
+
+
+def test_no_seed_is_made_by_arithmetic_outside_the_seeds_module() -> None:
+    """A generator seeded with ``seed + j`` (or a legacy ``RandomState``) is a branch that
+    bypasses SeedSequence: its streams may overlap another branch's."""
+    import sim
+
+    root = Path(sim.__file__).parent
+    arithmetic = re.compile(r"(RandomState|default_rng|SeedSequence)\([^()]*[-+*][^()]*\)")
+    found = [
+        p.relative_to(root).as_posix()
+        for p in root.rglob("*.py")
+        if p.name != "seeds.py"
+        and ("RandomState(" in (text := p.read_text(encoding="utf-8")) or arithmetic.search(text))
     ]
     assert found == []

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -39,7 +40,7 @@ from sim.analysis.robustness.sentences import (
 )
 from sim.analysis.robustness.words import param_phrase
 from sim.analysis.territory import relabelling
-from sim.core.outputs import FIXED_TERRITORY, better
+from sim.core.outputs import ANNUAL_NAMES, FIXED_TERRITORY, better
 
 #: Criteria of the trade-off table; their better direction is the output registry's
 #: (``Output.better``, read with :func:`sim.core.outputs.better`).
@@ -261,15 +262,44 @@ def like_for_like(data: BriefData, scenario: str, year: int, lang: str) -> str |
     return out
 
 
-def default_findings(data: BriefData, table: pd.DataFrame, lang: str) -> list[str]:
+def identical_to_baseline(data: BriefData, scenario: str) -> bool:
+    """Whether every paired run of ``scenario`` equals the baseline's on every criterion.
+
+    The criteria are the annual outputs with a better direction (:func:`better`); counts
+    that only describe the setting (zones per mode, operators) may differ. A what-if whose
+    lever the default assumptions make inert (the management modes, whose assumed effects
+    are equal by default) reproduces the baseline run for run under common random
+    numbers; its effects are then zero by construction, not a finding.
+    """
+    keys = ["replicate", "year"]
+    cols = [c for c in ANNUAL_NAMES if c in data.annual.columns and better(c)]
+    a = data.annual[data.annual["scenario"] == scenario].set_index(keys)[cols].sort_index()
+    b = data.annual[data.annual["scenario"] == data.baseline].set_index(keys)[cols].sort_index()
+    return not a.empty and a.index.equals(b.index) and bool(a.equals(b))
+
+
+def default_findings(
+    data: BriefData, table: pd.DataFrame, lang: str, explored: Sequence[str] = ()
+) -> list[str]:
     """One sentence per what-if: its clear effects on the criteria (default assumptions).
 
     Each sentence leads with the like-for-like effect on zone output
-    (:func:`like_for_like`); the as-reported criterion it replaces is not repeated.
+    (:func:`like_for_like`); the as-reported criterion it replaces is not repeated. A
+    what-if identical to the baseline in every paired run says so instead
+    (:func:`identical_to_baseline`), pointing to the exploration when ``explored`` (its
+    policies) holds it.
     """
     out = []
     sep = "，" if lang == "zh" else ", "
     for scen in data.whatifs:
+        if identical_to_baseline(data, scen):
+            colon, stop = ("：", "。") if lang == "zh" else (": ", ".")
+            title = f"**{scenario_title(data, scen, lang)}**"
+            body = text("finding_identical", lang)
+            if scen in explored:
+                body += text("finding_identical_explored", lang)
+            out.append(title + colon + body + stop)
+            continue
         lead = like_for_like(data, scen, data.years[1], lang)
         rows = table[(table["scenario"] == scen) & (table["verdict"] != "unclear")]
         if lead is not None:

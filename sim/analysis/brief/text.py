@@ -153,6 +153,17 @@ TEXT: dict[str, Translated] = {
         "主随机种子{seed}；命令 `{command}`。",
     ),
     "finding_none": ("no clear difference on these criteria", "在这些标准上没有明显差别"),
+    "finding_identical": (
+        "the same as the baseline on every criterion in every paired run: the default "
+        "assumptions make its change inert (the management modes' assumed effects, for one, "
+        "are equal by default)",
+        "每一次配对运行在各项标准上都与基准情景完全相同：默认假设下其改变不起作用（例如各管理"
+        "模式的假设作用默认相等）",
+    ),
+    "finding_identical_explored": (
+        "; how it compares over the assumptions' ranges is in 'Which mode, how sure?'",
+        "；在假设取值范围内的比较见“哪种模式更好，把握有多大？”",
+    ),
     "finding_like_for_like": (
         "on a fixed territory (every unit that is part of a zone, whatever its status) "
         "{metric} {real}; as reported (the zones the statistics count) {total}",

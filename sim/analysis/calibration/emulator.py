@@ -23,6 +23,8 @@ from sklearn.gaussian_process import GaussianProcessRegressor
 from sklearn.gaussian_process.kernels import RBF, ConstantKernel, WhiteKernel
 from threadpoolctl import threadpool_limits
 
+from sim.experiments.seeds import branch_state32
+
 
 @dataclass
 class Emulator:
@@ -72,7 +74,7 @@ class Emulator:
             gp = GaussianProcessRegressor(
                 kernel=kernel,
                 n_restarts_optimizer=1,
-                random_state=np.random.RandomState(seed + j),
+                random_state=branch_state32(seed, j),  # output j's branch of the seed
             )
             with warnings.catch_warnings(), threadpool_limits(1):
                 warnings.simplefilter("ignore", ConvergenceWarning)

@@ -28,7 +28,7 @@ from sim.analysis.calibration.targets import (
 from sim.core.params import REGISTRY, ParameterError, resolve
 from sim.core.run import FIRST_YEAR, METRICS
 from sim.errors import MissingFileError
-from sim.experiments.scenarios import NAME_PATTERN
+from sim.experiments.scenarios.loading import NAME_PATTERN
 
 #: Default targets file (relative to the working directory).
 DEFAULT_TARGETS = Path("calibration/targets_2018.toml")

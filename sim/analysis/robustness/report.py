@@ -337,7 +337,7 @@ def render_report(exp: Exploration) -> str:
         "(common random numbers); a state's outcome is the mean over its seeds.",
         f"- The policy files' `[run]` tables are not used: the exploration sets the years "
         f"({s['start']}–{s['end']}), the seeds and the posterior draws.",
-        f"- Runs: {len(exp.outcomes)}"
+        f"- Runs: {len(exp.outcomes) * int(s.get('seeds_per_state') or 1)}"
         + (f" in {s['run_seconds']} s on {s.get('backend', '?')}" if "run_seconds" in s else "")
         + ".",
     ]

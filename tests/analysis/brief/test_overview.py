@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from sim.analysis import brief, plotting
-from sim.analysis.brief.overview import LIKE_FOR_LIKE
+from sim.analysis.brief.overview import LIKE_FOR_LIKE, identical_to_baseline
 from sim.analysis.territory import relabelling
 
 from .helpers import md_section, title
@@ -42,3 +42,29 @@ def test_no_reform_finding_leads_with_real_change_and_states_the_relabelling_sha
             assert abs(numbers[2] - 100 * split.relabelling_share) <= 0.5, (lang, numbers)
         # the as-reported criterion is not repeated as a criterion of its own
         assert plotting.metric_label(LIKE_FOR_LIKE, lang) not in body
+
+
+def test_a_whatif_identical_to_the_baseline_says_so_instead_of_zero_effects(
+    batch: Path, briefs: dict[str, brief.Brief], plain_brief: brief.Brief
+) -> None:
+    data = brief.load_batches([batch])
+    # at the defaults the modes' assumed effects are equal: the all-corporate runs are the
+    # baseline's, run for run (common random numbers)
+    assert identical_to_baseline(data, "all_corporate")
+    assert not identical_to_baseline(data, "no_reform")
+    for lang, b in briefs.items():
+        line = _finding(b, "all_corporate", lang)
+        assert brief.text("finding_identical", lang) in line, (lang, line)
+        assert brief.text("finding_identical_explored", lang) in line  # explored policy
+        assert brief.text("finding_identical", lang) not in _finding(b, "no_reform", lang)
+    # without an exploration there is nothing to point to
+    line = _finding(plain_brief, "all_corporate", "en")
+    assert brief.text("finding_identical", "en") in line
+    assert brief.text("finding_identical_explored", "en") not in line
+
+
+def test_one_changed_value_makes_a_whatif_differ_from_the_baseline(batch: Path) -> None:
+    data = brief.load_batches([batch])
+    rows = data.annual.index[data.annual["scenario"] == "all_corporate"]
+    data.annual.loc[rows[-1], "firms"] += 1
+    assert not identical_to_baseline(data, "all_corporate")

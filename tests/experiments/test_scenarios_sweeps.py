@@ -1,4 +1,4 @@
-"""Scenario files: sweeps, --set values, every error of a file, did-you-mean hints."""
+"""Sweeps: grids and Latin hypercubes, their variants, bad sweeps, values set over a sweep."""
 
 from __future__ import annotations
 
@@ -12,11 +12,8 @@ from sim.core.params import REGISTRY
 from sim.experiments.errors import ArgumentError
 from sim.experiments.scenarios import (
     ScenarioError,
-    check_file,
     design_points,
     expand,
-    find_scenario,
-    load_doc,
     load_scenario,
 )
 
@@ -28,6 +25,7 @@ exit_rule_on = false
 delegation_years = [1.5, 4]
 expansion_on = [true, false]
 """
+
 
 LHS = """
 [sweep]
@@ -111,53 +109,6 @@ def test_settings_override_parameters_and_are_checked(
     swept = scenario_file("w", GRID)
     with pytest.raises(ArgumentError, match="sweeps it"):
         load_scenario(swept, {"delegation_years": 5})
-
-
-def test_check_file_reports_every_error(tmp_path: Path) -> None:
-    path = tmp_path / "bad.toml"
-    path.write_text(
-        'name = "bad one"\ndescripton = "x"\n[run]\nend = 1990\nreplicatons = 3\n'
-        "[parameters]\ndelegaton_years = 3\nexit_rule_on = 5\n"
-        '[[modes]]\nyear = 2018\nmode = "corprate"\nzones = "all"\n'
-        '[[modes]]\nyear = 2018\nmode = "sanheyi"\nzones = "city:Datung"\n'
-    )
-    sc, errors = check_file(path)
-    assert sc is None
-    assert [e.key for e in errors] == [
-        "descripton", "name", "description", "run.replicatons", "run.end",
-        "parameters.delegaton_years", "parameters.exit_rule_on", "modes[0].mode",
-        "modes[1].zones",
-    ]  # fmt: skip
-    text = "\n".join(map(str, errors))
-    for hint in ("'description'?", "'replications'?", "'delegation_years'?", "'corporate'?",
-                 "'Datong'?"):  # fmt: skip
-        assert f"did you mean {hint}" in text
-    with pytest.raises(ScenarioError) as first:  # load_scenario raises the first of them
-        load_scenario(path)
-    assert first.value.key == "descripton"
-
-
-def test_unknown_shipped_name_suggests_and_lists() -> None:
-    with pytest.raises(ScenarioError) as err:
-        find_scenario("baselin")
-    msg = str(err.value)
-    assert msg.startswith("no scenario 'baselin'; did you mean 'baseline'? shipped: baseline, ")
-    assert "no_reform" in msg and "\n" not in msg
-    with pytest.raises(ScenarioError, match=r"^no scenario 'zzz'; shipped: baseline"):
-        find_scenario("zzz")
-
-
-def test_missing_file_suggests_a_neighbour(scenario_file: Callable[..., Path]) -> None:
-    real = scenario_file("deleg_fast")
-    with pytest.raises(ScenarioError, match=r"did you mean '.*deleg_fast\.toml'\?"):
-        load_scenario(real.with_name("deleg_fsat.toml"))
-
-
-def test_a_mapping_is_checked_like_a_file() -> None:
-    sc = load_doc("spec", {"name": "m", "description": "q?", "run": {"end": 2017}})
-    assert sc.run.end == 2017 and sc.path == "spec"
-    with pytest.raises(ScenarioError, match=r"^spec: parameters.nope: expected a registered"):
-        load_doc("spec", {"name": "m", "description": "q?", "parameters": {"nope": 1}})
 
 
 def test_sweep_method_and_n_are_not_parameter_names() -> None:

@@ -1,3 +1,5 @@
+"""Batches end to end: the store's tables, resume, workers, refusals, kills, code checks."""
+
 from __future__ import annotations
 
 import contextlib
@@ -8,7 +10,6 @@ import subprocess
 import sys
 import textwrap
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -16,13 +17,10 @@ import pyarrow.parquet as pq
 import pytest
 
 from sim.core.params import resolve
-from sim.experiments import batch
 from sim.experiments.backends import SerialBackend, make_backend
-from sim.experiments.batch import default_chunk_size, execute, scenario_specs, work_estimate
-from sim.experiments.identity import code_identity, model_version
+from sim.experiments.batch import execute
+from sim.experiments.identity import code_identity
 from sim.experiments.runs import RunSpec
-from sim.experiments.scenarios import load_scenario
-from sim.experiments.seeds import replicate_seed
 from sim.experiments.store import (
     BatchStore,
     MissingRunsError,
@@ -58,31 +56,6 @@ def test_execute_writes_store_and_loads_in_batch_order(tmp_path: Path, specs: li
     assert set(res.zones["run_id"]) == {s.run_id for s in specs}
     assert res.missing.empty
     assert len(_parts(out)) == 3 == len(_parts(out, "zones"))
-
-
-def test_common_random_numbers_pair_replicates(
-    tmp_path: Path, scenario_file: Callable[..., Path]
-) -> None:
-    a = load_scenario(scenario_file("a"))
-    b = load_scenario(scenario_file("b", "[parameters]\nexit_rule_on = false"))
-    specs = scenario_specs([a, b], reps=3)
-    seeds = {(s.scenario, s.replicate): s.seed for s in specs}
-    for k in range(3):
-        assert seeds["a", k] == seeds["b", k] == replicate_seed(11, k)
-    assert len({seeds["a", k] for k in range(3)}) == 3
-    assert [s.seed for s in scenario_specs([a], seed=99)] == [replicate_seed(99, k) for k in (0, 1)]
-
-
-def test_scenarios_with_different_master_seeds_need_a_seed(
-    tmp_path: Path, scenario_file: Callable[..., Path]
-) -> None:
-    a = load_scenario(scenario_file("a"))
-    b = load_scenario(scenario_file("b", run="[run]\nend = 2017\nseed = 12\n"))
-    with pytest.raises(ValueError, match=r"b.toml: run.seed: expected the master seed"):
-        scenario_specs([a, b])
-    assert len(scenario_specs([a, b], seed=1, reps=1)) == 2
-    with pytest.raises(ValueError, match="name: expected a name not used"):
-        scenario_specs([a, a])
 
 
 def test_resume_skips_finished_runs(tmp_path: Path, specs: list) -> None:
@@ -149,40 +122,16 @@ def test_invalid_calls(tmp_path: Path, specs: list) -> None:
         load_results(tmp_path / "x")
 
 
-def test_manifest_records_provenance(tmp_path: Path, specs: list) -> None:
-    extra = {"command": "zonesim run x", "scenarios": {"baseline": {"a": 1}}}
-    out = execute(
-        specs[:1], tmp_path / "b", backend=SerialBackend(), progress=False, manifest_extra=extra
-    )
-    m = load_results(out).manifest
-    assert m["status"] == "complete" and m["started"] <= m["finished"]
-    assert m["command"] == "zonesim run x"
-    assert {"numpy", "pandas", "pyarrow", "mesa", "python"} <= set(m["packages"])
-    assert set(m["git"]) == {"commit", "dirty"}
-    sc = m["scenarios"]["baseline"]
-    assert sc["a"] == 1 and sc["seeds"] == {"0": specs[0].seed}
-    assert sc["params"]["exit_rule_on"] == 1.0
-    assert m["model_version"] == model_version()
-    assert m["identity"] == {k: v for k, v in code_identity().items() if k != "code"}
-
-
 def test_other_package_versions_are_refused(
     tmp_path: Path, specs: list, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     out = execute(specs[:1], tmp_path / "b", backend=SerialBackend(), progress=False)
     other = {**code_identity(), "numpy": "0.0.1"}
-    monkeypatch.setattr("sim.experiments.batch.code_identity", lambda: other)
+    monkeypatch.setattr("sim.experiments.batch.execution.code_identity", lambda: other)
     with pytest.raises(StoreError, match=r"b: expected the Python and package versions .*"
                        r"\(numpy .* -> 0.0.1\)"):  # fmt: skip
         execute(specs[:2], out, backend=SerialBackend(), progress=False)
     assert len(load_results(out).runs) == 1
-
-
-def test_default_chunk_size() -> None:
-    assert default_chunk_size(8, 2) == 1
-    assert default_chunk_size(1000, 2) == 10
-    assert default_chunk_size(100, 2) == 10
-    assert default_chunk_size(30, 2) == 4
 
 
 KILL_SCRIPT = textwrap.dedent(
@@ -295,35 +244,10 @@ def test_worker_with_other_code_fails_the_batch(
     from sim.experiments import runs
 
     client = {**runs.code_identity(), "model": "0.1.0+clientcode"}
-    monkeypatch.setattr("sim.experiments.batch.code_identity", lambda: client)
+    monkeypatch.setattr("sim.experiments.batch.execution.code_identity", lambda: client)
     out = tmp_path / "b"
     with pytest.raises(runs.CodeMismatchError, match=r"worker .*: model: expected the client's"):
         execute(specs[:2], out, backend=SerialBackend(), progress=False)
     with pytest.warns(UserWarning, match="2 of 2 are not"):
         res = load_results(out, allow_missing=True)
     assert res.manifest["status"] == "failed" and len(res.missing) == 2
-
-
-def test_a_batch_says_how_many_runs_and_about_how_long_before_it_starts(
-    tmp_path: Path, specs: list, capsys: pytest.CaptureFixture[str]
-) -> None:
-    out = tmp_path / "b"
-    execute(specs[:2], out, backend=SerialBackend(), progress=True)
-    err = capsys.readouterr().err
-    first = err.splitlines()[0]  # before the progress bar
-    assert first.startswith("b: 2 runs to compute, 2 years each, on 1 worker: about ")
-    execute(specs, out, backend=SerialBackend(), progress=True)
-    assert "b: 4 runs to compute (2 already stored)" in capsys.readouterr().err
-    execute(specs, out, backend=SerialBackend(), progress=False)  # quiet: nothing
-    assert capsys.readouterr().err == ""
-
-
-def test_work_estimate_scales_with_runs_years_and_workers(specs: list) -> None:
-    long = [RunSpec(s.scenario, s.replicate, s.seed, s.params, 2016, 2035) for s in specs]
-    line = work_estimate(long * 400, 0, 2)  # 2400 runs of 20 years on 2 workers
-    assert line.startswith("2400 runs to compute, 20 years each, on 2 workers: about ")
-    minutes = int(line.split("about ")[1].split(" min")[0])
-    assert abs(minutes - 2400 * 20 * batch.SECONDS_PER_RUN_YEAR / 2 / 60) <= 0.5
-    assert f"at {batch.SECONDS_PER_RUN_YEAR:g} s per run-year per worker" in line
-    assert work_estimate([], 6, 2) == "nothing to compute: all 6 runs are already stored"
-    assert "up to 20 years" in work_estimate([*long, *specs], 0, 1)
