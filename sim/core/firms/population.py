@@ -238,15 +238,15 @@ class FirmPopulation:
             view(model, fid) for fid in self.arrays["firm_id"][lo:hi].tolist()
         ]
 
-    def remove(self, dead: np.ndarray) -> None:
-        """Remove firms by a boolean mask over live rows.
+    def remove(self, rows: np.ndarray) -> None:
+        """Remove the firms in ``rows`` (live rows, ascending).
 
         Survivors from the tail fill the holes the dead leave (swap with last), so the
         cost is proportional to the deaths, not to the population.
         """
         a = self.arrays
         live = {k: v for k, v in a.items() if k != "agent" or self.materialized}
-        n_keep = kernel.compact(dead, live, self.row_of)
+        n_keep = kernel.compact(rows, self.n, live, self.row_of)
         a["agent"][n_keep : self.n] = None
         self.n = n_keep
         self.census = None

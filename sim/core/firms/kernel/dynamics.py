@@ -43,7 +43,7 @@ class Quarter(NamedTuple):
 
 def _dynamics_numpy(
     zone, size, level, birth, firm_id, sector, land, target, hazard0, q, va, exits, bands,
-    dead, used, counts, work,
+    dead_rows, used, counts, work,
 ):  # fmt: skip
     """NumPy reference of :func:`_dynamics_kernel` (same arguments, same effects)."""
     tgt = target[zone]
@@ -60,7 +60,7 @@ def _dynamics_numpy(
     ra = age * q.inv_age_scale
     h = hazard0[zone] * (1.0 + q.young_excess * ra * np.exp(1.0 - ra))
     h *= np.exp(-q.size_elasticity * (x + g))
-    dead[:] = uniforms(q.exit_key, firm_id) < 1.0 - np.exp(-h)
+    dead = uniforms(q.exit_key, firm_id) < 1.0 - np.exp(-h)
     nz, nb = len(va), len(AGE_EDGES) + 1
     va += np.bincount(zone, weights=size, minlength=nz)
     exits += np.bincount(zone[dead], minlength=nz)
@@ -69,12 +69,15 @@ def _dynamics_numpy(
     bands[1] += np.bincount(band[dead], minlength=nb)
     alive = ~dead
     _census_numpy(zone[alive], sector[alive], land[alive], used, counts)
+    rows = np.flatnonzero(dead)
+    dead_rows[: len(rows)] = rows
+    return len(rows)
 
 
 @numba.njit(**_JIT)
 def _dynamics_kernel(
     zone, size, level, birth, firm_id, sector, land, target, hazard0, q, va, exits, bands,
-    dead, used, counts, work,
+    dead_rows, used, counts, work,
 ):  # fmt: skip  # pragma: no cover - compiled
     n = size.shape[0]
     tgt, h, u = work[0, :n], work[1, :n], work[2, :n]
@@ -115,14 +118,15 @@ def _dynamics_kernel(
     part = np.zeros((8, nz))
     part_land = np.zeros(8 * nz)  # the survivors' census, for the next quarter's entry
     part_n = np.zeros(8 * nz * ns, dtype=np.int32)
+    m = 0  # exits so far
     for i in range(n):  # exits; sums by zone
         z = zone[i]
         part[i & 7, z] += size[i]
         # u < 1 - exp(-h), deciding by h - h^2/2 <= 1 - exp(-h) <= h where it can.
         hi = h[i]
-        d = u[i] < hi and (u[i] < hi - 0.5 * hi * hi or u[i] < 1.0 - _exp(-hi))
-        dead[i] = d
-        if d:
+        if u[i] < hi and (u[i] < hi - 0.5 * hi * hi or u[i] < 1.0 - _exp(-hi)):
+            dead_rows[m] = i
+            m += 1
             exits[z] += 1
             age = q.now - birth[i]
             bands[1, (age >= AGE_EDGES[0]) + (age >= AGE_EDGES[1]) + (age >= AGE_EDGES[2])] += 1
@@ -132,6 +136,7 @@ def _dynamics_kernel(
             part_n[j * ns + sector[i]] += 1
     va += _sum8(part)
     _add_partials(part_land, part_n, used, counts)
+    return m
 
 
 @numba.njit(**_JIT)
@@ -177,24 +182,24 @@ def firm_dynamics(
     (with the number of ``sectors``) serve the census of the survivors.
 
     Returns:
-        ``dead`` (exits, by firm; a view into ``work``), the quarter's value added by
-        zone (sum of sizes after growth, exits included), exits by zone, a
-        ``(2, bands)`` array of firms and exits by age band (:data:`AGE_EDGES`), and
+        The rows of the firms that exit, ascending (a view into ``work``), the quarter's
+        value added by zone (sum of sizes after growth, exits included), exits by zone,
+        a ``(2, bands)`` array of firms and exits by age band (:data:`AGE_EDGES`), and
         the survivors' census (:func:`zone_census`).
     """
     n, nz = len(size), len(target)
     q = q._replace(growth_key=np.uint64(q.growth_key), exit_key=np.uint64(q.exit_key))
-    dead = work.dead(n)
+    rows = work.rows(n)
     va = np.zeros(nz)
     exits = np.zeros(nz, dtype=np.int64)
     bands = np.zeros((2, len(AGE_EDGES) + 1), dtype=np.int64)
     used, counts = np.zeros(nz), np.zeros((nz, sectors))
     impl = _dynamics_kernel if current() == "numba" else _dynamics_numpy
-    impl(
+    m = impl(
         zone, size, level, birth, firm_id, sector, land, target, hazard0, q, va, exits, bands,
-        dead, used, counts, work.floats(n),
+        rows, used, counts, work.floats(n),
     )  # fmt: skip
-    return dead, va, exits, bands, (used, counts)
+    return rows[:m], va, exits, bands, (used, counts)
 
 
 @numba.njit(**_JIT)
