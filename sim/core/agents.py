@@ -81,6 +81,7 @@ class Zone(mesa.Agent):
         self.name_zh = str(unit["name_zh"])
         self.synthetic = bool(unit["synthetic"])
         self.city = str(zone["city"])
+        model.cities[self.city].units.append(self)
         self.level = str(unit["level"])
         self.type = str(zone["type"])
         self.demonstration = bool(zone["demonstration"])
@@ -176,6 +177,7 @@ class Zone(mesa.Agent):
         if inputs == self._inputs:
             return
         self._inputs = inputs
+        m.zones_changed()
         eff = m.mode_effects[mode]
         legacy_days = p["approval_days_legacy"]
         self.one_seal = seal > 0
@@ -231,11 +233,13 @@ class CityGovernment(mesa.Agent):
         super().__init__(model)
         self.name = name
         self.counties = counties
+        #: The city's zones and units, whatever their status, in creation order.
+        self.units: list[Zone] = []
 
     @property
     def zones(self) -> list[Zone]:
         """The city's counted zones."""
-        return [z for z in self.model.zone_list if z.city == self.name and z.counted]
+        return [z for z in self.units if z.counted]
 
     @property
     def delegated_powers(self) -> float:

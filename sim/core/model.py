@@ -121,6 +121,8 @@ class ZoneReformModel(mesa.Model):
         self.median_size: float | None = None
         #: The firm kernels' scratch arrays, kept between quarters.
         self.workspace = kernel.Workspace()
+        #: :meth:`zone_arrays` as last read (``None`` once a zone may have changed).
+        self._zone_arrays: kernel.ZoneArrays | None = None
         self.gdp_index = 1.0  # province real GDP relative to the start of 2016
         #: Rest of the province's GDP (set at the end of the first year), 亿元.
         self.rest_gdp = math.nan
@@ -182,8 +184,24 @@ class ZoneReformModel(mesa.Model):
             self._year_end()
         self.quarter += 1
 
+    def zones_changed(self) -> None:
+        """Note that a zone's state may have changed: :meth:`zone_arrays` reads it again.
+
+        Zones change in their step (when what they depend on changed), through the
+        timeline's events and at the year end; each of these calls it.
+        """
+        self._zone_arrays = None
+
     def zone_arrays(self) -> kernel.ZoneArrays:
-        """Zone state as arrays indexed like ``zone_list``, read once per quarter."""
+        """Zone state as arrays indexed like ``zone_list`` (read again after :meth:`zones_changed`).
+
+        The arrays are shared until then: read them, do not write them.
+        """
+        if self._zone_arrays is None:
+            self._zone_arrays = self._read_zone_arrays()
+        return self._zone_arrays
+
+    def _read_zone_arrays(self) -> kernel.ZoneArrays:
         fields = 9
         values = itertools.chain.from_iterable(
             (
@@ -229,8 +247,8 @@ class ZoneReformModel(mesa.Model):
         else:
             firms_z = np.bincount(pop.zone, minlength=nz)
             used = np.bincount(pop.zone, weights=pop.land, minlength=nz)
-        for z in zl:
-            z.land_used = float(used[z.index])
+        for z, u in zip(zl, used.tolist(), strict=True):
+            z.land_used = u
         zone_growth = np.where(
             acc.prev_va > 0, acc.year_va / np.maximum(acc.prev_va, 1e-12) - 1, 0.0
         )
@@ -252,6 +270,7 @@ class ZoneReformModel(mesa.Model):
             room = self.province.plan_expansions(room - reserve, score)
             self.province.approve_expansions(room, score)
         acc.close_year()
+        self.zones_changed()
 
     def _update_province(self, zone_gdp: float) -> None:
         """Rest of the province: on the province's path, less the displaced activity.

@@ -108,10 +108,11 @@ def simulate(
         model.step()
         if model.quarter % 4 == 0 and model.year - 1 in snap_years:
             snapshots.append(_firm_table(model, model.year - 1))
+    zone_columns = model.recorder.zone_columns
     _check_recorded(model.annual[0] if model.annual else (), METRICS, "annual")
-    _check_recorded(model.recorder.zone_columns, outputs.ZONE_NAMES, "zone")
+    _check_recorded(zone_columns, outputs.ZONE_NAMES, "zone")
     annual = pd.DataFrame(model.annual, columns=["year", *METRICS])
-    zones = pd.DataFrame(model.recorder.zone_columns, columns=["year", *outputs.ZONE_NAMES])
+    zones = pd.DataFrame(zone_columns, columns=["year", *outputs.ZONE_NAMES])
     annual = annual[annual["year"] >= start].reset_index(drop=True)
     zones = zones[zones["year"] >= start].reset_index(drop=True)
     result = SimulationResult(annual=annual, zones=zones, model=model)

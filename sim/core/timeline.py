@@ -83,6 +83,7 @@ class Timeline:
         p, now = model.p, model.now
         while self.events and model.due(self.events[0][0]):
             _, _, kind, payload = self.events.pop(0)
+            model.zones_changed()
             if kind == "integrate":
                 integrate(model)
             elif kind == "mode":
