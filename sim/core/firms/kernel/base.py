@@ -209,13 +209,13 @@ class Workspace:
     """
 
     def __init__(self) -> None:
-        self._floats = np.empty((3, 0))
+        self._floats = np.empty((4, 0))
         self._rows = np.empty(0, dtype=np.int64)
 
     def floats(self, n: int) -> np.ndarray:
-        """A ``(3, >= n)`` float scratch array."""
+        """A ``(4, >= n)`` float scratch array."""
         if self._floats.shape[1] < n:
-            self._floats = np.empty((3, max(n, 2 * self._floats.shape[1])))
+            self._floats = np.empty((4, max(n, 2 * self._floats.shape[1])))
         return self._floats
 
     def rows(self, n: int) -> np.ndarray:

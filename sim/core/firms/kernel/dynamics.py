@@ -80,25 +80,31 @@ def _dynamics_kernel(
     dead_rows, used, counts, work,
 ):  # fmt: skip  # pragma: no cover - compiled
     n = size.shape[0]
-    tgt, h, u = work[0, :n], work[1, :n], work[2, :n]
+    tgt, h, u, b_g = work[0, :n], work[1, :n], work[2, :n], work[3, :n]
     # Gathers by zone first: the main loops then read and write every array at its
     # own index only, which lets the compiler vectorise them.
     for i in range(n):
         z = zone[i]
         tgt[i] = target[z] * (q.incumbent_share if birth[i] < q.incumbent_before else 1.0)
         h[i] = hazard0[z]
+    # Growth in three loops (shock scale; growth; size): fewer values live at once.
+    for i in range(n):
+        x = _log(size[i]) - q.log_median
+        u[i] = x
+        b_g[i] = min(_exp(-q.shock_elasticity * x), SHOCK_SCALE_MAX) * q.shock_k
     for i in range(n):
         dl = (tgt[i] - level[i]) * q.kappa
         level[i] += dl
-        x = _log(size[i]) - q.log_median
-        b = min(_exp(-q.shock_elasticity * x), SHOCK_SCALE_MAX) * q.shock_k
+        b = b_g[i]
         v = _uniform(q.growth_key, firm_id[i]) - 0.5
         # log(1 + y) as log of the rounded 1 + y: an absolute error below 2e-16.
         g = math.copysign(-b * _log(1.0 - 2.0 * abs(v)), v) + _log(1.0 - b * b)
         age = q.now - birth[i]
         g += dl + (q.young_step if age < q.young_years else 0.0) + q.drift
-        size[i] *= _exp(g)
-        u[i] = x + g  # log relative size after growth
+        u[i] += g  # log relative size after growth
+        b_g[i] = g
+    for i in range(n):
+        size[i] *= _exp(b_g[i])
     c1 = c2 = c3 = 0  # firms at least AGE_EDGES[k] old
     for i in range(n):  # a second loop: fewer values live at once
         age = q.now - birth[i]
