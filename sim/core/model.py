@@ -85,8 +85,7 @@ class ZoneReformModel(mesa.Model):
         self.integrated = False
         self.province = ProvincialGovernment(self, zonedata.PROVINCE_LAND_KM2)
         self.cities = {
-            c: CityGovernment(self, c, zonedata.COUNTIES.get(c, 1))
-            for c in sorted(set(self.data.zones["city"]))
+            c: CityGovernment(self, c, zonedata.COUNTIES.get(c, 1)) for c in self.data.cities
         }
         zones_by_id = {r["zone_id"]: r for r in self.data.zone_records}
         for unit in self.data.unit_records:
@@ -94,22 +93,22 @@ class ZoneReformModel(mesa.Model):
         self.firms = FirmPopulation(self)
         #: Each zone's sums over the year, starting from its 2016 value added.
         self.accounts = Accounts(self._initial_value_added())
-        units = self.data.units
+        units = self.data.unit_columns
         firms.add_established(
             self,
             self.stream("init"),
-            np.arange(len(units), dtype=np.intp),
-            units["firms"].to_numpy(dtype=np.int64),
+            np.arange(len(units["firms"]), dtype=np.intp),
+            units["firms"].astype(np.int64),
             self._initial_value_added(),
-            units["planned_area_km2"].to_numpy(dtype=float),
+            units["planned_area_km2"].astype(float),
             origin=0,
         )
         #: Median firms and value added (2016) of the registry's sub-provincial parks: the
         #: template of a park outside the zones that is designated as a new zone.
-        parks = units[units["level"] == "park"]
+        parks = units["level"] == "park"
         self._park_template = (
-            (float(parks["firms"].median()), float(parks["value_added"].median()))
-            if len(parks)
+            (float(np.median(units["firms"][parks])), float(np.median(units["value_added"][parks])))
+            if parks.any()
             else (float(units["firms"].min()), float(units["value_added"].min()))
         )
         self.new_zones = 0  # new zones approved so far (designated and greenfield)
@@ -138,7 +137,7 @@ class ZoneReformModel(mesa.Model):
     # ------------------------------------------------------------------ set-up
     def _initial_value_added(self) -> np.ndarray:
         """Each unit's 2016 value added: the registry's, times ``value_added_scale``."""
-        registered: np.ndarray = self.data.units["value_added"].to_numpy(dtype=float)
+        registered: np.ndarray = self.data.unit_columns["value_added"].astype(float)
         scaled: np.ndarray = registered * self.p["value_added_scale"]
         return scaled
 

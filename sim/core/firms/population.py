@@ -150,10 +150,10 @@ class FirmPopulation:
     def __init__(self, model: ZoneReformModel, capacity: int = 65536) -> None:
         self.model = model
         self.n = 0
+        #: The fields' arrays, and the agent views' (``"agent"``) once they are made.
         self.arrays: dict[str, np.ndarray] = {
             k: np.zeros(capacity, dtype=t) for k, t in FIELDS.items()
         }
-        self.arrays["agent"] = np.empty(capacity, dtype=object)
         self.row_of = np.full(capacity * 2, -1, dtype=np.int64)
         self.next_id = 0
         self.materialized = False
@@ -227,6 +227,7 @@ class FirmPopulation:
         """
         if not self.materialized:
             self.materialized = True
+            self.arrays["agent"] = np.empty(len(self.arrays["size"]), dtype=object)
             self._make_agents(0, self.n)
         order = np.argsort(self.firm_id, kind="stable")
         return AgentSet(self.agent[order].tolist(), random=self.model.random)
@@ -245,8 +246,8 @@ class FirmPopulation:
         cost is proportional to the deaths, not to the population.
         """
         a = self.arrays
-        live = {k: v for k, v in a.items() if k != "agent" or self.materialized}
-        n_keep = kernel.compact(rows, self.n, live, self.row_of)
-        a["agent"][n_keep : self.n] = None
+        n_keep = kernel.compact(rows, self.n, a, self.row_of)
+        if self.materialized:
+            a["agent"][n_keep : self.n] = None
         self.n = n_keep
         self.census = None
