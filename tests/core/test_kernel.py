@@ -192,15 +192,25 @@ def test_entry_choice_and_placement_equal_the_reference() -> None:
     expected = np.where(za.located, startup_intensity(free, za.environment, model.p), 0.0)
     np.testing.assert_allclose(lam, expected, rtol=1e-13)
     rng = np.random.default_rng(4)
-    alloc = rng.poisson(3 * prob[:, 1:])
+    alloc = rng.poisson(0.5 * (prob[:, 1:] > 0))  # projects in every zone firms can enter
     starts = rng.poisson(lam)
     u = rng.random(starts.sum())
     land = rng.lognormal(np.log(model.p["land_per_firm"]), 1.0, alloc.sum() + starts.sum())
     tight = free * rng.uniform(0, 1, len(free))  # some entrants must be turned away
-    (k2, _), (r2, _) = both(kernel.place_entrants, alloc, starts, cdf, u, land, tight)
+    size = rng.lognormal(0, 1, len(land))
+    gain = 2.0 ** rng.integers(1, 3, len(free))  # powers of 2: a project's size / gain is exact
+    args = alloc, starts, cdf, u, land, tight, size, gain
+    (k2, _), (r2, _) = both(kernel.place_entrants, *args)
     for a, b in zip(k2, r2, strict=True):
         np.testing.assert_array_equal(a, b)
-    assert 0 < k2[2].sum() < len(land)
+    assert 0 < len(k2.zone) < len(land)
+    assert 0 < k2.projects < alloc.sum()
+    np.testing.assert_array_equal(k2.entries, np.bincount(k2.zone, minlength=len(free)))
+    # Projects come first, by zone and sector, each with its zone's gain; start-ups keep
+    # their size.
+    assert (np.diff(k2.zone[: k2.projects]) >= 0).all()
+    assert np.isin(k2.size[: k2.projects] / gain[k2.zone[: k2.projects]], size).all()
+    assert np.isin(k2.size[k2.projects :], size).all()
 
 
 def test_compaction_equals_the_reference() -> None:

@@ -138,8 +138,6 @@ def enter(model: ZoneReformModel, za: kernel.ZoneArrays) -> None:
     z = rng.standard_normal(2 * k)
     sd_land, sd, alpha = p["land_sd"], p["entrant_size_sd"], p["entrant_tail_alpha"]
     land = p["land_per_firm"] * np.exp(-0.5 * sd_land**2 + sd_land * z[:k])
-    # Land check: entrants take free land in order; those that do not fit leave.
-    new_zone, new_sector, keep = kernel.place_entrants(alloc, starts, cdf, u_sector, land, free)
     # Entrant size follows the economy, not the incumbents: 2016's mean firm scaled by
     # the province's real GDP since, times a Reed draw (mean 1) truncated at
     # `entrant_size_cap` times the mean. Projects gain from faster approvals in
@@ -150,18 +148,19 @@ def enter(model: ZoneReformModel, za: kernel.ZoneArrays) -> None:
     raw = np.exp(sd * z[k:]) * (1.0 + rng.pareto(alpha, k))
     np.minimum(raw, p["entrant_size_cap"] * mean_raw, out=raw)
     size = p["entrant_size"] * model.size_2016 * model.gdp_index / mean_raw * raw
-    time_cut = 1 - 1 / speed[new_zone[:n_projects]]  # 1 - days / approval_days_legacy
-    size[:n_projects] *= np.exp(p["approval_investment"] * time_cut)
-    origin = np.full(k, ORIGINS.index("startup"), dtype=np.int8)
-    origin[:n_projects] = ORIGINS.index("project")
-    zone = new_zone[keep]
+    gain = np.exp(p["approval_investment"] * (1 - 1 / speed))  # 1 - 1 / speed: the wait cut
+    # Land check: entrants take free land in order; those that do not fit leave.
+    new = kernel.place_entrants(alloc, starts, cdf, u_sector, land, free, size, gain)
+    n = len(new.zone)
+    origin = np.full(n, ORIGINS.index("startup"), dtype=np.int8)
+    origin[: new.projects] = ORIGINS.index("project")
     pop.add(
-        zone=zone,
-        sector=new_sector[keep],
-        size=size[keep],
-        level=np.zeros(len(zone)),
-        birth=np.full(len(zone), model.now),
-        land=land[keep],
-        origin=origin[keep],
+        zone=new.zone,
+        sector=new.sector,
+        size=new.size,
+        level=np.zeros(n),
+        birth=np.full(n, model.now),
+        land=new.land,
+        origin=origin,
     )
-    model.accounts.entries += np.bincount(zone, minlength=nz)
+    model.accounts.entries += new.entries

@@ -144,53 +144,81 @@ def entry_choice(
     return free, prob, lam, cdf, speed
 
 
-def _place_numpy(alloc, starts, cdf, u_sector, land, free, new_zone, new_sector, keep):
+class Entrants(NamedTuple):
+    """The entrants that find free land, in order (see :func:`place_entrants`)."""
+
+    zone: np.ndarray
+    sector: np.ndarray
+    size: np.ndarray
+    land: np.ndarray
+    projects: int  # the first `projects` are investment projects, the rest start-ups
+    entries: np.ndarray  # by zone
+
+
+def _place_numpy(alloc, starts, cdf, u_sector, land, free, size, gain, out, entries):
     alloc = alloc.T  # zones x sectors
     nz, ns = alloc.shape
     flat = alloc.ravel()
     n_projects = int(flat.sum())
     s_zone = np.repeat(np.arange(nz), starts)
     s_sector = (u_sector[:, None] > cdf[s_zone]).sum(axis=1)
-    new_zone[:n_projects] = np.repeat(np.arange(nz), alloc.sum(axis=1))
-    new_zone[n_projects:] = s_zone
-    new_sector[:n_projects] = np.repeat(np.tile(np.arange(ns), nz), flat)
-    new_sector[n_projects:] = np.minimum(s_sector, ns - 1)
+    new_zone = np.concatenate([np.repeat(np.arange(nz), alloc.sum(axis=1)), s_zone])
+    new_sector = np.concatenate(
+        [np.repeat(np.tile(np.arange(ns), nz), flat), np.minimum(s_sector, ns - 1)]
+    )
     # Entrants sorted by zone (stable), cumulative land within each zone.
     order = np.argsort(new_zone, kind="stable")
     zs, ls = new_zone[order], land[order]
     cum = np.cumsum(ls)
     first = np.searchsorted(zs, zs, side="left")
     within = cum - (cum[first] - ls[first])
+    keep = np.empty(len(land), dtype=bool)
     keep[order] = within <= free[zs]
+    size = size.copy()
+    size[:n_projects] *= gain[new_zone[:n_projects]]
+    kept = int(keep.sum())
+    zone, sector, size_out, land_out = out
+    zone[:kept], sector[:kept] = new_zone[keep], new_sector[keep]
+    size_out[:kept], land_out[:kept] = size[keep], land[keep]
+    entries += np.bincount(new_zone[keep], minlength=nz)
+    return kept, int(keep[:n_projects].sum())
 
 
 @numba.njit(**_JIT)
 def _place_kernel(
-    alloc, starts, cdf, u_sector, land, free, new_zone, new_sector, keep
+    alloc, starts, cdf, u_sector, land, free, size, gain, out, entries
 ):  # pragma: no cover - compiled
     ns, nz = alloc.shape
-    k = 0
-    for z in range(nz):  # projects, by zone and sector
+    zone, sector, size_out, land_out = out
+    taken = np.zeros(nz)
+    i = 0  # entrants so far
+    kept = 0
+    for z in range(nz):  # projects, by zone and sector; the land check in order
         for s in range(ns):
             for _ in range(alloc[s, z]):
-                new_zone[k] = z
-                new_sector[k] = s
-                k += 1
+                taken[z] += land[i]
+                if taken[z] <= free[z]:
+                    zone[kept], sector[kept] = z, s
+                    size_out[kept], land_out[kept] = size[i] * gain[z], land[i]
+                    entries[z] += 1
+                    kept += 1
+                i += 1
+    projects = kept
     j = 0
     for z in range(nz):  # start-ups, by zone; the sector from the zone's mix
         for _ in range(starts[z]):
             s = 0
             while s < ns - 1 and u_sector[j] > cdf[z, s]:
                 s += 1
-            new_zone[k] = z
-            new_sector[k] = s
-            k += 1
             j += 1
-    taken = np.zeros(nz)
-    for i in range(k):  # land check, in order
-        z = new_zone[i]
-        taken[z] += land[i]
-        keep[i] = taken[z] <= free[z]
+            taken[z] += land[i]
+            if taken[z] <= free[z]:
+                zone[kept], sector[kept] = z, s
+                size_out[kept], land_out[kept] = size[i], land[i]
+                entries[z] += 1
+                kept += 1
+            i += 1
+    return kept, projects
 
 
 def place_entrants(
@@ -200,22 +228,22 @@ def place_entrants(
     u_sector: np.ndarray,
     land: np.ndarray,
     free: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Entrants' zones and sectors, and which of them find free land.
+    size: np.ndarray,
+    gain: np.ndarray,
+) -> Entrants:
+    """The entrants that find free land: their zones, sectors, sizes and land.
 
     Entrants come in order: the projects (``alloc``, sectors x zones), by zone and
     sector, then the start-ups (``starts`` by zone), whose sector is the first whose
     cumulative share ``cdf[zone]`` reaches their draw ``u_sector``. Each takes
-    ``land``; within a zone, an entrant fits if the land taken by it and every entrant
-    before it is at most the zone's ``free`` land.
-
-    Returns:
-        Each entrant's zone and sector, and whether it fits.
+    ``land`` and has ``size``, a project's times its zone's ``gain``; within a zone,
+    an entrant fits if the land taken by it and every entrant before it is at most the
+    zone's ``free`` land.
     """
     k = len(land)
-    new_zone = np.empty(k, dtype=np.intp)
-    new_sector = np.empty(k, dtype=np.int8)
-    keep = np.empty(k, dtype=np.bool_)
+    out = (np.empty(k, dtype=np.intp), np.empty(k, dtype=np.int8), np.empty(k), np.empty(k))
+    entries = np.zeros(len(free), dtype=np.int64)
     impl = _place_kernel if current() == "numba" else _place_numpy
-    impl(alloc, starts, cdf, u_sector, land, free, new_zone, new_sector, keep)
-    return new_zone, new_sector, keep
+    kept, projects = impl(alloc, starts, cdf, u_sector, land, free, size, gain, out, entries)
+    zone, sector, size_out, land_out = out
+    return Entrants(zone[:kept], sector[:kept], size_out[:kept], land_out[:kept], projects, entries)
