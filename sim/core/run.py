@@ -111,10 +111,12 @@ def simulate(
     zone_columns = model.recorder.zone_columns
     _check_recorded(model.annual[0] if model.annual else (), METRICS, "annual")
     _check_recorded(zone_columns, outputs.ZONE_NAMES, "zone")
-    annual = pd.DataFrame(model.annual, columns=["year", *METRICS])
+    names = ["year", *METRICS]
+    annual = pd.DataFrame({c: np.array([row[c] for row in model.annual]) for c in names})
     zones = pd.DataFrame(zone_columns, columns=["year", *outputs.ZONE_NAMES])
-    annual = annual[annual["year"] >= start].reset_index(drop=True)
-    zones = zones[zones["year"] >= start].reset_index(drop=True)
+    if start > FIRST_YEAR:
+        annual = annual[annual["year"] >= start].reset_index(drop=True)
+        zones = zones[zones["year"] >= start].reset_index(drop=True)
     result = SimulationResult(annual=annual, zones=zones, model=model)
     if snapshots:
         result.firms = pd.concat(snapshots, ignore_index=True)
