@@ -147,14 +147,15 @@ class FirmPopulation:
         capacity: Initial capacity in firms (grows by doubling).
     """
 
-    def __init__(self, model: ZoneReformModel, capacity: int = 65536) -> None:
+    def __init__(self, model: ZoneReformModel, capacity: int = 1 << 17) -> None:
         self.model = model
         self.n = 0
         #: The fields' arrays, and the agent views' (``"agent"``) once they are made.
         self.arrays: dict[str, np.ndarray] = {
             k: np.zeros(capacity, dtype=t) for k, t in FIELDS.items()
         }
-        self.row_of = np.full(capacity * 2, -1, dtype=np.int64)
+        #: Each firm id's row (-1 once it exited), kept while there are views to serve.
+        self._row_of: np.ndarray | None = None
         self.next_id = 0
         self.materialized = False
         #: Land in use by zone and firms by zone and sector, as the firm dynamics left
@@ -180,6 +181,19 @@ class FirmPopulation:
             raise AttributeError(f"field '{name}' is a view; assign to its elements")
         super().__setattr__(name, value)
 
+    @property
+    def row_of(self) -> np.ndarray:
+        """Each firm id's row in the arrays, -1 for a firm that exited.
+
+        Kept up to date once the agent views exist (they find their rows through it);
+        before that it is built when asked for.
+        """
+        if self._row_of is not None:
+            return self._row_of
+        row_of = np.full(self.next_id, -1, dtype=np.int64)
+        row_of[self.firm_id] = np.arange(self.n)
+        return row_of
+
     def _reserve(self, extra: int) -> None:
         need = self.n + extra
         cap = len(self.arrays["size"])
@@ -190,10 +204,10 @@ class FirmPopulation:
                 grown[: self.n] = a[: self.n]
                 self.arrays[k] = grown
         need_ids = self.next_id + extra
-        if need_ids > len(self.row_of):
-            grown = np.full(max(need_ids, 2 * len(self.row_of)), -1, dtype=np.int64)
-            grown[: len(self.row_of)] = self.row_of
-            self.row_of = grown
+        if self._row_of is not None and need_ids > len(self._row_of):
+            grown = np.full(max(need_ids, 2 * len(self._row_of)), -1, dtype=np.int64)
+            grown[: len(self._row_of)] = self._row_of
+            self._row_of = grown
 
     def add(self, **values: np.ndarray) -> np.ndarray:
         """Add a block of firms and their agents.
@@ -211,10 +225,11 @@ class FirmPopulation:
         ids = np.arange(self.next_id, self.next_id + k, dtype=np.int64)
         for name in FIELDS:
             self.arrays[name][lo:hi] = ids if name == "firm_id" else values[name]
-        self.row_of[ids] = np.arange(lo, hi)
         self.next_id += k
         self.census = None
         self.n = hi
+        if self._row_of is not None:
+            self._row_of[ids] = np.arange(lo, hi)
         if self.materialized:
             self._make_agents(lo, hi)
         return ids
@@ -228,6 +243,7 @@ class FirmPopulation:
         if not self.materialized:
             self.materialized = True
             self.arrays["agent"] = np.empty(len(self.arrays["size"]), dtype=object)
+            self._row_of = self.row_of
             self._make_agents(0, self.n)
         order = np.argsort(self.firm_id, kind="stable")
         return AgentSet(self.agent[order].tolist(), random=self.model.random)
@@ -246,7 +262,7 @@ class FirmPopulation:
         cost is proportional to the deaths, not to the population.
         """
         a = self.arrays
-        n_keep = kernel.compact(rows, self.n, a, self.row_of)
+        n_keep = kernel.compact(rows, self.n, a, self._row_of)
         if self.materialized:
             a["agent"][n_keep : self.n] = None
         self.n = n_keep

@@ -12,7 +12,8 @@ from sim.core.firms.kernel.base import _JIT, current
 def _compact_kernel(rows, n, floats, ints, bytes_, firm_id, row_of):  # pragma: no cover
     n_dead = rows.shape[0]
     n_keep = n - n_dead
-    for t in range(n_dead):
+    track = row_of.shape[0] > 0
+    for t in range(n_dead if track else 0):
         row_of[firm_id[rows[t]]] = -1
     tail = np.searchsorted(rows, n_keep)  # the dead at or beyond n_keep: rows[tail:]
     j = n_keep  # survivors beyond n_keep fill the holes below it, both in order
@@ -28,18 +29,24 @@ def _compact_kernel(rows, n, floats, ints, bytes_, firm_id, row_of):  # pragma: 
         for c in bytes_:
             c[i] = c[j]
         firm_id[i] = firm_id[j]
-        row_of[firm_id[i]] = i
+        if track:
+            row_of[firm_id[i]] = i
         j += 1
     return n_keep
 
 
-def compact(rows: np.ndarray, n: int, arrays: dict[str, np.ndarray], row_of: np.ndarray) -> int:
+def compact(
+    rows: np.ndarray, n: int, arrays: dict[str, np.ndarray], row_of: np.ndarray | None = None
+) -> int:
     """Drop ``rows`` (ascending) from the first ``n`` rows of ``arrays``; return the rows left.
 
     Survivors from the tail fill the holes the dead leave, in order (swap with last),
-    so the cost is proportional to the deaths, not to the population. ``row_of`` maps
-    each firm id to its row (-1 once dead). Object columns (agent views) are moved too.
+    so the cost is proportional to the deaths, not to the population. ``row_of``, if
+    given, maps each firm id to its row (-1 once dead) and is kept so. Object columns
+    (agent views) are moved too.
     """
+    if row_of is None:
+        row_of = _NO_ROWS
     groups: dict[str, list[np.ndarray]] = {"f8": [], "i8": [], "i1": []}
     for name, a in arrays.items():
         if name != "firm_id":
@@ -51,12 +58,17 @@ def compact(rows: np.ndarray, n: int, arrays: dict[str, np.ndarray], row_of: np.
             )
         )
     n_keep = n - len(rows)
-    row_of[arrays["firm_id"][rows]] = -1
+    if len(row_of):
+        row_of[arrays["firm_id"][rows]] = -1
     holes = rows[rows < n_keep]
     alive = np.ones(n - n_keep, dtype=bool)
     alive[rows[rows >= n_keep] - n_keep] = False
     movers = n_keep + np.flatnonzero(alive)
     for arr in arrays.values():
         arr[holes] = arr[movers]
-    row_of[arrays["firm_id"][holes]] = holes
+    if len(row_of):
+        row_of[arrays["firm_id"][holes]] = holes
     return n_keep
+
+
+_NO_ROWS = np.empty(0, dtype=np.int64)
