@@ -125,9 +125,10 @@ def _dynamics_kernel(
     part_land = np.zeros(8 * nz)  # the survivors' census, for the next quarter's entry
     part_n = np.zeros(8 * nz * ns, dtype=np.int32)
     m = 0  # exits so far
-    for i in range(n):  # exits; sums by zone
+    for i in range(n):  # sums by zone
+        part[i & 7, zone[i]] += size[i]
+    for i in range(n):  # exits; the survivors' census
         z = zone[i]
-        part[i & 7, z] += size[i]
         # u < 1 - exp(-h), deciding by h - h^2/2 <= 1 - exp(-h) <= h where it can.
         hi = h[i]
         if u[i] < hi and (u[i] < hi - 0.5 * hi * hi or u[i] < 1.0 - _exp(-hi)):
