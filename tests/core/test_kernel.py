@@ -264,3 +264,15 @@ def test_kernel_outputs_have_the_reference_distribution() -> None:
         se = np.sqrt(a.var(ddof=1) / n + b.var(ddof=1) / n)
         assert abs(a.mean() - b.mean()) < 4 * se, name
         assert stats.ks_2samp(a, b).pvalue > 1e-3, name
+
+
+def test_categories_are_those_choice_draws() -> None:
+    shares = np.array([0.3, 0.0, 0.25, 0.45])
+    cdf = shares.cumsum()
+    cdf /= cdf[-1]
+    for seed in range(3):
+        want = np.random.default_rng(seed).choice(len(shares), 5_000, p=shares)
+        u = np.random.default_rng(seed).random(5_000)
+        for impl in kernel.IMPLEMENTATIONS:
+            with kernel.using(impl):
+                np.testing.assert_array_equal(kernel.categories(u, cdf), want)

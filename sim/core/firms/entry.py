@@ -16,7 +16,7 @@ import numpy as np
 
 from sim.core import params as registry
 from sim.core.firms import kernel
-from sim.core.firms.population import ORIGINS, SECTORS
+from sim.core.firms.population import ORIGINS
 
 if TYPE_CHECKING:
     from sim.core.model import ZoneReformModel
@@ -93,9 +93,12 @@ def add_established(
     cap = INITIAL_LAND_MAX * area
     land *= np.minimum(1.0, cap / np.maximum(unit_land, 1e-12))[local]
     age = rng.exponential(8.0, n)
+    # Sectors in the province's shares (as ``rng.choice(sectors, n, p=shares)`` draws them).
+    cdf = model.sector_shares.cumsum()
+    cdf /= cdf[-1]
     return model.firms.add(
         zone=zones[local],
-        sector=rng.choice(len(SECTORS), n, p=model.sector_shares).astype(np.int8),
+        sector=kernel.categories(rng.random(n), cdf),
         size=size,
         level=np.zeros(n),
         birth=model.now - age,

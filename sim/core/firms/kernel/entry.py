@@ -247,3 +247,26 @@ def place_entrants(
     kept, projects = impl(alloc, starts, cdf, u_sector, land, free, size, gain, out, entries)
     zone, sector, size_out, land_out = out
     return Entrants(zone[:kept], sector[:kept], size_out[:kept], land_out[:kept], projects, entries)
+
+
+@numba.njit(**_JIT)
+def _categories_kernel(u, cdf, out):  # pragma: no cover - compiled
+    m = cdf.shape[0]
+    for i in range(u.shape[0]):
+        k = 0
+        while k < m and cdf[k] <= u[i]:
+            k += 1
+        out[i] = k
+
+
+def categories(u: np.ndarray, cdf: np.ndarray) -> np.ndarray:
+    """The category of each uniform draw in ``u``: the number of ``cdf`` values at or below it.
+
+    ``cdf.searchsorted(u, side="right")`` (as ``numpy.random.Generator.choice`` with
+    probabilities maps its draws), as ``int8``; ``cdf`` ascending, short.
+    """
+    if current() == "numpy":
+        return cdf.searchsorted(u, side="right").astype(np.int8)
+    out = np.empty(len(u), dtype=np.int8)
+    _categories_kernel(u, cdf, out)
+    return out
