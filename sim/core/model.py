@@ -26,7 +26,7 @@ import mesa
 import numpy as np
 from mesa.agentset import AgentSet
 
-from sim.core import firms, modes, zonedata
+from sim.core import firms, modes, streams, zonedata
 from sim.core import params as registry
 from sim.core.agents import (
     CityGovernment,
@@ -69,6 +69,7 @@ class ZoneReformModel(mesa.Model):
         # one mechanism takes then leaves every other mechanism's, and later quarters',
         # draws as they were, so paired runs differ only where the parameter acts.
         self._stream_root = int(self.rng.integers(2**63))
+        self._root_words = streams.root_words(self._stream_root)
         self.p = registry.resolve(params)
         self.mode_effects = modes.effects(self.p)
         weights = np.array([self.p[SECTOR_PREFIX + s] for s in SECTORS])
@@ -141,14 +142,19 @@ class ZoneReformModel(mesa.Model):
         scaled: np.ndarray = registered * self.p["value_added_scale"]
         return scaled
 
-    def _seed_of(self, mechanism: str) -> np.random.SeedSequence:
-        """The seed of ``mechanism``'s random numbers in the current quarter."""
-        key = (STREAMS[mechanism], self.quarter)
-        return np.random.SeedSequence(self._stream_root, spawn_key=key)
+    def _seed_of(self, mechanism: str, *key: int) -> streams.StreamSeed:
+        """The seed of ``mechanism``'s random numbers in the current quarter.
 
-    def stream(self, mechanism: str) -> np.random.Generator:
-        """The random stream of ``mechanism`` (a key of :data:`STREAMS`) this quarter."""
-        return np.random.default_rng(self._seed_of(mechanism))
+        ``SeedSequence(root, spawn_key=(mechanism, quarter, *key))``'s.
+        """
+        return streams.StreamSeed(self._root_words, (STREAMS[mechanism], self.quarter, *key))
+
+    def stream(self, mechanism: str, *key: int) -> np.random.Generator:
+        """The random stream of ``mechanism`` (a key of :data:`STREAMS`) this quarter.
+
+        ``key``: further integers that tell streams of the same quarter apart.
+        """
+        return self._seed_of(mechanism, *key).generator()
 
     def keys(self, mechanism: str, k: int) -> np.ndarray:
         """``k`` keys of ``mechanism``'s counter-based draws in the current quarter."""
@@ -461,11 +467,9 @@ class ZoneReformModel(mesa.Model):
         self.accounts.prev_va[z.index] = va
         n = max(round(scale * park_firms), 1)
         self.accounts.designated_firms += n
-        key = (STREAMS["designation"], self.quarter, z.index)
-        rng = np.random.default_rng(np.random.SeedSequence(self._stream_root, spawn_key=key))
         return firms.add_established(
             self,
-            rng,
+            self.stream("designation", z.index),
             np.array([z.index], dtype=np.intp),
             np.array([n]),
             np.array([va]),
