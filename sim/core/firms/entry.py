@@ -161,8 +161,8 @@ def enter(model: ZoneReformModel, za: kernel.ZoneArrays) -> None:
         zone=new.zone,
         sector=new.sector,
         size=new.size,
-        level=np.zeros(n),
-        birth=np.full(n, model.now),
+        level=0.0,
+        birth=model.now,
         land=new.land,
         origin=origin,
     )

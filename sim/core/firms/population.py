@@ -209,17 +209,17 @@ class FirmPopulation:
             grown[: len(self._row_of)] = self._row_of
             self._row_of = grown
 
-    def add(self, **values: np.ndarray) -> np.ndarray:
+    def add(self, **values: np.ndarray | float) -> np.ndarray:
         """Add a block of firms and their agents.
 
         Args:
             **values: One array per field of :data:`FIELDS` except ``firm_id``, all of
-                the same length.
+                the same length as ``size`` (or one value for every firm).
 
         Returns:
             The new firms' ids.
         """
-        k = len(values["size"])
+        k = np.shape(values["size"])[0]
         self._reserve(k)
         lo, hi = self.n, self.n + k
         ids = np.arange(self.next_id, self.next_id + k, dtype=np.int64)

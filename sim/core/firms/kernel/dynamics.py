@@ -328,8 +328,9 @@ def largest(
 
 #: Lower bound of :func:`largest` below its guess, as a factor.
 TAIL_BRACKET = 0.7
-#: Brackets of :func:`order_statistic` around its guess, as factors: narrow, then wide.
-BRACKETS = ((math.exp(-0.1), math.exp(0.1)), (0.5, 2.0))
+#: Brackets of :func:`order_statistic` around its guess, as factors: narrow (the median
+#: firm grows by 0.5 % to 4 % a quarter in the scenarios), then wide.
+BRACKETS = ((0.99, 1.06), (0.5, 2.0))
 
 
 # ---------------------------------------------------------------- census
