@@ -33,6 +33,7 @@ from sim.core.agents import (
     OperatingCompany,
     ProvincialGovernment,
     Zone,
+    ranked,
 )
 from sim.core.cities import city_label
 from sim.core.firms import kernel
@@ -259,7 +260,7 @@ class ZoneReformModel(mesa.Model):
         )
         self._update_province(float(acc.year_va.sum()))
         self.recorder.record(self, year, firms_z, zone_growth)
-        counted = [z for z in zl if z.counted]
+        counted = [z for z in zl if z.status == "active" and z.level in ("national", "provincial")]
         score = self._scores(counted, zone_growth)
         if p["exit_rule_on"] and year >= p["assessment_year"]:
             self.province.assess(year, score)
@@ -355,20 +356,20 @@ class ZoneReformModel(mesa.Model):
             The room left in the land ledger, km2.
         """
         p, now = self.p, self.now + 0.25
-        ranked = sorted(score, key=lambda z: (-score[z], z.unit))
+        best = ranked(score)
         if p["three_systems_on"]:
-            for z in [z for z in ranked if not z.three_systems][: int(p["three_systems_rollout"])]:
+            for z in [z for z in best if not z.three_systems][: int(p["three_systems_rollout"])]:
                 z.three_systems = True
         if p["operators_on"]:
-            for z in [z for z in ranked if not z.service_operators][: int(p["operator_rollout"])]:
+            for z in [z for z in best if not z.service_operators][: int(p["operator_rollout"])]:
                 OperatingCompany(self, z, now)
         upgrades = self._due_count(p["upgrades_per_year"])
-        for city in sorted(self.cities.values(), key=lambda c: c.name):
+        for _, city in sorted(self.cities.items()):
             if upgrades == 0:
                 break
             if city.has_national_zone:
                 continue
-            cands = [z for z in ranked if z.city == city.name and z.type == "industrial"]
+            cands = [z for z in best if z.city == city.name and z.type == "industrial"]
             if cands:
                 cands[0].level = "national"
                 upgrades -= 1
