@@ -120,14 +120,15 @@ class Recorder:
         years = self._zone_years
         if not years:
             return {}
-        return {
-            name: (
-                list(itertools.chain.from_iterable(y[name] for y in years))
-                if name in _TEXT
-                else np.concatenate([np.asarray(y[name]) for y in years])
-            )
-            for name in years[0]
-        }
+        columns: dict[str, list[Any] | np.ndarray] = {}
+        for name, first in years[0].items():
+            parts = [y[name] for y in years]
+            if isinstance(first, np.ndarray):
+                columns[name] = np.concatenate(parts)
+            else:
+                values = list(itertools.chain.from_iterable(parts))
+                columns[name] = values if name in _TEXT else np.array(values)
+        return columns
 
     @property
     def zone_rows(self) -> list[dict[str, Any]]:
