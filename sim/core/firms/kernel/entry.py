@@ -28,7 +28,7 @@ class Choice(NamedTuple):
 
 
 def _choice_numpy(
-    zone, sector, land, fresh, used, counts, za, c, shares, free, prob, lam, cdf, speed
+    zone, sector, land, fresh, used, counts, za, c, shares, free, prob, lam, cdf, speed, log1p
 ):
     if fresh:
         _census_numpy(zone, sector, land, used, counts)
@@ -57,7 +57,7 @@ def _choice_numpy(
 
 @numba.njit(**_JIT)
 def _choice_kernel(
-    zone, sector, land, fresh, used, counts, za, c, shares, free, prob, lam, cdf, speed
+    zone, sector, land, fresh, used, counts, za, c, shares, free, prob, lam, cdf, speed, log1p
 ):  # pragma: no cover - compiled
     if fresh:
         _census_kernel(zone, sector, land, used, counts)
@@ -83,11 +83,15 @@ def _choice_kernel(
         util[0] = c.outside_utility
         top = util[0]
         for z in range(nz):
-            util[z + 1] = base[z] + c.beta_agglomeration * np.log1p(counts[z, s])
+            n = counts[z, s]  # a whole number: log1p(n) from the table when it is there
+            k = int(n) if n < log1p.shape[0] else -1
+            util[z + 1] = base[z] + c.beta_agglomeration * (
+                log1p[k] if k >= 0 and k == n else np.log1p(n)
+            )
             top = max(top, util[z + 1])
         total = 0.0
         for z in range(nz + 1):
-            util[z] = np.exp(util[z] - top)
+            util[z] = 0.0 if util[z] == -np.inf else np.exp(util[z] - top)
             total += util[z]
         for z in range(nz + 1):
             prob[s, z] = util[z] / total
@@ -140,8 +144,29 @@ def entry_choice(
     fresh = census is None
     used, counts = (np.zeros(nz), np.zeros((nz, ns))) if fresh else census
     impl = _choice_kernel if current() == "numba" else _choice_numpy
-    impl(zone, sector, land, fresh, used, counts, za, c, shares, free, prob, lam, cdf, speed)
+    impl(
+        zone, sector, land, fresh, used, counts, za, c, shares, free, prob, lam, cdf, speed,
+        _log1p_table(),
+    )  # fmt: skip
     return free, prob, lam, cdf, speed
+
+
+@numba.njit(**_JIT)
+def _log1p_kernel(n):  # pragma: no cover - compiled
+    out = np.empty(n)
+    for k in range(n):
+        out[k] = np.log1p(np.float64(k))
+    return out
+
+
+_LOG1P: list[np.ndarray] = []
+
+
+def _log1p_table() -> np.ndarray:
+    """``log1p(k)`` for the firm counts ``k < 4096``, as the choice kernel computes it."""
+    if not _LOG1P:
+        _LOG1P.append(_log1p_kernel(4096))
+    return _LOG1P[0]
 
 
 class Entrants(NamedTuple):
