@@ -139,13 +139,46 @@ class Enterprise(mesa.Agent):
         return f"Enterprise(firm_id={self.firm_id}, zone={self.zone.unit}, size={self.size:.4f})"
 
 
+class _Field:
+    """A field of the living firms: a view of the first ``n`` rows of its array.
+
+    The binding is fixed: write into the view instead (``population.size[:] = x``).
+    """
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, pop: FirmPopulation, owner: type | None = None) -> np.ndarray:
+        try:
+            view: np.ndarray = pop.arrays[self.name][: pop.n]
+        except KeyError:  # the agent views' column before the views exist
+            raise AttributeError(self.name) from None
+        return view
+
+    def __set__(self, pop: FirmPopulation, value: object) -> None:
+        raise AttributeError(f"field '{self.name}' is a view; assign to its elements")
+
+
 class FirmPopulation:
     """Struct-of-arrays state of all living firms, with their agent views on demand.
+
+    Each field of :data:`FIELDS` (and ``agent``, once the views exist) reads as a view
+    of the living firms' rows, e.g. ``population.size``.
 
     Args:
         model: The owning model.
         capacity: Initial capacity in firms (grows by doubling).
     """
+
+    zone = _Field()
+    sector = _Field()
+    size = _Field()
+    level = _Field()
+    birth = _Field()
+    land = _Field()
+    origin = _Field()
+    firm_id = _Field()
+    agent = _Field()
 
     def __init__(self, model: ZoneReformModel, capacity: int = 1 << 17) -> None:
         self.model = model
@@ -166,20 +199,6 @@ class FirmPopulation:
 
     def __len__(self) -> int:
         return self.n
-
-    def __getattr__(self, name: str) -> np.ndarray:
-        """Return a view of a live field, e.g. ``population.size``."""
-        arrays = self.__dict__.get("arrays")
-        if arrays is not None and name in arrays:
-            view: np.ndarray = arrays[name][: self.n]
-            return view
-        raise AttributeError(name)
-
-    def __setattr__(self, name: str, value: object) -> None:
-        """Refuse to rebind a field: write into the view instead (``pop.size[:] = x``)."""
-        if name in FIELDS:
-            raise AttributeError(f"field '{name}' is a view; assign to its elements")
-        super().__setattr__(name, value)
 
     @property
     def row_of(self) -> np.ndarray:
