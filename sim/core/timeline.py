@@ -147,5 +147,5 @@ def integrate(model: ZoneReformModel) -> None:
         lead.staff, lead.bodies = int(row["staff"]), 1
         lead.departments = int(row["departments"])
     model.firms.zone[:] = remap[model.firms.zone]
-    model.firms.census = None
+    model.firms.census = model.firms.counts = None
     model.integrated = True

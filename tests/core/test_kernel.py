@@ -90,8 +90,9 @@ def test_firm_dynamics_kernel_equals_the_reference() -> None:
 
     def run(zone, size, level, birth, firm_id, target, hazard0, q, sector, land):
         w = kernel.Workspace()
+        counts = kernel.zone_census(zone, sector, land, len(target), 4)[1]
         return kernel.firm_dynamics(
-            zone, size, level, birth, firm_id, target, hazard0, q, w, sector, land, 4
+            zone, size, level, birth, firm_id, target, hazard0, q, w, sector, land, counts
         )
 
     (k, (_, size_k, level_k, *_)), (r, (_, size_r, level_r, *_)) = both(run, *args)
@@ -126,7 +127,7 @@ def test_exits_follow_the_documented_hazard() -> None:
     after = size.copy()
     dead, *_ = kernel.firm_dynamics(
         zone, after, level.copy(), birth, firm_id, np.zeros(30), hazard0, q,
-        kernel.Workspace(), sector, land, 4,
+        kernel.Workspace(), sector, land, np.zeros((30, 4)),
     )  # fmt: skip
     h = np.exp(log_exit_hazard(np.log(after) - q.log_median, q.now - birth, env[zone], p))
     expected = kernel.uniforms(q.exit_key, firm_id) < 1 - np.exp(-h)
@@ -142,7 +143,7 @@ def test_firm_dynamics_draws_are_tied_to_the_firm_not_its_row() -> None:
         s, lv = size[rows].copy(), level[rows].copy()
         dead, *_ = kernel.firm_dynamics(
             zone[rows], s, lv, birth[rows], firm_id[rows], target, hazard0, q,
-            kernel.Workspace(), sector[rows], land[rows], 4,
+            kernel.Workspace(), sector[rows], land[rows], np.zeros((30, 4)),
         )  # fmt: skip
         back = np.argsort(rows)
         runs.append((np.sort(rows[dead]), s[back]))
@@ -187,7 +188,8 @@ def test_entry_choice_and_placement_equal_the_reference() -> None:
         np.testing.assert_array_equal(a, b)
     for a, b in zip(k, r, strict=True):
         np.testing.assert_allclose(a, b, rtol=1e-12)
-    free, prob, lam, cdf, _ = k
+    free, prob, lam, cdf, _, counts = k
+    np.testing.assert_array_equal(counts, census_k[1])  # the counts the choice saw
     np.testing.assert_allclose(prob.sum(axis=1), 1.0)
     expected = np.where(za.located, startup_intensity(free, za.environment, model.p), 0.0)
     np.testing.assert_allclose(lam, expected, rtol=1e-13)
@@ -199,10 +201,16 @@ def test_entry_choice_and_placement_equal_the_reference() -> None:
     tight = free * rng.uniform(0, 1, len(free))  # some entrants must be turned away
     size = rng.lognormal(0, 1, len(land))
     gain = 2.0 ** rng.integers(1, 3, len(free))  # powers of 2: a project's size / gain is exact
-    args = alloc, starts, cdf, u, land, tight, size, gain
-    (k2, _), (r2, _) = both(kernel.place_entrants, *args)
+    stock = census_k[1]
+    args = alloc, starts, cdf, u, land, tight, size, gain, stock
+    (k2, (*_, stock_k)), (r2, (*_, stock_r)) = both(kernel.place_entrants, *args)
     for a, b in zip(k2, r2, strict=True):
         np.testing.assert_array_equal(a, b)
+    # The entrants that fit join the firms by zone and sector.
+    added = np.zeros_like(stock)
+    np.add.at(added, (k2.zone, k2.sector), 1)
+    np.testing.assert_array_equal(stock_k, stock + added)
+    np.testing.assert_array_equal(stock_r, stock + added)
     assert 0 < len(k2.zone) < len(land)
     assert 0 < k2.projects < alloc.sum()
     np.testing.assert_array_equal(k2.entries, np.bincount(k2.zone, minlength=len(free)))

@@ -121,9 +121,10 @@ def enter(model: ZoneReformModel, za: kernel.ZoneArrays) -> None:
     nz = len(model.zone_list)
     choice = kernel.Choice(*(p[f] for f in kernel.Choice._fields))
     census = pop.census if pop.census is not None and len(pop.census[0]) == nz else None
-    free, prob, lam, cdf, speed = kernel.entry_choice(
+    free, prob, lam, cdf, speed, stock = kernel.entry_choice(
         pop.zone, pop.sector, pop.land, census, za, choice, model.sector_shares
     )
+    pop.counts = stock
     # Start-ups by zone and projects by zone and sector: independent Poisson counts
     # (a Poisson number of projects per sector, each choosing a zone with `prob`).
     pace = registry.province_growth(model.year, p) / registry.REFERENCE_GROWTH
@@ -153,7 +154,7 @@ def enter(model: ZoneReformModel, za: kernel.ZoneArrays) -> None:
     size = p["entrant_size"] * model.size_2016 * model.gdp_index / mean_raw * raw
     gain = np.exp(p["approval_investment"] * (1 - 1 / speed))  # 1 - 1 / speed: the wait cut
     # Land check: entrants take free land in order; those that do not fit leave.
-    new = kernel.place_entrants(alloc, starts, cdf, u_sector, land, free, size, gain)
+    new = kernel.place_entrants(alloc, starts, cdf, u_sector, land, free, size, gain, stock)
     n = len(new.zone)
     origin = np.full(n, ORIGINS.index("startup"), dtype=np.int8)
     origin[: new.projects] = ORIGINS.index("project")
@@ -166,4 +167,5 @@ def enter(model: ZoneReformModel, za: kernel.ZoneArrays) -> None:
         land=new.land,
         origin=origin,
     )
+    pop.counts = stock  # every firm now: the census's and the entrants
     model.accounts.entries += new.entries

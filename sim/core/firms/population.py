@@ -196,6 +196,9 @@ class FirmPopulation:
         #: it instead of counting again. Code that writes ``zone``, ``sector`` or ``land``
         #: directly sets it to ``None``.
         self.census: tuple[np.ndarray, np.ndarray] | None = None
+        #: Firms by zone and sector, kept by entry (which adds its entrants) for the firm
+        #: dynamics (which take their exits away); ``None`` as ``census`` is.
+        self.counts: np.ndarray | None = None
 
     def __len__(self) -> int:
         return self.n
@@ -245,7 +248,7 @@ class FirmPopulation:
         for name in FIELDS:
             self.arrays[name][lo:hi] = ids if name == "firm_id" else values[name]
         self.next_id += k
-        self.census = None
+        self.census = self.counts = None
         self.n = hi
         if self._row_of is not None:
             self._row_of[ids] = np.arange(lo, hi)
@@ -285,4 +288,4 @@ class FirmPopulation:
         if self.materialized:
             a["agent"][n_keep : self.n] = None
         self.n = n_keep
-        self.census = None
+        self.census = self.counts = None

@@ -68,7 +68,10 @@ def _dynamics_numpy(
     bands[0] += np.bincount(band, minlength=nb)
     bands[1] += np.bincount(band[dead], minlength=nb)
     alive = ~dead
-    _census_numpy(zone[alive], sector[alive], land[alive], used, counts)
+    used += np.bincount(zone[alive], weights=land[alive], minlength=nz)
+    ns = counts.shape[1]
+    gone = np.bincount(zone[dead].astype(np.int64) * ns + sector[dead], minlength=nz * ns)
+    counts -= gone.reshape(nz, ns)
     rows = np.flatnonzero(dead)
     dead_rows[: len(rows)] = rows
     return len(rows)
@@ -120,10 +123,9 @@ def _dynamics_kernel(
     bands[0, 3] += c3
     # Value added by zone in eight interleaved partial sums: consecutive firms often
     # share a zone, and one running sum per zone would wait on itself.
-    nz, ns = counts.shape
+    nz = counts.shape[0]
     part = np.zeros((8, nz))
-    part_land = np.zeros(8 * nz)  # the survivors' census, for the next quarter's entry
-    part_n = np.zeros(8 * nz * ns, dtype=np.int32)
+    part_land = np.zeros(8 * nz)  # the survivors' land, for the next quarter's entry
     m = 0  # exits so far
     for i in range(n):  # sums by zone
         part[i & 7, zone[i]] += size[i]
@@ -135,14 +137,13 @@ def _dynamics_kernel(
             dead_rows[m] = i
             m += 1
             exits[z] += 1
+            counts[z, sector[i]] -= 1.0
             age = q.now - birth[i]
             bands[1, (age >= AGE_EDGES[0]) + (age >= AGE_EDGES[1]) + (age >= AGE_EDGES[2])] += 1
         else:
-            j = (i & 7) * nz + z
-            part_land[j] += land[i]
-            part_n[j * ns + sector[i]] += 1
+            part_land[(i & 7) * nz + z] += land[i]
     va += _sum8(part)
-    _add_partials(part_land, part_n, used, counts)
+    used += _sum8(part_land.reshape(8, nz))
     return m
 
 
@@ -169,7 +170,7 @@ def firm_dynamics(
     work: Workspace,
     sector: np.ndarray,
     land: np.ndarray,
-    sectors: int,
+    counts: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray]]:
     """One quarter of every firm: level adjustment, growth and exit, and their sums.
 
@@ -186,7 +187,8 @@ def firm_dynamics(
     ``sim.core.firms.log_exit_hazard``).
 
     ``work`` holds the kernel's scratch arrays between calls; ``sector`` and ``land``
-    (with the number of ``sectors``) serve the census of the survivors.
+    serve the census of the survivors: ``counts`` (the firms by zone and sector, as
+    :func:`zone_census` counts them) loses the exits, in place.
 
     Returns:
         The rows of the firms that exit, ascending (a view into ``work``), the quarter's
@@ -200,7 +202,7 @@ def firm_dynamics(
     va = np.zeros(nz)
     exits = np.zeros(nz, dtype=np.int64)
     bands = np.zeros((2, len(AGE_EDGES) + 1), dtype=np.int64)
-    used, counts = np.zeros(nz), np.zeros((nz, sectors))
+    used = np.zeros(nz)
     impl = _dynamics_kernel if current() == "numba" else _dynamics_numpy
     m = impl(
         zone, size, level, birth, firm_id, sector, land, target, hazard0, q, va, exits, bands,

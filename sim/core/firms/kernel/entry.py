@@ -117,7 +117,7 @@ def entry_choice(
     za: ZoneArrays,
     c: Choice,
     shares: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Free land and the entrants' choice probabilities, from the zones' census.
 
     ``census`` is the land in use by zone and the firms by zone and sector as
@@ -136,7 +136,8 @@ def entry_choice(
     Returns:
         Free land by zone, the choice probabilities (sectors x (1 + zones)), the
         start-up rates by zone, the cumulative sector shares of start-ups (zones x
-        sectors) and the approval speed by zone.
+        sectors), the approval speed by zone and the census's firms by zone and sector
+        (``census[1]`` itself when given).
     """
     nz, ns = len(za.planned), len(shares)
     free, lam, speed = np.empty(nz), np.empty(nz), np.empty(nz)
@@ -148,7 +149,7 @@ def entry_choice(
         zone, sector, land, fresh, used, counts, za, c, shares, free, prob, lam, cdf, speed,
         _log1p_table(),
     )  # fmt: skip
-    return free, prob, lam, cdf, speed
+    return free, prob, lam, cdf, speed, counts
 
 
 @numba.njit(**_JIT)
@@ -180,7 +181,7 @@ class Entrants(NamedTuple):
     entries: np.ndarray  # by zone
 
 
-def _place_numpy(alloc, starts, cdf, u_sector, land, free, size, gain, out, entries):
+def _place_numpy(alloc, starts, cdf, u_sector, land, free, size, gain, out, entries, counts):
     alloc = alloc.T  # zones x sectors
     nz, ns = alloc.shape
     flat = alloc.ravel()
@@ -206,12 +207,13 @@ def _place_numpy(alloc, starts, cdf, u_sector, land, free, size, gain, out, entr
     zone[:kept], sector[:kept] = new_zone[keep], new_sector[keep]
     size_out[:kept], land_out[:kept] = size[keep], land[keep]
     entries += np.bincount(new_zone[keep], minlength=nz)
+    counts += np.bincount(new_zone[keep] * ns + new_sector[keep], minlength=nz * ns).reshape(nz, ns)
     return kept, int(keep[:n_projects].sum())
 
 
 @numba.njit(**_JIT)
 def _place_kernel(
-    alloc, starts, cdf, u_sector, land, free, size, gain, out, entries
+    alloc, starts, cdf, u_sector, land, free, size, gain, out, entries, counts
 ):  # pragma: no cover - compiled
     ns, nz = alloc.shape
     zone, sector, size_out, land_out = out
@@ -226,6 +228,7 @@ def _place_kernel(
                     zone[kept], sector[kept] = z, s
                     size_out[kept], land_out[kept] = size[i] * gain[z], land[i]
                     entries[z] += 1
+                    counts[z, s] += 1.0
                     kept += 1
                 i += 1
     projects = kept
@@ -241,6 +244,7 @@ def _place_kernel(
                 zone[kept], sector[kept] = z, s
                 size_out[kept], land_out[kept] = size[i], land[i]
                 entries[z] += 1
+                counts[z, s] += 1.0
                 kept += 1
             i += 1
     return kept, projects
@@ -255,6 +259,7 @@ def place_entrants(
     free: np.ndarray,
     size: np.ndarray,
     gain: np.ndarray,
+    counts: np.ndarray,
 ) -> Entrants:
     """The entrants that find free land: their zones, sectors, sizes and land.
 
@@ -263,13 +268,16 @@ def place_entrants(
     cumulative share ``cdf[zone]`` reaches their draw ``u_sector``. Each takes
     ``land`` and has ``size``, a project's times its zone's ``gain``; within a zone,
     an entrant fits if the land taken by it and every entrant before it is at most the
-    zone's ``free`` land.
+    zone's ``free`` land. The entrants that fit are added to ``counts`` (firms by zone
+    and sector), in place.
     """
     k = len(land)
     out = (np.empty(k, dtype=np.intp), np.empty(k, dtype=np.int8), np.empty(k), np.empty(k))
     entries = np.zeros(len(free), dtype=np.int64)
     impl = _place_kernel if current() == "numba" else _place_numpy
-    kept, projects = impl(alloc, starts, cdf, u_sector, land, free, size, gain, out, entries)
+    kept, projects = impl(
+        alloc, starts, cdf, u_sector, land, free, size, gain, out, entries, counts
+    )
     zone, sector, size_out, land_out = out
     return Entrants(zone[:kept], sector[:kept], size_out[:kept], land_out[:kept], projects, entries)
 
