@@ -325,7 +325,7 @@ class ProvincialGovernment(mesa.Agent):
                 unused = max(z.planned_area - z.land_used, 0.0)
                 z.planned_area -= p["delisted_land_release"] * unused
 
-    def plan_expansions(self, room: float, score: dict[Zone, float]) -> float:
+    def plan_expansions(self, room: float, best: list[Zone]) -> float:
         """Designate planned area ahead of use: ``planned_expansion_km2`` a year, in phases.
 
         "Planned once, built in phases": whatever their land use, the best-ranked
@@ -335,14 +335,14 @@ class ProvincialGovernment(mesa.Agent):
 
         Args:
             room: Land still free under the cap in the ledger, km2.
-            score: Assessment scores of the counted zones.
+            best: The counted zones, the best assessment score first.
 
         Returns:
             The room left, km2.
         """
         p = self.model.p
         budget = p["planned_expansion_km2"]
-        for z in [z for z in ranked(score) if z.type == "industrial"]:
+        for z in [z for z in best if z.type == "industrial"]:
             capital = self.model.mode_effects[z.mode].capital
             inc = min(p["expansion_step"] * z.planned_area * capital, budget, room)
             if inc <= 0:
@@ -353,12 +353,12 @@ class ProvincialGovernment(mesa.Agent):
             self.planned_km2 += inc
         return room
 
-    def approve_expansions(self, room: float, score: dict[Zone, float]) -> float:
+    def approve_expansions(self, room: float, best: list[Zone]) -> float:
         """Approve expansions of crowded zones within the yearly budget and the land room.
 
         Args:
             room: Land still free under the cap in the ledger, km2.
-            score: Assessment scores of the counted zones.
+            best: The counted zones, the best assessment score first.
 
         Returns:
             The room left, km2.
@@ -367,7 +367,7 @@ class ProvincialGovernment(mesa.Agent):
         budget = p["expansion_max_km2"]
         applicants = [
             z
-            for z in ranked(score)
+            for z in best
             if z.type == "industrial" and z.land_used >= p["expansion_trigger"] * z.planned_area
         ]
         for z in applicants:

@@ -268,13 +268,13 @@ class ZoneReformModel(mesa.Model):
         # The ledger's order: new zones (the programme's one zone per county), then the
         # area planned ahead, then expansions applied for by crowded zones; while new
         # zones are being approved, expansions leave room for the counties still without.
-        room = self._land_room()
+        room, best = self._land_room(), ranked(score)
         if year >= p["rollout_year"]:
-            room = self._roll_out(score, room)
+            room = self._roll_out(best, room)
         if p["expansion_on"] and year >= p["expansion_year"]:
             reserve = self._county_reserve()
-            room = self.province.plan_expansions(room - reserve, score)
-            self.province.approve_expansions(room, score)
+            room = self.province.plan_expansions(room - reserve, best)
+            self.province.approve_expansions(room, best)
         acc.close_year()
         self.zones_changed()
 
@@ -344,7 +344,7 @@ class ZoneReformModel(mesa.Model):
         due: int = math.floor(pace * years + 1e-9) - math.floor(pace * (years - 1) + 1e-9)
         return due
 
-    def _roll_out(self, score: dict[Zone, float], room: float) -> float:
+    def _roll_out(self, best: list[Zone], room: float) -> float:
         """From ``rollout_year``: three systems, operators, upgrades and new zones, best first.
 
         Upgrades (in cities without a national zone) and new county zones (in cities
@@ -352,11 +352,14 @@ class ZoneReformModel(mesa.Model):
         land ledger. A share ``designation_share`` of new zones are existing parks
         designated with their firms (:meth:`_designate_park`), the rest greenfield.
 
+        Args:
+            best: The counted zones, the best assessment score first.
+            room: Land still free under the cap in the ledger, km2.
+
         Returns:
             The room left in the land ledger, km2.
         """
         p, now = self.p, self.now + 0.25
-        best = ranked(score)
         if p["three_systems_on"]:
             for z in [z for z in best if not z.three_systems][: int(p["three_systems_rollout"])]:
                 z.three_systems = True

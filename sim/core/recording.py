@@ -150,16 +150,20 @@ class Recorder:
             zone_growth: Each zone's value-added growth over last year (fraction).
         """
         zl = model.zone_list
-        values = zip(*map(_READ, zl), strict=True)  # one tuple per attribute
+        located = [z.status != "merged" for z in zl]
+        rows = np.flatnonzero(located)  # the located zones' indices
+        # Every attribute of the located zones (units merged into a zone count only for
+        # the statistics at fixed boundaries), one tuple per attribute.
+        values = zip(*map(_READ, compress(zl, located)), strict=True)
         attrs = dict(zip((c for c, _ in ZONE_ATTRIBUTES), values, strict=True))
-        status, level = attrs["status"], attrs["level"]
-        active = [s == "active" for s in status]
+        active = [s == "active" for s in attrs["status"]]
         counted = [
-            a and lv in ("national", "provincial") for a, lv in zip(active, level, strict=True)
+            a and lv in ("national", "provincial")
+            for a, lv in zip(active, attrs["level"], strict=True)
         ]
-        located = [s != "merged" for s in status]
-        self.annual.append(self._annual_row(model, year, firms_z, attrs, counted, active, located))
-        self._zone_rows(model, year, firms_z, zone_growth, attrs, located)
+        same = np.array([z.in_statistics for z in zl], dtype=bool)
+        self.annual.append(self._annual_row(model, year, firms_z, attrs, rows, same, counted))
+        self._zone_rows(year, firms_z, zone_growth, model.accounts, attrs, rows)
 
     def _annual_row(
         self,
@@ -167,18 +171,19 @@ class Recorder:
         year: int,
         firms_z: np.ndarray,
         attrs: dict[str, tuple[Any, ...]],
+        rows: np.ndarray,
+        same: np.ndarray,
         counted_list: list[bool],
-        active: list[bool],
-        located: list[bool],
     ) -> dict[str, float]:
+        """The annual row; ``attrs``, ``counted_list`` over the located zones ``rows``."""
         acc = model.accounts
-        nz = len(counted_list)
+        nz = len(same)
         va, prev = acc.year_va, acc.prev_va
-        counted = np.array(counted_list, dtype=bool)
+        counted = np.zeros(nz, dtype=bool)
+        counted[rows] = counted_list
         # Statistics as published: counted zones in the statistics (boundaries change as
-        # parks merge in); and the same zones at fixed boundaries: every unit of a zone
-        # in the statistics, whatever its level or status.
-        same = np.array(attrs["in_statistics"], dtype=bool)
+        # parks merge in); and the same zones at fixed boundaries (``same``): every unit
+        # of a zone in the statistics, whatever its level or status.
         stats = same & counted
         gdp, same_gdp = float(va[stats].sum()), float(va[same].sum())
         zone_gdp = float(va.sum())
@@ -210,6 +215,7 @@ class Recorder:
         g_prov = registry.province_growth(year, model.p)
         area, kind, level = attrs["planned_area_km2"], attrs["type"], attrs["level"]
         industrial = [t == "industrial" for t in kind]
+        active = [s == "active" for s in attrs["status"]]
         operators = list(compress(attrs["operators"], counted_list))
         days = attrs["approval_days"]
         modes_counted = list(compress(attrs["mode"], counted_list))
@@ -241,7 +247,7 @@ class Recorder:
             "firms_in_active_zones": int(firms_z[counted].sum()),
             "industrial_area_km2": sum(compress(area, map(and_, counted_list, industrial))),
             "land_used_km2": float(model.firms.land.sum()),
-            "land_designated_km2": sum(compress(area, map(and_, located, industrial))),
+            "land_designated_km2": sum(compress(area, industrial)),
             "land_cap_km2": max(model.province.land_cap, model.designated_2016),
             "zones_three_systems": sum(compress(attrs["three_systems"], counted_list)),
             "operators": sum(map(len, operators)),
@@ -249,9 +255,7 @@ class Recorder:
             "staff": sum(compress(attrs["staff"], active)),
             "bodies": sum(compress(attrs["bodies"], active)),
             "approval_days": float(np.mean(list(compress(days, counted_list)))),
-            "approval_days_territory": float(
-                np.average(list(compress(days, located)), weights=list(compress(area, located)))
-            ),
+            "approval_days_territory": float(np.average(np.array(days), weights=np.array(area))),
             "delegated_powers": float(sum(compress(attrs["powers"], counted_list))),
             "zones_delisted": len(model.province.delisted),
             "leadership_changes": len(model.province.leadership_changes),
@@ -268,23 +272,21 @@ class Recorder:
 
     def _zone_rows(
         self,
-        model: ZoneReformModel,
         year: int,
         firms_z: np.ndarray,
         zone_growth: np.ndarray,
+        acc: Accounts,
         attrs: dict[str, tuple[Any, ...]],
-        located: list[bool],
+        rows: np.ndarray,
     ) -> None:
-        acc = model.accounts
-        idx = np.flatnonzero(located)
-        columns: dict[str, Any] = {"year": np.full(len(idx), year, dtype=np.int64)}
+        """The zone rows: ``attrs`` of the located zones ``rows``."""
+        columns: dict[str, Any] = {"year": np.full(len(rows), year, dtype=np.int64)}
         for name, values in attrs.items():
             if name == "planned_area_km2":  # the accounts' columns come before it
-                columns["firms"] = firms_z[idx]
-                columns["entries"] = acc.entries[idx]
-                columns["exits"] = acc.exits[idx]
-                columns["gdp"] = acc.year_va[idx]
-                columns["gdp_growth"] = 100 * zone_growth[idx]
-            kept = list(compress(values, located))
-            columns[name] = [len(o) for o in kept] if name == "operators" else kept
+                columns["firms"] = firms_z[rows]
+                columns["entries"] = acc.entries[rows]
+                columns["exits"] = acc.exits[rows]
+                columns["gdp"] = acc.year_va[rows]
+                columns["gdp_growth"] = 100 * zone_growth[rows]
+            columns[name] = list(map(len, values)) if name == "operators" else list(values)
         self._zone_years.append(columns)
