@@ -112,6 +112,11 @@ class Recorder:
         self._top_size: float | None = None
 
     @property
+    def zone_names(self) -> list[str]:
+        """The zone table's column names (none before the first year end)."""
+        return list(self._zone_years[0]) if self._zone_years else []
+
+    @property
     def zone_columns(self) -> dict[str, list[Any] | np.ndarray]:
         """The zone table by column (``year`` then the zone outputs).
 

@@ -252,3 +252,11 @@ def test_every_field_reads_as_a_view_of_the_living_firms() -> None:
         with pytest.raises(AttributeError, match="is a view"):
             setattr(pop, name, view)
     assert not hasattr(pop, "agent")  # no views made yet
+
+
+def test_a_run_without_its_zone_table_reports_the_same_years() -> None:
+    full = simulate(seed=4, end=2018)
+    lean = simulate(seed=4, end=2018, zones=False)
+    pd.testing.assert_frame_equal(lean.annual, full.annual)
+    assert lean.zones.empty and list(lean.zones.columns) == list(full.zones.columns)
+    assert len(full.zones) > 0
