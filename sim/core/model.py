@@ -260,7 +260,7 @@ class ZoneReformModel(mesa.Model):
         )
         self._update_province(float(acc.year_va.sum()))
         self.recorder.record(self, year, firms_z, zone_growth)
-        counted = [z for z in zl if z.status == "active" and z.level in ("national", "provincial")]
+        counted = [z for z in zl if z.counted]
         score = self._scores(counted, zone_growth)
         if p["exit_rule_on"] and year >= p["assessment_year"]:
             self.province.assess(year, score)
@@ -329,10 +329,6 @@ class ZoneReformModel(mesa.Model):
         return {
             z: float(r + j) / (2 * len(zones)) for z, r, j in zip(zones, ranks, jitter, strict=True)
         }
-
-    def industrial_area(self) -> float:
-        """Planned area of the counted industrial zones, km2."""
-        return sum(z.planned_area for z in self.zone_list if z.counted and z.type == "industrial")
 
     def _due_count(self, pace: float) -> int:
         """Events due this year at a fractional yearly ``pace`` from ``rollout_year``.

@@ -161,13 +161,8 @@ class Recorder:
         # the statistics at fixed boundaries), one tuple per attribute.
         values = zip(*map(_READ, compress(zl, located)), strict=True)
         attrs = dict(zip((c for c, _ in ZONE_ATTRIBUTES), values, strict=True))
-        active = [s == "active" for s in attrs["status"]]
-        counted = [
-            a and lv in ("national", "provincial")
-            for a, lv in zip(active, attrs["level"], strict=True)
-        ]
         same = np.array([z.in_statistics for z in zl], dtype=bool)
-        self.annual.append(self._annual_row(model, year, firms_z, attrs, rows, same, counted))
+        self.annual.append(self._annual_row(model, year, firms_z, attrs, rows, same))
         self._zone_rows(year, firms_z, zone_growth, model.accounts, attrs, rows)
 
     def _annual_row(
@@ -178,12 +173,16 @@ class Recorder:
         attrs: dict[str, tuple[Any, ...]],
         rows: np.ndarray,
         same: np.ndarray,
-        counted_list: list[bool],
     ) -> dict[str, float]:
-        """The annual row; ``attrs``, ``counted_list`` over the located zones ``rows``."""
+        """The annual row, from the located zones' (``rows``) attributes ``attrs``."""
         acc = model.accounts
         nz = len(same)
         va, prev = acc.year_va, acc.prev_va
+        active = [s == "active" for s in attrs["status"]]
+        counted_list = [
+            a and lv in ("national", "provincial")
+            for a, lv in zip(active, attrs["level"], strict=True)
+        ]
         counted = np.zeros(nz, dtype=bool)
         counted[rows] = counted_list
         # Statistics as published: counted zones in the statistics (boundaries change as
@@ -220,7 +219,6 @@ class Recorder:
         g_prov = registry.province_growth(year, model.p)
         area, kind, level = attrs["planned_area_km2"], attrs["type"], attrs["level"]
         industrial = [t == "industrial" for t in kind]
-        active = [s == "active" for s in attrs["status"]]
         operators = list(compress(attrs["operators"], counted_list))
         days = attrs["approval_days"]
         modes_counted = list(compress(attrs["mode"], counted_list))

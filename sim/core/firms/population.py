@@ -194,7 +194,7 @@ class FirmPopulation:
         #: Land in use by zone and firms by zone and sector, as the firm dynamics left
         #: them (``None`` once firms are added or removed, or zones remapped): entry reads
         #: it instead of counting again. Code that writes ``zone``, ``sector`` or ``land``
-        #: directly sets it to ``None``.
+        #: directly sets it (and ``counts``) to ``None``.
         self.census: tuple[np.ndarray, np.ndarray] | None = None
         #: Firms by zone and sector, kept by entry (which adds its entrants) for the firm
         #: dynamics (which take their exits away); ``None`` as ``census`` is.
