@@ -6,7 +6,10 @@ brief and ``docs/ODD.md``; every numerical effect is a registry parameter.
 
 from __future__ import annotations
 
+import itertools
 import math
+from collections.abc import Mapping
+from operator import attrgetter, neg
 from typing import TYPE_CHECKING, Any
 
 import mesa
@@ -20,11 +23,22 @@ if TYPE_CHECKING:
 SERVICE_LINES = ("infrastructure", "attraction", "finance", "operations")
 #: Operators beyond this number in one zone add nothing further.
 OPERATOR_CAP = 3
+_UNIT_ID = attrgetter("unit")
 
 
 def _unit(x: float) -> float:
     """``x`` clipped to [0, 1] (as ``min(max(x, 0.0), 1.0)``, a NaN passing through)."""
     return 0.0 if x < 0.0 else 1.0 if x > 1.0 else x
+
+
+def ranked(score: Mapping[Zone, float], best_first: bool = True) -> list[Zone]:
+    """The zones of ``score`` by their score, the best (or the worst) first.
+
+    Ties go by unit id, then by their order in ``score`` (as ``sorted`` with the key
+    ``(-score, unit)``, or ``(score, unit)``, would order them).
+    """
+    keys = map(neg, score.values()) if best_first else score.values()
+    return [z for *_, z in sorted(zip(keys, map(_UNIT_ID, score), itertools.count(), score))]
 
 
 class OperatingCompany(mesa.Agent):
@@ -81,6 +95,7 @@ class Zone(mesa.Agent):
         self.name_zh = str(unit["name_zh"])
         self.synthetic = bool(unit["synthetic"])
         self.city = str(zone["city"])
+        model.cities[self.city].units.append(self)
         self.level = str(unit["level"])
         self.type = str(zone["type"])
         self.demonstration = bool(zone["demonstration"])
@@ -176,6 +191,7 @@ class Zone(mesa.Agent):
         if inputs == self._inputs:
             return
         self._inputs = inputs
+        m.zones_changed()
         eff = m.mode_effects[mode]
         legacy_days = p["approval_days_legacy"]
         self.one_seal = seal > 0
@@ -231,11 +247,13 @@ class CityGovernment(mesa.Agent):
         super().__init__(model)
         self.name = name
         self.counties = counties
+        #: The city's zones and units, whatever their status, in creation order.
+        self.units: list[Zone] = []
 
     @property
     def zones(self) -> list[Zone]:
         """The city's counted zones."""
-        return [z for z in self.model.zone_list if z.city == self.name and z.counted]
+        return [z for z in self.units if z.counted]
 
     @property
     def delegated_powers(self) -> float:
@@ -245,12 +263,12 @@ class CityGovernment(mesa.Agent):
     @property
     def has_national_zone(self) -> bool:
         """Whether a counted national zone lies in the city."""
-        return any(z.level == "national" for z in self.zones)
+        return any(z.level == "national" and z.status == "active" for z in self.units)
 
     @property
     def counties_without_zone(self) -> int:
         """Counties not yet holding a provincial zone (one zone per county assumed)."""
-        provincial = sum(z.level == "provincial" for z in self.zones)
+        provincial = sum(z.level == "provincial" and z.status == "active" for z in self.units)
         return max(self.counties - provincial, 0)
 
 
@@ -286,7 +304,7 @@ class ProvincialGovernment(mesa.Agent):
         its leadership replaced and its streak reset.
         """
         p = self.model.p
-        zones = sorted(score, key=lambda z: (score[z], z.unit))
+        zones = ranked(score, best_first=False)
         k = math.ceil(p["unqualified_share"] * len(zones) - 1e-9)
         bottom = set(zones[:k])
         for z in zones:
@@ -307,7 +325,7 @@ class ProvincialGovernment(mesa.Agent):
                 unused = max(z.planned_area - z.land_used, 0.0)
                 z.planned_area -= p["delisted_land_release"] * unused
 
-    def plan_expansions(self, room: float, score: dict[Zone, float]) -> float:
+    def plan_expansions(self, room: float, best: list[Zone]) -> float:
         """Designate planned area ahead of use: ``planned_expansion_km2`` a year, in phases.
 
         "Planned once, built in phases": whatever their land use, the best-ranked
@@ -317,17 +335,14 @@ class ProvincialGovernment(mesa.Agent):
 
         Args:
             room: Land still free under the cap in the ledger, km2.
-            score: Assessment scores of the counted zones.
+            best: The counted zones, the best assessment score first.
 
         Returns:
             The room left, km2.
         """
         p = self.model.p
         budget = p["planned_expansion_km2"]
-        ranked = sorted(
-            (z for z in score if z.type == "industrial"), key=lambda z: (-score[z], z.unit)
-        )
-        for z in ranked:
+        for z in [z for z in best if z.type == "industrial"]:
             capital = self.model.mode_effects[z.mode].capital
             inc = min(p["expansion_step"] * z.planned_area * capital, budget, room)
             if inc <= 0:
@@ -338,12 +353,12 @@ class ProvincialGovernment(mesa.Agent):
             self.planned_km2 += inc
         return room
 
-    def approve_expansions(self, room: float, score: dict[Zone, float]) -> float:
+    def approve_expansions(self, room: float, best: list[Zone]) -> float:
         """Approve expansions of crowded zones within the yearly budget and the land room.
 
         Args:
             room: Land still free under the cap in the ledger, km2.
-            score: Assessment scores of the counted zones.
+            best: The counted zones, the best assessment score first.
 
         Returns:
             The room left, km2.
@@ -352,10 +367,10 @@ class ProvincialGovernment(mesa.Agent):
         budget = p["expansion_max_km2"]
         applicants = [
             z
-            for z in score
+            for z in best
             if z.type == "industrial" and z.land_used >= p["expansion_trigger"] * z.planned_area
         ]
-        for z in sorted(applicants, key=lambda z: (-score[z], z.unit)):
+        for z in applicants:
             capital = self.model.mode_effects[z.mode].capital
             inc = min(p["expansion_step"] * z.planned_area * capital, budget, room)
             if inc <= 0:

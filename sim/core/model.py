@@ -26,13 +26,14 @@ import mesa
 import numpy as np
 from mesa.agentset import AgentSet
 
-from sim.core import firms, modes, zonedata
+from sim.core import firms, modes, streams, zonedata
 from sim.core import params as registry
 from sim.core.agents import (
     CityGovernment,
     OperatingCompany,
     ProvincialGovernment,
     Zone,
+    ranked,
 )
 from sim.core.cities import city_label
 from sim.core.firms import kernel
@@ -69,6 +70,7 @@ class ZoneReformModel(mesa.Model):
         # one mechanism takes then leaves every other mechanism's, and later quarters',
         # draws as they were, so paired runs differ only where the parameter acts.
         self._stream_root = int(self.rng.integers(2**63))
+        self._root_words = streams.root_words(self._stream_root)
         self.p = registry.resolve(params)
         self.mode_effects = modes.effects(self.p)
         weights = np.array([self.p[SECTOR_PREFIX + s] for s in SECTORS])
@@ -85,8 +87,7 @@ class ZoneReformModel(mesa.Model):
         self.integrated = False
         self.province = ProvincialGovernment(self, zonedata.PROVINCE_LAND_KM2)
         self.cities = {
-            c: CityGovernment(self, c, zonedata.COUNTIES.get(c, 1))
-            for c in sorted(set(self.data.zones["city"]))
+            c: CityGovernment(self, c, zonedata.COUNTIES.get(c, 1)) for c in self.data.cities
         }
         zones_by_id = {r["zone_id"]: r for r in self.data.zone_records}
         for unit in self.data.unit_records:
@@ -94,22 +95,22 @@ class ZoneReformModel(mesa.Model):
         self.firms = FirmPopulation(self)
         #: Each zone's sums over the year, starting from its 2016 value added.
         self.accounts = Accounts(self._initial_value_added())
-        units = self.data.units
+        units = self.data.unit_columns
         firms.add_established(
             self,
             self.stream("init"),
-            np.arange(len(units), dtype=np.intp),
-            units["firms"].to_numpy(dtype=np.int64),
+            np.arange(len(units["firms"]), dtype=np.intp),
+            units["firms"].astype(np.int64),
             self._initial_value_added(),
-            units["planned_area_km2"].to_numpy(dtype=float),
+            units["planned_area_km2"].astype(float),
             origin=0,
         )
         #: Median firms and value added (2016) of the registry's sub-provincial parks: the
         #: template of a park outside the zones that is designated as a new zone.
-        parks = units[units["level"] == "park"]
+        parks = units["level"] == "park"
         self._park_template = (
-            (float(parks["firms"].median()), float(parks["value_added"].median()))
-            if len(parks)
+            (float(np.median(units["firms"][parks])), float(np.median(units["value_added"][parks])))
+            if parks.any()
             else (float(units["firms"].min()), float(units["value_added"].min()))
         )
         self.new_zones = 0  # new zones approved so far (designated and greenfield)
@@ -121,6 +122,8 @@ class ZoneReformModel(mesa.Model):
         self.median_size: float | None = None
         #: The firm kernels' scratch arrays, kept between quarters.
         self.workspace = kernel.Workspace()
+        #: :meth:`zone_arrays` as last read (``None`` once a zone may have changed).
+        self._zone_arrays: kernel.ZoneArrays | None = None
         self.gdp_index = 1.0  # province real GDP relative to the start of 2016
         #: Rest of the province's GDP (set at the end of the first year), 亿元.
         self.rest_gdp = math.nan
@@ -136,18 +139,23 @@ class ZoneReformModel(mesa.Model):
     # ------------------------------------------------------------------ set-up
     def _initial_value_added(self) -> np.ndarray:
         """Each unit's 2016 value added: the registry's, times ``value_added_scale``."""
-        registered: np.ndarray = self.data.units["value_added"].to_numpy(dtype=float)
+        registered: np.ndarray = self.data.unit_columns["value_added"].astype(float)
         scaled: np.ndarray = registered * self.p["value_added_scale"]
         return scaled
 
-    def _seed_of(self, mechanism: str) -> np.random.SeedSequence:
-        """The seed of ``mechanism``'s random numbers in the current quarter."""
-        key = (STREAMS[mechanism], self.quarter)
-        return np.random.SeedSequence(self._stream_root, spawn_key=key)
+    def _seed_of(self, mechanism: str, *key: int) -> streams.StreamSeed:
+        """The seed of ``mechanism``'s random numbers in the current quarter.
 
-    def stream(self, mechanism: str) -> np.random.Generator:
-        """The random stream of ``mechanism`` (a key of :data:`STREAMS`) this quarter."""
-        return np.random.default_rng(self._seed_of(mechanism))
+        ``SeedSequence(root, spawn_key=(mechanism, quarter, *key))``'s.
+        """
+        return streams.StreamSeed(self._root_words, (STREAMS[mechanism], self.quarter, *key))
+
+    def stream(self, mechanism: str, *key: int) -> np.random.Generator:
+        """The random stream of ``mechanism`` (a key of :data:`STREAMS`) this quarter.
+
+        ``key``: further integers that tell streams of the same quarter apart.
+        """
+        return self._seed_of(mechanism, *key).generator()
 
     def keys(self, mechanism: str, k: int) -> np.ndarray:
         """``k`` keys of ``mechanism``'s counter-based draws in the current quarter."""
@@ -182,8 +190,24 @@ class ZoneReformModel(mesa.Model):
             self._year_end()
         self.quarter += 1
 
+    def zones_changed(self) -> None:
+        """Note that a zone's state may have changed: :meth:`zone_arrays` reads it again.
+
+        Zones change in their step (when what they depend on changed), through the
+        timeline's events and at the year end; each of these calls it.
+        """
+        self._zone_arrays = None
+
     def zone_arrays(self) -> kernel.ZoneArrays:
-        """Zone state as arrays indexed like ``zone_list``, read once per quarter."""
+        """Zone state as arrays indexed like ``zone_list`` (read again after :meth:`zones_changed`).
+
+        The arrays are shared until then: read them, do not write them.
+        """
+        if self._zone_arrays is None:
+            self._zone_arrays = self._read_zone_arrays()
+        return self._zone_arrays
+
+    def _read_zone_arrays(self) -> kernel.ZoneArrays:
         fields = 9
         values = itertools.chain.from_iterable(
             (
@@ -229,8 +253,8 @@ class ZoneReformModel(mesa.Model):
         else:
             firms_z = np.bincount(pop.zone, minlength=nz)
             used = np.bincount(pop.zone, weights=pop.land, minlength=nz)
-        for z in zl:
-            z.land_used = float(used[z.index])
+        for z, u in zip(zl, used.tolist(), strict=True):
+            z.land_used = u
         zone_growth = np.where(
             acc.prev_va > 0, acc.year_va / np.maximum(acc.prev_va, 1e-12) - 1, 0.0
         )
@@ -244,14 +268,15 @@ class ZoneReformModel(mesa.Model):
         # The ledger's order: new zones (the programme's one zone per county), then the
         # area planned ahead, then expansions applied for by crowded zones; while new
         # zones are being approved, expansions leave room for the counties still without.
-        room = self._land_room()
+        room, best = self._land_room(), ranked(score)
         if year >= p["rollout_year"]:
-            room = self._roll_out(score, room)
+            room = self._roll_out(best, room)
         if p["expansion_on"] and year >= p["expansion_year"]:
             reserve = self._county_reserve()
-            room = self.province.plan_expansions(room - reserve, score)
-            self.province.approve_expansions(room, score)
+            room = self.province.plan_expansions(room - reserve, best)
+            self.province.approve_expansions(room, best)
         acc.close_year()
+        self.zones_changed()
 
     def _update_province(self, zone_gdp: float) -> None:
         """Rest of the province: on the province's path, less the displaced activity.
@@ -305,10 +330,6 @@ class ZoneReformModel(mesa.Model):
             z: float(r + j) / (2 * len(zones)) for z, r, j in zip(zones, ranks, jitter, strict=True)
         }
 
-    def industrial_area(self) -> float:
-        """Planned area of the counted industrial zones, km2."""
-        return sum(z.planned_area for z in self.zone_list if z.counted and z.type == "industrial")
-
     def _due_count(self, pace: float) -> int:
         """Events due this year at a fractional yearly ``pace`` from ``rollout_year``.
 
@@ -319,7 +340,7 @@ class ZoneReformModel(mesa.Model):
         due: int = math.floor(pace * years + 1e-9) - math.floor(pace * (years - 1) + 1e-9)
         return due
 
-    def _roll_out(self, score: dict[Zone, float], room: float) -> float:
+    def _roll_out(self, best: list[Zone], room: float) -> float:
         """From ``rollout_year``: three systems, operators, upgrades and new zones, best first.
 
         Upgrades (in cities without a national zone) and new county zones (in cities
@@ -327,24 +348,27 @@ class ZoneReformModel(mesa.Model):
         land ledger. A share ``designation_share`` of new zones are existing parks
         designated with their firms (:meth:`_designate_park`), the rest greenfield.
 
+        Args:
+            best: The counted zones, the best assessment score first.
+            room: Land still free under the cap in the ledger, km2.
+
         Returns:
             The room left in the land ledger, km2.
         """
         p, now = self.p, self.now + 0.25
-        ranked = sorted(score, key=lambda z: (-score[z], z.unit))
         if p["three_systems_on"]:
-            for z in [z for z in ranked if not z.three_systems][: int(p["three_systems_rollout"])]:
+            for z in [z for z in best if not z.three_systems][: int(p["three_systems_rollout"])]:
                 z.three_systems = True
         if p["operators_on"]:
-            for z in [z for z in ranked if not z.service_operators][: int(p["operator_rollout"])]:
+            for z in [z for z in best if not z.service_operators][: int(p["operator_rollout"])]:
                 OperatingCompany(self, z, now)
         upgrades = self._due_count(p["upgrades_per_year"])
-        for city in sorted(self.cities.values(), key=lambda c: c.name):
+        for _, city in sorted(self.cities.items()):
             if upgrades == 0:
                 break
             if city.has_national_zone:
                 continue
-            cands = [z for z in ranked if z.city == city.name and z.type == "industrial"]
+            cands = [z for z in best if z.city == city.name and z.type == "industrial"]
             if cands:
                 cands[0].level = "national"
                 upgrades -= 1
@@ -443,11 +467,9 @@ class ZoneReformModel(mesa.Model):
         self.accounts.prev_va[z.index] = va
         n = max(round(scale * park_firms), 1)
         self.accounts.designated_firms += n
-        key = (STREAMS["designation"], self.quarter, z.index)
-        rng = np.random.default_rng(np.random.SeedSequence(self._stream_root, spawn_key=key))
         return firms.add_established(
             self,
-            rng,
+            self.stream("designation", z.index),
             np.array([z.index], dtype=np.intp),
             np.array([n]),
             np.array([va]),

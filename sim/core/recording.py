@@ -8,6 +8,9 @@ columns of :mod:`sim.core.outputs`).
 
 from __future__ import annotations
 
+import itertools
+from itertools import compress
+from operator import and_, attrgetter
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -74,19 +77,34 @@ class Accounts:
         self.band_exposure[:] = 0
 
 
+#: Zone attributes the tables read, in one pass over the zones a year: (column, attribute).
+ZONE_ATTRIBUTES = (
+    ("unit", "unit"), ("zone_id", "zone_id"), ("name", "name"), ("name_zh", "name_zh"),
+    ("synthetic", "synthetic"), ("city", "city"), ("level", "level"), ("type", "type"),
+    ("status", "status"), ("mode", "mode"), ("in_statistics", "in_statistics"),
+    ("planned_area_km2", "planned_area"), ("land_used_km2", "land_used"), ("staff", "staff"),
+    ("bodies", "bodies"), ("departments", "departments"), ("approval_days", "approval_days"),
+    ("effort", "effort"), ("services", "services"), ("environment", "environment"),
+    ("powers", "powers"), ("three_systems", "three_systems"), ("operators", "operators"),
+    ("unqualified_streak", "unqualified_streak"),
+)  # fmt: skip
+_READ = attrgetter(*(attr for _, attr in ZONE_ATTRIBUTES))
+#: Zone table columns that hold text.
+_TEXT = ("unit", "zone_id", "name", "name_zh", "city", "level", "type", "status", "mode")
+
+
 class Recorder:
     """The annual and zone tables of a run, one row (or one row per zone) a year.
 
     Attributes:
         annual: One dict per year: ``year`` then the annual outputs.
-        zone_columns: The zone table by column (``year`` then the zone outputs), one
-            value per located zone and year.
     """
 
     def __init__(self) -> None:
         """Start with empty tables."""
         self.annual: list[dict[str, float]] = []
-        self.zone_columns: dict[str, list[Any]] = {}
+        #: The zone table by year: each year's columns (a list or an array each).
+        self._zone_years: list[dict[str, Any]] = []
         #: Zones in the statistics, and the number of units, at the last year end.
         self._covered = np.zeros(0, dtype=np.intp)
         self._units_recorded = 0
@@ -94,10 +112,36 @@ class Recorder:
         self._top_size: float | None = None
 
     @property
+    def zone_names(self) -> list[str]:
+        """The zone table's column names (none before the first year end)."""
+        return list(self._zone_years[0]) if self._zone_years else []
+
+    @property
+    def zone_columns(self) -> dict[str, list[Any] | np.ndarray]:
+        """The zone table by column (``year`` then the zone outputs).
+
+        One value per located zone and year: text as lists, numbers as arrays.
+        """
+        years = self._zone_years
+        if not years:
+            return {}
+        columns: dict[str, list[Any] | np.ndarray] = {}
+        for name, first in years[0].items():
+            parts = [y[name] for y in years]
+            if isinstance(first, np.ndarray):
+                columns[name] = np.concatenate(parts)
+            else:
+                values = list(itertools.chain.from_iterable(parts))
+                columns[name] = values if name in _TEXT else np.array(values)
+        return columns
+
+    @property
     def zone_rows(self) -> list[dict[str, Any]]:
         """The zone table as one dict per located zone and year."""
-        names, columns = list(self.zone_columns), self.zone_columns.values()
-        return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
+        columns = self.zone_columns
+        names = list(columns)
+        values = [c if isinstance(c, list) else c.tolist() for c in columns.values()]
+        return [dict(zip(names, row, strict=True)) for row in zip(*values, strict=True)]
 
     def record(
         self, model: ZoneReformModel, year: int, firms_z: np.ndarray, zone_growth: np.ndarray
@@ -110,34 +154,56 @@ class Recorder:
             firms_z: Firms by zone.
             zone_growth: Each zone's value-added growth over last year (fraction).
         """
-        self.annual.append(self._annual_row(model, year, firms_z))
-        self._zone_rows(model, year, firms_z, zone_growth)
+        zl = model.zone_list
+        located = [z.status != "merged" for z in zl]
+        rows = np.flatnonzero(located)  # the located zones' indices
+        # Every attribute of the located zones (units merged into a zone count only for
+        # the statistics at fixed boundaries), one tuple per attribute.
+        values = zip(*map(_READ, compress(zl, located)), strict=True)
+        attrs = dict(zip((c for c, _ in ZONE_ATTRIBUTES), values, strict=True))
+        same = np.array([z.in_statistics for z in zl], dtype=bool)
+        self.annual.append(self._annual_row(model, year, firms_z, attrs, rows, same))
+        self._zone_rows(year, firms_z, zone_growth, model.accounts, attrs, rows)
 
     def _annual_row(
-        self, model: ZoneReformModel, year: int, firms_z: np.ndarray
+        self,
+        model: ZoneReformModel,
+        year: int,
+        firms_z: np.ndarray,
+        attrs: dict[str, tuple[Any, ...]],
+        rows: np.ndarray,
+        same: np.ndarray,
     ) -> dict[str, float]:
-        zl, acc = model.zone_list, model.accounts
+        """The annual row, from the located zones' (``rows``) attributes ``attrs``."""
+        acc = model.accounts
+        nz = len(same)
         va, prev = acc.year_va, acc.prev_va
+        active = [s == "active" for s in attrs["status"]]
+        counted_list = [
+            a and lv in ("national", "provincial")
+            for a, lv in zip(active, attrs["level"], strict=True)
+        ]
+        counted = np.zeros(nz, dtype=bool)
+        counted[rows] = counted_list
         # Statistics as published: counted zones in the statistics (boundaries change as
-        # parks merge in); and the same zones at fixed boundaries: every unit of a zone
-        # in the statistics, whatever its level or status.
-        stats = np.array([z.in_statistics and z.counted for z in zl])
-        same = np.array([z.in_statistics for z in zl])
+        # parks merge in); and the same zones at fixed boundaries (``same``): every unit
+        # of a zone in the statistics, whatever its level or status.
+        stats = same & counted
         gdp, same_gdp = float(va[stats].sum()), float(va[same].sum())
         zone_gdp = float(va.sum())
         # As reported: this year's total over last year's. Same coverage: the zones in the
         # statistics (the units in the model) in both years, at this year's boundaries.
         if self.annual:
             last = self.annual[-1]
-            covered = np.zeros(len(zl), dtype=bool)
+            covered = np.zeros(nz, dtype=bool)
             covered[self._covered] = True
             covered &= stats
-            existed = np.arange(len(zl)) < self._units_recorded
+            existed = np.arange(nz) < self._units_recorded
             reported, zone_reported = last["stat_zone_gdp"], last["zone_gdp"]
         else:
-            covered, existed = stats, np.ones(len(zl), dtype=bool)
+            covered, existed = stats, np.ones(nz, dtype=bool)
             reported, zone_reported = float(prev[stats].sum()), float(prev.sum())
-        self._covered, self._units_recorded = np.flatnonzero(stats), len(zl)
+        self._covered, self._units_recorded = np.flatnonzero(stats), nz
         growth = _growth(gdp, reported)
         same_growth = _growth(same_gdp, float(prev[same].sum()))
         province_gdp = model.rest_gdp + zone_gdp
@@ -150,17 +216,19 @@ class Recorder:
         else:
             top1 = 0.0
         largest = float(size.max()) / total if n else 0.0
-        counted = [z for z in zl if z.counted]
-        active = [z for z in zl if z.status == "active"]
         g_prov = registry.province_growth(year, model.p)
-        ops = [o for z in counted for o in z.operators]
+        area, kind, level = attrs["planned_area_km2"], attrs["type"], attrs["level"]
+        industrial = [t == "industrial" for t in kind]
+        operators = list(compress(attrs["operators"], counted_list))
+        days = attrs["approval_days"]
+        modes_counted = list(compress(attrs["mode"], counted_list))
         row: dict[str, float] = {
             "year": year,
             "firms": model.firms.n,
             "firm_entries": int(acc.entries.sum()),
             "firm_exits": int(acc.exits.sum()),
             "firms_designated": acc.designated_firms,
-            "zones_active": len(counted),
+            "zones_active": int(counted.sum()),
             "stat_zone_gdp": gdp,
             "stat_zone_gdp_growth": growth,
             "stat_zone_gdp_same_coverage_growth": _growth(
@@ -179,27 +247,22 @@ class Recorder:
             "province_gdp": province_gdp,
             "rest_gdp": model.rest_gdp,
             "zone_gdp_share": zone_gdp / province_gdp if province_gdp > 0 else 0.0,
-            "firms_in_active_zones": int(sum(firms_z[z.index] for z in counted)),
-            "industrial_area_km2": model.industrial_area(),
+            "firms_in_active_zones": int(firms_z[counted].sum()),
+            "industrial_area_km2": sum(compress(area, map(and_, counted_list, industrial))),
             "land_used_km2": float(model.firms.land.sum()),
-            "land_designated_km2": model.designated(),
+            "land_designated_km2": sum(compress(area, industrial)),
             "land_cap_km2": max(model.province.land_cap, model.designated_2016),
-            "zones_three_systems": sum(z.three_systems for z in counted),
-            "operators": len(ops),
-            "zones_with_operators": sum(bool(z.operators) for z in counted),
-            "staff": sum(z.staff for z in active),
-            "bodies": sum(z.bodies for z in active),
-            "approval_days": float(np.mean([z.approval_days for z in counted])),
-            "approval_days_territory": float(
-                np.average(
-                    [z.approval_days for z in zl if z.located],
-                    weights=[z.planned_area for z in zl if z.located],
-                )
-            ),
-            "delegated_powers": float(sum(z.powers for z in counted)),
+            "zones_three_systems": sum(compress(attrs["three_systems"], counted_list)),
+            "operators": sum(map(len, operators)),
+            "zones_with_operators": sum(map(bool, operators)),
+            "staff": sum(compress(attrs["staff"], active)),
+            "bodies": sum(compress(attrs["bodies"], active)),
+            "approval_days": float(np.mean(list(compress(days, counted_list)))),
+            "approval_days_territory": float(np.average(np.array(days), weights=np.array(area))),
+            "delegated_powers": float(sum(compress(attrs["powers"], counted_list))),
             "zones_delisted": len(model.province.delisted),
             "leadership_changes": len(model.province.leadership_changes),
-            "national_zones": sum(z.level == "national" for z in counted),
+            "national_zones": sum(lv == "national" for lv in compress(level, counted_list)),
             "top1_share": top1,
             "largest_firm_share": largest,
         }
@@ -207,46 +270,26 @@ class Recorder:
         for name, k in (("0_1", 0), ("2_7", 2), ("7_up", 3)):
             row[f"exit_rate_age_{name}"] = float(rates[k]) if acc.band_exposure[k] else 0.0
         for m in modes.MODE_NAMES:
-            row[f"zones_{m}"] = sum(z.mode == m for z in counted)
+            row[f"zones_{m}"] = modes_counted.count(m)
         return row
 
     def _zone_rows(
-        self, model: ZoneReformModel, year: int, firms_z: np.ndarray, zone_growth: np.ndarray
+        self,
+        year: int,
+        firms_z: np.ndarray,
+        zone_growth: np.ndarray,
+        acc: Accounts,
+        attrs: dict[str, tuple[Any, ...]],
+        rows: np.ndarray,
     ) -> None:
-        acc = model.accounts
-        zones = [z for z in model.zone_list if z.located]
-        idx = np.array([z.index for z in zones], dtype=np.intp)
-        columns: dict[str, list[Any]] = {
-            "year": [year] * len(zones),
-            "unit": [z.unit for z in zones],
-            "zone_id": [z.zone_id for z in zones],
-            "name": [z.name for z in zones],
-            "name_zh": [z.name_zh for z in zones],
-            "synthetic": [z.synthetic for z in zones],
-            "city": [z.city for z in zones],
-            "level": [z.level for z in zones],
-            "type": [z.type for z in zones],
-            "status": [z.status for z in zones],
-            "mode": [z.mode for z in zones],
-            "in_statistics": [bool(z.in_statistics) for z in zones],
-            "firms": firms_z[idx].tolist(),
-            "entries": acc.entries[idx].tolist(),
-            "exits": acc.exits[idx].tolist(),
-            "gdp": acc.year_va[idx].tolist(),
-            "gdp_growth": (100 * zone_growth[idx]).tolist(),
-            "planned_area_km2": [z.planned_area for z in zones],
-            "land_used_km2": [z.land_used for z in zones],
-            "staff": [z.staff for z in zones],
-            "bodies": [z.bodies for z in zones],
-            "departments": [z.departments for z in zones],
-            "approval_days": [z.approval_days for z in zones],
-            "effort": [z.effort for z in zones],
-            "services": [z.services for z in zones],
-            "environment": [z.environment for z in zones],
-            "powers": [z.powers for z in zones],
-            "three_systems": [z.three_systems for z in zones],
-            "operators": [len(z.operators) for z in zones],
-            "unqualified_streak": [z.unqualified_streak for z in zones],
-        }
-        for name, values in columns.items():
-            self.zone_columns.setdefault(name, []).extend(values)
+        """The zone rows: ``attrs`` of the located zones ``rows``."""
+        columns: dict[str, Any] = {"year": np.full(len(rows), year, dtype=np.int64)}
+        for name, values in attrs.items():
+            if name == "planned_area_km2":  # the accounts' columns come before it
+                columns["firms"] = firms_z[rows]
+                columns["entries"] = acc.entries[rows]
+                columns["exits"] = acc.exits[rows]
+                columns["gdp"] = acc.year_va[rows]
+                columns["gdp_growth"] = 100 * zone_growth[rows]
+            columns[name] = list(map(len, values)) if name == "operators" else list(values)
+        self._zone_years.append(columns)

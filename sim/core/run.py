@@ -41,7 +41,7 @@ class SimulationResult:
         annual: One row per year: ``year`` then one column per metric in
             :data:`METRICS`.
         zones: One row per zone and year (units before integration): ``year`` then
-            the columns of :data:`sim.core.outputs.ZONES`.
+            the columns of :data:`sim.core.outputs.ZONES` (none when not asked for).
         model: The final Mesa model, for inspecting agents.
         firms: One row per living firm at the end of each year asked for with
             ``firm_years`` (columns :data:`FIRM_COLUMNS`); empty otherwise.
@@ -74,6 +74,7 @@ def simulate(
     end: int = 2035,
     data: ZoneData | None = None,
     firm_years: Iterable[int] = (),
+    zones: bool = True,
 ) -> SimulationResult:
     """Run the model from the 2016 registry to the end of ``end``.
 
@@ -87,6 +88,8 @@ def simulate(
         firm_years: Years at whose end every living firm is recorded in
             ``.firms``; reading the firms takes no random draw, so the other
             outputs are the same with or without them.
+        zones: Whether to build the zone table (``.zones`` is empty otherwise); the
+            other outputs are the same either way.
 
     Returns:
         The annual, zone and firm tables and the final model.
@@ -109,12 +112,15 @@ def simulate(
         if model.quarter % 4 == 0 and model.year - 1 in snap_years:
             snapshots.append(_firm_table(model, model.year - 1))
     _check_recorded(model.annual[0] if model.annual else (), METRICS, "annual")
-    _check_recorded(model.recorder.zone_columns, outputs.ZONE_NAMES, "zone")
-    annual = pd.DataFrame(model.annual, columns=["year", *METRICS])
-    zones = pd.DataFrame(model.recorder.zone_columns, columns=["year", *outputs.ZONE_NAMES])
-    annual = annual[annual["year"] >= start].reset_index(drop=True)
-    zones = zones[zones["year"] >= start].reset_index(drop=True)
-    result = SimulationResult(annual=annual, zones=zones, model=model)
+    _check_recorded(model.recorder.zone_names, outputs.ZONE_NAMES, "zone")
+    names = ["year", *METRICS]
+    annual = pd.DataFrame({c: np.array([row[c] for row in model.annual]) for c in names})
+    zone_names = ["year", *outputs.ZONE_NAMES]
+    table = pd.DataFrame(model.recorder.zone_columns if zones else {}, columns=zone_names)
+    if start > FIRST_YEAR:
+        annual = annual[annual["year"] >= start].reset_index(drop=True)
+        table = table[table["year"] >= start].reset_index(drop=True)
+    result = SimulationResult(annual=annual, zones=table, model=model)
     if snapshots:
         result.firms = pd.concat(snapshots, ignore_index=True)
     return result

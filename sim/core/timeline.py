@@ -83,6 +83,7 @@ class Timeline:
         p, now = model.p, model.now
         while self.events and model.due(self.events[0][0]):
             _, _, kind, payload = self.events.pop(0)
+            model.zones_changed()
             if kind == "integrate":
                 integrate(model)
             elif kind == "mode":
@@ -146,5 +147,5 @@ def integrate(model: ZoneReformModel) -> None:
         lead.staff, lead.bodies = int(row["staff"]), 1
         lead.departments = int(row["departments"])
     model.firms.zone[:] = remap[model.firms.zone]
-    model.firms.census = None
+    model.firms.census = model.firms.counts = None
     model.integrated = True

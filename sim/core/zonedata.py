@@ -114,6 +114,19 @@ class ZoneData:
         records: list[dict[str, Any]] = self.units.to_dict("records")
         return records
 
+    @cached_property
+    def unit_columns(self) -> dict[str, np.ndarray]:
+        """Unit columns as arrays (computed once; read-only)."""
+        columns = {c: self.units[c].to_numpy(copy=True) for c in self.units.columns}
+        for a in columns.values():
+            a.flags.writeable = False
+        return columns
+
+    @cached_property
+    def cities(self) -> list[str]:
+        """The cities of the integrated zones, sorted (computed once)."""
+        return sorted(set(self.zones["city"]))
+
 
 class ZoneDataError(ZonesimError, ValueError):
     """The zone registry files are missing or malformed."""

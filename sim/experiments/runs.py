@@ -171,7 +171,9 @@ def run_one(spec: RunSpec, *, zones: bool = True) -> RunOutput:
     Returns:
         The run's tagged annual (and zone-year) tables.
     """
-    result = simulate(dict(spec.params), seed=int(spec.seed), start=spec.start, end=spec.end)
+    result = simulate(
+        dict(spec.params), seed=int(spec.seed), start=spec.start, end=spec.end, zones=zones
+    )
     return RunOutput(
         annual=_tag(result.annual, spec),
         zones=_tag(result.zones, spec) if zones else None,

@@ -16,7 +16,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sim.core import zonedata
+from sim.core import firms, zonedata
+from sim.core import model as model_module
+from sim.core.firms import kernel
+from sim.core.model import ZoneReformModel
 from sim.core.params import MODE_ASSIGNMENTS, MODE_NAMES, REGISTRY, Parameter
 from sim.core.run import simulate
 
@@ -142,6 +145,36 @@ def test_invariants_hold_anywhere_in_the_parameter_space(params: dict[str, Any],
     assert np.isfinite(pop.size).all()
     assert (pop.land >= 0).all()
     assert len(result.model.enterprise_agents()) == result.annual["firms"].iloc[-1]
+
+
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(params=parameter_sets, seed=st.integers(0, 2**32 - 1))
+def test_firms_see_the_zones_and_firms_as_they_are(params: dict[str, Any], seed: int) -> None:
+    """What entry and the firm dynamics read and keep between quarters equals a fresh
+    count, every quarter: the zone arrays (kept while no zone changes), and the firms
+    by zone and sector (kept by entry and the dynamics)."""
+    model = ZoneReformModel(params, rng=seed)
+    seen, enter_firms, grow_and_exit = [], firms.enter, firms.grow_and_exit
+
+    def enter(m: ZoneReformModel, za: Any) -> None:
+        fresh = m._read_zone_arrays()
+        for name, a, b in zip(za._fields, za, fresh, strict=True):
+            np.testing.assert_array_equal(a, b, err_msg=f"{m.now} {name}")
+        enter_firms(m, za)
+
+    def grow(m: ZoneReformModel, za: Any) -> None:
+        pop = m.firms
+        counts = kernel.zone_census(pop.zone, pop.sector, pop.land, *pop.counts.shape)[1]
+        np.testing.assert_array_equal(pop.counts, counts, err_msg=str(m.now))
+        seen.append(m.now)
+        grow_and_exit(m, za)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(model_module.firms, "enter", enter)
+        mp.setattr(model_module.firms, "grow_and_exit", grow)
+        while model.now < 2022:
+            model.step()
+    assert len(seen) == 24
 
 
 def test_invariants_hold_for_the_defaults() -> None:

@@ -90,23 +90,26 @@ def test_firm_dynamics_kernel_equals_the_reference() -> None:
 
     def run(zone, size, level, birth, firm_id, target, hazard0, q, sector, land):
         w = kernel.Workspace()
+        counts = kernel.zone_census(zone, sector, land, len(target), 4)[1]
         return kernel.firm_dynamics(
-            zone, size, level, birth, firm_id, target, hazard0, q, w, sector, land, 4
+            zone, size, level, birth, firm_id, target, hazard0, q, w, sector, land, counts
         )
 
     (k, (_, size_k, level_k, *_)), (r, (_, size_r, level_r, *_)) = both(run, *args)
     dead_k, va_k, exits_k, bands_k, census_k = k
     dead_r, va_r, exits_r, bands_r, census_r = r
-    assert 200 < dead_k.sum() < 2_000  # exits happen, and not everywhere
+    assert 200 < len(dead_k) < 2_000  # exits happen, and not everywhere
+    assert (np.diff(dead_k) > 0).all()  # rows, ascending
     np.testing.assert_array_equal(dead_k, dead_r)
     np.testing.assert_array_equal(exits_k, exits_r)
     np.testing.assert_array_equal(bands_k, bands_r)
     np.testing.assert_allclose(size_k, size_r, rtol=1e-13)
     np.testing.assert_allclose(level_k, level_r, rtol=1e-13, atol=1e-16)
     np.testing.assert_allclose(va_k, va_r, rtol=1e-13)
-    assert bands_k[0].sum() == len(size_k) and bands_k[1].sum() == dead_k.sum()
+    assert bands_k[0].sum() == len(size_k) and bands_k[1].sum() == len(dead_k)
     # The survivors' census equals a fresh count of them.
-    alive = ~dead_k
+    alive = np.ones(len(size_k), dtype=bool)
+    alive[dead_k] = False
     fresh = kernel.zone_census(zone[alive], sector[alive], land[alive], len(va_k), 4)
     for got, ref, want in zip(census_k, census_r, fresh, strict=True):
         np.testing.assert_allclose(got, want, rtol=1e-13)
@@ -124,12 +127,12 @@ def test_exits_follow_the_documented_hazard() -> None:
     after = size.copy()
     dead, *_ = kernel.firm_dynamics(
         zone, after, level.copy(), birth, firm_id, np.zeros(30), hazard0, q,
-        kernel.Workspace(), sector, land, 4,
+        kernel.Workspace(), sector, land, np.zeros((30, 4)),
     )  # fmt: skip
     h = np.exp(log_exit_hazard(np.log(after) - q.log_median, q.now - birth, env[zone], p))
     expected = kernel.uniforms(q.exit_key, firm_id) < 1 - np.exp(-h)
-    np.testing.assert_array_equal(dead, expected)
-    assert 0.01 < dead.mean() < 0.3
+    np.testing.assert_array_equal(dead, np.flatnonzero(expected))
+    assert 0.01 < expected.mean() < 0.3
 
 
 def test_firm_dynamics_draws_are_tied_to_the_firm_not_its_row() -> None:
@@ -140,10 +143,10 @@ def test_firm_dynamics_draws_are_tied_to_the_firm_not_its_row() -> None:
         s, lv = size[rows].copy(), level[rows].copy()
         dead, *_ = kernel.firm_dynamics(
             zone[rows], s, lv, birth[rows], firm_id[rows], target, hazard0, q,
-            kernel.Workspace(), sector[rows], land[rows], 4,
+            kernel.Workspace(), sector[rows], land[rows], np.zeros((30, 4)),
         )  # fmt: skip
         back = np.argsort(rows)
-        runs.append((dead.copy()[back], s[back]))
+        runs.append((np.sort(rows[dead]), s[back]))
     np.testing.assert_array_equal(runs[0][0], runs[1][0])
     np.testing.assert_array_equal(runs[0][1], runs[1][1])
 
@@ -185,20 +188,37 @@ def test_entry_choice_and_placement_equal_the_reference() -> None:
         np.testing.assert_array_equal(a, b)
     for a, b in zip(k, r, strict=True):
         np.testing.assert_allclose(a, b, rtol=1e-12)
-    free, prob, lam, cdf, _ = k
+    free, prob, lam, cdf, _, counts = k
+    np.testing.assert_array_equal(counts, census_k[1])  # the counts the choice saw
     np.testing.assert_allclose(prob.sum(axis=1), 1.0)
     expected = np.where(za.located, startup_intensity(free, za.environment, model.p), 0.0)
     np.testing.assert_allclose(lam, expected, rtol=1e-13)
     rng = np.random.default_rng(4)
-    alloc = rng.poisson(3 * prob[:, 1:])
+    alloc = rng.poisson(0.5 * (prob[:, 1:] > 0))  # projects in every zone firms can enter
     starts = rng.poisson(lam)
     u = rng.random(starts.sum())
     land = rng.lognormal(np.log(model.p["land_per_firm"]), 1.0, alloc.sum() + starts.sum())
     tight = free * rng.uniform(0, 1, len(free))  # some entrants must be turned away
-    (k2, _), (r2, _) = both(kernel.place_entrants, alloc, starts, cdf, u, land, tight)
+    size = rng.lognormal(0, 1, len(land))
+    gain = 2.0 ** rng.integers(1, 3, len(free))  # powers of 2: a project's size / gain is exact
+    stock = census_k[1]
+    args = alloc, starts, cdf, u, land, tight, size, gain, stock
+    (k2, (*_, stock_k)), (r2, (*_, stock_r)) = both(kernel.place_entrants, *args)
     for a, b in zip(k2, r2, strict=True):
         np.testing.assert_array_equal(a, b)
-    assert 0 < k2[2].sum() < len(land)
+    # The entrants that fit join the firms by zone and sector.
+    added = np.zeros_like(stock)
+    np.add.at(added, (k2.zone, k2.sector), 1)
+    np.testing.assert_array_equal(stock_k, stock + added)
+    np.testing.assert_array_equal(stock_r, stock + added)
+    assert 0 < len(k2.zone) < len(land)
+    assert 0 < k2.projects < alloc.sum()
+    np.testing.assert_array_equal(k2.entries, np.bincount(k2.zone, minlength=len(free)))
+    # Projects come first, by zone and sector, each with its zone's gain; start-ups keep
+    # their size.
+    assert (np.diff(k2.zone[: k2.projects]) >= 0).all()
+    assert np.isin(k2.size[: k2.projects] / gain[k2.zone[: k2.projects]], size).all()
+    assert np.isin(k2.size[k2.projects :], size).all()
 
 
 def test_compaction_equals_the_reference() -> None:
@@ -211,7 +231,8 @@ def test_compaction_equals_the_reference() -> None:
         arrays = {k: v.copy() for k, v in pop.arrays.items() if k != "agent"}
         row_of = pop.row_of.copy()
         with kernel.using(impl):
-            out[impl] = (kernel.compact(dead, arrays, row_of), arrays, row_of)
+            n_keep = kernel.compact(np.flatnonzero(dead), pop.n, arrays, row_of)
+            out[impl] = (n_keep, arrays, row_of)
     (nk, a_k, row_k), (nr, a_r, row_r) = out["numba"], out["numpy"]
     assert nk == nr == pop.n - dead.sum()
     for name in a_k:
@@ -252,3 +273,15 @@ def test_kernel_outputs_have_the_reference_distribution() -> None:
         se = np.sqrt(a.var(ddof=1) / n + b.var(ddof=1) / n)
         assert abs(a.mean() - b.mean()) < 4 * se, name
         assert stats.ks_2samp(a, b).pvalue > 1e-3, name
+
+
+def test_categories_are_those_choice_draws() -> None:
+    shares = np.array([0.3, 0.0, 0.25, 0.45])
+    cdf = shares.cumsum()
+    cdf /= cdf[-1]
+    for seed in range(3):
+        want = np.random.default_rng(seed).choice(len(shares), 5_000, p=shares)
+        u = np.random.default_rng(seed).random(5_000)
+        for impl in kernel.IMPLEMENTATIONS:
+            with kernel.using(impl):
+                np.testing.assert_array_equal(kernel.categories(u, cdf), want)

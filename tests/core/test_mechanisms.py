@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from sim.core import firms
-from sim.core.agents import Zone
+from sim.core.agents import Zone, ranked
 from sim.core.firms import log_exit_hazard, startup_intensity
 from sim.core.model import ZoneReformModel
 from sim.core.params import REGISTRY, defaults
@@ -606,3 +606,16 @@ def test_entrant_sizes_are_capped() -> None:
     mean = model.p["entrant_size"] * model.size_2016 * model.gdp_index
     assert len(base) > 0
     assert base.max() <= cap * mean * (1 + 1e-12)
+
+
+def test_zones_rank_by_score_then_unit() -> None:
+    """Best first by score, ties by unit id (then as given); worst first likewise."""
+    zones = ZoneReformModel(rng=2).zone_list[:40]
+    rng = np.random.default_rng(3)
+    score = {z: float(s) for z, s in zip(zones, rng.integers(0, 6, len(zones)), strict=True)}
+    score = dict(reversed(list(score.items())))  # not in unit order
+    assert ranked(score) == sorted(score, key=lambda z: (-score[z], z.unit))
+    assert ranked(score, best_first=False) == sorted(score, key=lambda z: (score[z], z.unit))
+    same = dict.fromkeys(zones[:5], 1.0)
+    zones[1].unit = zones[3].unit  # a full tie keeps the given order
+    assert ranked(same) == sorted(same, key=lambda z: (-same[z], z.unit))

@@ -9,6 +9,7 @@ from mesa.agentset import AgentSet
 
 from sim.core.agents import Zone
 from sim.core.firms import Enterprise
+from sim.core.firms.population import FIELDS
 from sim.core.run import FIRST_YEAR, LAST_YEAR, METRICS, SimulationResult, simulate
 
 ZONE_COLUMNS = [
@@ -241,3 +242,21 @@ def test_common_random_numbers_pair_runs_of_nearby_parameters() -> None:
     paired = np.std(alt - base, ddof=1)
     unpaired = np.sqrt(np.var(base, ddof=1) + np.var(alt, ddof=1))
     assert paired < 0.75 * unpaired
+
+
+def test_every_field_reads_as_a_view_of_the_living_firms() -> None:
+    pop = simulate(seed=3, end=2016).model.firms
+    for name in FIELDS:
+        view = getattr(pop, name)
+        assert len(view) == pop.n and np.shares_memory(view, pop.arrays[name])
+        with pytest.raises(AttributeError, match="is a view"):
+            setattr(pop, name, view)
+    assert not hasattr(pop, "agent")  # no views made yet
+
+
+def test_a_run_without_its_zone_table_reports_the_same_years() -> None:
+    full = simulate(seed=4, end=2018)
+    lean = simulate(seed=4, end=2018, zones=False)
+    pd.testing.assert_frame_equal(lean.annual, full.annual)
+    assert lean.zones.empty and list(lean.zones.columns) == list(full.zones.columns)
+    assert len(full.zones) > 0

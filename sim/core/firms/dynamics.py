@@ -102,6 +102,10 @@ def grow_and_exit(model: ZoneReformModel, za: kernel.ZoneArrays) -> None:
             exit_key=exit_key,
         )
         hazard0 = p["exit_hazard"] / 4 * (1 + p["exit_churn"] * env)
+        # Firms by zone and sector, as entry left them (counted afresh without them).
+        counts, shape = pop.counts, (len(target), len(SECTORS))
+        if counts is None or counts.shape != shape:
+            counts = kernel.zone_census(pop.zone, pop.sector, pop.land, *shape)[1]
         dead, va, exits, bands, census = kernel.firm_dynamics(
             pop.zone,
             pop.size,
@@ -114,12 +118,12 @@ def grow_and_exit(model: ZoneReformModel, za: kernel.ZoneArrays) -> None:
             model.workspace,
             pop.sector,
             pop.land,
-            len(SECTORS),
+            counts,
         )
         acc.exits += exits
         acc.band_exposure += bands[0] / 4
         acc.band_exits += bands[1]
         acc.year_va += va / 4
         pop.remove(dead)
-        pop.census = census
+        pop.census, pop.counts = census, census[1]
     model.gdp_index *= (1 + g_prov / 100) ** 0.25

@@ -16,7 +16,7 @@ import numpy as np
 
 from sim.core import params as registry
 from sim.core.firms import kernel
-from sim.core.firms.population import ORIGINS, SECTORS
+from sim.core.firms.population import ORIGINS
 
 if TYPE_CHECKING:
     from sim.core.model import ZoneReformModel
@@ -93,9 +93,12 @@ def add_established(
     cap = INITIAL_LAND_MAX * area
     land *= np.minimum(1.0, cap / np.maximum(unit_land, 1e-12))[local]
     age = rng.exponential(8.0, n)
+    # Sectors in the province's shares (as ``rng.choice(sectors, n, p=shares)`` draws them).
+    cdf = model.sector_shares.cumsum()
+    cdf /= cdf[-1]
     return model.firms.add(
         zone=zones[local],
-        sector=rng.choice(len(SECTORS), n, p=model.sector_shares).astype(np.int8),
+        sector=kernel.categories(rng.random(n), cdf),
         size=size,
         level=np.zeros(n),
         birth=model.now - age,
@@ -118,9 +121,10 @@ def enter(model: ZoneReformModel, za: kernel.ZoneArrays) -> None:
     nz = len(model.zone_list)
     choice = kernel.Choice(*(p[f] for f in kernel.Choice._fields))
     census = pop.census if pop.census is not None and len(pop.census[0]) == nz else None
-    free, prob, lam, cdf, speed = kernel.entry_choice(
+    free, prob, lam, cdf, speed, stock = kernel.entry_choice(
         pop.zone, pop.sector, pop.land, census, za, choice, model.sector_shares
     )
+    pop.counts = stock
     # Start-ups by zone and projects by zone and sector: independent Poisson counts
     # (a Poisson number of projects per sector, each choosing a zone with `prob`).
     pace = registry.province_growth(model.year, p) / registry.REFERENCE_GROWTH
@@ -138,8 +142,6 @@ def enter(model: ZoneReformModel, za: kernel.ZoneArrays) -> None:
     z = rng.standard_normal(2 * k)
     sd_land, sd, alpha = p["land_sd"], p["entrant_size_sd"], p["entrant_tail_alpha"]
     land = p["land_per_firm"] * np.exp(-0.5 * sd_land**2 + sd_land * z[:k])
-    # Land check: entrants take free land in order; those that do not fit leave.
-    new_zone, new_sector, keep = kernel.place_entrants(alloc, starts, cdf, u_sector, land, free)
     # Entrant size follows the economy, not the incumbents: 2016's mean firm scaled by
     # the province's real GDP since, times a Reed draw (mean 1) truncated at
     # `entrant_size_cap` times the mean. Projects gain from faster approvals in
@@ -150,18 +152,20 @@ def enter(model: ZoneReformModel, za: kernel.ZoneArrays) -> None:
     raw = np.exp(sd * z[k:]) * (1.0 + rng.pareto(alpha, k))
     np.minimum(raw, p["entrant_size_cap"] * mean_raw, out=raw)
     size = p["entrant_size"] * model.size_2016 * model.gdp_index / mean_raw * raw
-    time_cut = 1 - 1 / speed[new_zone[:n_projects]]  # 1 - days / approval_days_legacy
-    size[:n_projects] *= np.exp(p["approval_investment"] * time_cut)
-    origin = np.full(k, ORIGINS.index("startup"), dtype=np.int8)
-    origin[:n_projects] = ORIGINS.index("project")
-    zone = new_zone[keep]
+    gain = np.exp(p["approval_investment"] * (1 - 1 / speed))  # 1 - 1 / speed: the wait cut
+    # Land check: entrants take free land in order; those that do not fit leave.
+    new = kernel.place_entrants(alloc, starts, cdf, u_sector, land, free, size, gain, stock)
+    n = len(new.zone)
+    origin = np.full(n, ORIGINS.index("startup"), dtype=np.int8)
+    origin[: new.projects] = ORIGINS.index("project")
     pop.add(
-        zone=zone,
-        sector=new_sector[keep],
-        size=size[keep],
-        level=np.zeros(len(zone)),
-        birth=np.full(len(zone), model.now),
-        land=land[keep],
-        origin=origin[keep],
+        zone=new.zone,
+        sector=new.sector,
+        size=new.size,
+        level=0.0,
+        birth=model.now,
+        land=new.land,
+        origin=origin,
     )
-    model.accounts.entries += np.bincount(zone, minlength=nz)
+    pop.counts = stock  # every firm now: the census's and the entrants
+    model.accounts.entries += new.entries

@@ -139,46 +139,82 @@ class Enterprise(mesa.Agent):
         return f"Enterprise(firm_id={self.firm_id}, zone={self.zone.unit}, size={self.size:.4f})"
 
 
+class _Field:
+    """A field of the living firms: a view of the first ``n`` rows of its array.
+
+    The binding is fixed: write into the view instead (``population.size[:] = x``).
+    """
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, pop: FirmPopulation, owner: type | None = None) -> np.ndarray:
+        try:
+            view: np.ndarray = pop.arrays[self.name][: pop.n]
+        except KeyError:  # the agent views' column before the views exist
+            raise AttributeError(self.name) from None
+        return view
+
+    def __set__(self, pop: FirmPopulation, value: object) -> None:
+        raise AttributeError(f"field '{self.name}' is a view; assign to its elements")
+
+
 class FirmPopulation:
     """Struct-of-arrays state of all living firms, with their agent views on demand.
+
+    Each field of :data:`FIELDS` (and ``agent``, once the views exist) reads as a view
+    of the living firms' rows, e.g. ``population.size``.
 
     Args:
         model: The owning model.
         capacity: Initial capacity in firms (grows by doubling).
     """
 
-    def __init__(self, model: ZoneReformModel, capacity: int = 65536) -> None:
+    zone = _Field()
+    sector = _Field()
+    size = _Field()
+    level = _Field()
+    birth = _Field()
+    land = _Field()
+    origin = _Field()
+    firm_id = _Field()
+    agent = _Field()
+
+    def __init__(self, model: ZoneReformModel, capacity: int = 1 << 17) -> None:
         self.model = model
         self.n = 0
+        #: The fields' arrays, and the agent views' (``"agent"``) once they are made.
         self.arrays: dict[str, np.ndarray] = {
             k: np.zeros(capacity, dtype=t) for k, t in FIELDS.items()
         }
-        self.arrays["agent"] = np.empty(capacity, dtype=object)
-        self.row_of = np.full(capacity * 2, -1, dtype=np.int64)
+        #: Each firm id's row (-1 once it exited), kept while there are views to serve.
+        self._row_of: np.ndarray | None = None
         self.next_id = 0
         self.materialized = False
         #: Land in use by zone and firms by zone and sector, as the firm dynamics left
         #: them (``None`` once firms are added or removed, or zones remapped): entry reads
         #: it instead of counting again. Code that writes ``zone``, ``sector`` or ``land``
-        #: directly sets it to ``None``.
+        #: directly sets it (and ``counts``) to ``None``.
         self.census: tuple[np.ndarray, np.ndarray] | None = None
+        #: Firms by zone and sector, kept by entry (which adds its entrants) for the firm
+        #: dynamics (which take their exits away); ``None`` as ``census`` is.
+        self.counts: np.ndarray | None = None
 
     def __len__(self) -> int:
         return self.n
 
-    def __getattr__(self, name: str) -> np.ndarray:
-        """Return a view of a live field, e.g. ``population.size``."""
-        arrays = self.__dict__.get("arrays")
-        if arrays is not None and name in arrays:
-            view: np.ndarray = arrays[name][: self.n]
-            return view
-        raise AttributeError(name)
+    @property
+    def row_of(self) -> np.ndarray:
+        """Each firm id's row in the arrays, -1 for a firm that exited.
 
-    def __setattr__(self, name: str, value: object) -> None:
-        """Refuse to rebind a field: write into the view instead (``pop.size[:] = x``)."""
-        if name in FIELDS:
-            raise AttributeError(f"field '{name}' is a view; assign to its elements")
-        super().__setattr__(name, value)
+        Kept up to date once the agent views exist (they find their rows through it);
+        before that it is built when asked for.
+        """
+        if self._row_of is not None:
+            return self._row_of
+        row_of = np.full(self.next_id, -1, dtype=np.int64)
+        row_of[self.firm_id] = np.arange(self.n)
+        return row_of
 
     def _reserve(self, extra: int) -> None:
         need = self.n + extra
@@ -190,31 +226,32 @@ class FirmPopulation:
                 grown[: self.n] = a[: self.n]
                 self.arrays[k] = grown
         need_ids = self.next_id + extra
-        if need_ids > len(self.row_of):
-            grown = np.full(max(need_ids, 2 * len(self.row_of)), -1, dtype=np.int64)
-            grown[: len(self.row_of)] = self.row_of
-            self.row_of = grown
+        if self._row_of is not None and need_ids > len(self._row_of):
+            grown = np.full(max(need_ids, 2 * len(self._row_of)), -1, dtype=np.int64)
+            grown[: len(self._row_of)] = self._row_of
+            self._row_of = grown
 
-    def add(self, **values: np.ndarray) -> np.ndarray:
+    def add(self, **values: np.ndarray | float) -> np.ndarray:
         """Add a block of firms and their agents.
 
         Args:
             **values: One array per field of :data:`FIELDS` except ``firm_id``, all of
-                the same length.
+                the same length as ``size`` (or one value for every firm).
 
         Returns:
             The new firms' ids.
         """
-        k = len(values["size"])
+        k = np.shape(values["size"])[0]
         self._reserve(k)
         lo, hi = self.n, self.n + k
         ids = np.arange(self.next_id, self.next_id + k, dtype=np.int64)
         for name in FIELDS:
             self.arrays[name][lo:hi] = ids if name == "firm_id" else values[name]
-        self.row_of[ids] = np.arange(lo, hi)
         self.next_id += k
-        self.census = None
+        self.census = self.counts = None
         self.n = hi
+        if self._row_of is not None:
+            self._row_of[ids] = np.arange(lo, hi)
         if self.materialized:
             self._make_agents(lo, hi)
         return ids
@@ -227,6 +264,8 @@ class FirmPopulation:
         """
         if not self.materialized:
             self.materialized = True
+            self.arrays["agent"] = np.empty(len(self.arrays["size"]), dtype=object)
+            self._row_of = self.row_of
             self._make_agents(0, self.n)
         order = np.argsort(self.firm_id, kind="stable")
         return AgentSet(self.agent[order].tolist(), random=self.model.random)
@@ -238,15 +277,15 @@ class FirmPopulation:
             view(model, fid) for fid in self.arrays["firm_id"][lo:hi].tolist()
         ]
 
-    def remove(self, dead: np.ndarray) -> None:
-        """Remove firms by a boolean mask over live rows.
+    def remove(self, rows: np.ndarray) -> None:
+        """Remove the firms in ``rows`` (live rows, ascending).
 
         Survivors from the tail fill the holes the dead leave (swap with last), so the
         cost is proportional to the deaths, not to the population.
         """
         a = self.arrays
-        live = {k: v for k, v in a.items() if k != "agent" or self.materialized}
-        n_keep = kernel.compact(dead, live, self.row_of)
-        a["agent"][n_keep : self.n] = None
+        n_keep = kernel.compact(rows, self.n, a, self._row_of)
+        if self.materialized:
+            a["agent"][n_keep : self.n] = None
         self.n = n_keep
-        self.census = None
+        self.census = self.counts = None

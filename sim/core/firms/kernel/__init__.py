@@ -46,7 +46,13 @@ from sim.core.firms.kernel.dynamics import (
     order_statistic,
     zone_census,
 )
-from sim.core.firms.kernel.entry import Choice, entry_choice, place_entrants
+from sim.core.firms.kernel.entry import (
+    Choice,
+    Entrants,
+    categories,
+    entry_choice,
+    place_entrants,
+)
 from sim.core.firms.kernel.storage import compact
 
 __all__ = [
@@ -54,9 +60,11 @@ __all__ = [
     "IMPLEMENTATIONS",
     "SHOCK_SCALE_MAX",
     "Choice",
+    "Entrants",
     "Quarter",
     "Workspace",
     "ZoneArrays",
+    "categories",
     "compact",
     "compile_all",
     "current",

@@ -209,20 +209,20 @@ class Workspace:
     """
 
     def __init__(self) -> None:
-        self._floats = np.empty((3, 0))
-        self._dead = np.empty(0, dtype=np.bool_)
+        self._floats = np.empty((4, 0))
+        self._rows = np.empty(0, dtype=np.int64)
 
     def floats(self, n: int) -> np.ndarray:
-        """A ``(3, >= n)`` float scratch array."""
+        """A ``(4, >= n)`` float scratch array."""
         if self._floats.shape[1] < n:
-            self._floats = np.empty((3, max(n, 2 * self._floats.shape[1])))
+            self._floats = np.empty((4, max(n, 2 * self._floats.shape[1])))
         return self._floats
 
-    def dead(self, n: int) -> np.ndarray:
-        """A boolean array of length ``n`` (contents undefined)."""
-        if len(self._dead) < n:
-            self._dead = np.empty(max(n, 2 * len(self._dead)), dtype=np.bool_)
-        return self._dead[:n]
+    def rows(self, n: int) -> np.ndarray:
+        """An integer array of length ``n`` (contents undefined)."""
+        if len(self._rows) < n:
+            self._rows = np.empty(max(n, 2 * len(self._rows)), dtype=np.int64)
+        return self._rows[:n]
 
 
 class ZoneArrays(NamedTuple):

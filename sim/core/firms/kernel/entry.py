@@ -28,7 +28,7 @@ class Choice(NamedTuple):
 
 
 def _choice_numpy(
-    zone, sector, land, fresh, used, counts, za, c, shares, free, prob, lam, cdf, speed
+    zone, sector, land, fresh, used, counts, za, c, shares, free, prob, lam, cdf, speed, log1p
 ):
     if fresh:
         _census_numpy(zone, sector, land, used, counts)
@@ -57,7 +57,7 @@ def _choice_numpy(
 
 @numba.njit(**_JIT)
 def _choice_kernel(
-    zone, sector, land, fresh, used, counts, za, c, shares, free, prob, lam, cdf, speed
+    zone, sector, land, fresh, used, counts, za, c, shares, free, prob, lam, cdf, speed, log1p
 ):  # pragma: no cover - compiled
     if fresh:
         _census_kernel(zone, sector, land, used, counts)
@@ -83,11 +83,15 @@ def _choice_kernel(
         util[0] = c.outside_utility
         top = util[0]
         for z in range(nz):
-            util[z + 1] = base[z] + c.beta_agglomeration * np.log1p(counts[z, s])
+            n = counts[z, s]  # a whole number: log1p(n) from the table when it is there
+            k = int(n) if n < log1p.shape[0] else -1
+            util[z + 1] = base[z] + c.beta_agglomeration * (
+                log1p[k] if k >= 0 and k == n else np.log1p(n)
+            )
             top = max(top, util[z + 1])
         total = 0.0
         for z in range(nz + 1):
-            util[z] = np.exp(util[z] - top)
+            util[z] = 0.0 if util[z] == -np.inf else np.exp(util[z] - top)
             total += util[z]
         for z in range(nz + 1):
             prob[s, z] = util[z] / total
@@ -113,7 +117,7 @@ def entry_choice(
     za: ZoneArrays,
     c: Choice,
     shares: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Free land and the entrants' choice probabilities, from the zones' census.
 
     ``census`` is the land in use by zone and the firms by zone and sector as
@@ -132,7 +136,8 @@ def entry_choice(
     Returns:
         Free land by zone, the choice probabilities (sectors x (1 + zones)), the
         start-up rates by zone, the cumulative sector shares of start-ups (zones x
-        sectors) and the approval speed by zone.
+        sectors), the approval speed by zone and the census's firms by zone and sector
+        (``census[1]`` itself when given).
     """
     nz, ns = len(za.planned), len(shares)
     free, lam, speed = np.empty(nz), np.empty(nz), np.empty(nz)
@@ -140,57 +145,109 @@ def entry_choice(
     fresh = census is None
     used, counts = (np.zeros(nz), np.zeros((nz, ns))) if fresh else census
     impl = _choice_kernel if current() == "numba" else _choice_numpy
-    impl(zone, sector, land, fresh, used, counts, za, c, shares, free, prob, lam, cdf, speed)
-    return free, prob, lam, cdf, speed
+    impl(
+        zone, sector, land, fresh, used, counts, za, c, shares, free, prob, lam, cdf, speed,
+        _log1p_table(),
+    )  # fmt: skip
+    return free, prob, lam, cdf, speed, counts
 
 
-def _place_numpy(alloc, starts, cdf, u_sector, land, free, new_zone, new_sector, keep):
+@numba.njit(**_JIT)
+def _log1p_kernel(n):  # pragma: no cover - compiled
+    out = np.empty(n)
+    for k in range(n):
+        out[k] = np.log1p(np.float64(k))
+    return out
+
+
+_LOG1P: list[np.ndarray] = []
+
+
+def _log1p_table() -> np.ndarray:
+    """``log1p(k)`` for the firm counts ``k < 4096``, as the choice kernel computes it."""
+    if not _LOG1P:
+        _LOG1P.append(_log1p_kernel(4096))
+    return _LOG1P[0]
+
+
+class Entrants(NamedTuple):
+    """The entrants that find free land, in order (see :func:`place_entrants`)."""
+
+    zone: np.ndarray
+    sector: np.ndarray
+    size: np.ndarray
+    land: np.ndarray
+    projects: int  # the first `projects` are investment projects, the rest start-ups
+    entries: np.ndarray  # by zone
+
+
+def _place_numpy(alloc, starts, cdf, u_sector, land, free, size, gain, out, entries, counts):
     alloc = alloc.T  # zones x sectors
     nz, ns = alloc.shape
     flat = alloc.ravel()
     n_projects = int(flat.sum())
     s_zone = np.repeat(np.arange(nz), starts)
     s_sector = (u_sector[:, None] > cdf[s_zone]).sum(axis=1)
-    new_zone[:n_projects] = np.repeat(np.arange(nz), alloc.sum(axis=1))
-    new_zone[n_projects:] = s_zone
-    new_sector[:n_projects] = np.repeat(np.tile(np.arange(ns), nz), flat)
-    new_sector[n_projects:] = np.minimum(s_sector, ns - 1)
+    new_zone = np.concatenate([np.repeat(np.arange(nz), alloc.sum(axis=1)), s_zone])
+    new_sector = np.concatenate(
+        [np.repeat(np.tile(np.arange(ns), nz), flat), np.minimum(s_sector, ns - 1)]
+    )
     # Entrants sorted by zone (stable), cumulative land within each zone.
     order = np.argsort(new_zone, kind="stable")
     zs, ls = new_zone[order], land[order]
     cum = np.cumsum(ls)
     first = np.searchsorted(zs, zs, side="left")
     within = cum - (cum[first] - ls[first])
+    keep = np.empty(len(land), dtype=bool)
     keep[order] = within <= free[zs]
+    size = size.copy()
+    size[:n_projects] *= gain[new_zone[:n_projects]]
+    kept = int(keep.sum())
+    zone, sector, size_out, land_out = out
+    zone[:kept], sector[:kept] = new_zone[keep], new_sector[keep]
+    size_out[:kept], land_out[:kept] = size[keep], land[keep]
+    entries += np.bincount(new_zone[keep], minlength=nz)
+    counts += np.bincount(new_zone[keep] * ns + new_sector[keep], minlength=nz * ns).reshape(nz, ns)
+    return kept, int(keep[:n_projects].sum())
 
 
 @numba.njit(**_JIT)
 def _place_kernel(
-    alloc, starts, cdf, u_sector, land, free, new_zone, new_sector, keep
+    alloc, starts, cdf, u_sector, land, free, size, gain, out, entries, counts
 ):  # pragma: no cover - compiled
     ns, nz = alloc.shape
-    k = 0
-    for z in range(nz):  # projects, by zone and sector
+    zone, sector, size_out, land_out = out
+    taken = np.zeros(nz)
+    i = 0  # entrants so far
+    kept = 0
+    for z in range(nz):  # projects, by zone and sector; the land check in order
         for s in range(ns):
             for _ in range(alloc[s, z]):
-                new_zone[k] = z
-                new_sector[k] = s
-                k += 1
+                taken[z] += land[i]
+                if taken[z] <= free[z]:
+                    zone[kept], sector[kept] = z, s
+                    size_out[kept], land_out[kept] = size[i] * gain[z], land[i]
+                    entries[z] += 1
+                    counts[z, s] += 1.0
+                    kept += 1
+                i += 1
+    projects = kept
     j = 0
     for z in range(nz):  # start-ups, by zone; the sector from the zone's mix
         for _ in range(starts[z]):
             s = 0
             while s < ns - 1 and u_sector[j] > cdf[z, s]:
                 s += 1
-            new_zone[k] = z
-            new_sector[k] = s
-            k += 1
             j += 1
-    taken = np.zeros(nz)
-    for i in range(k):  # land check, in order
-        z = new_zone[i]
-        taken[z] += land[i]
-        keep[i] = taken[z] <= free[z]
+            taken[z] += land[i]
+            if taken[z] <= free[z]:
+                zone[kept], sector[kept] = z, s
+                size_out[kept], land_out[kept] = size[i], land[i]
+                entries[z] += 1
+                counts[z, s] += 1.0
+                kept += 1
+            i += 1
+    return kept, projects
 
 
 def place_entrants(
@@ -200,22 +257,49 @@ def place_entrants(
     u_sector: np.ndarray,
     land: np.ndarray,
     free: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Entrants' zones and sectors, and which of them find free land.
+    size: np.ndarray,
+    gain: np.ndarray,
+    counts: np.ndarray,
+) -> Entrants:
+    """The entrants that find free land: their zones, sectors, sizes and land.
 
     Entrants come in order: the projects (``alloc``, sectors x zones), by zone and
     sector, then the start-ups (``starts`` by zone), whose sector is the first whose
     cumulative share ``cdf[zone]`` reaches their draw ``u_sector``. Each takes
-    ``land``; within a zone, an entrant fits if the land taken by it and every entrant
-    before it is at most the zone's ``free`` land.
-
-    Returns:
-        Each entrant's zone and sector, and whether it fits.
+    ``land`` and has ``size``, a project's times its zone's ``gain``; within a zone,
+    an entrant fits if the land taken by it and every entrant before it is at most the
+    zone's ``free`` land. The entrants that fit are added to ``counts`` (firms by zone
+    and sector), in place.
     """
     k = len(land)
-    new_zone = np.empty(k, dtype=np.intp)
-    new_sector = np.empty(k, dtype=np.int8)
-    keep = np.empty(k, dtype=np.bool_)
+    out = (np.empty(k, dtype=np.intp), np.empty(k, dtype=np.int8), np.empty(k), np.empty(k))
+    entries = np.zeros(len(free), dtype=np.int64)
     impl = _place_kernel if current() == "numba" else _place_numpy
-    impl(alloc, starts, cdf, u_sector, land, free, new_zone, new_sector, keep)
-    return new_zone, new_sector, keep
+    kept, projects = impl(
+        alloc, starts, cdf, u_sector, land, free, size, gain, out, entries, counts
+    )
+    zone, sector, size_out, land_out = out
+    return Entrants(zone[:kept], sector[:kept], size_out[:kept], land_out[:kept], projects, entries)
+
+
+@numba.njit(**_JIT)
+def _categories_kernel(u, cdf, out):  # pragma: no cover - compiled
+    m = cdf.shape[0]
+    for i in range(u.shape[0]):
+        k = 0
+        while k < m and cdf[k] <= u[i]:
+            k += 1
+        out[i] = k
+
+
+def categories(u: np.ndarray, cdf: np.ndarray) -> np.ndarray:
+    """The category of each uniform draw in ``u``: the number of ``cdf`` values at or below it.
+
+    ``cdf.searchsorted(u, side="right")`` (as ``numpy.random.Generator.choice`` with
+    probabilities maps its draws), as ``int8``; ``cdf`` ascending, short.
+    """
+    if current() == "numpy":
+        return cdf.searchsorted(u, side="right").astype(np.int8)
+    out = np.empty(len(u), dtype=np.int8)
+    _categories_kernel(u, cdf, out)
+    return out
