@@ -26,7 +26,7 @@ from sim.analysis.brief.formatting import fmt_effect, shown_path
 from sim.analysis.brief.methods import Calibration
 from sim.analysis.brief.naming import assumptions, scenario_title
 from sim.analysis.brief.text import text
-from sim.analysis.document import bracket
+from sim.analysis.document import bracket, separator
 from sim.analysis.robustness.report import Exploration, read_exploration, seeds_text
 from sim.analysis.robustness.sentences import (
     comparisons,
@@ -289,33 +289,35 @@ def default_findings(
     (:func:`identical_to_baseline`), pointing to the exploration when ``explored`` (its
     policies) holds it.
     """
-    out = []
-    sep = "，" if lang == "zh" else ", "
-    for scen in data.whatifs:
-        if identical_to_baseline(data, scen):
-            colon, stop = ("：", "。") if lang == "zh" else (": ", ".")
-            title = f"**{scenario_title(data, scen, lang)}**"
-            body = text("finding_identical", lang)
-            if scen in explored:
-                body += text("finding_identical_explored", lang)
-            out.append(title + colon + body + stop)
-            continue
-        lead = like_for_like(data, scen, data.years[1], lang)
-        rows = table[(table["scenario"] == scen) & (table["verdict"] != "unclear")]
-        if lead is not None:
-            rows = rows[rows["metric"] != LIKE_FOR_LIKE]
-        items = [
-            f"{plotting.metric_label(r.metric, lang)} "
-            + effect_cell(r.mean, r.ci_low, r.ci_high, r.verdict, lang)
-            for r in rows.itertuples()
-        ]
-        colon, stop = ("：", "。") if lang == "zh" else (": ", ".")
-        name = f"**{scenario_title(data, scen, lang)}**"
-        body = sep.join(items) or text("finding_none", lang)
-        if lead is not None:
-            body = lead + ("；" if lang == "zh" else "; ") + body if items else lead
-        out.append(name + colon + body + stop)
-    return out
+    return [
+        f"**{scenario_title(data, scen, lang)}**"
+        + separator("label", lang)
+        + _whatif_effects(data, table, scen, lang, explored)
+        + separator("stop", lang)
+        for scen in data.whatifs
+    ]
+
+
+def _whatif_effects(
+    data: BriefData, table: pd.DataFrame, scen: str, lang: str, explored: Sequence[str]
+) -> str:
+    """The body of :func:`default_findings`' sentence on ``scen``."""
+    if identical_to_baseline(data, scen):
+        body = text("finding_identical", lang)
+        return body + (text("finding_identical_explored", lang) if scen in explored else "")
+    lead = like_for_like(data, scen, data.years[1], lang)
+    rows = table[(table["scenario"] == scen) & (table["verdict"] != "unclear")]
+    if lead is not None:
+        rows = rows[rows["metric"] != LIKE_FOR_LIKE]
+    items = [
+        f"{plotting.metric_label(r.metric, lang)} "
+        + effect_cell(r.mean, r.ci_low, r.ci_high, r.verdict, lang)
+        for r in rows.itertuples()
+    ]
+    body = separator("list", lang).join(items) or text("finding_none", lang)
+    if lead is None:
+        return body
+    return lead + separator("clause", lang) + body if items else lead
 
 
 def whatif_verdict(data: BriefData, table: pd.DataFrame, lang: str) -> str:

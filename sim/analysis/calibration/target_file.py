@@ -66,6 +66,20 @@ def _choice(path: Path, key: str, value: Any, choices: Sequence[str]) -> str | N
     return value
 
 
+def _table(
+    path: Path, key: str, value: Any, allowed: set[str] | frozenset[str], *, got: bool = True
+) -> Mapping[str, Any]:
+    """``value`` as a table whose keys are all in ``allowed`` (the first other key named)."""
+    if not isinstance(value, Mapping):
+        raise TargetsError(f"{path}: {key}: expected a table" + (f", got {value!r}" if got else ""))
+    extra = set(value) - set(allowed)
+    if extra:
+        raise TargetsError(
+            f"{path}: {key}.{sorted(extra)[0]}: expected one of {', '.join(sorted(allowed))}"
+        )
+    return value
+
+
 def _year(path: Path, key: str, value: Any) -> int | None:
     if value is None:
         return None
@@ -81,13 +95,7 @@ def _target(path: Path, name: str, table: Any, levers: Mapping[str, Any]) -> Tar
             "(at most 64, starting with a letter or digit)"
         )
     key = f"targets.{name}"
-    if not isinstance(table, Mapping):
-        raise TargetsError(f"{path}: {key}: expected a table, got {table!r}")
-    extra = set(table) - _TARGET_KEYS
-    if extra:
-        raise TargetsError(
-            f"{path}: {key}.{sorted(extra)[0]}: expected one of {', '.join(sorted(_TARGET_KEYS))}"
-        )
+    table = _table(path, key, table, _TARGET_KEYS)
     for req in ("metric", "value", "tolerance"):
         if req not in table:
             raise TargetsError(f"{path}: {key}.{req}: expected a value (missing)")
@@ -271,14 +279,7 @@ def load_targets(path: str | Path = DEFAULT_TARGETS) -> Targets:
             raise TargetsError(
                 f"{path}: identify.{k}: expected a registered parameter = text, got {v!r}"
             )
-    cal = doc.get("calibration", {})
-    if not isinstance(cal, Mapping):
-        raise TargetsError(f"{path}: calibration: expected a table")
-    bad = set(cal) - _CAL_KEYS
-    if bad:
-        raise TargetsError(
-            f"{path}: calibration.{sorted(bad)[0]}: expected one of {', '.join(sorted(_CAL_KEYS))}"
-        )
+    cal = _table(path, "calibration", doc.get("calibration", {}), _CAL_KEYS, got=False)
     year = cal.get("year", 2018)
     if isinstance(year, bool) or not isinstance(year, int) or not FIRST_YEAR <= year <= 2060:
         raise TargetsError(
