@@ -275,6 +275,48 @@ def test_kernel_outputs_have_the_reference_distribution() -> None:
         assert stats.ks_2samp(a, b).pvalue > 1e-3, name
 
 
+def test_a_log_term_weighted_zero_adds_nothing() -> None:
+    """A full zone or a zone without effort under a zero weight: finite choice, no NaN.
+
+    ``0 * log(0)`` would be NaN and poison every zone's probabilities (a Morris design
+    reaches ``beta_land = 0`` while a zone is full).
+    """
+    model = ZoneReformModel(rng=3)
+    for _ in range(6):
+        model.step()
+    pop, za = model.firms, model.zone_arrays()
+    used, _ = kernel.zone_census(
+        pop.zone, pop.sector, pop.land, len(model.zone_list), len(model.sector_shares)
+    )
+    full = int(np.flatnonzero(za.located)[0])
+    planned, effort = za.planned.copy(), za.effort.copy()
+    planned[full], effort[full] = used[full], 0.0  # no free land, no effort
+    za = za._replace(planned=planned, effort=effort)
+    c = kernel.Choice(*(model.p[f] for f in kernel.Choice._fields))
+    zero = c._replace(beta_land=0.0, beta_effort=0.0)
+    for impl in kernel.IMPLEMENTATIONS:
+        with kernel.using(impl):
+            free, prob, *_ = kernel.entry_choice(
+                pop.zone, pop.sector, pop.land, None, za, zero, model.sector_shares
+            )
+            assert free[full] == 0.0
+            assert np.isfinite(prob).all() and (prob[:, 1 + full] > 0).all()
+            np.testing.assert_allclose(prob.sum(axis=1), 1.0)
+            # A positive weight on no land still closes the zone to choice.
+            _, closed, *_ = kernel.entry_choice(
+                pop.zone, pop.sector, pop.land, None, za, c, model.sector_shares
+            )
+            assert (closed[:, 1 + full] == 0).all() and np.isfinite(closed).all()
+
+
+def test_a_run_with_zero_weight_on_land_survives_a_delisted_zone_without_land() -> None:
+    """A delisted zone that releases all its unused land has none free from 2020."""
+    params = {"beta_land": 0.0, "delisted_land_release": 1.0}
+    result = simulate(params, seed=0, end=2020, zones=False)
+    assert not result.annual.isna().any().any()
+    assert result.annual["zones_delisted"].iloc[-1] > 0
+
+
 def test_categories_are_those_choice_draws() -> None:
     shares = np.array([0.3, 0.0, 0.25, 0.45])
     cdf = shares.cumsum()

@@ -27,6 +27,16 @@ class Choice(NamedTuple):
     beta_env_startup: float
 
 
+def _weighted_log_numpy(weight: float, x: np.ndarray) -> np.ndarray:
+    """``weight * log(x)``, where a term weighted 0 adds nothing (not ``0 * -inf``)."""
+    return weight * np.log(x) if weight != 0.0 else np.zeros_like(x)
+
+
+@numba.njit(**_JIT)
+def _weighted_log(weight, x):  # pragma: no cover - compiled
+    return weight * np.log(x) if weight != 0.0 else 0.0
+
+
 def _choice_numpy(
     zone, sector, land, fresh, used, counts, za, c, shares, free, prob, lam, cdf, speed, log1p
 ):
@@ -37,12 +47,12 @@ def _choice_numpy(
     speed[:] = c.approval_days_legacy / za.days
     with np.errstate(divide="ignore"):
         base = (
-            c.beta_approval * np.log(speed)
+            _weighted_log_numpy(c.beta_approval, speed)
             + c.beta_services * za.services
-            + c.beta_effort * np.log(za.effort)
+            + _weighted_log_numpy(c.beta_effort, za.effort)
             + c.beta_national * za.national
             + za.marketing
-            + c.beta_land * np.log(free / np.maximum(za.planned, 1e-12))
+            + _weighted_log_numpy(c.beta_land, free / np.maximum(za.planned, 1e-12))
         )
     base[~za.located] = -np.inf
     util = base[:, None] + c.beta_agglomeration * np.log1p(counts)
@@ -67,12 +77,12 @@ def _choice_kernel(
         free[z] = max(za.planned[z] - used[z], 0.0)
         speed[z] = c.approval_days_legacy / za.days[z]
         base[z] = (
-            c.beta_approval * np.log(speed[z])
+            _weighted_log(c.beta_approval, speed[z])
             + c.beta_services * za.services[z]
-            + c.beta_effort * np.log(za.effort[z])
+            + _weighted_log(c.beta_effort, za.effort[z])
             + c.beta_national * za.national[z]
             + za.marketing[z]
-            + c.beta_land * np.log(free[z] / max(za.planned[z], 1e-12))
+            + _weighted_log(c.beta_land, free[z] / max(za.planned[z], 1e-12))
         )
         lam[z] = c.startup_density / 4 * free[z] * np.exp(c.beta_env_startup * za.environment[z])
         if not za.located[z]:
@@ -128,7 +138,9 @@ def entry_choice(
     logit: utility ``beta_approval log(speed) + beta_services services + beta_effort
     log(effort) + beta_national national + marketing + beta_land log(free / planned) +
     beta_agglomeration log(1 + firms of s in z)`` (``-inf`` where no firm can locate),
-    against ``outside_utility``, with ``speed = approval_days_legacy / days``. Start-ups
+    against ``outside_utility``, with ``speed = approval_days_legacy / days``; a log term
+    weighted 0 adds nothing, so that a zone with no free land (or no effort) stays open to
+    choice when its weight is 0 (the land check then turns the entrants away). Start-ups
     come at the rate ``startup_density / 4 * free * exp(beta_env_startup *
     environment)`` (``sim.core.firms.startup_intensity``) with the sectors of the zone's firms
     (the province's ``shares`` in an empty zone).
