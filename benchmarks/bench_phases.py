@@ -8,7 +8,12 @@ the run's tables). Prints each phase's median seconds per run and share, the run
 median, and firm-quarters per second of the firm dynamics and of the whole run (each
 living firm in each quarter counts once).
 
-Usage: ``python benchmarks/bench_phases.py [--runs 7] [--seed 0] [--reference]``
+``--morris`` times points of the sensitivity analysis's Morris design instead of the
+defaults (every varied parameter, 20 trajectories, seed 0; ``--runs`` points spread over
+the design): its corners carry more firms and zones than the defaults, so a Morris run
+costs more than a default one.
+
+Usage: ``python benchmarks/bench_phases.py [--runs 7] [--seed 0] [--reference] [--morris]``
 (``--reference`` times the NumPy reference implementation of the firm kernel).
 """
 
@@ -57,12 +62,25 @@ def _instrument(clock: dict[str, float], firm_quarters: list[int]) -> None:
     firms.grow_and_exit = counted
 
 
+def _morris_points(k: int) -> list[dict]:
+    """``k`` points spread evenly over the default Morris design (seed 0)."""
+    from sim.analysis.sensitivity import build_problem, make_design
+    from sim.analysis.sensitivity.problem import to_overrides
+
+    problem = build_problem(None)
+    design = make_design("morris", problem, 20, seed=0)
+    rows = design.X[:: max(1, len(design.X) // k)][:k]
+    return to_overrides(problem, rows)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--reference", action="store_true", help="time the NumPy reference")
+    parser.add_argument("--morris", action="store_true", help="time Morris design points")
     args = parser.parse_args()
+    points = _morris_points(args.runs) if args.morris else [None] * args.runs
     if args.reference:
         from sim.core.firms import kernel
 
@@ -73,11 +91,11 @@ def main() -> None:
     _instrument(clock, firm_quarters)
     per_run: dict[str, list[float]] = defaultdict(list)
     totals, fq = [], []
-    for k in range(args.runs):
+    for k, params in enumerate(points):
         clock.clear()
         firm_quarters[0] = 0
         t = time.perf_counter()
-        simulate(seed=args.seed + k, end=2035)
+        simulate(params, seed=args.seed + k, end=2035)
         total = time.perf_counter() - t
         totals.append(total)
         fq.append(firm_quarters[0])
@@ -87,7 +105,8 @@ def main() -> None:
         for label, s in own.items():
             per_run[label].append(s)
     m_total = statistics.median(totals)
-    print(f"{args.runs} runs of 2016-2035, median {m_total * 1000:.1f} ms per run")
+    what = "Morris design points" if args.morris else "runs at the defaults"
+    print(f"{args.runs} {what}, 2016-2035, median {m_total * 1000:.1f} ms per run")
     print(f"{'phase':<20} {'ms/run':>8} {'share':>7}")
     for label in [p[2] for p in PHASES] + ["other"]:
         m = statistics.median(per_run[label])
