@@ -307,7 +307,9 @@ class DaskBackend(_WindowedBackend):
         self._client.close()
 
 
-def make_backend(workers: int | None = None, scheduler: str | None = None) -> Backend:
+def make_backend(
+    workers: int | None = None, scheduler: str | None = None, *, tasks: int | None = None
+) -> Backend:
     """Build the backend a batch runs on.
 
     Args:
@@ -315,6 +317,9 @@ def make_backend(workers: int | None = None, scheduler: str | None = None) -> Ba
             in this process. Ignored when ``scheduler`` is given.
         scheduler: Address of a Dask scheduler (``tcp://host:port``); when given,
             tasks run on that cluster's workers.
+        tasks: The number of tasks, when known: no more local workers start than there
+            are tasks, and a single task runs in this process (a worker process would
+            only add its start-up; results do not depend on the number of workers).
 
     Returns:
         The backend; use it as a context manager or call ``close()``.
@@ -328,4 +333,6 @@ def make_backend(workers: int | None = None, scheduler: str | None = None) -> Ba
     if workers is not None and workers < 1:
         raise ArgumentError("workers", f": expected a whole number of at least 1, got {workers}")
     n = workers or available_cores()
+    if tasks is not None:
+        n = max(1, min(n, tasks))
     return SerialBackend() if n == 1 else ProcessBackend(n)

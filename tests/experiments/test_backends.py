@@ -35,6 +35,15 @@ def test_make_backend_choices() -> None:
         make_backend(0)
 
 
+def test_no_more_local_workers_than_tasks() -> None:
+    with make_backend(2, tasks=1) as b:  # one run: no worker process to start
+        assert isinstance(b, SerialBackend)
+    with make_backend(4, tasks=3) as b:
+        assert isinstance(b, ProcessBackend) and b.workers == 3
+    with make_backend(2, tasks=5) as b:
+        assert b.workers == 2
+
+
 @pytest.mark.parametrize("workers", [1, 2])
 def test_every_item_is_mapped_once(workers: int) -> None:
     with make_backend(workers) as b:

@@ -201,7 +201,7 @@ def run_batch(
     }
     if command is not None:
         extra["command"] = command
-    with make_backend(workers, scheduler) as backend:
+    with make_backend(workers, scheduler, tasks=len(specs)) as backend:
         execute(
             specs,
             path,
