@@ -10,6 +10,7 @@ it travels cheaply between processes and machines.
 from __future__ import annotations
 
 import functools
+import gc
 import hashlib
 import json
 from collections.abc import Mapping
@@ -194,4 +195,9 @@ def run_chunk(
     """
     if identity is not None:
         check_identity(identity)
-    return RunOutput.concat([run_one(s, zones=zones) for s in specs])
+    output = RunOutput.concat([run_one(s, zones=zones) for s in specs])
+    # A finished model is cyclic garbage (Mesa's model and agents refer to each other)
+    # whose firm arrays the collector does not count: without a collection per task, a
+    # worker's memory grows with the batch.
+    gc.collect()
+    return output

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import functools
+import gc
 import http.server
 import threading
 import time
@@ -33,6 +34,17 @@ def test_make_backend_choices() -> None:
         assert b.workers == available_cores()
     with pytest.raises(ArgumentError, match=r"^workers: expected"):
         make_backend(0)
+
+
+def frozen_objects(_: int) -> int:
+    return gc.get_freeze_count()
+
+
+def test_local_workers_freeze_their_imports() -> None:
+    # Collections in a worker scan only its runs' objects (see lifeline.init_worker).
+    with make_backend(2) as b:
+        counts = dict(b.imap_unordered(frozen_objects, range(4)))
+    assert min(counts.values()) > 10_000
 
 
 def test_no_more_local_workers_than_tasks() -> None:

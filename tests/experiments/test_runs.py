@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
 import pickle
 
 import numpy as np
@@ -78,3 +79,21 @@ def test_run_one_without_zones_and_chunks() -> None:
     assert out.keys == tuple(s.key for s in specs)
     assert out.annual.num_rows == 4
     assert len(pickle.dumps(out)) < 50_000  # compact: tables only, no model objects
+
+
+def test_a_task_leaves_no_model_behind() -> None:
+    # Finished models are cyclic garbage; with automatic collection off, only the task's
+    # own collection frees them (without it a worker's memory grows with the batch).
+    from sim.core.model import ZoneReformModel
+
+    def models() -> int:
+        return sum(isinstance(o, ZoneReformModel) for o in gc.get_objects())
+
+    gc.collect()
+    before = models()
+    gc.disable()
+    try:
+        run_chunk([_spec(replicate=k, seed=k) for k in range(3)], zones=False)
+        assert models() == before
+    finally:
+        gc.enable()
