@@ -317,9 +317,10 @@ def make_backend(
             in this process. Ignored when ``scheduler`` is given.
         scheduler: Address of a Dask scheduler (``tcp://host:port``); when given,
             tasks run on that cluster's workers.
-        tasks: The number of tasks, when known: no more local workers start than there
-            are tasks, and a single task runs in this process (a worker process would
-            only add its start-up; results do not depend on the number of workers).
+        tasks: At most this many tasks will run (e.g. a batch's number of runs), when
+            known: no more local workers start than that, and a single task runs in this
+            process (a worker would only add its start-up; results do not depend on the
+            number of workers).
 
     Returns:
         The backend; use it as a context manager or call ``close()``.
