@@ -18,6 +18,8 @@ import numba
 import numpy as np
 from numpy.random.bit_generator import ISeedSequence
 
+from sim.core.compiled import CACHED
+
 _INIT_A = np.uint32(0x43B0D7E5)
 _MULT_A = np.uint32(0x931E8875)
 _INIT_B = np.uint32(0x8B51F9DD)
@@ -28,12 +30,12 @@ _MIX_MULT_R = np.uint32(0x4973F715)
 POOL_SIZE = 4
 
 
-@numba.njit(inline="always", cache=True, nogil=True, boundscheck=False)
+@numba.njit(inline="always", **CACHED)
 def _u32(x: Any) -> Any:  # pragma: no cover - compiled
     return np.uint32(x & np.uint64(0xFFFFFFFF))
 
 
-@numba.njit(inline="always", cache=True, nogil=True, boundscheck=False)
+@numba.njit(inline="always", **CACHED)
 def _hashmix(value: Any, h: Any) -> tuple[Any, Any]:  # pragma: no cover - compiled
     """(hashmix(value), the next hash constant), as ``SeedSequence``'s ``hashmix``."""
     value = _u32(np.uint64(value) ^ np.uint64(h))
@@ -42,13 +44,13 @@ def _hashmix(value: Any, h: Any) -> tuple[Any, Any]:  # pragma: no cover - compi
     return _u32(np.uint64(value) ^ (np.uint64(value) >> np.uint64(16))), h
 
 
-@numba.njit(inline="always", cache=True, nogil=True, boundscheck=False)
+@numba.njit(inline="always", **CACHED)
 def _mix(x: Any, y: Any) -> Any:  # pragma: no cover - compiled
     r = _u32(np.uint64(_MIX_MULT_L) * np.uint64(x) - np.uint64(_MIX_MULT_R) * np.uint64(y))
     return _u32(np.uint64(r) ^ (np.uint64(r) >> np.uint64(16)))
 
 
-@numba.njit(cache=True, nogil=True, boundscheck=False)
+@numba.njit(**CACHED)
 def _pool(entropy: np.ndarray) -> np.ndarray:  # pragma: no cover - compiled
     """``SeedSequence.mix_entropy`` of a zeroed pool with ``entropy`` (uint32 words)."""
     pool = np.zeros(POOL_SIZE, dtype=np.uint32)
@@ -68,7 +70,7 @@ def _pool(entropy: np.ndarray) -> np.ndarray:  # pragma: no cover - compiled
     return pool
 
 
-@numba.njit(cache=True, nogil=True, boundscheck=False)
+@numba.njit(**CACHED)
 def _state(pool: np.ndarray, n_words: int) -> np.ndarray:  # pragma: no cover - compiled
     """``SeedSequence.generate_state(n_words, np.uint32)`` of ``pool``."""
     out = np.empty(n_words, dtype=np.uint32)

@@ -18,6 +18,8 @@ from llvmlite import ir
 from numba import types
 from numba.extending import intrinsic
 
+from sim.core.compiled import JIT as _JIT
+
 #: Implementations: the compiled kernel and the NumPy reference.
 IMPLEMENTATIONS = ("numba", "numpy")
 _current = "numba"
@@ -26,16 +28,6 @@ _current = "numba"
 AGE_EDGES = (1.0, 2.0, 7.0)
 #: Largest factor by which a small firm's shock scale exceeds the median firm's.
 SHOCK_SCALE_MAX = 2.5
-
-#: Compiled once per machine and cached on disk; IEEE arithmetic except that a multiply
-#: and an add may fuse (FMA), which the polynomials below need to be fast.
-_JIT = {
-    "cache": True,
-    "nogil": True,
-    "error_model": "numpy",
-    "boundscheck": False,
-    "fastmath": {"contract"},
-}
 
 GAMMA = np.uint64(0x9E3779B97F4A7C15)
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
