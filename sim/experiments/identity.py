@@ -27,6 +27,7 @@ code from (a worker's own installation).
 from __future__ import annotations
 
 import ast
+import contextlib
 import functools
 import hashlib
 import json
@@ -41,6 +42,7 @@ from typing import Any
 
 from sim.core import version
 from sim.errors import ZonesimError
+from sim.experiments.fileio import atomic_write_text
 
 #: The ``sim`` package's folder.
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -119,14 +121,57 @@ def _files(root: Path, parts: Iterable[str]) -> list[Path]:
 
 
 def tree_digest(root: Path, parts: Iterable[str] = ("",)) -> str:
-    """sha256 over the normalised files under ``root / part`` for each part (names included)."""
+    """sha256 over the normalised files under ``root / part`` for each part (names included).
+
+    Each file counts by its name and the sha256 of its normalised content. Normalising
+    the package's Python takes about half a second, so the digests are kept between
+    processes in ``root/__pycache__`` (:data:`DIGEST_CACHE`), by the digest of the
+    file's bytes: a file whose bytes changed is normalised again.
+    """
+    files = _files(root, parts)
+    digests = _normalised_digests(root, files)
     h = hashlib.sha256()
-    for path in _files(root, parts):
+    for path in files:
         h.update(path.relative_to(root).as_posix().encode())
         h.update(b"\0")
-        h.update(normalised_bytes(path))
+        h.update(digests[path])
         h.update(b"\0")
     return h.hexdigest()
+
+
+#: The cache of :func:`tree_digest`, under the hashed folder: one entry per file content
+#: (``"<Python version> <suffix> <sha256 of the bytes>"``: normalised Python depends on
+#: the version that parses it) mapping to the sha256 of the normalised content.
+DIGEST_CACHE = Path("__pycache__") / "normalised-digests.json"
+#: Entries kept in the cache beyond the files of the current tree.
+_CACHE_SLACK = 1000
+
+
+def _normalised_digests(root: Path, files: list[Path]) -> dict[Path, bytes]:
+    """The sha256 of each file's normalised content, through the cache under ``root``."""
+    cache_path = root / DIGEST_CACHE
+    try:
+        cache = json.loads(cache_path.read_text(encoding="utf-8"))
+        if not isinstance(cache, dict):
+            cache = {}
+    except (OSError, ValueError):
+        cache = {}
+    prefix = platform.python_version()
+    out, seen, missed = {}, {}, False
+    for path in files:
+        key = f"{prefix} {path.suffix} {hashlib.sha256(path.read_bytes()).hexdigest()}"
+        digest = cache.get(key)
+        if not isinstance(digest, str):
+            digest = hashlib.sha256(normalised_bytes(path)).hexdigest()
+            missed = True
+        seen[key] = digest
+        out[path] = bytes.fromhex(digest)
+    if missed:
+        kept = cache if len(cache) <= _CACHE_SLACK else {}
+        with contextlib.suppress(OSError):  # read-only: normalise again next time
+            cache_path.parent.mkdir(exist_ok=True)
+            atomic_write_text(cache_path, json.dumps({**kept, **seen}, sort_keys=True))
+    return out
 
 
 @functools.cache

@@ -104,3 +104,25 @@ def test_a_worker_with_other_code_has_another_identity(
     monkeypatch.setattr(identity, "code_identity", lambda: worker)
     with pytest.raises(identity.CodeMismatchError, match=r"code: expected the client's"):
         identity.check_identity(client)
+
+
+def test_normalised_digests_are_kept_between_processes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, copy_package: Callable
+) -> None:
+    pkg = copy_package(tmp_path)
+    cache = pkg / identity.DIGEST_CACHE
+    cache.unlink(missing_ok=True)
+    fresh = tree_digest(pkg)
+    assert cache.exists()
+
+    def no_normalising(path: Path) -> bytes:
+        raise AssertionError(f"normalised {path} again")
+
+    monkeypatch.setattr(identity, "normalised_bytes", no_normalising)
+    assert tree_digest(pkg) == fresh  # every file from the cache
+    monkeypatch.undo()
+    cache.write_text("not json", encoding="utf-8")
+    assert tree_digest(pkg) == fresh  # a broken cache is rebuilt
+    edit(pkg / "experiments" / "summary.py", "QUANTILES = (0.05, 0.5, 0.95)",
+         "QUANTILES = (0.05, 0.5, 0.9)")  # fmt: skip
+    assert tree_digest(pkg) != fresh  # the cache holds contents, not names
