@@ -17,14 +17,27 @@ target machine already): the model is then as exact, only slower.
 
 from __future__ import annotations
 
+from typing import Literal, TypedDict
+
 from numba.core import codegen, config
 
+
+class Options(TypedDict, total=False):
+    """Keyword options of ``numba.njit`` that the model sets."""
+
+    cache: bool
+    nogil: bool
+    boundscheck: bool
+    error_model: Literal["python", "numpy"]
+    fastmath: set[str]
+
+
 #: Options of the functions that only need caching (integer work).
-CACHED = {"cache": True, "nogil": True, "boundscheck": False}
+CACHED: Options = {"cache": True, "nogil": True, "boundscheck": False}
 #: Options of the firm kernel: compiled once per machine and cached on disk; IEEE
 #: arithmetic except that a multiply and an add may fuse (FMA), which the kernel's
 #: polynomials need to be fast.
-JIT = {**CACHED, "error_model": "numpy", "fastmath": {"contract"}}
+JIT: Options = {**CACHED, "error_model": "numpy", "fastmath": {"contract"}}
 
 #: Appended to the host's features where it has 512-bit vectors.
 WIDE_VECTORS = "-prefer-256-bit"
@@ -43,10 +56,12 @@ def features(host: str, wide: bool = True) -> str:
 
 
 def _configure() -> None:
-    if config.CPU_FEATURES is None:
-        config.CPU_FEATURES = features(codegen.get_host_cpu_features())
+    # numba's settings are module attributes made from the environment at import.
+    if getattr(config, "CPU_FEATURES", None) is None:
+        host: str = codegen.get_host_cpu_features()  # type: ignore[no-untyped-call]
+        setattr(config, "CPU_FEATURES", features(host))  # noqa: B010
 
 
 _configure()
 
-__all__ = ["CACHED", "JIT", "WIDE_VECTORS", "features"]
+__all__ = ["CACHED", "JIT", "WIDE_VECTORS", "Options", "features"]
