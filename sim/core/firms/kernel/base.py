@@ -8,9 +8,9 @@ See :mod:`sim.core.firms.kernel` for the design.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, cast
 
 import numba
 import numpy as np
@@ -18,7 +18,17 @@ from llvmlite import ir
 from numba import types
 from numba.extending import intrinsic
 
-from sim.core.compiled import JIT as _JIT
+from sim.core.compiled import JIT
+
+if TYPE_CHECKING:
+    from numba.core.base import BaseContext
+    from numba.core.typing.context import BaseContext as TypingContext
+    from numba.core.typing.templates import Signature
+
+    #: What an intrinsic's typing function returns: the signature and its code generator.
+    _Typed = tuple[
+        Signature, Callable[[BaseContext, ir.IRBuilder, Signature, list[ir.Value]], ir.Value]
+    ]
 
 #: Implementations: the compiled kernel and the NumPy reference.
 IMPLEMENTATIONS = ("numba", "numpy")
@@ -66,7 +76,7 @@ def using(name: str) -> Iterator[None]:
 
 
 # ---------------------------------------------------------------- random numbers
-def uniforms(key: int, ids: np.ndarray) -> np.ndarray:
+def uniforms(key: int | np.uint64, ids: np.ndarray) -> np.ndarray:
     """Uniform draws in (0, 1), one per counter in ``ids``, of the stream ``key``.
 
     ``(SplitMix64(key + (id + 1) * GAMMA) >> 11 + 0.5) * 2**-53``: 53 random bits,
@@ -81,8 +91,8 @@ def uniforms(key: int, ids: np.ndarray) -> np.ndarray:
     return ((z >> _S11).astype(np.int64) + 0.5) * _TWO_M53
 
 
-@numba.njit(inline="always", **_JIT)
-def _uniform(key: np.uint64, i: np.int64) -> float:  # pragma: no cover - compiled
+@numba.njit(inline="always", **JIT)
+def _uniform(key: int | np.uint64, i: np.int64) -> float:  # pragma: no cover - compiled
     z = key + (np.uint64(i) + _ONE) * GAMMA
     z = (z ^ (z >> _S30)) * _M1
     z = (z ^ (z >> _S27)) * _M2
@@ -91,25 +101,31 @@ def _uniform(key: np.uint64, i: np.int64) -> float:  # pragma: no cover - compil
 
 
 # ---------------------------------------------------------------- exp and log
-@intrinsic
-def _bits(typingctx, x):  # pragma: no cover - compiled
+# numba's stubs type a call of an intrinsic as a call of its typing function (the typing
+# context first) that never returns; compiled code passes the value alone and gets one.
+@cast("Callable[[Callable[..., object]], Callable[[float], np.int64]]", intrinsic)
+def _bits(typingctx: TypingContext, x: types.Type) -> _Typed | None:  # pragma: no cover - compiled
     """The IEEE bits of a float64 as an int64."""
     if x != types.float64:
         return None
 
-    def codegen(context, builder, signature, args):
+    def codegen(
+        context: BaseContext, builder: ir.IRBuilder, signature: Signature, args: list[ir.Value]
+    ) -> ir.Value:
         return builder.bitcast(args[0], ir.IntType(64))
 
     return types.int64(types.float64), codegen
 
 
-@intrinsic
-def _float(typingctx, k):  # pragma: no cover - compiled
+@cast("Callable[[Callable[..., object]], Callable[[np.int64], float]]", intrinsic)
+def _float(typingctx: TypingContext, k: types.Type) -> _Typed | None:  # pragma: no cover - compiled
     """The float64 whose IEEE bits are the int64 ``k``."""
     if k != types.int64:
         return None
 
-    def codegen(context, builder, signature, args):
+    def codegen(
+        context: BaseContext, builder: ir.IRBuilder, signature: Signature, args: list[ir.Value]
+    ) -> ir.Value:
         return builder.bitcast(args[0], ir.DoubleType())
 
     return types.float64(types.int64), codegen
@@ -121,7 +137,7 @@ _INV_LN2 = 1.44269504088896338700e00
 _SQRT2 = 1.4142135623730951
 
 
-@numba.njit(inline="always", **_JIT)
+@numba.njit(inline="always", **JIT)
 def _exp(x: float) -> float:  # pragma: no cover - compiled
     """exp(x) for x in [-708, 709] (clamped), branch-free so loops vectorise.
 
@@ -147,7 +163,7 @@ def _exp(x: float) -> float:  # pragma: no cover - compiled
     return p * _float((np.int64(k) + 1023) << 52)
 
 
-@numba.njit(inline="always", **_JIT)
+@numba.njit(inline="always", **JIT)
 def _log(x: float) -> float:  # pragma: no cover - compiled
     """log(x) for a positive normal x, branch-free so loops vectorise.
 
@@ -177,7 +193,7 @@ def _log(x: float) -> float:  # pragma: no cover - compiled
     return e * _LN2_HI + (2.0 * s * w + e * _LN2_LO)
 
 
-@numba.njit(**_JIT)
+@numba.njit(**JIT)
 def _exp_log_arrays(x: np.ndarray, out_exp: np.ndarray, out_log: np.ndarray) -> None:
     """``exp`` and ``log`` of an array (for testing the polynomial versions)."""
     for i in range(x.shape[0]):

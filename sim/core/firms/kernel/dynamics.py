@@ -8,8 +8,8 @@ from typing import NamedTuple
 import numba
 import numpy as np
 
+from sim.core.compiled import JIT
 from sim.core.firms.kernel.base import (
-    _JIT,
     AGE_EDGES,
     SHOCK_SCALE_MAX,
     Workspace,
@@ -37,14 +37,16 @@ class Quarter(NamedTuple):
     size_elasticity: float  # of the exit hazard
     inv_age_scale: float  # 1 / exit_age_scale
     young_excess: float  # exit_young_factor - 1
-    growth_key: int
-    exit_key: int
+    growth_key: int | np.uint64  # np.uint64 once firm_dynamics has converted it
+    exit_key: int | np.uint64
 
 
 def _dynamics_numpy(
-    zone, size, level, birth, firm_id, sector, land, target, hazard0, q, va, exits, bands,
-    dead_rows, used, counts, work,
-):  # fmt: skip
+    zone: np.ndarray, size: np.ndarray, level: np.ndarray, birth: np.ndarray,
+    firm_id: np.ndarray, sector: np.ndarray, land: np.ndarray, target: np.ndarray,
+    hazard0: np.ndarray, q: Quarter, va: np.ndarray, exits: np.ndarray, bands: np.ndarray,
+    dead_rows: np.ndarray, used: np.ndarray, counts: np.ndarray, work: np.ndarray,
+) -> int:  # fmt: skip
     """NumPy reference of :func:`_dynamics_kernel` (same arguments, same effects)."""
     tgt = target[zone]
     tgt[birth < q.incumbent_before] *= q.incumbent_share
@@ -77,11 +79,13 @@ def _dynamics_numpy(
     return len(rows)
 
 
-@numba.njit(**_JIT)
+@numba.njit(**JIT)
 def _dynamics_kernel(
-    zone, size, level, birth, firm_id, sector, land, target, hazard0, q, va, exits, bands,
-    dead_rows, used, counts, work,
-):  # fmt: skip  # pragma: no cover - compiled
+    zone: np.ndarray, size: np.ndarray, level: np.ndarray, birth: np.ndarray,
+    firm_id: np.ndarray, sector: np.ndarray, land: np.ndarray, target: np.ndarray,
+    hazard0: np.ndarray, q: Quarter, va: np.ndarray, exits: np.ndarray, bands: np.ndarray,
+    dead_rows: np.ndarray, used: np.ndarray, counts: np.ndarray, work: np.ndarray,
+) -> int:  # fmt: skip  # pragma: no cover - compiled
     n = size.shape[0]
     tgt, h, u, b_g = work[0, :n], work[1, :n], work[2, :n], work[3, :n]
     # Gathers by zone first: the main loops then read and write every array at its
@@ -147,8 +151,8 @@ def _dynamics_kernel(
     return m
 
 
-@numba.njit(**_JIT)
-def _sum8(part):  # pragma: no cover - compiled
+@numba.njit(**JIT)
+def _sum8(part: np.ndarray) -> np.ndarray:  # pragma: no cover - compiled
     """Column sums of an (8, m) array of partial sums, pairwise."""
     out = np.empty(part.shape[1])
     for z in range(part.shape[1]):
@@ -211,8 +215,8 @@ def firm_dynamics(
     return rows[:m], va, exits, bands, (used, counts)
 
 
-@numba.njit(**_JIT)
-def _select_kernel(a, k):  # pragma: no cover - compiled
+@numba.njit(**JIT)
+def _select_kernel(a: np.ndarray, k: int) -> float:  # pragma: no cover - compiled
     """The k-th smallest element of ``a`` (reordered in place): Hoare's quickselect."""
     lo, hi = 0, a.shape[0] - 1
     while lo < hi:
@@ -240,12 +244,14 @@ def _select_kernel(a, k):  # pragma: no cover - compiled
         elif k >= i:
             lo = i
         else:
-            return a[k]
-    return a[k]
+            return a[k]  # type: ignore[no-any-return]  # an element: Any in NumPy's stubs
+    return a[k]  # type: ignore[no-any-return]
 
 
-@numba.njit(**_JIT)
-def _bracket_kernel(x, lo, hi, buf):  # pragma: no cover - compiled
+@numba.njit(**JIT)
+def _bracket_kernel(
+    x: np.ndarray, lo: float, hi: float, buf: np.ndarray
+) -> tuple[int, int]:  # pragma: no cover - compiled
     """Count the elements of ``x`` below ``lo``; copy those in [lo, hi] into ``buf``."""
     below = 0
     m = 0
@@ -257,8 +263,10 @@ def _bracket_kernel(x, lo, hi, buf):  # pragma: no cover - compiled
     return below, m
 
 
-@numba.njit(**_JIT)
-def _order_kernel(x, k, lows, highs, buf):  # pragma: no cover - compiled
+@numba.njit(**JIT)
+def _order_kernel(
+    x: np.ndarray, k: int, lows: np.ndarray, highs: np.ndarray, buf: np.ndarray
+) -> tuple[float, float]:  # pragma: no cover - compiled
     """The k-th smallest of ``x`` and the sum of those from it up, trying brackets first.
 
     For each bracket ``[lows[t], highs[t]]`` in turn: count the values below it and copy
@@ -336,14 +344,18 @@ BRACKETS = ((0.99, 1.06), (0.5, 2.0))
 
 
 # ---------------------------------------------------------------- census
-def _census_numpy(zone, sector, land, used, counts):
+def _census_numpy(
+    zone: np.ndarray, sector: np.ndarray, land: np.ndarray, used: np.ndarray, counts: np.ndarray
+) -> None:
     nz, ns = counts.shape
     used += np.bincount(zone, weights=land, minlength=nz)
     counts += np.bincount(zone.astype(np.int64) * ns + sector, minlength=nz * ns).reshape(nz, ns)
 
 
-@numba.njit(**_JIT)
-def _census_kernel(zone, sector, land, used, counts):  # pragma: no cover - compiled
+@numba.njit(**JIT)
+def _census_kernel(
+    zone: np.ndarray, sector: np.ndarray, land: np.ndarray, used: np.ndarray, counts: np.ndarray
+) -> None:  # pragma: no cover - compiled
     nz, ns = counts.shape
     # Land and firm counts by zone in eight interleaved partial sums (see the dynamics).
     part_land = np.zeros(8 * nz)
@@ -355,8 +367,10 @@ def _census_kernel(zone, sector, land, used, counts):  # pragma: no cover - comp
     _add_partials(part_land, part_n, used, counts)
 
 
-@numba.njit(**_JIT)
-def _add_partials(part_land, part_n, used, counts):  # pragma: no cover - compiled
+@numba.njit(**JIT)
+def _add_partials(
+    part_land: np.ndarray, part_n: np.ndarray, used: np.ndarray, counts: np.ndarray
+) -> None:  # pragma: no cover - compiled
     nz, ns = counts.shape
     used += _sum8(part_land.reshape(8, nz))
     for k in range(8):

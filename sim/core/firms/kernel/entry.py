@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 import numba
 import numpy as np
 
-from sim.core.firms.kernel.base import _JIT, ZoneArrays, current
+from sim.core.compiled import JIT
+from sim.core.firms.kernel.base import ZoneArrays, current
 from sim.core.firms.kernel.dynamics import _census_kernel, _census_numpy
 
 
@@ -32,14 +33,28 @@ def _weighted_log_numpy(weight: float, x: np.ndarray) -> np.ndarray:
     return weight * np.log(x) if weight != 0.0 else np.zeros_like(x)
 
 
-@numba.njit(**_JIT)
-def _weighted_log(weight, x):  # pragma: no cover - compiled
+@numba.njit(**JIT)
+def _weighted_log(weight: float, x: float) -> float:  # pragma: no cover - compiled
     return weight * np.log(x) if weight != 0.0 else 0.0
 
 
 def _choice_numpy(
-    zone, sector, land, fresh, used, counts, za, c, shares, free, prob, lam, cdf, speed, log1p
-):
+    zone: np.ndarray,
+    sector: np.ndarray,
+    land: np.ndarray,
+    fresh: bool,
+    used: np.ndarray,
+    counts: np.ndarray,
+    za: ZoneArrays,
+    c: Choice,
+    shares: np.ndarray,
+    free: np.ndarray,
+    prob: np.ndarray,
+    lam: np.ndarray,
+    cdf: np.ndarray,
+    speed: np.ndarray,
+    log1p: np.ndarray,
+) -> None:
     if fresh:
         _census_numpy(zone, sector, land, used, counts)
     ns = len(shares)
@@ -65,10 +80,24 @@ def _choice_numpy(
     cdf[:] = np.cumsum(mix, axis=1) / mix.sum(axis=1)[:, None]
 
 
-@numba.njit(**_JIT)
+@numba.njit(**JIT)
 def _choice_kernel(
-    zone, sector, land, fresh, used, counts, za, c, shares, free, prob, lam, cdf, speed, log1p
-):  # pragma: no cover - compiled
+    zone: np.ndarray,
+    sector: np.ndarray,
+    land: np.ndarray,
+    fresh: bool,
+    used: np.ndarray,
+    counts: np.ndarray,
+    za: ZoneArrays,
+    c: Choice,
+    shares: np.ndarray,
+    free: np.ndarray,
+    prob: np.ndarray,
+    lam: np.ndarray,
+    cdf: np.ndarray,
+    speed: np.ndarray,
+    log1p: np.ndarray,
+) -> None:  # pragma: no cover - compiled
     if fresh:
         _census_kernel(zone, sector, land, used, counts)
     nz, ns = len(free), len(shares)
@@ -155,7 +184,11 @@ def entry_choice(
     free, lam, speed = np.empty(nz), np.empty(nz), np.empty(nz)
     prob, cdf = np.empty((ns, nz + 1)), np.empty((nz, ns))
     fresh = census is None
-    used, counts = (np.zeros(nz), np.zeros((nz, ns))) if fresh else census
+    used, counts = (
+        (np.zeros(nz), np.zeros((nz, ns)))
+        if fresh
+        else cast("tuple[np.ndarray, np.ndarray]", census)  # not None: fresh is False
+    )
     impl = _choice_kernel if current() == "numba" else _choice_numpy
     impl(
         zone, sector, land, fresh, used, counts, za, c, shares, free, prob, lam, cdf, speed,
@@ -164,8 +197,8 @@ def entry_choice(
     return free, prob, lam, cdf, speed, counts
 
 
-@numba.njit(**_JIT)
-def _log1p_kernel(n):  # pragma: no cover - compiled
+@numba.njit(**JIT)
+def _log1p_kernel(n: int) -> np.ndarray:  # pragma: no cover - compiled
     out = np.empty(n)
     for k in range(n):
         out[k] = np.log1p(np.float64(k))
@@ -193,7 +226,19 @@ class Entrants(NamedTuple):
     entries: np.ndarray  # by zone
 
 
-def _place_numpy(alloc, starts, cdf, u_sector, land, free, size, gain, out, entries, counts):
+def _place_numpy(
+    alloc: np.ndarray,
+    starts: np.ndarray,
+    cdf: np.ndarray,
+    u_sector: np.ndarray,
+    land: np.ndarray,
+    free: np.ndarray,
+    size: np.ndarray,
+    gain: np.ndarray,
+    out: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    entries: np.ndarray,
+    counts: np.ndarray,
+) -> tuple[int, int]:
     alloc = alloc.T  # zones x sectors
     nz, ns = alloc.shape
     flat = alloc.ravel()
@@ -223,10 +268,20 @@ def _place_numpy(alloc, starts, cdf, u_sector, land, free, size, gain, out, entr
     return kept, int(keep[:n_projects].sum())
 
 
-@numba.njit(**_JIT)
+@numba.njit(**JIT)
 def _place_kernel(
-    alloc, starts, cdf, u_sector, land, free, size, gain, out, entries, counts
-):  # pragma: no cover - compiled
+    alloc: np.ndarray,
+    starts: np.ndarray,
+    cdf: np.ndarray,
+    u_sector: np.ndarray,
+    land: np.ndarray,
+    free: np.ndarray,
+    size: np.ndarray,
+    gain: np.ndarray,
+    out: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    entries: np.ndarray,
+    counts: np.ndarray,
+) -> tuple[int, int]:  # pragma: no cover - compiled
     ns, nz = alloc.shape
     zone, sector, size_out, land_out = out
     taken = np.zeros(nz)
@@ -294,8 +349,10 @@ def place_entrants(
     return Entrants(zone[:kept], sector[:kept], size_out[:kept], land_out[:kept], projects, entries)
 
 
-@numba.njit(**_JIT)
-def _categories_kernel(u, cdf, out):  # pragma: no cover - compiled
+@numba.njit(**JIT)
+def _categories_kernel(
+    u: np.ndarray, cdf: np.ndarray, out: np.ndarray
+) -> None:  # pragma: no cover - compiled
     m = cdf.shape[0]
     for i in range(u.shape[0]):
         k = 0

@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import cast
+
 import numba
 import numpy as np
 
-from sim.core.firms.kernel.base import _JIT, current
+from sim.core.compiled import JIT
+from sim.core.firms.kernel.base import current
 
 
-@numba.njit(**_JIT)
-def _compact_kernel(rows, n, floats, ints, bytes_, firm_id, row_of):  # pragma: no cover
-    n_dead = rows.shape[0]
+@numba.njit(**JIT)
+def _compact_kernel(
+    rows: np.ndarray,
+    n: int,
+    floats: tuple[np.ndarray, ...],
+    ints: tuple[np.ndarray, ...],
+    bytes_: tuple[np.ndarray, ...],
+    firm_id: np.ndarray,
+    row_of: np.ndarray,
+) -> int:  # pragma: no cover
+    n_dead: int = rows.shape[0]
     n_keep = n - n_dead
     track = row_of.shape[0] > 0
     for t in range(n_dead if track else 0):
@@ -52,8 +64,9 @@ def compact(
         if name != "firm_id":
             groups.get(a.dtype.str[1:], []).append(a[:n])
     if current() == "numba" and sum(map(len, groups.values())) == len(arrays) - 1:
+        # mypy cannot match a starred argument followed by positional ones to parameters.
         return int(
-            _compact_kernel(
+            cast("Callable[..., int]", _compact_kernel)(
                 rows, n, *(tuple(g) for g in groups.values()), arrays["firm_id"][:n], row_of
             )
         )
