@@ -140,11 +140,18 @@ def tree_digest(root: Path, parts: Iterable[str] = ("",)) -> str:
 
 
 #: The cache of :func:`tree_digest`, under the hashed folder: one entry per file content
-#: (``"<Python version> <suffix> <sha256 of the bytes>"``: normalised Python depends on
-#: the version that parses it) mapping to the sha256 of the normalised content.
+#: (``"<normaliser> <suffix> <sha256 of the bytes>"``) mapping to the sha256 of the
+#: normalised content. The normaliser is this module's code and the Python version
+#: (which writes the syntax tree back as text): a change of either starts afresh.
 DIGEST_CACHE = Path("__pycache__") / "normalised-digests.json"
-#: Entries kept in the cache beyond the files of the current tree.
-_CACHE_SLACK = 1000
+#: Beyond this many entries, the cache keeps only the files of the latest digest.
+_CACHE_LIMIT = 1000
+
+
+@functools.cache
+def _normaliser() -> str:
+    own = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+    return f"{platform.python_version()}-{own}"
 
 
 def _normalised_digests(root: Path, files: list[Path]) -> dict[Path, bytes]:
@@ -156,18 +163,18 @@ def _normalised_digests(root: Path, files: list[Path]) -> dict[Path, bytes]:
             cache = {}
     except (OSError, ValueError):
         cache = {}
-    prefix = platform.python_version()
     out, seen, missed = {}, {}, False
     for path in files:
-        key = f"{prefix} {path.suffix} {hashlib.sha256(path.read_bytes()).hexdigest()}"
-        digest = cache.get(key)
-        if not isinstance(digest, str):
-            digest = hashlib.sha256(normalised_bytes(path)).hexdigest()
+        key = f"{_normaliser()} {path.suffix} {hashlib.sha256(path.read_bytes()).hexdigest()}"
+        try:
+            digest = bytes.fromhex(cache[key])
+        except (KeyError, TypeError, ValueError):  # not cached, or not a digest
+            digest = hashlib.sha256(normalised_bytes(path)).digest()
             missed = True
-        seen[key] = digest
-        out[path] = bytes.fromhex(digest)
+        seen[key] = digest.hex()
+        out[path] = digest
     if missed:
-        kept = cache if len(cache) <= _CACHE_SLACK else {}
+        kept = cache if len(cache) <= _CACHE_LIMIT else {}
         with contextlib.suppress(OSError):  # read-only: normalise again next time
             cache_path.parent.mkdir(exist_ok=True)
             atomic_write_text(cache_path, json.dumps({**kept, **seen}, sort_keys=True))

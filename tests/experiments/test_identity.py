@@ -126,3 +126,22 @@ def test_normalised_digests_are_kept_between_processes(
     edit(pkg / "experiments" / "summary.py", "QUANTILES = (0.05, 0.5, 0.95)",
          "QUANTILES = (0.05, 0.5, 0.9)")  # fmt: skip
     assert tree_digest(pkg) != fresh  # the cache holds contents, not names
+
+
+def test_a_new_normaliser_does_not_read_the_old_ones_digests(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, copy_package: Callable
+) -> None:
+    """Digests cached by other normalising code (or another Python) are not reused."""
+    pkg = copy_package(tmp_path)
+    fresh = tree_digest(pkg)
+    normalised: list[Path] = []
+    real = identity.normalised_bytes
+
+    def counting(path: Path) -> bytes:
+        normalised.append(path)
+        return real(path)
+
+    monkeypatch.setattr(identity, "normalised_bytes", counting)
+    monkeypatch.setattr(identity, "_normaliser", lambda: "another normaliser")
+    assert tree_digest(pkg) == fresh
+    assert len(normalised) == len(identity._files(pkg, ("",)))
