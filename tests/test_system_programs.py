@@ -59,6 +59,7 @@ LAUNCHES = {
     ("tests/cli/test_install.py", "[str(a) for a in args]"): "python",
     ("tests/cli/test_install.py", "sys.executable"): "python",
     ("tests/conftest.py", "n"): "guard",  # requires_program's own lookup
+    ("tests/core/test_compiled.py", "sys.executable"): "python",
     ("tests/experiments/test_batch_execution.py", "sys.executable"): "python",
     ("tests/experiments/test_identity.py", "sys.executable"): "python",
     ("tests/test_import_layers.py", "str(LINT_IMPORTS)"): "python",
