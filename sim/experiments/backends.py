@@ -16,6 +16,7 @@ holds at most a few chunk results in memory at once.
 from __future__ import annotations
 
 import abc
+import gc
 import multiprocessing
 import os
 import threading
@@ -104,10 +105,24 @@ class SerialBackend(Backend):
     name = "serial"
 
     def imap_unordered(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[tuple[int, R]]:
-        """Apply ``fn`` to each item in turn (see :meth:`Backend.imap_unordered`)."""
-        for i, item in enumerate(items):
-            lifeline.checkpoint()
-            yield i, fn(item)
+        """Apply ``fn`` to each item in turn (see :meth:`Backend.imap_unordered`).
+
+        While it runs, the objects alive when it started are kept out of the garbage
+        collector's scans (``gc.freeze``, as a worker keeps its imports, see
+        :func:`sim.experiments.lifeline.init_worker`): the collection after each task
+        (:func:`sim.experiments.runs.run_chunk`) then scans that task's objects only.
+        A process that froze objects itself keeps its own arrangement.
+        """
+        freeze = gc.get_freeze_count() == 0  # unfreezing would undo the process's own
+        if freeze:
+            gc.freeze()
+        try:
+            for i, item in enumerate(items):
+                lifeline.checkpoint()
+                yield i, fn(item)
+        finally:
+            if freeze:
+                gc.unfreeze()
 
 
 class _WindowedBackend(Backend):

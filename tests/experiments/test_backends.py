@@ -47,6 +47,21 @@ def test_local_workers_freeze_their_imports() -> None:
     assert min(counts.values()) > 10_000
 
 
+def test_tasks_in_process_run_with_the_callers_objects_frozen() -> None:
+    gc.unfreeze()  # whatever an earlier test froze in this process
+    with SerialBackend() as b:
+        counts = dict(b.imap_unordered(frozen_objects, range(2)))
+    assert min(counts.values()) > 10_000  # the collection after a task skips them
+    assert gc.get_freeze_count() == 0  # and they are back once the tasks are done
+    gc.freeze()  # a process that froze objects itself keeps them frozen
+    try:
+        with SerialBackend() as b:
+            list(b.imap_unordered(frozen_objects, range(2)))
+        assert gc.get_freeze_count() > 10_000
+    finally:
+        gc.unfreeze()
+
+
 def test_no_more_local_workers_than_tasks() -> None:
     with make_backend(2, tasks=1) as b:  # one run: no worker process to start
         assert isinstance(b, SerialBackend)

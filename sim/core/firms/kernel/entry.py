@@ -39,22 +39,10 @@ def _weighted_log(weight: float, x: float) -> float:  # pragma: no cover - compi
 
 
 def _choice_numpy(
-    zone: np.ndarray,
-    sector: np.ndarray,
-    land: np.ndarray,
-    fresh: bool,
-    used: np.ndarray,
-    counts: np.ndarray,
-    za: ZoneArrays,
-    c: Choice,
-    shares: np.ndarray,
-    free: np.ndarray,
-    prob: np.ndarray,
-    lam: np.ndarray,
-    cdf: np.ndarray,
-    speed: np.ndarray,
-    log1p: np.ndarray,
-) -> None:
+    zone: np.ndarray, sector: np.ndarray, land: np.ndarray, fresh: bool, used: np.ndarray,
+    counts: np.ndarray, za: ZoneArrays, c: Choice, shares: np.ndarray, free: np.ndarray,
+    prob: np.ndarray, lam: np.ndarray, cdf: np.ndarray, speed: np.ndarray, log1p: np.ndarray,
+) -> None:  # fmt: skip
     if fresh:
         _census_numpy(zone, sector, land, used, counts)
     ns = len(shares)
@@ -82,22 +70,10 @@ def _choice_numpy(
 
 @numba.njit(**JIT)
 def _choice_kernel(
-    zone: np.ndarray,
-    sector: np.ndarray,
-    land: np.ndarray,
-    fresh: bool,
-    used: np.ndarray,
-    counts: np.ndarray,
-    za: ZoneArrays,
-    c: Choice,
-    shares: np.ndarray,
-    free: np.ndarray,
-    prob: np.ndarray,
-    lam: np.ndarray,
-    cdf: np.ndarray,
-    speed: np.ndarray,
-    log1p: np.ndarray,
-) -> None:  # pragma: no cover - compiled
+    zone: np.ndarray, sector: np.ndarray, land: np.ndarray, fresh: bool, used: np.ndarray,
+    counts: np.ndarray, za: ZoneArrays, c: Choice, shares: np.ndarray, free: np.ndarray,
+    prob: np.ndarray, lam: np.ndarray, cdf: np.ndarray, speed: np.ndarray, log1p: np.ndarray,
+) -> None:  # fmt: skip  # pragma: no cover - compiled
     if fresh:
         _census_kernel(zone, sector, land, used, counts)
     nz, ns = len(free), len(shares)
@@ -227,18 +203,11 @@ class Entrants(NamedTuple):
 
 
 def _place_numpy(
-    alloc: np.ndarray,
-    starts: np.ndarray,
-    cdf: np.ndarray,
-    u_sector: np.ndarray,
-    land: np.ndarray,
-    free: np.ndarray,
-    size: np.ndarray,
-    gain: np.ndarray,
-    out: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
-    entries: np.ndarray,
+    alloc: np.ndarray, starts: np.ndarray, cdf: np.ndarray, u_sector: np.ndarray,
+    land: np.ndarray, free: np.ndarray, size: np.ndarray, gain: np.ndarray,
+    out: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray], entries: np.ndarray,
     counts: np.ndarray,
-) -> tuple[int, int]:
+) -> tuple[int, int]:  # fmt: skip
     alloc = alloc.T  # zones x sectors
     nz, ns = alloc.shape
     flat = alloc.ravel()
@@ -270,18 +239,11 @@ def _place_numpy(
 
 @numba.njit(**JIT)
 def _place_kernel(
-    alloc: np.ndarray,
-    starts: np.ndarray,
-    cdf: np.ndarray,
-    u_sector: np.ndarray,
-    land: np.ndarray,
-    free: np.ndarray,
-    size: np.ndarray,
-    gain: np.ndarray,
-    out: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
-    entries: np.ndarray,
+    alloc: np.ndarray, starts: np.ndarray, cdf: np.ndarray, u_sector: np.ndarray,
+    land: np.ndarray, free: np.ndarray, size: np.ndarray, gain: np.ndarray,
+    out: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray], entries: np.ndarray,
     counts: np.ndarray,
-) -> tuple[int, int]:  # pragma: no cover - compiled
+) -> tuple[int, int]:  # fmt: skip  # pragma: no cover - compiled
     ns, nz = alloc.shape
     zone, sector, size_out, land_out = out
     taken = np.zeros(nz)
