@@ -6,7 +6,11 @@ start-ups, land check), the year end without its recording, the recording of the
 annual and zone rows, the zones' Mesa steps, and the rest (the timeline, zone arrays,
 the run's tables). Prints each phase's median seconds per run and share, the run's
 median, and firm-quarters per second of the firm dynamics and of the whole run (each
-living firm in each quarter counts once).
+living firm in each quarter counts once). A last line splits the run another way: the
+compiled kernels (:data:`KERNELS`, every call the model makes into
+``sim.core.firms.kernel``) against everything else, the interpreted part (Python, Mesa's
+agent steps, NumPy's random draws and array calls, the tables): what a faster kernel
+cannot remove.
 
 ``--morris`` times points of the sensitivity analysis's Morris design instead of the
 defaults (every varied parameter, 20 trajectories, seed 0; ``--runs`` points spread over
@@ -26,6 +30,7 @@ import time
 from collections import defaultdict
 
 from sim.core import agents, firms, model, recording
+from sim.core.firms import kernel
 from sim.core.run import simulate
 
 #: Timed functions: (owner, name, phase label); the model calls each through its owner.
@@ -36,11 +41,16 @@ PHASES = (
     (recording.Recorder, "record", "recording"),
     (agents.Zone, "step", "zone steps (Mesa)"),
 )
+#: The compiled kernels the model calls (through ``sim.core.firms.kernel``), timed together.
+KERNELS = (
+    "firm_dynamics", "order_statistic", "largest", "zone_census", "entry_choice",
+    "place_entrants", "categories", "compact",
+)  # fmt: skip
 
 
 def _instrument(clock: dict[str, float], firm_quarters: list[int]) -> None:
-    """Wrap each phase's function with a timer adding to ``clock``."""
-    for owner, name, label in PHASES:
+    """Wrap each phase's function, and each kernel, with a timer adding to ``clock``."""
+    for owner, name, label in (*PHASES, *((kernel, k, "compiled") for k in KERNELS)):
         fn = getattr(owner, name)
 
         @functools.wraps(fn)
@@ -100,6 +110,7 @@ def main() -> None:
         totals.append(total)
         fq.append(firm_quarters[0])
         own = dict(clock)
+        per_run["compiled"].append(own.pop("compiled"))  # a split across the phases
         own["year end"] -= own["recording"]  # recording runs inside the year end
         own["other"] = total - sum(own.values())
         for label, s in own.items():
@@ -116,6 +127,12 @@ def main() -> None:
     print(
         f"firm-quarters per run: {m_fq:,.0f}; firm dynamics {m_fq / m_dyn / 1e6:.1f} M/s "
         f"({m_dyn / m_fq * 1e9:.1f} ns each); whole run {m_fq / m_total / 1e6:.2f} M/s"
+    )
+    compiled = statistics.median(per_run["compiled"])
+    print(
+        f"compiled kernels {compiled * 1000:.1f} ms ({compiled / m_total:.0%}); interpreted "
+        f"(Python, Mesa, NumPy calls, tables) {(m_total - compiled) * 1000:.1f} ms"
+        f" ({1 - compiled / m_total:.0%})"
     )
 
 
