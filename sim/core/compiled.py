@@ -13,13 +13,24 @@ widths bit for bit).
 The setting is left alone when ``NUMBA_CPU_FEATURES`` is set, and it has no effect if
 the process compiled a numba function before importing the model (numba then has its
 target machine already): the model is then as exact, only slower.
+
+Compiled functions are cached on disk, and numba takes a cached function to be current
+while *its own* source file is unchanged; but the model's compiled functions inline
+helpers from other files (``exp``, ``log`` and the random numbers of
+``sim/core/firms/kernel/base.py`` in every kernel), so editing a helper would leave its
+callers' cached code stale, computing with the old helper. Importing this module
+therefore registers cache locators that stamp the model's cached functions with one
+digest of every compiled module (:data:`SOURCES`, :func:`sources_digest`): a change to
+any of them recompiles them all.
 """
 
 from __future__ import annotations
 
-from typing import Literal, TypedDict
+import hashlib
+from pathlib import Path
+from typing import Any, Literal, TypedDict
 
-from numba.core import codegen, config
+from numba.core import caching, codegen, config
 
 
 class Options(TypedDict, total=False):
@@ -64,4 +75,58 @@ def _configure() -> None:
 
 _configure()
 
-__all__ = ["CACHED", "JIT", "WIDE_VECTORS", "Options", "features"]
+_CORE = Path(__file__).resolve().parent
+#: The modules that define compiled functions (which inline each other's helpers).
+SOURCES = (
+    _CORE / "compiled.py",
+    _CORE / "streams.py",
+    *sorted((_CORE / "firms" / "kernel").glob("*.py")),
+)
+
+
+def sources_digest(paths: tuple[Path, ...] = SOURCES) -> str:
+    """The sha256 of the files ``paths``: each one's own sha256, in order."""
+    h = hashlib.sha256()
+    for path in paths:
+        h.update(hashlib.sha256(path.read_bytes()).digest())
+    return h.hexdigest()
+
+
+_DIGEST = sources_digest()
+_OURS = {str(p) for p in SOURCES}
+
+
+class _Stamped:
+    """A cache locator for the model's compiled functions: stamped with :func:`sources_digest`.
+
+    numba tries its locators in turn; this one declines functions defined elsewhere.
+    """
+
+    @classmethod
+    def from_function(cls, py_func: Any, py_file: str) -> Any:
+        """The locator of ``py_func`` if it is one of the model's, else ``None``."""
+        if str(Path(py_file).resolve()) not in _OURS:
+            return None
+        return super().from_function(py_func, py_file)  # type: ignore[misc]
+
+    def get_source_stamp(self) -> str:
+        """The digest of every compiled module (numba's own is the function's file alone)."""
+        return _DIGEST
+
+
+class _StampedUserProvided(_Stamped, caching.UserProvidedCacheLocator):
+    """In the folder ``NUMBA_CACHE_DIR`` names."""
+
+
+class _StampedInTree(_Stamped, caching.InTreeCacheLocator):
+    """Next to the source (``__pycache__``)."""
+
+
+class _StampedUserWide(_Stamped, caching.UserWideCacheLocator):
+    """In the user's cache folder (a source folder that cannot be written)."""
+
+
+# Before numba's own, in its order.
+caching.CacheImpl._locator_classes[:0] = [_StampedUserProvided, _StampedInTree, _StampedUserWide]
+
+__all__ = ["CACHED", "JIT", "SOURCES", "WIDE_VECTORS", "Options", "features", "sources_digest"]

@@ -42,7 +42,9 @@ from sim.core.recording import Accounts, Recorder
 from sim.core.timeline import Timeline
 
 #: Random streams, one per mechanism (see ``ZoneReformModel.stream``).
-STREAMS = {"init": 0, "entry": 1, "dynamics": 2, "assessment": 4, "designation": 5}
+STREAMS = {
+    "init": 0, "entry": 1, "dynamics": 2, "assessment": 4, "designation": 5, "entrants": 6,
+}  # fmt: skip
 
 
 class ZoneReformModel(mesa.Model):

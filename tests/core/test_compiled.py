@@ -50,3 +50,57 @@ def test_results_do_not_depend_on_the_vector_width(tmp_path) -> None:
     here = simulate(seed=3, end=2019)
     pd.testing.assert_frame_equal(pd.read_pickle(paths[0]), here.annual, check_exact=True)
     pd.testing.assert_frame_equal(pd.read_pickle(paths[1]), here.zones, check_exact=True)
+
+
+def _model_dispatchers() -> list:
+    """Every cached compiled function of the model's compiled modules."""
+    import importlib
+
+    from numba.core.registry import CPUDispatcher
+
+    found = []
+    for path in compiled.SOURCES:
+        rel = path.relative_to(compiled.SOURCES[0].parents[2]).with_suffix("")
+        module = importlib.import_module(".".join(rel.parts))
+        found += [
+            f
+            for f in vars(module).values()
+            if isinstance(f, CPUDispatcher) and f.__module__ == module.__name__
+        ]
+    return found
+
+
+def test_the_models_cached_functions_carry_the_stamp_of_every_compiled_module() -> None:
+    """A kernel inlines helpers from other files: editing one of them must recompile it."""
+    dispatchers = _model_dispatchers()
+    assert len(dispatchers) >= 15
+    for f in dispatchers:
+        locator = f._cache._impl.locator
+        assert isinstance(locator, compiled._Stamped), f
+        assert locator.get_source_stamp() == compiled.sources_digest(), f
+
+
+def test_the_stamp_changes_with_any_compiled_module(tmp_path) -> None:
+    copies = []
+    for path in compiled.SOURCES:
+        copy = tmp_path / f"{len(copies)}-{path.name}"
+        copy.write_bytes(path.read_bytes())
+        copies.append(copy)
+    before = compiled.sources_digest(tuple(copies))
+    assert before == compiled.sources_digest()
+    base = next(c for c in copies if c.name.endswith("-base.py"))
+    base.write_bytes(base.read_bytes() + b"\n")
+    assert compiled.sources_digest(tuple(copies)) != before
+
+
+def test_functions_elsewhere_keep_numbas_own_stamp(tmp_path, monkeypatch) -> None:
+    import importlib
+
+    (tmp_path / "elsewhere_kernel.py").write_text(
+        "import numba\n\n@numba.njit(cache=True)\ndef f(x):\n    return x + 1\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    module = importlib.import_module("elsewhere_kernel")
+    locator = module.f._cache._impl.locator
+    assert not isinstance(locator, compiled._Stamped)
+    assert locator.get_source_stamp() != compiled.sources_digest()

@@ -52,6 +52,55 @@ def test_exp_and_log_match_the_c_library_to_three_ulps() -> None:
     assert kernel.exp_log(np.array([1.0]))[1][0] == 0.0
 
 
+def test_sine_and_cosine_of_turns_match_the_c_library() -> None:
+    rng = np.random.default_rng(1)
+    u = np.concatenate([rng.random(200_000), np.linspace(0, 1, 4097)])
+    s, c = kernel.sincos_turns(u)
+    # NumPy's own error here is its argument's rounding, 2 pi u: up to about 7e-16.
+    assert np.max(np.abs(s - np.sin(2 * np.pi * u))) < 1e-15
+    assert np.max(np.abs(c - np.cos(2 * np.pi * u))) < 1e-15
+    quarter = np.array([0.0, 0.25, 0.5, 0.75, 1.0])
+    s, c = kernel.sincos_turns(quarter)
+    np.testing.assert_array_equal(np.abs(s), [0, 1, 0, 1, 0])
+    np.testing.assert_array_equal(c, [1, 0, -1, 0, 1])
+
+
+DRAWS = kernel.Draws(land_per_firm=0.03, land_sd=0.5, size_sd=0.7, tail_alpha=1.3)
+KEYS = np.array([11, 22, 33, 44], dtype=np.uint64)
+
+
+def test_entrant_draws_kernel_equals_the_reference() -> None:
+    (k_out, _), (r_out, _) = both(kernel.entrant_draws, KEYS, 50_000, 7_000, DRAWS)
+    for a, b in zip(k_out, r_out, strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-13)
+    assert [len(a) for a in k_out] == [50_000, 50_000, 7_000]
+
+
+def test_a_candidates_draws_depend_on_its_place_only() -> None:
+    """Counter-based: candidate j's draws are the same whatever the others."""
+    few = kernel.entrant_draws(KEYS, 10, 3, DRAWS)
+    many = kernel.entrant_draws(KEYS, 1_000, 300, DRAWS)
+    for a, b in zip(few, many, strict=True):
+        np.testing.assert_array_equal(a, b[: len(a)])
+    other = kernel.entrant_draws(KEYS + np.uint64(1), 10, 3, DRAWS)
+    assert not any(np.array_equal(a, b) for a, b in zip(few, other, strict=True))
+
+
+def test_entrant_draws_have_their_distributions() -> None:
+    """Land lognormal with mean land_per_firm; size a lognormal body times Pareto(alpha)."""
+    n = 200_000
+    land, raw, u_sector = kernel.entrant_draws(KEYS, n, n, DRAWS._replace(tail_alpha=1e300))
+    z_land = (np.log(land / DRAWS.land_per_firm) + DRAWS.land_sd**2 / 2) / DRAWS.land_sd
+    z_size = np.log(raw) / DRAWS.size_sd  # no Pareto factor with an infinite exponent
+    for z in (z_land, z_size):
+        assert stats.kstest(z, "norm").pvalue > 1e-3
+    assert abs(np.corrcoef(z_land, z_size)[0, 1]) < 4 / np.sqrt(n)  # a Box-Muller pair
+    assert abs(land.mean() / DRAWS.land_per_firm - 1) < 4 * np.sqrt(np.expm1(0.25) / n)
+    assert stats.kstest(u_sector, "uniform").pvalue > 1e-3
+    _, pareto, _ = kernel.entrant_draws(KEYS, n, 0, DRAWS._replace(size_sd=0.0))
+    assert stats.kstest(pareto, stats.pareto(b=DRAWS.tail_alpha).cdf).pvalue > 1e-3
+
+
 def test_uniforms_depend_on_key_and_counter_only() -> None:
     ids = np.arange(200_000)
     u = kernel.uniforms(7, ids)
@@ -284,18 +333,20 @@ def test_a_log_term_weighted_zero_adds_nothing() -> None:
     model = ZoneReformModel(rng=3)
     for _ in range(6):
         model.step()
-    pop, za = model.firms, model.zone_arrays()
-    used, _ = kernel.zone_census(
-        pop.zone, pop.sector, pop.land, len(model.zone_list), len(model.sector_shares)
-    )
-    full = int(np.flatnonzero(za.located)[0])
-    planned, effort = za.planned.copy(), za.effort.copy()
-    planned[full], effort[full] = used[full], 0.0  # no free land, no effort
-    za = za._replace(planned=planned, effort=effort)
+    pop = model.firms
+    full = int(np.flatnonzero(model.zone_arrays().located)[0])
     c = kernel.Choice(*(model.p[f] for f in kernel.Choice._fields))
     zero = c._replace(beta_land=0.0, beta_effort=0.0)
     for impl in kernel.IMPLEMENTATIONS:
         with kernel.using(impl):
+            # The zone's land in use as this implementation sums it (the sums' order differs).
+            used, _ = kernel.zone_census(
+                pop.zone, pop.sector, pop.land, len(model.zone_list), len(model.sector_shares)
+            )
+            za = model.zone_arrays()
+            planned, effort = za.planned.copy(), za.effort.copy()
+            planned[full], effort[full] = used[full], 0.0  # no free land, no effort
+            za = za._replace(planned=planned, effort=effort)
             free, prob, *_ = kernel.entry_choice(
                 pop.zone, pop.sector, pop.land, None, za, zero, model.sector_shares
             )

@@ -131,17 +131,16 @@ def enter(model: ZoneReformModel, za: kernel.ZoneArrays) -> None:
     flow = p["projects_per_year"] / 4 * pace * model.sector_shares
     counts = rng.poisson(np.concatenate([lam, (flow[:, None] * prob[:, 1:]).ravel()]))
     starts, alloc = counts[:nz], counts[nz:].reshape(len(flow), nz)
-    # A start-up's sector follows the zone's mix (the province's in an empty zone).
-    u_sector = rng.random(int(starts.sum()))
-    n_projects = int(alloc.sum())
-    k = n_projects + len(u_sector)
+    n_starts, n_projects = int(starts.sum()), int(alloc.sum())
+    k = n_projects + n_starts
     if k == 0:
         return
-    # Land (lognormal, mean land_per_firm) and the body of the size (lognormal) from
-    # one block of normal draws; the size's Pareto factor after them.
-    z = rng.standard_normal(2 * k)
-    sd_land, sd, alpha = p["land_sd"], p["entrant_size_sd"], p["entrant_tail_alpha"]
-    land = p["land_per_firm"] * np.exp(-0.5 * sd_land**2 + sd_land * z[:k])
+    # Land (lognormal, mean land_per_firm), the size's lognormal body and Pareto factor,
+    # and a start-up's sector draw (its sector follows the zone's mix, the province's in
+    # an empty zone): counter-based draws of the candidates in the order of entry.
+    sd, alpha = p["entrant_size_sd"], p["entrant_tail_alpha"]
+    draws = kernel.Draws(p["land_per_firm"], p["land_sd"], sd, alpha)
+    land, raw, u_sector = kernel.entrant_draws(model.keys("entrants", 4), k, n_starts, draws)
     # Entrant size follows the economy, not the incumbents: 2016's mean firm scaled by
     # the province's real GDP since, times a Reed draw (mean 1) truncated at
     # `entrant_size_cap` times the mean. Projects gain from faster approvals in
@@ -149,7 +148,6 @@ def enter(model: ZoneReformModel, za: kernel.ZoneArrays) -> None:
     # proportion to its length): at most `approval_investment` in logs, reached
     # only if the whole wait goes, however the cuts compound.
     mean_raw = reed_mean(sd, alpha)
-    raw = np.exp(sd * z[k:]) * (1.0 + rng.pareto(alpha, k))
     np.minimum(raw, p["entrant_size_cap"] * mean_raw, out=raw)
     size = p["entrant_size"] * model.size_2016 * model.gdp_index / mean_raw * raw
     gain = np.exp(p["approval_investment"] * (1 - 1 / speed))  # 1 - 1 / speed: the wait cut

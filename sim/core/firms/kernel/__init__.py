@@ -17,12 +17,14 @@ key plus the counter times the golden-ratio increment (Steele, Lea and Flood 201
 "Fast splittable pseudorandom number generators"). Draws depend on neither the order
 of the firms nor the other firms, so both implementations consume them identically,
 the kernel can compute them inside its vectorised loop, and a paired run gives a
-surviving firm the same shocks (common random numbers at the firm level).
+surviving firm the same shocks (common random numbers at the firm level). Entrants draw
+the same way, by their place in the quarter's order of entry (:func:`entrant_draws`:
+Box-Muller normals for land and size, the size's Pareto factor by inversion).
 
-The kernel's ``exp`` and ``log`` are polynomial (:func:`_exp`, :func:`_log`; within
-three units in the last place of the C library's) so that the compiler vectorises the
-loop; IEEE arithmetic, with multiply-adds fused where the processor has them, and no
-other fast-math licence.
+The kernel's ``exp``, ``log``, and sine and cosine of turns are polynomial (``_exp``,
+``_log``, ``_sincos_turns``; within three units in the last place of the C library's, or
+2e-16) so that the compiler vectorises the loops; IEEE arithmetic, with multiply-adds
+fused where the processor has them, and no other fast-math licence.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from sim.core.firms.kernel.base import (
     ZoneArrays,
     current,
     exp_log,
+    sincos_turns,
     uniforms,
     use,
     using,
@@ -48,8 +51,10 @@ from sim.core.firms.kernel.dynamics import (
 )
 from sim.core.firms.kernel.entry import (
     Choice,
+    Draws,
     Entrants,
     categories,
+    entrant_draws,
     entry_choice,
     place_entrants,
 )
@@ -60,6 +65,7 @@ __all__ = [
     "IMPLEMENTATIONS",
     "SHOCK_SCALE_MAX",
     "Choice",
+    "Draws",
     "Entrants",
     "Quarter",
     "Workspace",
@@ -68,12 +74,14 @@ __all__ = [
     "compact",
     "compile_all",
     "current",
+    "entrant_draws",
     "entry_choice",
     "exp_log",
     "firm_dynamics",
     "largest",
     "order_statistic",
     "place_entrants",
+    "sincos_turns",
     "uniforms",
     "use",
     "using",

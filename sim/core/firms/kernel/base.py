@@ -92,7 +92,7 @@ def uniforms(key: int | np.uint64, ids: np.ndarray) -> np.ndarray:
 
 
 @numba.njit(inline="always", **JIT)
-def _uniform(key: int | np.uint64, i: np.int64) -> float:  # pragma: no cover - compiled
+def _uniform(key: int | np.uint64, i: int | np.int64) -> float:  # pragma: no cover - compiled
     z = key + (np.uint64(i) + _ONE) * GAMMA
     z = (z ^ (z >> _S30)) * _M1
     z = (z ^ (z >> _S27)) * _M2
@@ -129,6 +129,20 @@ def _float(typingctx: TypingContext, k: types.Type) -> _Typed | None:  # pragma:
         return builder.bitcast(args[0], ir.DoubleType())
 
     return types.float64(types.int64), codegen
+
+
+@cast("Callable[[Callable[..., object]], Callable[[float], float]]", intrinsic)
+def _sqrt(typingctx: TypingContext, x: types.Type) -> _Typed | None:  # pragma: no cover - compiled
+    """The IEEE square root (LLVM's, which vectorises; numba calls the C library's)."""
+    if x != types.float64:
+        return None
+
+    def codegen(
+        context: BaseContext, builder: ir.IRBuilder, signature: Signature, args: list[ir.Value]
+    ) -> ir.Value:
+        return builder.call(builder.module.declare_intrinsic("llvm.sqrt", [ir.DoubleType()]), args)
+
+    return types.float64(types.float64), codegen
 
 
 _LN2_HI = 6.93147180369123816490e-01  # trailing zeros: k * _LN2_HI is exact
@@ -193,6 +207,44 @@ def _log(x: float) -> float:  # pragma: no cover - compiled
     return e * _LN2_HI + (2.0 * s * w + e * _LN2_LO)
 
 
+_TWO_PI = 6.283185307179586
+
+
+@numba.njit(inline="always", **JIT)
+def _sincos_turns(u: float) -> tuple[float, float]:  # pragma: no cover - compiled
+    """(sin(2 pi u), cos(2 pi u)) for u in [0, 1], branch-free so loops vectorise.
+
+    ``u = q/4 + t`` with ``|t| <= 1/8`` (exact); the Taylor polynomials of degree 15 and
+    16 of sine and cosine at ``x = 2 pi t``, ``|x| <= pi/4`` (truncation errors below
+    5e-17), then the quarter turn ``q`` rotates the pair.
+    """
+    q = math.floor(u * 4.0 + 0.5)
+    x = (u - q * 0.25) * _TWO_PI
+    z = x * x
+    s = -7.647163731819816e-13
+    s = s * z + 1.6059043836821613e-10
+    s = s * z + -2.505210838544172e-08
+    s = s * z + 2.7557319223985893e-06
+    s = s * z + -0.0001984126984126984
+    s = s * z + 0.008333333333333333
+    s = s * z + -0.16666666666666666
+    s = x + x * (s * z)
+    c = 4.779477332387385e-14
+    c = c * z + -1.1470745597729725e-11
+    c = c * z + 2.08767569878681e-09
+    c = c * z + -2.755731922398589e-07
+    c = c * z + 2.48015873015873e-05
+    c = c * z + -0.001388888888888889
+    c = c * z + 0.041666666666666664
+    c = c * z + -0.5
+    c = 1.0 + z * c
+    # q quarter turns (q in 0..4) rotate (s, c): (c, -s), (-s, -c), (-c, s), (s, c).
+    odd = q - 2.0 * math.floor(q * 0.5)  # 1.0 for q = 1, 3
+    sign = 1.0 - 2.0 * (q - 4.0 * math.floor(q * 0.25) >= 2.0)  # -1.0 for q = 2, 3
+    even = 1.0 - odd
+    return sign * (even * s + odd * c), sign * (even * c - odd * s)
+
+
 @numba.njit(**JIT)
 def _exp_log_arrays(x: np.ndarray, out_exp: np.ndarray, out_log: np.ndarray) -> None:
     """``exp`` and ``log`` of an array (for testing the polynomial versions)."""
@@ -207,6 +259,21 @@ def exp_log(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     e, lg = np.empty_like(x), np.empty_like(x)
     _exp_log_arrays(x, e, lg)
     return e, lg
+
+
+@numba.njit(**JIT)
+def _sincos_arrays(u: np.ndarray, out_sin: np.ndarray, out_cos: np.ndarray) -> None:
+    """``sin`` and ``cos`` of ``2 pi u`` for an array (for testing the polynomials)."""
+    for i in range(u.shape[0]):
+        out_sin[i], out_cos[i] = _sincos_turns(u[i])
+
+
+def sincos_turns(u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The kernel's ``sin(2 pi u)`` and ``cos(2 pi u)`` of every ``u`` in [0, 1] (for tests)."""
+    u = np.ascontiguousarray(u, dtype=np.float64)
+    s, c = np.empty_like(u), np.empty_like(u)
+    _sincos_arrays(u, s, c)
+    return s, c
 
 
 # ---------------------------------------------------------------- arrays

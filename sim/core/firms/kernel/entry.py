@@ -8,7 +8,16 @@ import numba
 import numpy as np
 
 from sim.core.compiled import JIT
-from sim.core.firms.kernel.base import ZoneArrays, current
+from sim.core.firms.kernel.base import (
+    ZoneArrays,
+    _exp,
+    _log,
+    _sincos_turns,
+    _sqrt,
+    _uniform,
+    current,
+    uniforms,
+)
 from sim.core.firms.kernel.dynamics import _census_kernel, _census_numpy
 
 
@@ -309,6 +318,76 @@ def place_entrants(
     )
     zone, sector, size_out, land_out = out
     return Entrants(zone[:kept], sector[:kept], size_out[:kept], land_out[:kept], projects, entries)
+
+
+# ---------------------------------------------------------------- entrants' draws
+class Draws(NamedTuple):
+    """The parameters of the entrants' land and size draws (see :func:`entrant_draws`)."""
+
+    land_per_firm: float  # mean land
+    land_sd: float  # log sd of land
+    size_sd: float  # log sd of the size's lognormal body
+    tail_alpha: float  # Pareto exponent of the size's factor
+
+
+def _draws_numpy(
+    keys: np.ndarray, d: Draws, land: np.ndarray, raw: np.ndarray, u_sector: np.ndarray
+) -> None:
+    k = len(land)
+    ids = np.arange(k)
+    r = np.sqrt(-2.0 * np.log(uniforms(keys[0], ids)))
+    angle = 2.0 * np.pi * uniforms(keys[1], ids)
+    land[:] = d.land_per_firm * np.exp(-0.5 * d.land_sd**2 + d.land_sd * (r * np.cos(angle)))
+    pareto = np.exp(-np.log(uniforms(keys[2], ids)) / d.tail_alpha)
+    raw[:] = np.exp(d.size_sd * (r * np.sin(angle))) * pareto
+    u_sector[:] = uniforms(keys[3], np.arange(len(u_sector)))
+
+
+@numba.njit(**JIT)
+def _draws_kernel(
+    keys: np.ndarray, d: Draws, land: np.ndarray, raw: np.ndarray, u_sector: np.ndarray
+) -> None:  # pragma: no cover - compiled
+    k0, k1, k2, k3 = keys[0], keys[1], keys[2], keys[3]
+    mu = -0.5 * d.land_sd * d.land_sd
+    for j in range(land.shape[0]):
+        r = _sqrt(-2.0 * _log(_uniform(k0, j)))
+        sin, cos = _sincos_turns(_uniform(k1, j))
+        land[j] = d.land_per_firm * _exp(mu + d.land_sd * (r * cos))
+        pareto = _exp(-_log(_uniform(k2, j)) / d.tail_alpha)
+        raw[j] = _exp(d.size_sd * (r * sin)) * pareto
+    for j in range(u_sector.shape[0]):
+        u_sector[j] = _uniform(k3, j)
+
+
+def entrant_draws(
+    keys: np.ndarray, k: int, starts: int, d: Draws
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Land and raw size of ``k`` candidate entrants, and the sector draws of ``starts`` start-ups.
+
+    Counter-based, like the firms' growth and exit draws: candidate ``j``'s draws are
+    :func:`uniforms` of ``keys[0..2]`` at counter ``j`` (start-up ``t``'s sector draw of
+    ``keys[3]`` at ``t``), so they depend on the run, the quarter and the candidate's
+    place in the order of entrants only. Box-Muller turns the first two into a pair of
+    independent standard normals ``(Z_land, Z_size)``; the third ``U`` gives the Pareto
+    factor ``U^(-1/tail_alpha)`` (``1 + Lomax(tail_alpha)``, by inversion). Land is
+    ``land_per_firm * exp(-land_sd^2 / 2 + land_sd * Z_land)`` (mean ``land_per_firm``)
+    and the raw size ``exp(size_sd * Z_size) * U^(-1/tail_alpha)`` (Reed's product, see
+    ``sim.core.firms.entry.reed_sizes``).
+
+    Args:
+        keys: Four 64-bit keys of the quarter (``ZoneReformModel.keys``).
+        k: Candidate entrants.
+        starts: Start-ups among them (their sector draws).
+        d: The draws' parameters.
+
+    Returns:
+        ``(land, raw, u_sector)``.
+    """
+    land, raw, u_sector = np.empty(k), np.empty(k), np.empty(starts)
+    keys = np.asarray(keys, dtype=np.uint64)
+    impl = _draws_kernel if current() == "numba" else _draws_numpy
+    impl(keys, d, land, raw, u_sector)
+    return land, raw, u_sector
 
 
 @numba.njit(**JIT)
