@@ -101,48 +101,51 @@ def _uniform(key: int | np.uint64, i: int | np.int64) -> float:  # pragma: no co
 
 
 # ---------------------------------------------------------------- exp and log
+def _unary(
+    name: str,
+    arg: types.Type,
+    result: types.Type,
+    emit: Callable[[ir.IRBuilder, ir.Value], ir.Value],
+) -> object:
+    """A numba intrinsic ``name`` of one ``arg`` giving a ``result``: the code ``emit`` makes."""
+
+    def typer(typingctx: TypingContext, x: types.Type) -> _Typed | None:  # pragma: no cover
+        if x != arg:
+            return None
+
+        def codegen(
+            context: BaseContext, builder: ir.IRBuilder, signature: Signature, args: list[ir.Value]
+        ) -> ir.Value:
+            return emit(builder, args[0])
+
+        return result(arg), codegen
+
+    typer.__name__ = typer.__qualname__ = name
+    return intrinsic(typer)
+
+
 # numba's stubs type a call of an intrinsic as a call of its typing function (the typing
 # context first) that never returns; compiled code passes the value alone and gets one.
-@cast("Callable[[Callable[..., object]], Callable[[float], np.int64]]", intrinsic)
-def _bits(typingctx: TypingContext, x: types.Type) -> _Typed | None:  # pragma: no cover - compiled
-    """The IEEE bits of a float64 as an int64."""
-    if x != types.float64:
-        return None
-
-    def codegen(
-        context: BaseContext, builder: ir.IRBuilder, signature: Signature, args: list[ir.Value]
-    ) -> ir.Value:
-        return builder.bitcast(args[0], ir.IntType(64))
-
-    return types.int64(types.float64), codegen
-
-
-@cast("Callable[[Callable[..., object]], Callable[[np.int64], float]]", intrinsic)
-def _float(typingctx: TypingContext, k: types.Type) -> _Typed | None:  # pragma: no cover - compiled
-    """The float64 whose IEEE bits are the int64 ``k``."""
-    if k != types.int64:
-        return None
-
-    def codegen(
-        context: BaseContext, builder: ir.IRBuilder, signature: Signature, args: list[ir.Value]
-    ) -> ir.Value:
-        return builder.bitcast(args[0], ir.DoubleType())
-
-    return types.float64(types.int64), codegen
-
-
-@cast("Callable[[Callable[..., object]], Callable[[float], float]]", intrinsic)
-def _sqrt(typingctx: TypingContext, x: types.Type) -> _Typed | None:  # pragma: no cover - compiled
-    """The IEEE square root (LLVM's, which vectorises; numba calls the C library's)."""
-    if x != types.float64:
-        return None
-
-    def codegen(
-        context: BaseContext, builder: ir.IRBuilder, signature: Signature, args: list[ir.Value]
-    ) -> ir.Value:
-        return builder.call(builder.module.declare_intrinsic("llvm.sqrt", [ir.DoubleType()]), args)
-
-    return types.float64(types.float64), codegen
+#: The IEEE bits of a float64 as an int64.
+_bits = cast(
+    "Callable[[float], np.int64]",
+    _unary("_bits", types.float64, types.int64, lambda b, v: b.bitcast(v, ir.IntType(64))),
+)
+#: The float64 whose IEEE bits are an int64.
+_float = cast(
+    "Callable[[np.int64], float]",
+    _unary("_float", types.int64, types.float64, lambda b, v: b.bitcast(v, ir.DoubleType())),
+)
+#: The IEEE square root (LLVM's, which vectorises; numba's ``math.sqrt`` calls the C library).
+_sqrt = cast(
+    "Callable[[float], float]",
+    _unary(
+        "_sqrt",
+        types.float64,
+        types.float64,
+        lambda b, v: b.call(b.module.declare_intrinsic("llvm.sqrt", [ir.DoubleType()]), [v]),
+    ),
+)
 
 
 _LN2_HI = 6.93147180369123816490e-01  # trailing zeros: k * _LN2_HI is exact
