@@ -154,6 +154,41 @@ _INV_LN2 = 1.44269504088896338700e00
 _SQRT2 = 1.4142135623730951
 
 
+#: Coefficients, highest power first, of the Taylor polynomial of degree 12 of ``exp``.
+_EXP_TAYLOR = (
+    2.08767569878681e-09, 2.505210838544172e-08, 2.755731922398589e-07,
+    2.7557319223985893e-06, 2.48015873015873e-05, 0.0001984126984126984,
+    0.001388888888888889, 0.008333333333333333, 0.041666666666666664,
+    0.16666666666666666, 0.5, 1.0, 1.0,
+)  # fmt: skip
+#: ``atanh(s) / s`` in powers of ``s^2``, highest first: ``1/19, 1/17, ..., 1/3, 1``.
+_ATANH_SERIES = (
+    0.05263157894736842, 0.058823529411764705, 0.06666666666666667, 0.07692307692307693,
+    0.09090909090909091, 0.1111111111111111, 0.14285714285714285, 0.2,
+    0.3333333333333333, 1.0,
+)  # fmt: skip
+#: ``(sin(x) - x) / x^3`` and ``(cos(x) - 1) / x^2`` in powers of ``x^2``, highest first.
+_SIN_TAYLOR = (
+    -7.647163731819816e-13, 1.6059043836821613e-10, -2.505210838544172e-08,
+    2.7557319223985893e-06, -0.0001984126984126984, 0.008333333333333333,
+    -0.16666666666666666,
+)  # fmt: skip
+_COS_TAYLOR = (
+    4.779477332387385e-14, -1.1470745597729725e-11, 2.08767569878681e-09,
+    -2.755731922398589e-07, 2.48015873015873e-05, -0.001388888888888889,
+    0.041666666666666664, -0.5,
+)  # fmt: skip
+
+
+@numba.njit(inline="always", **JIT)
+def _horner(x: float, coefficients: tuple[float, ...]) -> float:  # pragma: no cover - compiled
+    """The polynomial with ``coefficients`` (highest power first) at ``x``, in Horner form."""
+    p = coefficients[0]
+    for c in coefficients[1:]:
+        p = p * x + c
+    return p
+
+
 @numba.njit(inline="always", **JIT)
 def _exp(x: float) -> float:  # pragma: no cover - compiled
     """exp(x) for x in [-708, 709] (clamped), branch-free so loops vectorise.
@@ -164,19 +199,7 @@ def _exp(x: float) -> float:  # pragma: no cover - compiled
     x = min(max(x, -708.0), 709.0)
     k = math.floor(x * _INV_LN2 + 0.5)
     r = (x - k * _LN2_HI) - k * _LN2_LO
-    p = 2.08767569878681e-09
-    p = p * r + 2.505210838544172e-08
-    p = p * r + 2.755731922398589e-07
-    p = p * r + 2.7557319223985893e-06
-    p = p * r + 2.48015873015873e-05
-    p = p * r + 0.0001984126984126984
-    p = p * r + 0.001388888888888889
-    p = p * r + 0.008333333333333333
-    p = p * r + 0.041666666666666664
-    p = p * r + 0.16666666666666666
-    p = p * r + 0.5
-    p = p * r + 1.0
-    p = p * r + 1.0
+    p = _horner(r, _EXP_TAYLOR)
     return p * _float((np.int64(k) + 1023) << 52)
 
 
@@ -197,16 +220,7 @@ def _log(x: float) -> float:  # pragma: no cover - compiled
     f = m - 1.0
     s = f / (2.0 + f)
     z = s * s
-    w = 0.05263157894736842
-    w = w * z + 0.058823529411764705
-    w = w * z + 0.06666666666666667
-    w = w * z + 0.07692307692307693
-    w = w * z + 0.09090909090909091
-    w = w * z + 0.1111111111111111
-    w = w * z + 0.14285714285714285
-    w = w * z + 0.2
-    w = w * z + 0.3333333333333333
-    w = w * z + 1.0
+    w = _horner(z, _ATANH_SERIES)
     return e * _LN2_HI + (2.0 * s * w + e * _LN2_LO)
 
 
@@ -224,22 +238,9 @@ def _sincos_turns(u: float) -> tuple[float, float]:  # pragma: no cover - compil
     q = math.floor(u * 4.0 + 0.5)
     x = (u - q * 0.25) * _TWO_PI
     z = x * x
-    s = -7.647163731819816e-13
-    s = s * z + 1.6059043836821613e-10
-    s = s * z + -2.505210838544172e-08
-    s = s * z + 2.7557319223985893e-06
-    s = s * z + -0.0001984126984126984
-    s = s * z + 0.008333333333333333
-    s = s * z + -0.16666666666666666
+    s = _horner(z, _SIN_TAYLOR)
     s = x + x * (s * z)
-    c = 4.779477332387385e-14
-    c = c * z + -1.1470745597729725e-11
-    c = c * z + 2.08767569878681e-09
-    c = c * z + -2.755731922398589e-07
-    c = c * z + 2.48015873015873e-05
-    c = c * z + -0.001388888888888889
-    c = c * z + 0.041666666666666664
-    c = c * z + -0.5
+    c = _horner(z, _COS_TAYLOR)
     c = 1.0 + z * c
     # q quarter turns (q in 0..4) rotate (s, c): (c, -s), (-s, -c), (-c, s), (s, c).
     odd = q - 2.0 * math.floor(q * 0.5)  # 1.0 for q = 1, 3
