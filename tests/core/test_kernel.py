@@ -137,14 +137,16 @@ def test_firm_dynamics_kernel_equals_the_reference() -> None:
     args = firm_state()
     zone, sector, land = args[0], args[8], args[9]
 
-    def run(zone, size, level, birth, firm_id, target, hazard0, q, sector, land):
+    def run(zone, size, log_size, level, birth, firm_id, target, hazard0, q, sector, land):
         w = kernel.Workspace()
         counts = kernel.zone_census(zone, sector, land, len(target), 4)[1]
         return kernel.firm_dynamics(
-            zone, size, level, birth, firm_id, target, hazard0, q, w, sector, land, counts
-        )
+            zone, size, log_size, level, birth, firm_id, target, hazard0, q, w, sector, land,
+            counts,
+        )  # fmt: skip
 
-    (k, (_, size_k, level_k, *_)), (r, (_, size_r, level_r, *_)) = both(run, *args)
+    state = (args[0], args[1], np.log(args[1]), *args[2:])
+    (k, (_, size_k, log_k, level_k, *_)), (r, (_, size_r, log_r, level_r, *_)) = both(run, *state)
     dead_k, va_k, exits_k, bands_k, census_k = k
     dead_r, va_r, exits_r, bands_r, census_r = r
     assert 200 < len(dead_k) < 2_000  # exits happen, and not everywhere
@@ -153,6 +155,9 @@ def test_firm_dynamics_kernel_equals_the_reference() -> None:
     np.testing.assert_array_equal(exits_k, exits_r)
     np.testing.assert_array_equal(bands_k, bands_r)
     np.testing.assert_allclose(size_k, size_r, rtol=1e-13)
+    np.testing.assert_allclose(log_k, log_r, rtol=1e-13, atol=1e-15)
+    np.testing.assert_allclose(size_k, np.exp(log_k), rtol=1e-15)  # the size and its log
+    assert not np.array_equal(log_k, state[2])  # they grew
     np.testing.assert_allclose(level_k, level_r, rtol=1e-13, atol=1e-16)
     np.testing.assert_allclose(va_k, va_r, rtol=1e-13)
     assert bands_k[0].sum() == len(size_k) and bands_k[1].sum() == len(dead_k)
@@ -175,7 +180,7 @@ def test_exits_follow_the_documented_hazard() -> None:
     q = q._replace(size_elasticity=0.3, inv_age_scale=1 / 2.5, young_excess=2.0)
     after = size.copy()
     dead, *_ = kernel.firm_dynamics(
-        zone, after, level.copy(), birth, firm_id, np.zeros(30), hazard0, q,
+        zone, after, np.log(size), level.copy(), birth, firm_id, np.zeros(30), hazard0, q,
         kernel.Workspace(), sector, land, np.zeros((30, 4)),
     )  # fmt: skip
     h = np.exp(log_exit_hazard(np.log(after) - q.log_median, q.now - birth, env[zone], p))
@@ -191,7 +196,7 @@ def test_firm_dynamics_draws_are_tied_to_the_firm_not_its_row() -> None:
     for rows in (np.arange(len(size)), order):
         s, lv = size[rows].copy(), level[rows].copy()
         dead, *_ = kernel.firm_dynamics(
-            zone[rows], s, lv, birth[rows], firm_id[rows], target, hazard0, q,
+            zone[rows], s, np.log(s), lv, birth[rows], firm_id[rows], target, hazard0, q,
             kernel.Workspace(), sector[rows], land[rows], np.zeros((30, 4)),
         )  # fmt: skip
         back = np.argsort(rows)

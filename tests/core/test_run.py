@@ -158,11 +158,20 @@ def test_enterprise_properties_read_their_row(full_a: SimulationResult) -> None:
         assert a.zone.located
 
 
-def test_enterprise_size_setter_writes_the_array() -> None:
+def test_enterprise_size_setter_writes_the_array_and_the_log() -> None:
     model = simulate(seed=3, end=2016).model
     a = next(iter(model.enterprise_agents()))
     a.size = 123.5
-    assert model.firms.size[int(model.firms.row_of[a.firm_id])] == 123.5
+    row = int(model.firms.row_of[a.firm_id])
+    assert model.firms.size[row] == 123.5
+    assert model.firms.log_size[row] == np.log(123.5)
+
+
+def test_the_log_size_stays_the_log_of_the_size() -> None:
+    """Every firm's log size is its size's log: at entry (``add``) and after each quarter."""
+    pop = simulate(seed=3, end=2019).model.firms
+    assert pop.n > 10_000 and (pop.birth > 2019).any()  # entrants of the last quarter too
+    np.testing.assert_allclose(pop.log_size, np.log(pop.size), rtol=0, atol=1e-13)
 
 
 def test_enterprises_that_exited_are_gone() -> None:

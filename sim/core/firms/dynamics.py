@@ -109,6 +109,7 @@ def grow_and_exit(model: ZoneReformModel, za: kernel.ZoneArrays) -> None:
         dead, va, exits, bands, census = kernel.firm_dynamics(
             pop.zone,
             pop.size,
+            pop.log_size,
             pop.level,
             pop.birth,
             pop.firm_id,

@@ -45,6 +45,7 @@ FIELDS: dict[str, type] = {
     "zone": np.intp,  # index into ZoneReformModel.zone_list (intp: fastest gathers)
     "sector": np.int8,
     "size": np.float64,  # value added, 亿元 per year
+    "log_size": np.float64,  # log(size), kept with it: the state the dynamics grow
     "level": np.float64,  # log productivity premium from the zone environment
     "birth": np.float64,  # decimal year of entry
     "land": np.float64,  # km2 of planned zone land in use
@@ -117,7 +118,9 @@ class Enterprise(mesa.Agent):
 
     @size.setter
     def size(self, value: float) -> None:
-        self.model.firms.arrays["size"][self._row()] = value
+        row, arrays = self._row(), self.model.firms.arrays
+        arrays["size"][row] = value
+        arrays["log_size"][row] = np.log(value)
 
     @property
     def level(self) -> float:
@@ -142,7 +145,8 @@ class Enterprise(mesa.Agent):
 class _Field:
     """A field of the living firms: a view of the first ``n`` rows of its array.
 
-    The binding is fixed: write into the view instead (``population.size[:] = x``).
+    The binding is fixed: write into the view instead (``population.size[:] = x``; the
+    size and its log go together: ``np.log(population.size, out=population.log_size)``).
     """
 
     def __set_name__(self, owner: type, name: str) -> None:
@@ -173,6 +177,7 @@ class FirmPopulation:
     zone = _Field()
     sector = _Field()
     size = _Field()
+    log_size = _Field()
     level = _Field()
     birth = _Field()
     land = _Field()
@@ -235,8 +240,9 @@ class FirmPopulation:
         """Add a block of firms and their agents.
 
         Args:
-            **values: One array per field of :data:`FIELDS` except ``firm_id``, all of
-                the same length as ``size`` (or one value for every firm).
+            **values: One array per field of :data:`FIELDS` except ``firm_id`` and
+                ``log_size`` (both made here), all of the same length as ``size`` (or
+                one value for every firm).
 
         Returns:
             The new firms' ids.
@@ -245,8 +251,9 @@ class FirmPopulation:
         self._reserve(k)
         lo, hi = self.n, self.n + k
         ids = np.arange(self.next_id, self.next_id + k, dtype=np.int64)
+        made = {"firm_id": ids, "log_size": np.log(values["size"])}
         for name in FIELDS:
-            self.arrays[name][lo:hi] = ids if name == "firm_id" else values[name]
+            self.arrays[name][lo:hi] = made[name] if name in made else values[name]
         self.next_id += k
         self.census = self.counts = None
         self.n = hi

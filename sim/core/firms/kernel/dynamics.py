@@ -42,23 +42,25 @@ class Quarter(NamedTuple):
 
 
 def _dynamics_numpy(
-    zone: np.ndarray, size: np.ndarray, level: np.ndarray, birth: np.ndarray,
-    firm_id: np.ndarray, sector: np.ndarray, land: np.ndarray, target: np.ndarray,
-    hazard0: np.ndarray, q: Quarter, va: np.ndarray, exits: np.ndarray, bands: np.ndarray,
-    dead_rows: np.ndarray, used: np.ndarray, counts: np.ndarray, work: np.ndarray,
+    zone: np.ndarray, size: np.ndarray, log_size: np.ndarray, level: np.ndarray,
+    birth: np.ndarray, firm_id: np.ndarray, sector: np.ndarray, land: np.ndarray,
+    target: np.ndarray, hazard0: np.ndarray, q: Quarter, va: np.ndarray, exits: np.ndarray,
+    bands: np.ndarray, dead_rows: np.ndarray, used: np.ndarray, counts: np.ndarray,
+    work: np.ndarray,
 ) -> int:  # fmt: skip
     """NumPy reference of :func:`_dynamics_kernel` (same arguments, same effects)."""
     tgt = target[zone]
     tgt[birth < q.incumbent_before] *= q.incumbent_share
     dl = (tgt - level) * q.kappa
     level += dl
-    x = np.log(size) - q.log_median
+    x = log_size - q.log_median
     b = np.minimum(np.exp(-q.shock_elasticity * x), SHOCK_SCALE_MAX) * q.shock_k
     v = uniforms(q.growth_key, firm_id) - 0.5
     g = np.copysign(-b * np.log1p(-2.0 * np.abs(v)), v) + np.log1p(-b * b)
     age = q.now - birth
     g += dl + np.where(age < q.young_years, q.young_step, 0.0) + q.drift
-    size *= np.exp(g)
+    log_size += g
+    np.exp(log_size, out=size)
     ra = age * q.inv_age_scale
     h = hazard0[zone] * (1.0 + q.young_excess * ra * np.exp(1.0 - ra))
     h *= np.exp(-q.size_elasticity * (x + g))
@@ -81,37 +83,39 @@ def _dynamics_numpy(
 
 @numba.njit(**JIT)
 def _dynamics_kernel(
-    zone: np.ndarray, size: np.ndarray, level: np.ndarray, birth: np.ndarray,
-    firm_id: np.ndarray, sector: np.ndarray, land: np.ndarray, target: np.ndarray,
-    hazard0: np.ndarray, q: Quarter, va: np.ndarray, exits: np.ndarray, bands: np.ndarray,
-    dead_rows: np.ndarray, used: np.ndarray, counts: np.ndarray, work: np.ndarray,
+    zone: np.ndarray, size: np.ndarray, log_size: np.ndarray, level: np.ndarray,
+    birth: np.ndarray, firm_id: np.ndarray, sector: np.ndarray, land: np.ndarray,
+    target: np.ndarray, hazard0: np.ndarray, q: Quarter, va: np.ndarray, exits: np.ndarray,
+    bands: np.ndarray, dead_rows: np.ndarray, used: np.ndarray, counts: np.ndarray,
+    work: np.ndarray,
 ) -> int:  # fmt: skip  # pragma: no cover - compiled
     n = size.shape[0]
-    tgt, h, u, b_g = work[0, :n], work[1, :n], work[2, :n], work[3, :n]
+    tgt, h, u, b = work[0, :n], work[1, :n], work[2, :n], work[3, :n]
     # Gathers by zone first: the main loops then read and write every array at its
     # own index only, which lets the compiler vectorise them.
     for i in range(n):
         z = zone[i]
         tgt[i] = target[z] * (q.incumbent_share if birth[i] < q.incumbent_before else 1.0)
         h[i] = hazard0[z]
-    # Growth in three loops (shock scale; growth; size): fewer values live at once.
+    # Growth in three loops (shock scale; growth; size): fewer values live at once. The
+    # log size is state, kept with the size: no log of the size each quarter.
     for i in range(n):
-        x = _log(size[i]) - q.log_median
+        x = log_size[i] - q.log_median
         u[i] = x
-        b_g[i] = min(_exp(-q.shock_elasticity * x), SHOCK_SCALE_MAX) * q.shock_k
+        b[i] = min(_exp(-q.shock_elasticity * x), SHOCK_SCALE_MAX) * q.shock_k
     for i in range(n):
         dl = (tgt[i] - level[i]) * q.kappa
         level[i] += dl
-        b = b_g[i]
+        bi = b[i]
         v = _uniform(q.growth_key, firm_id[i]) - 0.5
         # log(1 + y) as log of the rounded 1 + y: an absolute error below 2e-16.
-        g = math.copysign(-b * _log(1.0 - 2.0 * abs(v)), v) + _log(1.0 - b * b)
+        g = math.copysign(-bi * _log(1.0 - 2.0 * abs(v)), v) + _log(1.0 - bi * bi)
         age = q.now - birth[i]
         g += dl + (q.young_step if age < q.young_years else 0.0) + q.drift
         u[i] += g  # log relative size after growth
-        b_g[i] = g
+        log_size[i] += g
     for i in range(n):
-        size[i] *= _exp(b_g[i])
+        size[i] = _exp(log_size[i])
     c1 = c2 = c3 = 0  # firms at least AGE_EDGES[k] old
     for i in range(n):  # a second loop: fewer values live at once
         age = q.now - birth[i]
@@ -165,6 +169,7 @@ def _sum8(part: np.ndarray) -> np.ndarray:  # pragma: no cover - compiled
 def firm_dynamics(
     zone: np.ndarray,
     size: np.ndarray,
+    log_size: np.ndarray,
     level: np.ndarray,
     birth: np.ndarray,
     firm_id: np.ndarray,
@@ -178,7 +183,9 @@ def firm_dynamics(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray]]:
     """One quarter of every firm: level adjustment, growth and exit, and their sums.
 
-    Updates ``level`` and ``size`` in place. Per firm: the level closes ``kappa`` of
+    Updates ``level``, ``log_size`` and ``size`` in place: the log size is the state
+    that grows, the size its ``exp`` (``log_size`` must be ``log(size)`` on entry, as
+    the population keeps it). Per firm: the level closes ``kappa`` of
     its gap to the zone's ``target`` (times ``incumbent_share`` for firms born before
     ``incumbent_before``); log growth is a Laplace shock (inverse transform of the
     growth draw; scale ``shock_k`` times the firm's size relative to the median to the
@@ -209,8 +216,8 @@ def firm_dynamics(
     used = np.zeros(nz)
     impl = _dynamics_kernel if current() == "numba" else _dynamics_numpy
     m = impl(
-        zone, size, level, birth, firm_id, sector, land, target, hazard0, q, va, exits, bands,
-        rows, used, counts, work.floats(n),
+        zone, size, log_size, level, birth, firm_id, sector, land, target, hazard0, q, va,
+        exits, bands, rows, used, counts, work.floats(n),
     )  # fmt: skip
     return rows[:m], va, exits, bands, (used, counts)
 
