@@ -101,6 +101,41 @@ def test_entrant_draws_have_their_distributions() -> None:
     assert stats.kstest(pareto, stats.pareto(b=DRAWS.tail_alpha).cdf).pvalue > 1e-3
 
 
+#: Means of the Poisson tests: both sides of the switch to rejection, and large ones.
+POISSON_MEANS = (0.05, 1.0, 9.99, 10.0, 30.0, 250.0, 5_000.0)
+
+
+def test_poisson_counts_kernel_equals_the_reference() -> None:
+    lam = np.random.default_rng(4).lognormal(-1, 2.5, 3_000)  # from 1e-5 to thousands
+    (k_out, _), (r_out, _) = both(kernel.poisson_counts, 11, lam)
+    np.testing.assert_array_equal(k_out, r_out)
+    assert (lam >= 10).sum() > 100 and k_out.dtype == np.int64
+
+
+@pytest.mark.parametrize("lam", POISSON_MEANS)
+def test_poisson_counts_have_the_poisson_distribution(lam: float) -> None:
+    """Chi-square of 100,000 counts against the Poisson probabilities (cells expecting 5+)."""
+    n = 100_000
+    x = kernel.poisson_counts(3, np.full(n, lam))
+    values = np.arange(int(lam + 10 * np.sqrt(lam) + 10))
+    expected = stats.poisson.pmf(values, lam) * n
+    keep = expected >= 5
+    observed = np.bincount(x, minlength=len(values))[: len(values)]
+    chi2 = ((observed[keep] - expected[keep]) ** 2 / expected[keep]).sum()
+    assert stats.chi2.sf(chi2, keep.sum() - 1) > 1e-3
+    assert abs(x.mean() - lam) < 5 * np.sqrt(lam / n)
+
+
+def test_a_poisson_count_depends_on_its_cell_only() -> None:
+    lam = np.array([0.3, 12.0, 2.0, 80.0])
+    few = kernel.poisson_counts(5, lam)
+    more = kernel.poisson_counts(5, np.concatenate([lam, np.full(500, 40.0)]))
+    np.testing.assert_array_equal(few, more[:4])
+    assert kernel.poisson_counts(5, np.zeros(3)).tolist() == [0, 0, 0]
+    with pytest.raises(ValueError, match="means >= 0"):
+        kernel.poisson_counts(5, np.array([1.0, np.nan]))
+
+
 def test_uniforms_depend_on_key_and_counter_only() -> None:
     ids = np.arange(200_000)
     u = kernel.uniforms(7, ids)

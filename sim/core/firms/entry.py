@@ -117,7 +117,7 @@ def enter(model: ZoneReformModel, za: kernel.ZoneArrays) -> None:
     free zone land, drawn by the business environment (:func:`startup_intensity`).
     Entries are counted by zone in ``model.accounts.entries``.
     """
-    p, rng, pop = model.p, model.stream("entry"), model.firms
+    p, pop = model.p, model.firms
     nz = len(model.zone_list)
     choice = kernel.Choice(*(p[f] for f in kernel.Choice._fields))
     census = pop.census if pop.census is not None and len(pop.census[0]) == nz else None
@@ -126,10 +126,12 @@ def enter(model: ZoneReformModel, za: kernel.ZoneArrays) -> None:
     )
     pop.counts = stock
     # Start-ups by zone and projects by zone and sector: independent Poisson counts
-    # (a Poisson number of projects per sector, each choosing a zone with `prob`).
+    # (a Poisson number of projects per sector, each choosing a zone with `prob`),
+    # counter-based by cell.
     pace = registry.province_growth(model.year, p) / registry.REFERENCE_GROWTH
     flow = p["projects_per_year"] / 4 * pace * model.sector_shares
-    counts = rng.poisson(np.concatenate([lam, (flow[:, None] * prob[:, 1:]).ravel()]))
+    means = np.concatenate([lam, (flow[:, None] * prob[:, 1:]).ravel()])
+    counts = kernel.poisson_counts(model.keys("entry", 1)[0], means)
     starts, alloc = counts[:nz], counts[nz:].reshape(len(flow), nz)
     n_starts, n_projects = int(starts.sum()), int(alloc.sum())
     k = n_projects + n_starts

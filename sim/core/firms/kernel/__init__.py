@@ -19,7 +19,9 @@ of the firms nor the other firms, so both implementations consume them identical
 the kernel can compute them inside its vectorised loop, and a paired run gives a
 surviving firm the same shocks (common random numbers at the firm level). Entrants draw
 the same way, by their place in the quarter's order of entry (:func:`entrant_draws`:
-Box-Muller normals for land and size, the size's Pareto factor by inversion).
+Box-Muller normals for land and size, the size's Pareto factor by inversion), and so do
+the quarter's Poisson numbers of projects and start-ups, by their cell
+(:func:`poisson_counts`).
 
 The kernel's ``exp``, ``log``, and sine and cosine of turns are polynomial (``_exp``,
 ``_log``, ``_sincos_turns``; within three units in the last place of the C library's, or
@@ -57,6 +59,7 @@ from sim.core.firms.kernel.entry import (
     entrant_draws,
     entry_choice,
     place_entrants,
+    poisson_counts,
 )
 from sim.core.firms.kernel.storage import compact
 
@@ -81,6 +84,7 @@ __all__ = [
     "largest",
     "order_statistic",
     "place_entrants",
+    "poisson_counts",
     "sincos_turns",
     "uniforms",
     "use",
