@@ -12,6 +12,6 @@ a new version, while a change of documentation gives none.
 from __future__ import annotations
 
 #: The model's version number (major.minor).
-NUMBER = "1.3"
+NUMBER = "1.4"
 #: The date :data:`NUMBER` was set (ISO 8601).
-DATE = "2026-12-06"
+DATE = "2026-12-07"

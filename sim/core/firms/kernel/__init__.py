@@ -59,8 +59,8 @@ from sim.core.firms.kernel.entry import (
     entrant_draws,
     entry_choice,
     place_entrants,
-    poisson_counts,
 )
+from sim.core.firms.kernel.poisson import poisson_counts
 from sim.core.firms.kernel.storage import compact
 
 __all__ = [
