@@ -9,7 +9,7 @@ from mesa.agentset import AgentSet
 
 from sim.core.agents import Zone
 from sim.core.firms import Enterprise
-from sim.core.firms.population import FIELDS
+from sim.core.firms.population import FIELDS, SIZE_FLOOR
 from sim.core.run import FIRST_YEAR, LAST_YEAR, METRICS, SimulationResult, simulate
 
 ZONE_COLUMNS = [
@@ -172,6 +172,23 @@ def test_the_log_size_stays_the_log_of_the_size() -> None:
     pop = simulate(seed=3, end=2019).model.firms
     assert pop.n > 10_000 and (pop.birth > 2019).any()  # entrants of the last quarter too
     np.testing.assert_allclose(pop.log_size, np.log(pop.size), rtol=0, atol=1e-13)
+
+
+def test_a_firm_of_size_zero_gets_a_finite_log_size_and_leaves_no_nan() -> None:
+    """A park of zero value added designates firms of size 0 (a Morris corner reached it)."""
+    model = simulate(seed=3, end=2016).model
+    pop = model.firms
+    n = pop.n
+    ids = pop.add(
+        zone=np.array([0, 0]), sector=np.array([0, 1], dtype=np.int8), size=np.array([0.0, 2.0]),
+        level=0.0, birth=model.now, land=np.array([0.0, 0.0]), origin=np.int8(3),
+    )  # fmt: skip
+    assert ids.tolist() == [pop.next_id - 2, pop.next_id - 1]
+    assert pop.log_size[n:].tolist() == [np.log(SIZE_FLOOR), np.log(2.0)]
+    for _ in range(4):
+        model.step()
+    assert np.isfinite(pop.log_size).all() and np.isfinite(pop.size).all()
+    assert np.isfinite(model.annual[-1]["stat_zone_gdp"])
 
 
 def test_enterprises_that_exited_are_gone() -> None:

@@ -45,13 +45,27 @@ FIELDS: dict[str, type] = {
     "zone": np.intp,  # index into ZoneReformModel.zone_list (intp: fastest gathers)
     "sector": np.int8,
     "size": np.float64,  # value added, 亿元 per year
-    "log_size": np.float64,  # log(size), kept with it: the state the dynamics grow
+    "log_size": np.float64,  # log(size) (see log_of_size), kept with it: the state that grows
     "level": np.float64,  # log productivity premium from the zone environment
     "birth": np.float64,  # decimal year of entry
     "land": np.float64,  # km2 of planned zone land in use
     "origin": np.int8,  # index into ORIGINS: how the firm came to the zone
     "firm_id": np.int64,
 }
+#: Smallest size whose log the population keeps (the smallest normal float: log -708.4).
+SIZE_FLOOR = float(np.finfo(np.float64).tiny)
+
+
+def log_of_size(size: np.ndarray | float) -> np.ndarray:
+    """The log size the population keeps for ``size``: a size of 0 counts as :data:`SIZE_FLOOR`.
+
+    A firm of size 0 (in a zone whose value added is 0) thus has a finite log size far
+    below every other: it stays at size 0 in effect and, its hazard rising with its
+    smallness, exits.
+    """
+    return np.log(np.maximum(size, SIZE_FLOOR))
+
+
 #: How a firm came to its zone: in the 2016 registry, an investment project, a start-up,
 #: with an existing park designated as a new zone.
 ORIGINS = ("initial", "project", "startup", "designated")
@@ -120,7 +134,7 @@ class Enterprise(mesa.Agent):
     def size(self, value: float) -> None:
         row, arrays = self._row(), self.model.firms.arrays
         arrays["size"][row] = value
-        arrays["log_size"][row] = np.log(value)
+        arrays["log_size"][row] = log_of_size(value)
 
     @property
     def level(self) -> float:
@@ -146,7 +160,7 @@ class _Field:
     """A field of the living firms: a view of the first ``n`` rows of its array.
 
     The binding is fixed: write into the view instead (``population.size[:] = x``; the
-    size and its log go together: ``np.log(population.size, out=population.log_size)``).
+    size and its log go together: ``population.log_size[:] = log_of_size(x)``).
     """
 
     def __set_name__(self, owner: type, name: str) -> None:
@@ -251,7 +265,7 @@ class FirmPopulation:
         self._reserve(k)
         lo, hi = self.n, self.n + k
         ids = np.arange(self.next_id, self.next_id + k, dtype=np.int64)
-        made = {"firm_id": ids, "log_size": np.log(values["size"])}
+        made = {"firm_id": ids, "log_size": log_of_size(values["size"])}
         for name in FIELDS:
             self.arrays[name][lo:hi] = made[name] if name in made else values[name]
         self.next_id += k
