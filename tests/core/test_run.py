@@ -175,7 +175,7 @@ def test_the_log_size_stays_the_log_of_the_size() -> None:
 
 
 def test_a_firm_of_size_zero_gets_a_finite_log_size_and_leaves_no_nan() -> None:
-    """A park of zero value added designates firms of size 0 (a Morris corner reached it)."""
+    """A park designated when the rest of the province has no output has firms of size 0."""
     model = simulate(seed=3, end=2016).model
     pop = model.firms
     n = pop.n

@@ -59,7 +59,8 @@ SIZE_FLOOR = float(np.finfo(np.float64).tiny)
 def log_of_size(size: np.ndarray | float) -> np.ndarray:
     """The log size the population keeps for ``size``: a size of 0 counts as :data:`SIZE_FLOOR`.
 
-    A firm of size 0 (in a zone whose value added is 0) thus has a finite log size far
+    A firm of size 0 (of a park designated when the rest of the province has no output
+    left to bring, ``ZoneReformModel._designate_park``) thus has a finite log size far
     below every other: it stays at size 0 in effect and, its hazard rising with its
     smallness, exits.
     """
