@@ -185,8 +185,8 @@ def firm_dynamics(
 
     Updates ``level``, ``log_size`` and ``size`` in place: the log size is the state
     that grows, the size its ``exp`` (``log_size`` must be ``log(size)`` on entry, as
-    the population keeps it). Per firm: the level closes ``kappa`` of
-    its gap to the zone's ``target`` (times ``incumbent_share`` for firms born before
+    the population keeps it). Per firm: the level closes ``kappa`` of its gap to the
+    zone's ``target`` (times ``incumbent_share`` for firms born before
     ``incumbent_before``); log growth is a Laplace shock (inverse transform of the
     growth draw; scale ``shock_k`` times the firm's size relative to the median to the
     power ``-shock_elasticity``, at most :data:`SHOCK_SCALE_MAX` times) less
