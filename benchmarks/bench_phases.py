@@ -44,7 +44,7 @@ PHASES = (
 #: The compiled kernels the model calls (through ``sim.core.firms.kernel``), timed together.
 KERNELS = (
     "firm_dynamics", "order_statistic", "largest", "zone_census", "entry_choice",
-    "place_entrants", "categories", "compact", "entrant_draws",
+    "place_entrants", "categories", "compact", "entrant_draws", "poisson_counts",
 )  # fmt: skip
 
 
